@@ -1,0 +1,40 @@
+"""Terraform addresses: split ``module.a["x"].aws_t.n[0]`` into its parts."""
+from __future__ import annotations
+
+import re
+
+# One step of an address: a name, optionally followed by an index [0] or ["key"].
+_STEP = re.compile(r'([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
+
+
+def steps(address: str) -> list[tuple[str, str]]:
+    """``module.a["x"].aws_t.n[0]`` -> [("module",""),("a",'["x"]'),("aws_t",""),("n","[0]")]."""
+    out = []
+    pos = 0
+    while pos < len(address):
+        m = _STEP.match(address, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"not a Terraform address: {address!r}")
+        out.append((m.group(1), m.group(2) or ""))
+        pos = m.end()
+    return out
+
+
+def module_path(module_address: str) -> tuple[str, ...]:
+    """``module.a["x"].module.b`` -> ("a", "b"): the module calls without instance keys."""
+    if not module_address:
+        return ()
+    parts = steps(module_address)
+    return tuple(name for i, (name, _) in enumerate(parts) if i % 2 == 1)
+
+
+def strip_index(address: str) -> str:
+    """``aws_t.n[0]`` -> ``aws_t.n``; keeps the module prefix as it is."""
+    if address.endswith("]"):
+        depth = address.rfind("[")
+        return address[:depth]
+    return address
+
+
+def join(module_address: str, local: str) -> str:
+    return f"{module_address}.{local}" if module_address else local

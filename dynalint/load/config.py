@@ -1,0 +1,311 @@
+"""The plan's ``configuration`` section: what each resource block sets, and what it refers to.
+
+Terraform writes the configuration once per module *call* (not per instance),
+with each attribute as an expression: ``{"constant_value": ...}`` or
+``{"references": [...]}``, and nested blocks as lists of such mappings. From it
+we derive, per resource block:
+
+- the *configured tree*: which attributes and blocks the configuration sets.
+  An attribute set to a constant null, or to a variable that resolves to null,
+  counts as not set (the provider then applies the AWS default).
+- the references, each with the attribute path that holds it, resolved to full
+  resource addresses (module instance prefixes included) by ``References``.
+
+Dynamic blocks do not appear in the configuration JSON; a block the plan shows
+with known content is taken as set whatever the configuration says.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from dynalint import address as addr
+
+_MISSING = object()
+# Reference prefixes that never name a resource.
+_NON_RESOURCE = ("local", "each", "count", "path", "terraform", "self")
+
+
+@dataclass
+class ModuleConfig:
+    """One module (root or called), keyed by its call path: () for root, ("svc",) for module.svc."""
+
+    path: tuple[str, ...]
+    resources: dict[str, dict] = field(default_factory=dict)  # "aws_t.n" / "data.aws_t.n" -> block
+    calls: dict[str, dict] = field(default_factory=dict)  # call name -> module_call mapping
+    variables: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict] = field(default_factory=dict)
+
+
+class Configuration:
+    """Index over ``configuration``: module configs by path, provider regions, root variable values."""
+
+    def __init__(self, doc: dict, variables: dict | None) -> None:
+        self.modules: dict[tuple[str, ...], ModuleConfig] = {}
+        self.root_values = {k: v.get("value", _MISSING) for k, v in (variables or {}).items() if isinstance(v, dict)}
+        self.providers = doc.get("provider_config") or {}
+        root = doc.get("root_module")
+        if isinstance(root, dict):
+            self._index(root, ())
+        self._trees: dict[tuple, dict] = {}
+
+    def _index(self, module: dict, path: tuple[str, ...]) -> None:
+        mc = ModuleConfig(path)
+        for res in module.get("resources") or ():
+            if isinstance(res, dict) and isinstance(res.get("address"), str):
+                mc.resources[res["address"]] = res
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict):
+                mc.calls[name] = call
+                child = call.get("module")
+                if isinstance(child, dict):
+                    self._index(child, path + (name,))
+        mc.variables = module.get("variables") or {}
+        mc.outputs = module.get("outputs") or {}
+        self.modules[path] = mc
+
+    def resource(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
+        mc = self.modules.get(module_path)
+        return mc.resources.get(local_address) if mc else None
+
+    # ------------------------------------------------------------ configured tree
+    def configured(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
+        key = (module_path, local_address)
+        if key not in self._trees:
+            block = self.resource(module_path, local_address)
+            exprs = block.get("expressions") if block else None
+            self._trees[key] = self._tree(exprs, module_path) if isinstance(exprs, dict) else None
+        return self._trees[key]
+
+    def _tree(self, exprs: dict, module_path: tuple[str, ...]) -> dict:
+        out: dict[str, Any] = {}
+        for key, expr in exprs.items():
+            if isinstance(expr, list):
+                out[key] = [self._tree(b, module_path) for b in expr if isinstance(b, dict)]
+            elif isinstance(expr, dict):
+                if "constant_value" in expr:
+                    if expr["constant_value"] is not None:
+                        out[key] = True
+                elif "references" in expr:
+                    if self._null_reference(expr, module_path) is not True:
+                        out[key] = True
+                elif expr and all(isinstance(v, (dict, list)) for v in expr.values()):
+                    out[key] = self._tree(expr, module_path)  # a single nested block
+                else:
+                    out[key] = True  # an expression without references, e.g. a function call
+        return out
+
+    def _null_reference(self, expr: dict, module_path: tuple[str, ...]) -> bool | None:
+        """True when ``expr`` is exactly one variable that resolves to null; None when unknown."""
+        refs = expr.get("references") or []
+        if len(refs) != 1 or not isinstance(refs[0], str) or not refs[0].startswith("var."):
+            return None
+        value = self.variable_value(module_path, refs[0][4:].split(".")[0])
+        return None if value is _MISSING else value is None
+
+    def variable_value(self, module_path: tuple[str, ...], name: str, depth: int = 0) -> Any:
+        """The constant value of ``var.name`` in a module, or _MISSING when it is not a constant."""
+        if depth > 50:
+            return _MISSING
+        if not module_path:
+            return self.root_values.get(name, _MISSING)
+        parent = self.modules.get(module_path[:-1])
+        call = parent.calls.get(module_path[-1]) if parent else None
+        if call is None:
+            return _MISSING
+        expr = (call.get("expressions") or {}).get(name)
+        if expr is None:
+            mc = self.modules.get(module_path)
+            var = (mc.variables.get(name) if mc else None) or {}
+            return var.get("default", _MISSING) if isinstance(var, dict) else _MISSING
+        if not isinstance(expr, dict):
+            return _MISSING
+        if "constant_value" in expr:
+            return expr["constant_value"]
+        refs = expr.get("references") or []
+        if len(refs) == 1 and isinstance(refs[0], str) and refs[0].startswith("var."):
+            return self.variable_value(module_path[:-1], refs[0][4:].split(".")[0], depth + 1)
+        return _MISSING
+
+    # ------------------------------------------------------------ provider region
+    def region(self, module_path: tuple[str, ...], local_address: str) -> str | None:
+        block = self.resource(module_path, local_address) or {}
+        key = block.get("provider_config_key") or "aws"
+        provider = self.providers.get(key)
+        if provider is None and ":" in key:  # older plans write "module.x:aws"
+            provider = self.providers.get(key.rsplit(":", 1)[1])
+        if not isinstance(provider, dict):
+            return None
+        expr = (provider.get("expressions") or {}).get("region")
+        if not isinstance(expr, dict):
+            return None
+        if isinstance(expr.get("constant_value"), str):
+            return expr["constant_value"]
+        refs = expr.get("references") or []
+        if len(refs) == 1 and isinstance(refs[0], str) and refs[0].startswith("var."):
+            value = self.variable_value((), refs[0][4:].split(".")[0])
+            return value if isinstance(value, str) else None
+        return None
+
+    # ------------------------------------------------------------ references
+    def raw_references(self, module_path: tuple[str, ...], local_address: str) -> list[tuple[str, list[str]]]:
+        """(attribute path, reference strings) for each expression of a resource block."""
+        block = self.resource(module_path, local_address)
+        exprs = block.get("expressions") if block else None
+        return list(_walk_refs(exprs, "")) if isinstance(exprs, dict) else []
+
+
+def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
+    if isinstance(exprs, list):
+        for item in exprs:
+            yield from _walk_refs(item, prefix)
+        return
+    if not isinstance(exprs, dict):
+        return
+    refs = exprs.get("references")
+    if isinstance(refs, list) and ("constant_value" not in exprs):
+        yield prefix, [r for r in refs if isinstance(r, str)]
+        return
+    for key, value in exprs.items():
+        if isinstance(value, (dict, list)):
+            yield from _walk_refs(value, f"{prefix}.{key}" if prefix else key)
+
+
+def is_configured(tree: Any, path: tuple) -> bool:
+    """Whether the configuration sets the value at ``path`` (keys and list indexes).
+
+    Blocks of one type are matched as a union: a key set in any ``replica`` block
+    counts as set in every one (set-typed blocks have no stable order to match on).
+    """
+    node = tree
+    for step in path:
+        if node is True:
+            return True
+        if isinstance(node, list):
+            node = _union(node)
+            if isinstance(step, int):
+                continue
+        if not isinstance(node, dict) or step not in node:
+            return False
+        node = node[step]
+    return True
+
+
+def _union(blocks: list) -> dict:
+    merged: dict[str, Any] = {}
+    for block in blocks:
+        if isinstance(block, dict):
+            for key, value in block.items():
+                if key not in merged or merged[key] is not True:
+                    merged[key] = value if key not in merged else _merge(merged[key], value)
+    return merged
+
+
+def _merge(a: Any, b: Any) -> Any:
+    if a is True or b is True:
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
+    return a
+
+
+class References:
+    """Resolves reference strings to full resource addresses, following variables and module outputs."""
+
+    def __init__(self, config: Configuration, instances: dict[str, list[str]], module_instances: dict[str, list[str]]):
+        self.config = config
+        self.instances = instances  # "module.a[\"x\"].aws_t.n" (no own index) -> instance addresses
+        self.module_instances = module_instances  # "module.a" under a parent instance -> instance prefixes
+
+    def resolve(self, module_address: str, own_index: Any, ref: str, depth: int = 0) -> list[str]:
+        if depth > 20:
+            return []
+        try:
+            parts = addr.steps(ref)
+        except ValueError:
+            return []
+        if not parts or parts[0][0] in _NON_RESOURCE:
+            return []
+        head = parts[0][0]
+        if head == "var":
+            return self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "", own_index, depth)
+        if head == "module":
+            return self._through_output(module_address, parts, own_index, depth)
+        if head == "data":
+            if len(parts) < 3:
+                return []
+            base = addr.join(module_address, f"data.{parts[1][0]}.{parts[2][0]}")
+            return self._pick(base, parts[2][1], own_index)
+        if len(parts) < 2:
+            return []
+        base = addr.join(module_address, f"{parts[0][0]}.{parts[1][0]}")
+        return self._pick(base, parts[1][1], own_index)
+
+    def _pick(self, base: str, index: str, own_index: Any) -> list[str]:
+        found = self.instances.get(base)
+        if not found:
+            return []
+        if index:
+            want = base + index
+            return [a for a in found if a == want]
+        if len(found) > 1 and own_index is not None:
+            # x[count.index] / x[each.key]: the instance with the referrer's own index
+            same = base + _index_text(own_index)
+            if same in found:
+                return [same]
+        return list(found)
+
+    def _through_variable(self, module_address: str, name: str, own_index: Any, depth: int) -> list[str]:
+        if not module_address or not name:
+            return []
+        parent, call, call_index = _split_last_module(module_address)
+        parent_path = addr.module_path(parent)
+        mc = self.config.modules.get(parent_path)
+        module_call = mc.calls.get(call) if mc else None
+        expr = ((module_call or {}).get("expressions") or {}).get(name)
+        out: list[str] = []
+        for _, refs in _walk_refs(expr, ""):
+            for ref in refs:
+                out.extend(self.resolve(parent, call_index, ref, depth + 1))
+        return out
+
+    def _through_output(self, module_address: str, parts: list[tuple[str, str]], own_index: Any, depth: int) -> list[str]:
+        if len(parts) < 2:
+            return []
+        call, call_index = parts[1]
+        prefixes = self.module_instances.get(addr.join(module_address, f"module.{call}"), [])
+        if call_index:
+            prefixes = [p for p in prefixes if p.endswith(call_index)]
+        child_path = addr.module_path(module_address) + (call,)
+        mc = self.config.modules.get(child_path)
+        if mc is None:
+            return []
+        outputs = [parts[2][0]] if len(parts) > 2 else list(mc.outputs)
+        out: list[str] = []
+        for prefix in prefixes:
+            for output in outputs:
+                expr = (mc.outputs.get(output) or {}).get("expression")
+                for _, refs in _walk_refs(expr, ""):
+                    for ref in refs:
+                        out.extend(self.resolve(prefix, None, ref, depth + 1))
+        return out
+
+
+def _split_last_module(module_address: str) -> tuple[str, str, Any]:
+    """``module.a["x"].module.b[0]`` -> ('module.a["x"]', "b", 0)."""
+    parts = addr.steps(module_address)
+    parent = ".".join(f"{n}{i}" for n, i in parts[:-2])
+    name, index = parts[-1]
+    return parent, name, _parse_index(index)
+
+
+def _parse_index(text: str) -> Any:
+    if not text:
+        return None
+    inner = text[1:-1]
+    return json.loads(inner) if inner.startswith('"') else int(inner)
+
+
+def _index_text(index: Any) -> str:
+    return f"[{json.dumps(index, ensure_ascii=False)}]"

@@ -1,0 +1,296 @@
+"""``terraform show -json`` output (a plan or a state) to a Model.
+
+A plan's resources come from ``resource_changes`` (one entry per instance,
+no-ops included), joined with the configuration. ``after`` is overlaid with
+``after_unknown``: a value the configuration sets but that is only known after
+apply becomes ``UNKNOWN``; a value the configuration leaves out is absent (the
+provider shows it as unknown on create, AWS applies its default). Values under
+``after_sensitive``/``before_sensitive`` become ``SENSITIVE`` so no later stage
+ever sees them.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from dynalint import address as addr
+from dynalint.errors import InputError
+from dynalint.load.config import Configuration, References, is_configured
+from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
+
+KNOWN_FORMATS = ("0.", "1.")
+
+
+def load_document(doc: Any, name: str) -> Model:
+    """Build a Model from a parsed plan or state document."""
+    kind = document_kind(doc, name)
+    warnings = []
+    version = doc.get("format_version")
+    if not isinstance(version, str) or not version.startswith(KNOWN_FORMATS):
+        warnings.append(f"{name}: format_version {version!r} is newer than dynalint knows; read as 1.x")
+    if doc.get("errored") is True:
+        warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds")
+    secrets: set[str] = set()
+    if kind == "plan":
+        resources, data = _plan_resources(doc, secrets)
+    else:
+        resources, data = _state_resources(doc, secrets)
+    _root_sensitive_variables(doc, secrets)
+    return Model(
+        resources=tuple(resources),
+        data_sources=tuple(data),
+        input_file=name,
+        input_kind=kind,
+        format_version=version if isinstance(version, str) else None,
+        terraform_version=doc.get("terraform_version") if isinstance(doc.get("terraform_version"), str) else None,
+        warnings=tuple(warnings),
+        secrets=frozenset(secrets),
+    )
+
+
+def document_kind(doc: Any, name: str) -> str:
+    """"plan" or "state", or an InputError that says what the JSON looks like instead."""
+    if not isinstance(doc, dict):
+        what = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(doc), "a number")
+        raise InputError(f"{name}: the JSON is {what}, not a Terraform plan or state (expected the object "
+                         "`terraform show -json` writes)")
+    if any(k in doc for k in ("resource_changes", "planned_values", "configuration")):
+        return "plan"
+    if "values" in doc or ("format_version" in doc and "terraform_version" in doc):
+        return "state"
+    if not doc:
+        raise InputError(f"{name}: the JSON is an empty object, not a Terraform plan or state")
+    if "version" in doc and "resources" in doc and "lineage" in doc:
+        raise InputError(f"{name}: this is a raw terraform.tfstate file; run `terraform show -json` to "
+                         "get the state in the JSON format dynalint reads")
+    keys = ", ".join(sorted(map(str, doc))[:6])
+    raise InputError(f"{name}: the JSON has keys {keys}, not those of a Terraform plan or state "
+                     "(format_version with planned_values/resource_changes, or values)")
+
+
+# ---------------------------------------------------------------------- plans
+def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
+    config = Configuration(doc.get("configuration") or {}, doc.get("variables"))
+    entries = [e for e in _list(doc.get("resource_changes")) if isinstance(e, dict) and isinstance(e.get("address"), str)]
+    if not entries:  # very old plans, or a plan with no changes list: fall back to planned values
+        return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
+    planned_data = {
+        r["address"]: r for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
+        if r.get("mode") == "data"
+    }
+    raw = []
+    for entry in entries:
+        change = _dict(entry.get("change"))
+        actions = tuple(a for a in _list(change.get("actions")) if isinstance(a, str))
+        after = change.get("after")
+        if entry.get("mode") == "data" and after is None and entry["address"] in planned_data:
+            after = planned_data[entry["address"]].get("values")
+        values = _dict(after) if after is not None else {}
+        before = change.get("before")
+        module_address = entry.get("module_address") or _module_of(entry["address"])
+        module_path, local = _config_key(entry, module_address)
+        configured = config.configured(module_path, local)
+        if after is not None:
+            _overlay_unknown(values, change.get("after_unknown"), configured, ())
+            values = _mask(values, change.get("after_sensitive"), secrets)
+            values = values if isinstance(values, dict) else {}
+        before = _mask(before, change.get("before_sensitive"), secrets)
+        raw.append((entry, values, Change(
+            actions=actions,
+            before=before,
+            replace_paths=tuple(tuple(p) for p in _list(change.get("replace_paths")) if isinstance(p, list)),
+            action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
+        ), module_address, module_path, local, configured))
+    return _finish(raw, config)
+
+
+def _state_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
+    config = Configuration({}, None)
+    return _state_like(_module_resources(_dict(doc.get("values")).get("root_module")), config, secrets)
+
+
+def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
+    raw = []
+    for entry in entries:
+        if not isinstance(entry.get("address"), str):
+            continue
+        values = _mask(_dict(entry.get("values")), entry.get("sensitive_values"), secrets)
+        values = values if isinstance(values, dict) else {}
+        module_address = _module_of(entry["address"])
+        module_path, local = _config_key(entry, module_address)
+        raw.append((entry, values, None, module_address, module_path, local, config.configured(module_path, local)))
+    return _finish(raw, config)
+
+
+def _finish(raw: list, config: Configuration) -> tuple[list[Resource], list[Resource]]:
+    """Resolve references now that every instance address is known, and build the Resources."""
+    instances: dict[str, list[str]] = {}
+    module_instances: dict[str, list[str]] = {}
+    for entry, *_rest in raw:
+        instances.setdefault(addr.strip_index(entry["address"]), []).append(entry["address"])
+    for _e, _v, _c, module_address, *_ in raw:
+        _register_modules(module_address, module_instances)
+    refs = References(config, instances, module_instances)
+    resources, data = [], []
+    ref_cache: dict[tuple, list] = {}
+    for entry, values, change, module_address, module_path, local, configured in raw:
+        index = entry.get("index")
+        key = (module_address, local, _hashable(index))
+        if key not in ref_cache:
+            ref_cache[key] = _resolve_references(refs, config, module_address, module_path, local, index, entry["address"])
+        resource = Resource(
+            address=entry["address"],
+            type=str(entry.get("type", "")),
+            name=str(entry.get("name", "")),
+            values=values,
+            module=module_address,
+            mode=entry.get("mode") if entry.get("mode") in ("managed", "data") else "managed",
+            index=index,
+            change=change,
+            configured=configured,
+            references=tuple(ref_cache[key]),
+            region=config.region(module_path, local),
+        )
+        (data if resource.mode == "data" else resources).append(resource)
+    return resources, data
+
+
+def _resolve_references(refs: References, config: Configuration, module_address: str, module_path: tuple,
+                        local: str, index: Any, own_address: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    seen = set()
+    for attr_path, ref_strings in config.raw_references(module_path, local):
+        for ref in ref_strings:
+            for target in refs.resolve(module_address, index, ref):
+                if target != own_address and (attr_path, target) not in seen:
+                    seen.add((attr_path, target))
+                    out.append((attr_path, target))
+    return out
+
+
+def _register_modules(module_address: str, module_instances: dict[str, list[str]]) -> None:
+    """Record every module instance prefix: module.a["x"].module.b -> under key module.a["x"].module.b."""
+    if not module_address:
+        return
+    parts = addr.steps(module_address)
+    prefix = ""
+    for i in range(0, len(parts) - 1, 2):
+        call = f"{prefix}.module.{parts[i + 1][0]}" if prefix else f"module.{parts[i + 1][0]}"
+        instance = call + parts[i + 1][1]
+        bucket = module_instances.setdefault(call, [])
+        if instance not in bucket:
+            bucket.append(instance)
+        prefix = instance
+
+
+def _config_key(entry: dict, module_address: str) -> tuple[tuple[str, ...], str]:
+    local = addr.strip_index(entry["address"][len(module_address) + 1:] if module_address else entry["address"])
+    return addr.module_path(module_address), local
+
+
+def _module_of(address: str) -> str:
+    """The module instance prefix of a resource address ('' for the root module)."""
+    parts = addr.steps(address)
+    cut = 0
+    while cut + 1 < len(parts) and parts[cut][0] == "module":
+        cut += 2
+    return ".".join(f"{n}{i}" for n, i in parts[:cut])
+
+
+def _module_resources(module: Any) -> list[dict]:
+    """Every resource of a planned_values / values module tree, child modules included."""
+    out: list[dict] = []
+    stack = [module]
+    while stack:
+        mod = stack.pop()
+        if not isinstance(mod, dict):
+            continue
+        out.extend(r for r in _list(mod.get("resources")) if isinstance(r, dict))
+        stack.extend(reversed(_list(mod.get("child_modules"))))
+    return out
+
+
+# ---------------------------------------------------------------------- value trees
+def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple) -> Any:
+    """Write UNKNOWN (configured) or None (not configured) into ``values`` where after_unknown is true."""
+    if isinstance(unknown, dict) and isinstance(values, dict):
+        for key, sub in unknown.items():
+            if sub is True:
+                values[key] = _unknown_or_absent(values.get(key), configured, path + (key,))
+            elif isinstance(sub, (dict, list)) and sub:
+                if key not in values or values[key] is None:
+                    continue
+                _overlay_unknown(values[key], sub, configured, path + (key,))
+    elif isinstance(unknown, list) and isinstance(values, list):
+        for i, sub in enumerate(unknown[: len(values)]):
+            if sub is True:
+                values[i] = UNKNOWN
+            elif isinstance(sub, (dict, list)) and sub:
+                _overlay_unknown(values[i], sub, configured, path + (i,))
+    return values
+
+
+def _unknown_or_absent(current: Any, configured: Any, path: tuple) -> Any:
+    if current is not None:
+        return UNKNOWN  # the plan shows a partial value: keep it unknown
+    if configured is None or is_configured(configured, path):
+        return UNKNOWN
+    return None
+
+
+def _mask(value: Any, sensitive: Any, secrets: set[str]) -> Any:
+    """Replace every value marked sensitive by SENSITIVE, remembering the strings it held."""
+    if sensitive is True:
+        if value is None:
+            return None
+        _collect_strings(value, secrets)
+        return SENSITIVE
+    if isinstance(sensitive, dict) and isinstance(value, dict):
+        for key, sub in sensitive.items():
+            if sub and key in value:
+                value[key] = _mask(value[key], sub, secrets)
+    elif isinstance(sensitive, list) and isinstance(value, list):
+        for i, sub in enumerate(sensitive[: len(value)]):
+            if sub:
+                value[i] = _mask(value[i], sub, secrets)
+    return value
+
+
+def _collect_strings(value: Any, secrets: set[str]) -> None:
+    for leaf in _leaves(value):
+        text = str(leaf) if not isinstance(leaf, str) else leaf
+        if len(text) >= 4 and leaf is not True and leaf is not False:
+            secrets.add(text)
+
+
+def _leaves(value: Any) -> Iterator[Any]:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif item is not None and item is not UNKNOWN and item is not SENSITIVE:
+            yield item
+
+
+def _root_sensitive_variables(doc: dict, secrets: set[str]) -> None:
+    """Values of root variables declared ``sensitive = true`` (the plan's variables section shows them plain)."""
+    declared = _dict(_dict(_dict(doc.get("configuration")).get("root_module")).get("variables"))
+    values = _dict(doc.get("variables"))
+    for name, decl in declared.items():
+        if isinstance(decl, dict) and decl.get("sensitive") is True:
+            _collect_strings(_dict(values.get(name)).get("value"), secrets)
+            _collect_strings(decl.get("default"), secrets)
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, type(None))) else repr(value)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []

@@ -1,0 +1,192 @@
+"""The values every stage hands to the next: resources, plan changes, findings.
+
+All are small frozen dataclasses. A value that Terraform knows only after
+apply is the sentinel ``UNKNOWN``; a value the plan marks sensitive is replaced
+by ``SENSITIVE`` when it is loaded, so no stage after the loader ever holds the
+secret. "Absent" is ``None`` (or a missing key): a different answer from both.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+class _Sentinel:
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __str__(self) -> str:
+        return "(known after apply)" if self._name == "UNKNOWN" else "(sensitive)"
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"{self._name} has no truth value: test it with is_known() first")
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
+UNKNOWN = _Sentinel("UNKNOWN")
+SENSITIVE = _Sentinel("SENSITIVE")
+
+
+def is_known(value: Any) -> bool:
+    """True unless the value is only known after apply or hidden as sensitive."""
+    return value is not UNKNOWN and value is not SENSITIVE
+
+
+class Level(enum.IntEnum):
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Level":
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown level {text!r} (expected error, warning or note)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a resource is declared, or where it appears in the input file."""
+
+    file: str
+    start_line: int
+    end_line: int | None = None
+    start_column: int | None = None
+    # "tf" when the file is a .tf source; "plan" when it is the plan/state JSON.
+    kind: str = "tf"
+
+
+@dataclass(frozen=True)
+class Change:
+    """The plan's change to one resource. ``before`` has sensitive values masked."""
+
+    actions: tuple[str, ...]
+    before: Any
+    replace_paths: tuple[tuple[Any, ...], ...] = ()
+    action_reason: str | None = None
+
+    @property
+    def is_create(self) -> bool:
+        return self.actions == ("create",)
+
+    @property
+    def is_update(self) -> bool:
+        return self.actions == ("update",)
+
+    @property
+    def is_delete(self) -> bool:
+        return self.actions == ("delete",)
+
+    @property
+    def is_replace(self) -> bool:
+        return "delete" in self.actions and "create" in self.actions
+
+    @property
+    def is_noop(self) -> bool:
+        return self.actions in (("no-op",), ("read",))
+
+    @property
+    def touches(self) -> bool:
+        """True when applying the plan creates, updates, replaces or deletes the resource."""
+        return not self.is_noop
+
+
+@dataclass(frozen=True, eq=False)
+class Resource:
+    """One resource instance, from a plan, a state or a .tf file.
+
+    ``values`` holds the planned "after" values (state and HCL: the only values)
+    with ``UNKNOWN`` where the configuration sets a value only known after
+    apply. Values the configuration leaves out and the provider computes are
+    absent, because AWS then applies its default. ``configured`` tells which
+    attributes and blocks the configuration sets (None when the input carries
+    no configuration); ``references`` are the addresses this resource's
+    configuration refers to, each with the attribute path that holds it.
+    """
+
+    address: str
+    type: str
+    name: str
+    values: Mapping[str, Any]
+    module: str = ""
+    mode: str = "managed"
+    index: Any = None
+    change: Change | None = None
+    configured: Mapping[str, Any] | None = None
+    references: tuple[tuple[str, str], ...] = ()
+    region: str | None = None
+    source: Source | None = None
+
+    @property
+    def deleted(self) -> bool:
+        """True when the plan deletes the resource and does not create it again."""
+        return self.change is not None and self.change.is_delete
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return self.change.actions if self.change else ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule violation on one resource. ``message`` never holds a sensitive value."""
+
+    rule_id: str
+    level: Level
+    address: str
+    message: str
+    resource_type: str
+    path: str | None = None
+    fingerprint: str = ""
+    actions: tuple[str, ...] = ()
+    source: Source | None = None
+    input_file: str | None = None
+    suppression: "Suppression | None" = None
+    baseline_state: str | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple:
+        return (self.input_file or "", self.address, self.rule_id, self.path or "", self.message)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding is accepted: ``kind`` is "inSource" (a .tf comment) or "external" (config)."""
+
+    kind: str
+    justification: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything one input file holds: managed resources, data sources, and where it came from."""
+
+    resources: tuple[Resource, ...]
+    data_sources: tuple[Resource, ...] = ()
+    input_file: str = "-"
+    input_kind: str = "plan"  # plan | state | hcl
+    format_version: str | None = None
+    terraform_version: str | None = None
+    warnings: tuple[str, ...] = ()
+    # Strings the plan marks sensitive: reporters scrub them from any text they write.
+    secrets: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Lazily computed "address -> Source" for locations inside the input file.
+    plan_locator: Any = field(default=None, compare=False, repr=False)

@@ -1,0 +1,85 @@
+"""Reporters: findings to text in one format. Each module has ``render(report) -> str``."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from dynalint import __version__
+from dynalint.model import Finding, Level, Model
+from dynalint.rule import Rule
+
+FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+INFORMATION_URI = "https://github.com/dynalint/dynalint"
+DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{id}.md"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every reporter gets: findings in order, the rules that ran, and the inputs."""
+
+    findings: Sequence[Finding]
+    rules: Sequence[Rule]
+    models: Sequence[Model] = ()
+    show_suppressed: bool = False
+    color: bool = False
+    version: str = __version__
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def visible(self) -> list[Finding]:
+        """Findings a person should see: suppressed ones only with --show-suppressed, baselined never."""
+        return [f for f in self.findings
+                if (self.show_suppressed or not f.suppressed) and f.baseline_state != "unchanged"]
+
+    def counts(self) -> dict[str, int]:
+        out = {str(level): 0 for level in sorted(Level, reverse=True)}
+        for f in self.findings:
+            if not f.suppressed and f.baseline_state != "unchanged":
+                out[str(f.level)] += 1
+        out["suppressed"] = sum(1 for f in self.findings if f.suppressed)
+        out["baselined"] = sum(1 for f in self.findings if f.baseline_state == "unchanged")
+        return out
+
+
+def render(fmt: str, report: Report) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    module = importlib.import_module(f"dynalint.report.{fmt}")
+    return module.render(report)
+
+
+def artifact_uri(file: str) -> tuple[str, str | None]:
+    """A file path as SARIF/GitHub want it: relative to the working directory (the repository root)
+    with POSIX separators; an absolute ``file://`` URI when the file lies outside it."""
+    if file == "-":
+        return "stdin", None
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            return path.resolve().as_uri(), None
+    parts = [p for p in path.as_posix().split("/") if p not in ("", ".")]
+    return "/".join(parts), "%SRCROOT%"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(report: Report) -> str:
+    c = report.counts()
+    total = c["error"] + c["warning"] + c["note"]
+    if not total:
+        head = "No findings"
+    else:
+        head = f"Found {plural(total, 'finding')}: " + ", ".join(
+            plural(c[k], k) for k in ("error", "warning", "note") if c[k])
+    extra = [f"{c['suppressed']} suppressed"] if c["suppressed"] else []
+    extra += [f"{c['baselined']} in baseline"] if c["baselined"] else []
+    files = len(report.models)
+    resources = sum(len(m.resources) for m in report.models)
+    tail = f" in {plural(resources, 'resource')}" + (f" from {plural(files, 'input')}" if files > 1 else "")
+    return head + tail + (f" ({', '.join(extra)})" if extra else "") + "."

@@ -1,0 +1,44 @@
+"""JSON for scripts. The shape is stable and documented in docs/json-format.md (version "1")."""
+from __future__ import annotations
+
+import json
+
+from dynalint.model import Finding
+from dynalint.report import Report
+
+
+def render(report: Report) -> str:
+    slugs = {r.id: r.slug for r in report.rules}
+    doc = {
+        "version": "1",
+        "tool": {"name": "dynalint", "version": report.version},
+        "inputs": [{"file": m.input_file, "kind": m.input_kind, "format_version": m.format_version,
+                    "terraform_version": m.terraform_version, "resources": len(m.resources),
+                    "warnings": list(m.warnings)} for m in report.models],
+        "summary": report.counts(),
+        "findings": [_finding(f, slugs.get(f.rule_id, "")) for f in report.findings],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _finding(f: Finding, slug: str) -> dict:
+    location = None
+    if f.source is not None:
+        location = {"file": f.source.file, "line": f.source.start_line, "column": f.source.start_column,
+                    "end_line": f.source.end_line, "kind": f.source.kind}
+    return {
+        "rule_id": f.rule_id,
+        "slug": slug,
+        "level": str(f.level),
+        "address": f.address,
+        "resource_type": f.resource_type,
+        "message": f.message,
+        "path": f.path,
+        "actions": list(f.actions),
+        "input": f.input_file,
+        "location": location,
+        "fingerprint": f.fingerprint,
+        "suppression": None if f.suppression is None else {"kind": f.suppression.kind,
+                                                            "justification": f.suppression.justification},
+        "baseline_state": f.baseline_state,
+    }

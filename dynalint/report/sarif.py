@@ -1,0 +1,112 @@
+"""SARIF 2.1.0 for GitHub code scanning (see DESIGN.md, "SARIF").
+
+One run, one location per result. Every result carries our own stable
+fingerprint; ``primaryLocationLineHash`` is added only where the location is
+the plan file, because for a committed ``.tf`` file upload-sarif computes it
+from the source line and warns when one is already there.
+"""
+from __future__ import annotations
+
+import json
+
+from dynalint.model import Finding
+from dynalint.report import DOCS_URI, INFORMATION_URI, Report, artifact_uri
+from dynalint.rule import Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render(report: Report) -> str:
+    rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: _order(report.rules, r))
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = [_result(f, index) for f in report.findings if f.rule_id in index]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "dynalint",
+                "version": report.version,
+                "semanticVersion": report.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(r) for r in rules],
+            }
+        },
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _order(rules, rule: Rule) -> int:
+    return [r.id for r in rules].index(rule.id)
+
+
+def _descriptor(rule: Rule) -> dict:
+    help_text = rule.help or rule.summary
+    properties = {"tags": list(rule.tags)[:10], "precision": rule.precision}
+    if rule.security_severity is not None:
+        properties["security-severity"] = f"{float(rule.security_severity):.1f}"
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.slug),
+        "shortDescription": {"text": _sentence(rule.summary)[:1024]},
+        "fullDescription": {"text": _sentence(rule.full_description)},
+        "help": {"text": help_text, "markdown": f"# {rule.id} {rule.slug}\n\n{rule.summary}\n\n{help_text}"},
+        "helpUri": DOCS_URI.format(id=rule.id) if rule.origin.startswith("dynalint.") else INFORMATION_URI,
+        "defaultConfiguration": {"level": str(rule.level)},
+        "properties": properties,
+    }
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict:
+    location = _location(f)
+    fingerprints = {"dynalint/v1": f.fingerprint}
+    if location["physicalLocation"]["artifactLocation"].get("uriBaseId") is None or _in_plan(f):
+        fingerprints["primaryLocationLineHash"] = f"{f.fingerprint[:16]}:1"
+    result = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "level": str(f.level),
+        "message": {"text": _sentence(f.message)},
+        "locations": [location],
+        "partialFingerprints": fingerprints,
+        "properties": {"address": f.address, "resourceType": f.resource_type, "planActions": list(f.actions)},
+    }
+    if f.path:
+        result["properties"]["attributePath"] = f.path
+    if f.suppression is not None:
+        result["suppressions"] = [{"kind": f.suppression.kind, "justification": f.suppression.justification}]
+    if f.baseline_state:
+        result["baselineState"] = f.baseline_state
+    return result
+
+
+def _in_plan(f: Finding) -> bool:
+    return f.source is None or f.source.kind == "plan"
+
+
+def _location(f: Finding) -> dict:
+    source = f.source
+    file = source.file if source is not None else (f.input_file or "-")
+    uri, base = artifact_uri(file)
+    artifact = {"uri": uri}
+    if base:
+        artifact["uriBaseId"] = base
+    region = {"startLine": source.start_line if source else 1}
+    if source is not None and source.start_column:
+        region["startColumn"] = source.start_column
+    if source is not None and source.end_line and source.end_line >= region["startLine"]:
+        region["endLine"] = source.end_line
+    return {
+        "physicalLocation": {"artifactLocation": artifact, "region": region},
+        "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
+    }
+
+
+def _pascal(slug: str) -> str:
+    return "".join(word.capitalize() for word in slug.split("-"))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

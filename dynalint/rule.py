@@ -1,0 +1,151 @@
+"""The rule authoring API: what a rule is, what it yields, what it may ask.
+
+A rule is metadata plus one function::
+
+    @rule(id="DDB101", slug="pitr-disabled", level="error", applies=["aws_dynamodb_table"],
+          security_severity=6.5, tags=["durability"])
+    def pitr_disabled(table, ctx):
+        \"\"\"Point-in-time recovery is off.
+
+        ## What it checks
+        ...
+        \"\"\"
+        if ...:
+            yield Issue("...", path="point_in_time_recovery")
+
+The docstring is the rule's documentation: its first line is the short
+description, the rest is markdown with the sections What it checks, Why it
+matters, Known limits, Example, Use instead, Options, References. The check
+function gets one resource of a type in ``applies`` and a ``Context``; it yields
+``Issue``s. It never prints, reads files or changes the resource.
+"""
+from __future__ import annotations
+
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from dynalint.errors import RuleError
+from dynalint.model import Level, Resource
+
+KINDS = ("config", "change", "graph")
+_ID = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a check yields: the message, the attribute it is about, and an optional level override."""
+
+    message: str
+    path: str | None = None
+    level: Level | str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    level: Level
+    applies: tuple[str, ...]
+    check: Callable[[Resource, "Context"], Iterable[Issue]] = field(repr=False)
+    kind: str = "config"
+    summary: str = ""
+    help: str = ""
+    security_severity: float | None = None
+    tags: tuple[str, ...] = ()
+    precision: str = "high"
+    options: dict[str, Any] = field(default_factory=dict)
+    origin: str = "dynalint"
+
+    @property
+    def full_description(self) -> str:
+        """The "What it checks" and "Why it matters" sections as plain text (SARIF caps it at 1024)."""
+        parts = [_section(self.help, "What it checks"), _section(self.help, "Why it matters")]
+        text = " ".join(p for p in parts if p) or self.summary
+        text = re.sub(r"`([^`]*)`", r"\1", re.sub(r"\s+", " ", text)).strip()
+        return text if len(text) <= 1024 else text[:1020].rsplit(" ", 1)[0] + " ..."
+
+
+def _section(markdown: str, title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", markdown, re.S | re.M)
+    return match.group(1).strip() if match else ""
+
+
+def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = "config",
+         security_severity: float | None = None, tags: Iterable[str] = (), precision: str = "high",
+         options: dict[str, Any] | None = None) -> Callable[[Callable], Rule]:
+    """Declare a rule; the decorated function is its check, its docstring its documentation."""
+
+    def wrap(fn: Callable) -> Rule:
+        doc = inspect.getdoc(fn) or ""
+        summary, _, body = doc.partition("\n")
+        if not _ID.match(id):
+            raise RuleError(f"rule id {id!r} must be letters then digits, e.g. DDB101 or ACME001")
+        if not _SLUG.match(slug):
+            raise RuleError(f"{id}: slug {slug!r} must be lower-case words joined by '-'")
+        if kind not in KINDS:
+            raise RuleError(f"{id}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        if not summary.strip():
+            raise RuleError(f"{id}: the check function needs a docstring whose first line says what it finds")
+        if security_severity is not None and not 0 < float(security_severity) <= 10:
+            raise RuleError(f"{id}: security_severity must be above 0 and at most 10")
+        return Rule(
+            id=id, slug=slug, level=Level.parse(level), applies=tuple(applies), check=fn, kind=kind,
+            summary=summary.strip(), help=body.strip(), security_severity=security_severity,
+            tags=tuple(tags), precision=precision, options=dict(options or {}),
+            origin=fn.__module__,
+        )
+
+    return wrap
+
+
+class Context:
+    """What a check may ask: its options, and the other resources of the same input."""
+
+    def __init__(self, index: "Index", options: dict[str, Any]) -> None:
+        self._index = index
+        self.options = options
+
+    def resources(self, type: str) -> list[Resource]:
+        """Every resource of a type in this input (resources the plan deletes excluded)."""
+        return self._index.live_by_type.get(type, [])
+
+    def resource(self, address: str) -> Resource | None:
+        return self._index.by_address.get(address)
+
+    def related(self, resource: Resource, type: str | None = None, via: str | None = None,
+                direction: str = "both") -> list[Resource]:
+        """Resources tied to this one by reference or by a literal name (see dynalint.graph)."""
+        return self._index.graph.related(resource, type, via, direction)
+
+
+class Index:
+    """One model's resources, indexed once by type and address; the graph is built on first use."""
+
+    def __init__(self, resources: Iterable[Resource], links: Iterable[Any] = ()) -> None:
+        self.resources = list(resources)
+        self.by_address = {r.address: r for r in self.resources}
+        self.by_type: dict[str, list[Resource]] = {}
+        self.live_by_type: dict[str, list[Resource]] = {}
+        for r in self.resources:
+            self.by_type.setdefault(r.type, []).append(r)
+            if not r.deleted:
+                self.live_by_type.setdefault(r.type, []).append(r)
+        self._links = tuple(links)
+        self._graph = None
+
+    @property
+    def graph(self):
+        if self._graph is None:
+            from dynalint.graph import Graph
+
+            self._graph = Graph(self.resources, self._links)
+        return self._graph
+
+
+def iter_issues(rule: Rule, resource: Resource, ctx: Context) -> Iterator[Issue]:
+    result = rule.check(resource, ctx)
+    if result is not None:
+        yield from result

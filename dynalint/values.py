@@ -1,0 +1,94 @@
+"""Reading resource values the way Terraform shapes them, for rule authors.
+
+Blocks are lists of mappings (``point_in_time_recovery = [{"enabled": true}]``),
+an unset attribute is ``None`` or missing, a value known only after apply is
+``UNKNOWN``, a sensitive one ``SENSITIVE``. These helpers keep those answers
+apart, so a rule can say "absent", "unknown" and "false" without guessing.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
+
+__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of"]
+
+
+def blocks(values: Any, key: str) -> list | Any:
+    """The list of nested blocks under ``key``: [] when absent, UNKNOWN/SENSITIVE when not known.
+
+    A list with an element not known is not known as a whole; elements that are
+    not mappings (a malformed plan) are left out.
+    """
+    if not isinstance(values, Mapping):
+        return []
+    value = values.get(key)
+    if value is None:
+        return []
+    if not is_known(value):
+        return value
+    if isinstance(value, Mapping):  # a single nested block written as an object
+        return [value]
+    if not isinstance(value, list):
+        return []
+    for b in value:
+        if not is_known(b):
+            return b
+    return [b for b in value if isinstance(b, Mapping)]
+
+
+def block(values: Any, key: str) -> Mapping | None | Any:
+    """The first block under ``key``: None when absent, UNKNOWN/SENSITIVE when not known."""
+    found = blocks(values, key)
+    if not is_known(found):
+        return found
+    if not found:
+        return None
+    return found[0]
+
+
+def dig(values: Any, *path: Any) -> Any:
+    """Follow keys and list indexes; None when any step is absent, the sentinel when one is not known."""
+    node = values
+    for step in path:
+        if not is_known(node):
+            return node
+        if isinstance(step, int):
+            if not isinstance(node, list) or not -len(node) <= step < len(node):
+                return None
+            node = node[step]
+        else:
+            if not isinstance(node, Mapping):
+                return None
+            node = node.get(step)
+        if node is None:
+            return None
+    return node
+
+
+def bool_of(value: Any) -> bool | None | Any:
+    """A boolean setting: True/False, None when absent, the sentinel when not known.
+
+    Terraform plans hold booleans, but .tf input and hand-made plans may hold
+    the strings "true"/"false".
+    """
+    if value is None or not is_known(value):
+        return value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def known_str(value: Any) -> str | None:
+    """The value when it is a known string, else None."""
+    return value if isinstance(value, str) else None
+
+
+def label(resource: Resource, key: str = "name") -> str:
+    """How a message names a resource: its ``name`` value in quotes when known, else its address."""
+    value = resource.values.get(key) if isinstance(resource.values, Mapping) else None
+    if isinstance(value, str) and value:
+        return f"'{value}'"
+    return resource.address

@@ -1,0 +1,145 @@
+"""Literal-name matches for the resource graph.
+
+A reference (``aws_dynamodb_table.orders.name``) already makes an edge; these
+Links add the edges a configuration spells out as plain strings: an
+autoscaling target's ``resource_id = "table/orders"``, an alarm's
+``TableName`` dimension, a stream or table ARN, a KMS key ARN or alias.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from dynalint.graph import Link
+from dynalint.model import Resource
+from dynalint.values import blocks
+
+from ._ddb import table_name_from_arn
+
+TABLE = "aws_dynamodb_table"
+KMS_KEY = "aws_kms_key"
+KMS_ALIAS = "aws_kms_alias"
+
+
+def _str(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and value:
+        yield value
+
+
+def _table_name(table: Resource) -> Iterator[str]:
+    yield from _str(table.values.get("name"))
+
+
+def _table_arns(table: Resource) -> Iterator[str]:
+    yield from _str(table.values.get("arn"))
+    name = table.values.get("name")
+    region = table.region
+    if isinstance(name, str) and region:
+        yield f"table:{region}:{name}"  # matched against ARNs whose account is not known
+
+
+def _arn_table_keys(arn: Any) -> Iterator[str]:
+    """A table ARN (or a stream/index ARN under it) names the table by its full ARN, or by region+name."""
+    if not isinstance(arn, str):
+        return
+    name = table_name_from_arn(arn)
+    if name is None:
+        return
+    parts = arn.split(":")
+    base = ":".join(parts[:5]) + f":table/{name}"
+    yield base
+    yield f"table:{parts[3]}:{name}"
+
+
+def _autoscaling_table(target: Resource) -> Iterator[str]:
+    resource_id = target.values.get("resource_id")
+    if target.values.get("service_namespace") == "dynamodb" and isinstance(resource_id, str):
+        parts = resource_id.split("/")
+        if len(parts) >= 2 and parts[0] == "table":
+            yield parts[1]
+
+
+def _alarm_table(alarm: Resource) -> Iterator[str]:
+    dimensions = alarm.values.get("dimensions")
+    if isinstance(dimensions, dict):
+        yield from _str(dimensions.get("TableName"))
+    for query in blocks(alarm.values, "metric_query"):
+        for metric in blocks(query, "metric"):
+            dims = metric.get("dimensions")
+            if isinstance(dims, dict):
+                yield from _str(dims.get("TableName"))
+
+
+def _sse_key_arns(table: Resource) -> Iterator[str]:
+    for sse in blocks(table.values, "server_side_encryption"):
+        yield from _str(sse.get("kms_key_arn"))
+
+
+def _replica_key_arns(table: Resource) -> Iterator[str]:
+    for replica in blocks(table.values, "replica"):
+        yield from _str(replica.get("kms_key_arn"))
+
+
+def _own_key_arn(resource: Resource) -> Iterator[str]:
+    yield from _str(resource.values.get("kms_key_arn"))
+
+
+def _kms_key_names(key: Resource) -> Iterator[str]:
+    for attr in ("arn", "key_id", "id"):
+        yield from _str(key.values.get(attr))
+
+
+def _alias_names(alias: Resource) -> Iterator[str]:
+    yield from _str(alias.values.get("arn"))
+    name = alias.values.get("name")
+    if isinstance(name, str):
+        yield name
+        region = alias.region
+        if region:
+            yield f"alias:{region}:{name}"
+
+
+def _alias_refs_in(arn: Any) -> Iterator[str]:
+    """A key ARN field may hold an alias ARN or an alias name."""
+    if not isinstance(arn, str):
+        return
+    yield arn
+    if arn.startswith("arn:") and ":alias/" in arn:
+        parts = arn.split(":")
+        yield f"alias:{parts[3]}:{parts[5]}"
+
+
+def _alias_target(alias: Resource) -> Iterator[str]:
+    yield from _str(alias.values.get("target_key_id"))
+
+
+def _sse_alias_refs(table: Resource) -> Iterator[str]:
+    for arn in _sse_key_arns(table):
+        yield from _alias_refs_in(arn)
+
+
+def _replica_alias_refs(table: Resource) -> Iterator[str]:
+    for arn in _replica_key_arns(table):
+        yield from _alias_refs_in(arn)
+
+
+def _own_alias_refs(resource: Resource) -> Iterator[str]:
+    for arn in _own_key_arn(resource):
+        yield from _alias_refs_in(arn)
+
+
+def _global_table_arn(replica: Resource) -> Iterator[str]:
+    yield from _arn_table_keys(replica.values.get("global_table_arn"))
+
+
+LINKS = [
+    Link("aws_appautoscaling_target", TABLE, "resource_id", _autoscaling_table, _table_name),
+    Link("aws_cloudwatch_metric_alarm", TABLE, "dimensions", _alarm_table, _table_name),
+    Link("aws_dynamodb_table", KMS_KEY, "server_side_encryption.kms_key_arn", _sse_key_arns, _kms_key_names),
+    Link("aws_dynamodb_table", KMS_KEY, "replica.kms_key_arn", _replica_key_arns, _kms_key_names),
+    Link("aws_dynamodb_table", KMS_ALIAS, "server_side_encryption.kms_key_arn", _sse_alias_refs, _alias_names),
+    Link("aws_dynamodb_table", KMS_ALIAS, "replica.kms_key_arn", _replica_alias_refs, _alias_names),
+    Link("aws_dynamodb_table_replica", KMS_KEY, "kms_key_arn", _own_key_arn, _kms_key_names),
+    Link("aws_dynamodb_table_replica", KMS_ALIAS, "kms_key_arn", _own_alias_refs, _alias_names),
+    Link("aws_dynamodb_table_replica", TABLE, "global_table_arn", _global_table_arn, _table_arns),
+    Link(KMS_ALIAS, KMS_KEY, "target_key_id", _alias_target, _kms_key_names),
+]
