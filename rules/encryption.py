@@ -63,11 +63,13 @@ def sse_not_customer_managed(table, ctx):
     if key is UNKNOWN or key[0] == "customer":
         return
     if key[0] == "owned":
-        which = "the AWS-owned key (no server_side_encryption block, or enabled = false)"
+        which, fix = ("the AWS-owned key", "add a `server_side_encryption` block with `enabled = true` and "
+                      "`kms_key_arn` set to a customer-managed key")
     else:
-        which = "the AWS-managed key aws/dynamodb"
-    yield Issue(f"Table {label(table)} is encrypted with {which}: set `server_side_encryption {{ enabled = true, "
-                "kms_key_arn = <customer-managed key> }}` to control the key policy and audit every use of the key.",
+        which, fix = ("the AWS-managed key aws/dynamodb",
+                      "set `kms_key_arn` in its `server_side_encryption` block to a customer-managed key")
+    yield Issue(f"Table {label(table)} is encrypted with {which}: {fix} to control the key policy and audit "
+                "every use of the key.",
                 path="server_side_encryption")
 
 
