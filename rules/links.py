@@ -131,6 +131,18 @@ def _global_table_arn(replica: Resource) -> Iterator[str]:
     yield from _arn_table_keys(replica.values.get("global_table_arn"))
 
 
+def _event_source_table(mapping: Resource) -> Iterator[str]:
+    yield from _arn_table_keys(mapping.values.get("event_source_arn"))
+
+
+def _resource_arn_table(policy: Resource) -> Iterator[str]:
+    yield from _arn_table_keys(policy.values.get("resource_arn"))
+
+
+def _table_name_attr(resource: Resource) -> Iterator[str]:
+    yield from _str(resource.values.get("table_name"))
+
+
 LINKS = [
     Link("aws_appautoscaling_target", TABLE, "resource_id", _autoscaling_table, _table_name),
     Link("aws_cloudwatch_metric_alarm", TABLE, "dimensions", _alarm_table, _table_name),
@@ -142,4 +154,9 @@ LINKS = [
     Link("aws_dynamodb_table_replica", KMS_ALIAS, "kms_key_arn", _own_alias_refs, _alias_names),
     Link("aws_dynamodb_table_replica", TABLE, "global_table_arn", _global_table_arn, _table_arns),
     Link(KMS_ALIAS, KMS_KEY, "target_key_id", _alias_target, _kms_key_names),
+    Link("aws_lambda_event_source_mapping", TABLE, "event_source_arn", _event_source_table, _table_arns),
+    Link("aws_dynamodb_resource_policy", TABLE, "resource_arn", _resource_arn_table, _table_arns),
+    Link("aws_dynamodb_contributor_insights", TABLE, "table_name", _table_name_attr, _table_name),
+    Link("aws_dynamodb_table_item", TABLE, "table_name", _table_name_attr, _table_name),
+    Link("aws_dynamodb_kinesis_streaming_destination", TABLE, "table_name", _table_name_attr, _table_name),
 ]
