@@ -114,6 +114,8 @@ class Resource:
     attributes and blocks the configuration sets (None when the input carries
     no configuration); ``references`` are the addresses this resource's
     configuration refers to, each with the attribute path that holds it.
+    ``region`` and ``default_tags`` come from the resource's provider
+    configuration where it writes them as constants.
     """
 
     address: str
@@ -127,6 +129,7 @@ class Resource:
     configured: Mapping[str, Any] | None = None
     references: tuple[tuple[str, str], ...] = ()
     region: str | None = None
+    default_tags: Mapping[str, Any] | None = None
     source: Source | None = None
 
     @property

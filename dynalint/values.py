@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from dynalint.load.config import Constant, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
-__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of"]
+__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of",
+           "configured_constants", "is_configured"]
 
 
 def blocks(values: Any, key: str) -> list | Any:
@@ -92,3 +94,21 @@ def label(resource: Resource, key: str = "name") -> str:
     if isinstance(value, str) and value:
         return f"'{value}'"
     return resource.address
+
+
+def configured_constants(resource: Resource, block_key: str, attr: str) -> list[Any]:
+    """The constant values the configuration writes for ``attr`` in each ``block_key`` block, in source order.
+
+    A block whose value is not a constant gives None. Unlike the planned
+    values, this keeps blocks that a set collapses (two ``replica`` blocks
+    with the same region). Empty when the input carries no configuration.
+    """
+    tree = resource.configured
+    found = tree.get(block_key) if isinstance(tree, Mapping) else None
+    if not isinstance(found, list):
+        return []
+    out = []
+    for item in found:
+        leaf = item.get(attr) if isinstance(item, Mapping) else None
+        out.append(leaf.value if isinstance(leaf, Constant) else None)
+    return out

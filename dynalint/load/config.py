@@ -23,6 +23,16 @@ from typing import Any, Iterator
 from dynalint import address as addr
 
 _MISSING = object()
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A configured-tree leaf whose value the configuration writes as a constant."""
+
+    value: Any
+
+
+SET = True  # a configured-tree leaf set by an expression whose value is not a constant
 # Reference prefixes that never name a resource.
 _NON_RESOURCE = ("local", "each", "count", "path", "terraform", "self")
 
@@ -86,14 +96,14 @@ class Configuration:
             elif isinstance(expr, dict):
                 if "constant_value" in expr:
                     if expr["constant_value"] is not None:
-                        out[key] = True
+                        out[key] = Constant(expr["constant_value"])
                 elif "references" in expr:
                     if self._null_reference(expr, module_path) is not True:
-                        out[key] = True
+                        out[key] = SET
                 elif expr and all(isinstance(v, (dict, list)) for v in expr.values()):
                     out[key] = self._tree(expr, module_path)  # a single nested block
                 else:
-                    out[key] = True  # an expression without references, e.g. a function call
+                    out[key] = SET  # an expression without references, e.g. a function call
         return out
 
     def _null_reference(self, expr: dict, module_path: tuple[str, ...]) -> bool | None:
@@ -128,16 +138,27 @@ class Configuration:
             return self.variable_value(module_path[:-1], refs[0][4:].split(".")[0], depth + 1)
         return _MISSING
 
-    # ------------------------------------------------------------ provider region
-    def region(self, module_path: tuple[str, ...], local_address: str) -> str | None:
+    # ------------------------------------------------------------ provider settings
+    def _provider_expressions(self, module_path: tuple[str, ...], local_address: str) -> dict:
         block = self.resource(module_path, local_address) or {}
         key = block.get("provider_config_key") or "aws"
         provider = self.providers.get(key)
         if provider is None and ":" in key:  # older plans write "module.x:aws"
             provider = self.providers.get(key.rsplit(":", 1)[1])
-        if not isinstance(provider, dict):
+        expressions = provider.get("expressions") if isinstance(provider, dict) else None
+        return expressions if isinstance(expressions, dict) else {}
+
+    def default_tags(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
+        """The provider's ``default_tags { tags = {...} }`` where the configuration writes them as constants."""
+        blocks = self._provider_expressions(module_path, local_address).get("default_tags")
+        if not isinstance(blocks, list) or not blocks or not isinstance(blocks[0], dict):
             return None
-        expr = (provider.get("expressions") or {}).get("region")
+        tags = blocks[0].get("tags")
+        value = tags.get("constant_value") if isinstance(tags, dict) else None
+        return value if isinstance(value, dict) else None
+
+    def region(self, module_path: tuple[str, ...], local_address: str) -> str | None:
+        expr = self._provider_expressions(module_path, local_address).get("region")
         if not isinstance(expr, dict):
             return None
         if isinstance(expr.get("constant_value"), str):
@@ -180,7 +201,7 @@ def is_configured(tree: Any, path: tuple) -> bool:
     """
     node = tree
     for step in path:
-        if node is True:
+        if _leaf(node):
             return True
         if isinstance(node, list):
             node = _union(node)
@@ -197,14 +218,20 @@ def _union(blocks: list) -> dict:
     for block in blocks:
         if isinstance(block, dict):
             for key, value in block.items():
-                if key not in merged or merged[key] is not True:
+                if key not in merged or not _leaf(merged[key]):
                     merged[key] = value if key not in merged else _merge(merged[key], value)
     return merged
 
 
+def _leaf(node: Any) -> bool:
+    return node is SET or isinstance(node, Constant)
+
+
 def _merge(a: Any, b: Any) -> Any:
-    if a is True or b is True:
-        return True
+    if _leaf(a):
+        return a
+    if _leaf(b):
+        return b
     if isinstance(a, list) and isinstance(b, list):
         return a + b
     return a

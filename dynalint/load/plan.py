@@ -149,6 +149,7 @@ def _finish(raw: list, config: Configuration) -> tuple[list[Resource], list[Reso
             configured=configured,
             references=tuple(ref_cache[key]),
             region=config.region(module_path, local),
+            default_tags=config.default_tags(module_path, local),
         )
         (data if resource.mode == "data" else resources).append(resource)
     return resources, data
