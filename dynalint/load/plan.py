@@ -35,6 +35,13 @@ def load_document(doc: Any, name: str) -> Model:
     else:
         resources, data = _state_resources(doc, secrets)
     _root_sensitive_variables(doc, secrets)
+    if secrets:
+        # Terraform does not mark every copy of a sensitive value (tags_all, for one):
+        # hide any string that holds a known secret, wherever it is.
+        for resource in resources:
+            _hide_secrets(resource.values, secrets)
+            if resource.change is not None:
+                _hide_secrets(resource.change.before, secrets)
     return Model(
         resources=tuple(resources),
         data_sources=tuple(data),
@@ -254,6 +261,20 @@ def _mask(value: Any, sensitive: Any, secrets: set[str]) -> Any:
             if sub:
                 value[i] = _mask(value[i], sub, secrets)
     return value
+
+
+def _hide_secrets(value: Any, secrets: set[str]) -> None:
+    """Replace, in place, every string that contains one of ``secrets`` by SENSITIVE."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, item in items:
+            if isinstance(item, str):
+                if any(secret in item for secret in secrets):
+                    node[key] = SENSITIVE
+            elif isinstance(item, (dict, list)):
+                stack.append(item)
 
 
 def _collect_strings(value: Any, secrets: set[str]) -> None:

@@ -95,3 +95,14 @@ resource "aws_dynamodb_table" "follows_new_key" {
     kms_key_arn = aws_kms_key.recreated.arn
   }
 }
+
+# Unchanged by the plan (no-op), and unprotected: --changed-only leaves it out.
+resource "aws_dynamodb_table" "untouched" {
+  name         = "untouched"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}

@@ -1,0 +1,134 @@
+"""The command line as a user runs it: exit codes, formats, selection, bad input."""
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from dynalint.cli import main
+from helpers import ROOT, SAMPLES, case_plan
+
+BAD = str(SAMPLES / "bad" / "plan.json")
+GOOD = str(SAMPLES / "good" / "plan.json")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_good_plan_exits_0_with_no_error_or_warning():
+    result = run(GOOD)
+    assert result.exit_code == 0, result.output
+    assert "No findings" in result.output
+
+
+def test_bad_plan_exits_1_and_summarises():
+    result = run(BAD)
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Found ") and "errors" in last and "warnings" in last
+
+
+def test_check_subcommand_is_the_default():
+    assert run("check", BAD).output == run(BAD).output
+
+
+def test_fail_on_levels():
+    assert run(BAD, "--fail-on", "never").exit_code == 0
+    only_notes = run(BAD, "--select", "DDB204", "--fail-on", "warning")
+    assert only_notes.exit_code == 0 and "DDB204" in only_notes.output
+    assert run(BAD, "--select", "DDB204", "--fail-on", "note").exit_code == 1
+
+
+def test_select_and_ignore_by_prefix():
+    out = json.loads(run(BAD, "-f", "json", "--select", "DDB1", "--ignore", "DDB101").output)
+    ids = {f["rule_id"] for f in out["findings"]}
+    assert ids and all(i.startswith("DDB1") for i in ids) and "DDB101" not in ids
+    comma = json.loads(run(BAD, "-f", "json", "--select", "DDB104,DDB105").output)
+    assert {f["rule_id"] for f in comma["findings"]} == {"DDB104", "DDB105"}
+
+
+def test_unknown_rule_in_select_is_a_usage_error():
+    result = run(BAD, "--select", "DDB999")
+    assert result.exit_code == 2 and "DDB999" in result.output
+
+
+def test_stdin():
+    data = (SAMPLES / "bad" / "plan.json").read_text()
+    result = run("-", "--select", "DDB104", input=data)
+    assert result.exit_code == 1 and "sessions" in result.output
+
+
+def test_changed_only_skips_untouched_resources():
+    plan = str(case_plan("changes"))
+    everything = json.loads(run(plan, "-f", "json", "--fail-on", "never").output)["findings"]
+    changed = json.loads(run(plan, "-f", "json", "--fail-on", "never", "--changed-only").output)["findings"]
+    assert "aws_dynamodb_table.untouched" in {f["address"] for f in everything}
+    assert changed and "aws_dynamodb_table.untouched" not in {f["address"] for f in changed}
+    assert all(f["actions"] != ["no-op"] for f in changed)
+
+
+def test_output_file(tmp_path):
+    out = tmp_path / "results.sarif"
+    result = run(BAD, "-f", "sarif", "-o", str(out))
+    assert result.exit_code == 1
+    assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_json_format_is_stable_and_documented_shape():
+    out = json.loads(run(BAD, "-f", "json").output)
+    assert set(out) == {"version", "tool", "inputs", "summary", "findings"}
+    first = out["findings"][0]
+    assert set(first) == {"rule_id", "slug", "level", "address", "resource_type", "message", "path", "actions",
+                          "input", "location", "fingerprint", "suppression", "baseline_state"}
+    assert run(BAD, "-f", "json").output == run(BAD, "-f", "json").output
+
+
+def test_rules_command_lists_every_registered_rule():
+    rows = json.loads(run("rules", "--format", "json").output)["rules"]
+    ids = [r["id"] for r in rows]
+    assert ids == sorted(ids) and {"DDB101", "DDB207"} <= set(ids)
+    assert all(r["summary"] and r["slug"] and r["level"] in ("error", "warning", "note") for r in rows)
+    markdown = run("rules", "--format", "markdown").output
+    assert "| [DDB101](docs/rules/DDB101.md) | pitr-disabled | error |" in markdown
+
+
+def test_explain_prints_the_full_help():
+    result = run("explain", "DDB101")
+    assert result.exit_code == 0
+    for section in ("## What it checks", "## Why it matters", "## Example", "## Use instead", "## References"):
+        assert section in result.output
+    assert run("explain", "pitr-disabled").output == result.output
+    assert run("explain", "DDB000").exit_code == 2
+
+
+@pytest.mark.parametrize("args, stdin", [
+    (["/nonexistent/plan.json"], None),
+    (["-"], "{not json"),
+    (["-"], "[]"),
+    ([], None),
+])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args, stdin):
+    proc = subprocess.run([sys.executable, "-m", "dynalint", *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("dynalint: error:")
+
+
+def test_python_dash_m_and_version():
+    proc = subprocess.run([sys.executable, "-m", "dynalint", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("dynalint, version ")
+
+
+def test_text_output_has_no_color_when_piped():
+    proc = subprocess.run([sys.executable, "-m", "dynalint", str(case_plan("durability"))],
+                          capture_output=True, text=True)
+    assert "\x1b[" not in proc.stdout
+
+
+def test_text_output_colors_when_forced(monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\x1b[31m" in run(str(case_plan("durability"))).output
