@@ -1,0 +1,1016 @@
+"""Capacity and scaling: billing mode, provisioned capacity, and the autoscaling that keeps it sized.
+
+A provisioned table (``billing_mode = "PROVISIONED"``, or unset: that is the
+default) is scaled by Application Auto Scaling: an ``aws_appautoscaling_target``
+per dimension (``service_namespace = "dynamodb"``, ``resource_id =
+"table/NAME"`` or ``"table/NAME/index/GSI"``, ``scalable_dimension =
+"dynamodb:table|index:Read|WriteCapacityUnits"``) and an
+``aws_appautoscaling_policy`` (or a scheduled action) on it. Targets name their
+table by reference or by a literal ``resource_id`` (``rules/links.py``);
+policies name their target by reference, or by the same three literal values
+(the Links below).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Mapping
+
+from dynalint.graph import Link
+from dynalint.model import UNKNOWN, Resource, is_known
+from dynalint.rule import Issue, rule
+from dynalint.values import blocks, configured_constants, dig, is_configured, known_str, label
+
+TAGS = ("capacity", "reliability", "dynamodb")
+COST_TAGS = ("capacity", "cost", "dynamodb")
+
+TABLE = "aws_dynamodb_table"
+TARGET = "aws_appautoscaling_target"
+POLICY = "aws_appautoscaling_policy"
+SCHEDULED = "aws_appautoscaling_scheduled_action"
+SCALERS = (POLICY, SCHEDULED)
+UNITS = ("Read", "Write")
+ON_DEMAND = "PAY_PER_REQUEST"
+TARGET_TRACKING = "TargetTrackingScaling"
+MAX_TABLE_CAPACITY = 40000
+UTILIZATION_RANGE = (20, 90)
+
+_DIMENSION = re.compile(r"^dynamodb:(table|index):(Read|Write)CapacityUnits$")
+_METRIC = re.compile(r"^DynamoDB(Read|Write)CapacityUtilization$")
+# A GSI named only by an index target whose resource_id is not known.
+ANY_INDEX = "*"
+# How far a table dimension is scaled.
+SCALED, TARGET_ONLY, NOTHING = "scaled", "target without policy", "nothing"
+
+
+# ---------------------------------------------------------------- reading values
+def _number(value: Any) -> float | int | None | Any:
+    """A number (plans hold numbers, .tf input may hold numeric strings); None when absent or not a number."""
+    if not is_known(value):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _shown(number: float | int) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _provisioned(values: Mapping) -> bool | Any:
+    """True for PROVISIONED or unset (the default), False for PAY_PER_REQUEST, the sentinel when not known."""
+    mode = values.get("billing_mode")
+    if mode is None or not is_known(mode):
+        return True if mode is None else mode
+    return mode == "PROVISIONED"
+
+
+def _on_demand(values: Mapping) -> bool:
+    return values.get("billing_mode") == ON_DEMAND
+
+
+def _gsis(table: Resource) -> list[Mapping]:
+    """The table's GSI blocks that have a known name ([] when the list itself is not known)."""
+    found = blocks(table.values, "global_secondary_index")
+    if not is_known(found):
+        return []
+    return [g for g in found if isinstance(g.get("name"), str) and g.get("name")]
+
+
+def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
+    """Whether the configuration writes ``key`` in the GSI block called ``name``; None when it cannot tell.
+
+    The loader answers "is it configured" for set-typed blocks as a union (a
+    key written in one GSI block counts as written in all), so an unset,
+    provider-computed capacity of one GSI reads as unknown when another GSI
+    sets it. The block is found here by its constant name instead; when names
+    are not constants, the answer holds only if every block agrees.
+    """
+    tree = table.configured
+    configured = tree.get("global_secondary_index") if isinstance(tree, Mapping) else None
+    if not isinstance(configured, list):
+        return None
+    names = configured_constants(table, "global_secondary_index", "name")
+    for block_name, block in zip(names, configured):
+        if block_name == name and isinstance(block, Mapping):
+            return key in block
+    written = [key in b for b in configured if isinstance(b, Mapping)]
+    if written and all(written):
+        return True
+    return False if written and not any(written) else None
+
+
+def _gsi_capacity(table: Resource, gsi: Mapping, key: str) -> Any:
+    """A GSI's read_capacity/write_capacity, with an unset provider-computed value read as absent."""
+    value = _number(gsi.get(key))
+    if value is UNKNOWN and _gsi_sets(table, gsi["name"], key) is False:
+        return None
+    return value
+
+
+def _capacity_places(table: Resource) -> Iterator[tuple[str | None, str, Any, str]]:
+    """(GSI name or None for the table, attribute, value, path) for each read/write capacity of the table."""
+    for key in ("read_capacity", "write_capacity"):
+        yield None, key, _number(table.values.get(key)), key
+    for gsi in _gsis(table):
+        name = gsi["name"]
+        for key in ("read_capacity", "write_capacity"):
+            yield name, key, _gsi_capacity(table, gsi, key), f"global_secondary_index.{name}.{key}"
+
+
+def _owner(gsi: str | None) -> str:
+    return f"its GSI '{gsi}'" if gsi else "the table"
+
+
+# ---------------------------------------------------------------- autoscaling in the graph
+def _index_of(resource_id: Any) -> str | None:
+    """``table/NAME/index/GSI`` -> "GSI"."""
+    if not isinstance(resource_id, str):
+        return None
+    parts = resource_id.split("/")
+    if len(parts) == 4 and parts[0] == "table" and parts[2] == "index" and parts[3]:
+        return parts[3]
+    return None
+
+
+def _is_dynamodb(values: Mapping) -> bool:
+    """The DynamoDB namespace, read from service_namespace or, where that is not known, the dimension."""
+    namespace = values.get("service_namespace")
+    if isinstance(namespace, str):
+        return namespace == "dynamodb"
+    dimension = values.get("scalable_dimension")
+    return isinstance(dimension, str) and dimension.startswith("dynamodb:")
+
+
+def _scaling_key(resource: Resource) -> tuple[str | None, str] | None | Any:
+    """What a target/policy scales: (None or GSI name, "Read"/"Write"); None when not DynamoDB capacity.
+
+    UNKNOWN when the dimension is not known; the GSI is ANY_INDEX when an
+    index dimension's resource_id is not known.
+    """
+    values = resource.values
+    namespace, dimension = values.get("service_namespace"), values.get("scalable_dimension")
+    if isinstance(namespace, str) and namespace != "dynamodb":
+        return None
+    if not is_known(dimension):
+        return UNKNOWN
+    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
+    if match is None:
+        return None
+    scope, unit = match.groups()
+    if scope == "table":
+        return (None, unit)
+    resource_id = values.get("resource_id")
+    if not is_known(resource_id):
+        return (ANY_INDEX, unit)
+    index = _index_of(resource_id)
+    return (index, unit) if index else None
+
+
+def _same_region(a: Resource, b: Resource) -> bool:
+    """False only when both regions are known and differ (a literal table name may exist in several regions)."""
+    return not (a.region and b.region and a.region != b.region)
+
+
+def _pointing_at(table: Resource, ctx, type_: str) -> list[Resource]:
+    """Resources of ``type_`` whose resource_id names the table, by reference or literally."""
+    return [r for r in ctx.related(table, type_, via="resource_id", direction="in") if _same_region(r, table)]
+
+
+def _scalers_of(target: Resource, ctx) -> list[Resource]:
+    found: list[Resource] = []
+    for type_ in SCALERS:
+        found += ctx.related(target, type_, via="resource_id", direction="in")
+    return found
+
+
+def _scaling(table: Resource, ctx) -> tuple[set, set] | Any:
+    """(keys with a target, keys with a policy or scheduled action) aimed at the table; UNKNOWN if unreadable.
+
+    A policy found through its target takes the target's key when its own
+    values are not known (a .tf policy that copies them from the target).
+    A policy or scheduled action aimed at the table with no target in this
+    input counts as well: its target is registered elsewhere.
+    """
+    targets: set = set()
+    scalers: set = set()
+    for target in _pointing_at(table, ctx, TARGET):
+        key = _scaling_key(target)
+        if key is UNKNOWN:
+            return UNKNOWN
+        if key is None:
+            continue
+        targets.add(key)
+        for scaler in _scalers_of(target, ctx):
+            own = _scaling_key(scaler)
+            own = key if own is UNKNOWN else own
+            if own is not None:
+                scalers.add(own)
+    for type_ in SCALERS:
+        for scaler in _pointing_at(table, ctx, type_):
+            key = _scaling_key(scaler)
+            if key is UNKNOWN:
+                return UNKNOWN
+            if key is not None:
+                scalers.add(key)
+    return targets, scalers
+
+
+def _state(scaling: tuple[set, set], index: str | None, unit: str) -> str | Any:
+    """SCALED, TARGET_ONLY or NOTHING for one dimension of the table (index None) or a GSI; UNKNOWN if unsure."""
+    targets, scalers = scaling
+    if (index, unit) in scalers:
+        return SCALED
+    if index is not None and (ANY_INDEX, unit) in targets | scalers:
+        return UNKNOWN
+    return TARGET_ONLY if (index, unit) in targets else NOTHING
+
+
+def _dimension_name(scope: str, units: list[str]) -> str:
+    return " and ".join(f"dynamodb:{scope}:{u}CapacityUnits" for u in units)
+
+
+def _triple(resource: Resource) -> Iterator[str]:
+    values = resource.values
+    parts = [values.get(k) for k in ("service_namespace", "resource_id", "scalable_dimension")]
+    if all(isinstance(p, str) and p for p in parts) and parts[0] == "dynamodb":
+        yield "|".join(parts)
+
+
+def _named_table(resource: Resource) -> Iterator[str]:
+    resource_id = resource.values.get("resource_id")
+    if resource.values.get("service_namespace") == "dynamodb" and isinstance(resource_id, str):
+        parts = resource_id.split("/")
+        if len(parts) >= 2 and parts[0] == "table" and parts[1]:
+            yield parts[1]
+
+
+def _table_name(table: Resource) -> Iterator[str]:
+    name = table.values.get("name")
+    if isinstance(name, str) and name:
+        yield name
+
+
+# A policy or scheduled action acts on the target with the same namespace,
+# resource_id and dimension, whether or not it refers to the target resource.
+LINKS = [
+    Link(POLICY, TARGET, "resource_id", _triple, _triple),
+    Link(SCHEDULED, TARGET, "resource_id", _triple, _triple),
+    Link(POLICY, TABLE, "resource_id", _named_table, _table_name),
+    Link(SCHEDULED, TABLE, "resource_id", _named_table, _table_name),
+]
+
+
+# ---------------------------------------------------------------- policies
+def _tracking(policy: Resource) -> Mapping | None:
+    """The target-tracking configuration of a DynamoDB target-tracking policy, else None."""
+    values = policy.values
+    if values.get("policy_type") != TARGET_TRACKING:
+        return None
+    config = blocks(values, "target_tracking_scaling_policy_configuration")
+    if not is_known(config) or not config:
+        return None
+    metric = _predefined_metric(config[0])
+    dynamodb = _is_dynamodb(values) or (isinstance(metric, str) and _METRIC.match(metric) is not None)
+    return config[0] if dynamodb else None
+
+
+def _predefined_metric(config: Mapping) -> Any:
+    return dig(config, "predefined_metric_specification", 0, "predefined_metric_type")
+
+
+def _policy_dimension(policy: Resource, ctx) -> Any:
+    """The policy's scalable_dimension, or, where it is not known, that of the one target it copies it from."""
+    own = policy.values.get("scalable_dimension")
+    if is_known(own):
+        return own
+    found = {t.values.get("scalable_dimension") for t in ctx.related(policy, TARGET, via="scalable_dimension",
+                                                                     direction="out")}
+    known = {d for d in found if isinstance(d, str)}
+    return known.pop() if len(known) == 1 and len(found) == 1 else UNKNOWN
+
+
+# ---------------------------------------------------------------- DDB401
+@rule(id="DDB401", slug="provisioned-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
+      security_severity=4.0, tags=TAGS)
+def provisioned_without_autoscaling(table, ctx):
+    """A provisioned table does not scale its read or write capacity.
+
+    ## What it checks
+    An `aws_dynamodb_table` with `billing_mode = "PROVISIONED"` (or no
+    `billing_mode`: provisioned is the default) where the read or the write
+    dimension has no `aws_appautoscaling_target` (`service_namespace =
+    "dynamodb"`, `resource_id = "table/NAME"`, `scalable_dimension =
+    "dynamodb:table:ReadCapacityUnits"` / `"dynamodb:table:WriteCapacityUnits"`)
+    with an `aws_appautoscaling_policy` or `aws_appautoscaling_scheduled_action`
+    on it. Targets are matched to the table by reference or by the literal
+    table name; policies to targets by reference or by the same namespace,
+    `resource_id` and dimension. A target without a policy does not scale and
+    counts as missing. The message names the dimensions that do not scale.
+
+    ## Why it matters
+    A provisioned table serves exactly the capacity it has. Traffic above it
+    is throttled (`ProvisionedThroughputExceededException`) once burst
+    capacity (up to 300 seconds of unused capacity) runs out, and capacity
+    left high for a peak is paid for every hour. Auto scaling tracks a target
+    utilization (70 % is the console default) between a minimum and a maximum.
+
+    ## Known limits
+    Only autoscaling declared in the same input counts: a table scaled from
+    another Terraform state is reported. A table whose billing mode, or whose
+    targets' dimensions, are known only after apply is not judged. Targets with
+    `suspended_state` are still counted as scaling.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name           = "orders"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 20
+      write_capacity = 20
+      hash_key       = "pk"
+      attribute {
+        name = "pk"
+        type = "S"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_appautoscaling_target" "orders_write" {
+      service_namespace  = "dynamodb"
+      resource_id        = "table/${aws_dynamodb_table.orders.name}"
+      scalable_dimension = "dynamodb:table:WriteCapacityUnits"
+      min_capacity       = 5
+      max_capacity       = 200
+    }
+
+    resource "aws_appautoscaling_policy" "orders_write" {
+      name               = "orders-write"
+      policy_type        = "TargetTrackingScaling"
+      service_namespace  = aws_appautoscaling_target.orders_write.service_namespace
+      resource_id        = aws_appautoscaling_target.orders_write.resource_id
+      scalable_dimension = aws_appautoscaling_target.orders_write.scalable_dimension
+      target_tracking_scaling_policy_configuration {
+        predefined_metric_specification {
+          predefined_metric_type = "DynamoDBWriteCapacityUtilization"
+        }
+        target_value = 70
+      }
+    }
+    # ... and the same for dynamodb:table:ReadCapacityUnits
+    ```
+    or `billing_mode = "PAY_PER_REQUEST"` for traffic you cannot predict.
+
+    ## References
+    - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
+    - [DynamoDB provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html)
+    - [aws_appautoscaling_policy: DynamoDB table autoscaling](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/appautoscaling_policy)
+    """
+    if _provisioned(table.values) is not True:
+        return
+    scaling = _scaling(table, ctx)
+    if scaling is UNKNOWN:
+        return
+    states = {unit: _state(scaling, None, unit) for unit in UNITS}
+    missing = [u for u in UNITS if states[u] in (NOTHING, TARGET_ONLY)]
+    if not missing:
+        return
+    parts = []
+    bare = [u.lower() for u in missing if states[u] == NOTHING]
+    if bare:
+        parts.append(f"has no autoscaling on {' or '.join(bare)} capacity")
+    parts += [f"its {u.lower()} capacity target has no scaling policy" for u in missing if states[u] == TARGET_ONLY]
+    yield Issue(f"Table {label(table)} uses provisioned capacity and {', and '.join(parts)}: add a target-tracking "
+                f"aws_appautoscaling_policy (and its aws_appautoscaling_target) for "
+                f"{_dimension_name('table', missing)}, or set billing_mode = \"PAY_PER_REQUEST\".",
+                path="billing_mode")
+
+
+# ---------------------------------------------------------------- DDB402
+@rule(id="DDB402", slug="gsi-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
+      security_severity=3.0, tags=TAGS)
+def gsi_without_autoscaling(table, ctx):
+    """A GSI of an autoscaled provisioned table does not scale with it.
+
+    ## What it checks
+    A provisioned `aws_dynamodb_table` whose own read or write capacity
+    autoscales (as in DDB401), with a `global_secondary_index` that has no
+    autoscaling for that same dimension: no `aws_appautoscaling_target` with
+    `resource_id = "table/NAME/index/GSI"` and `scalable_dimension =
+    "dynamodb:index:ReadCapacityUnits"` / `"dynamodb:index:WriteCapacityUnits"`
+    with a policy on it. A dimension the table itself does not scale is left
+    to DDB401.
+
+    ## Why it matters
+    Each GSI has its own provisioned capacity, and table auto scaling does not
+    cover it. Every write to the table that changes an indexed attribute is
+    also a write to the GSI: when the GSI runs out of write capacity, DynamoDB
+    throttles the writes to the base table. The table scales up for a peak,
+    the index does not, and the table is throttled anyway.
+
+    ## Known limits
+    A GSI whose index target has a `resource_id` known only after apply is not
+    judged; nor is a GSI whose name is not known.
+
+    ## Example
+    ```hcl
+    global_secondary_index {
+      name            = "by_customer"
+      hash_key        = "customer_id"
+      projection_type = "ALL"
+      read_capacity   = 10
+      write_capacity  = 10
+    }
+    # table read/write autoscaling only
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_appautoscaling_target" "orders_by_customer_write" {
+      service_namespace  = "dynamodb"
+      resource_id        = "table/${aws_dynamodb_table.orders.name}/index/by_customer"
+      scalable_dimension = "dynamodb:index:WriteCapacityUnits"
+      min_capacity       = 10
+      max_capacity       = 200
+    }
+    # ... with an aws_appautoscaling_policy tracking DynamoDBWriteCapacityUtilization
+    ```
+
+    ## References
+    - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
+    - [Provisioned throughput considerations for global secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations)
+    """
+    if _provisioned(table.values) is not True:
+        return
+    scaling = _scaling(table, ctx)
+    if scaling is UNKNOWN:
+        return
+    table_units = [u for u in UNITS if _state(scaling, None, u) == SCALED]
+    if not table_units:
+        return
+    table_name = known_str(table.values.get("name")) or "<table>"
+    for gsi in _gsis(table):
+        name = gsi["name"]
+        missing = [u for u in table_units if _state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
+        if missing:
+            words = " and ".join(u.lower() for u in missing)
+            yield Issue(f"Table {label(table)} autoscales its {words} capacity, but its GSI '{name}' does not: add "
+                        f"an aws_appautoscaling_target with resource_id \"table/{table_name}/index/{name}\" and a "
+                        f"policy for {_dimension_name('index', missing)}, or the index throttles the table at peak.",
+                        path=f"global_secondary_index.{name}")
+
+
+# ---------------------------------------------------------------- DDB403
+@rule(id="DDB403", slug="capacity-on-on-demand-table", level="warning", applies=[TABLE, TARGET], kind="graph",
+      security_severity=2.0, tags=COST_TAGS)
+def capacity_on_on_demand_table(resource, ctx):
+    """An on-demand table is given provisioned capacity or an autoscaling target.
+
+    ## What it checks
+    An `aws_dynamodb_table` with `billing_mode = "PAY_PER_REQUEST"` whose
+    configuration sets `read_capacity` or `write_capacity` above 0 on the
+    table or on a `global_secondary_index` (finding on the table); and a
+    DynamoDB `aws_appautoscaling_target` aimed at such a table or one of its
+    indexes, by reference or by literal name (finding on the target).
+
+    ## Why it matters
+    On-demand tables and their indexes are billed per request and have no
+    provisioned capacity. The provider rejects capacity on the table itself at
+    plan time, but silently drops it on a GSI: the configuration then claims a
+    capacity (and a cost model) the index does not have. An autoscaling target
+    on an on-demand table scales nothing; AWS keeps such settings and applies
+    them again if the table ever returns to provisioned mode, which surprises
+    whoever switches it back.
+
+    ## Known limits
+    Only capacity the configuration writes counts: on an on-demand table the
+    provider computes GSI capacity (and keeps old values after a switch from
+    provisioned), which is not the author's doing. A billing mode known only
+    after apply is not judged.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "events" {
+      name         = "events"
+      billing_mode = "PAY_PER_REQUEST"
+      # ...
+      global_secondary_index {
+        name            = "by_type"
+        hash_key        = "type"
+        projection_type = "KEYS_ONLY"
+        read_capacity   = 5
+        write_capacity  = 5
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+      global_secondary_index {
+        name            = "by_type"
+        hash_key        = "type"
+        projection_type = "KEYS_ONLY"
+      }
+    ```
+    and remove the `aws_appautoscaling_target`/`_policy` resources of the
+    table; to cap an on-demand table's throughput, use `on_demand_throughput`.
+
+    ## References
+    - [DynamoDB on-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html)
+    - [Considerations when switching capacity modes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-switching-capacity-modes.html)
+    - [aws_dynamodb_table: billing_mode](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#billing_mode)
+    """
+    if resource.type == TARGET:
+        yield from _target_on_on_demand(resource, ctx)
+        return
+    if not _on_demand(resource.values):
+        return
+    for gsi, key, value, path in _capacity_places(resource):
+        if not isinstance(value, (int, float)) or value <= 0 or not _writes(resource, gsi, key):
+            continue
+        yield Issue(f"Table {label(resource)} is on-demand (PAY_PER_REQUEST) but the configuration gives "
+                    f"{_owner(gsi)} {key} = {_shown(value)}: remove it; on-demand capacity is billed per request, "
+                    "not provisioned.", path=path)
+
+
+def _writes(table: Resource, gsi: str | None, key: str) -> bool:
+    """Whether the configuration writes ``key`` on the table (gsi None) or on the named GSI."""
+    if gsi is None:
+        return is_configured(table.configured, (key,))
+    return _gsi_sets(table, gsi, key) is True
+
+
+def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
+    if not _is_dynamodb(target.values):
+        return
+    for table in ctx.related(target, TABLE, via="resource_id", direction="out"):
+        if _same_region(target, table) and _on_demand(table.values):
+            dimension = target.values.get("scalable_dimension")
+            what = f"{dimension} of " if isinstance(dimension, str) else ""
+            yield Issue(f"Autoscaling target {target.address} scales {what}table {label(table)}, which is on-demand "
+                        "(PAY_PER_REQUEST): remove the target and its policies, or make the table PROVISIONED.",
+                        path="resource_id")
+            return
+
+
+# ---------------------------------------------------------------- DDB404
+@rule(id="DDB404", slug="provisioned-without-capacity", level="error", applies=[TABLE], security_severity=2.0,
+      tags=TAGS)
+def provisioned_without_capacity(table, ctx):
+    """A provisioned table or GSI has no read or write capacity.
+
+    ## What it checks
+    An `aws_dynamodb_table` with `billing_mode = "PROVISIONED"` (or unset)
+    where `read_capacity` or `write_capacity` is missing or 0, on the table or
+    on a `global_secondary_index`.
+
+    ## Why it matters
+    Provisioned tables and each of their GSIs need at least 1 read and 1 write
+    capacity unit. The provider rejects the table-level case at plan time, but
+    a GSI without capacity passes `terraform plan` and the apply fails in
+    `CreateTable`/`UpdateTable` with a validation error, leaving a
+    half-applied change. Checking `.tf` files catches both before any plan.
+
+    ## Known limits
+    Capacity known only after apply is not judged. When GSI names are not
+    constants and only some GSI blocks write a capacity, a GSI without it
+    cannot be told from one with a computed value, and is not judged.
+
+    ## Example
+    ```hcl
+    global_secondary_index {
+      name            = "by_status"
+      hash_key        = "status"
+      projection_type = "KEYS_ONLY"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    global_secondary_index {
+      name            = "by_status"
+      hash_key        = "status"
+      projection_type = "KEYS_ONLY"
+      read_capacity   = 5
+      write_capacity  = 5
+    }
+    ```
+
+    ## References
+    - [aws_dynamodb_table: global_secondary_index](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#global_secondary_index)
+    - [ProvisionedThroughput (DynamoDB API)](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html)
+    """
+    if _provisioned(table.values) is not True:
+        return
+    for gsi, key, value, path in _capacity_places(table):
+        if value is None:
+            problem = f"has no {key}"
+        elif isinstance(value, (int, float)) and value < 1:
+            problem = f"has {key} = {_shown(value)}"
+        else:
+            continue
+        yield Issue(f"Table {label(table)} uses provisioned capacity but {_owner(gsi)} {problem}: set {key} to at "
+                    "least 1, or the apply fails.", path=path)
+
+
+# ---------------------------------------------------------------- DDB405
+@rule(id="DDB405", slug="autoscaling-bounds-invalid", level="error", applies=[TARGET, POLICY],
+      security_severity=2.0, tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
+def autoscaling_bounds_invalid(resource, ctx):
+    """DynamoDB autoscaling bounds or target utilization that AWS rejects or cannot reach.
+
+    ## What it checks
+    For an `aws_appautoscaling_target` of the `dynamodb` namespace:
+    `min_capacity` below 1, `min_capacity` above `max_capacity`, or
+    `max_capacity` above the per-table quota (option `max_table_capacity`,
+    default 40,000). For a DynamoDB `aws_appautoscaling_policy` of type
+    `TargetTrackingScaling` with a predefined DynamoDB utilization metric:
+    `target_value` outside 20-90.
+
+    ## Why it matters
+    Provisioned DynamoDB capacity is at least 1 unit, so a minimum of 0 cannot
+    be applied, and a minimum above the maximum is rejected by
+    `RegisterScalableTarget`. Above the per-table quota (40,000 read and
+    40,000 write capacity units by default, for a table and for each of its
+    GSIs) scaling fails when it is needed most. DynamoDB auto scaling accepts
+    target utilization between 20 % and 90 %; `0.7` written for 70 % is a
+    common slip.
+
+    ## Known limits
+    Values known only after apply are not judged. Other namespaces (ECS may
+    scale to 0) are not judged, nor are customized metrics (their target is
+    not a percentage). Raise `max_table_capacity` if your quota was raised.
+
+    ## Example
+    ```hcl
+    resource "aws_appautoscaling_target" "orders_read" {
+      service_namespace  = "dynamodb"
+      resource_id        = "table/orders"
+      scalable_dimension = "dynamodb:table:ReadCapacityUnits"
+      min_capacity       = 0
+      max_capacity       = 100
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+      min_capacity = 5
+      max_capacity = 100
+    ```
+    and `target_value = 70` in the target-tracking policy.
+
+    ## Options
+    - `max_table_capacity` (integer, default 40000): the per-table read/write capacity quota of your account.
+
+    ## References
+    - [Quotas in Amazon DynamoDB: throughput default quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+    - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
+    - [RegisterScalableTarget](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html)
+    """
+    if resource.type == POLICY:
+        yield from _utilization_out_of_range(resource)
+        return
+    if not _is_dynamodb(resource.values):
+        return
+    low, high = _number(resource.values.get("min_capacity")), _number(resource.values.get("max_capacity"))
+    quota = ctx.options["max_table_capacity"]
+    name = resource.address
+    if isinstance(low, (int, float)) and low < 1:
+        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)}: DynamoDB provisioned capacity is at "
+                    "least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
+    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
+        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)} above max_capacity {_shown(high)}: "
+                    "make min_capacity at most max_capacity, or AWS rejects the target.", path="max_capacity")
+    if isinstance(high, (int, float)) and high > quota:
+        yield Issue(f"Autoscaling target {name} has max_capacity {_shown(high)}, above the per-table quota of "
+                    f"{_shown(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
+                    path="max_capacity")
+
+
+def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
+    config = _tracking(policy)
+    if config is None:
+        return
+    metric = _predefined_metric(config)
+    if not isinstance(metric, str) or not _METRIC.match(metric):
+        return
+    target = _number(config.get("target_value"))
+    low, high = UTILIZATION_RANGE
+    if isinstance(target, (int, float)) and not low <= target <= high:
+        hint = f" (written as a fraction? {_shown(target * 100)} % is meant)" if 0 < target < 1 else ""
+        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value {_shown(target)}{hint}: "
+                    f"DynamoDB accepts a target utilization of {low} to {high} percent, use e.g. 70.",
+                    path="target_tracking_scaling_policy_configuration.target_value")
+
+
+# ---------------------------------------------------------------- DDB406
+@rule(id="DDB406", slug="autoscaling-metric-mismatch", level="error", applies=[POLICY], kind="graph",
+      security_severity=2.0, tags=TAGS)
+def autoscaling_metric_mismatch(policy, ctx):
+    """A DynamoDB scaling policy tracks the wrong capacity metric for its dimension.
+
+    ## What it checks
+    An `aws_appautoscaling_policy` of type `TargetTrackingScaling` whose
+    `predefined_metric_type` does not measure the capacity its target scales:
+    `DynamoDBReadCapacityUtilization` on a `...WriteCapacityUnits` dimension,
+    `DynamoDBWriteCapacityUtilization` on a `...ReadCapacityUnits` one, or a
+    non-DynamoDB metric on a DynamoDB dimension. The dimension is the
+    policy's own `scalable_dimension`, or, where that is only known from the
+    target it refers to, the target's.
+
+    ## Why it matters
+    A target-tracking policy changes the capacity of its dimension to move its
+    metric. Tracking read utilization while changing write capacity never
+    moves the metric: write capacity climbs to the maximum when reads are busy
+    and falls to the minimum while writes are throttled.
+
+    ## Known limits
+    A metric or dimension known only after apply is not judged; customized
+    metrics are not judged.
+
+    ## Example
+    ```hcl
+    resource "aws_appautoscaling_policy" "orders_write" {
+      policy_type        = "TargetTrackingScaling"
+      scalable_dimension = aws_appautoscaling_target.orders_write.scalable_dimension  # WriteCapacityUnits
+      # ...
+      target_tracking_scaling_policy_configuration {
+        predefined_metric_specification {
+          predefined_metric_type = "DynamoDBReadCapacityUtilization"
+        }
+        target_value = 70
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+        predefined_metric_specification {
+          predefined_metric_type = "DynamoDBWriteCapacityUtilization"
+        }
+    ```
+
+    ## References
+    - [PredefinedMetricSpecification (Application Auto Scaling)](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html)
+    - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
+    """
+    if policy.values.get("policy_type") != TARGET_TRACKING:
+        return
+    config = blocks(policy.values, "target_tracking_scaling_policy_configuration")
+    if not is_known(config) or not config:
+        return
+    metric = _predefined_metric(config[0])
+    if not isinstance(metric, str) or not metric:
+        return
+    dimension = _policy_dimension(policy, ctx)
+    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
+    if match is None:
+        return
+    unit = match.group(2)
+    wanted = f"DynamoDB{unit}CapacityUtilization"
+    if metric != wanted:
+        yield Issue(f"Autoscaling policy {policy.address} scales {dimension} but tracks {metric}: set "
+                    f"predefined_metric_type = \"{wanted}\".",
+                    path="target_tracking_scaling_policy_configuration.predefined_metric_specification")
+
+
+# ---------------------------------------------------------------- DDB407
+@rule(id="DDB407", slug="autoscaling-cooldowns-inverted", level="note", applies=[POLICY], security_severity=1.0,
+      tags=TAGS, options={"max_scale_out_cooldown": 60, "min_scale_in_cooldown": 300})
+def autoscaling_cooldowns_inverted(policy, ctx):
+    """A DynamoDB scaling policy scales out slowly or scales in quickly.
+
+    ## What it checks
+    A DynamoDB `aws_appautoscaling_policy` of type `TargetTrackingScaling`
+    whose configuration sets `scale_out_cooldown` above `max_scale_out_cooldown`
+    (default 60 s) or `scale_in_cooldown` below `min_scale_in_cooldown`
+    (default 300 s). A cooldown the configuration does not set is not judged.
+
+    ## Why it matters
+    Throttling hurts at once, idle capacity only costs money: scale out fast,
+    scale in slowly. A long scale-out cooldown keeps the table throttled while
+    traffic climbs; a short scale-in cooldown gives capacity back between two
+    bursts. DynamoDB also limits capacity decreases per table per day (4 at
+    any time, then one more after each hour without a decrease), so early
+    scale-ins use up the decreases needed later in the day.
+
+    ## Known limits
+    Cooldowns known only after apply are not judged. For DynamoDB, both
+    cooldowns default to 0 seconds when unset.
+
+    ## Example
+    ```hcl
+    target_tracking_scaling_policy_configuration {
+      target_value       = 70
+      scale_out_cooldown = 300
+      scale_in_cooldown  = 60
+      # ...
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    target_tracking_scaling_policy_configuration {
+      target_value       = 70
+      scale_out_cooldown = 60
+      scale_in_cooldown  = 300
+      # ...
+    }
+    ```
+
+    ## Options
+    - `max_scale_out_cooldown` (integer, default 60): the longest scale-out cooldown accepted, in seconds.
+    - `min_scale_in_cooldown` (integer, default 300): the shortest scale-in cooldown accepted, in seconds.
+
+    ## References
+    - [Target tracking scaling policies: cooldown periods](https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html)
+    - [Quotas in Amazon DynamoDB: decreasing provisioned throughput](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+    """
+    config = _tracking(policy)
+    if config is None:
+        return
+    base = ("target_tracking_scaling_policy_configuration", 0)
+    out_limit, in_limit = ctx.options["max_scale_out_cooldown"], ctx.options["min_scale_in_cooldown"]
+    scale_out = _number(config.get("scale_out_cooldown"))
+    if isinstance(scale_out, (int, float)) and scale_out > out_limit and \
+            is_configured(policy.configured, base + ("scale_out_cooldown",)):
+        yield Issue(f"Autoscaling policy {policy.address} waits {_shown(scale_out)} s between scale-outs: set "
+                    f"scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic climbs.",
+                    path="target_tracking_scaling_policy_configuration.scale_out_cooldown")
+    scale_in = _number(config.get("scale_in_cooldown"))
+    if isinstance(scale_in, (int, float)) and scale_in < in_limit and \
+            is_configured(policy.configured, base + ("scale_in_cooldown",)):
+        yield Issue(f"Autoscaling policy {policy.address} scales in {_shown(scale_in)} s after the last scale-in: "
+                    f"set scale_in_cooldown to {in_limit} or more, so capacity is not given back between bursts.",
+                    path="target_tracking_scaling_policy_configuration.scale_in_cooldown")
+
+
+# ---------------------------------------------------------------- DDB408
+@rule(id="DDB408", slug="billing-mode-switched", level="warning", applies=[TABLE], kind="change",
+      security_severity=3.0, tags=COST_TAGS)
+def billing_mode_switched(table, ctx):
+    """The plan switches an existing table between provisioned and on-demand capacity.
+
+    ## What it checks
+    An update to an `aws_dynamodb_table` that changes `billing_mode` (an unset
+    value is `PROVISIONED`).
+
+    ## Why it matters
+    AWS rate-limits switches to on-demand: the capacity-mode guide allows up
+    to four switches from provisioned to on-demand in a rolling 24 hours, and
+    the quotas page says a table switched to on-demand can return to it only
+    24 hours after its last switch. A rollback of a bad switch, or a second
+    change the same day, can be refused in the middle of an apply. The switch
+    itself restructures the table's partitions for several minutes, changes
+    how the table is billed, and leaves autoscaling targets of the table
+    behind (AWS keeps them, and applies them again if the table goes back to
+    provisioned).
+
+    ## Known limits
+    Only plan input carries changes. A new billing mode known only after apply
+    is not judged; a replaced table is reported by DDB105, not here.
+
+    ## Example
+    ```hcl
+    billing_mode = "PAY_PER_REQUEST"   # was "PROVISIONED"
+    ```
+
+    ## Use instead
+    Switch on purpose, in a change of its own, and not back and forth: when
+    going on-demand, remove the table's autoscaling targets and policies in
+    the same change; when going provisioned, size the capacity from the
+    table's peak consumed capacity and add autoscaling.
+
+    ## References
+    - [Considerations when switching capacity modes in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-switching-capacity-modes.html)
+    - [Quotas in Amazon DynamoDB: read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+    """
+    change = table.change
+    if not change.is_update or not isinstance(change.before, dict):
+        return
+    old, new = change.before.get("billing_mode") or "PROVISIONED", table.values.get("billing_mode") or "PROVISIONED"
+    if not isinstance(old, str) or not isinstance(new, str) or old == new:
+        return
+    if new == ON_DEMAND:
+        advice = ("AWS limits switches to on-demand per 24 hours, so a rollback may be refused; switch in a change "
+                  "of its own and remove the table's autoscaling")
+    else:
+        advice = ("switching back to on-demand is rate-limited for 24 hours; size the capacity from the table's "
+                  "peak consumption and add autoscaling")
+    yield Issue(f"The plan switches table {label(table)} from {old} to {new}: {advice}.", path="billing_mode")
+
+
+# ---------------------------------------------------------------- DDB409
+@rule(id="DDB409", slug="gsi-write-capacity-below-table", level="warning", applies=[TABLE],
+      security_severity=3.0, tags=TAGS)
+def gsi_write_capacity_below_table(table, ctx):
+    """A GSI has less write capacity than its provisioned table.
+
+    ## What it checks
+    A provisioned `aws_dynamodb_table` with a `global_secondary_index` whose
+    `write_capacity` is below the table's `write_capacity`.
+
+    ## Why it matters
+    A write to the table that touches an indexed attribute is also written to
+    each GSI it belongs to. AWS advises giving a GSI at least the write
+    capacity of its table: when the GSI cannot keep up, DynamoDB throttles the
+    writes to the base table, whatever capacity the table has left.
+
+    ## Known limits
+    Capacity known only after apply is not judged. Autoscaling changes both
+    values at run time; the rule compares the configured ones. A sparse or
+    KEYS_ONLY index may legitimately need less; accept the finding in the
+    config file with the reason.
+
+    ## Example
+    ```hcl
+    write_capacity = 20
+    global_secondary_index {
+      name           = "by_status"
+      write_capacity = 5
+      # ...
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    write_capacity = 20
+    global_secondary_index {
+      name           = "by_status"
+      write_capacity = 20
+      # ...
+    }
+    ```
+
+    ## References
+    - [Provisioned throughput considerations for global secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations)
+    """
+    if _provisioned(table.values) is not True:
+        return
+    table_writes = _number(table.values.get("write_capacity"))
+    if not isinstance(table_writes, (int, float)) or table_writes < 1:
+        return
+    for gsi in _gsis(table):
+        writes = _gsi_capacity(table, gsi, "write_capacity")
+        if isinstance(writes, (int, float)) and 0 < writes < table_writes:
+            name = gsi["name"]
+            yield Issue(f"Table {label(table)} takes {_shown(table_writes)} write units but its GSI '{name}' only "
+                        f"{_shown(writes)}: raise the GSI's write_capacity to at least {_shown(table_writes)}, or "
+                        "index writes throttle the table.", path=f"global_secondary_index.{name}.write_capacity")
+
+
+# ---------------------------------------------------------------- DDB410
+@rule(id="DDB410", slug="capacity-above-quota", level="warning", applies=[TABLE], security_severity=2.0,
+      tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
+def capacity_above_quota(table, ctx):
+    """Provisioned capacity above the per-table quota.
+
+    ## What it checks
+    A provisioned `aws_dynamodb_table` whose `read_capacity` or
+    `write_capacity`, on the table or on a `global_secondary_index`, is above
+    the per-table quota (option `max_table_capacity`, default 40,000).
+
+    ## Why it matters
+    By default an account may provision at most 40,000 read and 40,000 write
+    capacity units for any one table and for any one of its GSIs (and 80,000
+    of each across the Region). Above that, `CreateTable`/`UpdateTable` fail
+    at apply.
+
+    ## Known limits
+    Capacity known only after apply is not judged. On-demand tables are left
+    to DDB403. Raise `max_table_capacity` if your quota was raised.
+
+    ## Example
+    ```hcl
+    read_capacity = 50000
+    ```
+
+    ## Use instead
+    ```hcl
+    read_capacity = 40000
+    ```
+    after a quota increase request if the table truly needs more, or
+    `billing_mode = "PAY_PER_REQUEST"`.
+
+    ## Options
+    - `max_table_capacity` (integer, default 40000): the per-table read/write capacity quota of your account.
+
+    ## References
+    - [Quotas in Amazon DynamoDB: throughput default quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+    """
+    if _provisioned(table.values) is not True:
+        return
+    quota = ctx.options["max_table_capacity"]
+    for gsi, key, value, path in _capacity_places(table):
+        if isinstance(value, (int, float)) and value > quota:
+            yield Issue(f"Table {label(table)} asks for {key} = {_shown(value)} on {_owner(gsi)}, above the "
+                        f"per-table quota of {_shown(quota)}: lower it or request a quota increase (then raise "
+                        "max_table_capacity).", path=path)
