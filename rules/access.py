@@ -1,0 +1,554 @@
+"""Access and network: who may call DynamoDB, on which tables, and through which network path.
+
+The policy rules read the policy JSON the plan holds. A policy built with
+``jsonencode()`` around a value known only after apply (the ARN of a table
+created in the same plan) is unknown in the plan, and is not judged.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from dynalint.graph import Link
+from dynalint.model import Resource, is_known
+from dynalint.rule import Issue, rule
+from dynalint.values import blocks, is_configured, label
+
+from ._iam import (Statement, allows_action, allows_every_action_of, has_condition, is_anyone, matches,
+                   parse_policy, resource_is_everything, resource_reaches_service)
+
+TAGS = ("security", "access", "dynamodb")
+NETWORK_TAGS = ("security", "network", "dynamodb")
+DAX_TAGS = ("security", "network", "dax")
+
+TABLE = "aws_dynamodb_table"
+IDENTITY_POLICIES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+RESOURCE_POLICY = "aws_dynamodb_resource_policy"
+ENDPOINT = "aws_vpc_endpoint"
+ENDPOINT_POLICY = "aws_vpc_endpoint_policy"
+SECURITY_GROUP = "aws_security_group"
+SG_RULE = "aws_security_group_rule"
+SG_INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
+DAX_PLAIN_PORT = 8111
+# What AWS attaches to an endpoint whose policy is not written (state input shows it).
+DEFAULT_ENDPOINT_POLICY = {"Version": "2008-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+
+KIND_WORDS = {
+    "aws_iam_policy": "IAM policy",
+    "aws_iam_role_policy": "Inline role policy",
+    "aws_iam_user_policy": "Inline user policy",
+    "aws_iam_group_policy": "Inline group policy",
+    RESOURCE_POLICY: "Resource policy",
+    ENDPOINT: "VPC endpoint",
+    ENDPOINT_POLICY: "VPC endpoint policy",
+}
+
+
+def _named(resource: Resource) -> str:
+    """"IAM policy 'readers'", "Resource policy aws_dynamodb_resource_policy.orders"."""
+    return f"{KIND_WORDS.get(resource.type, resource.type)} {label(resource)}"
+
+
+# ---------------------------------------------------------------- DDB601
+@rule(id="DDB601", slug="iam-dynamodb-wildcard", level="warning",
+      applies=[*IDENTITY_POLICIES, RESOURCE_POLICY, ENDPOINT, ENDPOINT_POLICY], security_severity=7.0, tags=TAGS)
+def iam_dynamodb_wildcard(resource, ctx):
+    """A policy allows every DynamoDB action ("dynamodb:*" or "*").
+
+    ## What it checks
+    An `Allow` statement whose `Action` takes in every DynamoDB action
+    (`dynamodb:*`, `*`, any pattern such as `dyna*:*`, or a `NotAction` that
+    spares DynamoDB) and whose `Resource` can match a DynamoDB ARN (`*`, a
+    pattern such as `arn:aws:dynamodb:*`, or a table ARN). Statements scoped to
+    other services' resources are not judged. The finding is an error when the
+    `Resource` is `*` as well (or a `NotResource` that spares every table).
+
+    Policies read: `aws_iam_policy`, `aws_iam_role_policy`,
+    `aws_iam_user_policy`, `aws_iam_group_policy`, `aws_dynamodb_resource_policy`;
+    and the policy of a DynamoDB VPC endpoint (`service_name` ending in
+    `.dynamodb`), written in `aws_vpc_endpoint` or in an `aws_vpc_endpoint_policy`
+    attached to it. An endpoint whose configuration writes no policy gets the
+    AWS default (full access through the endpoint) and is not judged.
+
+    ## Why it matters
+    `dynamodb:*` includes `DeleteTable`, `UpdateTable` (turning off deletion
+    protection, changing capacity), `DeleteBackup`, `PutResourcePolicy` and
+    `ExportTableToPointInTime`, not only reads and writes. On `Resource: "*"`
+    it applies to every table of every account the caller can reach. A leaked
+    application credential with this policy can drop production data and its
+    backups.
+
+    ## Known limits
+    A policy built with `jsonencode()` around a value known only after apply
+    (the ARN of a table created in the same plan) is not judged on that plan;
+    write ARNs from known values (`var`, `locals`, the table's `name`) to have
+    it checked at plan time. A policy that is not valid JSON is not judged. A
+    separate `aws_vpc_endpoint_policy` whose endpoint is not in the input is
+    judged only on statements that name `dynamodb:` actions.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_policy" "app" {
+      name = "app"
+      policy = jsonencode({
+        Version   = "2012-10-17"
+        Statement = [{ Effect = "Allow", Action = "dynamodb:*", Resource = "*" }]
+      })
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_iam_policy" "app" {
+      name = "app"
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Effect   = "Allow"
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+          Resource = ["arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+                      "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"]
+        }]
+      })
+    }
+    ```
+
+    ## References
+    - [Identity-based policies for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/security_iam_id-based-policy-examples.html)
+    - [Actions, resources and condition keys for DynamoDB](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html)
+    - [Control access to VPC endpoints using endpoint policies](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html)
+    """
+    statements, explicit_only = _judged_policy(resource, ctx)
+    for statement in statements:
+        if not _grants_all_dynamodb(statement, explicit_only):
+            continue
+        everywhere = resource_is_everything(statement, "dynamodb")
+        scope = "on every resource" if everywhere else "on the tables it names"
+        yield Issue(f"{_named(resource)} allows every DynamoDB action {scope} in statement {statement.shown}, "
+                    "DeleteTable and DeleteBackup included: list only the actions the caller needs"
+                    f"{' and name the table ARNs' if everywhere else ''}.",
+                    path=f"policy.Statement.{statement.key}", level="error" if everywhere else None)
+
+
+def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
+    if not statement.allows or not allows_every_action_of(statement, "dynamodb"):
+        return False
+    if explicit_only and not any(a.lower().startswith("dynamodb:") for a in statement.actions or ()):
+        return False
+    return resource_reaches_service(statement, "dynamodb")
+
+
+def _judged_policy(resource: Resource, ctx) -> tuple[list[Statement], bool]:
+    """The statements DDB601 judges, and whether only those naming dynamodb: actions count."""
+    statements = parse_policy(resource.values.get("policy")) or []
+    if resource.type == ENDPOINT:
+        if not _is_dynamodb_endpoint(resource) or not _writes_endpoint_policy(resource):
+            return [], False
+        return statements, False
+    if resource.type == ENDPOINT_POLICY:
+        endpoints = ctx.related(resource, ENDPOINT, via="vpc_endpoint_id", direction="out")
+        if not endpoints:
+            return statements, True
+        if any(_is_dynamodb_endpoint(e) for e in endpoints):
+            return statements, False
+        return [], False
+    return statements, False
+
+
+def _is_dynamodb_endpoint(endpoint: Resource) -> bool:
+    service = endpoint.values.get("service_name")
+    return isinstance(service, str) and service.lower().endswith(".dynamodb")
+
+
+def _writes_endpoint_policy(endpoint: Resource) -> bool:
+    """Plan input tells from the configuration; a state only shows the policy, so skip the AWS default."""
+    if endpoint.configured is not None:
+        return is_configured(endpoint.configured, ("policy",))
+    text = endpoint.values.get("policy")
+    try:
+        return json.loads(text) != DEFAULT_ENDPOINT_POLICY
+    except (TypeError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------- DDB602
+INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
+
+
+@rule(id="DDB602", slug="iam-missing-index-arn", level="warning", applies=IDENTITY_POLICIES, kind="graph",
+      security_severity=2.0, tags=TAGS)
+def iam_missing_index_arn(policy, ctx):
+    """A policy allows Query or Scan on a table with indexes, but not on the indexes.
+
+    ## What it checks
+    An identity policy (`aws_iam_policy`, `aws_iam_role_policy`,
+    `aws_iam_user_policy`, `aws_iam_group_policy`) whose `Allow` statements
+    grant `dynamodb:Query` or `dynamodb:Scan` on a table of the input that has
+    global or local secondary indexes, while no `Allow` statement of the same
+    policy grants that action on any of the table's index ARNs
+    (`<table arn>/index/*`, an index by name, or a wildcard covering them).
+    Tables are matched by ARN, wildcards included; where the table's ARN is not
+    known yet (a new table), by its name and region.
+
+    ## Why it matters
+    An index is a resource of its own in IAM: `arn:...:table/orders/index/by_customer`.
+    Permission on the table ARN does not extend to its indexes, so a `Query`
+    with `IndexName` fails with `AccessDeniedException` at run time, usually
+    first in production, where the role is least privileged.
+
+    ## Known limits
+    Only the same policy is searched: a grant on the index in another policy
+    attached to the same role is not seen. A policy known only after apply is
+    not judged. A policy that names one index on purpose is accepted; the rule
+    fires only when no index of the table is reachable.
+
+    ## Example
+    ```hcl
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:Query"]
+      Resource = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+    }]
+    ```
+
+    ## Use instead
+    ```hcl
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:Query"]
+      Resource = ["arn:aws:dynamodb:us-east-1:123456789012:table/orders",
+                  "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"]
+    }]
+    ```
+
+    ## References
+    - [Resource types defined by DynamoDB (table, index)](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies)
+    - [Using IAM policies with global secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html)
+    """
+    statements = parse_policy(policy.values.get("policy"))
+    if not statements:
+        return
+    allowed = [s for s in statements if s.allows]
+    for table in ctx.resources(TABLE):
+        indexes = _index_names(table)
+        arn = _TableArn.of(table)
+        if not indexes or arn is None:
+            continue
+        missing = [a for a in INDEX_ACTIONS if _table_without_indexes(allowed, a, arn, indexes)]
+        if missing:
+            actions = " and ".join(missing)
+            written = _written_arn(allowed, arn)
+            yield Issue(f"{_named(policy)} allows {actions} on table {label(table)} but on none of its indexes "
+                        f"({', '.join(indexes)}): add \"{written}/index/*\" to Resource, or every {actions} "
+                        "with IndexName is denied.", path=f"policy.Resource.{arn.name}")
+
+
+def _index_names(table: Resource) -> list[str]:
+    """Names of the table's GSIs and LSIs; [] when it has none or they are not known."""
+    names = []
+    for key in ("global_secondary_index", "local_secondary_index"):
+        found = blocks(table.values, key)
+        if not is_known(found):
+            return []
+        names += [b["name"] for b in found if isinstance(b.get("name"), str)]
+    return sorted(names)
+
+
+def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:
+    """The table ARN as the policy writes it (the first Resource that names the table)."""
+    for statement in allowed:
+        for pattern in statement.resources or ():
+            if pattern.startswith("arn:") and arn.matched(pattern, ""):
+                return pattern
+    return arn.show()
+
+
+def _table_without_indexes(allowed: list[Statement], action: str, arn: "_TableArn", indexes: list[str]) -> bool:
+    granting = [s for s in allowed if allows_action(s, action)]
+    if not any(arn.taken_by(s, "") for s in granting):
+        return False
+    return not any(arn.taken_by(s, f"/index/{name}") for s in granting for name in indexes)
+
+
+class _TableArn:
+    """What the plan knows of a table's ARN: every part, or only its name and region (a new table).
+
+    A part not known (the account of a new table) is taken to agree with the
+    policy's ARN: the policy is read as naming the table when the parts known agree.
+    """
+
+    def __init__(self, name: str, partition: str | None, region: str | None, account: str | None) -> None:
+        self.name, self.partition, self.region, self.account = name, partition, region, account
+
+    @classmethod
+    def of(cls, table: Resource) -> "_TableArn | None":
+        arn = table.values.get("arn")
+        if isinstance(arn, str):
+            parts = arn.split(":", 5)
+            if len(parts) == 6 and parts[5].startswith("table/"):
+                return cls(parts[5][len("table/"):], parts[1], parts[3], parts[4])
+        name = table.values.get("name")
+        return cls(name, None, table.region, None) if isinstance(name, str) and name else None
+
+    def show(self) -> str:
+        return (f"arn:{self.partition or 'aws'}:dynamodb:{self.region or '<region>'}:{self.account or '<account>'}"
+                f":table/{self.name}")
+
+    def taken_by(self, statement: Statement, suffix: str) -> bool:
+        """Whether the statement's Resource (or NotResource) takes in this table's ARN plus ``suffix``."""
+        if statement.resources is not None:
+            return any(self.matched(p, suffix) for p in statement.resources)
+        if statement.not_resources is not None:
+            return not any(self.matched(p, suffix) for p in statement.not_resources)
+        return False
+
+    def matched(self, pattern: str, suffix: str) -> bool:
+        parts = pattern.split(":", 5)
+        if len(parts) != 6:  # "*", or a wildcard that spans several parts
+            stand_in = f"arn:{self.partition or 'aws'}:dynamodb:{self.region or 'us-east-1'}:" \
+                       f"{self.account or '123456789012'}:table/{self.name}{suffix}"
+            return matches(pattern, stand_in)
+        known = ("arn", self.partition, "dynamodb", self.region, self.account, f"table/{self.name}{suffix}")
+        return all(value is None or matches(part, value) for part, value in zip(parts, known))
+
+
+# ---------------------------------------------------------------- DDB603
+@rule(id="DDB603", slug="resource-policy-public", level="error", applies=[RESOURCE_POLICY],
+      security_severity=9.5, tags=TAGS)
+def resource_policy_public(resource_policy, ctx):
+    """A table's resource policy allows anyone, with no condition.
+
+    ## What it checks
+    An `aws_dynamodb_resource_policy` with an `Allow` statement whose
+    `Principal` is `"*"`, `{"AWS": "*"}` or a list holding `"*"`, and that has
+    no `Condition`.
+
+    ## Why it matters
+    A resource policy is evaluated for callers from any AWS account. With
+    Principal `*` and no condition (such as `aws:PrincipalOrgID`,
+    `aws:SourceVpce` or `aws:PrincipalAccount`), every AWS account in the world
+    gets the statement's actions on the table or stream.
+
+    ## Known limits
+    Whether a condition really narrows the principals is not judged: any
+    `Condition` silences the rule. A policy known only after apply (built from
+    the ARN of a table created in the same plan) is not judged on that plan.
+
+    ## Example
+    ```hcl
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = "arn:aws:dynamodb:us-east-1:123456789012:table/profiles"
+    }]
+    ```
+
+    ## Use instead
+    ```hcl
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::210987654321:role/profile-reader" }
+      Action    = "dynamodb:GetItem"
+      Resource  = "arn:aws:dynamodb:us-east-1:123456789012:table/profiles"
+    }]
+    ```
+
+    ## References
+    - [Resource-based policies for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html)
+    - [Blocking public access with resource-based policies in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-bpa-rbp.html)
+    - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
+    """
+    for statement in parse_policy(resource_policy.values.get("policy")) or []:
+        if statement.allows and is_anyone(statement.principal) and not has_condition(statement):
+            yield Issue(f"{_named(resource_policy)} lets anyone call the table in statement {statement.shown} "
+                        "(Principal \"*\" and no Condition): name the accounts or roles in Principal, or add a "
+                        "Condition such as aws:PrincipalOrgID.", path=f"policy.Statement.{statement.key}.Principal")
+
+
+# ---------------------------------------------------------------- DDB604
+@rule(id="DDB604", slug="vpc-endpoint-not-gateway", level="note", applies=[ENDPOINT],
+      security_severity=1.0, tags=NETWORK_TAGS)
+def vpc_endpoint_not_gateway(endpoint, ctx):
+    """A VPC endpoint for DynamoDB is of type Interface, where a free Gateway endpoint would do.
+
+    ## What it checks
+    An `aws_vpc_endpoint` whose `service_name` ends in `.dynamodb`
+    (`com.amazonaws.REGION.dynamodb`) and whose `vpc_endpoint_type` is
+    `Interface`. An absent type is `Gateway`, the default.
+
+    ## Why it matters
+    A Gateway endpoint for DynamoDB costs nothing and adds a route to the
+    VPC's route tables: instances reach DynamoDB without a NAT gateway or an
+    internet gateway. An Interface endpoint (AWS PrivateLink) bills for every
+    hour in every Availability Zone it is placed in, plus every GB it
+    processes. It is needed only where a Gateway endpoint cannot reach:
+    on-premises networks over Direct Connect or VPN, or other VPCs and
+    regions over peering or Transit Gateway.
+
+    ## Known limits
+    A service name known only after apply is not judged. Accept the finding
+    where the endpoint serves on-premises or cross-region clients.
+
+    ## Example
+    ```hcl
+    resource "aws_vpc_endpoint" "dynamodb" {
+      vpc_id            = aws_vpc.main.id
+      service_name      = "com.amazonaws.us-east-1.dynamodb"
+      vpc_endpoint_type = "Interface"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_vpc_endpoint" "dynamodb" {
+      vpc_id            = aws_vpc.main.id
+      service_name      = "com.amazonaws.us-east-1.dynamodb"
+      vpc_endpoint_type = "Gateway"
+      route_table_ids   = [aws_route_table.private.id]
+    }
+    ```
+
+    ## References
+    - [Gateway endpoints for DynamoDB](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-ddb.html)
+    - [AWS PrivateLink for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html)
+    - [AWS PrivateLink pricing](https://aws.amazon.com/privatelink/pricing/)
+    """
+    kind = endpoint.values.get("vpc_endpoint_type")
+    if _is_dynamodb_endpoint(endpoint) and isinstance(kind, str) and kind.lower() == "interface":
+        yield Issue(f"VPC endpoint {endpoint.address} reaches DynamoDB through an Interface endpoint, billed per "
+                    "AZ-hour and per GB: set `vpc_endpoint_type = \"Gateway\"` (free) unless on-premises or "
+                    "cross-region clients need it.", path="vpc_endpoint_type")
+
+
+# ---------------------------------------------------------------- DDB605
+@rule(id="DDB605", slug="dax-unencrypted-port-open", level="warning", applies=["aws_dax_cluster"], kind="graph",
+      security_severity=5.0, tags=DAX_TAGS)
+def dax_unencrypted_port_open(cluster, ctx):
+    """A security group of a DAX cluster allows ingress on port 8111, plain-text DAX.
+
+    ## What it checks
+    Each security group in an `aws_dax_cluster`'s `security_group_ids` (by
+    reference, or by literal group id when the group is in the input) that
+    allows ingress on TCP port 8111: from an inline `ingress` block, an
+    `aws_security_group_rule` of type `ingress`, or an
+    `aws_vpc_security_group_ingress_rule` attached to the group. A port range
+    that covers 8111, and the protocol `-1` (all traffic), count.
+
+    ## Why it matters
+    DAX serves unencrypted connections on port 8111 and TLS on port 9111.
+    Items read through 8111 cross the network in plain text. A cluster with
+    `cluster_endpoint_encryption_type = "TLS"` does not serve 8111 at all, so
+    the opening there is only an unused hole; open 9111 alone either way.
+
+    ## Known limits
+    A cluster without `security_group_ids` uses the VPC's default security
+    group, which is not judged. Groups or rules outside the input, and ports
+    known only after apply, are not judged. The rule looks at the port, not at
+    who may connect.
+
+    ## Example
+    ```hcl
+    ingress {
+      from_port   = 8111
+      to_port     = 8111
+      protocol    = "tcp"
+      cidr_blocks = ["10.0.0.0/16"]
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    ingress {
+      from_port   = 9111
+      to_port     = 9111
+      protocol    = "tcp"
+      cidr_blocks = ["10.0.0.0/16"]
+    }
+    ```
+    with `cluster_endpoint_encryption_type = "TLS"` on the cluster.
+
+    ## References
+    - [Accessing DAX: security group inbound rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.create-cluster.console.configure-inbound-rules.html)
+    - [DAX encryption in transit](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionInTransit.html)
+    """
+    tls = cluster.values.get("cluster_endpoint_encryption_type") == "TLS"
+    for group in ctx.related(cluster, SECURITY_GROUP, via="security_group_ids", direction="out"):
+        where = _opening_on(group, ctx, DAX_PLAIN_PORT)
+        if where is None:
+            continue
+        if tls:
+            fix = "the cluster uses TLS and never serves 8111, so allow only port 9111"
+        else:
+            fix = "allow only port 9111 and set `cluster_endpoint_encryption_type = \"TLS\"`"
+        yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has security group {label(group)} that allows "
+                    f"ingress on port 8111 (plain-text DAX) through {where}: {fix}.",
+                    path=f"security_group_ids.{group.address}")
+
+
+def _opening_on(group: Resource, ctx, port: int) -> str | None:
+    """What opens ``port`` to the group: "an inline ingress block" or a rule's address; None when nothing does."""
+    inline = blocks(group.values, "ingress")
+    if is_known(inline) and any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
+                                for b in inline):
+        return "an inline ingress block"
+    for rule_ in ctx.related(group, SG_RULE, via="security_group_id", direction="in"):
+        v = rule_.values
+        if v.get("type") == "ingress" and _covers(v.get("protocol"), v.get("from_port"), v.get("to_port"), port):
+            return rule_.address
+    for rule_ in ctx.related(group, SG_INGRESS_RULE, via="security_group_id", direction="in"):
+        v = rule_.values
+        if _covers(v.get("ip_protocol"), v.get("from_port"), v.get("to_port"), port):
+            return rule_.address
+    return None
+
+
+def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
+    """Whether a rule lets TCP ``port`` in: protocol -1/all (every port), or tcp/6 with a range that holds it."""
+    if not isinstance(protocol, str):
+        return False
+    protocol = protocol.lower()
+    if protocol in ("-1", "all"):
+        return True
+    if protocol not in ("tcp", "6"):
+        return False
+    if not _is_number(from_port) or not _is_number(to_port):
+        return False
+    return from_port <= port <= to_port
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------- links
+def _strings_in(value: Any) -> Iterator[str]:
+    if isinstance(value, str) and value:
+        yield value
+    elif isinstance(value, list):
+        yield from (v for v in value if isinstance(v, str) and v)
+
+
+def _own_id(resource: Resource) -> Iterator[str]:
+    yield from _strings_in(resource.values.get("id"))
+
+
+def _dax_groups(cluster: Resource) -> Iterator[str]:
+    yield from _strings_in(cluster.values.get("security_group_ids"))
+
+
+def _rule_group(rule_: Resource) -> Iterator[str]:
+    yield from _strings_in(rule_.values.get("security_group_id"))
+
+
+def _policy_endpoint(policy: Resource) -> Iterator[str]:
+    yield from _strings_in(policy.values.get("vpc_endpoint_id"))
+
+
+LINKS = [
+    Link("aws_dax_cluster", SECURITY_GROUP, "security_group_ids", _dax_groups, _own_id),
+    Link(SG_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
+    Link(SG_INGRESS_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
+    Link(ENDPOINT_POLICY, ENDPOINT, "vpc_endpoint_id", _policy_endpoint, _own_id),
+]
