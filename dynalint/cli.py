@@ -18,6 +18,7 @@ from dynalint import __version__
 from dynalint.errors import InputError, RuleError
 
 LEVELS = ("error", "warning", "note", "never")
+FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
 
 
 class DefaultGroup(click.Group):
@@ -45,21 +46,30 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "sarif", "json"]), default="text",
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--select", multiple=True, metavar="IDS", help="Rule ids or prefixes to run (e.g. DDB1,DDB201).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes not to run.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this level.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
+              help="Exit 1 when a finding is at or above this level.  [default: the config's fail_on, else error]")
 @click.option("--changed-only", is_flag=True, help="Only check resources the plan creates, updates, replaces or deletes.")
 @click.option("--stdin-filename", default="-", metavar="NAME", help="Name of the input read from stdin, for locations.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
+@click.option("--no-config", is_flag=True, help="Use no settings file.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not recorded in FILE (see --write-baseline).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE as accepted, then report only new ones.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
-def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug) -> None:
+def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin)."""
     _setup_logging(debug)
     try:
-        code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename)
+        code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
     except (InputError, RuleError) as exc:
         _fail(str(exc), debug)
     except OSError as exc:
@@ -69,28 +79,94 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
     sys.exit(code)
 
 
-def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename) -> int:
+def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow) -> int:
     from dynalint import engine
     from dynalint.load import load_input
-    from dynalint.report import Report, render
+    from dynalint.report import Report, plural
 
     if not paths:
         raise InputError("no input: give a plan or state JSON file, or - to read stdin (see dynalint --help)")
     registry = engine.builtin_registry()
-    rules = engine.select(registry.sorted(), _split(select), _split(ignore))
-    models = [_rename_stdin(load_input(p, locate=fmt != "text"), stdin_filename) for p in paths]
-    findings = engine.run(models, rules, registry.links, only_changed=changed_only)
-    report = Report(findings=findings, rules=rules, models=models, color=_color(output))
-    text = render(fmt, report)
+    settings = _settings(registry, workflow)
+    rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
+    known = _read_baseline(workflow)
+    progress = _Progress(_wants_progress(paths, workflow["quiet"]))
+    try:
+        models = []
+        for number, p in enumerate(paths, 1):
+            progress.show(f"[{number}/{len(paths)}] loading {p}")
+            models.append(_rename_stdin(load_input(p, locate=fmt != "text"), stdin_filename))
+        progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
+                      f" with {plural(len(rules), 'rule')}")
+        findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only)
+    finally:
+        progress.clear()
+    findings = _baselined(settings.suppress(findings), known, workflow)
+    color = _color(output)
+    report = Report(findings=findings, rules=rules, models=models, color=color,
+                    extra={"only_changed": changed_only})
+    _emit(fmt, report, output, workflow)
+    return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+
+
+def _settings(registry, workflow):
+    from dynalint import config
+
+    if workflow["no_config"]:
+        if workflow["config_file"]:
+            raise InputError("--config and --no-config do not go together")
+        return config.Config()
+    return config.resolve(workflow["config_file"], registry.sorted())
+
+
+def _read_baseline(workflow) -> frozenset[str] | None:
+    """The fingerprints of --baseline FILE, read before the run so that a wrong file fails fast."""
+    from dynalint import baseline
+
+    if workflow["baseline_file"] and workflow["write_baseline"]:
+        raise InputError("--baseline and --write-baseline do not go together: "
+                         "--write-baseline FILE records today's findings in FILE and reports only new ones")
+    return baseline.read(workflow["baseline_file"]) if workflow["baseline_file"] else None
+
+
+def _baselined(findings, known: frozenset[str] | None, workflow):
+    from dynalint import baseline
+    from dynalint.report import plural
+
+    if workflow["write_baseline"]:
+        count = baseline.write(workflow["write_baseline"], findings)
+        if not workflow["quiet"]:
+            click.echo(f"dynalint: recorded {plural(count, 'finding')} in {workflow['write_baseline']}; "
+                       "from now on only new findings are reported with --baseline.", err=True)
+        known = frozenset(f.fingerprint for f in findings)
+    return findings if known is None else baseline.apply(known, findings)
+
+
+def _emit(fmt, report, output, workflow) -> None:
+    """Print (or write) the report; --quiet keeps findings only, --statistics prints counts per rule."""
+    from dynalint.report import render, statistics, summary_line
+
+    quiet = workflow["quiet"]
+    text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        if fmt != "text":
-            from dynalint.report import summary_line
-
+        if fmt != "text" and not quiet and not workflow["statistics"]:
             click.echo(f"dynalint: {summary_line(report)} Report written to {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
-    return engine.exit_code(findings, fail_on)
+    if workflow["statistics"]:
+        click.echo(statistics(report, summary=not quiet), nl=False)
+    elif not output:
+        click.echo(text, nl=False, color=report.color)
+
+
+def _findings_only(report) -> str:
+    """The text report without input notes and without its last line, the summary."""
+    from dataclasses import replace
+
+    from dynalint.report import render
+
+    bare = replace(report, models=[replace(m, warnings=()) for m in report.models])
+    body = render("text", bare).rstrip("\n").rpartition("\n")[0].rstrip("\n")
+    return body + "\n" if body else ""
 
 
 @main.command()
@@ -137,6 +213,27 @@ def explain(rule_id: str) -> None:
     click.echo(found.help)
 
 
+@main.command()
+@click.argument("directory", default="docs/rules", type=click.Path(file_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 when the pages are out of date; write nothing.")
+def docs(directory: str, check_only: bool) -> None:
+    """Write one documentation page per rule (default: docs/rules/)."""
+    from dynalint import docs as pages
+    from dynalint import engine
+
+    rules_ = engine.builtin_registry().sorted()
+    if check_only:
+        out_of_date = pages.stale(rules_, Path(directory))
+        if out_of_date:
+            click.echo(f"dynalint: {len(out_of_date)} rule page(s) out of date in {directory}: "
+                       f"{', '.join(out_of_date[:8])}; run `dynalint docs`", err=True)
+            sys.exit(1)
+        click.echo(f"{len(rules_)} rule pages up to date in {directory}")
+        return
+    changed = pages.write(rules_, Path(directory))
+    click.echo(f"{len(rules_)} rule pages in {directory}; {len(changed)} written or removed")
+
+
 def _split(values) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
@@ -156,6 +253,38 @@ def _color(output: str | None) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty()
+
+
+# Progress is shown for several inputs, or for inputs of this many bytes or more.
+PROGRESS_BYTES = 2 * 1024 * 1024
+
+
+def _wants_progress(paths, quiet: bool) -> bool:
+    """On a terminal only (stderr a TTY), and only where the wait is long enough to wonder."""
+    if quiet or not sys.stderr.isatty():
+        return False
+    if len(paths) > 1:
+        return True
+    size = sum(os.path.getsize(p) for p in paths if p != "-" and os.path.isfile(p))
+    return size >= PROGRESS_BYTES
+
+
+class _Progress:
+    """One status line on stderr, rewritten in place and erased when the work is done."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        if self.enabled:
+            click.echo(f"\r\x1b[Kdynalint: {text} ...", err=True, nl=False)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
 
 
 def _setup_logging(debug: bool) -> None:

@@ -99,21 +99,26 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
         index = Index(model.resources, links)
-        wanted = {r.address for r in model.resources if not only_changed or (r.change and r.change.touches)}
         for rule in rules:
             options = {**rule.options, **settings.options.get(rule.id, {})}
             ctx = Context(index, options)
             level = settings.levels.get(rule.id, rule.level)
             for type_ in rule.applies:
                 for resource in index.by_type.get(type_, ()):
-                    if resource.address not in wanted:
-                        continue
-                    if rule.kind == "change" and resource.change is None:
-                        continue
-                    if rule.kind != "change" and resource.deleted:
-                        continue
-                    findings.extend(_check(rule, resource, ctx, level, model))
+                    if checks(rule, resource, only_changed):
+                        findings.extend(_check(rule, resource, ctx, level, model))
     return _finish(findings)
+
+
+def checks(rule: Rule, resource, only_changed: bool = False) -> bool:
+    """Whether ``run`` shows this resource to this rule (reporters list what passed with it)."""
+    if resource.type not in rule.applies:
+        return False
+    if only_changed and not (resource.change and resource.change.touches):
+        return False
+    if rule.kind == "change":
+        return resource.change is not None
+    return not resource.deleted
 
 
 def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model) -> list[Finding]:

@@ -83,3 +83,21 @@ def summary_line(report: Report) -> str:
     resources = sum(len(m.resources) for m in report.models)
     tail = f" in {plural(resources, 'resource')}" + (f" from {plural(files, 'input')}" if files > 1 else "")
     return head + tail + (f" ({', '.join(extra)})" if extra else "") + "."
+
+
+def statistics(report: Report, summary: bool = True) -> str:
+    """Active findings counted per rule (most first), one line each: count, id, level, slug."""
+    slugs = {r.id: r.slug for r in report.rules}
+    order = {r.id: i for i, r in enumerate(report.rules)}
+    counts: dict[str, int] = {}
+    levels: dict[str, Level] = {}
+    for f in report.findings:
+        if not f.suppressed and f.baseline_state != "unchanged":
+            counts[f.rule_id] = counts.get(f.rule_id, 0) + 1
+            levels[f.rule_id] = max(levels.get(f.rule_id, f.level), f.level)
+    rows = sorted(counts, key=lambda rule_id: (-counts[rule_id], order.get(rule_id, len(order)), rule_id))
+    width = len(str(max(counts.values(), default=0)))
+    lines = [f"{counts[r]:>{width}}  {r:<7} {str(levels[r]):<8} {slugs.get(r, '')}".rstrip() for r in rows]
+    if summary:
+        lines.append(summary_line(report))
+    return "".join(line + "\n" for line in lines)

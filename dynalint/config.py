@@ -1,0 +1,403 @@
+"""The config file: ``.dynalint.yaml`` or a ``[tool.dynalint]`` table in pyproject.toml.
+
+Found by walking up from the current directory to the filesystem root: the
+first directory that holds ``.dynalint.yaml``, ``.dynalint.yml`` or a
+pyproject.toml with a ``[tool.dynalint]`` table wins (in that order), unless
+``--config FILE`` names one. The keys (the same in YAML and TOML)::
+
+    fail_on: error                 # error | warning | note | never
+    select: [DDB]                  # rule ids or prefixes; default all
+    ignore_rules: [DDB311]
+    rules:
+      DDB310:
+        enabled: true              # false turns the rule off, true turns it on whatever `select` says
+        level: error               # override the default level
+        options:
+          low_cardinality_patterns: [status, "is_*"]
+    ignore:                        # accepted findings, each with its reason
+      - rule: DDB101               # a rule id or prefix
+        address: "module.sandbox.*"   # glob over Terraform addresses: * and ? only
+        reason: sandbox tables are disposable
+
+The file is checked with jsonschema (imported only when a file exists) against
+a schema built from the rules themselves: an unknown key, rule id or option
+name, or a value of the wrong type, is exit 2 with the file, the line (YAML),
+the key path and what was expected. Option values must have the type of the
+rule's default.
+
+Command-line flags override the file: ``--fail-on`` its ``fail_on``;
+``--select`` replaces the whole selection of the file (``select``,
+``ignore_rules`` and ``enabled``), as in ruff; ``--ignore`` alone drops rules
+from it.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from dynalint import engine
+from dynalint.errors import InputError
+from dynalint.model import Finding, Level, Suppression
+from dynalint.rule import Rule
+
+YAML_NAMES = (".dynalint.yaml", ".dynalint.yml")
+PYPROJECT = "pyproject.toml"
+FAIL_ON = ("error", "warning", "note", "never")
+LEVELS = ("error", "warning", "note")
+TOP_KEYS = ("fail_on", "select", "ignore_rules", "rules", "ignore")
+RULE_KEYS = ("enabled", "level", "options")
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """Findings of a rule (id or prefix) on addresses matching a glob, accepted for a reason."""
+
+    rule: str
+    address: str
+    reason: str
+
+    def matches(self, finding: Finding) -> bool:
+        rule = self.rule.upper()
+        return (rule == "ALL" or finding.rule_id.startswith(rule)) and bool(_glob(self.address).fullmatch(finding.address))
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one config file; ``Config()`` is "no file": every default."""
+
+    path: str | None = None
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
+    ignore_rules: tuple[str, ...] = ()
+    enabled: dict[str, bool] = field(default_factory=dict)
+    levels: dict[str, Level] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ignore: tuple[IgnoreEntry, ...] = ()
+
+    def run_options(self) -> engine.RunOptions:
+        return engine.RunOptions(options=self.options, levels=self.levels)
+
+    def choose_rules(self, rules: Sequence[Rule], cli_select: Iterable[str] = (),
+                     cli_ignore: Iterable[str] = ()) -> list[Rule]:
+        """The rules to run: the file's selection, then the command line's on top of it."""
+        cli_select, cli_ignore = list(cli_select), list(cli_ignore)
+        if cli_select:
+            return engine.select(rules, cli_select, cli_ignore)
+        chosen = {r.id for r in engine.select(rules, self.select, self.ignore_rules)}
+        chosen |= {rule_id for rule_id, on in self.enabled.items() if on}
+        chosen -= {rule_id for rule_id, on in self.enabled.items() if not on}
+        if cli_ignore:
+            chosen &= {r.id for r in engine.select(rules, (), cli_ignore)}
+        return [r for r in rules if r.id in chosen]
+
+    def suppress(self, findings: Iterable[Finding]) -> list[Finding]:
+        """Mark findings an ``ignore`` entry accepts as suppressed ("external"); a finding
+        already suppressed in the source keeps its own reason."""
+        out = []
+        for f in findings:
+            entry = None if f.suppressed else next((e for e in self.ignore if e.matches(f)), None)
+            out.append(f if entry is None else replace(f, suppression=Suppression("external", entry.reason)))
+        return out
+
+
+def resolve(explicit: str | None, rules: Sequence[Rule], start: Path | None = None) -> Config:
+    """The config named on the command line, else the one found from ``start`` (the current
+    directory), else the defaults."""
+    path = Path(explicit) if explicit else find(start or Path.cwd())
+    return Config() if path is None else load(path, rules)
+
+
+def find(start: Path) -> Path | None:
+    """The first config file in ``start`` or one of its parents."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        for name in YAML_NAMES:
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def load(path: Path, rules: Sequence[Rule]) -> Config:
+    """Read, validate and turn a config file into a Config; InputError names what is wrong."""
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{shown}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
+    if path.suffix == ".toml":
+        data, prefix = _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else "")
+        locate = None
+    else:
+        data, prefix = _yaml_settings(text, shown), ""
+        locate = _yaml_locator(text)
+    problems = _schema_problems(data, rules) or _rule_id_problems(data, rules)
+    if problems:
+        path_parts, what = problems[0]
+        line = locate(path_parts) if locate else None
+        where = f"{shown}:{line}" if line else shown
+        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        raise InputError(f"{where}: {_dotted(prefix, path_parts)}: {what}{more}")
+    return _config(data, shown)
+
+
+# ---------------------------------------------------------------- reading
+def _yaml_settings(text: str, shown: str) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{shown}:{mark.line + 1}" if mark is not None else shown
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"{where}: invalid YAML: {problem}") from None
+    if data is None:  # an empty file, or only comments: every default
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{shown}: expected a mapping of settings (fail_on, select, rules, ...), "
+                         f"got {_kind(data)}")
+    return data
+
+
+def _toml_settings(text: str, path: Path, shown: str) -> dict:
+    tomllib = _tomllib()
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{shown}: invalid TOML: {exc}") from None
+    if path.name != PYPROJECT:
+        return doc
+    table = doc.get("tool", {}).get("dynalint") if isinstance(doc.get("tool"), dict) else None
+    if table is None:
+        raise InputError(f"{shown}: no [tool.dynalint] table")
+    if not isinstance(table, dict):
+        raise InputError(f"{shown}: tool.dynalint: expected a table, got {_kind(table)}")
+    return table
+
+
+def _tomllib():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml met while searching holds [tool.dynalint] (parsed only if it may)."""
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "dynalint" not in text:
+        return False
+    tomllib = _tomllib()
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{_shown(pyproject)}: invalid TOML: {exc}") from None
+    return isinstance(tool, dict) and "dynalint" in tool
+
+
+# ---------------------------------------------------------------- checking
+def schema(rules: Sequence[Rule]) -> dict:
+    """The JSON schema of the config, with one entry per rule and its options' types."""
+    ids = {"type": "array", "items": {"type": "string", "minLength": 1}}
+    per_rule = {
+        r.id: {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "level": {"enum": list(LEVELS)},
+                "options": {"type": "object", "additionalProperties": False,
+                            "properties": {name: _option_schema(default) for name, default in r.options.items()}},
+            },
+        }
+        for r in rules
+    }
+    entry = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rule", "address", "reason"],
+        "properties": {"rule": {"type": "string", "minLength": 1}, "address": {"type": "string", "minLength": 1},
+                       "reason": {"type": "string", "pattern": r"\S"}},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "fail_on": {"enum": list(FAIL_ON)},
+            "select": ids,
+            "ignore_rules": ids,
+            "rules": {"type": "object", "additionalProperties": False, "properties": per_rule},
+            "ignore": {"type": "array", "items": entry},
+        },
+    }
+
+
+def _option_schema(default: Any) -> dict:
+    """The type an option value must have: the type of the rule's default."""
+    if isinstance(default, bool):
+        return {"type": "boolean"}
+    if isinstance(default, int):
+        return {"type": "integer"}
+    if isinstance(default, float):
+        return {"type": "number"}
+    if isinstance(default, str):
+        return {"type": "string"}
+    if isinstance(default, (list, tuple)):
+        # An empty default list stands for a list of names (tags, patterns): strings.
+        return {"type": "array", "items": _option_schema(default[0]) if default else {"type": "string"}}
+    if isinstance(default, dict):
+        return {"type": "object"}
+    return {}
+
+
+def _schema_problems(data: dict, rules: Sequence[Rule]) -> list[tuple[list, str]]:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema(rules))
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        problems.extend(_explain(error, rules))
+    return problems
+
+
+def _explain(error, rules: Sequence[Rule]) -> list[tuple[list, str]]:
+    """A jsonschema error as (key path, what was expected), in the user's words."""
+    path = list(error.absolute_path)
+    kind = error.validator
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        return [([*path, key], _unknown_key(path, key, known, rules))
+                for key in error.instance if key not in known]
+    if kind == "type":
+        return [(path, f"expected {_type_words(error.validator_value)}, got {_kind(error.instance)}")]
+    if kind == "enum":
+        return [(path, f"expected one of {', '.join(error.validator_value)}, got {error.instance!r}")]
+    if kind == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return [(path, f"missing {', '.join(repr(k) for k in missing)} (an ignore entry needs rule, address "
+                       "and reason)")]
+    if kind in ("minLength", "pattern"):
+        return [(path, "must not be empty")]
+    return [(path, error.message)]
+
+
+def _unknown_key(path: list, key: Any, known: list[str], rules: Sequence[Rule]) -> str:
+    hint = difflib.get_close_matches(str(key), known, n=1)
+    suggestion = f"; did you mean {hint[0]}?" if hint else ""
+    if path == ["rules"]:
+        upper = str(key).upper()
+        suggestion = f"; did you mean {upper}?" if upper in known else suggestion
+        return f"unknown rule id (see `dynalint rules`){suggestion}"
+    if len(path) == 3 and path[0] == "rules" and path[2] == "options":
+        names = ", ".join(known) if known else "none"
+        return f"unknown option of {path[1]} (its options: {names}){suggestion}"
+    return f"unknown key (expected {', '.join(known)}){suggestion}"
+
+
+def _rule_id_problems(data: dict, rules: Sequence[Rule]) -> list[tuple[list, str]]:
+    """Ids and prefixes in select, ignore_rules and ignore must name at least one rule:
+    a typo must not silently turn a check off (or on)."""
+    ids = [r.id for r in rules]
+    named = [(["select", i], v) for i, v in enumerate(data.get("select", []))]
+    named += [(["ignore_rules", i], v) for i, v in enumerate(data.get("ignore_rules", []))]
+    named += [(["ignore", i, "rule"], e["rule"]) for i, e in enumerate(data.get("ignore", []))]
+    return [(path, f"unknown rule id or prefix {value!r} (see `dynalint rules`)") for path, value in named
+            if value.strip().upper() != "ALL" and not any(i.startswith(value.strip().upper()) for i in ids)]
+
+
+def _config(data: dict, shown: str) -> Config:
+    rules = data.get("rules", {})
+    return Config(
+        path=shown,
+        fail_on=data.get("fail_on"),
+        select=tuple(data.get("select", ())),
+        ignore_rules=tuple(data.get("ignore_rules", ())),
+        enabled={rule_id: s["enabled"] for rule_id, s in rules.items() if "enabled" in s},
+        levels={rule_id: Level.parse(s["level"]) for rule_id, s in rules.items() if "level" in s},
+        options={rule_id: dict(s["options"]) for rule_id, s in rules.items() if s.get("options")},
+        ignore=tuple(IgnoreEntry(e["rule"].strip(), e["address"], e["reason"].strip()) for e in data.get("ignore", ())),
+    )
+
+
+# ---------------------------------------------------------------- small helpers
+def _glob(pattern: str) -> re.Pattern:
+    """A glob over addresses: ``*`` is any run of characters (dots included), ``?`` one character;
+    everything else is literal, so ``t["a"]`` matches itself."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+
+
+def _yaml_locator(text: str):
+    """path -> line of that key or item in the YAML text (None where it cannot be found)."""
+    import yaml
+
+    def locate(path: list) -> int | None:
+        try:
+            node = yaml.compose(text)
+        except yaml.YAMLError:
+            return None
+        line = None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
+
+    return locate
+
+
+def _dotted(prefix: str, path: list) -> str:
+    text = prefix
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value!r})" if len(value) <= 40 else "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _type_words(expected: Any) -> str:
+    words = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+             "number": "a number", "boolean": "true or false", "null": "null"}
+    kinds = expected if isinstance(expected, list) else [expected]
+    return " or ".join(words.get(k, k) for k in kinds)

@@ -1,0 +1,316 @@
+"""The config file (.dynalint.yaml, [tool.dynalint]): discovery, validation, and its effect on a real plan."""
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from dynalint import config, engine
+from dynalint.cli import main
+from dynalint.errors import InputError
+from dynalint.model import Level
+from helpers import ROOT, case_plan, load_case
+
+WORKFLOW = str(case_plan("workflow"))
+ENCRYPTION = str(case_plan("encryption"))
+RULES = engine.builtin_registry().sorted()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """An empty project directory, the current directory for the test."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip())
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def findings(*args) -> list[dict]:
+    result = run(*args, "-f", "json")
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["findings"]
+
+
+def rule_ids(*args) -> set[str]:
+    return {f["rule_id"] for f in findings(*args)}
+
+
+def usage_error(*args) -> str:
+    """The one line the user sees for a bad config: exit 2, no traceback."""
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("dynalint: error: ")
+    return line
+
+
+# ---------------------------------------------------------------- discovery
+def test_found_by_walking_up_from_the_current_directory(project, monkeypatch):
+    write(project / ".dynalint.yaml", "select: [DDB101]\n")
+    deep = project / "infra" / "prod"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    assert config.find(deep) == (project / ".dynalint.yaml").resolve()
+    assert rule_ids(WORKFLOW) == {"DDB101"}
+
+
+def test_pyproject_table_is_found_and_a_pyproject_without_it_is_passed_over(project, monkeypatch):
+    write(project / "pyproject.toml", """
+        [tool.dynalint]
+        select = ["DDB103"]
+    """)
+    sub = project / "svc"
+    write(sub / "pyproject.toml", '[project]\nname = "svc"\n')
+    monkeypatch.chdir(sub)
+    assert config.find(sub) == (project / "pyproject.toml").resolve()
+    assert rule_ids(WORKFLOW) == {"DDB103"}
+
+
+def test_dynalint_yaml_wins_over_pyproject_in_the_same_directory(project):
+    write(project / "pyproject.toml", '[tool.dynalint]\nselect = ["DDB103"]\n')
+    write(project / ".dynalint.yml", "select: [DDB105]\n")
+    assert rule_ids(WORKFLOW) == {"DDB105"}
+
+
+def test_explicit_config_and_no_config(project):
+    write(project / ".dynalint.yaml", "select: [DDB101]\n")
+    other = write(project / "ci" / "strict.yaml", "select: [DDB104]\n")
+    assert rule_ids(WORKFLOW, "--config", str(other)) == {"DDB104"}
+    assert {"DDB101", "DDB103", "DDB201"} <= rule_ids(WORKFLOW, "--no-config")
+    assert "do not go together" in usage_error(WORKFLOW, "--config", str(other), "--no-config")
+
+
+def test_no_file_means_defaults(project):
+    assert config.find(project) is None  # nothing in the test's directory nor above it
+    assert config.resolve(None, RULES, start=project) == config.Config()
+
+
+def test_an_empty_file_is_every_default(project):
+    write(project / ".dynalint.yaml", "# nothing set yet\n")
+    assert rule_ids(WORKFLOW) == rule_ids(WORKFLOW, "--no-config")
+
+
+def test_jsonschema_is_imported_only_when_a_config_file_exists(project):
+    code = textwrap.dedent(f"""
+        import sys
+        from dynalint.cli import main
+        try:
+            main(["{WORKFLOW}", "--no-config", "-q"])
+        except SystemExit:
+            pass
+        print("jsonschema" in sys.modules, "yaml" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=project)
+    assert out.stdout.strip().splitlines()[-1] == "False False", out.stderr
+
+
+# ---------------------------------------------------------------- what the keys do
+def test_fail_on_from_the_file_and_the_flag_overrides_it(project):
+    write(project / ".dynalint.yaml", "fail_on: never\n")
+    assert run(WORKFLOW).exit_code == 0
+    assert run(WORKFLOW, "--fail-on", "error").exit_code == 1
+
+
+def test_level_override_reaches_every_format(project):
+    write(project / ".dynalint.yaml", """
+        rules:
+          DDB201:
+            level: error
+    """)
+    levels = {f["level"] for f in findings(WORKFLOW) if f["rule_id"] == "DDB201"}
+    assert levels == {"error"}
+    sarif = json.loads(run(WORKFLOW, "-f", "sarif").stdout)
+    assert {r["level"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "DDB201"} == {"error"}
+    write(project / ".dynalint.yaml", "fail_on: error\nselect: [DDB201]\nrules: {DDB201: {level: note}}\n")
+    assert run(WORKFLOW).exit_code == 0  # only notes left, below fail_on
+
+
+def test_enabled_turns_rules_off_and_on(project):
+    write(project / ".dynalint.yaml", """
+        select: [DDB1]
+        rules:
+          DDB103: {enabled: false}
+          DDB201: {enabled: true}
+    """)
+    ids = rule_ids(WORKFLOW)
+    assert "DDB103" not in ids and "DDB101" in ids and "DDB201" in ids
+
+
+def test_ignore_rules_and_the_command_line_on_top(project):
+    write(project / ".dynalint.yaml", "select: [DDB1]\nignore_rules: [DDB103]\n")
+    assert rule_ids(WORKFLOW) == {"DDB101", "DDB104", "DDB105"}
+    # --ignore drops more from the file's selection
+    assert rule_ids(WORKFLOW, "--ignore", "DDB104") == {"DDB101", "DDB105"}
+    # --select replaces the file's whole selection, its ignore_rules included (as in ruff)
+    assert rule_ids(WORKFLOW, "--select", "DDB103,DDB201") == {"DDB103", "DDB201"}
+
+
+def test_options_reach_the_rule(project):
+    # aws_kms_key.careless has a 7-day deletion window: DDB204 fires at the default minimum of 30.
+    assert any(f["address"] == "aws_kms_key.careless" for f in findings(ENCRYPTION, "--select", "DDB204"))
+    write(project / ".dynalint.yaml", "rules: {DDB204: {options: {min_kms_deletion_window: 7}}}\n")
+    assert not findings(ENCRYPTION, "--select", "DDB204")
+
+
+def test_ignore_entries_suppress_with_their_reason(project):
+    write(project / ".dynalint.yaml", """
+        ignore:
+          - rule: DDB1
+            address: "module.sandbox.*"
+            reason: sandbox tables are disposable
+          - rule: DDB201
+            address: 'module.sandbox.aws_dynamodb_table.scratch["a"]'
+            reason: scratch-a holds public data
+    """)
+    out = findings(WORKFLOW)
+    sandbox = [f for f in out if f["address"].startswith("module.sandbox.")]
+    suppressed = {(f["address"], f["rule_id"]): f["suppression"] for f in sandbox if f["suppression"]}
+    assert {key[1] for key in suppressed} == {"DDB101", "DDB103", "DDB201"}
+    assert suppressed[('module.sandbox.aws_dynamodb_table.scratch["a"]', "DDB201")] == {
+        "kind": "external", "justification": "scratch-a holds public data"}
+    # the bracketed address is literal, not a character class: scratch["b"] keeps its DDB201
+    b_ddb201 = [f for f in sandbox if f["rule_id"] == "DDB201" and f["address"].endswith('["b"]')]
+    assert b_ddb201 and b_ddb201[0]["suppression"] is None
+    assert all(f["suppression"] is None for f in out if not f["address"].startswith("module.sandbox."))
+    sarif = json.loads(run(WORKFLOW, "-f", "sarif").stdout)
+    kinds = [s["kind"] for r in sarif["runs"][0]["results"] for s in r.get("suppressions", [])]
+    assert kinds and set(kinds) == {"external"} and len(kinds) == len(suppressed)
+    assert "scratch-a" not in run(WORKFLOW, "--select", "DDB1").stdout  # hidden from text
+
+
+def test_ignored_findings_do_not_fail_the_run(project):
+    write(project / ".dynalint.yaml", """
+        select: [DDB101]
+        ignore:
+          - {rule: DDB101, address: "*", reason: backups are taken by AWS Backup}
+    """)
+    result = run(WORKFLOW)
+    assert result.exit_code == 0 and "suppressed" in result.stdout
+
+
+# ---------------------------------------------------------------- the public functions
+def test_load_and_apply_without_the_command_line(tmp_path):
+    path = write(tmp_path / ".dynalint.yaml", """
+        fail_on: warning
+        select: [DDB1, DDB2]
+        ignore_rules: [DDB105]
+        rules:
+          DDB204: {level: error, options: {min_kms_deletion_window: 14}}
+        ignore:
+          - {rule: DDB101, address: aws_dynamodb_table.legacy, reason: migrating to AWS Backup}
+    """)
+    settings = config.load(path, RULES)
+    assert settings.fail_on == "warning"
+    run_options = settings.run_options()
+    assert run_options.levels == {"DDB204": Level.ERROR}
+    assert run_options.options == {"DDB204": {"min_kms_deletion_window": 14}}
+    chosen = [r.id for r in settings.choose_rules(RULES)]
+    assert "DDB105" not in chosen and "DDB101" in chosen and not any(i.startswith("DDB3") for i in chosen)
+    found = engine.run([load_case("workflow")], settings.choose_rules(RULES), settings=run_options)
+    marked = [f for f in settings.suppress(found) if f.suppressed]
+    assert [(f.address, f.rule_id) for f in marked] == [("aws_dynamodb_table.legacy", "DDB101")]
+
+
+def test_schema_is_valid_and_types_options_from_their_defaults():
+    schema = config.schema(RULES)
+    Draft202012Validator.check_schema(schema)
+    options = schema["properties"]["rules"]["properties"]["DDB204"]["properties"]["options"]
+    assert options["properties"]["min_kms_deletion_window"] == {"type": "integer"}
+    assert config._option_schema(["status"]) == {"type": "array", "items": {"type": "string"}}
+    assert config._option_schema([]) == {"type": "array", "items": {"type": "string"}}
+    assert config._option_schema(True) == {"type": "boolean"}
+    assert config._option_schema(0.5) == {"type": "number"}
+
+
+# ---------------------------------------------------------------- mistakes: exit 2, file, key path, expected
+@pytest.mark.parametrize("text, expected", [
+    ("fail-on: warning\n", ".dynalint.yaml:1: fail-on: unknown key (expected fail_on, select, ignore_rules, "
+                           "rules, ignore); did you mean fail_on?"),
+    ("fail_on: fatal\n", ".dynalint.yaml:1: fail_on: expected one of error, warning, note, never, got 'fatal'"),
+    ("select: DDB1\n", ".dynalint.yaml:1: select: expected a list, got a string ('DDB1')"),
+    ("select: [DDB1, 7]\n", ".dynalint.yaml:1: select[1]: expected a string, got a number (7)"),
+    ("select: [DDB9]\n", ".dynalint.yaml:1: select[0]: unknown rule id or prefix 'DDB9' (see `dynalint rules`)"),
+    ("ignore_rules: [XYZ]\n", ".dynalint.yaml:1: ignore_rules[0]: unknown rule id or prefix 'XYZ'"),
+    ("rules:\n  DDB999: {level: error}\n", ".dynalint.yaml:2: rules.DDB999: unknown rule id (see `dynalint rules`)"),
+    ("rules:\n  ddb101: {enabled: false}\n", "rules.ddb101: unknown rule id (see `dynalint rules`); did you mean DDB101?"),
+    ("rules:\n  DDB101:\n    level: critical\n",
+     ".dynalint.yaml:3: rules.DDB101.level: expected one of error, warning, note, got 'critical'"),
+    ("rules:\n  DDB101:\n    enabled: 'no'\n", ".dynalint.yaml:3: rules.DDB101.enabled: expected true or false"),
+    ("rules:\n  DDB101:\n    severity: high\n",
+     ".dynalint.yaml:3: rules.DDB101.severity: unknown key (expected enabled, level, options)"),
+    ("rules:\n  DDB204:\n    options:\n      min_window: 7\n",
+     ".dynalint.yaml:4: rules.DDB204.options.min_window: unknown option of DDB204 (its options: "
+     "min_kms_deletion_window)"),
+    ("rules:\n  DDB101:\n    options: {x: 1}\n", "rules.DDB101.options.x: unknown option of DDB101 (its options: none)"),
+    ("rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: thirty\n",
+     ".dynalint.yaml:4: rules.DDB204.options.min_kms_deletion_window: expected an integer, got a string ('thirty')"),
+    ("rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: true\n",
+     "rules.DDB204.options.min_kms_deletion_window: expected an integer, got a boolean"),
+    ("ignore:\n  - rule: DDB101\n    address: '*'\n",
+     ".dynalint.yaml:2: ignore[0]: missing 'reason' (an ignore entry needs rule, address and reason)"),
+    ("ignore:\n  - {rule: DDB101, address: '*', reason: '  '}\n", "ignore[0].reason: must not be empty"),
+    ("ignore:\n  - {rule: DDB9, address: '*', reason: typo}\n", "ignore[0].rule: unknown rule id or prefix 'DDB9'"),
+    ("ignore: {rule: DDB101}\n", ".dynalint.yaml:1: ignore: expected a list, got a mapping"),
+])
+def test_mistakes_name_the_file_the_key_and_what_was_expected(project, text, expected):
+    write(project / ".dynalint.yaml", text)
+    assert expected in usage_error(WORKFLOW)
+
+
+def test_several_mistakes_say_how_many_more(project):
+    write(project / ".dynalint.yaml", "fail_on: fatal\nselect: DDB1\n")
+    assert usage_error(WORKFLOW).endswith("(and 1 more problem)")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("- DDB101\n- DDB103\n", ".dynalint.yaml: expected a mapping of settings (fail_on, select, rules, ...), got a list"),
+    ("just words\n", "got a string"),
+    ("select: [DDB1\n", ".dynalint.yaml:2: invalid YAML"),
+    # safe_load only: a Python tag is refused, never constructed
+    ("fail_on: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
+])
+def test_yaml_that_is_not_a_mapping_of_settings(project, text, expected):
+    write(project / ".dynalint.yaml", text)
+    assert expected in usage_error(WORKFLOW)
+
+
+def test_toml_mistakes_carry_the_table_path(project):
+    write(project / "pyproject.toml", '[tool.dynalint]\nfail_on = 1\n')
+    assert "pyproject.toml: tool.dynalint.fail_on: expected one of error" in usage_error(WORKFLOW)
+    write(project / "pyproject.toml", '[tool.dynalint\nfail_on = "x"\n')
+    assert "pyproject.toml: invalid TOML" in usage_error(WORKFLOW)
+
+
+def test_explicit_file_problems(project):
+    assert "missing.yaml: config file not found" in usage_error(WORKFLOW, "--config", "missing.yaml")
+    write(project / "pyproject.toml", '[project]\nname = "x"\n')
+    assert "pyproject.toml: no [tool.dynalint] table" in usage_error(WORKFLOW, "--config", "pyproject.toml")
+    other = write(project / "settings.toml", 'select = ["DDB101"]\n')
+    assert rule_ids(WORKFLOW, "--config", str(other)) == {"DDB101"}
+
+
+def test_load_raises_input_error(tmp_path):
+    path = write(tmp_path / "c.yaml", "select: 3\n")
+    with pytest.raises(InputError, match=r"c\.yaml:1: select: expected a list"):
+        config.load(path, RULES)
+
+
+def test_tomli_is_a_dependency_on_python_310_only():
+    import tomllib
+
+    project_table = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert any(d.replace(" ", "").startswith("tomli") and "python_version<'3.11'" in d.replace(" ", "").replace('"', "'")
+               for d in project_table["dependencies"])
