@@ -720,3 +720,106 @@ resource "aws_dynamodb_table" "huge" {
     write_capacity  = 40000
   }
 }
+
+# ---------------------------------------------------------------- matching edge cases
+
+# DDB401: a table called "scaled" in eu-west-1. The targets of "scaled" name
+# "table/scaled" but live in us-east-1: they do not scale this one.
+resource "aws_dynamodb_table" "scaled_eu" {
+  provider       = aws.eu
+  name           = "scaled"
+  billing_mode   = "PROVISIONED"
+  read_capacity  = 5
+  write_capacity = 5
+  hash_key       = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+
+# Policies only, by literal resource_id: the targets are registered by another
+# stack. The table scales (DDB401 silent).
+resource "aws_dynamodb_table" "scaled_elsewhere" {
+  name           = "scaled-elsewhere"
+  billing_mode   = "PROVISIONED"
+  read_capacity  = 5
+  write_capacity = 5
+  hash_key       = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+
+resource "aws_appautoscaling_policy" "scaled_elsewhere" {
+  for_each           = toset(["Read", "Write"])
+  name               = "scaled-elsewhere-${each.key}"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = "dynamodb"
+  resource_id        = "table/scaled-elsewhere"
+  scalable_dimension = "dynamodb:table:${each.key}CapacityUnits"
+  target_tracking_scaling_policy_configuration {
+    predefined_metric_specification {
+      predefined_metric_type = "DynamoDB${each.key}CapacityUtilization"
+    }
+    target_value = 70
+  }
+}
+
+# DDB402 on reads only: the write target of some index of this table has a
+# resource_id known only after apply, so whether by_x scales writes is unknown.
+resource "aws_dynamodb_table" "index_later" {
+  name           = "index-later"
+  billing_mode   = "PROVISIONED"
+  read_capacity  = 5
+  write_capacity = 5
+  hash_key       = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  attribute {
+    name = "x"
+    type = "S"
+  }
+  global_secondary_index {
+    name            = "by_x"
+    hash_key        = "x"
+    projection_type = "KEYS_ONLY"
+    read_capacity   = 5
+    write_capacity  = 5
+  }
+}
+
+resource "aws_appautoscaling_target" "index_later" {
+  for_each           = toset(["Read", "Write"])
+  service_namespace  = "dynamodb"
+  resource_id        = "table/${aws_dynamodb_table.index_later.name}"
+  scalable_dimension = "dynamodb:table:${each.key}CapacityUnits"
+  min_capacity       = 5
+  max_capacity       = 100
+}
+
+resource "aws_appautoscaling_policy" "index_later" {
+  for_each           = aws_appautoscaling_target.index_later
+  name               = "index-later-${each.key}"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = each.value.service_namespace
+  resource_id        = each.value.resource_id
+  scalable_dimension = each.value.scalable_dimension
+  target_tracking_scaling_policy_configuration {
+    predefined_metric_specification {
+      predefined_metric_type = "DynamoDB${each.key}CapacityUtilization"
+    }
+    target_value = 70
+  }
+}
+
+resource "aws_appautoscaling_target" "index_later_write" {
+  service_namespace  = "dynamodb"
+  resource_id        = "table/${aws_dynamodb_table.index_later.name}/index/${local.known_later ? "by_x" : "by_y"}"
+  scalable_dimension = "dynamodb:index:WriteCapacityUnits"
+  min_capacity       = 5
+  max_capacity       = 100
+}
