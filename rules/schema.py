@@ -209,7 +209,7 @@ def undefined_key_attribute(table, ctx):
             missing[name].append(where)
     for name, uses in sorted(missing.items()):
         yield Issue(f"Table {label(table)} uses '{name}' as {' and '.join(uses)} but has no `attribute` block "
-                    f"for it: add `attribute {{ name = \"{name}\" type = \"S\" }}` (S, N or B, the key's type).",
+                    f"for it: add an `attribute` block with `name = \"{name}\"` and the key's type (S, N or B).",
                     path=f"attribute.{name}")
 
 
@@ -637,6 +637,7 @@ def gsi_low_cardinality_hash_key(table, ctx):
     Matching is case-insensitive, against the whole name and against each of
     its words (snake_case, camelCase and kebab-case are split): `order_status`,
     `orderStatus` and `is_active` match; `statement_id` and `gsi1pk` do not.
+    The name is also tried in snake_case form, so `is_*` matches `isActive`.
 
     ## Why it matters
     A GSI spreads its items over partitions by the hash of its partition key.
@@ -966,7 +967,7 @@ def gsi_key_changed(table, ctx):
             continue
         changes = list(_gsi_changes(old, gsi))
         if changes:
-            yield Issue(f"The plan rebuilds the {gsi.title} of table {label(table)} because {'; '.join(changes)}: "
+            yield Issue(f"The plan rebuilds the {gsi.title} of table {label(table)} because {' and '.join(changes)}: "
                         "it is deleted and backfilled again and queries on it fail meanwhile; add a new index "
                         "under a new name and remove the old one later.", path=gsi.path)
 
