@@ -256,7 +256,7 @@ def _color(output: str | None) -> bool:
 
 
 # Progress is shown for several inputs, or for inputs of this many bytes or more.
-PROGRESS_BYTES = 2 * 1024 * 1024
+PROGRESS_BYTES = 10 * 1024 * 1024
 
 
 def _wants_progress(paths, quiet: bool) -> bool:

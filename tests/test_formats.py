@@ -1,0 +1,288 @@
+"""CI formats (junit, github, markdown) and the terminal's summaries (--quiet, --statistics, progress)."""
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from dynalint import cli, engine
+from dynalint.cli import main
+from dynalint.model import Finding, Level, Source, Suppression
+from dynalint.report import Report, render
+from dynalint.report.github import escape_data, escape_property
+from dynalint.report.markdown import MARKER, MAX_CHARS
+from helpers import ROOT, SAMPLES
+
+WORKFLOW = "tests/tf/workflow/plan.json"
+ENCRYPTION = "tests/tf/encryption/plan.json"
+GOOD = str(SAMPLES / "good" / "plan.json")
+RULES = engine.builtin_registry().sorted()
+
+
+@pytest.fixture(autouse=True)
+def at_repository_root(monkeypatch):
+    """Paths relative to the repository root, as in a CI checkout; no config file there."""
+    monkeypatch.chdir(ROOT)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [*args, "--no-config"], catch_exceptions=False)
+
+
+def json_findings(*args) -> list[dict]:
+    return json.loads(run(*args, "-f", "json").stdout)["findings"]
+
+
+def finding(message: str, address: str = "aws_dynamodb_table.t", rule_id: str = "DDB101", **kwargs) -> Finding:
+    """A finding built by hand, for reporter edge cases no plan can hold (control characters, sheer count)."""
+    return Finding(rule_id=rule_id, level=kwargs.pop("level", Level.ERROR), address=address, message=message,
+                   resource_type="aws_dynamodb_table", fingerprint=engine.fingerprint(rule_id, address, None),
+                   input_file="plan.json", **kwargs)
+
+
+# ---------------------------------------------------------------- junit
+def junit(*args) -> ET.Element:
+    return ET.fromstring(run(*args, "-f", "junit").stdout.encode())
+
+
+def test_junit_is_valid_xml_with_consistent_counts():
+    root = junit(WORKFLOW)
+    assert root.tag == "testsuites"
+    [suite] = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    failed = [c for c in cases if c.find("failure") is not None]
+    for element in (root, suite):
+        assert int(element.get("tests")) == len(cases)
+        assert int(element.get("failures")) == len(failed)
+        assert element.get("errors") == "0" and element.get("skipped") == "0"
+    assert suite.get("name") == WORKFLOW
+
+
+def test_junit_one_testcase_per_rule_and_resource_failures_for_findings():
+    root = junit(WORKFLOW)
+    cases = root.findall("testsuite/testcase")
+    keys = [(c.get("classname"), c.get("name").split()[0]) for c in cases]
+    assert len(keys) == len(set(keys))  # one per rule x resource
+    failed = {(c.get("classname"), c.get("name").split()[0]) for c in cases if c.find("failure") is not None}
+    assert failed == {(f["address"], f["rule_id"]) for f in json_findings(WORKFLOW)}
+    # the compliant table passes every rule that checks it
+    good = [c for c in cases if c.get("classname") == "aws_dynamodb_table.good"]
+    assert good and all(len(c) == 0 for c in good) and ("aws_dynamodb_table.good", "DDB101") in keys
+    # a deleted table is shown to change rules only
+    doomed = {name for classname, name in keys if classname == "aws_dynamodb_table.doomed"}
+    assert "DDB104" in doomed and "DDB101" not in doomed
+
+
+def test_junit_failure_carries_level_message_and_location():
+    [case] = [c for c in junit(WORKFLOW).iter("testcase")
+              if c.get("classname") == "aws_dynamodb_table.fresh" and c.get("name") == "DDB201 sse-not-customer-managed"]
+    failure = case.find("failure")
+    assert failure.get("type") == "warning"
+    assert "Table 'fresh'" in failure.get("message") and "server_side_encryption" in failure.text
+    assert case.get("file") == WORKFLOW and int(case.get("line")) >= 1
+
+
+def test_junit_changed_only_lists_no_untouched_resource():
+    classnames = {c.get("classname") for c in junit(WORKFLOW, "--changed-only").iter("testcase")}
+    assert "aws_dynamodb_table.fresh" in classnames
+    assert "aws_dynamodb_table.legacy" not in classnames and "aws_dynamodb_table.good" not in classnames
+
+
+def test_junit_suppressed_and_baselined_are_skipped(tmp_path):
+    base = tmp_path / "b.json"
+    run(WORKFLOW, "--select", "DDB101", "--write-baseline", str(base))
+    root = junit(WORKFLOW, "--select", "DDB101", "--baseline", str(base))
+    assert root.get("failures") == "0" and int(root.get("skipped")) == len(json_findings(WORKFLOW, "--select", "DDB101"))
+    assert {s.get("message") for s in root.iter("skipped")} == {"in the baseline"}
+
+
+def test_junit_survives_characters_xml_cannot_hold():
+    bad = finding("Table 'a\x00b\x1b[31m' & <friends>", suppression=None)
+    text = render("junit", Report(findings=[bad], rules=RULES))
+    failure = ET.fromstring(text.encode()).find("testsuite/testcase/failure")
+    assert "<friends>" in failure.get("message") and "\x00" not in failure.get("message")
+
+
+def test_junit_is_deterministic():
+    assert run(WORKFLOW, "-f", "junit").stdout == run(WORKFLOW, "-f", "junit").stdout
+
+
+# ---------------------------------------------------------------- github
+COMMAND = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.*)$")
+
+
+def unescape(text: str) -> str:
+    for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(code, char)
+    return text
+
+
+def parse_commands(output: str) -> list[tuple[str, dict, str]]:
+    out = []
+    for line in output.splitlines()[:-1]:
+        match = COMMAND.match(line)
+        assert match, line
+        props = dict(p.split("=", 1) for p in match["props"].split(","))
+        out.append((match[1], {k: unescape(v) for k, v in props.items()}, unescape(match["message"])))
+    return out
+
+
+def test_github_one_annotation_per_finding_with_file_line_and_title():
+    result = run(ENCRYPTION, "-f", "github")
+    commands = parse_commands(result.stdout)
+    expected = json_findings(ENCRYPTION)
+    assert len(commands) == len(expected)
+    assert result.stdout.splitlines()[-1].startswith("Found ")
+    levels = {"error": "error", "warning": "warning", "note": "notice"}
+    for (command, props, message), f in zip(commands, expected):
+        assert command == levels[f["level"]] and message == f["message"]
+        assert props["file"] == ENCRYPTION and props["line"] == str(f["location"]["line"])
+        assert props["title"].startswith(f'{f["rule_id"]} {f["slug"]}: {f["address"]}')
+    assert "notice" in {c[0] for c in commands}  # DDB204 is a note
+
+
+def test_github_escaping_follows_the_runner():
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
+
+
+def test_github_a_message_cannot_inject_a_command():
+    sneaky = finding("first line\n::set-env name=X::y, 50%", source=Source("main.tf", 3, 9))
+    output = render("github", Report(findings=[sneaky], rules=RULES))
+    [line, summary] = output.splitlines()
+    [(command, props, message)] = parse_commands(output)
+    assert message == sneaky.message and props == {"file": "main.tf", "line": "3", "endLine": "9",
+                                                   "title": "DDB101 pitr-disabled: aws_dynamodb_table.t"}
+
+
+def test_github_leaves_out_suppressed_and_baselined_findings():
+    hidden = [finding("a", suppression=Suppression("external", "why")),
+              finding("b", address="aws_dynamodb_table.u", baseline_state="unchanged")]
+    shown = finding("c", address="aws_dynamodb_table.v", baseline_state="new")
+    output = render("github", Report(findings=[*hidden, shown], rules=RULES))
+    assert [c[2] for c in parse_commands(output)] == ["c"]
+
+
+# ---------------------------------------------------------------- markdown
+def test_markdown_summary_table_then_findings_by_resource():
+    text = run(WORKFLOW, "-f", "markdown").stdout
+    expected = json_findings(WORKFLOW)
+    summary = json.loads(run(WORKFLOW, "-f", "json").stdout)["summary"]
+    assert text.startswith(MARKER + "\n### dynalint: ")
+    assert f"| Error | {summary['error']} |" in text and f"| Warning | {summary['warning']} |" in text
+    headings = re.findall(r"^#### `([^`]+)`", text, re.M)
+    assert headings == sorted({f["address"] for f in expected}, key=headings.index)
+    assert set(headings) == {f["address"] for f in expected}
+    assert text.count("<details><summary>How to fix</summary>") == len(expected) == text.count("</details>")
+    assert "```hcl" in text and "docs/rules/DDB101.md" in text
+
+
+def test_markdown_for_a_good_plan():
+    text = run(GOOD, "-f", "markdown").stdout
+    assert "### dynalint: no findings" in text and "####" not in text
+
+
+def test_markdown_makes_plan_text_inert():
+    evil = finding("Table '<img src=x onerror=alert(1)>' has `<b>` off.")
+    text = render("markdown", Report(findings=[evil], rules=RULES))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "`<b>`" in text and "<img" not in text
+
+
+def test_markdown_stays_under_the_comment_limit():
+    many = [finding("Table 'x' has point-in-time recovery off: add it.", address=f"aws_dynamodb_table.t{i:04}")
+            for i in range(3000)]
+    text = render("markdown", Report(findings=many, rules=RULES))
+    assert len(text) <= MAX_CHARS + 500
+    shown = text.count("<details>")
+    assert 0 < shown < 3000 and f"{3000 - shown} more findings not shown" in text
+
+
+def test_markdown_counts_suppressed_findings():
+    text = render("markdown", Report(findings=[finding("a", suppression=Suppression("external", "ok"))], rules=RULES))
+    assert "| Suppressed | 1 |" in text and "### dynalint: no findings" in text
+
+
+# ---------------------------------------------------------------- --quiet, --statistics
+def test_quiet_prints_findings_only():
+    loud, quiet = run(WORKFLOW), run(WORKFLOW, "-q")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert "Found " not in quiet.stdout and quiet.stderr == ""
+    finding_lines = [line for line in loud.stdout.splitlines() if re.match(r"\s+(error|warning|note)\s", line)]
+    assert finding_lines and all(line in quiet.stdout.splitlines() for line in finding_lines)
+    assert run(GOOD, "-q").stdout == ""
+
+
+def test_quiet_silences_the_report_written_line(tmp_path):
+    out = tmp_path / "r.sarif"
+    assert "Report written" in run(WORKFLOW, "-f", "sarif", "-o", str(out)).stderr
+    assert run(WORKFLOW, "-f", "sarif", "-o", str(out), "-q").stderr == ""
+
+
+def test_statistics_counts_per_rule():
+    result = run(WORKFLOW, "--statistics")
+    expected = {}
+    for f in json_findings(WORKFLOW):
+        expected[f["rule_id"]] = expected.get(f["rule_id"], 0) + 1
+    rows = [line.split() for line in result.stdout.splitlines()[:-1]]
+    assert {row[1]: int(row[0]) for row in rows} == expected
+    assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
+    assert result.stdout.splitlines()[-1].startswith("Found ") and result.exit_code == 1
+    assert "Found " not in run(WORKFLOW, "--statistics", "-q").stdout
+
+
+def test_statistics_with_an_output_file_still_writes_the_report(tmp_path):
+    out = tmp_path / "r.json"
+    result = run(WORKFLOW, "--statistics", "-f", "json", "-o", str(out))
+    assert json.loads(out.read_text())["findings"] and "DDB101" in result.stdout
+
+
+# ---------------------------------------------------------------- progress on a terminal
+def with_stderr_on_a_terminal(*args) -> tuple[str, str]:
+    """Run dynalint with stderr on a pseudo-terminal and stdout on a pipe; return both."""
+    main_fd, terminal_fd = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "dynalint", *args, "--no-config"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=terminal_fd)
+    os.close(terminal_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    stdout = process.stdout.read().decode()
+    process.wait()
+    os.close(main_fd)
+    return stdout, b"".join(chunks).decode()
+
+
+def test_progress_on_a_terminal_for_many_inputs():
+    stdout, stderr = with_stderr_on_a_terminal(WORKFLOW, ENCRYPTION, "--select", "DDB1")
+    assert f"[1/2] loading {WORKFLOW}" in stderr and f"[2/2] loading {ENCRYPTION}" in stderr
+    assert re.search(r"checking \d+ resources with \d+ rules", stderr)
+    assert stderr.endswith("\r\x1b[K")  # the status line is erased: the report is not mixed with it
+    assert "\x1b" not in stdout and stdout.strip().splitlines()[-1].startswith("Found ")
+
+
+def test_no_progress_when_quiet_or_small_or_not_a_terminal():
+    _, quiet = with_stderr_on_a_terminal(WORKFLOW, ENCRYPTION, "-q")
+    _, single = with_stderr_on_a_terminal(WORKFLOW)
+    assert "loading" not in quiet and "loading" not in single
+    piped = run(WORKFLOW, ENCRYPTION)  # CliRunner's stderr is no terminal
+    assert "loading" not in piped.stderr
+
+
+def test_a_large_plan_wants_progress(monkeypatch, tmp_path):
+    big = tmp_path / "plan.json"
+    big.write_bytes(b" " * cli.PROGRESS_BYTES)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli._wants_progress([str(big)], quiet=False)
+    assert not cli._wants_progress([str(big)], quiet=True)
+    assert not cli._wants_progress([WORKFLOW], quiet=False)
