@@ -6,7 +6,7 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import bool_of, configured_constants, is_configured, label
+from dynalint.values import blocks, bool_of, configured_constants, is_configured, label
 
 from ._ddb import replicas, table_name_from_arn
 
@@ -90,13 +90,13 @@ def stream_settings_inconsistent(table, ctx):
     ## Why it matters
     DynamoDB creates a stream only when `StreamEnabled` is true, and a stream
     always has one of the four view types. A view type without
-    `stream_enabled = true` passes `terraform plan`, but no stream is created:
-    DynamoDB rejects a `CreateTable` that disables the stream and names a view
-    type, and a table updated that way shows a difference on every plan after
-    it. Whatever was meant to read the stream (a Lambda function, a
-    replica, Kinesis) gets nothing. The aws provider itself rejects the other
-    two cases at plan time; they are caught here in state and hand-written
-    plans.
+    `stream_enabled = true` passes `terraform plan` but creates no stream
+    (DynamoDB rejects a stream specification that is disabled and names a
+    view type): the apply fails, or leaves a table that differs from its
+    configuration on every later plan. Whatever was meant to read the stream
+    (a Lambda function, a replica) gets nothing. The aws provider rejects the
+    other two cases at plan time; they are caught here in states and
+    hand-written plans.
 
     ## Known limits
     A setting known only after apply is not judged. On an update, a view type
@@ -270,7 +270,8 @@ def global_table_stream_changed(table, ctx):
     changes = f"The plan changes the stream of table {label(table)} from {_stream_text(old)} to {_stream_text(new)}"
     if replicated_before:
         yield Issue(f"{changes} while it has replicas: DynamoDB refuses to disable or change the stream that "
-                    "replication reads; keep NEW_AND_OLD_IMAGES, or remove the replicas in an earlier apply.", path=path)
+                    "replication reads; keep NEW_AND_OLD_IMAGES, or remove the replicas in an earlier apply.",
+                    path=path)
     else:
         yield Issue(f"{changes} in the same apply that adds its first replicas: set the stream to "
                     "NEW_AND_OLD_IMAGES in an earlier apply, then add the replicas.", path=path)
@@ -287,7 +288,7 @@ def legacy_global_table(global_table, ctx):
 
     ## Why it matters
     AWS recommends version 2019.11.21 (Current) for every global table: it is
-    available in all Regions (the legacy version in a few), replicates a
+    available in all Regions (the legacy version in 11), replicates a
     1 KB `PutItem` with half the replicated write units (2 instead of 4 across
     two Regions), lets you add a replica to a table that already holds data,
     and is managed with the table itself. The legacy version needs empty
@@ -505,16 +506,25 @@ def stream_consumer_without_failure_destination(mapping, ctx):
     source = _dynamodb_stream_source(mapping, ctx)
     if source is None:
         return
-    destinations = mapping.values.get("destination_config")
-    if not is_known(destinations):
+    if _has_failure_destination(mapping.values) is not False:
         return
-    for config in destinations if isinstance(destinations, list) else []:
-        on_failure = config.get("on_failure") if isinstance(config, dict) else None
-        if not is_known(on_failure) or (isinstance(on_failure, list) and on_failure):
-            return
     yield Issue(f"Event source mapping {mapping.address} on {source} has no on-failure destination: add "
-                "`destination_config { on_failure { destination_arn = ... } }` (an SQS queue or SNS topic) so that "
-                "records dropped after the retries are kept.", path="destination_config.on_failure")
+                "`destination_config { on_failure { destination_arn = ... } }` (an SQS queue, SNS topic or S3 bucket) "
+                "so that records dropped after the retries are kept.", path="destination_config.on_failure")
+
+
+def _has_failure_destination(values: Any) -> bool | Any:
+    """Whether destination_config.on_failure names a destination (one known only after apply counts)."""
+    configs = blocks(values, "destination_config")
+    if not is_known(configs):
+        return configs
+    for config in configs:
+        targets = blocks(config, "on_failure")
+        if not is_known(targets):
+            return targets
+        if any(t.get("destination_arn") not in (None, "") for t in targets):
+            return True
+    return False
 
 
 @rule(id="DDB507", slug="stream-consumer-unbounded-retries", level="warning",
@@ -658,11 +668,14 @@ def stream_consumer_invalid_parameters(mapping, ctx):
     other than `LATEST` or `TRIM_HORIZON` (or none).
 
     ## Why it matters
-    These pass `terraform plan` and fail `CreateEventSourceMapping` at apply.
     For DynamoDB Streams the batch size is at most 10000 (default 100), at
     most 10 batches per shard are processed at once, and a starting position
     is required: `LATEST` or `TRIM_HORIZON`. `AT_TIMESTAMP` exists for
-    Kinesis only.
+    Kinesis only. A batch size out of range, a missing or Kinesis-only
+    starting position pass `terraform plan` and fail
+    `CreateEventSourceMapping` at apply; the provider checks
+    `parallelization_factor` itself, so that one is only found in states and
+    hand-written plans.
 
     ## Known limits
     `batch_size = 0` is the aws provider's "not set" (AWS then uses 100) and
