@@ -434,8 +434,6 @@ def _number(value: Any) -> float | None | Any:
         return None
     if not is_known(value) or isinstance(value, bool):
         return UNKNOWN
-    if isinstance(value, (int, float)):
-        return float(value)
     try:
         return float(value)
     except (TypeError, ValueError):
