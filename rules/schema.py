@@ -22,7 +22,6 @@ GSI = "global_secondary_index"
 LSI = "local_secondary_index"
 KIND_WORDS = {GSI: "global secondary index", LSI: "local secondary index"}
 KEY_TYPES = ("S", "N", "B")
-PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
 LOW_CARDINALITY_PATTERNS = ["status", "state", "type", "kind", "category", "is_*", "has_*", "*_flag", "enabled",
@@ -84,7 +83,7 @@ def indexes(table, kind: str) -> list[Index] | Any:
     if not is_known(found):
         return UNKNOWN
     table_hash = table_keys(table)[0]
-    out = [Index(kind=kind, name=b.get("name") if is_known(b.get("name")) else UNKNOWN,
+    out = [Index(kind=kind, name=_known_str(b.get("name")),
                  hash_key=key_name(b.get("hash_key")) if kind == GSI else table_hash,
                  range_key=key_name(b.get("range_key")), projection_type=_known_str(b.get("projection_type")),
                  non_key_attributes=name_list(b.get("non_key_attributes")))
@@ -357,7 +356,14 @@ def too_many_lsis(table, ctx):
     LSIs written with a `dynamic` block whose content is not known are not counted.
 
     ## Example
-    Six `local_secondary_index` blocks on one table.
+    ```hcl
+    local_secondary_index {
+      name            = "by-created"
+      range_key       = "created_at"
+      projection_type = "KEYS_ONLY"
+    }
+    # ... and five more local_secondary_index blocks on the same table
+    ```
 
     ## Use instead
     Keep at most 5 LSIs; serve the other access patterns with global secondary
@@ -392,7 +398,14 @@ def too_many_gsis(table, ctx):
     GSIs written with a `dynamic` block whose content is not known are not counted.
 
     ## Example
-    21 `global_secondary_index` blocks on one table.
+    ```hcl
+    global_secondary_index {
+      name            = "by-customer"
+      hash_key        = "customer_id"
+      projection_type = "KEYS_ONLY"
+    }
+    # ... and 20 more global_secondary_index blocks on the same table
+    ```
 
     ## Use instead
     Overload indexes (generic `gsi1pk`/`gsi1sk` keys shared by several access
@@ -590,7 +603,20 @@ def too_many_projected_attributes(table, ctx):
     index are DDB308's finding and not counted here.
 
     ## Example
-    Two `INCLUDE` indexes projecting 60 attributes each.
+    ```hcl
+    global_secondary_index {
+      name               = "by-customer"
+      hash_key           = "customer_id"
+      projection_type    = "INCLUDE"
+      non_key_attributes = local.sixty_attributes
+    }
+    global_secondary_index {
+      name               = "by-region"
+      hash_key           = "region_code"
+      projection_type    = "INCLUDE"
+      non_key_attributes = local.sixty_attributes   # counted again: 120 in all
+    }
+    ```
 
     ## Use instead
     Project only what the queries read; an index that needs most attributes

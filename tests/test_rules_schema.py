@@ -67,7 +67,8 @@ def test_provider_valid_plans_have_no_attribute_block_findings():
 # ---------------------------------------------------------------- DDB301-DDB303 (rejected at plan: hand-built)
 def test_ddb301_undeclared_keys_of_table_gsi_and_lsi():
     doc = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": attributes(pk="S"),
-                      "global_secondary_index": [gsi("by-g", "gpk", "sk")], "local_secondary_index": [lsi("l", "lsk")]})
+                      "global_secondary_index": [gsi("by-g", "gpk", "sk")],
+                      "local_secondary_index": [lsi("l", "lsk")]})
     found = lint_doc(doc, ["DDB301"])
     assert paths(found, "DDB301") == {"attribute.sk", "attribute.gpk", "attribute.lsk"}
     [sk] = [f for f in found if f.path == "attribute.sk"]
