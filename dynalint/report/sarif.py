@@ -43,7 +43,11 @@ def _order(rules, rule: Rule) -> int:
 
 def _descriptor(rule: Rule) -> dict:
     help_text = rule.help or rule.summary
-    properties = {"tags": list(rule.tags)[:10], "precision": rule.precision}
+    tags = list(rule.tags)
+    if rule.security_severity is not None:
+        # GitHub reads security-severity only on rules tagged "security".
+        tags = ["security"] + [t for t in tags if t != "security"]
+    properties = {"tags": tags[:10], "precision": rule.precision}
     if rule.security_severity is not None:
         properties["security-severity"] = f"{float(rule.security_severity):.1f}"
     return {
