@@ -213,5 +213,36 @@ def is_anyone(principal: Any) -> bool:
     return False
 
 
-def has_condition(statement: Statement) -> bool:
-    return isinstance(statement.condition, Mapping) and bool(statement.condition)
+# Condition keys that make a statement to Principal "*" non-public, as DynamoDB's Block Public Access counts them.
+TRUSTED_CONDITION_KEYS = frozenset(k.lower() for k in (
+    "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
+    "aws:SourceAccount", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:UserId",
+    "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalIsAWSService",
+    "aws:Ec2InstanceSourceVpc", "aws:SourceOrgID", "aws:SourceOrgPaths"))
+
+
+def narrows_principal(statement: Statement) -> bool:
+    """Whether a Condition pins the caller down: a trusted key whose values hold no wildcard or variable.
+
+    ``aws:PrincipalIsAWSService`` counts only when it is true. A condition on
+    other keys (``aws:SecureTransport``, ``aws:UserAgent``) leaves the
+    statement open to anyone.
+    """
+    condition = statement.condition
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, tests in condition.items():
+        if not isinstance(tests, Mapping) or not isinstance(operator, str) or "ifexists" in operator.lower():
+            continue
+        for key, values in tests.items():
+            if isinstance(key, str) and key.lower() in TRUSTED_CONDITION_KEYS and _pinned(key, values):
+                return True
+    return False
+
+
+def _pinned(key: str, values: Any) -> bool:
+    items = values if isinstance(values, list) else [values]
+    texts = [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
+    if not texts or any(any(c in t for c in "*?") or "${" in t for t in texts):
+        return False
+    return key.lower() != "aws:principalisawsservice" or texts == ["true"]

@@ -14,7 +14,7 @@ from dynalint.model import Resource, is_known
 from dynalint.rule import Issue, rule
 from dynalint.values import blocks, is_configured, label
 
-from ._iam import (Statement, allows_action, allows_every_action_of, has_condition, is_anyone, matches,
+from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, matches, narrows_principal,
                    parse_policy, resource_is_everything, resource_reaches_service)
 
 TAGS = ("security", "access", "dynamodb")
@@ -224,7 +224,7 @@ def iam_missing_index_arn(policy, ctx):
 
     ## References
     - [Resource types defined by DynamoDB (table, index)](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies)
-    - [Using IAM policies with global secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html)
+    - [IAM policy to grant access to a table and its indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html)
     """
     statements = parse_policy(policy.values.get("policy"))
     if not statements:
@@ -317,23 +317,31 @@ class _TableArn:
 @rule(id="DDB603", slug="resource-policy-public", level="error", applies=[RESOURCE_POLICY],
       security_severity=9.5, tags=TAGS)
 def resource_policy_public(resource_policy, ctx):
-    """A table's resource policy allows anyone, with no condition.
+    """A table's resource policy allows anyone, with no condition that narrows who.
 
     ## What it checks
     An `aws_dynamodb_resource_policy` with an `Allow` statement whose
-    `Principal` is `"*"`, `{"AWS": "*"}` or a list holding `"*"`, and that has
-    no `Condition`.
+    `Principal` is `"*"`, `{"AWS": "*"}` or a list holding `"*"`, and whose
+    `Condition` is absent or tests none of the keys that pin the caller down
+    (`aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:PrincipalOrgID`,
+    `aws:PrincipalOrgPaths`, `aws:SourceAccount`, `aws:SourceArn`,
+    `aws:SourceVpc`, `aws:SourceVpce`, `aws:UserId`, `aws:SourceOrgID`,
+    `aws:SourceOrgPaths`, `aws:Ec2InstanceSourceVpc`, the principal service
+    keys, `aws:PrincipalIsAWSService = true`) with values free of wildcards
+    and variables. A condition on other keys, such as `aws:SecureTransport`,
+    leaves the statement open to anyone.
 
     ## Why it matters
-    A resource policy is evaluated for callers from any AWS account. With
-    Principal `*` and no condition (such as `aws:PrincipalOrgID`,
-    `aws:SourceVpce` or `aws:PrincipalAccount`), every AWS account in the world
-    gets the statement's actions on the table or stream.
+    A resource policy is evaluated for callers from any AWS account: such a
+    statement grants its actions on the table, its indexes or its stream to
+    every account in the world. DynamoDB's Block Public Access analyses each
+    policy put on a table and rejects a public one, so the plan also fails at
+    apply, after the resources before it were changed.
 
     ## Known limits
-    Whether a condition really narrows the principals is not judged: any
-    `Condition` silences the rule. A policy known only after apply (built from
-    the ARN of a table created in the same plan) is not judged on that plan.
+    `...IfExists` operators do not count as narrowing. A policy known only
+    after apply (built from the ARN of a table created in the same plan) is
+    not judged on that plan.
 
     ## Example
     ```hcl
@@ -361,10 +369,11 @@ def resource_policy_public(resource_policy, ctx):
     - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
     """
     for statement in parse_policy(resource_policy.values.get("policy")) or []:
-        if statement.allows and is_anyone(statement.principal) and not has_condition(statement):
+        if statement.allows and is_anyone(statement.principal) and not narrows_principal(statement):
             yield Issue(f"{_named(resource_policy)} lets anyone call the table in statement {statement.shown} "
-                        "(Principal \"*\" and no Condition): name the accounts or roles in Principal, or add a "
-                        "Condition such as aws:PrincipalOrgID.", path=f"policy.Statement.{statement.key}.Principal")
+                        "(Principal \"*\" with no Condition on the caller): name the accounts or roles in Principal, "
+                        "or add a Condition such as aws:PrincipalOrgID.",
+                        path=f"policy.Statement.{statement.key}.Principal")
 
 
 # ---------------------------------------------------------------- DDB604
@@ -388,8 +397,10 @@ def vpc_endpoint_not_gateway(endpoint, ctx):
     regions over peering or Transit Gateway.
 
     ## Known limits
-    A service name known only after apply is not judged. Accept the finding
-    where the endpoint serves on-premises or cross-region clients.
+    A service name known only after apply is not judged. DynamoDB Streams
+    (`.dynamodb-streams`) has Interface endpoints only and is not judged.
+    Accept the finding where the endpoint serves on-premises or cross-region
+    clients.
 
     ## Example
     ```hcl
@@ -470,7 +481,7 @@ def dax_unencrypted_port_open(cluster, ctx):
     with `cluster_endpoint_encryption_type = "TLS"` on the cluster.
 
     ## References
-    - [Accessing DAX: security group inbound rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.create-cluster.console.configure-inbound-rules.html)
+    - [Creating a DAX cluster: security group inbound rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.create-cluster.cli.html#DAX.create-cluster.cli.configure-inbound-rules)
     - [DAX encryption in transit](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionInTransit.html)
     """
     tls = cluster.values.get("cluster_endpoint_encryption_type") == "TLS"

@@ -251,6 +251,19 @@ resource "aws_iam_policy" "wide_reader" {
   })
 }
 
+# Silent: a table of the same name in another account, and a table not in this configuration.
+resource "aws_iam_policy" "elsewhere_reader" {
+  name = "elsewhere-reader"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "dynamodb:Query"
+      Resource = ["arn:aws:dynamodb:us-east-1:210987654321:table/legacy", "${local.tables}/elsewhere"]
+    }]
+  })
+}
+
 # ------------------------------------------------------------------ DDB603
 
 # DDB603 (and DDB601: dynamodb:* on the table): anyone, no condition.
@@ -282,7 +295,22 @@ resource "aws_dynamodb_resource_policy" "public_in_list" {
   })
 }
 
-# Silent: "*" with a condition; a named account; a Deny to anyone.
+# DDB603: a Condition that does not narrow who calls (TLS only) leaves it open to anyone.
+resource "aws_dynamodb_resource_policy" "public_over_tls" {
+  resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/events"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = "dynamodb:Query"
+      Resource  = ["${local.tables}/events", "${local.tables}/events/index/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "true" } }
+    }]
+  })
+}
+
+# Silent: "*" with a condition on the caller's organization; a named account; a Deny to anyone.
 resource "aws_dynamodb_resource_policy" "restricted" {
   resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
   policy = jsonencode({
@@ -303,6 +331,66 @@ resource "aws_dynamodb_resource_policy" "restricted" {
       },
       { Effect = "Deny", Principal = "*", Action = "dynamodb:DeleteTable", Resource = "${local.tables}/orders" },
     ]
+  })
+}
+
+# DDB603: a wildcard in a trusted key's value narrows nothing.
+resource "aws_dynamodb_resource_policy" "cond_org_wildcard" {
+  resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/plain"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = "${local.tables}/plain"
+      Condition = { StringLike = { "aws:PrincipalOrgID" = "o-*" } }
+    }]
+  })
+}
+
+# DDB603: ...IfExists lets callers without the key through.
+resource "aws_dynamodb_resource_policy" "cond_if_exists" {
+  resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/plain"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = "${local.tables}/plain"
+      Condition = { StringEqualsIfExists = { "aws:PrincipalAccount" = "123456789012" } }
+    }]
+  })
+}
+
+# DDB603: aws:PrincipalIsAWSService = false narrows nothing.
+resource "aws_dynamodb_resource_policy" "cond_not_aws_service" {
+  resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/plain"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = "${local.tables}/plain"
+      Condition = { Bool = { "aws:PrincipalIsAWSService" = "false" } }
+    }]
+  })
+}
+
+# Silent: the caller must come through named VPC endpoints (key in another case).
+resource "aws_dynamodb_resource_policy" "cond_vpce" {
+  resource_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/plain"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = "${local.tables}/plain"
+      Condition = { StringEquals = { "AWS:SourceVpce" = ["vpce-1", "vpce-2"] } }
+    }]
   })
 }
 

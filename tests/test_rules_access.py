@@ -1,0 +1,143 @@
+"""DDB601-DDB605 on the plan real terraform made of tests/tf/access (planned against before/)."""
+import json
+
+from helpers import by_address, flagged, lint_case, lint_doc
+
+FINDINGS = lint_case("access", select=["DDB6"])
+
+
+def _levels(rule_id):
+    return {address: [str(f.level) for f in found] for address, found in by_address(FINDINGS, rule_id).items()}
+
+
+def test_ddb601_wildcards_on_every_resource_are_errors():
+    assert {a for a, levels in _levels("DDB601").items() if levels == ["error"]} == {
+        "aws_iam_policy.admin_everything", "aws_iam_role_policy.dynamodb_everything",
+        "aws_iam_group_policy.not_iam", "aws_vpc_endpoint.dynamodb_open",
+        "aws_vpc_endpoint_policy.dynamodb_interface"}
+
+
+def test_ddb601_wildcards_on_named_tables_are_warnings():
+    assert {a for a, levels in _levels("DDB601").items() if levels == ["warning"]} == {
+        "aws_iam_user_policy.dynamodb_one_table", "aws_iam_policy.sneaky_wildcards",
+        "aws_dynamodb_resource_policy.public", "aws_vpc_endpoint_policy.elsewhere_dynamodb"}
+
+
+def test_ddb601_message_names_the_statement_and_the_fix():
+    [finding] = by_address(FINDINGS, "DDB601")["aws_iam_user_policy.dynamodb_one_table"]
+    assert finding.path == "policy.Statement.All"
+    assert "'dynamodb-one-table'" in finding.message and "statement 'All'" in finding.message
+    [finding] = by_address(FINDINGS, "DDB601")["aws_iam_policy.admin_everything"]
+    assert "statement #1" in finding.message and "name the table ARNs" in finding.message
+
+
+def test_ddb601_silent_on_scoped_denied_partial_and_unknown_policies():
+    found = flagged(FINDINGS, "DDB601")
+    assert not found & {"aws_iam_policy.scoped", "aws_iam_policy.known_later", "aws_iam_policy.orders_reader",
+                        "aws_dynamodb_resource_policy.known_later", "aws_dynamodb_resource_policy.restricted"}
+
+
+def test_ddb601_endpoints_only_for_dynamodb_and_only_with_a_written_policy():
+    found = flagged(FINDINGS, "DDB601")
+    # no policy written (the AWS default applies), another service, a scoped policy, a service known later
+    assert not found & {"aws_vpc_endpoint.dynamodb_interface", "aws_vpc_endpoint.s3_open",
+                        "aws_vpc_endpoint.dynamodb_scoped", "aws_vpc_endpoint.service_later",
+                        "aws_vpc_endpoint_policy.s3_open", "aws_vpc_endpoint_policy.elsewhere_any"}
+
+
+def _state(*resources):
+    return {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
+        {"address": f"{t}.{n}", "mode": "managed", "type": t, "name": n, "values": v} for t, n, v in resources]}}}
+
+
+def _policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+OPEN = {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}
+DEFAULT_ENDPOINT_POLICY = json.dumps({"Version": "2008-10-17", "Statement": [OPEN]})
+
+
+def test_ddb601_in_a_state_the_default_endpoint_policy_is_not_judged_and_literal_ids_link():
+    # Hand-built: endpoint ids and the default policy text come from AWS; the offline fixtures cannot make them.
+    state = _state(
+        ("aws_vpc_endpoint", "default", {"id": "vpce-1", "service_name": "com.amazonaws.us-east-1.dynamodb",
+                                         "vpc_endpoint_type": "Gateway", "policy": DEFAULT_ENDPOINT_POLICY}),
+        ("aws_vpc_endpoint", "written", {"id": "vpce-2", "service_name": "com.amazonaws.us-east-1.dynamodb",
+                                         "vpc_endpoint_type": "Gateway", "policy": _policy(OPEN)}),
+        ("aws_vpc_endpoint", "s3", {"id": "vpce-3", "service_name": "com.amazonaws.us-east-1.s3",
+                                    "vpc_endpoint_type": "Gateway", "policy": _policy(OPEN)}),
+        ("aws_vpc_endpoint_policy", "on_dynamodb", {"vpc_endpoint_id": "vpce-1", "policy": _policy(OPEN)}),
+        ("aws_vpc_endpoint_policy", "on_s3", {"vpc_endpoint_id": "vpce-3", "policy": _policy(OPEN)}),
+    )
+    assert flagged(lint_doc(state, ["DDB601"]), "DDB601") == {
+        "aws_vpc_endpoint.written", "aws_vpc_endpoint_policy.on_dynamodb"}
+
+
+def test_ddb601_invalid_json_is_not_judged():
+    # Hand-built: the aws provider rejects a policy that is not JSON at plan time.
+    state = _state(("aws_iam_policy", "broken", {"name": "broken", "policy": '{"Statement": [{"Effect": "Allow",'}),
+                   ("aws_iam_policy", "not_a_policy", {"name": "not-a-policy", "policy": '["dynamodb:*"]'}),
+                   ("aws_iam_policy", "valid", {"name": "valid", "policy": _policy(OPEN)}))
+    assert flagged(lint_doc(state, ["DDB601"]), "DDB601") == {"aws_iam_policy.valid"}
+
+
+def test_ddb602_query_or_scan_without_index_arn_by_literal_and_by_reference():
+    found = by_address(FINDINGS, "DDB602")
+    assert set(found) == {"aws_iam_policy.orders_reader",        # literal ARN, new table
+                          "aws_iam_role_policy.events_scanner",  # ARN built from the table's name (reference)
+                          "aws_iam_policy.legacy_reader"}        # the existing table's ARN (reference)
+    [orders] = found["aws_iam_policy.orders_reader"]
+    assert "dynamodb:Query" in orders.message and "by_customer" in orders.message
+    assert '"arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"' in orders.message
+    assert orders.path == "policy.Resource.orders"
+    [events] = found["aws_iam_role_policy.events_scanner"]
+    assert "dynamodb:Scan" in events.message and "'events'" in events.message
+
+
+def test_ddb602_silent_with_index_arns_wildcards_no_indexes_or_unknown_policy():
+    found = flagged(FINDINGS, "DDB602")
+    assert not found & {"aws_iam_policy.orders_reader_with_indexes", "aws_iam_policy.wide_reader",
+                        "aws_iam_policy.known_later", "aws_iam_policy.scoped", "aws_iam_policy.elsewhere_reader"}
+
+
+def test_ddb603_anyone_without_condition():
+    assert flagged(FINDINGS, "DDB603") == {"aws_dynamodb_resource_policy.public",
+                                           "aws_dynamodb_resource_policy.public_in_list",
+                                           "aws_dynamodb_resource_policy.public_over_tls",
+                                           "aws_dynamodb_resource_policy.cond_org_wildcard",
+                                           "aws_dynamodb_resource_policy.cond_if_exists",
+                                           "aws_dynamodb_resource_policy.cond_not_aws_service"}
+    [finding] = by_address(FINDINGS, "DDB603")["aws_dynamodb_resource_policy.public"]
+    assert finding.level.name == "ERROR" and "statement 'Everyone'" in finding.message
+    assert finding.path == "policy.Statement.Everyone.Principal"
+
+
+def test_ddb603_only_trusted_condition_keys_without_wildcards_narrow_the_caller():
+    found = flagged(FINDINGS, "DDB603")
+    assert {"aws_dynamodb_resource_policy.cond_org_wildcard", "aws_dynamodb_resource_policy.cond_if_exists",
+            "aws_dynamodb_resource_policy.cond_not_aws_service"} <= found
+    assert "aws_dynamodb_resource_policy.cond_vpce" not in found
+
+
+def test_ddb604_interface_endpoint_for_dynamodb():
+    assert flagged(FINDINGS, "DDB604") == {"aws_vpc_endpoint.dynamodb_interface"}  # service_later: unknown
+
+
+def test_ddb605_by_reference_inline_and_separate_rules():
+    found = by_address(FINDINGS, "DDB605")
+    assert set(found) == {"aws_dax_cluster.plain", "aws_dax_cluster.ruled", "aws_dax_cluster.literal"}
+    assert "inline ingress block" in found["aws_dax_cluster.plain"][0].message
+    ruled = sorted(f.message for f in found["aws_dax_cluster.ruled"])
+    assert len(ruled) == 2  # dax_tls (9111 in, 8111 only out) is fine
+    assert "aws_vpc_security_group_ingress_rule.dax_all_traffic" in ruled[0]
+    assert "aws_security_group_rule.dax_ruled_range" in ruled[1]
+
+
+def test_ddb605_by_literal_group_id_on_a_tls_cluster():
+    [finding] = by_address(FINDINGS, "DDB605")["aws_dax_cluster.literal"]
+    assert "'legacy-dax'" in finding.message and "never serves 8111" in finding.message
+
+
+def test_ddb605_silent_on_tls_port_and_port_known_later():
+    assert "aws_dax_cluster.good" not in by_address(FINDINGS)
