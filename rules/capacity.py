@@ -184,9 +184,10 @@ def _pointing_at(table: Resource, ctx, type_: str) -> list[Resource]:
 
 
 def _scalers_of(target: Resource, ctx) -> list[Resource]:
+    """The policies and scheduled actions acting on a target, by reference or by the same literal values."""
     found: list[Resource] = []
     for type_ in SCALERS:
-        found += ctx.related(target, type_, via="resource_id", direction="in")
+        found += [s for s in ctx.related(target, type_, via="resource_id", direction="in") if _same_region(s, target)]
     return found
 
 
@@ -277,7 +278,8 @@ def _tracking(policy: Resource) -> Mapping | None:
     if not is_known(config) or not config:
         return None
     metric = _predefined_metric(config[0])
-    dynamodb = _is_dynamodb(values) or (isinstance(metric, str) and _METRIC.match(metric) is not None)
+    namespace_unknown = not isinstance(values.get("service_namespace"), str)
+    dynamodb = _is_dynamodb(values) or (namespace_unknown and isinstance(metric, str) and _METRIC.match(metric))
     return config[0] if dynamodb else None
 
 
@@ -322,10 +324,11 @@ def provisioned_without_autoscaling(table, ctx):
     utilization (70 % is the console default) between a minimum and a maximum.
 
     ## Known limits
-    Only autoscaling declared in the same input counts: a table scaled from
-    another Terraform state is reported. A table whose billing mode, or whose
-    targets' dimensions, are known only after apply is not judged. Targets with
-    `suspended_state` are still counted as scaling.
+    Only autoscaling declared in the same input counts: a table whose targets
+    and policies all live in another Terraform state is reported (a policy
+    here whose target is registered elsewhere does count). A table whose
+    billing mode, or whose targets' dimensions, are known only after apply is
+    not judged. Targets with `suspended_state` are still counted as scaling.
 
     ## Example
     ```hcl
@@ -486,15 +489,15 @@ def capacity_on_on_demand_table(resource, ctx):
     provisioned capacity. The provider rejects capacity on the table itself at
     plan time, but silently drops it on a GSI: the configuration then claims a
     capacity (and a cost model) the index does not have. An autoscaling target
-    on an on-demand table scales nothing; AWS keeps such settings and applies
-    them again if the table ever returns to provisioned mode, which surprises
-    whoever switches it back.
+    on an on-demand table scales nothing; AWS keeps such settings and may
+    apply them again if the table ever returns to provisioned mode, which
+    surprises whoever switches it back.
 
     ## Known limits
     Only capacity the configuration writes counts: on an on-demand table the
-    provider computes GSI capacity (and keeps old values after a switch from
-    provisioned), which is not the author's doing. A billing mode known only
-    after apply is not judged.
+    provider computes capacity (a GSI's on create; the table keeps its old
+    capacity in the state after a switch from provisioned), which is not the
+    author's doing. A billing mode known only after apply is not judged.
 
     ## Example
     ```hcl
@@ -514,11 +517,11 @@ def capacity_on_on_demand_table(resource, ctx):
 
     ## Use instead
     ```hcl
-      global_secondary_index {
-        name            = "by_type"
-        hash_key        = "type"
-        projection_type = "KEYS_ONLY"
-      }
+    global_secondary_index {
+      name            = "by_type"
+      hash_key        = "type"
+      projection_type = "KEYS_ONLY"
+    }
     ```
     and remove the `aws_appautoscaling_target`/`_policy` resources of the
     table; to cap an on-demand table's throughput, use `on_demand_throughput`.
@@ -662,8 +665,13 @@ def autoscaling_bounds_invalid(resource, ctx):
 
     ## Use instead
     ```hcl
-      min_capacity = 5
-      max_capacity = 100
+    resource "aws_appautoscaling_target" "orders_read" {
+      service_namespace  = "dynamodb"
+      resource_id        = "table/orders"
+      scalable_dimension = "dynamodb:table:ReadCapacityUnits"
+      min_capacity       = 5
+      max_capacity       = 100
+    }
     ```
     and `target_value = 70` in the target-tracking policy.
 
@@ -705,7 +713,7 @@ def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
     target = _number(config.get("target_value"))
     low, high = UTILIZATION_RANGE
     if isinstance(target, (int, float)) and not low <= target <= high:
-        hint = f" (written as a fraction? {_shown(target * 100)} % is meant)" if 0 < target < 1 else ""
+        hint = f" (written as a fraction? {_shown(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
         yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value {_shown(target)}{hint}: "
                     f"DynamoDB accepts a target utilization of {low} to {high} percent, use e.g. 70.",
                     path="target_tracking_scaling_policy_configuration.target_value")
