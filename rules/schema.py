@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, is_known
 from dynalint.rule import Issue, rule
@@ -33,7 +33,11 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # ---------------------------------------------------------------- reading the key schema
 @dataclass(frozen=True)
 class Index:
-    """One secondary index as the rules read it; keys are None when absent, UNKNOWN when not known."""
+    """One secondary index as the rules read it; keys are None when absent, UNKNOWN when not known.
+
+    ``keys`` is every key attribute of the index as (name, role) pairs, or
+    UNKNOWN; ``hash_key``/``range_key`` are UNKNOWN for a multi-attribute key.
+    """
 
     kind: str
     name: Any
@@ -41,6 +45,7 @@ class Index:
     range_key: Any
     projection_type: Any
     non_key_attributes: Any
+    keys: Any
 
     @property
     def path(self) -> str:
@@ -83,12 +88,52 @@ def indexes(table, kind: str) -> list[Index] | Any:
     if not is_known(found):
         return UNKNOWN
     table_hash = table_keys(table)[0]
-    out = [Index(kind=kind, name=_known_str(b.get("name")),
-                 hash_key=key_name(b.get("hash_key")) if kind == GSI else table_hash,
-                 range_key=key_name(b.get("range_key")), projection_type=_known_str(b.get("projection_type")),
-                 non_key_attributes=name_list(b.get("non_key_attributes")))
-           for b in found]
+    out = []
+    for b in found:
+        hash_key, range_key, keys = _gsi_keys(b) if kind == GSI else _lsi_keys(b, table_hash)
+        out.append(Index(kind=kind, name=_known_str(b.get("name")), hash_key=hash_key, range_key=range_key,
+                         projection_type=_known_str(b.get("projection_type")),
+                         non_key_attributes=name_list(b.get("non_key_attributes")), keys=keys))
     return sorted(out, key=lambda i: (str(i.name), str(i.hash_key), str(i.range_key)))
+
+
+def _gsi_keys(found: Mapping) -> tuple[Any, Any, Any]:
+    """(hash_key, range_key, keys) of a GSI block.
+
+    aws provider 6 may write `key_schema` blocks instead of hash_key/range_key,
+    with up to four attributes per role; such a multi-attribute key has no
+    single hash_key or range_key to judge.
+    """
+    schema = blocks(found, "key_schema")
+    if not is_known(schema):
+        return UNKNOWN, UNKNOWN, UNKNOWN
+    if not schema:
+        hash_key, range_key = key_name(found.get("hash_key")), key_name(found.get("range_key"))
+        return hash_key, range_key, _key_pairs((hash_key, "hash_key"), (range_key, "range_key"))
+    roles: dict[str, list[str]] = {"HASH": [], "RANGE": []}
+    for element in schema:
+        name, role = element.get("attribute_name"), element.get("key_type")
+        if not isinstance(name, str) or role not in roles:
+            return UNKNOWN, UNKNOWN, UNKNOWN
+        roles[role].append(name)
+    keys = tuple([(name, "hash_key") for name in roles["HASH"]] + [(name, "range_key") for name in roles["RANGE"]])
+    return _single(roles["HASH"]), _single(roles["RANGE"]), keys
+
+
+def _lsi_keys(found: Mapping, table_hash: Any) -> tuple[Any, Any, Any]:
+    """(hash_key, range_key, keys) of an LSI block: its hash key is the table's."""
+    range_key = key_name(found.get("range_key"))
+    return table_hash, range_key, _key_pairs((range_key, "range_key"))
+
+
+def _key_pairs(*named: tuple[Any, str]) -> Any:
+    if any(not is_known(name) for name, _role in named):
+        return UNKNOWN
+    return tuple((name, role) for name, role in named if name is not None)
+
+
+def _single(names: list[str]) -> Any:
+    return names[0] if len(names) == 1 else (None if not names else UNKNOWN)
 
 
 def known_indexes(table) -> list[Index]:
@@ -130,10 +175,8 @@ def key_uses(table) -> Iterator[tuple[str, str]]:
         if isinstance(name, str):
             yield name, f"the table's {role}"
     for index in known_indexes(table):
-        keys = (("hash_key", index.hash_key), ("range_key", index.range_key)) if index.kind == GSI else \
-            (("range_key", index.range_key),)
-        for role, name in keys:
-            if isinstance(name, str):
+        if is_known(index.keys):
+            for name, role in index.keys:
                 yield name, f"the {role} of {index.title}"
 
 
@@ -270,7 +313,7 @@ def unused_attribute_definition(table, ctx):
     every_index = all_indexes(table)
     if not is_known(declared) or not isinstance(table_hash, str) or not is_known(table_range):
         return
-    if not is_known(every_index) or any(not is_known(i.hash_key) or not is_known(i.range_key) for i in every_index):
+    if not is_known(every_index) or any(not is_known(i.keys) for i in every_index):
         return
     used = {name for name, _where in key_uses(table)}
     ttl_name = _ttl_attribute_name(table)
@@ -1010,11 +1053,18 @@ def _unique_by_name(found: Any) -> dict[str, dict]:
 
 
 def _gsi_changes(old: dict, new: Index) -> Iterator[str]:
-    for attr, new_value in (("hash_key", new.hash_key), ("range_key", new.range_key),
-                            ("projection_type", new.projection_type)):
-        old_value = key_name(old.get(attr)) if attr != "projection_type" else _known_str(old.get(attr))
-        if is_known(new_value) and is_known(old_value) and old_value != new_value:
-            yield f"{attr} changes from {_shown(old_value)} to {_shown(new_value)}"
+    old_hash, old_range, old_keys = _gsi_keys(old)
+    if is_known(old_keys) and is_known(new.keys) and old_keys != new.keys:
+        named = [(attr, before, after) for attr, before, after in (("hash_key", old_hash, new.hash_key),
+                                                                     ("range_key", old_range, new.range_key))
+                 if is_known(before) and is_known(after) and before != after]
+        for attr, before, after in named:
+            yield f"{attr} changes from {_shown(before)} to {_shown(after)}"
+        if not named:
+            yield "its key_schema changes"
+    old_projection = _known_str(old.get("projection_type"))
+    if is_known(old_projection) and is_known(new.projection_type) and old_projection != new.projection_type:
+        yield f"projection_type changes from {_shown(old_projection)} to {_shown(new.projection_type)}"
     old_listed, new_listed = name_list(old.get("non_key_attributes")), new.non_key_attributes
     if is_known(old_listed) and is_known(new_listed) and set(old_listed) != set(new_listed):
         yield "its non_key_attributes change"

@@ -107,6 +107,18 @@ def test_ddb302_silent_on_keys_of_indexes_unknown_keys_and_restored_tables():
         assert lint_doc(doc, ["DDB302"]) == []
 
 
+def test_provider_6_key_schema_blocks_count_as_gsi_keys():
+    # Hand-built: aws provider 6 writes multi-attribute GSI keys as key_schema blocks; the fixtures use 5.100.
+    schema = [{"attribute_name": "tenant", "key_type": "HASH"}, {"attribute_name": "status", "key_type": "HASH"},
+              {"attribute_name": "created_at", "key_type": "RANGE"}]
+    index = {"name": "by-tenant-status", "projection_type": "KEYS_ONLY", "key_schema": schema}
+    doc = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", tenant="S", status="S"),
+                      "global_secondary_index": [index]})
+    found = lint_doc(doc, ["DDB3"])
+    assert {(f.rule_id, f.path) for f in found} == {("DDB301", "attribute.created_at")}
+    assert "the range_key of global secondary index 'by-tenant-status'" in found[0].message
+
+
 def test_ddb303_bad_lower_case_and_missing_types():
     doc = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": [
         {"name": "pk", "type": "BOOL"}, {"name": "sk", "type": "s"}, {"name": "g"}, {"name": "n", "type": "N"},
@@ -272,6 +284,24 @@ def test_ddb314_silent_on_capacity_unknown_replaced_and_renamed():
     assert not {T + "provisioned", T + "decided_later", T + "replaced", T + "renamed_index"} & flagged(
         CHANGES, "DDB314")
     assert flagged(lint_case("schema_changes", ["DDB105"]), "DDB105") == {T + "replaced"}
+
+
+def test_ddb314_key_schema_blocks():
+    # Hand-built: aws provider 6 key_schema blocks; the fixtures are planned with 5.100.
+    def schema(*pairs):
+        return [{"attribute_name": name, "key_type": role} for name, role in pairs]
+    before = {"name": "t", "hash_key": "pk", "global_secondary_index": [
+        gsi("moved", "tenant"), {"name": "widened", "projection_type": "KEYS_ONLY",
+                                 "key_schema": schema(("tenant", "HASH"), ("day", "RANGE"))}]}
+    after = {"name": "t", "hash_key": "pk", "global_secondary_index": [
+        {"name": "moved", "projection_type": "KEYS_ONLY", "key_schema": schema(("tenant", "HASH"))},
+        {"name": "widened", "projection_type": "KEYS_ONLY",
+         "key_schema": schema(("tenant", "HASH"), ("region", "HASH"), ("day", "RANGE"))}]}
+    doc = {"format_version": "1.2", "resource_changes": [{
+        "address": T + "t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
+        "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": {}}}]}
+    [finding] = lint_doc(doc, ["DDB314"])
+    assert finding.path == "global_secondary_index.widened" and "key_schema changes" in finding.message
 
 
 def test_ddb314_not_on_create_or_state_input():
