@@ -194,9 +194,10 @@ def undefined_key_attribute(table, ctx):
 
     ## What it checks
     The `hash_key` and `range_key` of an `aws_dynamodb_table`, of each
-    `global_secondary_index` and the `range_key` of each `local_secondary_index`,
-    against the names declared in `attribute` blocks. Every key attribute must
-    be declared there with its type.
+    `global_secondary_index` (or the attributes of its `key_schema` blocks, aws
+    provider 6) and the `range_key` of each `local_secondary_index`, against
+    the names declared in `attribute` blocks. Every key attribute must be
+    declared there with its type.
 
     ## Why it matters
     DynamoDB needs the type (S, N or B) of every attribute used in a key schema
@@ -716,7 +717,9 @@ def gsi_low_cardinality_hash_key(table, ctx):
 
     ## Known limits
     The name is a heuristic: an attribute called `status` may hold high-cardinality
-    values. Accept such a finding in the config file with the reason.
+    values. Accept such a finding in the config file with the reason. A
+    multi-attribute partition key (aws provider 6 `key_schema`) is not judged:
+    its attributes together may have many values.
 
     ## Example
     ```hcl
@@ -829,9 +832,10 @@ def index_duplicates_table_key(table, ctx):
     is created; `terraform plan` accepts all of these.
 
     ## Known limits
-    Keys known only after apply are not judged. Two identical index blocks in
-    one configuration collapse into one in a plan (the provider keeps indexes
-    in a set); on `.tf` input they are reported as a duplicate name.
+    Keys known only after apply, and multi-attribute GSI keys (aws provider 6
+    `key_schema`), are not compared. Two identical index blocks in one
+    configuration collapse into one in a plan (the provider keeps indexes in a
+    set); on `.tf` input they are reported as a duplicate name.
 
     ## Example
     ```hcl
