@@ -1,0 +1,175 @@
+"""The GitHub Action (action.yml): its structure, and its steps run here as the runner would run them.
+
+The runner runs each `shell: bash` step as `bash --noprofile --norc -eo pipefail FILE`, with the
+step's `env:` (its `${{ ... }}` expressions evaluated) and GITHUB_OUTPUT naming a file where the
+step writes its outputs. This test does the same, with the action's inputs and their defaults.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dynalint import __version__
+from helpers import ROOT, SAMPLES, case_plan
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def evaluate(text: str, inputs: dict, steps: dict, action_path: Path = ROOT) -> str:
+    """The few expressions the action uses; any other one fails the test (it would need a look)."""
+
+    def value(match: re.Match) -> str:
+        expr = match.group(1)
+        if expr.startswith("inputs."):
+            return inputs[expr[len("inputs."):]]
+        if expr == "github.action_path":
+            return str(action_path)
+        step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
+        if step:
+            return steps[step.group(1)].get(step.group(2), "")
+        raise AssertionError(f"action.yml uses an expression this test does not know: {expr}")
+
+    return EXPRESSION.sub(value, str(text))
+
+
+def read_outputs(path: Path) -> dict:
+    outputs = {}
+    for line in path.read_text().splitlines():
+        name, _, value = line.partition("=")
+        outputs[name] = value
+    return outputs
+
+
+def run_action(workspace: Path, runner_temp: Path, action_path: Path = ROOT, extra_env: dict | None = None,
+               **given) -> tuple[int, str, dict]:
+    """Run every step of the action; returns the exit code, the log and the action's outputs."""
+    inputs = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+    inputs.update({name.replace("_", "-"): value for name, value in given.items()})
+    steps: dict[str, dict] = {}
+    log = ""
+    code = 0
+    env_base = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "PIP_"))}
+    env_base["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env_base["PATH"]
+    env_base.update(extra_env or {})
+    for number, step in enumerate(ACTION["runs"]["steps"]):
+        script = runner_temp / f"step{number}.sh"
+        script.write_text(step["run"])
+        outputs = runner_temp / f"output{number}"
+        outputs.write_text("")
+        env = {**env_base, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs),
+               "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTION_PATH": str(action_path)}
+        env.update({k: evaluate(v, inputs, steps, action_path) for k, v in step.get("env", {}).items()})
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
+                              env=env, capture_output=True, text=True, timeout=600)
+        log += done.stdout + done.stderr
+        steps[step["id"]] = read_outputs(outputs)
+        code = done.returncode
+        if code != 0:
+            break
+    outputs = {name: evaluate(spec["value"], inputs, steps) for name, spec in ACTION["outputs"].items()}
+    return code, log, outputs
+
+
+@pytest.fixture(scope="module")
+def runner_temp(tmp_path_factory):
+    """One RUNNER_TEMP for the module: dynalint is installed once, as on one job's runner."""
+    return tmp_path_factory.mktemp("runner-temp")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A checkout holding a bad plan (the workflow case) and a good one."""
+    (tmp_path / "infra" / "prod").mkdir(parents=True)
+    (tmp_path / "infra" / "dev").mkdir(parents=True)
+    shutil.copy(case_plan("workflow"), tmp_path / "infra" / "prod" / "plan.json")
+    shutil.copy(SAMPLES / "good" / "plan.json", tmp_path / "infra" / "dev" / "plan.json")
+    return tmp_path
+
+
+# ---------------------------------------------------------------- structure
+def test_action_is_composite_with_the_documented_inputs_and_output():
+    assert ACTION["runs"]["using"] == "composite"
+    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "version"}
+    assert ACTION["inputs"]["paths"]["required"] is True
+    assert all(spec.get("description") for spec in ACTION["inputs"].values())
+    assert ACTION["inputs"]["sarif-file"]["default"] and ACTION["inputs"]["format"]["default"] == "github"
+    assert ACTION["outputs"]["sarif-file"]["value"] == "${{ steps.lint.outputs.sarif-file }}"
+    assert ACTION["name"] and ACTION["description"] and ACTION["branding"]
+
+
+def test_steps_are_bash_and_never_interpolate_inputs_into_scripts():
+    for step in ACTION["runs"]["steps"]:
+        assert step["shell"] == "bash" and step["id"] and step["run"]
+        # an input pasted into a script is a shell injection: inputs go through env only
+        assert "${{" not in step["run"], step["name"]
+
+
+def test_installs_from_the_actions_own_checkout():
+    install = ACTION["runs"]["steps"][0]
+    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert '"$ACTION_PATH"' in install["run"]
+
+
+# ---------------------------------------------------------------- the steps, run
+def test_bad_plan_fails_the_step_after_writing_sarif(workspace, runner_temp):
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json")
+    assert code == 1, log
+    assert outputs["sarif-file"] == "dynalint.sarif"
+    sarif = json.loads((workspace / "dynalint.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert uris == {"infra/prod/plan.json"}  # relative to the workspace, as code scanning wants
+    assert "::error file=infra/prod/plan.json,line=" in log
+    assert f"dynalint, version {__version__}" in log  # the install step says what it installed
+
+
+def test_globs_several_paths_fail_on_and_no_sarif(workspace, runner_temp):
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/*/plan.json\n", fail_on="never",
+                                    sarif_file="", format="text")
+    assert code == 0, log
+    assert outputs["sarif-file"] == "" and not (workspace / "dynalint.sarif").exists()
+    assert "from 2 inputs" in log and "infra/prod/plan.json" in log
+
+
+def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
+    (workspace / "ci").mkdir()
+    (workspace / "ci" / "dynalint.yaml").write_text("select: [DDB105]\nfail_on: warning\n")
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json infra/dev/plan.json",
+                                    config="ci/dynalint.yaml", sarif_file="reports/dynalint.sarif")
+    assert code == 1, log
+    results = json.loads((workspace / "reports" / "dynalint.sarif").read_text())["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"DDB105"}
+    assert outputs["sarif-file"] == "reports/dynalint.sarif"
+
+
+def test_good_plan_passes(workspace, runner_temp):
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/dev/plan.json")
+    assert code == 0, log
+    assert "No findings" in log
+
+
+def test_bad_input_fails_with_one_line(workspace, runner_temp):
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/missing.json")
+    assert code == 2
+    assert "dynalint: error: infra/missing.json: no such file or directory" in log
+    assert outputs["sarif-file"] == ""
+
+
+def test_version_input_installs_that_release_instead_of_the_checkout(workspace, tmp_path_factory):
+    # A local package index stands in for PyPI: dynalint's wheel and its dependencies' wheels.
+    index = tmp_path_factory.mktemp("index")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+                    "--wheel-dir", str(index), str(ROOT)], check=True, timeout=600)
+    code, log, outputs = run_action(workspace, tmp_path_factory.mktemp("runner-temp"),
+                                    action_path=workspace / "no-checkout-here",
+                                    extra_env={"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index)},
+                                    paths="infra/dev/plan.json", version=f"v{__version__}")
+    assert code == 0, log
+    assert f"dynalint, version {__version__}" in log and outputs["sarif-file"] == "dynalint.sarif"
