@@ -1,0 +1,713 @@
+"""Observability and operations: alarms, insights, tags, audit cost, items managed by Terraform, DAX size."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any, Iterator, Mapping
+
+from dynalint.model import UNKNOWN, Resource, is_known
+from dynalint.rule import Issue, rule
+from dynalint.values import blocks, bool_of, label
+
+TAGS = ("operations", "dynamodb")
+MONITORING_TAGS = ("operations", "monitoring", "dynamodb")
+DAX_TAGS = ("operations", "reliability", "dax")
+
+TABLE = "aws_dynamodb_table"
+ALARM = "aws_cloudwatch_metric_alarm"
+INSIGHTS = "aws_dynamodb_contributor_insights"
+NAMESPACE = "AWS/DynamoDB"
+THROTTLE_METRICS = ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests")
+
+
+# ---------------------------------------------------------------- alarms
+def _alarm_metrics(alarm: Resource) -> list[tuple[Any, Any, Any]]:
+    """(namespace, metric_name, dimensions) of the alarm's metric and of each metric in its metric_query blocks."""
+    values = alarm.values
+    found = []
+    if values.get("metric_name") is not None or values.get("namespace") is not None:
+        found.append((values.get("namespace"), values.get("metric_name"), values.get("dimensions")))
+    queries = blocks(values, "metric_query")
+    if not is_known(queries):
+        return found + [(UNKNOWN, UNKNOWN, UNKNOWN)]
+    for query in queries:
+        metrics = blocks(query, "metric")
+        if not is_known(metrics):
+            found.append((UNKNOWN, UNKNOWN, UNKNOWN))
+            continue
+        found += [(m.get("namespace"), m.get("metric_name"), m.get("dimensions")) for m in metrics]
+    return found
+
+
+def _may_be(value: Any, wanted: tuple[str, ...] | str) -> bool:
+    """A known value among ``wanted``, or a value not known yet (which may turn out to be)."""
+    if not is_known(value):
+        return True
+    return value in wanted if isinstance(wanted, tuple) else value == wanted
+
+
+def _watches_throttles(alarm: Resource, table: Resource) -> bool:
+    """Whether one of the alarm's metrics is (or may be) a throttle metric of the table itself."""
+    name = table.values.get("name")
+    for namespace, metric, dimensions in _alarm_metrics(alarm):
+        if not _may_be(namespace, NAMESPACE) or not _may_be(metric, THROTTLE_METRICS):
+            continue
+        if not is_known(dimensions):
+            return True
+        if not isinstance(dimensions, Mapping) or "GlobalSecondaryIndexName" in dimensions:
+            continue  # no table, or one index's throttles only
+        table_name = dimensions.get("TableName")
+        if not is_known(table_name) or not is_known(name) or table_name == name:
+            return True
+    return False
+
+
+@rule(id="DDB701", slug="no-throttle-alarm", level="warning", applies=[TABLE], kind="graph",
+      security_severity=3.0, tags=MONITORING_TAGS)
+def no_throttle_alarm(table, ctx):
+    """No CloudWatch alarm watches the table's throttling.
+
+    ## What it checks
+    An `aws_dynamodb_table` that no `aws_cloudwatch_metric_alarm` watches for
+    throttling: namespace `AWS/DynamoDB`, metric `ReadThrottleEvents`,
+    `WriteThrottleEvents` or `ThrottledRequests`, and a `TableName` dimension
+    naming the table (by reference or by its literal name), either in the
+    alarm's own metric or in a `metric_query` metric. An alarm on one global
+    secondary index (with a `GlobalSecondaryIndexName` dimension) does not
+    count for the table.
+
+    ## Why it matters
+    Throttled requests fail with `ProvisionedThroughputExceededException` (or
+    `ThrottlingException`) once the SDK's retries run out. Provisioned tables
+    throttle past their capacity and burst credits; on-demand tables throttle
+    too, past twice their previous peak or on a hot partition (3,000 read or
+    1,000 write units per second per partition). Without an alarm the first
+    signal is customers' errors.
+
+    ## Known limits
+    Alarms outside the input (another state, another tool) are not seen; accept
+    the finding in the config file where they exist. An alarm whose metric,
+    namespace or dimensions are known only after apply counts as watching.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name = "orders"
+      # ... and no alarm on its throttle metrics
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
+      for_each            = toset(["ReadThrottleEvents", "WriteThrottleEvents"])
+      alarm_name          = "orders-${each.key}"
+      namespace           = "AWS/DynamoDB"
+      metric_name         = each.key
+      dimensions          = { TableName = aws_dynamodb_table.orders.name }
+      statistic           = "Sum"
+      period              = 60
+      evaluation_periods  = 5
+      threshold           = 1
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+      alarm_actions       = [aws_sns_topic.oncall.arn]
+    }
+    ```
+
+    ## References
+    - [DynamoDB metrics and dimensions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html)
+    - [Creating CloudWatch alarms to monitor DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/creating-alarms.html)
+    - [Throttling in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottling.html)
+    """
+    alarms = ctx.related(table, ALARM, direction="in")
+    if any(_watches_throttles(alarm, table) for alarm in alarms):
+        return
+    yield Issue(f"Table {label(table)} has no CloudWatch alarm on its throttle metrics: add an "
+                "aws_cloudwatch_metric_alarm on ReadThrottleEvents and WriteThrottleEvents (namespace AWS/DynamoDB, "
+                "dimension TableName) so throttling pages someone before customers notice.")
+
+
+@rule(id="DDB702", slug="alarm-without-actions", level="warning", applies=[ALARM],
+      security_severity=3.0, tags=MONITORING_TAGS)
+def alarm_without_actions(alarm, ctx):
+    """A DynamoDB alarm notifies nobody when it fires.
+
+    ## What it checks
+    An `aws_cloudwatch_metric_alarm` on a metric of namespace `AWS/DynamoDB`
+    (its own metric, or one in a `metric_query`) with no `alarm_actions`, or
+    with `actions_enabled = false`. `ok_actions` and
+    `insufficient_data_actions` do not count: they say nothing when the alarm
+    fires.
+
+    ## Why it matters
+    An alarm without actions only changes colour in the CloudWatch console.
+    Throttling, system errors or a full table go unnoticed until someone
+    happens to look.
+
+    ## Known limits
+    Actions known only after apply (an SNS topic created in the same plan)
+    count as actions.
+
+    ## Example
+    ```hcl
+    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
+      alarm_name  = "orders-throttles"
+      namespace   = "AWS/DynamoDB"
+      metric_name = "ThrottledRequests"
+      # ...
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
+      alarm_name    = "orders-throttles"
+      namespace     = "AWS/DynamoDB"
+      metric_name   = "ThrottledRequests"
+      alarm_actions = [aws_sns_topic.oncall.arn]
+      # ...
+    }
+    ```
+
+    ## References
+    - [Using Amazon CloudWatch alarms: alarm actions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html)
+    - [aws_cloudwatch_metric_alarm](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm)
+    """
+    if not any(namespace == NAMESPACE for namespace, _, _ in _alarm_metrics(alarm)):
+        return
+    actions = alarm.values.get("alarm_actions")
+    if not is_known(actions):
+        return
+    name = label(alarm, "alarm_name")
+    if not actions:
+        yield Issue(f"Alarm {name} watches a DynamoDB metric but has no alarm_actions: add "
+                    "`alarm_actions = [<SNS topic ARN>]` so someone is told when it fires.", path="alarm_actions")
+    elif bool_of(alarm.values.get("actions_enabled")) is False:
+        yield Issue(f"Alarm {name} watches a DynamoDB metric but its actions are switched off: remove "
+                    "`actions_enabled = false` so someone is told when it fires.", path="actions_enabled")
+
+
+# ---------------------------------------------------------------- contributor insights
+@rule(id="DDB703", slug="no-contributor-insights", level="note", applies=[TABLE], kind="graph",
+      security_severity=1.0, tags=MONITORING_TAGS)
+def no_contributor_insights(table, ctx):
+    """CloudWatch Contributor Insights is off for the table.
+
+    ## What it checks
+    An `aws_dynamodb_table` without an `aws_dynamodb_contributor_insights`
+    for the table itself (no `index_name`), matched by reference or by the
+    literal `table_name`. Insights on an index only do not count.
+
+    ## Why it matters
+    Contributor Insights shows the most accessed and most throttled partition
+    keys. Without it, a hot key (one partition serves at most 3,000 reads and
+    1,000 writes per second) shows up only as throttling with no culprit. It
+    is billed per event analysed, so turn it on where the traffic justifies it.
+
+    ## Known limits
+    Insights enabled outside the input are not seen. An `index_name` known
+    only after apply counts as the table.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name = "orders"
+      # ...
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_dynamodb_contributor_insights" "orders" {
+      table_name = aws_dynamodb_table.orders.name
+    }
+    ```
+
+    ## References
+    - [CloudWatch Contributor Insights for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/contributorinsights_HowItWorks.html)
+    - [aws_dynamodb_contributor_insights](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_contributor_insights)
+    """
+    for insights in ctx.related(table, INSIGHTS, via="table_name", direction="in"):
+        index = insights.values.get("index_name")
+        if index is None or index == "" or not is_known(index):
+            return
+    yield Issue(f"Table {label(table)} has no Contributor Insights: add an aws_dynamodb_contributor_insights "
+                "for it to see its most accessed and most throttled keys.")
+
+
+# ---------------------------------------------------------------- tags
+@rule(id="DDB704", slug="missing-tags", level="note", applies=[TABLE, "aws_dax_cluster"],
+      security_severity=1.0, tags=TAGS, options={"required_tags": []})
+def missing_tags(resource, ctx):
+    """The table or DAX cluster has no tags, or lacks a required tag.
+
+    ## What it checks
+    An `aws_dynamodb_table` or `aws_dax_cluster` with no tag at all, or,
+    where the option `required_tags` lists tag keys, one without each of those
+    keys. Tags count from `tags_all` where the plan knows it (it holds the
+    provider's `default_tags`); otherwise from `tags` plus the provider's
+    `default_tags` as the configuration writes them.
+
+    ## Why it matters
+    Cost allocation tags are how a bill is split by team, service or
+    environment: DynamoDB and DAX are billed per table and per node, and
+    untagged ones land in nobody's budget. Tags also drive ABAC policies and
+    backup plans that select resources by tag.
+
+    ## Known limits
+    Tag keys known only after apply are not judged. Where the provider's
+    `default_tags` come from a variable or an expression rather than a
+    constant, a new resource's `tags_all` is not known and those tags are not
+    seen: the rule may then report tags that the provider adds.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name = "orders"
+      # ... no tags
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    provider "aws" {
+      default_tags {
+        tags = { Team = "orders", CostCenter = "cc-1234" }
+      }
+    }
+    ```
+    or `tags = { ... }` on the resource.
+
+    ## Options
+    - `required_tags` (list of tag keys, default `[]`): keys every table and
+      DAX cluster must carry. With the default, only resources with no tag at
+      all are reported.
+
+    ## References
+    - [Tagging DynamoDB resources](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html)
+    - [Using cost allocation tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html)
+    - [AWS provider: default_tags](https://registry.terraform.io/providers/hashicorp/aws/latest/docs#default_tags-configuration-block)
+    """
+    keys = _tag_keys(resource)
+    if not is_known(keys):
+        return
+    name = label(resource, "cluster_name" if resource.type == "aws_dax_cluster" else "name")
+    what = "DAX cluster" if resource.type == "aws_dax_cluster" else "Table"
+    required = [k for k in ctx.options["required_tags"] if isinstance(k, str)]
+    missing = [k for k in required if k not in keys]
+    if not keys:
+        wanted = f" (required: {', '.join(required)})" if required else ""
+        yield Issue(f"{what} {name} has no tags{wanted}: add `tags` or the provider's `default_tags` so its cost "
+                    "can be allocated.", path="tags")
+    elif missing:
+        plural = len(missing) > 1
+        yield Issue(f"{what} {name} lacks the required tag{'s' if plural else ''} {', '.join(missing)}: add "
+                    f"{'them' if plural else 'it'} to `tags` or to the provider's `default_tags`.", path="tags")
+
+
+def _tag_keys(resource: Resource) -> set[str] | Any:
+    """The resource's tag keys: from tags_all when known, else tags plus the provider's default_tags."""
+    tags_all = resource.values.get("tags_all")
+    if isinstance(tags_all, Mapping):
+        return set(tags_all)
+    tags = resource.values.get("tags")
+    if not is_known(tags):
+        return tags
+    keys = set(tags) if isinstance(tags, Mapping) else set()
+    return keys | set(resource.default_tags or {})
+
+
+# ---------------------------------------------------------------- CloudTrail
+@rule(id="DDB705", slug="cloudtrail-all-table-data-events", level="note", applies=["aws_cloudtrail"],
+      security_severity=1.0, tags=TAGS)
+def cloudtrail_all_table_data_events(trail, ctx):
+    """A CloudTrail trail logs DynamoDB data events for every table in the account.
+
+    ## What it checks
+    An `aws_cloudtrail` with an `event_selector` whose `data_resource` of type
+    `AWS::DynamoDB::Table` lists `arn:aws:dynamodb` (every table), or an
+    `advanced_event_selector` that selects `resources.type` =
+    `AWS::DynamoDB::Table` without a `resources.ARN` selector that names
+    tables (`equals`, `starts_with` or `ends_with`).
+
+    ## Why it matters
+    Data events record every item-level call: each `GetItem`, `PutItem` and
+    `Query`. CloudTrail bills data events per 100,000 delivered ($0.10 in most
+    regions), so a busy table doing thousands of requests per second costs
+    more to audit than to run. Naming the tables that hold sensitive data
+    keeps the audit where it matters.
+
+    ## Known limits
+    Values known only after apply are not judged. Filtering by `eventName` or
+    `readOnly` lowers the volume but still counts as every table.
+
+    ## Example
+    ```hcl
+    data_resource {
+      type   = "AWS::DynamoDB::Table"
+      values = ["arn:aws:dynamodb"]
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    data_resource {
+      type   = "AWS::DynamoDB::Table"
+      values = [aws_dynamodb_table.payments.arn]
+    }
+    ```
+
+    ## References
+    - [Logging data events with CloudTrail](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html)
+    - [DataResource (CloudTrail API)](https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html)
+    - [AWS CloudTrail pricing](https://aws.amazon.com/cloudtrail/pricing/)
+    """
+    for i, selector in enumerate(_known_blocks(trail.values, "event_selector")):
+        for data in _known_blocks(selector, "data_resource"):
+            values = data.get("values")
+            if data.get("type") == "AWS::DynamoDB::Table" and isinstance(values, list) \
+                    and any(_every_table(v) for v in values):
+                yield Issue(f"Trail {label(trail)} logs DynamoDB data events for every table in the account "
+                            "(\"arn:aws:dynamodb\"): list the ARNs of the tables that need an audit trail, since "
+                            "each data event is billed.", path=f"event_selector.{i}.data_resource")
+    for i, selector in enumerate(_known_blocks(trail.values, "advanced_event_selector")):
+        if _advanced_every_table(_known_blocks(selector, "field_selector")):
+            yield Issue(f"Trail {label(trail)} has an advanced event selector for DynamoDB tables without a "
+                        "resources.ARN selector, so it logs data events for every table: add one that names "
+                        "the tables, since each data event is billed.", path=f"advanced_event_selector.{i}")
+
+
+def _known_blocks(values: Any, key: str) -> list:
+    found = blocks(values, key)
+    return found if is_known(found) else []
+
+
+def _every_table(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"arn:aws[a-z-]*:dynamodb:?", value) is not None
+
+
+def _advanced_every_table(fields: list) -> bool:
+    by_field: dict[str, list] = {}
+    for field in fields:
+        if isinstance(field.get("field"), str):
+            by_field.setdefault(field["field"], []).append(field)
+    types = [v for f in by_field.get("resources.type", []) for v in (f.get("equals") or [])]
+    if "AWS::DynamoDB::Table" not in types:
+        return False
+    for arn_field in by_field.get("resources.ARN", []):
+        if any(arn_field.get(op) for op in ("equals", "starts_with", "ends_with")):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- items
+@rule(id="DDB706", slug="table-item-resource", level="note", applies=["aws_dynamodb_table_item"],
+      security_severity=1.0, tags=TAGS)
+def table_item_resource(item, ctx):
+    """Table data is managed by Terraform through aws_dynamodb_table_item.
+
+    ## What it checks
+    Every `aws_dynamodb_table_item`.
+
+    ## Why it matters
+    The resource suits seeding a development table or a few configuration
+    rows. For production data it is a trap: the item's attributes are stored
+    in plain text in the Terraform state, an apply overwrites whatever the
+    application wrote to the item since, and removing the block or a
+    `terraform destroy` deletes the item. Each item is also read on every
+    refresh, one `GetItem` per resource.
+
+    ## Known limits
+    None: accept the finding in the config file for dev or seed items.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table_item" "admin" {
+      table_name = aws_dynamodb_table.users.name
+      hash_key   = "id"
+      item       = jsonencode({ id = { S = "admin" }, role = { S = "owner" } })
+    }
+    ```
+
+    ## Use instead
+    Load production data with the application, a migration job, or
+    `import_table` on the `aws_dynamodb_table` (from S3); keep
+    `aws_dynamodb_table_item` for dev seeds.
+
+    ## References
+    - [aws_dynamodb_table_item](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table_item)
+    - [Sensitive data in Terraform state](https://developer.hashicorp.com/terraform/language/state/sensitive-data)
+    """
+    table = item.values.get("table_name")
+    where = f" in table '{table}'" if isinstance(table, str) and table else ""
+    yield Issue(f"Item {item.address}{where} is data managed by Terraform: fine for seeding dev tables, but keep "
+                "production data out of it, since the state holds the item in plain text and an apply overwrites "
+                "what the application wrote.")
+
+
+ITEM_LIMIT_BYTES = 400 * 1024
+MAX_DEPTH = 32
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
+_TYPES = _SCALAR_TYPES + ("M", "L", "SS", "NS", "BS")
+
+
+@rule(id="DDB707", slug="table-item-invalid", level="error", applies=["aws_dynamodb_table_item"], kind="graph",
+      security_severity=2.0, tags=TAGS)
+def table_item_invalid(item, ctx):
+    """The item's JSON is not a valid DynamoDB item for its table; the apply fails.
+
+    ## What it checks
+    The `item` of an `aws_dynamodb_table_item`, read as DynamoDB JSON (each
+    attribute a typed value such as `{"S": "x"}`, `{"N": "1"}`, `{"M": {...}}`),
+    and against its table where the table is in the input (by reference or by
+    literal `table_name`):
+    - every value is typed, with one type of S, N, B, BOOL, NULL, M, L, SS, NS, BS;
+      N holds a number written as a string; B and BS hold base64; NULL is
+      `true`; sets are non-empty and without duplicates;
+    - the item holds the table's `hash_key` and `range_key` attributes, of the
+      type the table's `attribute` blocks declare, and not empty;
+    - the resource's `hash_key` and `range_key` name the table's keys;
+    - the item is at most 400 KB, and nests maps and lists at most 32 levels deep.
+
+    ## Why it matters
+    DynamoDB rejects such an item with a `ValidationException` at apply, after
+    the resources before it were changed. The aws provider checks only the
+    shape of the JSON at plan time: a missing key, a key of the wrong type or
+    an empty set pass `terraform plan` and fail `terraform apply`.
+
+    ## Known limits
+    An item whose JSON is known only after apply is not judged. The size is
+    computed as DynamoDB documents it (names plus values, numbers
+    approximated). Keys are checked only when the table is in the input.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table_item" "seed" {
+      table_name = aws_dynamodb_table.orders.name   # hash_key "pk", range_key "sk"
+      hash_key   = "pk"
+      item       = jsonencode({ pk = { S = "order#1" }, total = { N = "ten" } })
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_dynamodb_table_item" "seed" {
+      table_name = aws_dynamodb_table.orders.name
+      hash_key   = aws_dynamodb_table.orders.hash_key
+      range_key  = aws_dynamodb_table.orders.range_key
+      item       = jsonencode({ pk = { S = "order#1" }, sk = { S = "v0" }, total = { N = "10" } })
+    }
+    ```
+
+    ## References
+    - [Supported data types and naming rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html)
+    - [Item sizes and formats](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html)
+    - [Service quotas: item size and nesting depth](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
+    """
+    text = item.values.get("item")
+    if not is_known(text) or not isinstance(text, str):
+        return
+    doc, found = _read_item(text)
+    tables = ctx.related(item, TABLE, via="table_name", direction="out")
+    if doc is not None and len(tables) == 1:
+        found = _key_problems(item, tables[0], doc) + found
+    if found:
+        shown = "; ".join(found[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3 else "")
+        yield Issue(f"Item {item.address} will be rejected by DynamoDB at apply: {shown}; fix `item` (and its "
+                    "hash_key/range_key) to match the table.", path="item")
+
+
+def _read_item(text: str) -> tuple[dict | None, list[str]]:
+    """The item's attributes (None when it is not a JSON object) and what DynamoDB would reject in them."""
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return None, ["the item is not valid JSON"]
+    if not isinstance(doc, dict):
+        return None, ["the item is not a JSON object of attributes"]
+    problems = [p for name, value in doc.items() for p in _value_problems(name, value)]
+    if problems:
+        return doc, problems
+    size = sum(len(name.encode()) + _value_size(value) for name, value in doc.items())
+    if size > ITEM_LIMIT_BYTES:
+        problems.append(f"it is about {size // 1024} KB, above the 400 KB item limit")
+    depth = max((_depth(value) for value in doc.values()), default=0)
+    if depth > MAX_DEPTH:
+        problems.append(f"it nests maps and lists {depth} levels deep, above the limit of {MAX_DEPTH}")
+    return doc, problems
+
+
+def _value_problems(name: str, value: Any) -> list[str]:
+    """What DynamoDB would reject in one typed value (attribute names only in the text, never values)."""
+    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in _TYPES:
+        return [f"attribute '{name}' is not a typed DynamoDB value such as {{\"S\": ...}}"]
+    kind, inner = next(iter(value.items()))
+    checks = {
+        "S": lambda: isinstance(inner, str),
+        "N": lambda: _is_number(inner),
+        "B": lambda: _is_base64(inner),
+        "BOOL": lambda: isinstance(inner, bool),
+        "NULL": lambda: inner is True,
+        "M": lambda: isinstance(inner, dict),
+        "L": lambda: isinstance(inner, list),
+        "SS": lambda: _is_set(inner, lambda v: isinstance(v, str)),
+        "NS": lambda: _is_set(inner, _is_number),
+        "BS": lambda: _is_set(inner, _is_base64),
+    }
+    if not checks[kind]():
+        return [f"attribute '{name}' is not a valid {kind} value{_kind_hint(kind)}"]
+    if kind == "M":
+        return [p for key, sub in inner.items() for p in _value_problems(f"{name}.{key}", sub)]
+    if kind == "L":
+        return [p for i, sub in enumerate(inner) for p in _value_problems(f"{name}[{i}]", sub)]
+    return []
+
+
+def _kind_hint(kind: str) -> str:
+    return {"N": " (a number written as a string)", "NULL": " (it must be true)",
+            "B": " (base64)", "SS": " (a non-empty set without duplicates)",
+            "NS": " (a non-empty set of numbers without duplicates)",
+            "BS": " (a non-empty set of base64 values without duplicates)"}.get(kind, "")
+
+
+def _is_number(value: Any) -> bool:
+    if not isinstance(value, str) or not _NUMBER.match(value.strip()):
+        return False
+    digits = re.sub(r"[eE].*$", "", value).replace(".", "").lstrip("+-").strip("0")
+    return len(digits) <= 38
+
+
+def _is_base64(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _is_set(value: Any, member) -> bool:
+    return isinstance(value, list) and bool(value) and all(member(v) for v in value) \
+        and len({json.dumps(v) for v in value}) == len(value)
+
+
+def _value_size(value: dict) -> int:
+    """Bytes DynamoDB counts for a typed value (the documented sizes; numbers approximated)."""
+    kind, inner = next(iter(value.items()))
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return _number_size(inner)
+    if kind == "B":
+        return len(base64.b64decode(inner))
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in inner.items())
+    if kind == "L":
+        return 3 + sum(1 + _value_size(v) for v in inner)
+    if kind == "SS":
+        return sum(len(v.encode()) for v in inner)
+    if kind == "NS":
+        return sum(_number_size(v) for v in inner)
+    return sum(len(base64.b64decode(v)) for v in inner)
+
+
+def _number_size(text: str) -> int:
+    digits = re.sub(r"[eE].*$", "", text).replace(".", "").lstrip("+-").strip("0")
+    return (len(digits) + 1) // 2 + 1
+
+
+def _depth(value: dict) -> int:
+    """How many maps and lists nest in a typed value (a scalar is 0, a map of scalars 1)."""
+    kind, inner = next(iter(value.items()))
+    if kind == "M":
+        return 1 + max((_depth(v) for v in inner.values()), default=0)
+    if kind == "L":
+        return 1 + max((_depth(v) for v in inner), default=0)
+    return 0
+
+
+def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
+    """Where the item and its resource disagree with the table's key schema."""
+    return list(_key_mismatches(item, table, doc))
+
+
+def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]:
+    types = {b.get("name"): b.get("type") for b in _known_blocks(table.values, "attribute")}
+    for role in ("hash_key", "range_key"):
+        key = table.values.get(role)
+        named = item.values.get(role)
+        if not is_known(key) or not is_known(named):
+            continue
+        if key is None and named is None:
+            continue
+        if key is None:
+            yield f"{role} is set to '{named}' but table {label(table)} has no {role.replace('_', ' ')}"
+            continue
+        if named != key:
+            where = f"'{named}'" if isinstance(named, str) else "not set"
+            yield f"the resource's {role} is {where} but table {label(table)} has {role} '{key}'"
+        yield from _key_value_problems(role, key, types.get(key), doc.get(key), table)
+
+
+def _key_value_problems(role: str, key: str, declared: Any, value: Any, table: Resource) -> Iterator[str]:
+    words = role.replace("_", " ")
+    if value is None:
+        yield f"it lacks the table's {words} attribute '{key}'"
+        return
+    if not isinstance(value, dict) or len(value) != 1:
+        return  # reported as not a typed value
+    kind, inner = next(iter(value.items()))
+    if isinstance(declared, str) and kind != declared:
+        yield f"its {words} '{key}' is of type {kind} but table {label(table)} declares {declared}"
+    elif kind in ("S", "B") and inner == "":
+        yield f"its {words} '{key}' is empty, which DynamoDB refuses for key attributes"
+
+
+# ---------------------------------------------------------------- DAX
+@rule(id="DDB708", slug="dax-single-node", level="warning", applies=["aws_dax_cluster"],
+      security_severity=4.0, tags=DAX_TAGS)
+def dax_single_node(cluster, ctx):
+    """A DAX cluster has fewer than three nodes.
+
+    ## What it checks
+    An `aws_dax_cluster` whose `replication_factor` (the number of nodes) is
+    below 3.
+
+    ## Why it matters
+    A DAX cluster has one primary node and up to ten read replicas. With one
+    node, a node failure, an AZ outage or a maintenance reboot takes the cache
+    down and every read falls through to DynamoDB at once; with two, a failure
+    leaves no redundancy. AWS recommends at least three nodes, placed in
+    different Availability Zones, for production.
+
+    ## Known limits
+    A value known only after apply is not judged. Accept the finding for dev
+    clusters.
+
+    ## Example
+    ```hcl
+    replication_factor = 1
+    ```
+
+    ## Use instead
+    ```hcl
+    replication_factor = 3
+    availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+    ```
+
+    ## References
+    - [DAX cluster components: nodes and replicas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.concepts.cluster.html)
+    - [aws_dax_cluster: replication_factor](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dax_cluster)
+    """
+    nodes = cluster.values.get("replication_factor")
+    if not isinstance(nodes, (int, float)) or isinstance(nodes, bool) or nodes >= 3:
+        return
+    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {nodes:g} node{'s' if nodes != 1 else ''}: set "
+                "`replication_factor = 3` (one primary and two replicas in different AZs) so one node failure does "
+                "not take the cache down.", path="replication_factor")

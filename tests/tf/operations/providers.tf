@@ -1,0 +1,36 @@
+# This case brings its own providers: the default one writes default_tags
+# (DDB704 counts them), the "untagged" alias writes none.
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "AKIAFAKE"
+  secret_key                  = "fake"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  default_tags {
+    tags = {
+      Team = "data"
+    }
+  }
+}
+
+provider "aws" {
+  alias                       = "untagged"
+  region                      = "us-east-1"
+  access_key                  = "AKIAFAKE"
+  secret_key                  = "fake"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
