@@ -1,0 +1,102 @@
+"""The pre-commit hooks (.pre-commit-hooks.yaml), run by the real pre-commit tool.
+
+`pre-commit try-repo` installs this repository's committed HEAD in a fresh
+virtualenv, the way a user's `repo:` entry would, and runs a hook on a
+temporary git repository: it must fail on a bad file, then pass once the file
+is fixed. Installing needs the package index (pip's cache makes it quick).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import ROOT, SAMPLES, case_plan
+
+HOOKS = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@pytest.fixture(scope="module")
+def pre_commit_env(tmp_path_factory):
+    """pre-commit's own cache in a temporary folder: nothing outside the test is touched."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
+    env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    return env
+
+
+@pytest.fixture
+def user_repo(tmp_path, pre_commit_env):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, pre_commit_env, "init", "-q")
+    return repo
+
+
+def git(repo: Path, env: dict, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def head() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def try_repo(repo: Path, env: dict, hook: str) -> subprocess.CompletedProcess:
+    git(repo, env, "add", "-A")
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--ref", head(),
+                           "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+
+def put(repo: Path, relative: str, source: Path) -> None:
+    target = repo / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+
+
+# ---------------------------------------------------------------- the manifest
+def test_hooks_manifest():
+    assert set(HOOKS) == {"dynalint", "dynalint-plan"}
+    for hook in HOOKS.values():
+        assert hook["entry"] == "dynalint" and hook["language"] == "python" and hook["name"]
+    assert HOOKS["dynalint"]["files"] == r"\.tf$"
+    assert HOOKS["dynalint"]["require_serial"] is True  # a module's .tf files are linted together
+
+
+@pytest.mark.parametrize("path, linted", [
+    ("plan.json", True), ("infra/prod/plan.json", True), ("tfplan.json", True), ("plan.out.json", True),
+    ("prod.tfplan.json", True), ("terraform-plan.json", True),
+    ("package.json", False), ("infra/variables.json", False), ("plan.json.bak", False), ("plan.yaml", False),
+])
+def test_plan_hook_file_pattern(path, linted):
+    assert bool(re.search(HOOKS["dynalint-plan"]["files"], path)) is linted
+
+
+# ---------------------------------------------------------------- the real tool
+def test_plan_hook_fails_on_a_bad_plan_then_passes_once_fixed(user_repo, pre_commit_env):
+    put(user_repo, "infra/plan.json", case_plan("workflow"))
+    (user_repo / "infra" / "variables.json").write_text('{"not": "a plan"}\n')  # must not be linted
+    failed = try_repo(user_repo, pre_commit_env, "dynalint-plan")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"dynalint \(plan JSON\)\.+Failed", failed.stdout)
+    assert "aws_dynamodb_table.fresh" in failed.stdout and "DDB101" in failed.stdout
+    assert "variables.json" not in failed.stdout
+
+    put(user_repo, "infra/plan.json", SAMPLES / "good" / "plan.json")  # the fixed configuration's plan
+    passed = try_repo(user_repo, pre_commit_env, "dynalint-plan")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"dynalint \(plan JSON\)\.+Passed", passed.stdout)
+
+
+def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
+    put(user_repo, "plan.json", case_plan("workflow"))
+    (user_repo / ".dynalint.yaml").write_text("fail_on: never\n")
+    result = try_repo(user_repo, pre_commit_env, "dynalint-plan")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DDB101" not in result.stdout  # pre-commit shows a passing hook's output only with -v
