@@ -20,6 +20,10 @@ ALARM = "aws_cloudwatch_metric_alarm"
 INSIGHTS = "aws_dynamodb_contributor_insights"
 NAMESPACE = "AWS/DynamoDB"
 THROTTLE_METRICS = ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests")
+# The dimension sets CloudWatch publishes each throttle metric with, for a table (not one of its indexes).
+THROTTLE_DIMENSIONS = {"ReadThrottleEvents": {"TableName"}, "WriteThrottleEvents": {"TableName"},
+                       "ThrottledRequests": {"TableName", "Operation"}}
+WATCHES = "watches"
 
 
 # ---------------------------------------------------------------- alarms
@@ -48,20 +52,31 @@ def _may_be(value: Any, wanted: tuple[str, ...] | str) -> bool:
     return value in wanted if isinstance(wanted, tuple) else value == wanted
 
 
-def _watches_throttles(alarm: Resource, table: Resource) -> bool:
-    """Whether one of the alarm's metrics is (or may be) a throttle metric of the table itself."""
+def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
+    """WATCHES when one of the alarm's metrics is (or may be) a table-level throttle metric of the table.
+
+    Otherwise, where a throttle metric of the table has a set of dimensions
+    CloudWatch never publishes, the reason in words; else None. An alarm on
+    one global secondary index is neither.
+    """
     name = table.values.get("name")
+    near_miss = None
     for namespace, metric, dimensions in _alarm_metrics(alarm):
         if not _may_be(namespace, NAMESPACE) or not _may_be(metric, THROTTLE_METRICS):
             continue
-        if not is_known(dimensions):
-            return True
+        if not is_known(metric) or not is_known(dimensions):
+            return WATCHES
         if not isinstance(dimensions, Mapping) or "GlobalSecondaryIndexName" in dimensions:
-            continue  # no table, or one index's throttles only
+            continue
         table_name = dimensions.get("TableName")
-        if not is_known(table_name) or not is_known(name) or table_name == name:
-            return True
-    return False
+        if is_known(table_name) and is_known(name) and table_name != name:
+            continue
+        if set(dimensions) == THROTTLE_DIMENSIONS[metric]:
+            return WATCHES
+        near_miss = (f"alarm {label(alarm, 'alarm_name')} watches {metric} with the dimensions "
+                     f"{', '.join(sorted(dimensions)) or 'none'}, which CloudWatch never publishes "
+                     f"(it needs {' and '.join(sorted(THROTTLE_DIMENSIONS[metric]))})")
+    return near_miss
 
 
 @rule(id="DDB701", slug="no-throttle-alarm", level="warning", applies=[TABLE], kind="graph",
@@ -74,9 +89,13 @@ def no_throttle_alarm(table, ctx):
     throttling: namespace `AWS/DynamoDB`, metric `ReadThrottleEvents`,
     `WriteThrottleEvents` or `ThrottledRequests`, and a `TableName` dimension
     naming the table (by reference or by its literal name), either in the
-    alarm's own metric or in a `metric_query` metric. An alarm on one global
-    secondary index (with a `GlobalSecondaryIndexName` dimension) does not
-    count for the table.
+    alarm's own metric or in a `metric_query` metric. The dimensions must be
+    those CloudWatch publishes the metric with for a table: `TableName` alone
+    for `ReadThrottleEvents` and `WriteThrottleEvents`, `TableName` and
+    `Operation` for `ThrottledRequests`. An alarm with other dimensions
+    watches a metric that never gets data (the message says so), and an alarm
+    on one global secondary index (`GlobalSecondaryIndexName`) does not count
+    for the table.
 
     ## Why it matters
     Throttled requests fail with `ProvisionedThroughputExceededException` (or
@@ -121,8 +140,14 @@ def no_throttle_alarm(table, ctx):
     - [Creating CloudWatch alarms to monitor DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/creating-alarms.html)
     - [Throttling in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TroubleshootingThrottling.html)
     """
-    alarms = ctx.related(table, ALARM, direction="in")
-    if any(_watches_throttles(alarm, table) for alarm in alarms):
+    verdicts = [_throttle_verdict(alarm, table) for alarm in ctx.related(table, ALARM, direction="in")]
+    if WATCHES in verdicts:
+        return
+    near_misses = [v for v in verdicts if v]
+    if near_misses:
+        yield Issue(f"Table {label(table)} has no working throttle alarm: {near_misses[0]}; alarm on "
+                    "ReadThrottleEvents and WriteThrottleEvents with the TableName dimension only, or on "
+                    "ThrottledRequests with TableName and Operation.")
         return
     yield Issue(f"Table {label(table)} has no CloudWatch alarm on its throttle metrics: add an "
                 "aws_cloudwatch_metric_alarm on ReadThrottleEvents and WriteThrottleEvents (namespace AWS/DynamoDB, "

@@ -10,8 +10,14 @@ def test_ddb701_tables_without_a_throttle_alarm():
     # watched: alarm by reference; watched_by_name: metric_query alarm by literal name;
     # decided_later: the alarm's metric is known only after apply.
     assert flagged(FINDINGS, "DDB701") == {"aws_dynamodb_table.unwatched", "aws_dynamodb_table.half_watched"}
+    [finding] = by_address(FINDINGS, "DDB701")["aws_dynamodb_table.unwatched"]
+    assert "'unwatched'" in finding.message and "ReadThrottleEvents" in finding.message
+
+
+def test_ddb701_says_when_an_alarm_watches_a_metric_cloudwatch_never_publishes():
     [finding] = by_address(FINDINGS, "DDB701")["aws_dynamodb_table.half_watched"]
-    assert "'half-watched'" in finding.message and "ReadThrottleEvents" in finding.message
+    assert "no working throttle alarm" in finding.message
+    assert "'half-watched-throttled-requests'" in finding.message and "Operation" in finding.message
 
 
 def test_ddb702_dynamodb_alarms_that_tell_nobody():

@@ -101,7 +101,7 @@ resource "aws_dynamodb_table" "unwatched" {
   }
 }
 
-# DDB701: its alarms watch capacity, and throttles of its GSI only.
+# DDB701: its alarms watch capacity, throttles of its GSI only, and a metric that never gets data.
 # DDB703: contributor insights on the GSI only. DDB702 on the capacity alarm (no actions).
 resource "aws_dynamodb_table" "half_watched" {
   name           = "half-watched"
@@ -143,6 +143,21 @@ resource "aws_cloudwatch_metric_alarm" "half_watched_gsi_throttles" {
   namespace           = "AWS/DynamoDB"
   metric_name         = "WriteThrottleEvents"
   dimensions          = { TableName = aws_dynamodb_table.half_watched.name, GlobalSecondaryIndexName = "by_status" }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [local.oncall]
+}
+
+# ThrottledRequests without the Operation dimension: CloudWatch never publishes
+# that metric, the alarm never fires (DDB701 says so).
+resource "aws_cloudwatch_metric_alarm" "half_watched_no_operation" {
+  alarm_name          = "half-watched-throttled-requests"
+  namespace           = "AWS/DynamoDB"
+  metric_name         = "ThrottledRequests"
+  dimensions          = { TableName = aws_dynamodb_table.half_watched.name }
   statistic           = "Sum"
   period              = 60
   evaluation_periods  = 1
