@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""Time dynalint, the JSON parse floor and checkov as whole processes on generated plans.
+
+    python bench/run.py                                  # 10, 100, 1,000 and 5,000 tables, 5 runs each
+    python bench/run.py --sizes 10,100 --runs 3          # a quick look, a few seconds
+    python bench/run.py --checkov /work/bench-venv/bin/checkov --markdown bench/out/results.md
+
+For each size the plan is generated once into bench/out/ (reused when there)
+and each command runs ``--runs`` times, the commands taking turns so that a
+burst of load from elsewhere hits them alike:
+
+- dynalint, SARIF:  ``dynalint PLAN -f sarif -o /dev/null --fail-on never``
+- dynalint, text:   ``dynalint PLAN --fail-on never > /dev/null``
+- the parse floor:  ``python -c "import json; json.load(open(PLAN))"``
+- checkov, when given or on PATH: ``checkov -f PLAN --framework terraform_plan
+  -o sarif --skip-download`` (run in a scratch folder, where it drops
+  results.sarif); its runs are fewer and stop at ``--checkov-max-tables``,
+  since it takes minutes on large plans.
+
+Wall time is the median (with min and max) of whole processes; peak memory is
+the child's maximum resident set size from ``os.wait4``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+DEFAULT_SIZES = (10, 100, 1000, 5000)
+PARSE_FLOOR = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds
+    rss_kb: int  # peak resident set size of the process
+    code: int
+
+
+@dataclass
+class Series:
+    """Every timed run of one command on one plan."""
+
+    samples: list[Sample] = field(default_factory=list)
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.samples) and self.failure is None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def low(self) -> float:
+        return min(s.wall for s in self.samples)
+
+    @property
+    def high(self) -> float:
+        return max(s.wall for s in self.samples)
+
+    @property
+    def peak_rss_kb(self) -> int:
+        return max(s.rss_kb for s in self.samples)
+
+
+@dataclass
+class Row:
+    tables: int
+    plan: str
+    size_bytes: int
+    resources: int
+    series: dict[str, Series]
+
+
+class Failed(Exception):
+    pass
+
+
+def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = None,
+             ok_codes: tuple[int, ...] = (0,)) -> Sample:
+    """Run a command to its end; wall time and the peak RSS of that very process (``os.wait4``)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        killer = threading.Timer(timeout, proc.kill) if timeout else None
+        if killer:
+            killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            if killer:
+                killer.cancel()
+        wall = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in ok_codes:
+            err.seek(0)
+            last = (err.read().decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            reason = f"killed after {timeout:.0f} s" if code == -9 and timeout and wall >= timeout else f"exit {code}"
+            raise Failed(f"{reason}: {last[:200]}")
+    return Sample(wall=wall, rss_kb=usage.ru_maxrss, code=code)
+
+
+def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None,
+             scratch: Path) -> dict[str, tuple[list[str], Path | None, tuple[int, ...]]]:
+    """name -> (argv, working directory, exit codes that mean success)."""
+    out = {
+        "parse": ([python, "-c", PARSE_FLOOR, str(plan)], None, (0,)),
+        "sarif": ([*dynalint, str(plan), "-f", "sarif", "-o", os.devnull, "--fail-on", "never"], None, (0,)),
+        "text": ([*dynalint, str(plan), "--fail-on", "never"], None, (0,)),
+    }
+    if checkov:
+        argv = [checkov, "-f", str(plan.resolve()), "--framework", "terraform_plan", "-o", "sarif", "--skip-download"]
+        out["checkov"] = (argv, scratch, (0, 1))  # checkov exits 1 when a check fails
+    return out
+
+
+def measure(plan: Path, runs: int, checkov_runs: int, cmds: dict, timeout: float,
+            progress) -> dict[str, Series]:
+    """Run the commands in turns, ``runs`` times each (checkov ``checkov_runs`` times)."""
+    results = {name: Series() for name in cmds}
+    for turn in range(max(runs, checkov_runs)):
+        for name, (argv, cwd, ok_codes) in cmds.items():
+            wanted = checkov_runs if name == "checkov" else runs
+            series = results[name]
+            if turn >= wanted or series.failure:
+                continue
+            progress(f"{plan.name}: {name} run {turn + 1}/{wanted}")
+            try:
+                series.samples.append(run_once(argv, cwd, timeout, ok_codes))
+            except Failed as exc:
+                series.failure = str(exc)
+    return results
+
+
+def ensure_plan(out_dir: Path, tables: int, seed: int, python: str) -> Path:
+    """The generated plan for this size and seed, made only when it is not there yet."""
+    path = out_dir / f"plan-{tables}-seed{seed}.json"
+    if not path.exists():
+        subprocess.run([python, str(BENCH / "gen_plan.py"), "--tables", str(tables), "--seed", str(seed),
+                        "-o", str(path)], check=True)
+    return path
+
+
+def count_resources(plan: Path) -> int:
+    """Resource changes in the plan, counted without parsing the whole file."""
+    return plan.read_bytes().count(b'"provider_name":"registry.terraform.io/hashicorp/aws","change"')
+
+
+# ---------------------------------------------------------------------- reporting
+def _mb(size: float) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
+
+
+def _secs(series: Series | None) -> str:
+    if series is None:
+        return "–"
+    if not series.ok:
+        return f"failed ({series.failure})" if series.failure else "–"
+    if len(series.samples) == 1:
+        return f"{series.median:.2f}"
+    return f"{series.median:.2f} ({series.low:.2f}–{series.high:.2f})"
+
+
+def _ratio(top: Series | None, bottom: Series | None, digits: int = 1) -> str:
+    if not (top and bottom and top.ok and bottom.ok):
+        return "–"
+    return f"{top.median / bottom.median:.{digits}f}x"
+
+
+HEADERS = ("tables", "resources", "plan size", "dynalint sarif s", "dynalint text s", "parse floor s",
+           "sarif / parse", "checkov s", "checkov / dynalint", "dynalint peak RSS", "RSS / plan size")
+
+
+def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
+    out = []
+    for row in rows:
+        s = row.series
+        dyn = [x for x in (s.get("sarif"), s.get("text")) if x and x.ok]
+        peak = max((x.peak_rss_kb for x in dyn), default=0) * 1024
+        out.append((
+            f"{row.tables:,}", f"{row.resources:,}", _mb(row.size_bytes), _secs(s.get("sarif")), _secs(s.get("text")),
+            _secs(s.get("parse")), _ratio(s.get("sarif"), s.get("parse")), _secs(s.get("checkov")),
+            _ratio(s.get("checkov"), s.get("sarif")), _mb(peak) if peak else "–",
+            f"{peak / row.size_bytes:.1f}x" if peak else "–",
+        ))
+    return out
+
+
+def plain_table(rows: list[Row]) -> str:
+    cells = [HEADERS, *table_rows(rows)]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(HEADERS))]
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---:|" * len(HEADERS)]
+    lines += ["| " + " | ".join(r) + " |" for r in table_rows(rows)]
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    """Where the figures came from: CPU, cores, memory, Python, load."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+        memory = f"{int(mem) / 1024 ** 2:.0f} GiB"
+    except (OSError, StopIteration):
+        memory = "?"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory, "os": platform.platform(terse=True),
+            "python": platform.python_version(), "load average": load}
+
+
+def describe(info: dict[str, str], args: argparse.Namespace, extras: dict[str, str]) -> str:
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"{when}; {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; "
+             f"Python {info['python']}; load average at start {info['load average']}",
+             f"runs: {args.runs}"
+             + (f" (checkov {args.checkov_runs}, up to {args.checkov_max_tables:,} tables)" if args.checkov else "")
+             + "; "
+             "seconds are medians of whole-process wall time (min–max in brackets); peak RSS is the largest "
+             "of the dynalint runs"]
+    parts += [f"{k}: {v}" for k, v in extras.items()]
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------------- command line
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "").replace(",", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes are whole numbers separated by commas, not {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("give at least one size, each 1 or more")
+    return sizes
+
+
+def _default_dynalint(python: str) -> list[str]:
+    script = Path(python).parent / "dynalint"
+    return [str(script)] if script.exists() else [python, "-m", "dynalint"]
+
+
+def _version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unavailable ({exc})"
+    return (done.stdout.strip().splitlines() or ["?"])[-1]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=_sizes, default=list(DEFAULT_SIZES),
+                        help="table counts, comma separated (default 10,100,1000,5000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command and size (default 5)")
+    parser.add_argument("--seed", type=int, default=0, help="plan generator seed (default 0)")
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="where plans are kept (default bench/out)")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the parse floor (default: this one)")
+    parser.add_argument("--dynalint", help="dynalint command (default: the dynalint script beside --python)")
+    parser.add_argument("--checkov", help="checkov executable (default: checkov on PATH, if any)")
+    parser.add_argument("--no-checkov", action="store_true", help="do not run checkov even when it is installed")
+    parser.add_argument("--checkov-runs", type=int, default=3, help="timed checkov runs per size (default 3)")
+    parser.add_argument("--checkov-max-tables", type=int, default=1000,
+                        help="largest plan checkov is run on (default 1000; it takes minutes per run)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (default 3600)")
+    parser.add_argument("--markdown", type=Path, help="also write the table, with the machine, as markdown")
+    parser.add_argument("--json", type=Path, help="also write every sample as JSON")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    args = parser.parse_args(argv)
+    if args.runs < 1 or args.checkov_runs < 1:
+        parser.error("--runs and --checkov-runs must be at least 1")
+    if args.no_checkov:
+        args.checkov = None
+    elif args.checkov is None:
+        args.checkov = shutil.which("checkov")
+    elif shutil.which(args.checkov) is None:
+        parser.error(f"--checkov {args.checkov}: no such executable")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    dynalint = args.dynalint.split() if args.dynalint else _default_dynalint(args.python)
+    progress = (lambda text: None) if args.quiet else (lambda text: print(f"bench: {text}", file=sys.stderr))
+    info = machine()
+    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)})",
+              "orjson importable by --python": _has_orjson(args.python)}
+    if args.checkov:
+        extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = args.out / "checkov-scratch"
+    scratch.mkdir(exist_ok=True)
+    rows = []
+    for tables in args.sizes:
+        progress(f"plan of {tables:,} tables")
+        plan = ensure_plan(args.out, tables, args.seed, args.python)
+        checkov = args.checkov if tables <= args.checkov_max_tables else None
+        cmds = commands(plan, args.python, dynalint, checkov, scratch)
+        series = measure(plan, args.runs, args.checkov_runs, cmds, args.timeout, progress)
+        rows.append(Row(tables, str(plan), plan.stat().st_size, count_resources(plan), series))
+    extras["load average at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    header = describe(info, args, extras)
+    print(header + "\n\n" + plain_table(rows))
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        notes = "\n".join(f"- {line}" for line in header.splitlines())
+        args.markdown.write_text(notes + "\n\n" + markdown_table(rows) + "\n", encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "extras": extras, "rows": [asdict(r) for r in rows]},
+                                        indent=2) + "\n", encoding="utf-8")
+    return 0 if all(s.failure is None for r in rows for s in r.series.values()) else 1
+
+
+def _has_orjson(python: str) -> str:
+    done = subprocess.run([python, "-c", "import orjson"], capture_output=True)
+    return "yes" if done.returncode == 0 else "no"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
