@@ -33,6 +33,14 @@ class Constant:
 
 
 SET = True  # a configured-tree leaf set by an expression whose value is not a constant
+
+
+@dataclass(frozen=True)
+class Match:
+    """A path step into a list of blocks that picks the block whose ``key`` is the constant ``value``."""
+
+    key: str
+    value: Any
 # Reference prefixes that never name a resource.
 _NON_RESOURCE = ("local", "each", "count", "path", "terraform", "self")
 
@@ -194,23 +202,34 @@ def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def is_configured(tree: Any, path: tuple) -> bool:
-    """Whether the configuration sets the value at ``path`` (keys and list indexes).
+    """Whether the configuration sets the value at ``path`` (keys, list indexes, ``Match`` steps).
 
-    Blocks of one type are matched as a union: a key set in any ``replica`` block
-    counts as set in every one (set-typed blocks have no stable order to match on).
+    A ``Match`` step picks the block written with that constant name (a GSI by
+    ``name``, a replica by ``region_name``). Otherwise blocks of one type are
+    matched as a union: a key set in any ``replica`` block counts as set in
+    every one (set-typed blocks have no stable order to match on).
     """
     node = tree
     for step in path:
         if _leaf(node):
             return True
         if isinstance(node, list):
-            node = _union(node)
-            if isinstance(step, int):
+            named = _named_block(node, step) if isinstance(step, Match) else None
+            node = named if named is not None else _union(node)
+            if isinstance(step, (int, Match)):
                 continue
         if not isinstance(node, dict) or step not in node:
             return False
         node = node[step]
     return True
+
+
+def _named_block(blocks: list, step: Match) -> dict | None:
+    for block in blocks:
+        leaf = block.get(step.key) if isinstance(block, dict) else None
+        if isinstance(leaf, Constant) and leaf.value == step.value:
+            return block
+    return None
 
 
 def _union(blocks: list) -> dict:

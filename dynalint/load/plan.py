@@ -14,7 +14,8 @@ from typing import Any, Iterator
 
 from dynalint import address as addr
 from dynalint.errors import InputError
-from dynalint.load.config import Configuration, References, is_configured
+from dynalint.load.aws_blocks import PLAIN_BLOCKS
+from dynalint.load.config import Configuration, Match, References, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 
 KNOWN_FORMATS = ("0.", "1.")
@@ -97,7 +98,8 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         module_path, local = _config_key(entry, module_address)
         configured = config.configured(module_path, local)
         if after is not None:
-            _overlay_unknown(values, change.get("after_unknown"), configured, ())
+            _overlay_unknown(values, change.get("after_unknown"), configured, (),
+                             PLAIN_BLOCKS.get(entry.get("type"), frozenset()))
             values = _mask(values, change.get("after_sensitive"), secrets)
             values = values if isinstance(values, dict) else {}
         before = _mask(before, change.get("before_sensitive"), secrets)
@@ -218,23 +220,40 @@ def _module_resources(module: Any) -> list[dict]:
 
 
 # ---------------------------------------------------------------------- value trees
-def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple) -> Any:
-    """Write UNKNOWN (configured) or None (not configured) into ``values`` where after_unknown is true."""
+def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple, plain_blocks: frozenset) -> Any:
+    """Write UNKNOWN (configured) or None (not configured) into ``values`` where after_unknown is true.
+
+    ``plain_blocks`` are the type's blocks that are not Optional+Computed: one of
+    them unknown yet absent from the configuration is a dynamic block whose
+    for_each is known only after apply, so it stays unknown.
+    """
     if isinstance(unknown, dict) and isinstance(values, dict):
         for key, sub in unknown.items():
             if sub is True:
-                values[key] = _unknown_or_absent(values.get(key), configured, path + (key,))
+                if not path and key in plain_blocks:
+                    values[key] = UNKNOWN
+                else:
+                    values[key] = _unknown_or_absent(values.get(key), configured, path + (key,))
             elif isinstance(sub, (dict, list)) and sub:
                 if key not in values or values[key] is None:
                     continue
-                _overlay_unknown(values[key], sub, configured, path + (key,))
+                _overlay_unknown(values[key], sub, configured, path + (key,), plain_blocks)
     elif isinstance(unknown, list) and isinstance(values, list):
         for i, sub in enumerate(unknown[: len(values)]):
             if sub is True:
                 values[i] = UNKNOWN
             elif isinstance(sub, (dict, list)) and sub:
-                _overlay_unknown(values[i], sub, configured, path + (i,))
+                _overlay_unknown(values[i], sub, configured, path + (_element(values[i], i),), plain_blocks)
     return values
+
+
+def _element(value: Any, index: int) -> Any:
+    """A path step for a block in a list: its name (or region) where it has one, to match its configuration."""
+    if isinstance(value, dict):
+        for key in ("name", "region_name"):
+            if isinstance(value.get(key), str):
+                return Match(key, value[key])
+    return index
 
 
 def _unknown_or_absent(current: Any, configured: Any, path: tuple) -> Any:
