@@ -148,3 +148,24 @@ def test_pretty_printed_plan_locations_have_lines(tmp_path):
     model = load_input(str(pretty))
     lines = {s.start_line for s in model.plan_locator.values()}
     assert len(lines) == len(model.resources) and min(lines) > 1
+
+
+LOADER = {r.address: r for r in load_case("loader").resources}
+
+
+def test_dynamic_block_with_unknown_for_each_stays_unknown():
+    mapping = LOADER["aws_lambda_event_source_mapping.dynamic_destination"]
+    assert mapping.values["destination_config"] is UNKNOWN
+    # an Optional+Computed block left out of the configuration is the AWS default
+    assert mapping.values.get("amazon_managed_kafka_event_source_config") is None
+
+
+def test_index_blocks_match_their_configuration_by_name():
+    indexes = {g["name"]: g for g in LOADER["aws_dynamodb_table.two_indexes"].values["global_secondary_index"]}
+    assert indexes["by-a"]["read_capacity"] == 5
+    assert indexes["by-b"]["read_capacity"] is None  # computed by the provider, not written
+
+
+def test_module_variable_left_at_null_default_is_not_configured():
+    sse = LOADER["module.child.aws_dynamodb_table.this"].values["server_side_encryption"][0]
+    assert sse["enabled"] is True and sse["kms_key_arn"] is None
