@@ -131,6 +131,8 @@ class Resource:
     region: str | None = None
     default_tags: Mapping[str, Any] | None = None
     source: Source | None = None
+    # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (dynalint.suppress.Ignore).
+    ignores: tuple[Any, ...] = ()
 
     @property
     def deleted(self) -> bool:
@@ -193,3 +195,5 @@ class Model:
     secrets: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     # Lazily computed "address -> Source" for locations inside the input file.
     plan_locator: Any = field(default=None, compare=False, repr=False)
+    # ``# dynalint:ignore=...`` comments in the .tf sources that sit on no resource block.
+    orphan_ignores: tuple[Any, ...] = ()

@@ -1,7 +1,10 @@
 """Turn what the user names on the command line into Models.
 
 ``load_input`` takes a path (a plan or state JSON, a binary plan, a directory
-or ``.tf`` file, or ``-`` for stdin) and returns one Model per input.
+or ``.tf`` file, or ``-`` for stdin) and returns one Model per input;
+``load_inputs`` takes them all at once, as the command line does: ``.tf``
+files are grouped by directory (see dynalint.load.hcl) and plans are located
+in their ``.tf`` sources (see dynalint.load.sources).
 """
 from __future__ import annotations
 
@@ -11,35 +14,71 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable, Sequence
 
 from dynalint.errors import InputError
 from dynalint.load.decode import parse_json
 from dynalint.load.plan import load_document
-from dynalint.load.sources import plan_locations
+from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
 
 # A plan JSON above this size is refused rather than risk swapping the machine.
 MAX_JSON_BYTES = int(os.environ.get("DYNALINT_MAX_BYTES", 512 * 1024 * 1024))
 
 
-def load_bytes(data: bytes, name: str, locate: bool = True) -> Model:
-    """Parse plan or state JSON bytes; ``locate`` also records where each address appears."""
+def load_bytes(data: bytes, name: str, locate: bool = True, tf_sources: bool = False,
+               source_dir: str | None = None) -> Model:
+    """Parse plan or state JSON bytes; ``locate`` also records where each address appears in them,
+    ``tf_sources`` points each resource at its .tf block (from ``source_dir``, the plan's directory or .)."""
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
-    model = load_document(parse_json(data, name), name)
+    doc = parse_json(data, name)
+    model = load_document(doc, name)
     if locate:
         model = replace(model, plan_locator=plan_locations(data, name))
+    if tf_sources:
+        model = attach_tf_sources(model, doc, source_dir)
     return model
 
 
-def load_input(path: str, locate: bool = True) -> Model:
+def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | None = None,
+                var_files: Sequence[str] = (), progress: Callable[[str], None] | None = None) -> list[Model]:
+    """Every input of a command line, in order: .tf files and directories are read together (grouped by
+    directory, once each); plans are located in their .tf sources."""
+    from dynalint.load.hcl import load_tf_inputs
+
+    tf_paths = [p for p in paths if _is_tf_input(p)]
+    models: list[Model] = []
+    for number, path in enumerate(paths, 1):
+        if progress is not None:
+            progress(f"[{number}/{len(paths)}] loading {path}")
+        if not _is_tf_input(path):
+            models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir))
+        elif path == tf_paths[0]:
+            models.extend(load_tf_inputs(tf_paths, var_files))
+    return models
+
+
+def _is_tf_input(path: str) -> bool:
+    return path != "-" and (path.endswith(".tf") or Path(path).is_dir())
+
+
+def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_dir: str | None = None,
+               var_files: Sequence[str] = ()) -> Model:
     if path == "-":
-        return load_bytes(sys.stdin.buffer.read(), "-", locate)
+        return load_bytes(sys.stdin.buffer.read(), "-", locate, tf_sources, source_dir)
     p = Path(path)
     if not p.exists():
         raise InputError(f"{path}: no such file or directory")
-    if p.is_dir() or p.suffix == ".tf":
-        raise InputError(f"{path}: .tf input is not supported yet; give the JSON of `terraform show -json`")
+    if _is_tf_input(path):
+        from dynalint.load.hcl import load_tf_inputs
+
+        models = load_tf_inputs([path], var_files)
+        if len(models) != 1:
+            names = ", ".join(m.input_file for m in models)
+            raise InputError(f"{path}: holds {len(models)} Terraform root modules ({names}); name one, "
+                             "or give them all on the command line")
+        return models[0]
     try:
         size = p.stat().st_size
         if size > MAX_JSON_BYTES:
@@ -50,7 +89,7 @@ def load_input(path: str, locate: bool = True) -> Model:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_bytes(data, path, locate)
+    return load_bytes(data, path, locate, tf_sources, source_dir)
 
 
 def _show_binary_plan(name: str) -> bytes:

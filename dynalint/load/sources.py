@@ -1,16 +1,26 @@
-"""Where each resource appears in a plan or state JSON file.
+"""Where each resource is: in the plan or state JSON file, and in the ``.tf`` files that declare it.
 
-Used as the physical location of a finding until the ``.tf`` source is known.
-``terraform show -json`` writes one line, so the column matters as much as the
-line: each resource's location is the ``"address"`` key of its entry in
-``resource_changes`` (or, in a state, in ``values``).
+Plan locations are the fallback: ``terraform show -json`` writes one line, so
+the column matters as much as the line, and each resource's location is the
+``"address"`` key of its entry in ``resource_changes`` (or, in a state, in
+``values``). The ``.tf`` source map parses the module tree (python-hcl2) and
+maps each resource block, module-aware, to its file and lines, with the
+``# dynalint:ignore=...`` comments that belong to it (see dynalint.suppress).
+For plan input it is found from ``--source-dir`` (default: the plan file's
+directory, then the current directory) and the plan's ``module_calls``.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator, Mapping
 
-from dynalint.model import Source
+from dynalint import address as addr
+from dynalint.errors import InputError
+from dynalint.model import Model, Source
 
 _ADDRESS = re.compile(rb'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _CHANGES = re.compile(rb'"resource_changes"\s*:')
@@ -44,3 +54,403 @@ def plan_locations(data: bytes, file: str) -> dict[str, Source]:
             column = len(text[line_start:pos].decode("utf-8", "replace")) + 1
             found[address] = Source(file=file, start_line=line, start_column=column, kind="plan")
     return found
+
+
+# ---------------------------------------------------------------------- .tf files
+# Parsing goes through python-hcl2's grammar (``hcl2.parses_to_tree``) and reads
+# the raw Lark tree: its tokens carry line numbers, which python-hcl2's dict
+# output drops (``with_meta`` is accepted but ignored in 8.x), and skipping the
+# rule-object transform halves the parse time.
+
+#: Lark token names as a person reads them, for syntax error messages.
+_TOKEN_WORDS = {
+    "$END": "end of file", "RBRACE": "'}'", "LBRACE": "'{'", "RSQB": "']'", "LSQB": "'['", "RPAR": "')'",
+    "LPAR": "'('", "EQ": "'='", "COLON": "':'", "COMMA": "','", "DBLQUOTE": "'\"'", "NAME": "a name",
+    "QMARK": "'?'", "DOT": "'.'", "NL_OR_COMMENT": "a new line", "INTERP_START": "'${'",
+}
+_EXPRESSION_START = {"DBLQUOTE", "INT_LITERAL", "FLOAT_LITERAL", "LBRACE", "LSQB", "LPAR", "HEREDOC_TEMPLATE"}
+
+
+@dataclass(frozen=True)
+class TfBlock:
+    """A top-level block of a .tf file: ``resource "aws_t" "n" { ... }``, with its raw Lark body."""
+
+    kind: str
+    labels: tuple[str, ...]
+    body: Any = field(repr=False)
+    file: str
+    start_line: int
+    end_line: int
+
+    @property
+    def source(self) -> Source:
+        return Source(file=self.file, start_line=self.start_line, end_line=self.end_line, kind="tf")
+
+
+@dataclass(frozen=True)
+class TfFile:
+    """One parsed .tf file: its top-level blocks and its comments as (line, text) pairs."""
+
+    path: str
+    blocks: tuple[TfBlock, ...]
+    comments: tuple[tuple[int, str], ...]
+
+
+def read_tf_text(path: Path, shown: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{shown}: not UTF-8 text (byte {exc.start}); Terraform reads .tf files as UTF-8") from None
+
+
+def parse_tf(text: str, shown: str) -> Any:
+    """The raw Lark tree of HCL text, or an InputError with file:line:column and the parser's message."""
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        raise InputError(f"{shown}:{exc.line}:{exc.column}: HCL syntax error: {_syntax_message(exc)}") from None
+    except (LarkError, RuntimeError, RecursionError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"{shown}: HCL syntax error: {first}") from None
+
+
+def _syntax_message(exc: Any) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None:
+        got = _TOKEN_WORDS.get(token.type) if token.type == "$END" else None
+        if got is None:
+            text = str(token.value).strip()
+            got = repr(text.split()[0][:20]) if text else _TOKEN_WORDS.get(token.type, token.type)
+        found = f"unexpected {got}"
+    elif getattr(exc, "char", None) is not None:
+        found = f"unexpected character {exc.char!r}"
+    else:
+        found = "unexpected end of file"
+    expected = set(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
+    if expected & _EXPRESSION_START and len(expected) > 4:
+        return f"{found}; expected an expression"
+    words = sorted(_TOKEN_WORDS.get(e, e) for e in expected)
+    return f"{found}; expected {', '.join(words[:5])}{' ...' if len(words) > 5 else ''}" if words else found
+
+
+def parse_tf_file(path: Path, shown: str) -> TfFile:
+    """Parse one .tf file into its top-level blocks (with lines) and its comments."""
+    tree = parse_tf(read_tf_text(path, shown), shown)
+    body = tree.children[0]
+    blocks = []
+    for child in body.children:
+        if getattr(child, "data", None) == "block":
+            kind, labels, block_body = block_parts(child)
+            blocks.append(TfBlock(kind, labels, block_body, shown, child.meta.line, child.meta.end_line))
+    return TfFile(shown, tuple(blocks), tuple(_comments(tree)))
+
+
+def block_parts(block: Any) -> tuple[str, tuple[str, ...], Any]:
+    """A Lark ``block`` tree -> (type, labels, body tree)."""
+    names, body = [], None
+    for child in block.children:
+        data = getattr(child, "data", None)
+        if data == "body":
+            body = child
+        elif data in ("identifier", "keyword", "literal_value", "string"):
+            names.append(label_text(child))
+    return names[0], tuple(names[1:]), body
+
+
+def label_text(node: Any) -> str:
+    """A block label or attribute name: an identifier's name, or a quoted label's text."""
+    if node.data == "string":
+        return "".join(str(part.children[0]) for part in node.children if getattr(part, "data", None) == "string_part")
+    return str(node.children[0])
+
+
+def _comments(tree: Any) -> list[tuple[int, str]]:
+    """Every comment line of a file with its line number: ``# x`` / ``// x`` / each line of ``/* */``."""
+    out = []
+    for token in tree.scan_values(lambda v: getattr(v, "type", None) == "NL_OR_COMMENT"):
+        text = str(token.value)
+        if text.startswith("/*"):
+            for offset, line in enumerate(text[2:].removesuffix("*/").split("\n")):
+                out.append((token.line + offset, line.strip().lstrip("*").strip()))
+        elif text.startswith("#") or text.startswith("//"):
+            out.append((token.line, text.lstrip("#/").strip()))
+    out.sort()
+    return out
+
+
+def body_items(body: Any) -> Iterator[Any]:
+    """The attributes and blocks of a Lark ``body``, in source order."""
+    for child in body.children if body is not None else ():
+        if getattr(child, "data", None) in ("attribute", "block"):
+            yield child
+
+
+def attribute_parts(attribute: Any) -> tuple[str, Any]:
+    """A Lark ``attribute`` tree -> (name, expression tree)."""
+    return label_text(attribute.children[0]), attribute.children[-1]
+
+
+def literal_string(expr: Any) -> str | None:
+    """The text of a plain quoted string expression (no interpolation), else None."""
+    while getattr(expr, "data", None) == "expr_term" and len(expr.children) == 1:
+        expr = expr.children[0]
+    if getattr(expr, "data", None) != "string":
+        return None
+    parts = [p.children[0] for p in expr.children if getattr(p, "data", None) == "string_part"]
+    if any(getattr(p, "type", None) != "STRING_CHARS" for p in parts):
+        return None
+    return "".join(str(p) for p in parts)
+
+
+# ---------------------------------------------------------------------- module directories
+LOCAL_SOURCE = ("./", "../", ".\\", "..\\")
+MAX_MODULE_DEPTH = 32
+
+
+@dataclass
+class ModuleDir:
+    """The .tf files of one module directory, indexed by what they declare.
+
+    ``resources`` holds managed resources as ``aws_t.n`` and data sources as
+    ``data.aws_t.n``; ``ignores`` the inline suppressions of each resource,
+    ``orphan_ignores`` those that sit on no resource.
+    """
+
+    directory: Path
+    shown: str
+    files: tuple[TfFile, ...] = ()
+    resources: dict[str, TfBlock] = field(default_factory=dict)
+    calls: dict[str, TfBlock] = field(default_factory=dict)
+    variables: dict[str, TfBlock] = field(default_factory=dict)
+    outputs: dict[str, TfBlock] = field(default_factory=dict)
+    locals: list[TfBlock] = field(default_factory=list)
+    providers: list[TfBlock] = field(default_factory=list)
+    ignores: dict[str, tuple] = field(default_factory=dict)
+    orphan_ignores: tuple = ()
+    warnings: list[str] = field(default_factory=list)
+
+
+def tf_files(directory: Path) -> list[Path]:
+    """The ``*.tf`` files Terraform reads in a directory, in name order (dot-files excluded)."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [Path(e.path) for e in entries if e.name.endswith(".tf") and not e.name.startswith(".") and _is_file(e)]
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a symlink loop: not a file we can read
+        return False
+
+
+def read_module_dir(directory: Path, shown: str) -> ModuleDir:
+    """Parse every .tf file of a directory; duplicate declarations are errors, as in Terraform."""
+    from dynalint.suppress import attach_ignores
+
+    module = ModuleDir(directory, shown)
+    files = []
+    for path in tf_files(directory):
+        parsed = parse_tf_file(path, display_path(shown, path.name))
+        files.append(parsed)
+        for block in parsed.blocks:
+            _index_block(module, block)
+    module.files = tuple(files)
+    if any(e.endswith(".tf.json") for e in _names(directory)):
+        module.warnings.append(f"{shown or '.'}: *.tf.json files are not read (only HCL syntax)")
+    module.ignores, module.orphan_ignores = attach_ignores(files, module.resources)
+    return module
+
+
+def _names(directory: Path) -> list[str]:
+    try:
+        return os.listdir(directory)
+    except OSError:
+        return []
+
+
+def _index_block(module: ModuleDir, block: TfBlock) -> None:
+    kind, labels = block.kind, block.labels
+    if kind in ("resource", "data") and len(labels) == 2:
+        key = f"{labels[0]}.{labels[1]}" if kind == "resource" else f"data.{labels[0]}.{labels[1]}"
+        _declare(module.resources, key, block, f'{kind} "{labels[0]}" "{labels[1]}"')
+    elif kind == "module" and len(labels) == 1:
+        _declare(module.calls, labels[0], block, f'module "{labels[0]}"')
+    elif kind == "variable" and len(labels) == 1:
+        _declare(module.variables, labels[0], block, f'variable "{labels[0]}"')
+    elif kind == "output" and len(labels) == 1:
+        _declare(module.outputs, labels[0], block, f'output "{labels[0]}"')
+    elif kind == "locals":
+        module.locals.append(block)
+    elif kind == "provider" and labels:
+        module.providers.append(block)
+
+
+def _declare(index: dict[str, TfBlock], key: str, block: TfBlock, what: str) -> None:
+    first = index.get(key)
+    if first is not None:
+        raise InputError(f"{block.file}:{block.start_line}: duplicate {what} (first declared at "
+                         f"{first.file}:{first.start_line})")
+    index[key] = block
+
+
+def display_path(base: str, name: str) -> str:
+    """``base/name`` normalised (``a/./b/../c`` -> ``a/c``), as locations show it."""
+    joined = os.path.normpath(os.path.join(base, name)) if base else os.path.normpath(name)
+    return joined.replace(os.sep, "/")
+
+
+def module_tree(root: Path, shown: str, call_sources: Mapping[tuple[str, ...], str] | None = None,
+                strict: bool = True, cache: dict[str, ModuleDir] | None = None) -> dict[tuple[str, ...], ModuleDir]:
+    """The root module and every local child module it calls (recursively), by module path.
+
+    A call's source comes from ``call_sources`` (a plan's ``module_calls``) where
+    given, else from the ``module`` block. Only local sources (``./``, ``../``)
+    are followed: registry and git modules are not in the repository. A module
+    that calls a directory it is itself inside of is a cycle (an InputError, as
+    Terraform would refuse it). ``strict`` makes a missing local module
+    directory an error; else it is left out. ``cache`` (real path -> ModuleDir)
+    lets several roots share the modules they call.
+    """
+    cache = {} if cache is None else cache
+    tree: dict[tuple[str, ...], ModuleDir] = {}
+    stack = [((), root, shown, (_real(root),))]
+    while stack:
+        path, directory, where, ancestors = stack.pop()
+        real = _real(directory)
+        if real not in cache:
+            cache[real] = read_module_dir(directory, where)
+        module = tree[path] = cache[real]
+        for name, call in sorted(module.calls.items(), reverse=True):
+            source = (call_sources or {}).get(path + (name,)) or _call_source(call)
+            if not source or not source.startswith(LOCAL_SOURCE):
+                continue
+            child = directory / source
+            child_real = _real(child)
+            if child_real in ancestors or len(ancestors) >= MAX_MODULE_DEPTH:
+                raise InputError(f"{call.file}:{call.start_line}: module \"{name}\" (source {source!r}) calls a "
+                                 "module that calls it back: a module cycle")
+            if not child.is_dir() or not tf_files(child):
+                if strict:
+                    raise InputError(f"{call.file}:{call.start_line}: module \"{name}\": no .tf files in {source!r}")
+                continue
+            stack.append((path + (name,), child, display_path(where, source), ancestors + (child_real,)))
+    return tree
+
+
+def _call_source(call: TfBlock) -> str | None:
+    for item in body_items(call.body):
+        if item.data == "attribute":
+            name, expr = attribute_parts(item)
+            if name == "source":
+                return literal_string(expr)
+    return None
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+# ---------------------------------------------------------------------- plans: their .tf sources
+def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> Model:
+    """Point each resource of a plan at the .tf block that declares it, with its inline suppressions.
+
+    Candidates: ``source_dir`` if given, else the plan file's directory, then
+    the current directory; the first whose module tree declares one of the
+    plan's resources is used. Where a resource's block is not found (a registry
+    module, a stale tree), its location stays in the plan file.
+    """
+    if model.input_kind != "plan" or not model.resources:
+        return model
+    calls = plan_call_sources(doc)
+    warnings = list(model.warnings)
+    for directory, shown in _candidates(model.input_file, source_dir):
+        try:
+            tree = module_tree(directory, shown, calls, strict=False)
+        except InputError as exc:
+            warnings.append(f"{exc} (the plan's findings stay located in the plan file)")
+            continue
+        if not any(_block_of(tree, r.address) for r in model.resources):
+            continue
+        resources = tuple(_located(tree, r) for r in model.resources)
+        orphans = tuple(i for m in _unique_modules(tree) for i in m.orphan_ignores)
+        warnings += [w for m in _unique_modules(tree) for w in m.warnings]
+        return replace(model, resources=resources, orphan_ignores=orphans, warnings=tuple(warnings))
+    if source_dir is not None:
+        warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
+                        "locations stay in the plan file")
+    return replace(model, warnings=tuple(warnings))
+
+
+def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:
+    if source_dir is not None:
+        return [(Path(source_dir), display_path("", source_dir))]
+    out = []
+    if input_file != "-":
+        parent = os.path.dirname(input_file)
+        out.append((Path(parent or "."), display_path("", parent) if parent else ""))
+    if not out or _real(out[0][0]) != _real(Path(".")):
+        out.append((Path("."), ""))
+    return [(d, s if s != "." else "") for d, s in out if tf_files(d)]
+
+
+def plan_call_sources(doc: Any) -> dict[tuple[str, ...], str]:
+    """Module path -> the ``source`` of its call, from a plan's ``configuration.module_calls``."""
+    out: dict[tuple[str, ...], str] = {}
+    config = doc.get("configuration") if isinstance(doc, dict) else None
+    stack = [((), (config or {}).get("root_module"))]
+    while stack:
+        path, module = stack.pop()
+        calls = module.get("module_calls") if isinstance(module, dict) else None
+        for name, call in (calls or {}).items() if isinstance(calls, dict) else ():
+            if isinstance(call, dict):
+                if isinstance(call.get("source"), str):
+                    out[path + (name,)] = call["source"]
+                stack.append((path + (name,), call.get("module")))
+    return out
+
+
+def _block_of(tree: dict[tuple[str, ...], ModuleDir], address: str) -> tuple[ModuleDir, str] | None:
+    try:
+        module_address, local = split_address(address)
+    except ValueError:
+        return None
+    module = tree.get(addr.module_path(module_address))
+    if module is None or local not in module.resources:
+        return None
+    return module, local
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """``module.a["x"].aws_t.n[0]`` -> ('module.a["x"]', "aws_t.n"): module instance and block address."""
+    parts = addr.steps(address)
+    cut = 0
+    while cut + 1 < len(parts) and parts[cut][0] == "module":
+        cut += 2
+    module_address = ".".join(f"{n}{i}" for n, i in parts[:cut])
+    local = ".".join(n for n, _ in parts[cut:])
+    return module_address, local
+
+
+def _located(tree: dict[tuple[str, ...], ModuleDir], resource: Any) -> Any:
+    found = _block_of(tree, resource.address)
+    if found is None:
+        return resource
+    module, local = found
+    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
+
+
+def _unique_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[ModuleDir]:
+    seen: dict[int, ModuleDir] = {}
+    for module in tree.values():
+        seen.setdefault(id(module), module)
+    return list(seen.values())

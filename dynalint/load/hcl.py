@@ -1,0 +1,1560 @@
+"""``.tf`` directories to a Model: the Resources the plan loader builds, made from source.
+
+A root module is a directory's ``*.tf`` files; local child modules (``source``
+starting ``./`` or ``../``) are read recursively. Each resource block becomes
+one Resource per instance, as a plan would show it:
+
+- values: literal values as values; ``var.x`` from ``--var-file`` files, then
+  ``*.auto.tfvars``, ``terraform.tfvars`` and the variable's ``default`` (the
+  order Terraform applies them, later wins); literal locals; module inputs and
+  outputs; arguments of other resources written in the configuration (their
+  computed attributes, ``arn``, ``id``, ... are unknown); pure functions
+  (``jsonencode``, ``merge``, ``format``, ...). Everything else is ``UNKNOWN``.
+  An attribute the block leaves out is absent (the AWS default), as in a plan.
+- blocks are lists of objects (``timeouts`` one object), as in plan JSON;
+  ``dynamic`` blocks are expanded where their ``for_each`` is known, else the
+  block type is ``UNKNOWN``.
+- ``count``/``for_each`` (on resources and module calls): a known count N gives
+  ``x[0]``..``x[N-1]``, a known map or set ``x["k"]``. Where it is not known
+  from the source (a plan would refuse it too), the block is linted once, at
+  its address without an index, with ``count.index``/``each.*`` unknown.
+- ``configured`` trees and references come from the same code as for plans
+  (``dynalint.load.config``) fed with the expressions Terraform would write in
+  the plan's ``configuration``; one addition: references made through locals
+  are followed (a plan's configuration does not record them).
+- the provider's ``region`` and ``default_tags`` where they are known, through
+  ``provider = aws.west`` aliases and module ``providers`` maps.
+- variables declared ``sensitive`` read as ``SENSITIVE``.
+
+Not read: ``*.tf.json``, override files' merge semantics, data sources'
+results, ``TF_VAR_*`` environment variables (CI secrets live there).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from dynalint import address as addr
+from dynalint.errors import InputError
+from dynalint.load import sources as src
+from dynalint.load.config import Configuration
+from dynalint.load.plan import _finish as build_resources  # the plan loader's last step, shared on purpose
+from dynalint.model import SENSITIVE, UNKNOWN, Model, is_known
+
+META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+MODULE_ARGUMENTS = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+SINGLE_BLOCKS = frozenset({"timeouts"})  # nesting "single" in the aws provider schema: an object, not a list
+_MISSING = object()
+
+
+def load_tf_inputs(paths: Sequence[str], var_files: Iterable[str] = ()) -> list[Model]:
+    """One Model per Terraform root module named by ``paths`` (directories and .tf files).
+
+    ``.tf`` files stand for their directory (pre-commit passes the changed
+    files); a directory without .tf files is searched for root modules below
+    it. A directory that another named root calls as a local module is linted
+    as part of that root, not again on its own.
+    """
+    roots = _root_dirs(paths)
+    cache: dict[str, src.ModuleDir] = {}
+    trees = [(root, shown, src.module_tree(root, shown, cache=cache)) for root, shown in roots]
+    called = {os.path.realpath(m.directory) for _, _, tree in trees for path, m in tree.items() if path}
+    return [load_hcl(root, shown, var_files, tree) for root, shown, tree in trees
+            if os.path.realpath(root) not in called]
+
+
+def _root_dirs(paths: Sequence[str]) -> list[tuple[Path, str]]:
+    out: dict[str, tuple[Path, str]] = {}
+    for path in paths:
+        given = Path(path)
+        if not given.exists():
+            raise InputError(f"{path}: no such file or directory")
+        directory = given if given.is_dir() else given.parent
+        shown = src.display_path("", str(directory)) if str(directory) not in ("", ".") else ""
+        found = [(directory, shown)] if src.tf_files(directory) else _roots_below(directory, shown)
+        if not found:
+            raise InputError(f"{path}: no .tf files in this directory or below it")
+        for root, where in found:
+            out.setdefault(os.path.realpath(root), (root, where))
+    return list(out.values())
+
+
+def _roots_below(top: Path, shown: str) -> list[tuple[Path, str]]:
+    """Directories under ``top`` holding .tf files (hidden ones such as .terraform skipped; links not followed)."""
+    found = []
+    for directory, subdirectories, _files in os.walk(top, followlinks=False):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        if directory != str(top) and src.tf_files(Path(directory)):
+            relative = os.path.relpath(directory, top)
+            found.append((Path(directory), src.display_path(shown, relative)))
+    return found
+
+
+def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
+             tree: dict[tuple[str, ...], src.ModuleDir] | None = None) -> Model:
+    """Read the module tree under ``root`` and build its Model (an InputError on a syntax error)."""
+    tree = tree if tree is not None else src.module_tree(root, shown)
+    inputs, warnings = root_inputs(root, shown, tree[()], var_files)
+    evaluator = Evaluator(tree, inputs)
+    raw, expressions = evaluator.build()
+    config = Configuration(expressions, {k: {"value": v} for k, v in evaluator.root_values().items()})
+    raw = [(*entry[:-1], config.configured(entry[4], entry[5])) for entry in raw]
+    resources, data = build_resources(raw, config)
+    resources = [_with_source(r, evaluator) for r in resources]
+    modules = _unique(tree.values())
+    warnings += [w for m in modules for w in m.warnings] + evaluator.warnings
+    return Model(
+        resources=tuple(resources),
+        data_sources=tuple(_with_source(r, evaluator) for r in data),
+        input_file=shown or ".",
+        input_kind="hcl",
+        warnings=tuple(warnings),
+        secrets=frozenset(evaluator.secrets),
+        orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
+    )
+
+
+def _with_source(resource: Any, evaluator: "Evaluator") -> Any:
+    from dataclasses import replace
+
+    module, local = evaluator.block_of[resource.address]
+    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
+
+
+def _unique(modules: Iterable[src.ModuleDir]) -> list[src.ModuleDir]:
+    seen: dict[int, src.ModuleDir] = {}
+    for m in modules:
+        seen.setdefault(id(m), m)
+    return list(seen.values())
+
+
+# ---------------------------------------------------------------------- root variable values
+def root_inputs(root: Path, shown: str, module: src.ModuleDir, var_files: Iterable[str]) -> tuple[dict, list[str]]:
+    """Root variable values from tfvars files, in Terraform's order (later files win)."""
+    files = [root / "terraform.tfvars", root / "terraform.tfvars.json"]
+    files += sorted(p for p in _listdir(root) if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")))
+    files = [p for p in files if p.is_file()] + [Path(f) for f in var_files]
+    values: dict[str, Any] = {}
+    for path in files:
+        where = src.display_path(shown, path.name) if path.parent == root else str(path)
+        values.update(_read_tfvars(path, where))
+    warnings = []
+    missing = sorted(n for n, b in module.variables.items() if n not in values and not _has_default(b))
+    if missing:
+        names = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        warnings.append(f"{shown or '.'}: no value for variable(s) {names} (no default, not in a .tfvars file): "
+                        "what depends on them counts as unknown; give values with --var-file")
+    return values, warnings
+
+
+def _listdir(directory: Path) -> list[Path]:
+    try:
+        return [directory / name for name in os.listdir(directory)]
+    except OSError:
+        return []
+
+
+def _has_default(variable: src.TfBlock) -> bool:
+    return any(item.data == "attribute" and src.attribute_parts(item)[0] == "default"
+               for item in src.body_items(variable.body))
+
+
+def _read_tfvars(path: Path, shown: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"{shown}: no such variables file")
+    text = src.read_tf_text(path, shown)
+    if path.name.endswith(".json"):
+        try:
+            doc = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"{shown}: not valid JSON: {exc}") from None
+        if not isinstance(doc, dict):
+            raise InputError(f"{shown}: a .tfvars.json file holds one JSON object")
+        return doc
+    body = src.parse_tf(text, shown).children[0]
+    literal = Evaluator({}, {})
+    values = {}
+    for item in src.body_items(body):
+        if item.data == "attribute":
+            name, expr = src.attribute_parts(item)
+            values[name] = plain(literal.ev(expr, Scope(None, {})))
+    return values
+
+
+# ---------------------------------------------------------------------- values
+class Partial(dict):
+    """A resource instance as an expression sees it: attributes it does not configure are computed (unknown)."""
+
+
+class Outputs:
+    """A module instance's outputs, evaluated on first use."""
+
+    def __init__(self, evaluator: "Evaluator", instance: "ModuleInstance") -> None:
+        self.evaluator, self.instance = evaluator, instance
+
+    def get(self, name: str) -> Any:
+        return self.evaluator.output(self.instance, name)
+
+    def materialize(self) -> dict:
+        return {name: self.get(name) for name in sorted(self.instance.module.outputs)}
+
+
+def plain(value: Any) -> Any:
+    """A value as it goes into a Resource: whole resource objects unknown, whole numbers as int."""
+    if isinstance(value, Partial):
+        return UNKNOWN
+    if isinstance(value, Outputs):
+        return plain(value.materialize())
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _opaque(values: Iterable[Any]) -> Any:
+    """UNKNOWN if any value is unknown, else SENSITIVE if any is sensitive, else None."""
+    found = None
+    for v in values:
+        if v is UNKNOWN:
+            return UNKNOWN
+        if v is SENSITIVE:
+            found = SENSITIVE
+    return found
+
+
+def _deep_opaque(value: Any) -> Any:
+    stack, found = [value], None
+    while stack:
+        v = stack.pop()
+        if v is UNKNOWN or isinstance(v, Partial):
+            return UNKNOWN
+        if v is SENSITIVE:
+            found = SENSITIVE
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, Outputs):
+            stack.append(v.materialize())
+    return found
+
+
+class EvalError(Exception):
+    """An expression Terraform itself would reject (wrong type, missing key): its value is unknown."""
+
+
+# ---------------------------------------------------------------------- module instances and scopes
+@dataclass(eq=False)
+class ModuleInstance:
+    address: str
+    path: tuple[str, ...]
+    module: src.ModuleDir
+    parent: "ModuleInstance | None" = None
+    call: src.TfBlock | None = None
+    index: Any = None
+    call_names: dict = field(default_factory=dict)  # count/each of this instance, seen by the call's arguments
+    cache: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an expression is evaluated: a module instance and the names bound around it."""
+
+    module: ModuleInstance | None
+    names: Mapping[str, Any]
+
+    def bind(self, **names: Any) -> "Scope":
+        return Scope(self.module, {**self.names, **names})
+
+
+@dataclass
+class Instance:
+    address: str
+    index: Any
+    values: dict
+
+
+class Evaluator:
+    """Evaluates expressions of one module tree, lazily and with a guard against reference cycles."""
+
+    def __init__(self, tree: dict[tuple[str, ...], src.ModuleDir], inputs: dict[str, Any]) -> None:
+        self.tree = tree
+        self.inputs = inputs
+        self.secrets: set[str] = set()
+        self.warnings: list[str] = []
+        self.block_of: dict[str, tuple[src.ModuleDir, str]] = {}
+        self.root = ModuleInstance("", (), tree[()]) if () in tree else None
+        self._busy: set[tuple[int, str]] = set()
+        self._templates: dict[str, Any] = {}
+        self._local_refs: dict[tuple[int, str], list[str]] = {}
+        self._providers: dict[str, dict] = {}
+
+    # ------------------------------------------------------------ the walk
+    def build(self) -> tuple[list, dict]:
+        """Raw entries for the plan loader's ``_finish``, and the configuration document they refer to."""
+        raw: list = []
+        stack = [self.root]
+        while stack:
+            instance = stack.pop()
+            for local in instance.module.resources:
+                for item in self.instances(instance, local):
+                    self.block_of[item.address] = (instance.module, local)
+                    raw.append(self._raw(instance, local, item))
+            for name in sorted(instance.module.calls, reverse=True):
+                stack.extend(reversed(self.children(instance, name)))
+        document = {"root_module": self._module_document(()), "provider_config": self._providers}
+        return raw, document
+
+    def _raw(self, instance: ModuleInstance, local: str, item: Instance) -> tuple:
+        block = instance.module.resources[local]
+        data = block.kind == "data"
+        entry = {"address": item.address, "mode": "data" if data else "managed", "type": block.labels[0],
+                 "name": block.labels[1]}
+        if item.index is not None:
+            entry["index"] = item.index
+        return (entry, item.values, None, instance.address, instance.path, local, None)
+
+    def root_values(self) -> dict[str, Any]:
+        """Root variables whose value is known, for ``Configuration`` (a variable that is null counts as unset)."""
+        out = {}
+        for name in self.root.module.variables if self.root else ():
+            value = self.variable(self.root, name)
+            if is_known(value):
+                out[name] = plain(value)
+        return out
+
+    # ------------------------------------------------------------ instances
+    def instances(self, module: ModuleInstance, local: str) -> list[Instance]:
+        key = ("resource", local)
+        if key in module.cache:
+            return module.cache[key]
+        busy = (id(module), local)
+        if busy in self._busy:
+            return []  # a resource that reaches itself: Terraform refuses the cycle
+        self._busy.add(busy)
+        try:
+            block = module.module.resources[local]
+            scope = Scope(module, {})
+            found = []
+            for index, names in self._expand(block.body, scope):
+                address = addr.join(module.address, local + _index_text(index))
+                values = self.body_values(block.body, scope.bind(**names), top=True)
+                found.append(Instance(address, index, values))
+            module.cache[key] = found
+            return found
+        finally:
+            self._busy.discard(busy)
+
+    def _expand(self, body: Any, scope: Scope) -> list[tuple[Any, dict]]:
+        """(index, names) for each instance of a block with ``count`` / ``for_each``, or [(None, {})]."""
+        meta = {name: expr for name, expr in _attributes(body) if name in ("count", "for_each")}
+        if "count" in meta:
+            count = self.ev(meta["count"], scope)
+            number = _count_number(count)
+            if number is None:
+                return [(None, {"count": {"index": UNKNOWN}})]
+            return [(i, {"count": {"index": i}}) for i in range(number)]
+        if "for_each" in meta:
+            pairs = _for_each_pairs(self.ev(meta["for_each"], scope))
+            if pairs is None:
+                return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}})]
+            return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
+        return [(None, {})]
+
+    def children(self, module: ModuleInstance, name: str) -> list[ModuleInstance]:
+        """The instances of a module call whose source is a local directory in the tree."""
+        key = ("module", name)
+        if key in module.cache:
+            return module.cache[key]
+        module.cache[key] = []  # a call that reaches itself through its own arguments sees no instances
+        path = module.path + (name,)
+        child_module = self.tree.get(path)
+        if child_module is None:
+            return []
+        call = module.module.calls[name]
+        found = []
+        for index, names in self._expand(call.body, Scope(module, {})):
+            address = addr.join(module.address, f"module.{name}{_index_text(index)}")
+            found.append(ModuleInstance(address, path, child_module, module, call, index, names))
+        module.cache[key] = found
+        return found
+
+    # ------------------------------------------------------------ names
+    def variable(self, module: ModuleInstance, name: str) -> Any:
+        key = ("var", name)
+        if key not in module.cache:
+            module.cache[key] = UNKNOWN
+            module.cache[key] = self._variable(module, name)
+        return module.cache[key]
+
+    def _variable(self, module: ModuleInstance, name: str) -> Any:
+        decl = module.module.variables.get(name)
+        if decl is None:
+            return UNKNOWN
+        settings = dict(_attributes(decl.body))
+        value = _MISSING
+        if module.parent is None:
+            value = self.inputs.get(name, _MISSING)
+        elif module.call is not None:
+            given = dict(_attributes(module.call.body)).get(name)
+            if given is not None:
+                value = self.ev(given, Scope(module.parent, module.call_names))
+        if (value is _MISSING or (value is None and _is_false(settings.get("nullable")))) and "default" in settings:
+            value = self.ev(settings["default"], Scope(None, {}))
+        if value is _MISSING:
+            return UNKNOWN
+        value = _convert(value, settings.get("type"))
+        if "sensitive" in settings and self.ev(settings["sensitive"], Scope(None, {})) is True:
+            self._remember_secret(value)
+            return UNKNOWN if value is UNKNOWN else SENSITIVE
+        return value
+
+    def _remember_secret(self, value: Any) -> None:
+        stack = [value]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, dict):
+                stack.extend(v.values())
+            elif isinstance(v, list):
+                stack.extend(v)
+            elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and len(str(v)) >= 4:
+                self.secrets.add(str(v))
+
+    def local(self, module: ModuleInstance, name: str) -> Any:
+        key = ("local", name)
+        if key not in module.cache:
+            expr = _locals(module.module).get(name)
+            module.cache[key] = UNKNOWN  # a local that refers to itself is unknown
+            module.cache[key] = UNKNOWN if expr is None else self.ev(expr, Scope(module, {}))
+        return module.cache[key]
+
+    def output(self, module: ModuleInstance, name: str) -> Any:
+        key = ("output", name)
+        if key not in module.cache:
+            block = module.module.outputs.get(name)
+            expr = dict(_attributes(block.body)).get("value") if block else None
+            module.cache[key] = UNKNOWN
+            module.cache[key] = UNKNOWN if expr is None else self.ev(expr, Scope(module, {}))
+        return module.cache[key]
+
+    def _lookup(self, name: str, steps: list, scope: Scope) -> tuple[Any, list]:
+        """The value a traversal's first name (and the steps it needs) stands for, and the steps left."""
+        if name in scope.names:
+            return scope.names[name], steps
+        module = scope.module
+        if name in ("count", "each", "self") or module is None:
+            return UNKNOWN, []
+        if name == "path":
+            return {"module": self._path_module(module), "root": ".", "cwd": os.getcwd()}, steps
+        if name == "terraform":
+            return {"workspace": "default"}, steps
+        if not steps or steps[0][0] != "attr":
+            return UNKNOWN, []
+        first, rest = steps[0][1], steps[1:]
+        if name == "var":
+            return self.variable(module, first), rest
+        if name == "local":
+            return self.local(module, first), rest
+        if name == "module":
+            return self._module_value(module, first, rest, scope)
+        if name == "data":
+            if not rest or rest[0][0] != "attr":
+                return UNKNOWN, []
+            return self._resource_value(module, f"data.{first}.{rest[0][1]}"), rest[1:]
+        return self._resource_value(module, f"{name}.{first}"), rest
+
+    def _path_module(self, module: ModuleInstance) -> str:
+        """``path.module`` as Terraform gives it when run in the root module: "." or "modules/x"."""
+        relative = os.path.relpath(module.module.directory, self.tree[()].directory)
+        return relative.replace(os.sep, "/")
+
+    def _module_value(self, module: ModuleInstance, name: str, rest: list, scope: Scope) -> tuple[Any, list]:
+        if name not in module.module.calls or module.path + (name,) not in self.tree:
+            return UNKNOWN, []
+        instances = self.children(module, name)
+        body = module.module.calls[name].body
+        if not _has_meta(body):
+            return (Outputs(self, instances[0]), rest) if instances else (UNKNOWN, [])
+        if len(instances) == 1 and instances[0].index is None:
+            return UNKNOWN, []  # count/for_each not known
+        if _is_count(body):
+            return [Outputs(self, i) for i in instances], rest
+        return {i.index: Outputs(self, i) for i in instances}, rest
+
+    def _resource_value(self, module: ModuleInstance, local: str) -> Any:
+        block = module.module.resources.get(local)
+        if block is None:
+            return UNKNOWN
+        found = self.instances(module, local)
+        if not _has_meta(block.body):
+            return Partial(found[0].values) if found else UNKNOWN
+        if len(found) == 1 and found[0].index is None:
+            return UNKNOWN  # count/for_each not known
+        if _is_count(block.body):
+            return [Partial(i.values) for i in found]
+        return {i.index: Partial(i.values) for i in found}
+
+    # ------------------------------------------------------------ bodies
+    def body_values(self, body: Any, scope: Scope, top: bool = False) -> dict:
+        """A block body as plan JSON shows it: attributes, nested blocks as lists, dynamic blocks expanded."""
+        out: dict[str, Any] = {}
+        for item in src.body_items(body):
+            if item.data == "attribute":
+                name, expr = src.attribute_parts(item)
+                if not (top and name in META_ARGUMENTS):
+                    out[name] = plain(self.ev(expr, scope))
+                continue
+            kind, labels, block_body = src.block_parts(item)
+            if top and kind in META_BLOCKS:
+                continue
+            if kind == "dynamic" and labels:
+                self._dynamic(out, labels[0], block_body, scope)
+            elif top and kind in SINGLE_BLOCKS:
+                out[kind] = self.body_values(block_body, scope)
+            elif out.get(kind) is not UNKNOWN:
+                out.setdefault(kind, []).append(self.body_values(block_body, scope))
+        return out
+
+    def _dynamic(self, out: dict, kind: str, body: Any, scope: Scope) -> None:
+        settings = dict(_attributes(body))
+        content = next((b for b in _blocks(body) if src.block_parts(b)[0] == "content"), None)
+        iterator = _identifier_name(settings.get("iterator")) or kind
+        pairs = _iterate(self.ev(settings["for_each"], scope)) if "for_each" in settings else None
+        if pairs is None or content is None or out.get(kind) is UNKNOWN:
+            out[kind] = UNKNOWN
+            return
+        content_body = src.block_parts(content)[2]
+        blocks = out.setdefault(kind, [])
+        for key, value in pairs:
+            blocks.append(self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}})))
+
+    # ------------------------------------------------------------ expressions
+    def ev(self, node: Any, scope: Scope) -> Any:
+        """The value of an expression: Python values, or UNKNOWN / SENSITIVE."""
+        try:
+            return self._ev(node, scope)
+        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError,
+                OverflowError, RecursionError):
+            return UNKNOWN
+
+    def _ev(self, node: Any, scope: Scope) -> Any:
+        kind = getattr(node, "data", None)
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            raise EvalError(f"unsupported expression {kind}")
+        return handler(self, node, scope)
+
+    def _expr_term(self, node: Any, scope: Scope) -> Any:
+        return self._ev(_inner(node), scope)
+
+    def _string(self, node: Any, scope: Scope) -> Any:
+        return self._template(_string_parts(node), scope)
+
+    def _heredoc(self, node: Any, scope: Scope) -> Any:
+        parts = self.heredoc_parts(node)
+        if parts is None:
+            return UNKNOWN
+        return self._template(parts, scope)
+
+    def heredoc_parts(self, node: Any) -> list | None:
+        text = str(node.children[0])
+        if text not in self._templates:
+            self._templates[text] = _template_parts(_heredoc_body(text, node.data == "heredoc_template_trim"))
+        return self._templates[text]
+
+    def _template(self, parts: list | None, scope: Scope) -> Any:
+        """A template's value: one interpolation alone keeps its type; otherwise the parts as one string."""
+        if parts is None:
+            return UNKNOWN  # a %{ } directive
+        if len(parts) == 1 and parts[0][0] == "expr":
+            return self._ev(parts[0][1], scope)
+        values = [p[1] if p[0] == "text" else self._ev(p[1], scope) for p in parts]
+        opaque = _opaque(values)
+        if opaque is not None:
+            return opaque
+        return "".join(_to_str(v) for v in values)
+
+    def _tuple(self, node: Any, scope: Scope) -> Any:
+        return [self._ev(e, scope) for e in _trees(node)]
+
+    def _object(self, node: Any, scope: Scope) -> Any:
+        out = {}
+        for elem in _trees(node):
+            key_node, value_node = elem.children[0], elem.children[-1]
+            key = _literal_key(key_node)
+            if key is None:
+                key = self._ev(key_node.children[0], scope)
+                if not is_known(key):
+                    return key
+                key = _to_str(key)
+            out[key] = self._ev(value_node, scope)
+        return out
+
+    def _literal(self, node: Any, scope: Scope) -> Any:
+        token = str(node.children[0])
+        return {"true": True, "false": False, "null": None}[token]
+
+    def _int(self, node: Any, scope: Scope) -> Any:
+        return int(str(node.children[0]))
+
+    def _float(self, node: Any, scope: Scope) -> Any:
+        return float(str(node.children[0]))
+
+    def _conditional(self, node: Any, scope: Scope) -> Any:
+        condition, if_true, if_false = _trees(node)
+        test = _to_bool(self._ev(condition, scope))
+        if not is_known(test):
+            return test
+        return self._ev(if_true if test else if_false, scope)
+
+    def _unary(self, node: Any, scope: Scope) -> Any:
+        operator = str(node.children[0]).strip()
+        value = self._ev(node.children[-1], scope)
+        if not is_known(value):
+            return value
+        return (not _to_bool(value)) if operator == "!" else -_to_num(value)
+
+    def _binary(self, node: Any, scope: Scope) -> Any:
+        left, term = _trees(node)[:2]
+        operator_node, right = _trees(term)
+        operator = str(operator_node.children[0]).strip()
+        a = self._ev(left, scope)
+        if operator in ("&&", "||") and is_known(a):
+            decided = _to_bool(a)
+            if decided is (operator == "||"):
+                return decided
+        b = self._ev(right, scope)
+        opaque = _opaque([a, b])
+        if opaque is not None:
+            return opaque
+        return _binary_op(operator, a, b)
+
+    def _traversal(self, node: Any, scope: Scope) -> Any:
+        root, steps = _flatten(node)
+        if getattr(root, "data", None) == "identifier":
+            value, rest = self._lookup(str(root.children[0]), steps, scope)
+        else:
+            value, rest = self._ev(root, scope), steps
+        return self._apply(value, rest, scope)
+
+    def _apply(self, value: Any, steps: list, scope: Scope) -> Any:
+        for position, step in enumerate(steps):
+            if value is UNKNOWN or value is SENSITIVE:
+                return value
+            if step[0] == "splat":
+                items = [] if value is None else value if isinstance(value, list) else [value]
+                return [self._apply(v, step[1], scope) for v in items]
+            if step[0] == "attr":
+                value = _get_attr(value, step[1])
+            else:
+                key = self._ev(step[1], scope)
+                if not is_known(key):
+                    return key
+                value = _get_index(value, key)
+        return value
+
+    def _identifier(self, node: Any, scope: Scope) -> Any:
+        value, _ = self._lookup(str(node.children[0]), [], scope)
+        return value
+
+    def _function(self, node: Any, scope: Scope) -> Any:
+        names = [str(c.children[0]) for c in node.children if getattr(c, "data", None) == "identifier"]
+        name = "::".join(names)
+        if name in ("try", "can"):
+            return self._try(node, scope) if name == "try" else self._can(node, scope)
+        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+        args = [self._ev(a, scope) for a in _trees(arguments)] if arguments is not None else []
+        if arguments is not None and any(getattr(t, "type", None) == "ELLIPSIS" for t in arguments.children):
+            if not args or not isinstance(args[-1], list):
+                return UNKNOWN
+            args = args[:-1] + args[-1]
+        if name in ("file", "fileexists"):
+            return self._file(name, args)
+        function = FUNCTIONS.get(name)
+        if function is None:
+            return UNKNOWN
+        args = [a.materialize() if isinstance(a, Outputs) else a for a in args]
+        if name not in _SEES_UNKNOWN:
+            opaque = _opaque(args)
+            if opaque is not None:
+                return opaque
+        return function(*args)
+
+    def _try(self, node: Any, scope: Scope) -> Any:
+        """``try(a, b)``: the first argument that evaluates without an error; unknown stays unknown."""
+        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+        for argument in _trees(arguments) if arguments is not None else ():
+            try:
+                value = self._ev(argument, scope)
+            except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
+                continue
+            return value
+        return UNKNOWN
+
+    def _can(self, node: Any, scope: Scope) -> Any:
+        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+        try:
+            value = self._ev(_trees(arguments)[0], scope)
+        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
+            return False
+        return True if value is not UNKNOWN else UNKNOWN
+
+    def _file(self, name: str, args: list) -> Any:
+        """``file()`` reads a file (a policy kept as JSON) under the root module or the current directory only."""
+        if len(args) != 1 or not isinstance(args[0], str) or () not in self.tree:
+            return UNKNOWN
+        base = os.path.realpath(self.tree[()].directory)
+        path = Path(os.path.realpath(os.path.join(base, args[0])))
+        if not any(_inside(str(path), allowed) for allowed in (base, os.path.realpath("."))):
+            return UNKNOWN
+        if name == "fileexists":
+            return path.is_file()
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return UNKNOWN
+
+    def _for(self, node: Any, scope: Scope) -> Any:
+        intro = next(c for c in node.children if getattr(c, "data", None) == "for_intro")
+        names = _for_names(intro)
+        collection = self._ev(_trees(intro)[-1], scope)
+        pairs = _iterate(collection, keep_list_index=True)
+        if pairs is None:
+            return UNKNOWN if collection is not SENSITIVE else SENSITIVE
+        parts = [c for c in _trees(node) if c.data not in ("for_intro", "for_cond")]
+        condition = next((c for c in node.children if getattr(c, "data", None) == "for_cond"), None)
+        grouping = any(getattr(t, "type", None) == "ELLIPSIS" for t in node.children)
+        is_object = node.data == "for_object_expr"
+        out: Any = {} if is_object else []
+        for key, value in pairs:
+            bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+            inner = scope.bind(**bound)
+            if condition is not None:
+                keep = _to_bool(self._ev(_trees(condition)[-1], inner))
+                if not is_known(keep):
+                    return keep
+                if not keep:
+                    continue
+            if not is_object:
+                out.append(self._ev(parts[0], inner))
+                continue
+            item_key = self._ev(parts[0], inner)
+            if not is_known(item_key):
+                return item_key
+            item_key = _to_str(item_key)
+            item = self._ev(parts[1], inner)
+            if grouping:
+                out.setdefault(item_key, []).append(item)
+            elif item_key in out:
+                raise EvalError(f"duplicate key {item_key!r} in a for expression")
+            else:
+                out[item_key] = item
+        return out
+
+    # ------------------------------------------------------------ configuration document
+    def _module_document(self, path: tuple[str, ...]) -> dict:
+        """The module as a plan's ``configuration`` shows it: resources' expressions, calls, outputs."""
+        module = self.tree[path]
+        resources = []
+        for local, block in module.resources.items():
+            resources.append({"address": local, "mode": "data" if block.kind == "data" else "managed",
+                              "type": block.labels[0], "name": block.labels[1],
+                              "provider_config_key": self._provider_key(path, block),
+                              "expressions": self.body_expressions(block.body, module, frozenset(), top=True)})
+        calls = {}
+        for name, call in module.calls.items():
+            entry = {"source": src.literal_string(dict(_attributes(call.body)).get("source")) or "",
+                     "expressions": {n: self.expression(e, module, frozenset())
+                                     for n, e in _attributes(call.body) if n not in MODULE_ARGUMENTS}}
+            if path + (name,) in self.tree:
+                entry["module"] = self._module_document(path + (name,))
+            calls[name] = entry
+        outputs = {}
+        for name, block in module.outputs.items():
+            value = dict(_attributes(block.body)).get("value")
+            outputs[name] = {"expression": self.expression(value, module, frozenset()) if value else {}}
+        variables = {}
+        for name, block in module.variables.items():
+            default = dict(_attributes(block.body)).get("default")
+            variables[name] = {"default": plain(self.ev(default, Scope(None, {})))} if default is not None else {}
+        return {"resources": resources, "module_calls": calls, "outputs": outputs, "variables": variables}
+
+    def body_expressions(self, body: Any, module: src.ModuleDir, bound: frozenset, top: bool = False) -> dict:
+        out: dict[str, Any] = {}
+        for item in src.body_items(body):
+            if item.data == "attribute":
+                name, expr = src.attribute_parts(item)
+                if not (top and name in META_ARGUMENTS):
+                    out[name] = self.expression(expr, module, bound)
+                continue
+            kind, labels, block_body = src.block_parts(item)
+            if top and kind in META_BLOCKS:
+                continue
+            if kind == "dynamic" and labels:
+                settings = dict(_attributes(block_body))
+                iterator = _identifier_name(settings.get("iterator")) or labels[0]
+                for content in _blocks(block_body):
+                    kind_, _, content_body = src.block_parts(content)
+                    if kind_ == "content":
+                        out.setdefault(labels[0], []).append(
+                            self.body_expressions(content_body, module, bound | {iterator}))
+            else:
+                out.setdefault(kind, []).append(self.body_expressions(block_body, module, bound))
+        return out
+
+    def expression(self, expr: Any, module: src.ModuleDir, bound: frozenset) -> dict:
+        """``{"constant_value": v}`` for a literal, ``{"references": [...]}`` for what it refers to, else {}."""
+        refs = self.references(expr, module, bound)
+        if refs:
+            return {"references": refs}
+        if _is_literal(expr):
+            value = self.ev(expr, Scope(None, {}))
+            if _deep_opaque(value) is None:
+                return {"constant_value": plain(value)}
+        return {}
+
+    def references(self, expr: Any, module: src.ModuleDir, bound: frozenset) -> list[str]:
+        """What an expression refers to, as a plan writes it (``aws_kms_key.main.arn``), locals followed."""
+        found: list[str] = []
+        _collect_refs(expr, bound, found, self)
+        out: list[str] = []
+        for ref in found:
+            out.append(ref)
+            if ref.startswith("local."):
+                out.extend(self._local_references(module, ref.split(".")[1].split("[")[0]))
+        return list(dict.fromkeys(out))
+
+    def _local_references(self, module: src.ModuleDir, name: str) -> list[str]:
+        key = (id(module), name)
+        if key not in self._local_refs:
+            self._local_refs[key] = []
+            expr = _locals(module).get(name)
+            if expr is not None:
+                self._local_refs[key] = self.references(expr, module, frozenset())
+        return self._local_refs[key]
+
+    # ------------------------------------------------------------ providers
+    def _provider_key(self, path: tuple[str, ...], block: src.TfBlock) -> str:
+        """The provider configuration a resource uses, as a key into the document's ``provider_config``."""
+        settings = dict(_attributes(block.body))
+        local_name, alias = block.labels[0].split("_")[0], None
+        chosen = _provider_ref(settings.get("provider"))
+        if chosen is not None:
+            local_name, alias = chosen
+        found = self._find_provider(path, local_name, alias)
+        if found is None:
+            return f"{local_name}.{alias}" if alias else local_name
+        owner, provider = found
+        key = ":".join(filter(None, [".".join(owner), local_name + (f".{alias}" if alias else "")]))
+        if key not in self._providers:
+            self._providers[key] = {"name": local_name, "expressions": self._provider_expressions(owner, provider)}
+        return key
+
+    def _find_provider(self, path: tuple[str, ...], name: str, alias: str | None) -> tuple | None:
+        """Follow ``providers = {...}`` maps and default-provider inheritance up to the block that configures it."""
+        while True:
+            module = self.tree[path]
+            for block in module.providers:
+                block_alias = _identifier_or_string(dict(_attributes(block.body)).get("alias"))
+                if block.labels[0] == name and block_alias == alias:
+                    return path, block
+            if not path:
+                return None
+            parent = self.tree[path[:-1]]
+            mapping = dict(_attributes(parent.calls[path[-1]].body)).get("providers")
+            passed = _providers_map(mapping).get(f"{name}.{alias}" if alias else name)
+            if passed is not None:
+                name, alias = passed
+            elif alias is not None:
+                return None
+            path = path[:-1]
+
+    def _provider_expressions(self, path: tuple[str, ...], block: src.TfBlock) -> dict:
+        instance = self._first_instance(path)
+        scope = Scope(instance, {})
+        out = {}
+        settings = dict(_attributes(block.body))
+        if "region" in settings:
+            region = plain(self.ev(settings["region"], scope))
+            if isinstance(region, str):
+                out["region"] = {"constant_value": region}
+        for nested in _blocks(block.body):
+            kind, _, body = src.block_parts(nested)
+            tags_expr = dict(_attributes(body)).get("tags") if kind == "default_tags" else None
+            if tags_expr is not None:
+                tags = plain(self.ev(tags_expr, scope))
+                if isinstance(tags, dict) and _deep_opaque(tags) is None:
+                    out["default_tags"] = [{"tags": {"constant_value": tags}}]
+        return out
+
+    def _first_instance(self, path: tuple[str, ...]) -> ModuleInstance | None:
+        instance = self.root
+        for name in path:
+            found = self.children(instance, name) if instance else []
+            instance = found[0] if found else None
+        return instance
+
+
+# ---------------------------------------------------------------------- tree helpers
+def _trees(node: Any) -> list:
+    """The sub-trees of a node that carry meaning (tokens and comments left out)."""
+    return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
+
+
+def _inner(node: Any) -> Any:
+    """The expression inside an ``expr_term`` (parentheses or not)."""
+    return _trees(node)[0]
+
+
+def _inside(path: str, directory: str) -> bool:
+    try:
+        return os.path.commonpath([path, directory]) == directory
+    except ValueError:
+        return False
+
+
+def _unwrap(node: Any) -> Any:
+    while getattr(node, "data", None) == "expr_term" and len(_trees(node)) == 1 and len(node.children) == 1:
+        node = node.children[0]
+    return node
+
+
+def _attributes(body: Any) -> list[tuple[str, Any]]:
+    return [src.attribute_parts(i) for i in src.body_items(body) if i.data == "attribute"]
+
+
+def _blocks(body: Any) -> list:
+    return [i for i in src.body_items(body) if i.data == "block"]
+
+
+def _has_meta(body: Any) -> bool:
+    return any(name in ("count", "for_each") for name, _ in _attributes(body))
+
+
+def _is_count(body: Any) -> bool:
+    return any(name == "count" for name, _ in _attributes(body))
+
+
+def _locals(module: src.ModuleDir) -> dict[str, Any]:
+    return {name: expr for block in module.locals for name, expr in _attributes(block.body)}
+
+
+def _identifier_name(expr: Any) -> str | None:
+    node = _unwrap(expr) if expr is not None else None
+    return str(node.children[0]) if getattr(node, "data", None) == "identifier" else None
+
+
+def _identifier_or_string(expr: Any) -> str | None:
+    return _identifier_name(expr) or (src.literal_string(expr) if expr is not None else None)
+
+
+def _provider_ref(expr: Any) -> tuple[str, str | None] | None:
+    """``aws.west`` -> ("aws", "west"); ``aws`` -> ("aws", None)."""
+    if expr is None:
+        return None
+    node = _unwrap(expr)
+    if getattr(node, "data", None) == "identifier":
+        return str(node.children[0]), None
+    root, steps = _flatten(node)
+    if getattr(root, "data", None) == "identifier" and len(steps) == 1 and steps[0][0] == "attr":
+        return str(root.children[0]), steps[0][1]
+    return None
+
+
+def _providers_map(expr: Any) -> dict[str, tuple[str, str | None]]:
+    """A module call's ``providers = { aws = aws.west, aws.east = aws }`` as child name -> parent provider."""
+    node = _unwrap(expr) if expr is not None else None
+    if getattr(node, "data", None) != "object":
+        return {}
+    out = {}
+    for elem in _trees(node):
+        key_ref = _provider_ref(elem.children[0].children[0]) if elem.children[0].children else None
+        value_ref = _provider_ref(elem.children[-1])
+        if key_ref and value_ref:
+            out[f"{key_ref[0]}.{key_ref[1]}" if key_ref[1] else key_ref[0]] = value_ref
+    return out
+
+
+def _for_names(intro: Any) -> list[str]:
+    """The names a ``for`` binds (``k, v``); the last sub-tree of the intro is the collection."""
+    return [str(c.children[0]) for c in _trees(intro)[:-1] if c.data == "identifier"]
+
+
+def _flatten(node: Any) -> tuple[Any, list]:
+    """A traversal ``a.b["c"][*].d`` -> (root node, [("attr","b"), ("index", node), ("splat", [...])])."""
+    steps: list = []
+    node = _unwrap(node)
+    while True:
+        kind = getattr(node, "data", None)
+        if kind == "get_attr_expr_term":
+            steps.insert(0, ("attr", _get_attr_name(node.children[1])))
+        elif kind == "index_expr_term":
+            steps.insert(0, _index_step(node.children[1]))
+        elif kind in ("attr_splat_expr_term", "full_splat_expr_term"):
+            splat = node.children[1]
+            inner = [_get_attr_step(c) for c in splat.children if hasattr(c, "data")]
+            steps = [("splat", inner + steps)]
+        else:
+            return node, steps
+        node = _unwrap(node.children[0])
+
+
+def _get_attr_name(get_attr: Any) -> str:
+    return str([c for c in get_attr.children if hasattr(c, "data")][0].children[0])
+
+
+def _get_attr_step(node: Any) -> tuple:
+    return ("attr", _get_attr_name(node)) if node.data == "get_attr" else _index_step(node)
+
+
+def _index_step(node: Any) -> tuple:
+    if node.data == "short_index":
+        return ("index", _IntNode(str(node.children[-1])))
+    return ("index", _trees(node)[0])
+
+
+class _IntNode:
+    """A ``.0`` short index, shaped like an ``int_lit`` tree."""
+
+    data = "int_lit"
+
+    def __init__(self, text: str) -> None:
+        self.children = [text]
+
+
+def _literal_key(key_node: Any) -> str | None:
+    """An object key written as a bare name or a plain string is literal text; None for an expression key."""
+    inner = key_node.children[0]
+    if getattr(inner, "data", None) == "keyword":
+        return str(inner.children[0])
+    node = _unwrap(inner)
+    if getattr(node, "data", None) == "identifier" and not (getattr(inner, "data", None) == "expr_term"
+                                                             and len(inner.children) > 1):
+        return str(node.children[0])
+    text = src.literal_string(node)
+    if text is not None:
+        return _unescape(text)
+    if getattr(node, "data", None) in ("int_lit", "float_lit"):
+        return str(node.children[0])
+    return None
+
+
+def _string_parts(node: Any) -> list | None:
+    """A quoted string's template parts: ("text", str) and ("expr", tree); None when it has a directive."""
+    parts: list = []
+    for part in node.children:
+        if getattr(part, "data", None) != "string_part":
+            continue
+        content = part.children[0]
+        kind = getattr(content, "type", None) or getattr(content, "data", None)
+        if kind == "STRING_CHARS":
+            parts.append(("text", _unescape(str(content))))
+        elif kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+            parts.append(("text", str(content)[1:]))
+        elif kind == "interpolation":
+            parts.append(("expr", _trees(content)[0]))
+        else:
+            return None
+    return _merge_text(parts)
+
+
+def _merge_text(parts: list) -> list:
+    merged: list = []
+    for part in parts:
+        if part[0] == "text" and merged and merged[-1][0] == "text":
+            merged[-1] = ("text", merged[-1][1] + part[1])
+        else:
+            merged.append(part)
+    return merged or [("text", "")]
+
+
+def _unescape(text: str) -> str:
+    from hcl2.utils import process_escape_sequences
+
+    return process_escape_sequences(text)
+
+
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+
+
+def _heredoc_body(token: str, trim: bool) -> str:
+    """The text of a heredoc, final newline included (as Terraform reads it); ``<<-`` removes the indent."""
+    start = _HEREDOC.match(token)
+    marker = start.group(2)
+    body = re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end():])
+    if not trim:
+        return body
+    lines = body.split("\n")
+    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _template_parts(text: str) -> list | None:
+    """Split heredoc text into literal text and ``${...}`` expressions (parsed); None for a ``%{`` directive."""
+    parts: list = []
+    buffer: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("$${", i) or text.startswith("%%{", i):
+            buffer.append(text[i + 1:i + 3])
+            i += 3
+        elif text.startswith("%{", i):
+            return None
+        elif text.startswith("${", i):
+            end = _closing_brace(text, i + 2)
+            expr = _parse_expression(text[i + 2:end].strip().strip("~")) if end is not None else None
+            if expr is None:
+                return None
+            parts.append(("text", "".join(buffer)))
+            buffer = []
+            parts.append(("expr", expr))
+            i = end + 1
+        else:
+            buffer.append(text[i])
+            i += 1
+    parts.append(("text", "".join(buffer)))
+    return _merge_text([p for p in parts if p != ("text", "")])
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    """The index of the ``}`` that closes an interpolation opened just before ``start``."""
+    depth, i, quoted = 1, start, False
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+            elif text.startswith("${", i):
+                end = _closing_brace(text, i + 2)
+                if end is None:
+                    return None
+                i = end
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _parse_expression(text: str) -> Any:
+    try:
+        tree = src.parse_tf(f"x = {text}\n", "<template>")
+    except InputError:
+        return None
+    attribute = next(src.body_items(tree.children[0]), None)
+    return src.attribute_parts(attribute)[1] if attribute is not None else None
+
+
+def _index_text(index: Any) -> str:
+    return "" if index is None else f"[{json.dumps(index, ensure_ascii=False)}]"
+
+
+# ---------------------------------------------------------------------- static analysis
+_TRAVERSALS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
+
+
+def _collect_refs(node: Any, bound: frozenset, out: list[str], evaluator: Evaluator) -> None:
+    """References in an expression, in Terraform's form: the traversal up to its first non-literal index."""
+    kind = getattr(node, "data", None)
+    if kind is None:
+        return
+    if kind in _TRAVERSALS:
+        root, steps = _flatten(node)
+        if getattr(root, "data", None) == "identifier":
+            name = str(root.children[0])
+            if name not in bound:
+                text = _reference_text(name, steps)
+                if text:
+                    out.append(text)
+        else:
+            _collect_refs(root, bound, out, evaluator)
+        _collect_step_refs(steps, bound, out, evaluator)
+        return
+    if kind == "object_elem":
+        if _literal_key(node.children[0]) is None:
+            _collect_refs(node.children[0], bound, out, evaluator)
+        _collect_refs(node.children[-1], bound, out, evaluator)
+        return
+    if kind in ("for_tuple_expr", "for_object_expr"):
+        intro = next(c for c in node.children if getattr(c, "data", None) == "for_intro")
+        names = set(_for_names(intro))
+        _collect_refs(_trees(intro)[-1], bound, out, evaluator)
+        for child in _trees(node):
+            if child.data != "for_intro":
+                _collect_refs(child, bound | names, out, evaluator)
+        return
+    if kind in ("heredoc_template", "heredoc_template_trim"):
+        for part in evaluator.heredoc_parts(node) or ():
+            if part[0] == "expr":
+                _collect_refs(part[1], bound, out, evaluator)
+        return
+    for child in node.children:
+        _collect_refs(child, bound, out, evaluator)
+
+
+def _collect_step_refs(steps: list, bound: frozenset, out: list[str], evaluator: Evaluator) -> None:
+    for step in steps:
+        if step[0] == "index":
+            _collect_refs(step[1], bound, out, evaluator)
+        elif step[0] == "splat":
+            _collect_step_refs(step[1], bound, out, evaluator)
+
+
+def _reference_text(name: str, steps: list) -> str:
+    text = name
+    for step in steps:
+        if step[0] == "attr":
+            text += f".{step[1]}"
+            continue
+        literal = _literal_index(step[1]) if step[0] == "index" else None
+        if literal is None:
+            break
+        text += f"[{json.dumps(literal)}]"
+    return text if "." in text else ""
+
+
+def _literal_index(node: Any) -> Any:
+    node = _unwrap(node)
+    kind = getattr(node, "data", None)
+    if kind == "int_lit":
+        return int(str(node.children[0]))
+    text = src.literal_string(node) if kind == "string" else None
+    return _unescape(text) if text is not None else None
+
+
+def _is_literal(node: Any) -> bool:
+    """No reference, function call, for expression or template directive: Terraform writes it as a constant."""
+    kind = getattr(node, "data", None)
+    if kind is None:
+        return True
+    if kind in ("function_call", "for_tuple_expr", "for_object_expr", "identifier") + _TRAVERSALS:
+        return False
+    if kind in ("template_if_start", "template_for_start", "template_string"):
+        return False
+    if kind in ("heredoc_template", "heredoc_template_trim"):
+        return "${" not in str(node.children[0]) and "%{" not in str(node.children[0])
+    if kind == "object_elem":
+        return (_literal_key(node.children[0]) is not None) and _is_literal(node.children[-1])
+    return all(_is_literal(c) for c in node.children)
+
+
+# ---------------------------------------------------------------------- conversions
+def _count_number(value: Any) -> int | None:
+    if isinstance(value, bool) or not is_known(value):
+        return None
+    try:
+        number = _to_num(value)
+    except (EvalError, ValueError, TypeError):
+        return None
+    return int(number) if float(number).is_integer() and number >= 0 else None
+
+
+def _for_each_pairs(value: Any) -> list[tuple[Any, Any]] | None:
+    """(each.key, each.value) of a known map or set of strings; None when the keys are not known."""
+    if isinstance(value, Outputs):
+        value = value.materialize()
+    if isinstance(value, dict) and not isinstance(value, Partial):
+        return sorted(value.items())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [(v, v) for v in sorted(set(value))]
+    return None
+
+
+def _iterate(value: Any, keep_list_index: bool = False) -> list[tuple[Any, Any]] | None:
+    """(key, value) pairs to loop over: list index/element, map key/value; None when not known."""
+    if isinstance(value, Outputs):
+        value = value.materialize()
+    if isinstance(value, Partial) or not is_known(value):
+        return None
+    if isinstance(value, dict):
+        return sorted(value.items())
+    if isinstance(value, list):
+        return list(enumerate(value))
+    return None
+
+
+def _convert(value: Any, type_expr: Any) -> Any:
+    """Primitive variable types convert as Terraform converts them ("5" for a number, "true" for a bool)."""
+    type_name = _identifier_name(type_expr) if type_expr is not None else None
+    if value is None or not is_known(value) or type_name is None:
+        return value
+    try:
+        if type_name == "number":
+            return _to_num(value)
+        if type_name == "bool":
+            return _to_bool(value)
+        if type_name == "string" and not isinstance(value, (dict, list)):
+            return _to_str(value)
+    except (EvalError, ValueError):
+        return value
+    return value
+
+
+def _is_false(expr: Any) -> bool:
+    node = _unwrap(expr) if expr is not None else None
+    return getattr(node, "data", None) == "literal_value" and str(node.children[0]) == "false"
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    raise EvalError(f"cannot use {type(value).__name__} as a string")
+
+
+def _to_num(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise EvalError("a bool is not a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+    raise EvalError(f"cannot use {type(value).__name__} as a number")
+
+
+def _to_bool(value: Any) -> Any:
+    if not is_known(value) or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise EvalError("not a bool")
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _binary_op(operator: str, a: Any, b: Any) -> Any:
+    if operator == "==":
+        return _equal(a, b)
+    if operator == "!=":
+        return not _equal(a, b)
+    if operator in ("&&", "||"):
+        return (_to_bool(a) and _to_bool(b)) if operator == "&&" else (_to_bool(a) or _to_bool(b))
+    x, y = _to_num(a), _to_num(b)
+    operations: dict[str, Callable[[Any, Any], Any]] = {
+        "+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q, "/": lambda p, q: p / q,
+        "%": lambda p, q: math.fmod(p, q) if isinstance(p, float) or isinstance(q, float) else int(math.fmod(p, q)),
+        "<": lambda p, q: p < q, ">": lambda p, q: p > q, "<=": lambda p, q: p <= q, ">=": lambda p, q: p >= q,
+    }
+    return operations[operator](x, y)
+
+
+def _get_attr(value: Any, name: str) -> Any:
+    if isinstance(value, Outputs):
+        return value.get(name) if name in value.instance.module.outputs else UNKNOWN
+    if isinstance(value, Partial):
+        return value.get(name, UNKNOWN)
+    if isinstance(value, dict):
+        if name not in value:
+            raise EvalError(f"no attribute {name!r}")
+        return value[name]
+    raise EvalError(f"cannot read .{name} of {type(value).__name__}")
+
+
+def _get_index(value: Any, key: Any) -> Any:
+    if isinstance(value, list):
+        return value[int(_to_num(key))]
+    if isinstance(value, dict):
+        return _get_attr(value, _to_str(key))
+    raise EvalError(f"cannot index {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------- functions
+def _jsonencode(value: Any) -> str:
+    """Terraform's jsonencode: compact, keys sorted, <, > and & escaped as Go's encoder does."""
+    if _deep_opaque(value) is not None:
+        raise EvalError("jsonencode of a value not known")
+    text = json.dumps(plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _merge(*maps: Any) -> dict:
+    out: dict = {}
+    for m in maps:
+        if m is None:
+            continue
+        if not isinstance(m, dict) or isinstance(m, Partial):
+            raise EvalError("merge takes maps")
+        out.update(m)
+    return out
+
+
+def _lookup_fn(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, dict) and key in mapping:
+        return mapping[key]
+    if default:
+        return default[0]
+    raise EvalError("lookup: no such key")
+
+
+def _format(spec: str, *args: Any) -> str:
+    values = iter(args)
+
+    def one(match: re.Match) -> str:
+        verb = match.group(0)
+        if verb == "%%":
+            return "%"
+        value = next(values)
+        if verb[-1] == "q":
+            return json.dumps(_to_str(value))
+        if verb[-1] == "d":
+            return str(int(_to_num(value)))
+        if verb[-1] in "fg":
+            return ("%" + verb[1:]) % _to_num(value)
+        if verb[-1] == "v" and not isinstance(value, (str, int, float, bool)):
+            return _jsonencode(value)
+        return _to_str(value)
+
+    return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdvqfgt]", one, spec)
+
+
+def _flatten_list(value: Any) -> list:
+    out = []
+    for item in value:
+        out.extend(_flatten_list(item) if isinstance(item, list) else [item])
+    return out
+
+
+def _to_set(value: Any) -> list:
+    unique = []
+    for item in value:
+        if not any(_equal(item, seen) for seen in unique):
+            unique.append(item)
+    if all(isinstance(v, str) for v in unique):
+        return sorted(unique)
+    return unique
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if arg is not None and arg != "":
+            return arg
+    raise EvalError("coalesce: no non-null argument")
+
+
+def _replace(text: str, search: str, replacement: str) -> str:
+    if len(search) > 1 and search.startswith("/") and search.endswith("/"):
+        return re.sub(search[1:-1], re.sub(r"\$(\d+)", r"\\\1", replacement), text)
+    return text.replace(search, replacement)
+
+
+def _one(items: list) -> Any:
+    if len(items) > 1:
+        raise EvalError("one: more than one element")
+    return items[0] if items else None
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "jsonencode": _jsonencode,
+    "jsondecode": lambda s: json.loads(s),
+    "merge": _merge,
+    "concat": lambda *lists: [x for lst in lists for x in lst],
+    "lookup": _lookup_fn,
+    "element": lambda lst, i: lst[int(_to_num(i)) % len(lst)],
+    "length": lambda v: len(v),
+    "keys": lambda m: sorted(m),
+    "values": lambda m: [m[k] for k in sorted(m)],
+    "contains": lambda lst, v: any(_equal(x, v) for x in lst),
+    "tolist": lambda v: list(v),
+    "toset": _to_set,
+    "tomap": lambda m: dict(m),
+    "tostring": lambda v: None if v is None else _to_str(v),
+    "tonumber": lambda v: None if v is None else _to_num(v),
+    "tobool": lambda v: None if v is None else _to_bool(v),
+    "lower": lambda s: s.lower(),
+    "upper": lambda s: s.upper(),
+    "title": lambda s: re.sub(r"\b\w", lambda m: m.group(0).upper(), s),
+    "trimspace": lambda s: s.strip(),
+    "trim": lambda s, chars: s.strip(chars),
+    "trimprefix": lambda s, p: s[len(p):] if s.startswith(p) else s,
+    "trimsuffix": lambda s, p: s[:-len(p)] if p and s.endswith(p) else s,
+    "replace": _replace,
+    "format": _format,
+    "join": lambda sep, *lists: sep.join(_to_str(x) for lst in lists for x in lst),
+    "split": lambda sep, s: s.split(sep),
+    "substr": lambda s, offset, length: s[offset:] if length == -1 else s[offset:offset + length],
+    "startswith": lambda s, p: s.startswith(p),
+    "endswith": lambda s, p: s.endswith(p),
+    "strcontains": lambda s, p: p in s,
+    "coalesce": _coalesce,
+    "coalescelist": lambda *lists: next(lst for lst in lists if lst),
+    "compact": lambda lst: [x for x in lst if x not in (None, "")],
+    "distinct": lambda lst: [x for i, x in enumerate(lst) if not any(_equal(x, y) for y in lst[:i])],
+    "flatten": _flatten_list,
+    "reverse": lambda lst: list(reversed(lst)),
+    "sort": lambda lst: sorted(_to_str(x) for x in lst),
+    "slice": lambda lst, start, end: lst[int(start):int(end)],
+    "zipmap": lambda ks, vs: dict(zip(ks, vs)),
+    "one": _one,
+    "range": lambda *a: list(range(*[int(_to_num(x)) for x in a])),
+    "max": lambda *a: max(_to_num(x) for x in a),
+    "min": lambda *a: min(_to_num(x) for x in a),
+    "sum": lambda lst: sum(_to_num(x) for x in lst),
+    "abs": lambda n: abs(_to_num(n)),
+    "ceil": lambda n: math.ceil(_to_num(n)),
+    "floor": lambda n: math.floor(_to_num(n)),
+    "pow": lambda a, b: _to_num(a) ** _to_num(b),
+    "base64encode": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64decode": lambda s: base64.b64decode(s).decode(),
+    "sha256": lambda s: hashlib.sha256(s.encode()).hexdigest(),
+    "md5": lambda s: hashlib.md5(s.encode()).hexdigest(),
+    "nonsensitive": lambda v: v,
+    "sensitive": lambda v: SENSITIVE,
+}
+# Functions that look at unknown arguments themselves instead of being unknown as soon as one is.
+_SEES_UNKNOWN = frozenset({"length", "keys", "merge", "concat", "tolist", "tomap", "lookup",
+                           "element", "values", "flatten", "compact", "coalesce", "one", "slice", "reverse",
+                           "zipmap", "sensitive"})
+
+_HANDLERS: dict[str, Callable[[Evaluator, Any, Scope], Any]] = {
+    "expr_term": Evaluator._expr_term,
+    "string": Evaluator._string,
+    "heredoc_template": Evaluator._heredoc,
+    "heredoc_template_trim": Evaluator._heredoc,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object,
+    "literal_value": Evaluator._literal,
+    "int_lit": Evaluator._int,
+    "float_lit": Evaluator._float,
+    "conditional": Evaluator._conditional,
+    "unary_op": Evaluator._unary,
+    "binary_op": Evaluator._binary,
+    "identifier": Evaluator._identifier,
+    "function_call": Evaluator._function,
+    "for_tuple_expr": Evaluator._for,
+    "for_object_expr": Evaluator._for,
+    **{kind: Evaluator._traversal for kind in _TRAVERSALS},
+}

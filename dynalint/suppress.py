@@ -1,0 +1,274 @@
+"""Inline suppressions: ``# dynalint:ignore=DDB101,DDB103 reason`` in the .tf sources.
+
+A comment (``#``, ``//`` or ``/* */``) whose text starts ``dynalint:ignore=``
+followed by rule ids (comma-separated) and a reason suppresses those rules for
+one resource block (every instance of it), when the comment is
+
+- inside the block (any line from ``resource`` to its closing brace), or
+- directly above it: on the line before ``resource``, or anywhere in the
+  unbroken run of comment lines that ends there (a blank line breaks it).
+
+A suppressed finding stays in the report with ``Suppression("inSource",
+reason)``: SARIF writes it as a ``suppressions`` entry (code scanning shows it
+dismissed), the other formats hide it unless ``--show-suppressed``. Only
+dynalint's own comments count: ``#checkov:skip=`` or ``#trivy:ignore:``
+suppress nothing here.
+
+Mistakes in the comments are findings themselves, of the rules below (notes,
+selectable and ignorable like any rule): DL001 a comment without a reason
+(it still suppresses), DL002 a rule id dynalint does not know (the known ids of
+the comment still suppress), DL003 a comment on no resource block.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Sequence
+
+from dynalint import address as addr
+from dynalint.model import Finding, Model, Source, Suppression
+from dynalint.rule import Rule, rule
+
+NO_REASON = "(no reason given)"
+_DIRECTIVE = re.compile(r"dynalint:ignore(?P<rest>(?:[=\s].*)?)$", re.I | re.S)
+_IDS = re.compile(r"=\s*(?P<ids>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)")
+TAGS = ("maintainability", "suppression")
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One ``dynalint:ignore`` comment: where it is, the rule ids it names, and its reason."""
+
+    file: str
+    line: int
+    rule_ids: tuple[str, ...]
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return rule_id in self.rule_ids
+
+
+def parse_comment(text: str, file: str, line: int) -> Ignore | None:
+    """The Ignore a comment's text (delimiter stripped) holds, or None when it is no dynalint comment."""
+    match = _DIRECTIVE.match(text.strip())
+    if match is None:
+        return None
+    rest = match.group("rest").strip()
+    ids: tuple[str, ...] = ()
+    found = _IDS.match(rest)
+    if found:
+        ids = tuple(dict.fromkeys(i.strip().upper() for i in found.group("ids").split(",")))
+        rest = rest[found.end():]
+    reason = rest.strip().lstrip("-–—:").strip()
+    return Ignore(file, line, ids, reason)
+
+
+def attach_ignores(files: Iterable[Any], resources: dict[str, Any]) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
+    """The Ignores of each resource block of a module (by ``aws_t.n``), and those on no resource block."""
+    by_block = {id(block): local for local, block in resources.items() if block.kind == "resource"}
+    attached: dict[str, list[Ignore]] = {}
+    orphans: list[Ignore] = []
+    for tf_file in files:
+        comment_lines = {line for line, _ in tf_file.comments}
+        starts = {block.start_line: block for block in tf_file.blocks}
+        for line, text in tf_file.comments:
+            ignore = parse_comment(text, tf_file.path, line)
+            if ignore is None:
+                continue
+            block = _block_at(tf_file.blocks, line) or _block_below(starts, comment_lines, line)
+            local = by_block.get(id(block)) if block is not None else None
+            if local is None:
+                orphans.append(ignore)
+            else:
+                attached.setdefault(local, []).append(ignore)
+    return {k: tuple(v) for k, v in attached.items()}, tuple(orphans)
+
+
+def _block_at(blocks: Iterable[Any], line: int) -> Any:
+    return next((b for b in blocks if b.start_line <= line <= b.end_line), None)
+
+
+def _block_below(starts: dict[int, Any], comment_lines: set[int], line: int) -> Any:
+    below = line + 1
+    while below not in starts and below in comment_lines:
+        below += 1
+    return starts.get(below)
+
+
+# ---------------------------------------------------------------------- applying them
+def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
+    """Mark findings their resource's comments suppress; add the findings about the comments themselves."""
+    ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
+    out = []
+    for finding in findings:
+        match = next((i for i in ignores.get((finding.input_file, finding.address), ()) if i.covers(finding.rule_id)),
+                     None)
+        if match is not None and finding.suppression is None:
+            finding = replace(finding, suppression=Suppression("inSource", match.reason or NO_REASON))
+        out.append(finding)
+    chosen = {r.id: r for r in rules if r.id in _OWN}
+    if chosen:
+        known = _known_ids()
+        for model in models:
+            out.extend(_comment_findings(model, chosen, known))
+    return out
+
+
+def _known_ids() -> set[str]:
+    from dynalint import engine
+
+    return set(engine.builtin_registry().rules)
+
+
+def _comment_findings(model: Model, chosen: dict[str, Rule], known: set[str]) -> list[Finding]:
+    owners: dict[tuple[str, int], tuple[Ignore, str, str]] = {}
+    for resource in model.resources:
+        for ignore in resource.ignores:
+            owners.setdefault((ignore.file, ignore.line), (ignore, block_address(resource.address), resource.type))
+    out = []
+    for ignore, owner, type_ in owners.values():
+        unknown = [i for i in ignore.rule_ids if i not in known]
+        if "DL002" in chosen and (unknown or not ignore.rule_ids):
+            named = f"rule id {', '.join(unknown)}, which dynalint does not know" if unknown else "no rule id"
+            out.append(_finding(chosen["DL002"], model, ignore, owner, type_,
+                                f"The dynalint:ignore comment on {owner} names {named}: use ids listed by "
+                                "`dynalint rules`, e.g. `# dynalint:ignore=DDB101 <reason>`."))
+        if "DL001" in chosen and not ignore.reason and ignore.rule_ids:
+            out.append(_finding(chosen["DL001"], model, ignore, owner, type_,
+                                f"The dynalint:ignore comment for {', '.join(ignore.rule_ids)} on {owner} gives no "
+                                "reason: write why after the rule ids, e.g. "
+                                f"`# dynalint:ignore={','.join(ignore.rule_ids)} <reason>`."))
+    if "DL003" in chosen:
+        for ignore in model.orphan_ignores:
+            out.append(_finding(chosen["DL003"], model, ignore, ignore.file, "",
+                                f"The dynalint:ignore comment at {ignore.file}:{ignore.line} is on no resource "
+                                "block, so it suppresses nothing: put it inside the resource block, or on the "
+                                "line above it."))
+    return out
+
+
+def _finding(rule_: Rule, model: Model, ignore: Ignore, owner: str, type_: str, message: str) -> Finding:
+    from dynalint.engine import fingerprint
+
+    path = f"{','.join(ignore.rule_ids)} {ignore.reason}".strip()
+    return Finding(rule_id=rule_.id, level=rule_.level, address=owner, message=message, resource_type=type_,
+                   path=path, fingerprint=fingerprint(rule_.id, owner, path),
+                   source=Source(ignore.file, ignore.line, kind="tf"), input_file=model.input_file)
+
+
+def block_address(address: str) -> str:
+    """``module.a["x"].aws_t.n[0]`` -> ``module.a.aws_t.n``: the block, whatever its instance keys."""
+    return ".".join(name for name, _ in addr.steps(address))
+
+
+# ---------------------------------------------------------------------- the rules (metadata: findings come from above)
+@rule(id="DL001", slug="suppression-without-reason", level="note", applies=[], security_severity=1.0, tags=TAGS,
+      precision="very-high")
+def suppression_without_reason(resource, ctx):
+    """A `dynalint:ignore` comment gives no reason.
+
+    ## What it checks
+    A `# dynalint:ignore=ID` comment in a `.tf` file with nothing after the rule
+    ids. The comment still suppresses the findings it names.
+
+    ## Why it matters
+    A suppression is an accepted risk. Without the reason, the next reviewer
+    cannot tell a deliberate exception from a silenced warning, and code
+    scanning shows the dismissed alert with an empty justification.
+
+    ## Known limits
+    Any text counts as a reason; dynalint does not judge it.
+
+    ## Example
+    ```hcl
+    # dynalint:ignore=DDB101
+    resource "aws_dynamodb_table" "cache" {
+    ```
+
+    ## Use instead
+    ```hcl
+    # dynalint:ignore=DDB101 cache table, rebuilt from the orders stream
+    resource "aws_dynamodb_table" "cache" {
+    ```
+
+    ## References
+    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    """
+    return ()
+
+
+@rule(id="DL002", slug="suppression-unknown-rule", level="note", applies=[], security_severity=1.0, tags=TAGS,
+      precision="very-high")
+def suppression_unknown_rule(resource, ctx):
+    """A `dynalint:ignore` comment names a rule id dynalint does not know, or none.
+
+    ## What it checks
+    A `# dynalint:ignore=...` comment whose ids include one that is no dynalint
+    rule (a typo, a rule of another tool, a prefix such as `DDB1`), or that
+    names no id at all. The known ids of the comment still suppress.
+
+    ## Why it matters
+    A misspelt id suppresses nothing, so the finding it was meant for stays
+    (or a later one is silenced by mistake when ids are reused). A comment
+    with no id would silence everything, which dynalint does not allow.
+
+    ## Known limits
+    Ids are matched exactly (case-insensitive); prefixes are not expanded.
+
+    ## Example
+    ```hcl
+    # dynalint:ignore=DDB0101 sandbox table
+    ```
+
+    ## Use instead
+    ```hcl
+    # dynalint:ignore=DDB101 sandbox table
+    ```
+
+    ## References
+    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    """
+    return ()
+
+
+@rule(id="DL003", slug="suppression-not-on-resource", level="note", applies=[], security_severity=1.0,
+      tags=TAGS, precision="very-high")
+def suppression_not_on_resource(resource, ctx):
+    """A `dynalint:ignore` comment is on no resource block, so it suppresses nothing.
+
+    ## What it checks
+    A `# dynalint:ignore=...` comment that is neither inside a `resource` block
+    nor directly above one (on the line before it, or in the unbroken run of
+    comment lines ending there): above a `module`, `variable` or `data` block,
+    or separated from the resource by a blank line.
+
+    ## Why it matters
+    The comment looks like an accepted exception but has no effect: the
+    findings it was meant for are still reported, or worse, the author
+    believes a risk is documented where it is not.
+
+    ## Known limits
+    Suppressions apply to resource blocks only; to accept findings for a whole
+    module, use the `ignore` entries of `.dynalint.yaml` (an address glob with a
+    reason).
+
+    ## Example
+    ```hcl
+    # dynalint:ignore=DDB101 sandbox table
+
+    resource "aws_dynamodb_table" "sandbox" {
+    ```
+
+    ## Use instead
+    ```hcl
+    # dynalint:ignore=DDB101 sandbox table
+    resource "aws_dynamodb_table" "sandbox" {
+    ```
+
+    ## References
+    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    """
+    return ()
+
+
+_OWN = {"DL001", "DL002", "DL003"}
