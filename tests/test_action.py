@@ -96,7 +96,7 @@ def workspace(tmp_path):
 # ---------------------------------------------------------------- structure
 def test_action_is_composite_with_the_documented_inputs_and_output():
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "version"}
+    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "args", "version"}
     assert ACTION["inputs"]["paths"]["required"] is True
     assert all(spec.get("description") for spec in ACTION["inputs"].values())
     assert ACTION["inputs"]["sarif-file"]["default"] and ACTION["inputs"]["format"]["default"] == "github"
@@ -149,6 +149,17 @@ def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     assert outputs["sarif-file"] == "reports/dynalint.sarif"
 
 
+def test_args_reach_both_runs(workspace, runner_temp):
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json",
+                              args="--changed-only --select DDB101", format="json")
+    assert code == 1, log
+    results = json.loads((workspace / "dynalint.sarif").read_text())["runs"][0]["results"]
+    flagged = {r["properties"]["address"] for r in results}
+    assert {r["ruleId"] for r in results} == {"DDB101"} and "aws_dynamodb_table.fresh" in flagged
+    assert "aws_dynamodb_table.legacy" not in flagged  # untouched by the plan
+    assert '"aws_dynamodb_table.legacy"' not in log and '"aws_dynamodb_table.fresh"' in log
+
+
 def test_good_plan_passes(workspace, runner_temp):
     code, log, _ = run_action(workspace, runner_temp, paths="infra/dev/plan.json")
     assert code == 0, log
@@ -173,3 +184,58 @@ def test_version_input_installs_that_release_instead_of_the_checkout(workspace, 
                                     paths="infra/dev/plan.json", version=f"v{__version__}")
     assert code == 0, log
     assert f"dynalint, version {__version__}" in log and outputs["sarif-file"] == "dynalint.sarif"
+
+
+# ---------------------------------------------------------------- the README's workflow
+def readme_workflow() -> dict:
+    readme = (ROOT / "README.md").read_text()
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "upload-sarif" in b]
+    return yaml.safe_load(block)
+
+
+def readme_steps() -> tuple[dict, dict, dict]:
+    """The README workflow's plan step, dynalint step and upload step."""
+    [job] = readme_workflow()["jobs"].values()
+    steps = job["steps"]
+    plan = next(s for s in steps if "terraform show -json" in s.get("run", ""))
+    lint = next(s for s in steps if s.get("uses", "").startswith("dynalint/dynalint@"))
+    upload = next(s for s in steps if s.get("uses", "") == "github/codeql-action/upload-sarif@v4")
+    assert steps.index(plan) < steps.index(lint) < steps.index(upload)
+    return plan, lint, upload
+
+
+def test_readme_workflow_plans_lints_and_uploads():
+    workflow = readme_workflow()
+    assert workflow["permissions"]["security-events"] == "write"
+    plan, lint, upload = readme_steps()
+    assert set(lint["with"]) <= set(ACTION["inputs"]) and lint["with"]["fail-on"] in ("error", "warning", "note")
+    written = re.search(r"terraform show -json tfplan > (\S+)", plan["run"]).group(1)
+    assert lint["with"]["paths"] == f'{plan["working-directory"]}/{written}'  # dynalint reads what terraform wrote
+    assert upload["with"]["sarif_file"] == "${{ steps.%s.outputs.sarif-file }}" % lint["id"]
+    assert upload["with"]["category"] and "!cancelled()" in upload["if"]
+    [job] = workflow["jobs"].values()
+    setup = next(s for s in job["steps"] if s.get("uses", "").startswith("hashicorp/setup-terraform@"))
+    assert setup["with"]["terraform_wrapper"] is False
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def test_readme_workflow_runs_from_plan_to_sarif(tmp_path, runner_temp):
+    # The README's own plan script and the action's steps, with real terraform offline (the
+    # provider mirror and fake credentials stand in for the workflow's AWS role).
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from terraform_plans import PROVIDERS_TF, Terraform, find_mirror
+
+    if find_mirror() is None:
+        pytest.skip("no provider mirror on this machine")
+    plan_step, lint, _ = readme_steps()
+    root = tmp_path / plan_step["working-directory"]
+    root.mkdir()
+    shutil.copy(ROOT / "tests" / "tf" / "durability" / "main.tf", root / "main.tf")
+    shutil.copy(PROVIDERS_TF, root / "providers.tf")
+    terraform = Terraform(find_mirror(), tmp_path)
+    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", plan_step["run"]], cwd=root,
+                   env=terraform.env, check=True, capture_output=True, timeout=600)
+    code, log, outputs = run_action(tmp_path, runner_temp, **{k.replace("-", "_"): v for k, v in lint["with"].items()})
+    assert code == 1, log  # the durability case has errors
+    sarif = json.loads((tmp_path / outputs["sarif-file"]).read_text())
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"DDB101", "DDB103"}

@@ -1,5 +1,6 @@
 """The config file (.dynalint.yaml, [tool.dynalint]): discovery, validation, and its effect on a real plan."""
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -314,3 +315,10 @@ def test_tomli_is_a_dependency_on_python_310_only():
     project_table = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert any(d.replace(" ", "").startswith("tomli") and "python_version<'3.11'" in d.replace(" ", "").replace('"', "'")
                for d in project_table["dependencies"])
+
+
+def test_the_readme_config_example_is_valid(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    [example] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if block.startswith("fail_on:")]
+    settings = config.load(write(tmp_path / ".dynalint.yaml", example), RULES)
+    assert settings.levels and settings.options and settings.ignore and settings.ignore_rules

@@ -100,3 +100,24 @@ def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     result = try_repo(user_repo, pre_commit_env, "dynalint-plan")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DDB101" not in result.stdout  # pre-commit shows a passing hook's output only with -v
+
+
+def test_the_readme_snippet_runs(user_repo, pre_commit_env):
+    readme = (ROOT / "README.md").read_text()
+    [snippet] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("repos:")]
+    config = yaml.safe_load(snippet)
+    [entry] = config["repos"]
+    assert entry["repo"] == "https://github.com/dynalint/dynalint"
+    assert {hook["id"] for hook in entry["hooks"]} == set(HOOKS)
+    # the same file, pointed at this checkout instead of GitHub
+    entry.update(repo=str(ROOT), rev=head())
+    (user_repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    put(user_repo, "infra/plan.json", case_plan("workflow"))
+    git(user_repo, pre_commit_env, "add", "-A")
+    command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    failed = subprocess.run(command, cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
+    assert failed.returncode == 1 and re.search(r"dynalint \(plan JSON\)\.+Failed", failed.stdout), failed.stdout
+    put(user_repo, "infra/plan.json", SAMPLES / "good" / "plan.json")
+    git(user_repo, pre_commit_env, "add", "-A")
+    passed = subprocess.run(command, cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
