@@ -305,9 +305,9 @@ class _TableArn:
 
     def matched(self, pattern: str, suffix: str) -> bool:
         parts = pattern.split(":", 5)
-        if len(parts) != 6:  # "*", or a wildcard that spans several parts
+        if len(parts) != 6:  # "*", or a wildcard that spans several parts: fill the unknown parts with any value
             stand_in = f"arn:{self.partition or 'aws'}:dynamodb:{self.region or 'us-east-1'}:" \
-                       f"{self.account or '123456789012'}:table/{self.name}{suffix}"
+                       f"{self.account or '000000000000'}:table/{self.name}{suffix}"
             return matches(pattern, stand_in)
         known = ("arn", self.partition, "dynamodb", self.region, self.account, f"table/{self.name}{suffix}")
         return all(value is None or matches(part, value) for part, value in zip(parts, known))

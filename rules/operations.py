@@ -282,10 +282,11 @@ def missing_tags(resource, ctx):
     backup plans that select resources by tag.
 
     ## Known limits
-    Tag keys known only after apply are not judged. Where the provider's
-    `default_tags` come from a variable or an expression rather than a
-    constant, a new resource's `tags_all` is not known and those tags are not
-    seen: the rule may then report tags that the provider adds.
+    Tags known only after apply are not judged. Where the input does not
+    hold `tags_all` (`.tf` input, or a plan where the provider could not
+    compute it), the provider's `default_tags` count only where the
+    configuration writes them as constants; default tags from a variable or
+    an expression are then not seen.
 
     ## Example
     ```hcl
