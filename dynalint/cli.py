@@ -40,6 +40,7 @@ def main() -> None:
     \b
     dynalint plan.json                      lint a `terraform show -json` plan or state
     terraform show -json tfplan | dynalint -
+    dynalint infra/                         lint the .tf files of a directory (and its local modules)
     dynalint rules                          list the rules;  dynalint explain DDB101
     """
 
@@ -55,6 +56,12 @@ def main() -> None:
               help="Exit 1 when a finding is at or above this level.  [default: the config's fail_on, else error]")
 @click.option("--changed-only", is_flag=True, help="Only check resources the plan creates, updates, replaces or deletes.")
 @click.option("--stdin-filename", default="-", metavar="NAME", help="Name of the input read from stdin, for locations.")
+@click.option("--source-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where the .tf files of a plan are, to locate findings in them  [default: the plan's directory, "
+                   "then the current one]")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).")
+@click.option("--show-suppressed", is_flag=True, help="Also show findings that dynalint:ignore comments suppress.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
 @click.option("--no-config", is_flag=True, help="Use no settings file.")
@@ -66,7 +73,7 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
-    """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin)."""
+    """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
     _setup_logging(debug)
     try:
         code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
@@ -81,21 +88,21 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
 
 def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow) -> int:
     from dynalint import engine
-    from dynalint.load import load_input
+    from dynalint.load import load_inputs
     from dynalint.report import Report, plural
 
     if not paths:
-        raise InputError("no input: give a plan or state JSON file, or - to read stdin (see dynalint --help)")
+        raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
+                         "(see dynalint --help)")
     registry = engine.builtin_registry()
     settings = _settings(registry, workflow)
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
     try:
-        models = []
-        for number, p in enumerate(paths, 1):
-            progress.show(f"[{number}/{len(paths)}] loading {p}")
-            models.append(_rename_stdin(load_input(p, locate=fmt != "text"), stdin_filename))
+        models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
+            paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
+            progress=progress.show)]
         progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
                       f" with {plural(len(rules), 'rule')}")
         findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only)
@@ -104,6 +111,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     findings = _baselined(settings.suppress(findings), known, workflow)
     color = _color(output)
     report = Report(findings=findings, rules=rules, models=models, color=color,
+                    show_suppressed=workflow["show_suppressed"],
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
     return engine.exit_code(findings, fail_on or settings.fail_on or "error")

@@ -50,10 +50,13 @@ def builtin_registry() -> Registry:
     """Every rule of the built-in pack: each module of dynalint.rules, in name order."""
     import dynalint.rules as pack
 
+    from dynalint import suppress
+
     registry = Registry()
     for info in sorted(pkgutil.iter_modules(pack.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
             registry.add_module(importlib.import_module(f"{pack.__name__}.{info.name}"))
+    registry.add_module(suppress)  # DL001-DL003: findings about inline suppression comments
     return registry
 
 
@@ -94,7 +97,10 @@ class RunOptions:
 def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
         settings: RunOptions | None = None, only_changed: bool = False) -> list[Finding]:
     """Run the rules on every model; findings come back sorted and deduplicated."""
+    from dynalint import suppress
+
     settings = settings or RunOptions()
+    models = list(models)
     findings: list[Finding] = []
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
@@ -107,7 +113,7 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
                 for resource in index.by_type.get(type_, ()):
                     if checks(rule, resource, only_changed):
                         findings.extend(_check(rule, resource, ctx, level, model))
-    return _finish(findings)
+    return _finish(suppress.apply_inline(models, findings, rules))
 
 
 def checks(rule: Rule, resource, only_changed: bool = False) -> bool:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the plan JSON of every Terraform case kept in the repository, with real terraform.
 
-A case is a directory holding ``main.tf`` (under sample_plans/ or tests/tf/);
+A case is a directory holding ``main.tf`` (under sample_plans/, tests/tf/ or tests/hcl/);
 its plan is written to ``plan.json`` beside it, exactly as
 ``terraform show -json`` prints it. A case that wants a prior state (to plan
 updates, replacements and deletes) has a ``before/`` directory: its
@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_ROOTS = [ROOT / "sample_plans", ROOT / "tests" / "tf"]
+CASE_ROOTS = [ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl"]
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

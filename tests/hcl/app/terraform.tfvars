@@ -1,0 +1,2 @@
+environment         = "prod"
+key_deletion_window = 30
