@@ -176,7 +176,7 @@ def resource_reaches_service(statement: Statement, service: str) -> bool:
     if statement.resources is not None:
         return any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service))
     if statement.not_resources is not None:
-        return not all_resources_of(statement.not_resources, service)
+        return not _covers_every_arn_of(statement.not_resources, service)
     return False
 
 
@@ -189,17 +189,8 @@ def resource_is_everything(statement: Statement, service: str) -> bool:
     return False
 
 
-def all_resources_of(patterns: Iterable[str], service: str) -> bool:
+def _covers_every_arn_of(patterns: Iterable[str], service: str) -> bool:
     return any(covers_prefix(p, prefix) for p in patterns for prefix in _arn_prefixes(service))
-
-
-def resource_matches(statement: Statement, arn: str) -> bool:
-    """Whether the statement's Resource (or NotResource) takes in one ARN."""
-    if statement.resources is not None:
-        return any(matches(p, arn) for p in statement.resources)
-    if statement.not_resources is not None:
-        return not any(matches(p, arn) for p in statement.not_resources)
-    return False
 
 
 # ---------------------------------------------------------------- principals

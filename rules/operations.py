@@ -321,7 +321,8 @@ def missing_tags(resource, ctx):
         return
     name = label(resource, "cluster_name" if resource.type == "aws_dax_cluster" else "name")
     what = "DAX cluster" if resource.type == "aws_dax_cluster" else "Table"
-    required = [k for k in ctx.options["required_tags"] if isinstance(k, str)]
+    option = ctx.options["required_tags"]
+    required = [option] if isinstance(option, str) else [k for k in option or () if isinstance(k, str)]
     missing = [k for k in required if k not in keys]
     if not keys:
         wanted = f" (required: {', '.join(required)})" if required else ""
