@@ -759,7 +759,7 @@ class Team:
             self._root_autoscaling(rng, local, t, state, addr)
         if self._roll(rng, 0.7):
             self._root_alarm(rng, local, t, state, addr)
-        if self._roll(rng, 0.25):
+        if i == 0 or self._roll(rng, 0.2):
             self._root_insights(local, t, state, addr)
         if t.stream:
             self._root_consumer(rng, local, t, state, addr, table_new)

@@ -5,7 +5,7 @@
     python bench/run.py --sizes 10,100 --runs 3          # a quick look, a few seconds
     python bench/run.py --checkov /work/bench-venv/bin/checkov --markdown bench/out/results.md
 
-For each size the plan is generated once into bench/out/ (reused when there)
+For each size the plan is generated once into bench/out/ (reused while gen_plan.py is unchanged)
 and each command runs ``--runs`` times, the commands taking turns so that a
 burst of load from elsewhere hits them alike:
 
@@ -23,6 +23,7 @@ the child's maximum resident set size from ``os.wait4``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -147,11 +148,19 @@ def measure(plan: Path, runs: int, checkov_runs: int, cmds: dict, timeout: float
 
 
 def ensure_plan(out_dir: Path, tables: int, seed: int, python: str) -> Path:
-    """The generated plan for this size and seed, made only when it is not there yet."""
-    path = out_dir / f"plan-{tables}-seed{seed}.json"
+    """The generated plan for this size and seed, made only when it is not there yet.
+
+    The name carries a digest of gen_plan.py, so a changed generator makes new
+    plans (and the old ones of that size and seed are removed).
+    """
+    generator = BENCH / "gen_plan.py"
+    digest = hashlib.sha256(generator.read_bytes()).hexdigest()[:8]
+    path = out_dir / f"plan-{tables}-seed{seed}-{digest}.json"
     if not path.exists():
-        subprocess.run([python, str(BENCH / "gen_plan.py"), "--tables", str(tables), "--seed", str(seed),
-                        "-o", str(path)], check=True)
+        for stale in out_dir.glob(f"plan-{tables}-seed{seed}-*.json"):
+            stale.unlink()
+        subprocess.run([python, str(generator), "--tables", str(tables), "--seed", str(seed), "-o", str(path)],
+                       check=True)
     return path
 
 

@@ -1,0 +1,120 @@
+"""The benchmark's tools (bench/): the plan generator and the runner, kept small and fast."""
+from __future__ import annotations
+
+import collections
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dynalint.load import load_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+
+
+def _module(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+gen_plan = _module("gen_plan")
+
+
+@pytest.fixture(scope="module")
+def plan10() -> dict:
+    return gen_plan.generate(10, seed=0)
+
+
+def _changes(plan: dict, type_: str | None = None) -> list[dict]:
+    return [r for r in plan["resource_changes"] if type_ is None or r["type"] == type_]
+
+
+def test_same_arguments_same_bytes():
+    first = gen_plan.dumps(gen_plan.generate(12, seed=3))
+    assert first == gen_plan.dumps(gen_plan.generate(12, seed=3))
+    assert first != gen_plan.dumps(gen_plan.generate(12, seed=4))
+    from_cli = subprocess.run([sys.executable, str(BENCH / "gen_plan.py"), "--tables", "12", "--seed", "3"],
+                              capture_output=True, check=True).stdout
+    assert from_cli == first
+
+
+def test_compact_json_as_terraform_writes_it(plan10):
+    text = gen_plan.dumps(plan10)
+    assert text.startswith(b'{"format_version":"1.2","terraform_version":"1.11.4","variables":')
+    assert b'"planned_values":{"outputs":{' in text and b'"resource_changes":[{"address":' in text
+    assert text.endswith(b"}\n") and text.count(b"\n") == 1
+
+
+def test_the_plan_loads_with_dynalints_loader(plan10):
+    model = load_bytes(gen_plan.dumps(plan10), "plan.json")
+    assert model.input_kind == "plan" and not model.warnings
+    assert len(model.resources) == len(plan10["resource_changes"])
+    types = {r.type for r in model.resources}
+    assert {"aws_dynamodb_table", "aws_appautoscaling_target", "aws_appautoscaling_policy",
+            "aws_cloudwatch_metric_alarm", "aws_kms_key", "aws_iam_policy", "aws_lambda_event_source_mapping",
+            "aws_dax_cluster", "aws_dynamodb_contributor_insights"} <= types
+    by_address = {r.address: r for r in model.resources}
+    # The shard module's consumer gets its function through a module variable: the configuration must be
+    # coherent enough for the loader to follow var.consumer_arn back to the root Lambda function.
+    mapping = by_address["module.shard_t000[0].aws_lambda_event_source_mapping.this"]
+    assert ("function_name", "aws_lambda_function.consumer_t000") in mapping.references
+    assert ("event_source_arn", "module.shard_t000[0].aws_dynamodb_table.this") in mapping.references
+
+
+def test_resource_counts_scale_with_the_table_count(plan10):
+    plan40 = gen_plan.generate(40, seed=0)
+    teams = 2
+    tables10, tables40 = len(_changes(plan10, "aws_dynamodb_table")), len(_changes(plan40, "aws_dynamodb_table"))
+    assert 10 <= tables10 <= 10 + 1 and 40 <= tables40 <= 40 + teams  # a shard past its count may be deleted
+    ratio = len(_changes(plan40)) / len(_changes(plan10))
+    assert 3.0 <= ratio <= 5.0
+    assert len(plan40["configuration"]["root_module"]["module_calls"]) == 2 * teams
+
+
+def test_mixed_actions_as_in_a_working_days_plan():
+    plan = gen_plan.generate(60, seed=0)
+    actions = collections.Counter(tuple(r["change"]["actions"]) for r in _changes(plan))
+    assert {("no-op",), ("create",), ("update",), ("delete",), ("delete", "create")} <= set(actions)
+    assert actions[("no-op",)] > sum(actions.values()) / 2
+    replaced = [r for r in _changes(plan) if r["change"]["actions"] == ["delete", "create"]]
+    assert all(r["change"]["replace_paths"] and r["action_reason"] == "replace_because_cannot_update"
+               for r in replaced)
+    reasons = {r.get("action_reason") for r in _changes(plan) if r["change"]["actions"] == ["delete"]}
+    assert "delete_because_no_resource_config" in reasons
+    created = [r for r in _changes(plan) if r["change"]["actions"] == ["create"]]
+    assert all(r["change"]["before"] is None and r["change"]["after_unknown"] for r in created)
+    indexes = {type(r["index"]) for r in _changes(plan) if "index" in r}
+    assert indexes == {int, str}  # count and for_each instances
+
+
+def test_deleted_resources_leave_the_configuration_and_the_planned_values():
+    plan = gen_plan.generate(60, seed=0)
+    configured = {b["address"] for b in plan["configuration"]["root_module"]["resources"]}
+    planned = {r["address"] for r in plan["planned_values"]["root_module"]["resources"]}
+    root_deleted = [r["address"] for r in _changes(plan)
+                    if r["change"]["actions"] == ["delete"] and "module_address" not in r]
+    assert root_deleted
+    assert not set(root_deleted) & (configured | planned)
+
+
+def test_run_py_end_to_end_on_the_smallest_plan(tmp_path):
+    markdown, raw = tmp_path / "results.md", tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "10", "--runs", "1", "--no-checkov",
+                           "--out", str(tmp_path), "--markdown", str(markdown), "--json", str(raw), "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "sarif / parse" in done.stdout
+    assert len(list(tmp_path.glob("plan-10-seed0-*.json"))) == 1
+    row = json.loads(raw.read_text())["rows"][0]
+    assert row["tables"] == 10 and row["resources"] > 10
+    for name in ("sarif", "text", "parse"):
+        samples = row["series"][name]["samples"]
+        assert len(samples) == 1 and samples[0]["code"] == 0 and samples[0]["wall"] > 0 and samples[0]["rss_kb"] > 0
+    assert "| 10 |" in markdown.read_text()
