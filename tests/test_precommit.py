@@ -2,8 +2,9 @@
 
 `pre-commit try-repo` installs this repository's committed HEAD in a fresh
 virtualenv, the way a user's `repo:` entry would, and runs a hook on a
-temporary git repository: it must fail on a bad file, then pass once the file
-is fixed. Installing needs the package index (pip's cache makes it quick).
+temporary git repository: it must fail on a bad `.tf` file or plan, then pass
+once the file is fixed. Installing needs the package index (pip's cache makes
+it quick). Uncommitted changes to the hooks are not seen: commit them first.
 """
 import os
 import re
@@ -94,6 +95,64 @@ def test_plan_hook_fails_on_a_bad_plan_then_passes_once_fixed(user_repo, pre_com
     assert re.search(r"dynalint \(plan JSON\)\.+Passed", passed.stdout)
 
 
+BAD_TABLE = """
+resource "aws_dynamodb_table" "orders" {
+  name         = "orders"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+"""
+
+# Fixed: backups and deletion protection on, and a customer-managed key that another file of the
+# module declares (the hook lints the whole directory, not the changed file alone).
+FIXED_TABLE = """
+resource "aws_dynamodb_table" "orders" {
+  name                        = "orders"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  deletion_protection_enabled = true
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  point_in_time_recovery {
+    enabled = true
+  }
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.tables.arn
+  }
+}
+"""
+
+KEY = """
+resource "aws_kms_key" "tables" {
+  description             = "tables"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+}
+"""
+
+
+def test_tf_hook_fails_on_a_bad_table_then_passes_once_fixed(user_repo, pre_commit_env):
+    (user_repo / "infra").mkdir()
+    (user_repo / "infra" / "main.tf").write_text(BAD_TABLE)
+    failed = try_repo(user_repo, pre_commit_env, "dynalint")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"dynalint \(Terraform\)\.+Failed", failed.stdout)
+    assert "infra/main.tf:2" in failed.stdout and "DDB101" in failed.stdout and "DDB103" in failed.stdout
+
+    (user_repo / "infra" / "main.tf").write_text(FIXED_TABLE)
+    (user_repo / "infra" / "keys.tf").write_text(KEY)
+    passed = try_repo(user_repo, pre_commit_env, "dynalint")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"dynalint \(Terraform\)\.+Passed", passed.stdout)
+
+
 def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     put(user_repo, "plan.json", case_plan("workflow"))
     (user_repo / ".dynalint.yaml").write_text("fail_on: never\n")
@@ -113,11 +172,16 @@ def test_the_readme_snippet_runs(user_repo, pre_commit_env):
     entry.update(repo=str(ROOT), rev=head())
     (user_repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     put(user_repo, "infra/plan.json", case_plan("workflow"))
+    (user_repo / "infra" / "main.tf").write_text(BAD_TABLE)
     git(user_repo, pre_commit_env, "add", "-A")
     command = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
     failed = subprocess.run(command, cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
-    assert failed.returncode == 1 and re.search(r"dynalint \(plan JSON\)\.+Failed", failed.stdout), failed.stdout
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"dynalint \(plan JSON\)\.+Failed", failed.stdout)
+    assert re.search(r"dynalint \(Terraform\)\.+Failed", failed.stdout)
     put(user_repo, "infra/plan.json", SAMPLES / "good" / "plan.json")
+    (user_repo / "infra" / "main.tf").write_text(FIXED_TABLE)
+    (user_repo / "infra" / "keys.tf").write_text(KEY)
     git(user_repo, pre_commit_env, "add", "-A")
     passed = subprocess.run(command, cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
     assert passed.returncode == 0, passed.stdout + passed.stderr
