@@ -32,6 +32,7 @@ results, ``TF_VAR_*`` environment variables (CI secrets live there).
 from __future__ import annotations
 
 import base64
+import decimal
 import hashlib
 import json
 import math
@@ -414,7 +415,7 @@ class Evaluator:
             value = self.ev(settings["default"], Scope(None, {}))
         if value is _MISSING:
             return UNKNOWN
-        value = _convert(value, settings.get("type"))
+        value = _convert(value, settings.get("type"), lambda expr: self.ev(expr, Scope(None, {})))
         if "sensitive" in settings and self.ev(settings["sensitive"], Scope(None, {})) is True:
             self._remember_secret(value)
             return UNKNOWN if value is UNKNOWN else SENSITIVE
@@ -1292,21 +1293,76 @@ def _iterate(value: Any, keep_list_index: bool = False) -> list[tuple[Any, Any]]
     return None
 
 
-def _convert(value: Any, type_expr: Any) -> Any:
-    """Primitive variable types convert as Terraform converts them ("5" for a number, "true" for a bool)."""
-    type_name = _identifier_name(type_expr) if type_expr is not None else None
-    if value is None or not is_known(value) or type_name is None:
+def _convert(value: Any, type_expr: Any, literal: Callable[[Any], Any]) -> Any:
+    """A variable's value converted to its type constraint, as Terraform converts it.
+
+    Primitives convert ("5" for a number, "true" for a bool); collections
+    convert their elements; an object drops attributes its type does not name
+    and fills each ``optional(type, default)`` attribute that is missing with
+    its default (null without one). ``literal`` evaluates a default.
+    """
+    if value is None or not is_known(value) or type_expr is None:
         return value
+    node = _unwrap(type_expr)
+    kind = getattr(node, "data", None)
     try:
-        if type_name == "number":
-            return _to_num(value)
-        if type_name == "bool":
-            return _to_bool(value)
-        if type_name == "string" and not isinstance(value, (dict, list)):
-            return _to_str(value)
-    except (EvalError, ValueError):
+        if kind == "identifier":
+            return _convert_primitive(value, str(node.children[0]))
+        if kind == "function_call":
+            return _convert_collection(value, node, literal)
+    except (EvalError, ValueError, TypeError):
         return value
     return value
+
+
+def _convert_primitive(value: Any, name: str) -> Any:
+    if name == "number":
+        return _to_num(value)
+    if name == "bool":
+        return _to_bool(value)
+    if name == "string" and not isinstance(value, (dict, list)):
+        return _to_str(value)
+    return value
+
+
+def _convert_collection(value: Any, node: Any, literal: Callable[[Any], Any]) -> Any:
+    name = str(node.children[0].children[0])
+    arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+    args = _trees(arguments) if arguments is not None else []
+    if not args:
+        return value
+    if name in ("list", "set") and isinstance(value, list):
+        items = [_convert(v, args[0], literal) for v in value]
+        return _to_set(items) if name == "set" else items
+    if name == "map" and isinstance(value, dict):
+        return {k: _convert(v, args[0], literal) for k, v in value.items()}
+    if name == "optional":
+        return _convert(value, args[0], literal)
+    if name == "object" and isinstance(value, dict):
+        return _convert_object(value, _unwrap(args[0]), literal)
+    if name == "tuple" and isinstance(value, list):
+        types = _trees(_unwrap(args[0]))
+        return [_convert(v, t, literal) for v, t in zip(value, types)] + value[len(types):]
+    return value
+
+
+def _convert_object(value: dict, spec: Any, literal: Callable[[Any], Any]) -> dict:
+    if getattr(spec, "data", None) != "object":
+        return value
+    out = {}
+    for elem in _trees(spec):
+        key, attribute_type = _literal_key(elem.children[0]), elem.children[-1]
+        if key is None:
+            continue
+        if key in value:
+            out[key] = _convert(value[key], attribute_type, literal)
+            continue
+        optional = _unwrap(attribute_type)
+        if getattr(optional, "data", None) == "function_call" and str(optional.children[0].children[0]) == "optional":
+            arguments = _trees(next(c for c in optional.children if getattr(c, "data", None) == "arguments"))
+            default = literal(arguments[1]) if len(arguments) > 1 else None
+            out[key] = _convert(default, arguments[0], literal)
+    return out
 
 
 def _is_false(expr: Any) -> bool:
@@ -1360,13 +1416,21 @@ def _binary_op(operator: str, a: Any, b: Any) -> Any:
         return not _equal(a, b)
     if operator in ("&&", "||"):
         return (_to_bool(a) and _to_bool(b)) if operator == "&&" else (_to_bool(a) or _to_bool(b))
-    x, y = _to_num(a), _to_num(b)
+    x, y = _decimal(_to_num(a)), _decimal(_to_num(b))
     operations: dict[str, Callable[[Any, Any], Any]] = {
         "+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q, "/": lambda p, q: p / q,
-        "%": lambda p, q: math.fmod(p, q) if isinstance(p, float) or isinstance(q, float) else int(math.fmod(p, q)),
+        "%": lambda p, q: p % q,
         "<": lambda p, q: p < q, ">": lambda p, q: p > q, "<=": lambda p, q: p <= q, ">=": lambda p, q: p >= q,
     }
-    return operations[operator](x, y)
+    result = operations[operator](x, y)
+    if isinstance(result, decimal.Decimal):
+        return int(result) if result == result.to_integral_value() else float(result)
+    return result
+
+
+def _decimal(number: int | float) -> decimal.Decimal:
+    """Terraform's numbers are decimal (0.1 + 0.2 is 0.3); Decimal's % truncates like Go's, too."""
+    return decimal.Decimal(repr(number)) if isinstance(number, float) else decimal.Decimal(number)
 
 
 def _get_attr(value: Any, name: str) -> Any:
@@ -1427,16 +1491,18 @@ def _format(spec: str, *args: Any) -> str:
         verb = match.group(0)
         if verb == "%%":
             return "%"
-        value = next(values)
-        if verb[-1] == "q":
-            return json.dumps(_to_str(value))
-        if verb[-1] == "d":
-            return str(int(_to_num(value)))
-        if verb[-1] in "fg":
-            return ("%" + verb[1:]) % _to_num(value)
-        if verb[-1] == "v" and not isinstance(value, (str, int, float, bool)):
-            return _jsonencode(value)
-        return _to_str(value)
+        value, flags, letter = next(values), verb[:-1], verb[-1]
+        if letter == "d":
+            return (flags + "d") % int(_to_num(value))
+        if letter in "fg":
+            return (flags + letter) % _to_num(value)
+        if letter == "q":
+            text = json.dumps(_to_str(value), ensure_ascii=False)
+        elif letter == "v" and not isinstance(value, (str, int, float, bool)):
+            text = _jsonencode(value)
+        else:
+            text = _to_str(value)
+        return (flags + "s") % text
 
     return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdvqfgt]", one, spec)
 

@@ -1,0 +1,446 @@
+""".tf input (dynalint.load.hcl): tests/hcl/app linted from source and from the plan real terraform made of it.
+
+The tree holds a root module and a local module called with for_each, variables
+with defaults and terraform.tfvars, locals, count, dynamic blocks, heredoc and
+jsonencode policies and dynalint:ignore comments. Both inputs must give the
+same findings at the same .tf lines; the differences are named below.
+"""
+import functools
+import json
+import os
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from dynalint.cli import main
+from dynalint.load import load_inputs
+from dynalint.model import SENSITIVE, UNKNOWN
+from helpers import ROOT, SHARED, lint_model
+
+APP = "tests/hcl/app"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+
+# Findings only the .tf input has, and why. Table 'legacy' names its key through
+# local.legacy_key_arn: the .tf input follows the local to aws_kms_key.legacy,
+# while a plan's configuration records only "local.legacy_key_arn" (Terraform
+# does not write locals into it) and the key's ARN is unknown until apply, so
+# neither a reference nor a literal match ties the key to the table there.
+ONLY_IN_TF = {("DDB203", "aws_kms_key.legacy"), ("DDB204", "aws_kms_key.legacy")}
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: str):
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        [model] = load_inputs([path])
+        return model, lint_model(model)
+    finally:
+        os.chdir(cwd)
+
+
+def tree():
+    return _load(APP)
+
+
+def plan():
+    return _load(f"{APP}/plan.json")
+
+
+def resources(model):
+    return {r.address: r for r in model.resources}
+
+
+def located(findings):
+    """What a reviewer sees of each finding: rule, resource, attribute, .tf file and line, suppression."""
+    return {(f.rule_id, f.address, f.path, f.source.file, f.source.start_line, f.source.kind,
+             f.suppression.justification if f.suppression else None) for f in findings}
+
+
+def _line(file: str, number: int) -> str:
+    return (ROOT / file).read_text().splitlines()[number - 1]
+
+
+# ---------------------------------------------------------------- the same findings from both inputs
+def test_tree_and_plan_give_the_same_findings_at_the_same_tf_lines():
+    from_tf, from_plan = located(tree()[1]), located(plan()[1])
+    only_tf = {(f[0], f[1]) for f in from_tf - from_plan}
+    assert only_tf == ONLY_IN_TF
+    assert from_plan <= from_tf
+    assert len(from_plan) > 20
+
+
+def test_every_finding_points_at_its_block_or_comment_in_the_tf_files():
+    for model, findings in (tree(), plan()):
+        assert findings
+        for f in findings:
+            assert f.source.kind == "tf" and f.source.file.startswith(f"{APP}/"), f
+            text = _line(f.source.file, f.source.start_line)
+            if f.rule_id.startswith("DL"):
+                assert "dynalint:ignore" in text
+            else:
+                resource = resources(model)[f.address]
+                assert text.startswith(f'resource "{resource.type}" "{resource.name}"'), (f, text)
+
+
+def test_module_instances_point_at_the_module_file():
+    [finding] = [f for f in plan()[1] if f.rule_id == "DDB101" and "sessions" in f.address]
+    assert finding.source.file == f"{APP}/modules/table/main.tf"
+    assert finding.suppression.justification == "sessions are rebuilt from the identity provider after a restore"
+
+
+# ---------------------------------------------------------------- values
+def test_values_from_tfvars_defaults_locals_and_module_outputs():
+    tf = resources(tree()[0])
+    assert tf["aws_kms_key.tables"].values["deletion_window_in_days"] == 30  # terraform.tfvars over the default 7
+    assert tf["aws_kms_key.tables"].values["description"] == "DynamoDB tables of prod-app"  # a local of a var
+    assert tf['module.tables["orders"].aws_dynamodb_table.this'].values["name"] == "prod-orders"
+    assert tf["aws_appautoscaling_target.orders_read"].values["resource_id"] == "table/prod-orders"  # module output
+    assert tf['aws_dynamodb_contributor_insights.tables["sessions"]'].values["table_name"] == "prod-sessions"
+
+
+def test_instances_of_for_each_count_and_dynamic_blocks_match_the_plan():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    assert set(tf) == set(pl)
+    assert tf["aws_dynamodb_table.audit[0]"].index == 0
+    assert tf['module.tables["orders"].aws_cloudwatch_metric_alarm.throttles["WriteThrottleEvents"]'].index == \
+        "WriteThrottleEvents"
+    for address in ('module.tables["orders"].aws_dynamodb_table.this',
+                    'module.tables["sessions"].aws_dynamodb_table.this'):
+        # the range key's attribute comes from a dynamic block only where there is a range key
+        assert sorted(a["name"] for a in tf[address].values["attribute"]) == \
+            sorted(a["name"] for a in pl[address].values["attribute"])
+    assert tf["aws_dynamodb_table.events"].values["replica"] == [{"region_name": "eu-west-1"}]
+    assert "lifecycle" not in tf["aws_dynamodb_table.events"].values
+
+
+def test_jsonencode_and_heredoc_policies_are_the_strings_terraform_makes():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    for address in ("aws_iam_policy.tables_admin", "aws_dynamodb_resource_policy.audit[0]"):
+        assert tf[address].values["policy"] == pl[address].values["policy"]
+        assert json.loads(tf[address].values["policy"])["Statement"]
+
+
+def test_unknown_stays_unknown_and_unset_is_absent_as_in_the_plan():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    for model in (tf, pl):
+        assert model["aws_dynamodb_table.decided_later"].values["deletion_protection_enabled"] is UNKNOWN
+        assert model["aws_dynamodb_table.events"].values["server_side_encryption"][0]["kms_key_arn"] is UNKNOWN
+        assert model["aws_dynamodb_table.audit[0]"].values.get("point_in_time_recovery") is None
+        assert model["aws_dynamodb_table.audit[0]"].values.get("server_side_encryption") is None
+    assert tf["aws_dynamodb_table.audit[0]"].values.get("arn") is None  # computed, not configured: absent
+
+
+def test_configured_trees_are_built_like_the_plans():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    for address in ("aws_dynamodb_table.audit[0]", "aws_dynamodb_table.west", "aws_iam_policy.tables_admin"):
+        assert tf[address].configured == pl[address].configured
+    # a dynamic block: Terraform leaves it out of the plan's configuration; from .tf its content is there
+    assert "replica" not in pl["aws_dynamodb_table.events"].configured
+    assert list(tf["aws_dynamodb_table.events"].configured["replica"][0]) == ["region_name"]
+
+
+def test_provider_region_alias_and_default_tags():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    assert tf["aws_dynamodb_table.west"].region == pl["aws_dynamodb_table.west"].region == "us-west-2"
+    assert tf["aws_dynamodb_table.events"].region == pl["aws_dynamodb_table.events"].region == "us-east-1"
+    assert tf['module.tables["orders"].aws_dynamodb_table.this'].region == "us-east-1"  # inherited by the module
+    assert tf["aws_dynamodb_table.events"].default_tags == {"ManagedBy": "terraform", "Environment": "prod"}
+    assert tf["aws_dynamodb_table.west"].default_tags is None  # the aliased provider has none
+
+
+def test_references_resolve_to_full_addresses_as_in_the_plan():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    target = "aws_appautoscaling_target.orders_read"
+    assert ("resource_id", 'module.tables["orders"].aws_dynamodb_table.this') in tf[target].references
+    for address in (target, 'module.tables["sessions"].aws_dynamodb_table.this', "aws_dynamodb_table.events",
+                    'aws_dynamodb_contributor_insights.tables["orders"]'):
+        assert set(pl[address].references) <= set(tf[address].references)
+    # through var.kms_key_arn of the module call, to the root's key
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.tables") in \
+        tf['module.tables["orders"].aws_dynamodb_table.this'].references
+    # through a local: the .tf input only (see ONLY_IN_TF)
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.legacy") in tf["aws_dynamodb_table.legacy"].references
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.legacy") not in \
+        pl["aws_dynamodb_table.legacy"].references
+
+
+def test_graph_rule_by_reference_and_by_literal_value():
+    tf = tree()[1]
+    assert any(f.rule_id == "DDB403" and f.address == "aws_appautoscaling_target.orders_read" for f in tf)
+    literal = {a: r for a, r in resources(tree()[0]).items()}["aws_appautoscaling_target.orders_read"]
+    assert literal.values["resource_id"] == "table/prod-orders"  # the Link matches this too
+
+
+# ---------------------------------------------------------------- the command line
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+
+def sarif_locations(doc):
+    out = set()
+    for result in doc["runs"][0]["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        out.add((result["ruleId"], result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+                 physical["artifactLocation"]["uri"], physical["region"]["startLine"],
+                 json.dumps(result.get("suppressions"))))
+    return out
+
+
+def test_sarif_from_tree_and_plan_is_valid_and_points_at_the_same_tf_lines():
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    docs = []
+    for path in (APP, f"{APP}/plan.json"):
+        result = run(path, "-f", "sarif")
+        assert result.exit_code == 1, result.output
+        doc = json.loads(result.output)
+        jsonschema.validate(doc, schema)
+        docs.append(doc)
+        for r in doc["runs"][0]["results"]:
+            location = r["locations"][0]["physicalLocation"]
+            assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+            assert location["artifactLocation"]["uri"].startswith(f"{APP}/") and location["artifactLocation"][
+                "uri"].endswith(".tf")
+            assert "primaryLocationLineHash" not in r["partialFingerprints"]  # upload-sarif computes it for .tf
+    from_tf, from_plan = (sarif_locations(d) for d in docs)
+    assert {(r[0], r[1]) for r in from_tf - from_plan} == ONLY_IN_TF
+    suppressed = [r for r in docs[0]["runs"][0]["results"] if "suppressions" in r]
+    assert {(r["ruleId"], r["properties"]["address"]) for r in suppressed} == {
+        ("DDB101", "aws_dynamodb_table.audit[0]"), ("DDB103", "aws_dynamodb_table.audit[0]"),
+        ("DDB103", "aws_dynamodb_table.legacy"), ("DDB101", 'module.tables["sessions"].aws_dynamodb_table.this')}
+    for r in suppressed:
+        assert r["suppressions"][0]["kind"] == "inSource" and r["suppressions"][0]["justification"]
+    rule_ids = [r["id"] for r in docs[0]["runs"][0]["tool"]["driver"]["rules"]]
+    assert {"DL001", "DL002", "DL003"} <= set(rule_ids)
+
+
+def test_text_prints_file_and_line_and_hides_suppressed_findings():
+    shown = run(APP).output
+    assert f"aws_dynamodb_table.events  {APP}/main.tf:" in shown
+    assert "(4 suppressed)" in shown and "[suppressed]" not in shown
+    assert "[suppressed]" in run(APP, "--show-suppressed").output
+
+
+def test_plan_with_source_dir_elsewhere(tmp_path):
+    copy = tmp_path / "plan.json"
+    copy.write_bytes((ROOT / APP / "plan.json").read_bytes())
+    located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP).output)["findings"]
+    assert {f["location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf"}
+    alone = json.loads(run(str(copy), "-f", "json").output)["findings"]  # no .tf beside it, none in the cwd
+    assert {f["location"]["kind"] for f in alone} == {"plan"}
+
+
+def test_precommit_file_list_is_grouped_by_directory():
+    """pre-commit passes changed files: the module's file is linted as part of the root that calls it."""
+    result = run(f"{APP}/main.tf", f"{APP}/modules/table/main.tf", f"{APP}/variables.tf", "-f", "json")
+    doc = json.loads(result.output)
+    assert [i["file"] for i in doc["inputs"]] == [APP]
+    assert {(f["rule_id"], f["address"]) for f in doc["findings"]} == {(f.rule_id, f.address) for f in tree()[1]}
+
+
+def test_module_file_alone_is_linted_as_its_own_root():
+    doc = json.loads(run(f"{APP}/modules/table/main.tf", "-f", "json").output)
+    assert [i["file"] for i in doc["inputs"]] == [f"{APP}/modules/table"]
+    assert any("no value for variable(s) alarm_topic_arn, hash_key, kms_key_arn, name" in w
+               for w in doc["inputs"][0]["warnings"])
+
+
+def test_var_file_overrides_tfvars(tmp_path):
+    staging = tmp_path / "staging.tfvars"
+    staging.write_text('environment = "staging"\nreplica_regions = ["eu-west-1", "ap-south-1"]\n')
+    doc = json.loads(run(APP, "--var-file", str(staging), "-f", "json").output)
+    messages = " ".join(f["message"] for f in doc["findings"])
+    assert "'staging-app-events'" in messages and "ap-south-1" in messages and "'prod-" not in messages
+    missing = run(APP, "--var-file", str(tmp_path / "nope.tfvars"))
+    assert missing.exit_code == 2 and "no such variables file" in missing.output
+
+
+def test_directory_without_tf_files_lints_the_roots_below_it(tmp_path):
+    (tmp_path / "envs" / "prod").mkdir(parents=True)
+    (tmp_path / "envs" / "prod" / "main.tf").write_text(_TABLE)
+    (tmp_path / "envs" / "prod" / "modules").mkdir()
+    (tmp_path / ".terraform").mkdir()
+    (tmp_path / ".terraform" / "main.tf").write_text("this is not read {")
+    doc = json.loads(run(str(tmp_path), "-f", "json").output)
+    assert [i["file"] for i in doc["inputs"]] == [f"{tmp_path}/envs/prod"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(str(empty))
+    assert result.exit_code == 2 and "no .tf files" in result.output
+
+
+_TABLE = """resource "aws_dynamodb_table" "t" {
+  name     = "t"
+  hash_key = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+"""
+
+
+# ---------------------------------------------------------------- bad input: exit 2, one line, no traceback
+@pytest.mark.parametrize("text, where, words", [
+    ('resource "aws_dynamodb_table" "t" {\n  name = \n}\n', "main.tf:2:", "expected an expression"),
+    ('resource "aws_dynamodb_table" "t" {\n  name = "t"\n', "main.tf:3:", "unexpected end of file"),
+    ('resource "aws_dynamodb_table" "t" {\n  name = "t" @\n}\n', "main.tf:2:", "unexpected '@"),
+    ('variable "x" {\n  default = <<EOT\nno end\n', "main.tf:2:", "HCL syntax error"),
+])
+def test_syntax_error_exits_2_with_file_line_and_the_parser_message(tmp_path, monkeypatch, text, where, words):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.tf").write_text(text)
+    result = CliRunner().invoke(main, ["."])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"dynalint: error: {where}") and words in lines[0], lines
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_resource_and_unreadable_file_exit_2(tmp_path):
+    (tmp_path / "a.tf").write_text(_TABLE)
+    (tmp_path / "b.tf").write_text(_TABLE)
+    result = run(str(tmp_path))
+    assert result.exit_code == 2 and 'duplicate resource "aws_dynamodb_table" "t"' in result.output
+    assert f"{tmp_path}/b.tf:1" in result.output and f"{tmp_path}/a.tf:1" in result.output
+    (tmp_path / "b.tf").unlink()
+    (tmp_path / "c.tf").write_bytes(b"# \xff\xfe not utf-8\n")
+    result = run(str(tmp_path))
+    assert result.exit_code == 2 and "not UTF-8" in result.output
+
+
+def test_symlink_loops_and_module_cycles_do_not_hang(tmp_path):
+    infra = tmp_path / "repo" / "infra"
+    infra.mkdir(parents=True)
+    (infra / "main.tf").write_text(_TABLE)
+    (infra / "loop").symlink_to(infra, target_is_directory=True)
+    (infra / "x.tf").symlink_to(infra / "y.tf")
+    (infra / "y.tf").symlink_to(infra / "x.tf")
+    start = time.monotonic()
+    assert json.loads(run(str(infra), "-f", "json").output)["inputs"][0]["resources"] == 1
+    walked = json.loads(run(str(tmp_path / "repo"), "-f", "json").output)["inputs"]  # links are not followed
+    assert [i["file"] for i in walked] == [f"{infra}"]
+    (infra / "mod.tf").write_text('module "again" {\n  source = "./loop"\n}\n')
+    result = run(str(infra))
+    assert result.exit_code == 2 and "module cycle" in result.output and "mod.tf:1" in result.output
+    assert time.monotonic() - start < 30
+
+
+def test_count_or_for_each_not_known_from_source_lints_the_block_once(tmp_path):
+    (tmp_path / "main.tf").write_text("""
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+resource "aws_dynamodb_table" "per_queue" {
+  count    = length(aws_sqs_queue.q.arn) > 0 ? 2 : 0
+  name     = "t-${count.index}"
+  hash_key = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+resource "aws_dynamodb_table" "per_key" {
+  for_each = { for k in [aws_sqs_queue.q.arn] : k => k }
+  name     = each.key
+  hash_key = "pk"
+}
+""")
+    [model] = load_inputs([str(tmp_path)])
+    tables = {r.address: r for r in model.resources if r.type == "aws_dynamodb_table"}
+    assert set(tables) == {"aws_dynamodb_table.per_queue", "aws_dynamodb_table.per_key"}
+    assert tables["aws_dynamodb_table.per_queue"].values["name"] is UNKNOWN
+    assert tables["aws_dynamodb_table.per_queue"].index is None
+    found = {(f.rule_id, f.address) for f in lint_model(model)}
+    assert ("DDB101", "aws_dynamodb_table.per_queue") in found  # what does not depend on the index is judged
+
+
+def test_sensitive_variables_never_reach_a_report():
+    case = "tests/tf/sensitive"
+    [model] = load_inputs([case])
+    table = next(r for r in model.resources if r.type == "aws_dynamodb_table")
+    assert table.values["name"] is SENSITIVE and table.values["tags"]["Owner"] is SENSITIVE
+    for fmt in ("text", "json", "sarif"):
+        result = run(case, "-f", fmt)
+        assert result.exit_code == 1 and "CANARY" not in result.output
+
+
+def test_tf_json_files_are_reported_as_not_read(tmp_path):
+    (tmp_path / "main.tf").write_text(_TABLE)
+    (tmp_path / "extra.tf.json").write_text("{}")
+    [model] = load_inputs([str(tmp_path)])
+    assert any("*.tf.json files are not read" in w for w in model.warnings)
+
+
+def test_five_hundred_resources_lint_in_under_five_seconds(tmp_path):
+    for part in range(5):
+        (tmp_path / f"tables_{part}.tf").write_text("".join(_bench_table(i) for i in range(part * 80, part * 80 + 80)))
+    (tmp_path / "keys.tf").write_text("".join(_bench_key(i) for i in range(100)))
+    (tmp_path / "variables.tf").write_text('variable "env" {\n  default = "prod"\n}\n'
+                                           'locals {\n  tags = { Team = "data", Env = var.env }\n}\n')
+    start = time.monotonic()
+    result = run(str(tmp_path), "-f", "sarif")
+    elapsed = time.monotonic() - start
+    assert _resource_count(tmp_path) == 500
+    assert json.loads(result.output)["runs"][0]["results"]
+    assert elapsed < 5, f"500 resources took {elapsed:.1f} s"
+
+
+def _bench_table(i: int) -> str:
+    return f"""
+# table {i}
+resource "aws_dynamodb_table" "t{i}" {{
+  name                        = "${{var.env}}-table-{i}"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  deletion_protection_enabled = {str(i % 3 != 0).lower()}
+  attribute {{
+    name = "pk"
+    type = "S"
+  }}
+  attribute {{
+    name = "sk"
+    type = "S"
+  }}
+  attribute {{
+    name = "gsi_pk"
+    type = "S"
+  }}
+  global_secondary_index {{
+    name            = "by-gsi"
+    hash_key        = "gsi_pk"
+    projection_type = "KEYS_ONLY"
+  }}
+  point_in_time_recovery {{
+    enabled = {str(i % 2 == 0).lower()}
+  }}
+  server_side_encryption {{
+    enabled     = true
+    kms_key_arn = aws_kms_key.k{i % 100}.arn
+  }}
+  tags = merge(local.tags, {{ Index = "{i}" }})
+}}
+"""
+
+
+def _bench_key(i: int) -> str:
+    return f"""
+resource "aws_kms_key" "k{i}" {{
+  description             = "key {i}"
+  enable_key_rotation     = {str(i % 4 != 0).lower()}
+  deletion_window_in_days = 30
+}}
+"""
+
+
+def _resource_count(directory: Path) -> int:
+    return sum(f.read_text().count('\nresource "') for f in directory.glob("*.tf"))
