@@ -57,7 +57,7 @@ resource "aws_dynamodb_table" "fresh" {
   }
 }
 
-# no-op, compliant: no finding.
+# no-op, with backups, protection and its own key: DDB101, DDB103, DDB201 pass.
 resource "aws_dynamodb_table" "good" {
   name                        = "good"
   billing_mode                = "PAY_PER_REQUEST"

@@ -1,6 +1,6 @@
 # ../main.tf after an edit unrelated to its findings: blocks reordered and
-# re-indented, a tag added to legacy (now an update), a new compliant queue,
-# and one new bad table (newcomer). A baseline of ../plan.json must still match
+# re-indented, a tag value changed on tweaked, a new queue, and one new bad
+# table (newcomer). A baseline of ../plan.json must still match
 # every old finding here, and report only newcomer's as new.
 
 module "sandbox" {
@@ -70,7 +70,7 @@ resource "aws_dynamodb_table" "tweaked" {
     type = "S"
   }
   tags = {
-    Team = "b"
+    Team = "c"
   }
 }
 
@@ -81,9 +81,6 @@ resource "aws_dynamodb_table" "legacy" {
   attribute {
     name = "pk"
     type = "S"
-  }
-  tags = {
-    Owner = "data"
   }
 }
 
