@@ -192,7 +192,8 @@ def suppression_without_reason(resource, ctx):
     ```
 
     ## References
-    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
+    - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
     """
     return ()
 
@@ -226,7 +227,8 @@ def suppression_unknown_rule(resource, ctx):
     ```
 
     ## References
-    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
+    - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
     """
     return ()
 
@@ -266,7 +268,8 @@ def suppression_not_on_resource(resource, ctx):
     ```
 
     ## References
-    - [dynalint: inline suppressions](https://github.com/dynalint/dynalint#suppressions)
+    - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
+    - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
     """
     return ()
 
