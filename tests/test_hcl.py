@@ -122,9 +122,10 @@ def test_instances_of_for_each_count_and_dynamic_blocks_match_the_plan():
     assert "lifecycle" not in tf["aws_dynamodb_table.events"].values
 
 
-def test_jsonencode_and_heredoc_policies_are_the_strings_terraform_makes():
+def test_jsonencode_heredoc_and_policy_document_policies_are_the_strings_terraform_makes():
     tf, pl = resources(tree()[0]), resources(plan()[0])
-    for address in ("aws_iam_policy.tables_admin", "aws_dynamodb_resource_policy.audit[0]"):
+    for address in ("aws_iam_policy.tables_admin", "aws_dynamodb_resource_policy.audit[0]",
+                    "aws_dynamodb_resource_policy.events"):
         assert tf[address].values["policy"] == pl[address].values["policy"]
         assert json.loads(tf[address].values["policy"])["Statement"]
 
@@ -137,6 +138,7 @@ def test_unknown_stays_unknown_and_unset_is_absent_as_in_the_plan():
         assert model["aws_dynamodb_table.audit[0]"].values.get("point_in_time_recovery") is None
         assert model["aws_dynamodb_table.audit[0]"].values.get("server_side_encryption") is None
     assert tf["aws_dynamodb_table.audit[0]"].values.get("arn") is None  # computed, not configured: absent
+    assert tf["aws_dynamodb_resource_policy.events"].values["resource_arn"] is UNKNOWN
 
 
 def test_configured_trees_are_built_like_the_plans():

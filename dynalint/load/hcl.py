@@ -351,6 +351,8 @@ class Evaluator:
             for index, names in self._expand(block.body, scope):
                 address = addr.join(module.address, local + _index_text(index))
                 values = self.body_values(block.body, scope.bind(**names), top=True)
+                if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
+                    values.update(COMPUTED_DATA[block.labels[0]](values))
                 found.append(Instance(address, index, values))
             module.cache[key] = found
             return found
@@ -1451,6 +1453,66 @@ def _get_index(value: Any, key: Any) -> Any:
     if isinstance(value, dict):
         return _get_attr(value, _to_str(key))
     raise EvalError(f"cannot index {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------- data sources Terraform reads at plan time
+def _policy_document(values: dict) -> dict:
+    """``aws_iam_policy_document``'s ``json``, rendered as the aws provider renders it, where every input is known.
+
+    One-element lists become strings; actions, resources and principals are
+    sorted in reverse (the provider's order), condition values keep theirs.
+    ``source_policy_documents`` and ``override_...`` merging is not done (the
+    document is then unknown).
+    """
+    if any(values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
+                                   "override_json")) or _deep_opaque(values) is not None:
+        return {}
+    document: dict[str, Any] = {"Version": values.get("version") or "2012-10-17"}
+    if values.get("policy_id"):
+        document["Id"] = values["policy_id"]
+    statements = [_policy_statement(s) for s in values.get("statement") or []]
+    if statements:
+        document["Statement"] = statements
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return {"json": text, "minified_json": json.dumps(document, separators=(",", ":"), ensure_ascii=False)}
+
+
+def _policy_statement(statement: dict) -> dict:
+    out: dict[str, Any] = {}
+    if statement.get("sid"):
+        out["Sid"] = statement["sid"]
+    out["Effect"] = statement.get("effect") or "Allow"
+    for key, name in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
+                      ("not_resources", "NotResource")):
+        if statement.get(key):
+            out[name] = _policy_strings(statement[key])
+    for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        if statement.get(key):
+            out[name] = _policy_principals(statement[key])
+    conditions: dict[str, dict] = {}
+    for condition in statement.get("condition") or []:
+        values = condition["values"]
+        conditions.setdefault(condition["test"], {})[condition["variable"]] = values[0] if len(values) == 1 else values
+    if conditions:
+        out["Condition"] = conditions
+    return out
+
+
+def _policy_principals(blocks: list) -> Any:
+    merged: dict[str, list] = {}
+    for block in blocks:
+        merged.setdefault(block["type"], []).extend(block.get("identifiers") or [])
+    if list(merged) == ["*"] and set(merged["*"]) == {"*"}:
+        return "*"
+    return {kind: _policy_strings(ids) for kind, ids in sorted(merged.items())}
+
+
+def _policy_strings(items: list) -> Any:
+    unique = sorted(set(items), reverse=True)
+    return unique[0] if len(unique) == 1 else unique
+
+
+COMPUTED_DATA: dict[str, Callable[[dict], dict]] = {"aws_iam_policy_document": _policy_document}
 
 
 # ---------------------------------------------------------------------- functions

@@ -204,3 +204,27 @@ resource "aws_dynamodb_table" "west" {
     enabled = true
   }
 }
+
+# DDB603 from an aws_iam_policy_document (read at plan time by terraform,
+# rendered by dynalint from the .tf): anyone, narrowed only by TLS.
+data "aws_iam_policy_document" "events_access" {
+  statement {
+    sid       = "AnyoneOverTls"
+    actions   = ["dynamodb:Query", "dynamodb:GetItem"]
+    resources = ["arn:aws:dynamodb:us-east-1:123456789012:table/prod-app-events"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["true"]
+    }
+  }
+}
+
+resource "aws_dynamodb_resource_policy" "events" {
+  resource_arn = aws_dynamodb_table.events.arn
+  policy       = data.aws_iam_policy_document.events_access.json
+}
