@@ -446,3 +446,12 @@ resource "aws_kms_key" "k{i}" {{
 
 def _resource_count(directory: Path) -> int:
     return sum(f.read_text().count('\nresource "') for f in directory.glob("*.tf"))
+
+
+def test_modules_from_a_registry_are_noted_as_not_linted(tmp_path):
+    (tmp_path / "main.tf").write_text(_TABLE + 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n'
+                                      '  version = "5.0.0"\n}\n')
+    [model] = load_inputs([str(tmp_path)])
+    assert [r.address for r in model.resources] == ["aws_dynamodb_table.t"]
+    [note] = [w for w in model.warnings if "module" in w]
+    assert note.startswith(f"{tmp_path}/main.tf:9: module \"vpc\" comes from terraform-aws-modules/vpc/aws")

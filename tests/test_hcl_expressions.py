@@ -48,6 +48,46 @@ EOT
       "k": "${upper(local.k)}"
     }
   EOT
+  arns = ["arn:a", "arn:b"]
+  # <<- heredocs: blank lines, a line starting with ${...}, directives with and without ~ strip markers
+  dedent = <<-EOT
+      deep
+    shallow
+
+        deeper
+    EOT
+  dedent_interpolation = <<-EOT
+      two
+  ${local.arns[0]} at 2
+    four
+    EOT
+  stripped_loop = <<-EOT
+    x
+    %{~ for a in local.arns ~}
+    - ${a}
+    %{~ endfor ~}
+    y
+    EOT
+  plain_loop = <<-EOT
+    p
+    %{ for a in local.arns }
+    - ${a}
+    %{ endfor }
+    q
+  EOT
+  json_loop = <<-EOT
+    {
+      "Resource": [
+        %{~ for i, arn in local.arns ~}
+        "${arn}"%{ if i < length(local.arns) - 1 },%{ endif }
+        %{~ endfor ~}
+      ]
+    }
+  EOT
+  inline_strips = <<EOT
+  keep ${local.arns[1]} %{~ if true ~}   spaced  %{~ endif ~}
+  end
+EOT
 }
 '''
 
@@ -126,6 +166,15 @@ EXPRESSIONS = [
     'var.tables',
     '{ for name, t in var.tables : name => t.range_key == null ? [t.hash_key] : [t.hash_key, t.range_key] }',
     'jsonencode(1e3)',
+    'local.dedent',
+    'local.dedent_interpolation',
+    'local.stripped_loop',
+    'local.plain_loop',
+    'local.json_loop',
+    'local.inline_strips',
+    '"x%{ if var.flag }yes%{ else }no%{ endif }y"',
+    '"%{ for a in local.arns }[${a}]%{ endfor }"',
+    '"%{ for i, a in local.arns ~} ${i}=${a} %{~ endfor }"',
 ]
 
 

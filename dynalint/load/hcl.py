@@ -40,7 +40,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from dynalint import address as addr
 from dynalint.errors import InputError
@@ -111,7 +111,7 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     resources, data = build_resources(raw, config)
     resources = [_with_source(r, evaluator) for r in resources]
     modules = _unique(tree.values())
-    warnings += [w for m in modules for w in m.warnings] + evaluator.warnings
+    warnings += [w for m in modules for w in m.warnings] + evaluator.warnings + _remote_modules(tree)
     return Model(
         resources=tuple(resources),
         data_sources=tuple(_with_source(r, evaluator) for r in data),
@@ -121,6 +121,18 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
         secrets=frozenset(evaluator.secrets),
         orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
     )
+
+
+def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
+    """A note for each module call whose source is not a local directory: its resources are not linted."""
+    out = []
+    for path, module in sorted(tree.items()):
+        for name, call in sorted(module.calls.items()):
+            if path + (name,) not in tree:
+                source = src.literal_string(dict(_attributes(call.body)).get("source")) or "(not a literal)"
+                out.append(f"{call.file}:{call.start_line}: module \"{name}\" comes from {source}, which is not in "
+                           "this tree: its resources are not linted (lint a plan to check them)")
+    return out
 
 
 def _with_source(resource: Any, evaluator: "Evaluator") -> Any:
@@ -573,20 +585,43 @@ class Evaluator:
     def heredoc_parts(self, node: Any) -> list | None:
         text = str(node.children[0])
         if text not in self._templates:
-            self._templates[text] = _template_parts(_heredoc_body(text, node.data == "heredoc_template_trim"))
+            self._templates[text] = _template_parts(_heredoc_body(text), node.data == "heredoc_template_trim")
         return self._templates[text]
 
     def _template(self, parts: list | None, scope: Scope) -> Any:
         """A template's value: one interpolation alone keeps its type; otherwise the parts as one string."""
         if parts is None:
-            return UNKNOWN  # a %{ } directive
+            return UNKNOWN  # a template Terraform would reject (an %{ if } without %{ endif }, ...)
         if len(parts) == 1 and parts[0][0] == "expr":
             return self._ev(parts[0][1], scope)
-        values = [p[1] if p[0] == "text" else self._ev(p[1], scope) for p in parts]
+        values = self._render(parts, scope)
         opaque = _opaque(values)
         if opaque is not None:
             return opaque
         return "".join(_to_str(v) for v in values)
+
+    def _render(self, parts: list, scope: Scope) -> list:
+        """The pieces of a template, ``%{ if }`` and ``%{ for }`` directives applied."""
+        out: list = []
+        for part in parts:
+            if part[0] == "text":
+                out.append(part[1])
+            elif part[0] == "expr":
+                out.append(self._ev(part[1], scope))
+            elif part[0] == "if":
+                test = _to_bool(self._ev(part[1], scope))
+                if not is_known(test):
+                    return [test]
+                out.extend(self._render(part[2] if test else part[3], scope))
+            else:
+                names, collection, body = part[1], self._ev(part[2], scope), part[3]
+                pairs = _iterate(collection)
+                if pairs is None:
+                    return [UNKNOWN if collection is not SENSITIVE else SENSITIVE]
+                for key, value in pairs:
+                    bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
+                    out.extend(self._render(body, scope.bind(**bound)))
+        return out
 
     def _tuple(self, node: Any, scope: Scope) -> Any:
         return [self._ev(e, scope) for e in _trees(node)]
@@ -1054,32 +1089,97 @@ def _literal_key(key_node: Any) -> str | None:
 
 
 def _string_parts(node: Any) -> list | None:
-    """A quoted string's template parts: ("text", str) and ("expr", tree); None when it has a directive."""
-    parts: list = []
+    """A quoted string as a template (see ``_template_tree``); None when its directives do not nest."""
+    flat: list = []
     for part in node.children:
         if getattr(part, "data", None) != "string_part":
             continue
         content = part.children[0]
         kind = getattr(content, "type", None) or getattr(content, "data", None)
         if kind == "STRING_CHARS":
-            parts.append(("text", _unescape(str(content))))
+            flat.append(("text", _unescape(str(content))))
         elif kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-            parts.append(("text", str(content)[1:]))
+            flat.append(("text", str(content)[1:]))
         elif kind == "interpolation":
-            parts.append(("expr", _trees(content)[0]))
+            flat.append(("expr", _trees(content)[0], False, False))
+        else:
+            flat.append(_directive_part(content))
+    return _nest(_apply_strips(flat))
+
+
+def _directive_part(node: Any) -> tuple:
+    """A ``%{ ... }`` of a quoted string (python-hcl2 parses those) as a flat template part."""
+    tokens = node.children
+    strips = (getattr(tokens[1], "type", None) == "STRIP_MARKER", getattr(tokens[-2], "type", None) == "STRIP_MARKER")
+    keyword = node.data.replace("template_", "").replace("_start", "")
+    if keyword == "if":
+        return ("if", _trees(node)[-1], *strips)
+    if keyword == "for":
+        trees = _trees(node)
+        return ("for", ([str(t.children[0]) for t in trees[:-1]], trees[-1]), *strips)
+    return (keyword, None, *strips)
+
+
+def _apply_strips(flat: list) -> list:
+    """A ``~`` strip marker removes the whitespace of the literal piece next to it."""
+    flat = list(flat)
+    for i, part in enumerate(flat):
+        if part[0] == "text":
+            continue
+        if part[2] and i > 0 and flat[i - 1][0] == "text":
+            flat[i - 1] = ("text", flat[i - 1][1].rstrip())
+        if part[3] and i + 1 < len(flat) and flat[i + 1][0] == "text":
+            flat[i + 1] = ("text", flat[i + 1][1].lstrip())
+    return flat
+
+
+def _nest(flat: list) -> list | None:
+    """Flat template parts -> nested ones: ("text", s), ("expr", node), ("if", cond, then, else),
+    ("for", names, collection, body); None when the directives do not nest."""
+    root: list = []
+    stack: list[tuple[str, list, list]] = []  # (kind, the part being built, where its body goes)
+    current = root
+    for part in flat:
+        kind = part[0]
+        if kind in ("text", "expr"):
+            current.append(part[:2])
+        elif kind in ("if", "for"):
+            built = ["if", part[1], [], []] if kind == "if" else ["for", part[1][0], part[1][1], []]
+            current.append(built)
+            stack.append((kind, built, current))
+            current = built[2] if kind == "if" else built[3]
+        elif kind == "else" and stack and stack[-1][0] == "if" and current is stack[-1][1][2]:
+            current = stack[-1][1][3]
+        elif kind in ("endif", "endfor") and stack and stack[-1][0] == kind[3:]:
+            current = stack.pop()[2]
         else:
             return None
-    return _merge_text(parts)
+    if stack:
+        return None
+    return _merge_text(_freeze(root))
 
 
-def _merge_text(parts: list) -> list:
+def _freeze(parts: list) -> list:
+    out = []
+    for part in parts:
+        if isinstance(part, list) and part[0] == "if":
+            out.append(("if", part[1], _merge_text(_freeze(part[2]), keep_empty=True),
+                        _merge_text(_freeze(part[3]), keep_empty=True)))
+        elif isinstance(part, list):
+            out.append(("for", part[1], part[2], _merge_text(_freeze(part[3]), keep_empty=True)))
+        else:
+            out.append(part)
+    return out
+
+
+def _merge_text(parts: list, keep_empty: bool = False) -> list:
     merged: list = []
     for part in parts:
         if part[0] == "text" and merged and merged[-1][0] == "text":
             merged[-1] = ("text", merged[-1][1] + part[1])
-        else:
+        elif part != ("text", ""):
             merged.append(part)
-    return merged or [("text", "")]
+    return merged if merged or keep_empty else [("text", "")]
 
 
 def _unescape(text: str) -> str:
@@ -1091,44 +1191,87 @@ def _unescape(text: str) -> str:
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
 
 
-def _heredoc_body(token: str, trim: bool) -> str:
-    """The text of a heredoc, final newline included (as Terraform reads it); ``<<-`` removes the indent."""
+def _heredoc_body(token: str) -> str:
+    """The text of a heredoc between its markers, final newline included (as Terraform reads it)."""
     start = _HEREDOC.match(token)
     marker = start.group(2)
-    body = re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end():])
-    if not trim:
-        return body
-    lines = body.split("\n")
-    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-    cut = min(indents, default=0)
-    return "\n".join(line[cut:] for line in lines)
+    return re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end():])
 
 
-def _template_parts(text: str) -> list | None:
-    """Split heredoc text into literal text and ``${...}`` expressions (parsed); None for a ``%{`` directive."""
-    parts: list = []
+def _template_parts(text: str, trim: bool) -> list | None:
+    """Heredoc text as a template: python-hcl2 gives a heredoc as one token, so its ``${...}`` and ``%{...}``
+    are found here and their expressions parsed with the same grammar. None when the text is malformed.
+
+    As in HCL, literal text is cut into one piece per line, a ``~`` strip
+    marker trims only the piece next to it, and ``<<-`` then removes the
+    smallest indentation of the lines (blank lines aside; a line whose first
+    piece was trimmed to nothing, or that starts with ``${``, counts as 0).
+    """
+    flat: list = []
     buffer: list[str] = []
     i = 0
     while i < len(text):
         if text.startswith("$${", i) or text.startswith("%%{", i):
             buffer.append(text[i + 1:i + 3])
             i += 3
-        elif text.startswith("%{", i):
-            return None
-        elif text.startswith("${", i):
+        elif text.startswith("${", i) or text.startswith("%{", i):
             end = _closing_brace(text, i + 2)
-            expr = _parse_expression(text[i + 2:end].strip().strip("~")) if end is not None else None
-            if expr is None:
+            part = _heredoc_part(text[i:i + 2], text[i + 2:end]) if end is not None else None
+            if part is None:
                 return None
-            parts.append(("text", "".join(buffer)))
+            flat.extend(_lines("".join(buffer)))
             buffer = []
-            parts.append(("expr", expr))
+            flat.append(part)
             i = end + 1
         else:
             buffer.append(text[i])
             i += 1
-    parts.append(("text", "".join(buffer)))
-    return _merge_text([p for p in parts if p != ("text", "")])
+    flat.extend(_lines("".join(buffer)))
+    flat = _apply_strips(flat)
+    return _nest(_dedent(flat) if trim else flat)
+
+
+def _lines(text: str) -> list[tuple]:
+    """Literal text as HCL's heredoc tokens: one piece per line, each ending with its newline."""
+    return [("text", line) for line in text.splitlines(keepends=True)] or [("text", "")]
+
+
+def _dedent(flat: list) -> list:
+    starts = [i for i in range(len(flat)) if i == 0 or (flat[i - 1][0] == "text" and flat[i - 1][1].endswith("\n"))]
+    indents = []
+    for i in starts:
+        if flat[i][0] != "text":
+            indents.append(0)
+        elif flat[i][1].strip() or not flat[i][1].endswith("\n"):
+            indents.append(len(flat[i][1]) - len(flat[i][1].lstrip(" ")))
+    cut = min(indents, default=0)
+    out = list(flat)
+    for i in starts:
+        if out[i][0] == "text":
+            line = out[i][1]
+            out[i] = ("text", line[min(cut, len(line) - len(line.lstrip(" "))):])
+    return out
+
+
+_FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.+)$", re.S)
+
+
+def _heredoc_part(opener: str, content: str) -> tuple | None:
+    strips = (content.startswith("~"), content.rstrip().endswith("~"))
+    inner = content.strip().strip("~").strip()
+    if opener == "${":
+        expr = _parse_expression(inner)
+        return None if expr is None else ("expr", expr, *strips)
+    if inner in ("else", "endif", "endfor"):
+        return (inner, None, *strips)
+    if inner.startswith("if "):
+        expr = _parse_expression(inner[3:])
+        return None if expr is None else ("if", expr, *strips)
+    match = _FOR_DIRECTIVE.match(inner)
+    expr = _parse_expression(match.group(3)) if match else None
+    if expr is None:
+        return None
+    return ("for", ([n for n in match.group(1, 2) if n], expr), *strips)
 
 
 def _closing_brace(text: str, start: int) -> int | None:
@@ -1206,12 +1349,24 @@ def _collect_refs(node: Any, bound: frozenset, out: list[str], evaluator: Evalua
                 _collect_refs(child, bound | names, out, evaluator)
         return
     if kind in ("heredoc_template", "heredoc_template_trim"):
-        for part in evaluator.heredoc_parts(node) or ():
-            if part[0] == "expr":
-                _collect_refs(part[1], bound, out, evaluator)
+        for expr, names in _template_expressions(evaluator.heredoc_parts(node) or [], bound):
+            _collect_refs(expr, names, out, evaluator)
         return
     for child in node.children:
         _collect_refs(child, bound, out, evaluator)
+
+
+def _template_expressions(parts: list, bound: frozenset) -> Iterator[tuple[Any, frozenset]]:
+    """Every expression of a template, with the names its ``%{ for }`` directives bind around it."""
+    for part in parts:
+        if part[0] == "expr":
+            yield part[1], bound
+        elif part[0] == "if":
+            yield part[1], bound
+            yield from _template_expressions(part[2] + part[3], bound)
+        elif part[0] == "for":
+            yield part[2], bound
+            yield from _template_expressions(part[3], bound | frozenset(part[1]))
 
 
 def _collect_step_refs(steps: list, bound: frozenset, out: list[str], evaluator: Evaluator) -> None:
