@@ -18,7 +18,9 @@ burst of load from elsewhere hits them alike:
   since it takes minutes on large plans.
 
 Wall time is the median (with min and max) of whole processes; peak memory is
-the child's maximum resident set size from ``os.wait4``.
+the child's maximum resident set size from ``os.wait4``. The commands run
+without PYTHONDONTWRITEBYTECODE, so Python modules are compiled once, as in
+an installed package.
 """
 from __future__ import annotations
 
@@ -41,6 +43,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 DEFAULT_SIZES = (10, 100, 1000, 5000)
 PARSE_FLOOR = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
+# Installed packages keep their compiled bytecode (pip writes it); an editable checkout run with
+# PYTHONDONTWRITEBYTECODE would compile every module on every run, which no user pays.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass
@@ -96,7 +101,8 @@ def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = No
     """Run a command to its end; wall time and the peak RSS of that very process (``os.wait4``)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                env=CHILD_ENV)
         killer = threading.Timer(timeout, proc.kill) if timeout else None
         if killer:
             killer.start()
@@ -239,9 +245,9 @@ def machine() -> dict[str, str]:
             "python": platform.python_version(), "load average": load}
 
 
-def describe(info: dict[str, str], args: argparse.Namespace, extras: dict[str, str]) -> str:
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"{when}; {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; "
+def describe(info: dict[str, str], args: argparse.Namespace, extras: dict[str, str], started: datetime) -> str:
+    when = started.strftime("%Y-%m-%d %H:%M UTC")
+    parts = [f"started {when}; {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; "
              f"Python {info['python']}; load average at start {info['load average']}",
              f"runs: {args.runs}"
              + (f" (checkov {args.checkov_runs}, up to {args.checkov_max_tables:,} tables)" if args.checkov else "")
@@ -310,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     dynalint = args.dynalint.split() if args.dynalint else _default_dynalint(args.python)
     progress = (lambda text: None) if args.quiet else (lambda text: print(f"bench: {text}", file=sys.stderr))
+    started = datetime.now(timezone.utc)
     info = machine()
-    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)})",
+    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}, {_checkout()})",
               "orjson importable by --python": _has_orjson(args.python)}
     if args.checkov:
         extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
@@ -327,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         series = measure(plan, args.runs, args.checkov_runs, cmds, args.timeout, progress)
         rows.append(Row(tables, str(plan), plan.stat().st_size, count_resources(plan), series))
     extras["load average at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    header = describe(info, args, extras)
+    header = describe(info, args, extras, started)
     print(header + "\n\n" + plain_table(rows))
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
@@ -337,6 +344,21 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"machine": info, "extras": extras, "rows": [asdict(r) for r in rows]},
                                         indent=2) + "\n", encoding="utf-8")
     return 0 if all(s.failure is None for r in rows for s in r.series.values()) else 1
+
+
+def _checkout() -> str:
+    """The commit of the code measured, and whether the engine or the rules had changes not committed."""
+    root = BENCH.parent
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "dynalint", "rules"],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "commit unknown"
+    if not head:
+        return "commit unknown"
+    return f"commit {head}" + (" with uncommitted changes in dynalint/ or rules/" if dirty else "")
 
 
 def _has_orjson(python: str) -> str:
