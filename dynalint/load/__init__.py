@@ -9,6 +9,7 @@ in their ``.tf`` sources (see dynalint.load.sources).
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -93,16 +94,34 @@ def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_
 
 
 def _show_binary_plan(name: str) -> bytes:
-    """A binary plan (``terraform plan -out``) is a zip: ask terraform for its JSON."""
-    command = f"terraform show -json {name} > {Path(name).stem}.json"
-    if name == "-" or shutil.which("terraform") is None:
+    """A binary plan (``terraform plan -out``) is a zip: ask terraform for its JSON.
+
+    terraform reads it with the providers its directory was initialised with,
+    so it runs there (``-chdir``), whatever the current directory.
+    """
+    if name == "-":
+        raise InputError("-: this is a binary plan; pipe its JSON instead: `terraform show -json PLANFILE | dynalint -`")
+    plan = Path(name)
+    command = f"terraform show -json {shlex.quote(name)} > {shlex.quote(str(plan.with_suffix('.json')))}"
+    if shutil.which("terraform") is None:
         raise InputError(f"{name}: this is a binary plan file; run `{command}` and lint the JSON")
     try:
-        result = subprocess.run(["terraform", "show", "-json", name], capture_output=True, timeout=300)
+        result = subprocess.run(["terraform", f"-chdir={plan.parent}", "show", "-json", "-no-color", plan.name],
+                                capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"{name}: binary plan; `terraform show -json` failed ({exc}); run `{command}` yourself") from None
     if result.returncode != 0:
-        first = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-        raise InputError(f"{name}: binary plan; `terraform show -json` failed: {first.strip()} "
+        raise InputError(f"{name}: binary plan; `terraform show -json` failed: "
+                         f"{_terraform_error(result.stderr.decode('utf-8', 'replace'))} "
                          f"(run it in the directory the plan was made in: `{command}`)")
     return result.stdout
+
+
+def _terraform_error(stderr: str) -> str:
+    """terraform's diagnostic in one line: the "Error:" summary and its detail, without box drawing."""
+    lines = [line.strip(" \t│╷╵") for line in stderr.splitlines()]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines):
+        if line.startswith("Error:"):
+            return " ".join(lines[i:i + 3])[:300]
+    return (lines[-1] if lines else "no message")[:300]
