@@ -342,8 +342,11 @@ def _tag_keys(resource: Resource) -> set[str] | Any:
     tags = resource.values.get("tags")
     if not is_known(tags):
         return tags
+    defaults = resource.default_tags
+    if defaults is not None and not is_known(defaults):
+        return defaults  # default_tags from an expression the plan does not resolve
     keys = set(tags) if isinstance(tags, Mapping) else set()
-    return keys | set(resource.default_tags or {})
+    return keys | set(defaults or {})
 
 
 # ---------------------------------------------------------------- CloudTrail

@@ -7,7 +7,7 @@ import pytest
 from dynalint.errors import InputError
 from dynalint.load import load_bytes, load_input
 from dynalint.model import SENSITIVE, UNKNOWN
-from helpers import SAMPLES, SHARED, case_plan, load_case
+from helpers import SAMPLES, SHARED, case_plan, flagged, lint_model, load_case
 
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
 needs_corpus = pytest.mark.skipif(not CORPUS, reason="../shared/corpus is not next to this checkout")
@@ -169,3 +169,12 @@ def test_index_blocks_match_their_configuration_by_name():
 def test_module_variable_left_at_null_default_is_not_configured():
     sse = LOADER["module.child.aws_dynamodb_table.this"].values["server_side_encryption"][0]
     assert sse["enabled"] is True and sse["kms_key_arn"] is None
+
+
+def test_default_tags_from_an_expression_are_unknown():
+    table = LOADER["aws_dynamodb_table.tagged_by_provider"]
+    assert table.default_tags is UNKNOWN
+    assert LOADER["aws_dynamodb_table.two_indexes"].default_tags is None
+    flagged_tables = flagged(lint_model(load_case("loader"), ["DDB704"]), "DDB704")
+    assert "aws_dynamodb_table.two_indexes" in flagged_tables
+    assert "aws_dynamodb_table.tagged_by_provider" not in flagged_tables

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dynalint import address as addr
+from dynalint.model import UNKNOWN
 
 _MISSING = object()
 
@@ -156,14 +157,20 @@ class Configuration:
         expressions = provider.get("expressions") if isinstance(provider, dict) else None
         return expressions if isinstance(expressions, dict) else {}
 
-    def default_tags(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
-        """The provider's ``default_tags { tags = {...} }`` where the configuration writes them as constants."""
+    def default_tags(self, module_path: tuple[str, ...], local_address: str) -> Any:
+        """The provider's ``default_tags { tags = {...} }``: a dict, None when there are none, or
+        UNKNOWN when the configuration writes them with an expression that is not a constant."""
         blocks = self._provider_expressions(module_path, local_address).get("default_tags")
         if not isinstance(blocks, list) or not blocks or not isinstance(blocks[0], dict):
             return None
         tags = blocks[0].get("tags")
-        value = tags.get("constant_value") if isinstance(tags, dict) else None
-        return value if isinstance(value, dict) else None
+        if not isinstance(tags, dict):
+            return None
+        # Only a constant counts: `merge(var.tags, {...})` and `var.tags` look alike in the plan JSON.
+        value = tags.get("constant_value", _MISSING)
+        if value is None:
+            return None
+        return value if isinstance(value, dict) else UNKNOWN
 
     def region(self, module_path: tuple[str, ...], local_address: str) -> str | None:
         expr = self._provider_expressions(module_path, local_address).get("region")

@@ -60,3 +60,15 @@ module "child" {
   source = "./modules/child"
   name   = "child-table"
 }
+
+# Default tags written with an expression: not known to dynalint, so tag rules stay silent.
+resource "aws_dynamodb_table" "tagged_by_provider" {
+  provider     = aws.tagged
+  name         = "tagged-by-provider"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
