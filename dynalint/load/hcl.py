@@ -9,8 +9,11 @@ one Resource per instance, as a plan would show it:
   order Terraform applies them, later wins); literal locals; module inputs and
   outputs; arguments of other resources written in the configuration (their
   computed attributes, ``arn``, ``id``, ... are unknown); pure functions
-  (``jsonencode``, ``merge``, ``format``, ...). Everything else is ``UNKNOWN``.
-  An attribute the block leaves out is absent (the AWS default), as in a plan.
+  (``jsonencode``, ``merge``, ``format``, ``file``, ...), templates with their
+  ``%{ if }``/``%{ for }`` directives, heredocs, and the ``json`` of an
+  ``aws_iam_policy_document`` (which Terraform reads at plan time).
+  Everything else is ``UNKNOWN``. An attribute the block leaves out is absent
+  (the AWS default), as in a plan.
 - blocks are lists of objects (``timeouts`` one object), as in plan JSON;
   ``dynamic`` blocks are expanded where their ``for_each`` is known, else the
   block type is ``UNKNOWN``.
@@ -26,8 +29,10 @@ one Resource per instance, as a plan would show it:
   ``provider = aws.west`` aliases and module ``providers`` maps.
 - variables declared ``sensitive`` read as ``SENSITIVE``.
 
-Not read: ``*.tf.json``, override files' merge semantics, data sources'
-results, ``TF_VAR_*`` environment variables (CI secrets live there).
+Not read: ``*.tf.json`` files, override files' merge semantics, the results
+of other data sources, ``TF_VAR_*`` environment variables (CI secrets live
+there); numbers written as strings stay strings where no variable type says
+otherwise (a plan converts them with the provider's schema).
 """
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -111,7 +116,7 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     resources, data = build_resources(raw, config)
     resources = [_with_source(r, evaluator) for r in resources]
     modules = _unique(tree.values())
-    warnings += [w for m in modules for w in m.warnings] + evaluator.warnings + _remote_modules(tree)
+    warnings += [w for m in modules for w in m.warnings] + _remote_modules(tree)
     return Model(
         resources=tuple(resources),
         data_sources=tuple(_with_source(r, evaluator) for r in data),
@@ -136,8 +141,6 @@ def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
 
 
 def _with_source(resource: Any, evaluator: "Evaluator") -> Any:
-    from dataclasses import replace
-
     module, local = evaluator.block_of[resource.address]
     return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
 
@@ -305,7 +308,6 @@ class Evaluator:
         self.tree = tree
         self.inputs = inputs
         self.secrets: set[str] = set()
-        self.warnings: list[str] = []
         self.block_of: dict[str, tuple[src.ModuleDir, str]] = {}
         self.root = ModuleInstance("", (), tree[()]) if () in tree else None
         self._busy: set[tuple[int, str]] = set()
@@ -767,7 +769,7 @@ class Evaluator:
         intro = next(c for c in node.children if getattr(c, "data", None) == "for_intro")
         names = _for_names(intro)
         collection = self._ev(_trees(intro)[-1], scope)
-        pairs = _iterate(collection, keep_list_index=True)
+        pairs = _iterate(collection)
         if pairs is None:
             return UNKNOWN if collection is not SENSITIVE else SENSITIVE
         parts = [c for c in _trees(node) if c.data not in ("for_intro", "for_cond")]
@@ -1437,7 +1439,7 @@ def _for_each_pairs(value: Any) -> list[tuple[Any, Any]] | None:
     return None
 
 
-def _iterate(value: Any, keep_list_index: bool = False) -> list[tuple[Any, Any]] | None:
+def _iterate(value: Any) -> list[tuple[Any, Any]] | None:
     """(key, value) pairs to loop over: list index/element, map key/value; None when not known."""
     if isinstance(value, Outputs):
         value = value.materialize()
