@@ -103,3 +103,15 @@ def test_state_input_keeps_its_own_locations():
                                 input=json.dumps(state))
     # a state has no configuration to tell which block is which module's: it stays located in the input
     assert {f["location"]["kind"] for f in json.loads(result.output)["findings"]} == {"plan"}
+
+
+def test_the_candidate_declaring_most_of_the_plan_wins(tmp_path, monkeypatch):
+    shutil.copytree(APP, tmp_path / "app")
+    (tmp_path / "plans").mkdir()
+    shutil.copy(APP / "plan.json", tmp_path / "plans" / "plan.json")
+    # beside the plan: an unrelated configuration that happens to declare one of its addresses
+    (tmp_path / "plans" / "main.tf").write_text('resource "aws_sqs_queue" "marker" {\n  name = "other"\n}\n')
+    monkeypatch.chdir(tmp_path / "app")
+    [model] = load_inputs([str(tmp_path / "plans" / "plan.json")])
+    assert sources(model)["aws_sqs_queue.marker"].file == "main.tf"
+    assert sources(model)['module.tables["orders"].aws_dynamodb_table.this'].file == "modules/table/main.tf"

@@ -365,30 +365,37 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
     """Point each resource of a plan at the .tf block that declares it, with its inline suppressions.
 
     Candidates: ``source_dir`` if given, else the plan file's directory, then
-    the current directory; the first whose module tree declares one of the
-    plan's resources is used. Where a resource's block is not found (a registry
-    module, a stale tree), its location stays in the plan file.
+    the current directory; the one whose module tree declares most of the
+    plan's resources is used (the first, on a tie). Where a resource's block is
+    not found (a registry module, a stale tree), its location stays in the plan
+    file.
     """
     if model.input_kind != "plan" or not model.resources:
         return model
     calls = plan_call_sources(doc)
     warnings = list(model.warnings)
+    best, best_count = None, 0
     for directory, shown in _candidates(model.input_file, source_dir):
         try:
             tree = module_tree(directory, shown, calls, strict=False)
         except InputError as exc:
             warnings.append(f"{exc} (the plan's findings stay located in the plan file)")
             continue
-        if not any(_block_of(tree, r.address) for r in model.resources):
-            continue
-        resources = tuple(_located(tree, r) for r in model.resources)
-        orphans = tuple(i for m in _unique_modules(tree) for i in m.orphan_ignores)
-        warnings += [w for m in _unique_modules(tree) for w in m.warnings]
-        return replace(model, resources=resources, orphan_ignores=orphans, warnings=tuple(warnings))
-    if source_dir is not None:
-        warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
-                        "locations stay in the plan file")
-    return replace(model, warnings=tuple(warnings))
+        count = sum(1 for r in model.resources if _block_of(tree, r.address))
+        if count > best_count:
+            best, best_count = tree, count
+        if count == len(model.resources):
+            break  # every resource found: no need to read the next candidate
+    if best is None:
+        if source_dir is not None:
+            warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
+                            "locations stay in the plan file")
+        return replace(model, warnings=tuple(warnings))
+    resources = tuple(_located(best, r) for r in model.resources)
+    modules = _unique_modules(best)
+    warnings += [w for m in modules for w in m.warnings]
+    return replace(model, resources=resources, orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
+                   warnings=tuple(warnings))
 
 
 def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:
