@@ -294,8 +294,13 @@ _TABLE = """resource "aws_dynamodb_table" "t" {
 @pytest.mark.parametrize("text, where, words", [
     ('resource "aws_dynamodb_table" "t" {\n  name = \n}\n', "main.tf:2:", "expected an expression"),
     ('resource "aws_dynamodb_table" "t" {\n  name = "t"\n', "main.tf:3:", "unexpected end of file"),
-    ('resource "aws_dynamodb_table" "t" {\n  name = "t" @\n}\n', "main.tf:2:", "unexpected '@"),
+    ('resource "aws_dynamodb_table" "t" {\n  name = "t" @\n}\n', "main.tf:2:",
+     "unexpected '@'; expected an operator or the end of the line"),
     ('variable "x" {\n  default = <<EOT\nno end\n', "main.tf:2:", "HCL syntax error"),
+    ('locals {\n  a = "no end\n}\n', "main.tf:2:", "a quoted string is not closed"),
+    ('resource "aws_dynamodb_table" "t" {\n  ttl {\n    enabled = true\n    enabled = false\n  }\n}\n', "main.tf:4:",
+     'attribute "enabled" is defined twice in this block (first at line 3)'),
+    ('locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n', "main.tf:5:", 'local value "a" is defined twice'),
 ])
 def test_syntax_error_exits_2_with_file_line_and_the_parser_message(tmp_path, monkeypatch, text, where, words):
     monkeypatch.chdir(tmp_path)

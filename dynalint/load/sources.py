@@ -69,6 +69,7 @@ _TOKEN_WORDS = {
     "QMARK": "'?'", "DOT": "'.'", "NL_OR_COMMENT": "a new line", "INTERP_START": "'${'",
 }
 _EXPRESSION_START = {"DBLQUOTE", "INT_LITERAL", "FLOAT_LITERAL", "LBRACE", "LSQB", "LPAR", "HEREDOC_TEMPLATE"}
+_OPERATORS = {"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "DOUBLE_EQ", "NEQ", "DOUBLE_AMP", "DOUBLE_PIPE", "QMARK"}
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,11 @@ def _syntax_message(exc: Any) -> str:
     else:
         found = "unexpected end of file"
     expected = set(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
-    if expected & _EXPRESSION_START and len(expected) > 4:
+    if {"STRING_CHARS", "DBLQUOTE"} <= expected:
+        return f"{found}; a quoted string is not closed"
+    if expected & _OPERATORS and "NL_OR_COMMENT" in expected:
+        return f"{found}; expected an operator or the end of the line"
+    if len(expected & _EXPRESSION_START) >= 3:
         return f"{found}; expected an expression"
     words = sorted(_TOKEN_WORDS.get(e, e) for e in expected)
     return f"{found}; expected {', '.join(words[:5])}{' ...' if len(words) > 5 else ''}" if words else found
@@ -143,6 +148,7 @@ def _syntax_message(exc: Any) -> str:
 def parse_tf_file(path: Path, shown: str) -> TfFile:
     """Parse one .tf file into its top-level blocks (with lines) and its comments."""
     tree = parse_tf(read_tf_text(path, shown), shown)
+    _refuse_redefined_attributes(tree, shown)
     body = tree.children[0]
     blocks = []
     for child in body.children:
@@ -150,6 +156,21 @@ def parse_tf_file(path: Path, shown: str) -> TfFile:
             kind, labels, block_body = block_parts(child)
             blocks.append(TfBlock(kind, labels, block_body, shown, child.meta.line, child.meta.end_line))
     return TfFile(shown, tuple(blocks), tuple(_comments(tree)))
+
+
+def _refuse_redefined_attributes(tree: Any, shown: str) -> None:
+    """An attribute written twice in one body is an error in Terraform (python-hcl2 keeps the last)."""
+    for body in tree.iter_subtrees():
+        if body.data != "body":
+            continue
+        seen: dict[str, int] = {}
+        for item in body.children:
+            if getattr(item, "data", None) == "attribute":
+                name = label_text(item.children[0])
+                if name in seen:
+                    raise InputError(f"{shown}:{item.meta.line}: attribute \"{name}\" is defined twice in this "
+                                     f"block (first at line {seen[name]})")
+                seen[name] = item.meta.line
 
 
 def block_parts(block: Any) -> tuple[str, tuple[str, ...], Any]:
@@ -265,10 +286,23 @@ def read_module_dir(directory: Path, shown: str) -> ModuleDir:
         for block in parsed.blocks:
             _index_block(module, block)
     module.files = tuple(files)
+    _refuse_duplicate_locals(module)
     if any(e.endswith(".tf.json") for e in _names(directory)):
         module.warnings.append(f"{shown or '.'}: *.tf.json files are not read (only HCL syntax)")
     module.ignores, module.orphan_ignores = attach_ignores(files, module.resources)
     return module
+
+
+def _refuse_duplicate_locals(module: ModuleDir) -> None:
+    first: dict[str, str] = {}
+    for block in module.locals:
+        for item in body_items(block.body):
+            if item.data == "attribute":
+                name = label_text(item.children[0])
+                where = f"{block.file}:{item.meta.line}"
+                if name in first:
+                    raise InputError(f"{where}: local value \"{name}\" is defined twice (first at {first[name]})")
+                first[name] = where
 
 
 def _names(directory: Path) -> list[str]:
