@@ -63,9 +63,14 @@ def parse_comment(text: str, file: str, line: int) -> Ignore | None:
     return Ignore(file, line, ids, reason)
 
 
-def attach_ignores(files: Iterable[Any], resources: dict[str, Any]) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
-    """The Ignores of each resource block of a module (by ``aws_t.n``), and those on no resource block."""
-    by_block = {id(block): local for local, block in resources.items() if block.kind == "resource"}
+def attach_ignores(files: Iterable[Any], resources: dict[str, Any], overrides: dict[tuple[str, int], str] | None = None
+                   ) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
+    """The Ignores of each resource block of a module (by ``aws_t.n``), and those on no resource block.
+
+    ``overrides`` maps the blocks of override files (by file and line) to the resource they change.
+    """
+    by_block = {(b.file, b.start_line): local for local, b in resources.items() if b.kind == "resource"}
+    by_block.update(overrides or {})
     attached: dict[str, list[Ignore]] = {}
     orphans: list[Ignore] = []
     for tf_file in files:
@@ -76,7 +81,7 @@ def attach_ignores(files: Iterable[Any], resources: dict[str, Any]) -> tuple[dic
             if ignore is None:
                 continue
             block = _block_at(tf_file.blocks, line) or _block_below(starts, comment_lines, line)
-            local = by_block.get(id(block)) if block is not None else None
+            local = by_block.get((block.file, block.start_line)) if block is not None else None
             if local is None:
                 orphans.append(ignore)
             else:

@@ -141,6 +141,16 @@ def test_unknown_stays_unknown_and_unset_is_absent_as_in_the_plan():
     assert tf["aws_dynamodb_resource_policy.events"].values["resource_arn"] is UNKNOWN
 
 
+def test_override_files_merge_into_the_block_they_override():
+    tf, pl = resources(tree()[0]), resources(plan()[0])
+    west = tf["aws_dynamodb_table.west"]
+    assert west.values["point_in_time_recovery"] == [{"enabled": False}]
+    assert pl["aws_dynamodb_table.west"].values["point_in_time_recovery"][0]["enabled"] is False
+    assert west.values["tags"] == pl["aws_dynamodb_table.west"].values["tags"] == {"Team": "west"}
+    assert west.values["deletion_protection_enabled"] is True  # kept from main.tf
+    assert west.source.file == f"{APP}/main.tf"  # findings point at the block in main.tf
+
+
 def test_configured_trees_are_built_like_the_plans():
     tf, pl = resources(tree()[0]), resources(plan()[0])
     for address in ("aws_dynamodb_table.audit[0]", "aws_dynamodb_table.west", "aws_iam_policy.tables_admin"):

@@ -29,8 +29,9 @@ one Resource per instance, as a plan would show it:
   ``provider = aws.west`` aliases and module ``providers`` maps.
 - variables declared ``sensitive`` read as ``SENSITIVE``.
 
-Not read: ``*.tf.json`` files, override files' merge semantics, the results
-of other data sources, ``TF_VAR_*`` environment variables (CI secrets live
+Override files (``override.tf``, ``*_override.tf``) are merged into the blocks
+they override (see dynalint.load.sources). Not read: ``*.tf.json`` files, the
+results of other data sources, ``TF_VAR_*`` environment variables (CI secrets live
 there); numbers written as strings stay strings where no variable type says
 otherwise (a plan converts them with the provider's schema).
 """

@@ -280,17 +280,71 @@ def read_module_dir(directory: Path, shown: str) -> ModuleDir:
 
     module = ModuleDir(directory, shown)
     files = []
-    for path in tf_files(directory):
+    paths = tf_files(directory)
+    overridden: dict[tuple[str, int], str] = {}  # override blocks -> the resource they change
+    for path in [p for p in paths if not _is_override(p.name)] + [p for p in paths if _is_override(p.name)]:
         parsed = parse_tf_file(path, display_path(shown, path.name))
         files.append(parsed)
         for block in parsed.blocks:
-            _index_block(module, block)
+            if _is_override(path.name):
+                _override_block(module, block, overridden)
+            else:
+                _index_block(module, block)
     module.files = tuple(files)
     _refuse_duplicate_locals(module)
     if any(e.endswith(".tf.json") for e in _names(directory)):
         module.warnings.append(f"{shown or '.'}: *.tf.json files are not read (only HCL syntax)")
-    module.ignores, module.orphan_ignores = attach_ignores(files, module.resources)
+    module.ignores, module.orphan_ignores = attach_ignores(files, module.resources, overridden)
     return module
+
+
+def _is_override(name: str) -> bool:
+    return name == "override.tf" or name.endswith("_override.tf")
+
+
+def _override_block(module: ModuleDir, block: TfBlock, overridden: dict[tuple[str, int], str]) -> None:
+    """Merge a block of an override file into the block it overrides, as Terraform does: its arguments
+    replace the original's, its nested blocks replace all nested blocks of their type."""
+    kind, labels = block.kind, block.labels
+    index, key = None, None
+    if kind == "resource" and len(labels) == 2:
+        index, key = module.resources, f"{labels[0]}.{labels[1]}"
+    elif kind == "data" and len(labels) == 2:
+        index, key = module.resources, f"data.{labels[0]}.{labels[1]}"
+    elif kind in ("module", "variable", "output") and len(labels) == 1:
+        index, key = {"module": module.calls, "variable": module.variables, "output": module.outputs}[kind], labels[0]
+    if kind == "locals":
+        names = {label_text(i.children[0]) for i in body_items(block.body) if i.data == "attribute"}
+        module.locals = [replace(b, body=_without(b.body, names, set())) for b in module.locals] + [block]
+    elif index is not None and key in index:
+        index[key] = replace(index[key], body=_merged_body(index[key].body, block.body))
+        if kind == "resource":
+            overridden[(block.file, block.start_line)] = key
+    elif index is not None or kind == "provider":
+        _index_block(module, block)
+
+
+def _merged_body(base: Any, override: Any) -> Any:
+    attributes = {label_text(i.children[0]) for i in body_items(override) if i.data == "attribute"}
+    blocks = {_nested_type(i) for i in body_items(override) if i.data == "block"}
+    merged = _without(base, attributes, blocks)
+    merged.children.extend(body_items(override))
+    return merged
+
+
+def _without(body: Any, attributes: set[str], blocks: set[str]) -> Any:
+    from lark import Tree
+
+    kept = [i for i in body_items(body)
+            if not (i.data == "attribute" and label_text(i.children[0]) in attributes)
+            and not (i.data == "block" and _nested_type(i) in blocks)]
+    return Tree("body", kept, meta=body.meta)
+
+
+def _nested_type(block: Any) -> str:
+    """A nested block's type; a ``dynamic "replica"`` block is of type replica."""
+    kind, labels, _ = block_parts(block)
+    return labels[0] if kind == "dynamic" and labels else kind
 
 
 def _refuse_duplicate_locals(module: ModuleDir) -> None:
