@@ -470,3 +470,47 @@ def test_modules_from_a_registry_are_noted_as_not_linted(tmp_path):
     assert [r.address for r in model.resources] == ["aws_dynamodb_table.t"]
     [note] = [w for w in model.warnings if "module" in w]
     assert note.startswith(f"{tmp_path}/main.tf:9: module \"vpc\" comes from terraform-aws-modules/vpc/aws")
+
+
+def test_providers_through_module_calls_and_what_refers_to_itself(tmp_path):
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text('variable "name" {}\n' + _TABLE.replace('"t"\n', 'var.name\n', 1)
+                                              + 'output "name" {\n  value = aws_dynamodb_table.t.name\n}\n')
+    (tmp_path / "main.tf").write_text('''
+provider "aws" {
+  region = "eu-central-1"
+}
+provider "aws" {
+  alias  = "east"
+  region = local.east
+}
+locals {
+  east  = "us-east-1"
+  a     = local.b
+  b     = local.a
+  names = module.many[*].name
+}
+module "many" {
+  source    = "./mod"
+  count     = 2
+  name      = "many-${count.index}"
+  providers = { aws = aws.east }
+}
+module "keyed" {
+  source   = "./mod"
+  for_each = toset(["x", "y"])
+  name     = "keyed-${each.key}"
+}
+resource "aws_dynamodb_table" "root" {
+  name     = aws_dynamodb_table.root.arn
+  hash_key = local.a
+  tags     = { names = join(",", local.names), x = module.keyed["x"].name }
+}
+''')
+    [model] = load_inputs([str(tmp_path)])
+    found = resources(model)
+    assert found["module.many[1].aws_dynamodb_table.t"].region == "us-east-1"  # passed aws.east
+    assert found['module.keyed["y"].aws_dynamodb_table.t'].region == "eu-central-1"  # inherits the default
+    root = found["aws_dynamodb_table.root"].values
+    assert root["tags"] == {"names": "many-0,many-1", "x": "keyed-x"}
+    assert root["name"] is UNKNOWN and root["hash_key"] is UNKNOWN  # a cycle Terraform would refuse

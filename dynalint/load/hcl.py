@@ -367,7 +367,7 @@ class Evaluator:
                 address = addr.join(module.address, local + _index_text(index))
                 values = self.body_values(block.body, scope.bind(**names), top=True)
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
-                    values.update(COMPUTED_DATA[block.labels[0]](values))
+                    values.update(_computed(block.labels[0], values))
                 found.append(Instance(address, index, values))
             module.cache[key] = found
             return found
@@ -895,11 +895,13 @@ class Evaluator:
             local_name, alias = chosen
         found = self._find_provider(path, local_name, alias)
         if found is None:
-            return f"{local_name}.{alias}" if alias else local_name
+            return "(no provider block)"
         owner, provider = found
-        key = ":".join(filter(None, [".".join(owner), local_name + (f".{alias}" if alias else "")]))
+        name = provider.labels[0]
+        found_alias = _identifier_or_string(dict(_attributes(provider.body)).get("alias"))
+        key = ":".join(filter(None, [".".join(owner), name + (f".{found_alias}" if found_alias else "")]))
         if key not in self._providers:
-            self._providers[key] = {"name": local_name, "expressions": self._provider_expressions(owner, provider)}
+            self._providers[key] = {"name": name, "expressions": self._provider_expressions(owner, provider)}
         return key
 
     def _find_provider(self, path: tuple[str, ...], name: str, alias: str | None) -> tuple | None:
@@ -1671,6 +1673,14 @@ def _policy_strings(items: list) -> Any:
 
 
 COMPUTED_DATA: dict[str, Callable[[dict], dict]] = {"aws_iam_policy_document": _policy_document}
+
+
+def _computed(data_type: str, values: dict) -> dict:
+    """What a data source Terraform reads at plan time returns; nothing when its arguments have an odd shape."""
+    try:
+        return COMPUTED_DATA[data_type](values)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return {}
 
 
 # ---------------------------------------------------------------------- functions
