@@ -299,6 +299,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (default 3600)")
     parser.add_argument("--markdown", type=Path, help="also write the table, with the machine, as markdown")
     parser.add_argument("--json", type=Path, help="also write every sample as JSON")
+    parser.add_argument("--note", action="append", default=[],
+                        help="a line for the header, e.g. which build of dynalint is measured (repeatable)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.checkov_runs < 1:
@@ -322,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
               "orjson importable by --python": _has_orjson(args.python)}
     if args.checkov:
         extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
+    extras.update({"note" if i == 0 else f"note {i + 1}": text for i, text in enumerate(args.note)})
     args.out.mkdir(parents=True, exist_ok=True)
     scratch = args.out / "checkov-scratch"
     scratch.mkdir(exist_ok=True)
@@ -358,7 +361,7 @@ def _checkout() -> str:
         return "commit unknown"
     if not head:
         return "commit unknown"
-    return f"commit {head}" + (" with uncommitted changes in dynalint/ or rules/" if dirty else "")
+    return f"work tree at commit {head}" + (" with uncommitted changes in dynalint/ or rules/" if dirty else "")
 
 
 def _has_orjson(python: str) -> str:
