@@ -65,6 +65,8 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
 @click.option("--no-config", is_flag=True, help="Use no settings file.")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
+              help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Report only findings not recorded in FILE (see --write-baseline).")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
@@ -94,8 +96,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     if not paths:
         raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
                          "(see dynalint --help)")
-    registry = engine.builtin_registry()
-    settings = _settings(registry, workflow)
+    registry, settings = _registry_and_settings(workflow)
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
@@ -117,14 +118,38 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     return engine.exit_code(findings, fail_on or settings.fail_on or "error")
 
 
-def _settings(registry, workflow):
+def _registry_and_settings(workflow):
+    """Every rule (built-in, from installed packages, from --rules-dir and rules_dirs) and the settings."""
+    from dynalint import config
+
+    path = _config_path(workflow)
+    registry = _registry(workflow, path)
+    return registry, (config.load(path, registry.sorted()) if path else config.Config())
+
+
+def _config_path(workflow) -> Path | None:
     from dynalint import config
 
     if workflow["no_config"]:
         if workflow["config_file"]:
             raise InputError("--config and --no-config do not go together")
-        return config.Config()
-    return config.resolve(workflow["config_file"], registry.sorted())
+        return None
+    return Path(workflow["config_file"]) if workflow["config_file"] else config.find(Path.cwd())
+
+
+def _registry(workflow, config_path: Path | None):
+    from dynalint import config, custom
+
+    return custom.registry([*(config.rules_dirs(config_path) if config_path else ()), *workflow["rules_dirs"]])
+
+
+def _rule_sources(command):
+    """The options that say where custom rules come from, for commands that list or explain rules."""
+    command = click.option("--no-config", is_flag=True, help="Use no settings file.")(command)
+    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                           help="Settings file whose rules_dirs to load.")(command)
+    return click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
+                        metavar="DIR", help="Also list the custom rules in DIR (repeatable).")(command)
 
 
 def _read_baseline(workflow) -> frozenset[str] | None:
@@ -179,23 +204,22 @@ def _findings_only(report) -> str:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
-    """List every rule: id, slug, level and summary."""
-    from dynalint import engine
+@_rule_sources
+def rules(fmt: str, **sources) -> None:
+    """List every rule (built-in and custom): id, slug, level and summary."""
+    from dynalint.custom import is_builtin
 
-    try:
-        listed = engine.builtin_registry().sorted()
-    except RuleError as exc:
-        _fail(str(exc), False)
+    listed = _listed_registry(sources).sorted()
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
                  "security_severity": r.security_severity, "tags": list(r.tags), "summary": r.summary,
-                 "options": r.options} for r in listed]
+                 "options": r.options, "origin": r.origin} for r in listed]
         click.echo(json.dumps({"rules": rows}, indent=2))
     elif fmt == "markdown":
         click.echo("| id | slug | level | summary |\n|---|---|---|---|")
         for r in listed:
-            click.echo(f"| [{r.id}](docs/rules/{r.id}.md) | {r.slug} | {r.level} | {r.summary} |")
+            shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if is_builtin(r) else r.id
+            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.summary} |")
     else:
         width = max((len(r.slug) for r in listed), default=0)
         for r in listed:
@@ -204,11 +228,10 @@ def rules(fmt: str) -> None:
 
 @main.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> None:
+@_rule_sources
+def explain(rule_id: str, **sources) -> None:
     """Print a rule's full documentation."""
-    from dynalint import engine
-
-    registry = engine.builtin_registry()
+    registry = _listed_registry(sources)
     found = registry.rules.get(rule_id.upper())
     if found is None:
         by_slug = [r for r in registry.rules.values() if r.slug == rule_id.lower()]
@@ -219,6 +242,23 @@ def explain(rule_id: str) -> None:
     click.echo(f"{found.id} {found.slug} ({found.level}{', options: ' + options if options else ''})\n")
     click.echo(found.summary + "\n")
     click.echo(found.help)
+
+
+def _listed_registry(sources):
+    """The registry `rules` and `explain` show; a broken source is exit 2."""
+    try:
+        return _registry(sources, _config_path(sources))
+    except (InputError, RuleError) as exc:
+        _fail(str(exc), False)
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["rule"]))
+def schema(what: str) -> None:
+    """Print a JSON Schema: `rule` for YAML rule files (see docs/custom-rules.md)."""
+    from dynalint import yaml_rules
+
+    click.echo(yaml_rules.schema_text(), nl=False)
 
 
 @main.command()

@@ -18,6 +18,7 @@ pyproject.toml with a ``[tool.dynalint]`` table wins (in that order), unless
       - rule: DDB101               # a rule id or prefix
         address: "module.sandbox.*"   # glob over Terraform addresses: * and ? only
         reason: sandbox tables are disposable
+    rules_dirs: [dynalint-rules]   # custom rules (*.py, *.yaml), relative to this file
 
 The file is checked with jsonschema (imported only when a file exists) against
 a schema built from the rules themselves: an unknown key, rule id or option
@@ -48,7 +49,7 @@ YAML_NAMES = (".dynalint.yaml", ".dynalint.yml")
 PYPROJECT = "pyproject.toml"
 FAIL_ON = ("error", "warning", "note", "never")
 LEVELS = ("error", "warning", "note")
-TOP_KEYS = ("fail_on", "select", "ignore_rules", "rules", "ignore")
+TOP_KEYS = ("fail_on", "select", "ignore_rules", "rules", "ignore", "rules_dirs")
 RULE_KEYS = ("enabled", "level", "options")
 
 
@@ -126,19 +127,7 @@ def find(start: Path) -> Path | None:
 
 def load(path: Path, rules: Sequence[Rule]) -> Config:
     """Read, validate and turn a config file into a Config; InputError names what is wrong."""
-    shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{shown}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
-    if path.suffix == ".toml":
-        data, prefix = _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else "")
-        locate = None
-    else:
-        data, prefix = _yaml_settings(text, shown), ""
-        locate = _yaml_locator(text)
+    data, prefix, locate, shown = _read(path)
     problems = _schema_problems(data, rules) or _rule_id_problems(data, rules)
     if problems:
         path_parts, what = problems[0]
@@ -147,6 +136,42 @@ def load(path: Path, rules: Sequence[Rule]) -> Config:
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         raise InputError(f"{where}: {_dotted(prefix, path_parts)}: {what}{more}")
     return _config(data, shown)
+
+
+def rules_dirs(path: Path) -> list[Path]:
+    """The config's ``rules_dirs``, each relative to the file's directory. Read before the rest of the
+    file is checked: the rule ids the rest names may be those of the rules in these directories."""
+    data, prefix, locate, shown = _read(path)
+    names = data.get("rules_dirs", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        line = locate(["rules_dirs"]) if locate else None
+        raise InputError(f"{shown}{f':{line}' if line else ''}: {_dotted(prefix, ['rules_dirs'])}: "
+                         "expected a list of directory names")
+    found = []
+    for i, name in enumerate(names):
+        directory = path.parent / Path(name).expanduser()
+        if not directory.is_dir():
+            line = locate(["rules_dirs", i]) if locate else None
+            raise InputError(f"{shown}{f':{line}' if line else ''}: {_dotted(prefix, ['rules_dirs', i])}: "
+                             f"no directory {name!r} (relative to the config file)")
+        found.append(directory)
+    return found
+
+
+# ---------------------------------------------------------------- reading
+def _read(path: Path) -> tuple[dict, str, Any, str]:
+    """The settings of a file, the key prefix its messages show, a YAML line locator (None for TOML),
+    and the file's name as messages show it."""
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{shown}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
+    if path.suffix == ".toml":
+        return _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else ""), None, shown
+    return _yaml_settings(text, shown), "", _yaml_locator(text), shown
 
 
 # ---------------------------------------------------------------- reading
@@ -242,6 +267,7 @@ def schema(rules: Sequence[Rule]) -> dict:
             "ignore_rules": ids,
             "rules": {"type": "object", "additionalProperties": False, "properties": per_rule},
             "ignore": {"type": "array", "items": entry},
+            "rules_dirs": {"type": "array", "items": {"type": "string", "minLength": 1}},
         },
     }
 
