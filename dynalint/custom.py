@@ -56,8 +56,9 @@ def is_builtin(rule: Rule) -> bool:
 class _Loader:
     def __init__(self, registry: engine.Registry) -> None:
         self.registry = registry
-        # Rule and Link objects already registered: a module that imports one registers nothing twice.
-        self._seen = {id(r) for r in registry.rules.values()} | {id(link) for link in registry.links}
+        # Rule and Link objects met so far, by id (kept alive here, so that no id is reused): a module
+        # that imports one registers nothing twice.
+        self._seen = {id(obj): obj for obj in (*registry.rules.values(), *registry.links)}
 
     # ------------------------------------------------------------ sources
     def add_entry_points(self) -> None:
@@ -95,13 +96,13 @@ class _Loader:
         for found in rules:
             if id(found) in self._seen:
                 continue
-            self._seen.add(id(found))
+            self._seen[id(found)] = found
             rule = replace(found, origin=_origin(found) + suffix)
             self._check_id(rule)
             self.registry.add(rule)
         for link in links:
             if id(link) not in self._seen:
-                self._seen.add(id(link))
+                self._seen[id(link)] = link
                 self.registry.links.append(link)
 
     def _check_id(self, rule: Rule) -> None:
