@@ -61,7 +61,8 @@ def main() -> None:
                    "then the current one]")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).")
-@click.option("--show-suppressed", is_flag=True, help="Also show findings that dynalint:ignore comments suppress.")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also show suppressed findings (dynalint:ignore comments, ignore entries of the config).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
 @click.option("--no-config", is_flag=True, help="Use no settings file.")

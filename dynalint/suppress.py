@@ -113,7 +113,7 @@ def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequen
         out.append(finding)
     chosen = {r.id: r for r in rules if r.id in _OWN}
     if chosen:
-        known = _known_ids()
+        known = _known_ids() | {r.id for r in rules}  # custom rules that run are known too
         for model in models:
             out.extend(_comment_findings(model, chosen, known))
     return out
