@@ -498,8 +498,8 @@ def _explain(error) -> tuple[list, str]:
         known = list(error.schema.get("properties", {}))
         extra = [k for k in instance if k not in known]
         hint = difflib.get_close_matches(str(extra[0]), known, n=1)
-        return ([*path, extra[0]], f"unknown key (expected {', '.join(known)})"
-                                   + (f"; did you mean {hint[0]}?" if hint else ""))
+        what = f"unknown key: did you mean {hint[0]}?" if hint else f"unknown key (expected {', '.join(known)})"
+        return [*path, extra[0]], what
     if kind == "required":
         missing = [k for k in error.validator_value if k not in instance]
         return path, f"missing {', '.join(repr(k) for k in missing)}"
