@@ -320,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     progress = (lambda text: None) if args.quiet else (lambda text: print(f"bench: {text}", file=sys.stderr))
     started = datetime.now(timezone.utc)
     info = machine()
-    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}, {_checkout()})",
+    in_tree = Path(dynalint[0]).absolute().is_relative_to(BENCH.parent)  # else an install elsewhere: --note
+    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}" + (f", {_checkout()})" if in_tree else ")"),
               "orjson importable by --python": _has_orjson(args.python)}
     if args.checkov:
         extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
