@@ -86,7 +86,8 @@ class _Each:
 
 EACH = _Each()
 _FIRST = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_STEP = re.compile(r'\.(?P<key>[A-Za-z0-9_-]+)|\[(?P<index>-?\d+)\]|\[(?P<each>\*)\]|\["(?P<quoted>(?:[^"\\]|\\.)*)"\]')
+_STEP = re.compile(r'\.(?P<key>[A-Za-z0-9_-]+)|\[(?P<index>-?\d+)\]|\[(?P<each>\*)\]'
+                   r'|\["(?P<quoted>(?:[^"\\]|\\.)*)"\]')
 
 
 def parse_path(text: str) -> tuple:

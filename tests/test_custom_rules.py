@@ -387,7 +387,8 @@ def test_rules_listing_text_json_markdown(house):
     text = run("rules", "--rules-dir", str(house)).output
     assert any(line.startswith("HOUSE001  table-name-prefix") and "The table name lacks the team prefix." in line
                for line in text.splitlines())
-    rows = {r["id"]: r for r in json.loads(run("rules", "--rules-dir", str(house), "--format", "json").output)["rules"]}
+    listed = run("rules", "--rules-dir", str(house), "--format", "json").output
+    rows = {r["id"]: r for r in json.loads(listed)["rules"]}
     assert rows["HOUSE010"]["origin"].endswith("tags.yaml:2") and rows["HOUSE001"]["options"] == {"prefix": "prod-"}
     markdown = run("rules", "--rules-dir", str(house), "--format", "markdown").output
     assert "| HOUSE001 | table-name-prefix | warning |" in markdown
