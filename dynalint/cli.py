@@ -105,6 +105,8 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
         models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
             paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
             progress=progress.show)]
+        if changed_only:
+            models = [_no_changes_note(m) for m in models]
         progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
                       f" with {plural(len(rules), 'rule')}")
         findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only)
@@ -117,6 +119,17 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
     return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+
+
+def _no_changes_note(model):
+    """--changed-only narrows a plan; .tf and state input carry no changes, so all of it is checked."""
+    if model.input_kind == "plan":
+        return model
+    from dataclasses import replace
+
+    kind = ".tf input" if model.input_kind == "hcl" else "a state"
+    note = f"{model.input_file}: --changed-only needs a plan; {kind} has no planned changes, so every resource is checked"
+    return replace(model, warnings=model.warnings + (note,))
 
 
 def _registry_and_settings(workflow):

@@ -120,8 +120,8 @@ def checks(rule: Rule, resource, only_changed: bool = False) -> bool:
     """Whether ``run`` shows this resource to this rule (reporters list what passed with it)."""
     if resource.type not in rule.applies:
         return False
-    if only_changed and not (resource.change and resource.change.touches):
-        return False
+    if only_changed and resource.change is not None and not resource.change.touches:
+        return False  # input without plan changes (.tf, state) has nothing to narrow: all is checked
     if rule.kind == "change":
         return resource.change is not None
     return not resource.deleted

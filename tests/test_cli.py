@@ -132,3 +132,11 @@ def test_text_output_colors_when_forced(monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert "\x1b[31m" in run(str(case_plan("durability"))).output
+
+
+def test_changed_only_on_tf_input_checks_everything_and_says_so():
+    tree = str(ROOT / "tests" / "hcl" / "app")
+    everything = json.loads(run(tree, "-f", "json", "--fail-on", "never").output)
+    narrowed = json.loads(run(tree, "-f", "json", "--fail-on", "never", "--changed-only").output)
+    assert narrowed["findings"] == everything["findings"] and narrowed["findings"]
+    assert any("--changed-only needs a plan" in w for w in narrowed["inputs"][0]["warnings"])

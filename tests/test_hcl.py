@@ -244,7 +244,8 @@ def test_text_prints_file_and_line_and_hides_suppressed_findings():
 def test_plan_with_source_dir_elsewhere(tmp_path):
     copy = tmp_path / "plan.json"
     copy.write_bytes((ROOT / APP / "plan.json").read_bytes())
-    located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP).output)["findings"]
+    located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP,
+                                   "--show-suppressed").output)["findings"]
     assert {f["location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf"}
     alone = json.loads(run(str(copy), "-f", "json").output)["findings"]  # no .tf beside it, none in the cwd
     assert {f["location"]["kind"] for f in alone} == {"plan"}
@@ -252,7 +253,8 @@ def test_plan_with_source_dir_elsewhere(tmp_path):
 
 def test_precommit_file_list_is_grouped_by_directory():
     """pre-commit passes changed files: the module's file is linted as part of the root that calls it."""
-    result = run(f"{APP}/main.tf", f"{APP}/modules/table/main.tf", f"{APP}/variables.tf", "-f", "json")
+    result = run(f"{APP}/main.tf", f"{APP}/modules/table/main.tf", f"{APP}/variables.tf", "-f", "json",
+                 "--show-suppressed")
     doc = json.loads(result.output)
     assert [i["file"] for i in doc["inputs"]] == [APP]
     assert {(f["rule_id"], f["address"]) for f in doc["findings"]} == {(f.rule_id, f.address) for f in tree()[1]}

@@ -142,6 +142,13 @@ def test_cli_sarif_keeps_suppressed_results_and_the_exit_code_ignores_them(tmp_p
     assert "DDB101" not in text and "2 suppressed" in text
     shown = runner.invoke(main, [str(tmp_path), "--select", "DDB101,DDB103", "--show-suppressed"]).output
     assert shown.count("[suppressed]") == 2
+    hidden = json.loads(runner.invoke(main, [str(tmp_path), "-f", "json", "--select", "DDB101,DDB103"]).output)
+    assert hidden["findings"] == [] and hidden["summary"]["suppressed"] == 2
+    listed = json.loads(runner.invoke(main, [str(tmp_path), "-f", "json", "--select", "DDB101,DDB103",
+                                             "--show-suppressed"]).output)
+    assert [f["suppression"]["kind"] for f in listed["findings"]] == ["inSource", "inSource"]
+    # a .tf location has no endLine: GitHub annotates only regions wholly inside the diff
+    assert all("endLine" not in r["locations"][0]["physicalLocation"]["region"] for r in results)
 
 
 def test_dl_rules_are_documented_like_any_rule():

@@ -52,7 +52,7 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load import sources as src
 from dynalint.load.config import Configuration
-from dynalint.load.plan import _finish as build_resources  # the plan loader's last step, shared on purpose
+from dynalint.load.plan import build_resources  # the plan loader's last step, shared on purpose
 from dynalint.model import SENSITIVE, UNKNOWN, Model, is_known
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -109,7 +109,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
             replace_paths=tuple(tuple(p) for p in _list(change.get("replace_paths")) if isinstance(p, list)),
             action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
         ), module_address, module_path, local, configured))
-    return _finish(raw, config)
+    return build_resources(raw, config)
 
 
 def _state_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
@@ -127,10 +127,10 @@ def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
         module_address = _module_of(entry["address"])
         module_path, local = _config_key(entry, module_address)
         raw.append((entry, values, None, module_address, module_path, local, config.configured(module_path, local)))
-    return _finish(raw, config)
+    return build_resources(raw, config)
 
 
-def _finish(raw: list, config: Configuration) -> tuple[list[Resource], list[Resource]]:
+def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], list[Resource]]:
     """Resolve references now that every instance address is known, and build the Resources."""
     instances: dict[str, list[str]] = {}
     module_instances: dict[str, list[str]] = {}

@@ -16,7 +16,8 @@ def render(report: Report) -> str:
                     "terraform_version": m.terraform_version, "resources": len(m.resources),
                     "warnings": list(m.warnings)} for m in report.models],
         "summary": report.counts(),
-        "findings": [_finding(f, slugs.get(f.rule_id, "")) for f in report.findings],
+        "findings": [_finding(f, slugs.get(f.rule_id, "")) for f in report.findings
+                     if report.show_suppressed or not f.suppressed],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

@@ -99,8 +99,8 @@ def _location(f: Finding) -> dict:
     region = {"startLine": source.start_line if source else 1}
     if source is not None and source.start_column:
         region["startColumn"] = source.start_column
-    if source is not None and source.end_line and source.end_line >= region["startLine"]:
-        region["endLine"] = source.end_line
+    # No endLine: GitHub annotates a pull request only when every line of the region is in the
+    # diff, so a region spanning the whole resource block would hide alerts on partly edited blocks.
     return {
         "physicalLocation": {"artifactLocation": artifact, "region": region},
         "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
