@@ -349,7 +349,7 @@ def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monk
             reason: module tables are named by the platform team
         """)
     monkeypatch.chdir(tmp_path)  # neither the config's directory nor the rules'
-    result = run(PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002")
+    result = run(PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002", "--show-suppressed")
     assert result.exit_code == 1, result.output
     found = json.loads(result.stdout)["findings"]
     first = {f["address"]: f for f in found if f["rule_id"] == "HOUSE001"}
@@ -452,7 +452,8 @@ resource "aws_dynamodb_table" "other" {
 
 def test_inline_suppression_of_a_custom_rule(house, tmp_path):
     write(tmp_path / "infra" / "main.tf", TF)
-    result = run(str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "HOUSE010", "-f", "json")
+    result = run(str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "HOUSE010", "-f", "json",
+                 "--show-suppressed")
     found = {f["address"]: f for f in json.loads(result.stdout)["findings"]}
     assert found["aws_dynamodb_table.scratch"]["suppression"] == {"kind": "inSource",
                                                                   "justification": "scratch data has no owner"}
