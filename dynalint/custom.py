@@ -1,6 +1,6 @@
 """Custom rules: the user's own, registered next to the built-in pack.
 
-Three sources, in this order, each only when the user asks for it:
+Two kinds of source, in this order, each only when the user asks for it:
 
 - installed packages that declare an entry point in the ``dynalint.rules``
   group (installing the package is the request); the entry point names a
