@@ -109,7 +109,8 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
             models = [_no_changes_note(m) for m in models]
         progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
                       f" with {plural(len(rules), 'rule')}")
-        findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only)
+        findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only,
+                              known_ids=registry.rules)
     finally:
         progress.clear()
     findings = _baselined(settings.suppress(findings), known, workflow)

@@ -95,8 +95,13 @@ class RunOptions:
 
 
 def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
-        settings: RunOptions | None = None, only_changed: bool = False) -> list[Finding]:
-    """Run the rules on every model; findings come back sorted and deduplicated."""
+        settings: RunOptions | None = None, only_changed: bool = False,
+        known_ids: Iterable[str] | None = None) -> list[Finding]:
+    """Run the rules on every model; findings come back sorted and deduplicated.
+
+    ``known_ids`` are every registered rule id, selected or not, so that a
+    ``dynalint:ignore`` naming a rule that did not run is no unknown id.
+    """
     from dynalint import suppress
 
     settings = settings or RunOptions()
@@ -113,7 +118,7 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
                 for resource in index.by_type.get(type_, ()):
                     if checks(rule, resource, only_changed):
                         findings.extend(_check(rule, resource, ctx, level, model))
-    return _finish(suppress.apply_inline(models, findings, rules))
+    return _finish(suppress.apply_inline(models, findings, rules, known_ids))
 
 
 def checks(rule: Rule, resource, only_changed: bool = False) -> bool:

@@ -58,6 +58,7 @@ class Rule:
     precision: str = "high"
     options: dict[str, Any] = field(default_factory=dict)
     origin: str = "dynalint"
+    help_uri: str | None = None  # where a custom rule is documented; built-in rules have docs/rules/ID.md
 
     @property
     def full_description(self) -> str:

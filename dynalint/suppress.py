@@ -101,7 +101,8 @@ def _block_below(starts: dict[int, Any], comment_lines: set[int], line: int) -> 
 
 
 # ---------------------------------------------------------------------- applying them
-def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
+def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule],
+                 known_ids: Iterable[str] | None = None) -> list[Finding]:
     """Mark findings their resource's comments suppress; add the findings about the comments themselves."""
     ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
     out = []
@@ -113,7 +114,7 @@ def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequen
         out.append(finding)
     chosen = {r.id: r for r in rules if r.id in _OWN}
     if chosen:
-        known = _known_ids() | {r.id for r in rules}  # custom rules that run are known too
+        known = (set(known_ids) if known_ids is not None else _known_ids()) | {r.id for r in rules}
         for model in models:
             out.extend(_comment_findings(model, chosen, known))
     return out

@@ -380,7 +380,7 @@ def _rule(raw: dict, index: int, origin: str) -> Rule:
         id=raw["id"], slug=raw.get("slug", raw["id"].lower()), level=Level.parse(raw["level"]),
         applies=tuple(raw["resource_types"]), check=spec.check, kind="graph" if graph else "config",
         summary=raw["summary"].strip(), help=_help(raw), security_severity=raw.get("security_severity"),
-        tags=tuple(raw.get("tags", ())), origin=origin,
+        tags=tuple(raw.get("tags", ())), origin=origin, help_uri=raw.get("help_uri"),
     )
 
 

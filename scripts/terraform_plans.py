@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_ROOTS = [ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl"]
+CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl"]
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

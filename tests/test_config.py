@@ -176,7 +176,7 @@ def test_ignore_entries_suppress_with_their_reason(project):
             address: 'module.sandbox.aws_dynamodb_table.scratch["a"]'
             reason: scratch-a holds public data
     """)
-    out = findings(WORKFLOW)
+    out = findings(WORKFLOW, "--show-suppressed")
     sandbox = [f for f in out if f["address"].startswith("module.sandbox.")]
     suppressed = {(f["address"], f["rule_id"]): f["suppression"] for f in sandbox if f["suppression"]}
     assert {key[1] for key in suppressed} == {"DDB101", "DDB103", "DDB201"}
@@ -239,7 +239,7 @@ def test_schema_is_valid_and_types_options_from_their_defaults():
 # ---------------------------------------------------------------- mistakes: exit 2, file, key path, expected
 @pytest.mark.parametrize("text, expected", [
     ("fail-on: warning\n", ".dynalint.yaml:1: fail-on: unknown key (expected fail_on, select, ignore_rules, "
-                           "rules, ignore); did you mean fail_on?"),
+                           "rules, ignore, rules_dirs); did you mean fail_on?"),
     ("fail_on: fatal\n", ".dynalint.yaml:1: fail_on: expected one of error, warning, note, never, got 'fatal'"),
     ("select: DDB1\n", ".dynalint.yaml:1: select: expected a list, got a string ('DDB1')"),
     ("select: [DDB1, 7]\n", ".dynalint.yaml:1: select[1]: expected a string, got a number (7)"),

@@ -466,8 +466,6 @@ def test_a_suppression_naming_a_custom_rule_that_runs_is_no_unknown_id(house, tm
     assert {f["rule_id"] for f in json.loads(result.stdout)["findings"]} == {"HOUSE010"}
 
 
-@pytest.mark.xfail(strict=True, reason="dynalint.suppress knows the built-in ids and those of the rules that run, "
-                                       "not those of custom rules loaded but not selected")
 def test_a_suppression_naming_a_loaded_custom_rule_is_no_unknown_id(house, tmp_path):
     write(tmp_path / "infra" / "main.tf", TF)
     result = run(str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "DL002", "-f", "json")

@@ -325,6 +325,8 @@ rules:
     assert "## Definition" in first.help and "tags_all.CostCenter" in first.help
     assert first.full_description == "Tables without a CostCenter tag."
     assert second.slug == "acme011" and second.full_description == "Second rule of the file."
+    from dynalint.report import INFORMATION_URI, help_uri
+    assert help_uri(first) == "https://wiki.example.com/tagging" and help_uri(second) == INFORMATION_URI
 
 
 def test_schema_file_is_valid_and_shipped():

@@ -65,6 +65,13 @@ def artifact_uri(file: str) -> tuple[str, str | None]:
     return "/".join(parts), "%SRCROOT%"
 
 
+def help_uri(rule: Rule) -> str:
+    """A rule's documentation page: its own for custom rules that name one, ours for built-in rules."""
+    if rule.help_uri:
+        return rule.help_uri
+    return DOCS_URI.format(id=rule.id) if rule.origin.startswith("dynalint.") else INFORMATION_URI
+
+
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 

@@ -13,7 +13,7 @@ import re
 from itertools import groupby
 
 from dynalint.model import Finding, Level
-from dynalint.report import DOCS_URI, INFORMATION_URI, Report, plural, summary_line
+from dynalint.report import Report, help_uri, plural, summary_line
 from dynalint.rule import Rule
 
 MARKER = "<!-- dynalint -->"
@@ -80,7 +80,7 @@ def _finding(f: Finding, rule: Rule | None) -> list[str]:
         lines += ["<details><summary>How to fix</summary>", ""]
         fix = _section(rule.help, "Use instead")
         lines += [fix, ""] if fix else []
-        docs = DOCS_URI.format(id=rule.id) if rule.origin.startswith("dynalint.") else INFORMATION_URI
+        docs = help_uri(rule)
         lines += [f"Documentation: [{rule.id} {rule.slug}]({docs})", "", "</details>", ""]
     return lines
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from dynalint.model import Finding
-from dynalint.report import DOCS_URI, INFORMATION_URI, Report, artifact_uri
+from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.rule import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,7 +56,7 @@ def _descriptor(rule: Rule) -> dict:
         "shortDescription": {"text": _sentence(rule.summary)[:1024]},
         "fullDescription": {"text": _sentence(rule.full_description)},
         "help": {"text": help_text, "markdown": f"# {rule.id} {rule.slug}\n\n{rule.summary}\n\n{help_text}"},
-        "helpUri": DOCS_URI.format(id=rule.id) if rule.origin.startswith("dynalint.") else INFORMATION_URI,
+        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": str(rule.level)},
         "properties": properties,
     }
