@@ -42,6 +42,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_SIZES = (10, 100, 1000, 5000)
+FORMATS = ("sarif", "text")
 PARSE_FLOOR = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
 # Installed packages keep their compiled bytecode (pip writes it); an editable checkout run with
 # PYTHONDONTWRITEBYTECODE would compile every module on every run, which no user pays.
@@ -121,14 +122,14 @@ def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = No
     return Sample(wall=wall, rss_kb=usage.ru_maxrss, code=code)
 
 
-def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None,
-             scratch: Path) -> dict[str, tuple[list[str], Path | None, tuple[int, ...]]]:
+def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None, scratch: Path,
+             formats: tuple[str, ...] = FORMATS) -> dict[str, tuple[list[str], Path | None, tuple[int, ...]]]:
     """name -> (argv, working directory, exit codes that mean success)."""
-    out = {
-        "parse": ([python, "-c", PARSE_FLOOR, str(plan)], None, (0,)),
-        "sarif": ([*dynalint, str(plan), "-f", "sarif", "-o", os.devnull, "--fail-on", "never"], None, (0,)),
-        "text": ([*dynalint, str(plan), "--fail-on", "never"], None, (0,)),
-    }
+    out = {"parse": ([python, "-c", PARSE_FLOOR, str(plan)], None, (0,))}
+    if "sarif" in formats:
+        out["sarif"] = ([*dynalint, str(plan), "-f", "sarif", "-o", os.devnull, "--fail-on", "never"], None, (0,))
+    if "text" in formats:
+        out["text"] = ([*dynalint, str(plan), "--fail-on", "never"], None, (0,))
     if checkov:
         argv = [checkov, "-f", str(plan.resolve()), "--framework", "terraform_plan", "-o", "sarif", "--skip-download"]
         out["checkov"] = (argv, scratch, (0, 1))  # checkov exits 1 when a check fails
@@ -136,14 +137,18 @@ def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None,
 
 
 def measure(plan: Path, runs: int, checkov_runs: int, cmds: dict, timeout: float,
-            progress) -> dict[str, Series]:
-    """Run the commands in turns, ``runs`` times each (checkov ``checkov_runs`` times)."""
+            progress, budget: float = 0) -> dict[str, Series]:
+    """Run the commands in turns, ``runs`` times each (checkov ``checkov_runs`` times).
+
+    With a ``budget`` (seconds), a command whose runs so far took that long runs no more.
+    """
     results = {name: Series() for name in cmds}
     for turn in range(max(runs, checkov_runs)):
         for name, (argv, cwd, ok_codes) in cmds.items():
             wanted = checkov_runs if name == "checkov" else runs
             series = results[name]
-            if turn >= wanted or series.failure:
+            spent = sum(sample.wall for sample in series.samples)
+            if turn >= wanted or series.failure or (budget and spent >= budget):
                 continue
             progress(f"{plan.name}: {name} run {turn + 1}/{wanted}")
             try:
@@ -186,7 +191,7 @@ def _secs(series: Series | None) -> str:
     if not series.ok:
         return f"failed ({series.failure})" if series.failure else "–"
     if len(series.samples) == 1:
-        return f"{series.median:.2f}"
+        return f"{series.median:.2f} (1 run)"
     return f"{series.median:.2f} ({series.low:.2f}–{series.high:.2f})"
 
 
@@ -197,7 +202,7 @@ def _ratio(top: Series | None, bottom: Series | None, digits: int = 1) -> str:
 
 
 HEADERS = ("tables", "resources", "plan size", "dynalint sarif s", "dynalint text s", "parse floor s",
-           "sarif / parse", "checkov s", "checkov / dynalint", "dynalint peak RSS", "RSS / plan size")
+           "sarif / parse", "text / parse", "checkov s", "checkov / sarif", "dynalint peak RSS", "RSS / plan size")
 
 
 def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
@@ -208,7 +213,8 @@ def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
         peak = max((x.peak_rss_kb for x in dyn), default=0) * 1024
         out.append((
             f"{row.tables:,}", f"{row.resources:,}", _mb(row.size_bytes), _secs(s.get("sarif")), _secs(s.get("text")),
-            _secs(s.get("parse")), _ratio(s.get("sarif"), s.get("parse")), _secs(s.get("checkov")),
+            _secs(s.get("parse")), _ratio(s.get("sarif"), s.get("parse")), _ratio(s.get("text"), s.get("parse")),
+            _secs(s.get("checkov")),
             _ratio(s.get("checkov"), s.get("sarif")), _mb(peak) if peak else "–",
             f"{peak / row.size_bytes:.1f}x" if peak else "–",
         ))
@@ -251,6 +257,7 @@ def describe(info: dict[str, str], args: argparse.Namespace, extras: dict[str, s
              f"Python {info['python']}; load average at start {info['load average']}",
              f"runs: {args.runs}"
              + (f" (checkov {args.checkov_runs}, up to {args.checkov_max_tables:,} tables)" if args.checkov else "")
+             + (f", fewer once a command has taken {args.budget:.0f} s" if args.budget else "")
              + "; "
              "seconds are medians of whole-process wall time (min–max in brackets); peak RSS is the largest "
              "of the dynalint runs"]
@@ -267,6 +274,14 @@ def _sizes(text: str) -> list[int]:
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("give at least one size, each 1 or more")
     return sizes
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"formats are {' and '.join(FORMATS)}, not {text!r}")
+    return chosen
 
 
 def _default_dynalint(python: str) -> list[str]:
@@ -296,6 +311,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--checkov-runs", type=int, default=3, help="timed checkov runs per size (default 3)")
     parser.add_argument("--checkov-max-tables", type=int, default=1000,
                         help="largest plan checkov is run on (default 1000; it takes minutes per run)")
+    parser.add_argument("--formats", type=_formats, default=FORMATS,
+                        help="dynalint output formats to time, comma separated (default sarif,text)")
+    parser.add_argument("--budget", type=float, default=0,
+                        help="seconds per command and size after which it runs no more (default: no limit)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (default 3600)")
     parser.add_argument("--markdown", type=Path, help="also write the table, with the machine, as markdown")
     parser.add_argument("--json", type=Path, help="also write every sample as JSON")
@@ -334,8 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"plan of {tables:,} tables")
         plan = ensure_plan(args.out, tables, args.seed, args.python)
         checkov = args.checkov if tables <= args.checkov_max_tables else None
-        cmds = commands(plan, args.python, dynalint, checkov, scratch)
-        series = measure(plan, args.runs, args.checkov_runs, cmds, args.timeout, progress)
+        cmds = commands(plan, args.python, dynalint, checkov, scratch, args.formats)
+        series = measure(plan, args.runs, args.checkov_runs, cmds, args.timeout, progress, args.budget)
         rows.append(Row(tables, str(plan), plan.stat().st_size, count_resources(plan), series))
     extras["load average at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     header = describe(info, args, extras, started)

@@ -110,7 +110,7 @@ def test_run_py_end_to_end_on_the_smallest_plan(tmp_path):
                            "--out", str(tmp_path), "--markdown", str(markdown), "--json", str(raw), "-q"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "sarif / parse" in done.stdout
+    assert "sarif / parse" in done.stdout and "text / parse" in done.stdout
     assert len(list(tmp_path.glob("plan-10-seed0-*.json"))) == 1
     row = json.loads(raw.read_text())["rows"][0]
     assert row["tables"] == 10 and row["resources"] > 10
