@@ -23,6 +23,15 @@ requires_terraform = pytest.mark.skipif(shutil.which("terraform") is None,
                                         reason="terraform is not installed on this machine")
 
 
+def validate_sarif(doc: dict) -> None:
+    """Validate against the official SARIF 2.1.0 schema (errata, draft-04) and the draft-07 copy GitHub
+    points to; both are kept in tests/data so that a clean clone validates too."""
+    import jsonschema
+
+    for name in ("sarif-schema-2.1.0.json", "sarif-schema-2.1.0.draft-07.json"):
+        jsonschema.validate(doc, json.loads((ROOT / "tests" / "data" / name).read_text()))
+
+
 def case_plan(name: str) -> Path:
     """The plan.json real terraform made of tests/tf/NAME (scripts/terraform_plans.py)."""
     return TF_CASES / name / "plan.json"

@@ -7,7 +7,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +14,7 @@ from dynalint import custom, engine
 from dynalint.cli import main
 from dynalint.errors import RuleError
 from dynalint.report import INFORMATION_URI
-from helpers import ROOT, case_plan, flagged, load_case
+from helpers import ROOT, case_plan, flagged, load_case, validate_sarif
 
 PLAN = str(case_plan("custom"))
 MODEL = load_case("custom")
@@ -402,8 +401,7 @@ def test_sarif_lists_custom_rules_with_their_help(house, tmp_path):
     out = tmp_path / "out.sarif"
     run(PLAN, "--rules-dir", str(house), "--select", "HOUSE", "-f", "sarif", "-o", str(out))
     doc = json.loads(out.read_text())
-    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
-    jsonschema.validate(doc, schema)
+    validate_sarif(doc)
     driver = doc["runs"][0]["tool"]["driver"]
     rules = {r["id"]: r for r in driver["rules"]}
     assert set(rules) == {"HOUSE001", "HOUSE002", "HOUSE003", "HOUSE010"}

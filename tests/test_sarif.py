@@ -5,28 +5,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import jsonschema
 import pytest
 
 from dynalint import engine
 from dynalint.load import load_input
 from dynalint.report import Report, render
-from helpers import ROOT, SAMPLES, SHARED, case_plan
+from helpers import ROOT, SAMPLES, case_plan, validate_sarif as validate
 
 REGISTRY = engine.builtin_registry()
-SCHEMAS = ("sarif-schema-2.1.0.json", "sarif-schema-2.1.0.draft-07.json")
-
-
-def schemas():
-    """The official schema (errata, draft-04) and the draft-07 copy GitHub points to: pass both."""
-    for name in SCHEMAS:
-        shared = SHARED / "schemas" / name
-        yield json.loads((shared if shared.exists() else ROOT / "tests" / "data" / name).read_text())
-
-
-def validate(doc):
-    for schema in schemas():
-        jsonschema.validate(doc, schema)
 
 
 def sarif_of(path, select=()):
