@@ -531,7 +531,8 @@ def config_block(address: str, type_: str, expressions: dict, count: dict | None
 
 def table_expressions(t: Table, name_expr: dict, kms_expr: dict | None) -> dict:
     ex: dict[str, Any] = {
-        "attribute": [{"name": const(a["name"]), "type": const(a["type"])} for a in table_values(t, False)["attribute"]],
+        "attribute": [{"name": const(a["name"]), "type": const(a["type"])}
+                      for a in table_values(t, False)["attribute"]],
         "billing_mode": const(t.billing),
         "hash_key": const(t.hash_key),
         "name": name_expr,
@@ -771,8 +772,9 @@ class Team:
     def _root_spec(self, rng: random.Random, name: str) -> Table:
         provisioned = self._roll(rng, 0.5)
         gsi_count = int(rng.random() * 3.5)
-        gsis = tuple((f"by_{field_}", field_, "created_at" if k % 2 == 0 else None, ("ALL", "KEYS_ONLY", "INCLUDE")[k % 3])
-                     for k, field_ in enumerate(("customer_id", "status", "owner")[:gsi_count]))
+        projections = ("ALL", "KEYS_ONLY", "INCLUDE")
+        gsis = tuple((f"by_{key}", key, "created_at" if k % 2 == 0 else None, projections[k % 3])
+                     for k, key in enumerate(("customer_id", "status", "owner")[:gsi_count]))
         sse_roll = rng.random()
         range_key = "sk" if self._roll(rng, 0.7) else None
         replicas = ("us-west-2",) if self._roll(rng, 0.08) else ()
@@ -837,7 +839,8 @@ class Team:
                 "service_namespace": const("dynamodb")}))
             self.plan.root_blocks.append(config_block(policy, "aws_appautoscaling_policy", {
                 "name": refs(f"{target}.resource_id"), "policy_type": const("TargetTrackingScaling"),
-                "resource_id": refs(f"{target}.resource_id"), "scalable_dimension": refs(f"{target}.scalable_dimension"),
+                "resource_id": refs(f"{target}.resource_id"),
+                "scalable_dimension": refs(f"{target}.scalable_dimension"),
                 "service_namespace": refs(f"{target}.service_namespace"),
                 "target_tracking_scaling_policy_configuration": [{
                     "predefined_metric_specification": [{"predefined_metric_type": const(metric)}],
@@ -904,7 +907,8 @@ class Team:
               "starting_position": const("LATEST")}
         if safe:
             ex.update({"batch_size": const(100), "bisect_batch_on_function_error": const(True),
-                       "destination_config": [{"on_failure": [{"destination_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn")}]}],
+                       "destination_config": [{"on_failure": [{
+                           "destination_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn")}]}],
                        "function_response_types": const(["ReportBatchItemFailures"]),
                        "maximum_batching_window_in_seconds": const(5), "maximum_record_age_in_seconds": const(3600),
                        "maximum_retry_attempts": const(3)})
@@ -977,7 +981,8 @@ class Team:
             policy = [autoscaling_policy_values(f"table/{name}", dim, 70, new) for new in (False, True)]
             self.plan.add(f"{module}.aws_appautoscaling_policy.this[{i}]", "aws_appautoscaling_policy", state,
                           policy[0], policy[0], policy[1], module=module, index=i, reason=reason,
-                          depends_on=(kms_dep, f"{base}.aws_appautoscaling_target.this", f"{base}.aws_dynamodb_table.this"))
+                          depends_on=(kms_dep, f"{base}.aws_appautoscaling_target.this",
+                                      f"{base}.aws_dynamodb_table.this"))
         for metric in THROTTLE_METRICS:
             alarm = [alarm_values(f"{name}-{metric}", name, metric, 5, new) for new in (False, True)]
             self.plan.add(f'{module}.aws_cloudwatch_metric_alarm.throttle["{metric}"]', "aws_cloudwatch_metric_alarm",
