@@ -196,6 +196,11 @@ def _emit(fmt, report, output, workflow) -> None:
 
     quiet = workflow["quiet"]
     text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
+    if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
+        # text and JSON reports hold the input notes (an errored plan, an unknown format_version); stderr has them
+        # for the other formats
+        for note in (warning for model in report.models for warning in model.warnings):
+            click.echo(f"dynalint: note: {note}", err=True)
     if output:
         Path(output).write_text(text, encoding="utf-8")
         if fmt != "text" and not quiet and not workflow["statistics"]:

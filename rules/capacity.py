@@ -904,7 +904,10 @@ def billing_mode_switched(table, ctx):
     change = table.change
     if not change.is_update or not isinstance(change.before, dict):
         return
-    old, new = change.before.get("billing_mode") or "PROVISIONED", table.values.get("billing_mode") or "PROVISIONED"
+    old, new = change.before.get("billing_mode"), table.values.get("billing_mode")
+    if not is_known(old) or not is_known(new):  # decided at apply, or hidden: nothing to judge
+        return
+    old, new = old or "PROVISIONED", new or "PROVISIONED"
     if not isinstance(old, str) or not isinstance(new, str) or old == new:
         return
     if new == ON_DEMAND:

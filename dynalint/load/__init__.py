@@ -15,7 +15,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 from dynalint.errors import InputError
 from dynalint.load.decode import parse_json
@@ -34,7 +34,10 @@ def load_bytes(data: bytes, name: str, locate: bool = True, tf_sources: bool = F
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
     doc = parse_json(data, name)
-    model = load_document(doc, name)
+    try:
+        model = load_document(doc, name)
+    except RecursionError:  # a value nested just below what the JSON parser accepts
+        raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
     if locate:
         model = replace(model, plan_locator=plan_locations(data, name))
     if tf_sources:
@@ -67,10 +70,11 @@ def _is_tf_input(path: str) -> bool:
 def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_dir: str | None = None,
                var_files: Sequence[str] = ()) -> Model:
     if path == "-":
-        return load_bytes(sys.stdin.buffer.read(), "-", locate, tf_sources, source_dir)
+        return load_bytes(_read_capped(sys.stdin.buffer, "-"), "-", locate, tf_sources, source_dir)
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file or directory")
+        what = "a symbolic link to nothing, or a link loop" if p.is_symlink() else "no such file or directory"
+        raise InputError(f"{path}: {what}")
     if _is_tf_input(path):
         from dynalint.load.hcl import load_tf_inputs
 
@@ -83,14 +87,34 @@ def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_
     try:
         size = p.stat().st_size
         if size > MAX_JSON_BYTES:
-            raise InputError(f"{path}: {size // (1024 * 1024)} MB is larger than dynalint reads "
-                             f"({MAX_JSON_BYTES // (1024 * 1024)} MB; set DYNALINT_MAX_BYTES to raise it)")
-        data = p.read_bytes()
+            raise InputError(f"{path}: {_size(size)} is larger than dynalint reads "
+                             f"({_size(MAX_JSON_BYTES)}; set DYNALINT_MAX_BYTES to raise it)")
+        with p.open("rb") as stream:
+            data = _read_capped(stream, path, size)
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return load_bytes(data, path, locate, tf_sources, source_dir)
+
+
+def _read_capped(stream: BinaryIO, name: str, size: int = 0) -> bytes:
+    """Read to the end. A file whose size is known (checked against MAX_JSON_BYTES first) is read at once;
+    what has no size (stdin, a pipe, a device such as /dev/zero) is read in chunks up to the cap."""
+    if size:
+        return stream.read()
+    chunks, total = [], 0
+    while chunk := stream.read(1024 * 1024):
+        total += len(chunk)
+        if total > MAX_JSON_BYTES:
+            raise InputError(f"{name}: more than {_size(MAX_JSON_BYTES)}, larger than dynalint reads "
+                             "(set DYNALINT_MAX_BYTES to raise it)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count} bytes"
 
 
 def _show_binary_plan(name: str) -> bytes:

@@ -83,7 +83,8 @@ def _root_dirs(paths: Sequence[str]) -> list[tuple[Path, str]]:
     for path in paths:
         given = Path(path)
         if not given.exists():
-            raise InputError(f"{path}: no such file or directory")
+            what = "a symbolic link to nothing, or a link loop" if given.is_symlink() else "no such file or directory"
+            raise InputError(f"{path}: {what}")
         directory = given if given.is_dir() else given.parent
         shown = src.display_path("", str(directory)) if str(directory) not in ("", ".") else ""
         found = [(directory, shown)] if src.tf_files(directory) else _roots_below(directory, shown)
@@ -762,6 +763,8 @@ class Evaluator:
         if name == "fileexists":
             return path.is_file()
         try:
+            if not path.is_file() or path.stat().st_size > src.MAX_TF_BYTES:  # a pipe would block, a huge file swap
+                return UNKNOWN
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return UNKNOWN

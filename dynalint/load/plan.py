@@ -26,15 +26,17 @@ def load_document(doc: Any, name: str) -> Model:
     kind = document_kind(doc, name)
     warnings = []
     version = doc.get("format_version")
-    if not isinstance(version, str) or not version.startswith(KNOWN_FORMATS):
-        warnings.append(f"{name}: format_version {version!r} is newer than dynalint knows; read as 1.x")
+    if version is None:
+        warnings.append(f"{name}: no format_version; read as format 1.x")
+    elif not isinstance(version, str) or not version.startswith(KNOWN_FORMATS):
+        warnings.append(f"{name}: format_version {version!r} is not one dynalint knows (0.x, 1.x); read as 1.x")
     if doc.get("errored") is True:
         warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds")
     secrets: set[str] = set()
-    if kind == "plan":
-        resources, data = _plan_resources(doc, secrets)
-    else:
-        resources, data = _state_resources(doc, secrets)
+    try:
+        resources, data = (_plan_resources if kind == "plan" else _state_resources)(doc, secrets)
+    except InputError as exc:  # an address dynalint cannot split
+        raise InputError(f"{name}: {exc}") from None
     _root_sensitive_variables(doc, secrets)
     if secrets:
         # Terraform does not mark every copy of a sensitive value (tags_all, for one):
@@ -94,7 +96,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
             after = planned_data[entry["address"]].get("values")
         values = _dict(after) if after is not None else {}
         before = change.get("before")
-        module_address = entry.get("module_address") or _module_of(entry["address"])
+        module_address = _module_address(entry)
         module_path, local = _config_key(entry, module_address)
         configured = config.configured(module_path, local)
         if after is not None:
@@ -181,7 +183,7 @@ def _register_modules(module_address: str, module_instances: dict[str, list[str]
     """Record every module instance prefix: module.a["x"].module.b -> under key module.a["x"].module.b."""
     if not module_address:
         return
-    parts = addr.steps(module_address)
+    parts = _steps(module_address)
     prefix = ""
     for i in range(0, len(parts) - 1, 2):
         call = f"{prefix}.module.{parts[i + 1][0]}" if prefix else f"module.{parts[i + 1][0]}"
@@ -194,16 +196,34 @@ def _register_modules(module_address: str, module_instances: dict[str, list[str]
 
 def _config_key(entry: dict, module_address: str) -> tuple[tuple[str, ...], str]:
     local = addr.strip_index(entry["address"][len(module_address) + 1:] if module_address else entry["address"])
+    _steps(module_address)
     return addr.module_path(module_address), local
+
+
+def _module_address(entry: dict) -> str:
+    """The entry's module_address where it is the prefix of its address, else the one its address names."""
+    given = entry.get("module_address")
+    if isinstance(given, str) and given and entry["address"].startswith(given + "."):
+        return given
+    return _module_of(entry["address"])
 
 
 def _module_of(address: str) -> str:
     """The module instance prefix of a resource address ('' for the root module)."""
-    parts = addr.steps(address)
+    parts = _steps(address)
     cut = 0
     while cut + 1 < len(parts) and parts[cut][0] == "module":
         cut += 2
     return ".".join(f"{n}{i}" for n, i in parts[:cut])
+
+
+def _steps(address: str) -> list[tuple[str, str]]:
+    """``addr.steps``, with an address it cannot split as an InputError (load_document names the file)."""
+    try:
+        return addr.steps(address)
+    except ValueError:
+        shown = address if len(address) <= 80 else address[:77] + "..."
+        raise InputError(f"resource address {shown!r} is not one dynalint can read") from None
 
 
 def _module_resources(module: Any) -> list[dict]:

@@ -38,22 +38,31 @@ def plan_locations(data: bytes, file: str) -> dict[str, Source]:
     if changes:
         start = changes.end()
     found: dict[str, Source] = {}
-    line, line_start, scanned = 1, 0, 0
+    line, column, scanned = 1, 1, 0
     for match in _ADDRESS.finditer(text, start):
         pos = match.start()
         newlines = text.count(b"\n", scanned, pos)
         if newlines:
             line += newlines
             line_start = text.rfind(b"\n", scanned, pos) + 1
+            column = 1 + _characters(text, line_start, pos)
+        else:
+            # terraform writes the plan on one line: count only what lies since the last match,
+            # or a plan of many resources takes quadratic time.
+            column += _characters(text, scanned, pos)
         scanned = pos
         try:
             address = json.loads(b'"' + match.group(1) + b'"')
         except ValueError:
             continue
         if address not in found:
-            column = len(text[line_start:pos].decode("utf-8", "replace")) + 1
             found[address] = Source(file=file, start_line=line, start_column=column, kind="plan")
     return found
+
+
+def _characters(text: bytes, start: int, end: int) -> int:
+    """How many characters the UTF-8 bytes ``text[start:end]`` hold (both ends are ASCII boundaries)."""
+    return len(text[start:end].decode("utf-8", "replace"))
 
 
 # ---------------------------------------------------------------------- .tf files
@@ -97,8 +106,20 @@ class TfFile:
     comments: tuple[tuple[int, str], ...]
 
 
+#: A .tf or .tfvars file above this size is refused: parsing takes about 100 MB of memory and
+#: 10 seconds per megabyte of HCL, and hand-written files are far smaller.
+MAX_TF_BYTES = int(os.environ.get("DYNALINT_MAX_TF_BYTES", 8 * 1024 * 1024))
+#: Parse trees deeper than this (about 130 levels of nested brackets and blocks) are refused: the
+#: steps after parsing walk the tree recursively.
+MAX_TREE_DEPTH = 400
+
+
 def read_tf_text(path: Path, shown: str) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_TF_BYTES:
+            raise InputError(f"{shown}: {size / 2**20:.1f} MB is larger than dynalint reads in a .tf file "
+                             f"({MAX_TF_BYTES / 2**20:.1f} MB; set DYNALINT_MAX_TF_BYTES to raise it)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
@@ -114,12 +135,26 @@ def parse_tf(text: str, shown: str) -> Any:
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        return hcl2.parses_to_tree(text)
+        tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
         raise InputError(f"{shown}:{exc.line}:{exc.column}: HCL syntax error: {_syntax_message(exc)}") from None
     except (LarkError, RuntimeError, RecursionError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InputError(f"{shown}: HCL syntax error: {first}") from None
+    _refuse_deep_nesting(tree, shown)
+    return tree
+
+
+def _refuse_deep_nesting(tree: Any, shown: str) -> None:
+    """An InputError naming the line where the parse tree grows deeper than MAX_TREE_DEPTH (walked iteratively)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            line = getattr(node, "line", None) or getattr(getattr(node, "meta", None), "line", None)
+            where = f"{shown}:{line}" if line else shown
+            raise InputError(f"{where}: expressions nested too deeply for dynalint to read")
+        stack.extend((child, depth + 1) for child in getattr(node, "children", ()))
 
 
 def _syntax_message(exc: Any) -> str:
