@@ -1,14 +1,20 @@
 """Terraform addresses: split ``module.a["x"].aws_t.n[0]`` into its parts."""
 from __future__ import annotations
 
+import functools
 import re
 
 # One step of an address: a name, optionally followed by an index [0] or ["key"].
 _STEP = re.compile(r'([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
+_LAST_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
 
 
-def steps(address: str) -> list[tuple[str, str]]:
-    """``module.a["x"].aws_t.n[0]`` -> [("module",""),("a",'["x"]'),("aws_t",""),("n","[0]")]."""
+@functools.lru_cache(maxsize=None)
+def steps(address: str) -> tuple[tuple[str, str], ...]:
+    """``module.a["x"].aws_t.n[0]`` -> (("module",""),("a",'["x"]'),("aws_t",""),("n","[0]")).
+
+    Cached: a plan names the same module and resource addresses many times over.
+    """
     out = []
     pos = 0
     while pos < len(address):
@@ -17,9 +23,10 @@ def steps(address: str) -> list[tuple[str, str]]:
             raise ValueError(f"not a Terraform address: {address!r}")
         out.append((m.group(1), m.group(2) or ""))
         pos = m.end()
-    return out
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=None)
 def module_path(module_address: str) -> tuple[str, ...]:
     """``module.a["x"].module.b`` -> ("a", "b"): the module calls without instance keys."""
     if not module_address:
@@ -31,8 +38,9 @@ def module_path(module_address: str) -> tuple[str, ...]:
 def strip_index(address: str) -> str:
     """``aws_t.n[0]`` -> ``aws_t.n``; keeps the module prefix as it is."""
     if address.endswith("]"):
-        depth = address.rfind("[")
-        return address[:depth]
+        match = _LAST_INDEX.search(address)
+        if match:
+            return address[:match.start()]
     return address
 
 

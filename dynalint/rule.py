@@ -121,6 +121,17 @@ class Context:
         """Resources tied to this one by reference or by a literal name (see dynalint.graph)."""
         return self._index.graph.related(resource, type, via, direction)
 
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()`` once per input, shared by every call of every rule that asks for ``key``.
+
+        For what a check would otherwise recompute for each resource, such as an
+        index of all tables by name: a rule stays linear in the size of the plan.
+        """
+        cache = self._index.memo
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
 
 class Index:
     """One model's resources, indexed once by type and address; the graph is built on first use."""
@@ -136,6 +147,7 @@ class Index:
                 self.live_by_type.setdefault(r.type, []).append(r)
         self._links = tuple(links)
         self._graph = None
+        self.memo: dict[str, Any] = {}
 
     @property
     def graph(self):

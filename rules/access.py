@@ -230,11 +230,7 @@ def iam_missing_index_arn(policy, ctx):
     if not statements:
         return
     allowed = [s for s in statements if s.allows]
-    for table in ctx.resources(TABLE):
-        indexes = _index_names(table)
-        arn = _TableArn.of(table)
-        if not indexes or arn is None:
-            continue
+    for table, indexes, arn in _candidates(allowed, ctx.memo("DDB602.indexed-tables", lambda: _indexed_tables(ctx))):
         missing = [a for a in INDEX_ACTIONS if _table_without_indexes(allowed, a, arn, indexes)]
         if missing:
             actions = " and ".join(missing)
@@ -242,6 +238,63 @@ def iam_missing_index_arn(policy, ctx):
             yield Issue(f"{_named(policy)} allows {actions} on table {label(table)} but on none of its indexes "
                         f"({', '.join(indexes)}): add \"{written}/index/*\" to Resource, or every {actions} "
                         "with IndexName is denied.", path=f"policy.Resource.{arn.name}")
+
+
+def _indexed_tables(ctx) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
+    """Tables that have secondary indexes, by name: built once per input, not once per policy."""
+    by_name: dict[str, list] = {}
+    for table in ctx.resources(TABLE):
+        indexes = _index_names(table)
+        arn = _TableArn.of(table)
+        if indexes and arn is not None:
+            by_name.setdefault(arn.name, []).append((table, indexes, arn))
+    return by_name
+
+
+def _candidates(allowed: list[Statement], by_name: dict[str, list]) -> list[tuple]:
+    """The indexed tables a policy's Allow statements could name, in address order.
+
+    A Resource ARN that spells the table name out is looked up. A pattern that
+    ends in "*" ("*", "table/*", "table/orders*") takes in a table's indexes
+    with the table, so it never causes a finding; a wildcard elsewhere in the
+    name, or a NotResource, could, and then every table is tried.
+    """
+    names: set[str] = set()
+    for statement in allowed:
+        if statement.resources is None and statement.not_resources is not None:
+            return sorted((e for entries in by_name.values() for e in entries), key=lambda e: e[0].address)
+        for pattern in statement.resources or ():
+            name = _table_name_in(pattern)
+            if name is _ANY:
+                return sorted((e for entries in by_name.values() for e in entries), key=lambda e: e[0].address)
+            if name is not None:
+                names.add(name)
+    found = [entry for name in names for entry in by_name.get(name, ())]
+    return sorted(found, key=lambda entry: entry[0].address)
+
+
+_ANY = object()
+
+
+def _table_name_in(pattern: str) -> Any:
+    """The table name a Resource ARN spells out; _ANY when a wildcard could take in a table but not its
+    indexes; None when it takes in no table without its indexes (another service's ARN, or "...*")."""
+    if pattern.endswith("*"):
+        return None
+    parts = pattern.split(":", 5)
+    if len(parts) != 6:
+        return _ANY
+    service, resource = parts[2], parts[5]
+    if not _wild(service) and service.lower() != "dynamodb":
+        return None
+    if resource.startswith("table/"):
+        name = resource[len("table/"):].split("/", 1)[0]
+        return _ANY if _wild(name) else name
+    return _ANY if _wild(resource) else None
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
 
 
 def _index_names(table: Resource) -> list[str]:

@@ -141,3 +141,23 @@ def test_ddb605_by_literal_group_id_on_a_tls_cluster():
 
 def test_ddb605_silent_on_tls_port_and_port_known_later():
     assert "aws_dax_cluster.good" not in by_address(FINDINGS)
+
+
+def test_ddb602_wildcards_in_a_state():
+    # Hand-built state: the ARNs of existing tables are what the patterns are matched against.
+    def policy(name, resource):
+        doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:Query",
+                                                      "Resource": resource}]}
+        return {"address": f"aws_iam_policy.{name}", "mode": "managed", "type": "aws_iam_policy", "name": name,
+                "values": {"name": name, "policy": json.dumps(doc)}}
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+    table = {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table",
+             "name": "orders", "values": {"name": "orders", "arn": arn, "hash_key": "pk",
+                                          "global_secondary_index": [{"name": "by-customer"}]}}
+    resources = [table, policy("literal", arn), policy("ends_in_star", arn.replace("orders", "ord*")),
+                 policy("star_in_middle", arn.replace("orders", "o*rs")), policy("everything", "*"),
+                 policy("other_table", arn.replace("orders", "invoices"))]
+    state = {"format_version": "1.0", "terraform_version": "1.11.4",
+             "values": {"root_module": {"resources": resources}}}
+    assert flagged(lint_doc(state, ["DDB602"]), "DDB602") == {"aws_iam_policy.literal",
+                                                               "aws_iam_policy.star_in_middle"}

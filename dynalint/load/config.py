@@ -68,6 +68,7 @@ class Configuration:
         if isinstance(root, dict):
             self._index(root, ())
         self._trees: dict[tuple, dict] = {}
+        self._refs: dict[tuple, list] = {}
 
     def _index(self, module: dict, path: tuple[str, ...]) -> None:
         mc = ModuleConfig(path)
@@ -186,10 +187,13 @@ class Configuration:
 
     # ------------------------------------------------------------ references
     def raw_references(self, module_path: tuple[str, ...], local_address: str) -> list[tuple[str, list[str]]]:
-        """(attribute path, reference strings) for each expression of a resource block."""
-        block = self.resource(module_path, local_address)
-        exprs = block.get("expressions") if block else None
-        return list(_walk_refs(exprs, "")) if isinstance(exprs, dict) else []
+        """(attribute path, reference strings) for each expression of a resource block (walked once per block)."""
+        key = (module_path, local_address)
+        if key not in self._refs:
+            block = self.resource(module_path, local_address)
+            exprs = block.get("expressions") if block else None
+            self._refs[key] = list(_walk_refs(exprs, "")) if isinstance(exprs, dict) else []
+        return self._refs[key]
 
 
 def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
@@ -361,4 +365,6 @@ def _parse_index(text: str) -> Any:
 
 
 def _index_text(index: Any) -> str:
+    if isinstance(index, int):
+        return f"[{index}]"
     return f"[{json.dumps(index, ensure_ascii=False)}]"

@@ -42,7 +42,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 def parse_json(data: bytes, name: str) -> Any:
     """Parse JSON from bytes; one clear InputError on anything that is not JSON."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip() would copy the file
         raise InputError(f"{name}: the file is empty (expected the output of `terraform show -json`)")
     if _orjson is not None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:

@@ -143,11 +143,16 @@ def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], l
     refs = References(config, instances, module_instances)
     resources, data = [], []
     ref_cache: dict[tuple, list] = {}
+    provider: dict[tuple, tuple] = {}  # (module path, block) -> (region, default_tags)
     for entry, values, change, module_address, module_path, local, configured in raw:
         index = entry.get("index")
         key = (module_address, local, _hashable(index))
         if key not in ref_cache:
             ref_cache[key] = _resolve_references(refs, config, module_address, module_path, local, index, entry["address"])
+        block = (module_path, local)
+        if block not in provider:
+            provider[block] = (config.region(module_path, local), config.default_tags(module_path, local))
+        region, default_tags = provider[block]
         resource = Resource(
             address=entry["address"],
             type=str(entry.get("type", "")),
@@ -159,8 +164,8 @@ def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], l
             change=change,
             configured=configured,
             references=tuple(ref_cache[key]),
-            region=config.region(module_path, local),
-            default_tags=config.default_tags(module_path, local),
+            region=region,
+            default_tags=default_tags,
         )
         (data if resource.mode == "data" else resources).append(resource)
     return resources, data

@@ -34,7 +34,9 @@ def render(report: Report) -> str:
         "columnKind": "unicodeCodePoints",
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    # Compact: the C encoder writes it several times faster than an indented one, and the file is
+    # smaller for GitHub's 10 MB upload limit. Tools show SARIF; people rarely read it raw.
+    return json.dumps(log, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _order(rules, rule: Rule) -> int:
