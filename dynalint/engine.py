@@ -110,25 +110,39 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
         index = Index(model.resources, links)
+        shown = _shown_by_kind(model.resources, only_changed)
         for rule in rules:
             options = {**rule.options, **settings.options.get(rule.id, {})}
             ctx = Context(index, options)
             level = settings.levels.get(rule.id, rule.level)
             for type_ in rule.applies:
-                for resource in index.by_type.get(type_, ()):
-                    if checks(rule, resource, only_changed):
-                        findings.extend(_check(rule, resource, ctx, level, model))
+                for resource in shown[rule.kind].get(type_, ()):
+                    findings.extend(_check(rule, resource, ctx, level, model))
     return _finish(suppress.apply_inline(models, findings, rules, known_ids))
+
+
+def _shown_by_kind(resources: Sequence, only_changed: bool) -> dict[str, dict[str, list]]:
+    """Per rule kind, the resources ``checks`` lets through, by type: sorted out once, not per rule."""
+    change: dict[str, list] = {}
+    other: dict[str, list] = {}
+    for resource in resources:
+        if _shown(resource, "change", only_changed):
+            change.setdefault(resource.type, []).append(resource)
+        if _shown(resource, "config", only_changed):
+            other.setdefault(resource.type, []).append(resource)
+    return {"change": change, "config": other, "graph": other}
 
 
 def checks(rule: Rule, resource, only_changed: bool = False) -> bool:
     """Whether ``run`` shows this resource to this rule (reporters list what passed with it)."""
-    if resource.type not in rule.applies:
-        return False
+    return resource.type in rule.applies and _shown(resource, rule.kind, only_changed)
+
+
+def _shown(resource, kind: str, only_changed: bool) -> bool:
     if only_changed and resource.change is not None and not resource.change.touches:
         return False  # input without plan changes (.tf, state) has nothing to narrow: all is checked
-    if rule.kind == "change":
-        return resource.change is not None
+    if kind == "change":
+        return resource.change is not None  # change rules see deletes too
     return not resource.deleted
 
 

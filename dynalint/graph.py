@@ -36,17 +36,16 @@ class Graph:
     def __init__(self, resources: Iterable[Resource], links: Iterable[Link] = ()) -> None:
         import networkx as nx  # only the runs that need the graph pay for the import
 
-        self._g = nx.DiGraph()
         live = [r for r in resources if not r.deleted]
         self._by_address = {r.address: r for r in live}
         by_type: dict[str, list[Resource]] = {}
         for r in live:
-            self._g.add_node(r.address)
             by_type.setdefault(r.type, []).append(r)
+        edges: dict[tuple[str, str], set[str]] = {}  # collected first, then added to networkx at once
         for r in live:
             for via, target in r.references:
-                if target in self._by_address:
-                    self._edge(r.address, target, via)
+                if target in self._by_address and target != r.address:
+                    edges.setdefault((r.address, target), set()).add(via)
         for link in links:
             sources = by_type.get(link.source_type)
             targets = by_type.get(link.target_type)
@@ -60,14 +59,10 @@ class Graph:
                 for key in _safe_keys(link.source_keys, s):
                     for target in named.get(key, ()):
                         if target != s.address:
-                            self._edge(s.address, target, link.via)
-
-    def _edge(self, source: str, target: str, via: str) -> None:
-        data = self._g.get_edge_data(source, target)
-        if data is None:
-            self._g.add_edge(source, target, via={via})
-        else:
-            data["via"].add(via)
+                            edges.setdefault((s.address, target), set()).add(link.via)
+        self._g = nx.DiGraph()
+        self._g.add_nodes_from(self._by_address)
+        self._g.add_edges_from((source, target, {"via": via}) for (source, target), via in edges.items())
 
     def related(self, resource: Resource, type: str | None = None, via: str | None = None,
                 direction: str = "both") -> list[Resource]:

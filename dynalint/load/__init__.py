@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
 from dynalint.errors import InputError
-from dynalint.load.decode import parse_json
+from dynalint.load.decode import decode_input, parse_plan
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
@@ -27,19 +27,40 @@ from dynalint.model import Model
 MAX_JSON_BYTES = int(os.environ.get("DYNALINT_MAX_BYTES", 512 * 1024 * 1024))
 
 
+class _Bytes:
+    """An input's bytes, handed over so that they can be freed once decoded: a plan can be hundreds
+    of MB, and holding its bytes and its text at once would double the memory of the run."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data: bytes | None = data
+
+    def take(self) -> bytes:
+        data, self.data = self.data, None
+        return data
+
+
 def load_bytes(data: bytes, name: str, locate: bool = True, tf_sources: bool = False,
                source_dir: str | None = None) -> Model:
     """Parse plan or state JSON bytes; ``locate`` also records where each address appears in them,
     ``tf_sources`` points each resource at its .tf block (from ``source_dir``, the plan's directory or .)."""
+    return _load(_Bytes(data), name, locate, tf_sources, source_dir)
+
+
+def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir: str | None) -> Model:
+    data = buffer.take()
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
-    doc = parse_json(data, name)
+    locator = plan_locations(data, name) if locate else None
+    text = decode_input(data, name)
+    del data
+    doc = parse_plan(text, name)
+    del text
     try:
         model = load_document(doc, name)
     except RecursionError:  # a value nested just below what the JSON parser accepts
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
-    if locate:
-        model = replace(model, plan_locator=plan_locations(data, name))
+    if locator is not None:
+        model = replace(model, plan_locator=locator)
     if tf_sources:
         model = attach_tf_sources(model, doc, source_dir)
     return model
@@ -70,7 +91,7 @@ def _is_tf_input(path: str) -> bool:
 def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_dir: str | None = None,
                var_files: Sequence[str] = ()) -> Model:
     if path == "-":
-        return load_bytes(_read_capped(sys.stdin.buffer, "-"), "-", locate, tf_sources, source_dir)
+        return _load(_Bytes(_read_capped(sys.stdin.buffer, "-")), "-", locate, tf_sources, source_dir)
     p = Path(path)
     if not p.exists():
         what = "a symbolic link to nothing, or a link loop" if p.is_symlink() else "no such file or directory"
@@ -90,12 +111,12 @@ def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_
             raise InputError(f"{path}: {_size(size)} is larger than dynalint reads "
                              f"({_size(MAX_JSON_BYTES)}; set DYNALINT_MAX_BYTES to raise it)")
         with p.open("rb") as stream:
-            data = _read_capped(stream, path, size)
+            buffer = _Bytes(_read_capped(stream, path, size))
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return load_bytes(data, path, locate, tf_sources, source_dir)
+    return _load(buffer, path, locate, tf_sources, source_dir)
 
 
 def _read_capped(stream: BinaryIO, name: str, size: int = 0) -> bytes:

@@ -39,20 +39,23 @@ def plan_locations(data: bytes, file: str) -> dict[str, Source]:
         start = changes.end()
     found: dict[str, Source] = {}
     line, column, scanned = 1, 1, 0
+    # In ASCII text a character is a byte: columns need no decoding (the usual case).
+    characters = (lambda _text, begin, end: end - begin) if text.isascii() else _characters
     for match in _ADDRESS.finditer(text, start):
         pos = match.start()
         newlines = text.count(b"\n", scanned, pos)
         if newlines:
             line += newlines
             line_start = text.rfind(b"\n", scanned, pos) + 1
-            column = 1 + _characters(text, line_start, pos)
+            column = 1 + characters(text, line_start, pos)
         else:
             # terraform writes the plan on one line: count only what lies since the last match,
             # or a plan of many resources takes quadratic time.
-            column += _characters(text, scanned, pos)
+            column += characters(text, scanned, pos)
         scanned = pos
+        raw = match.group(1)
         try:
-            address = json.loads(b'"' + match.group(1) + b'"')
+            address = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
         except ValueError:
             continue
         if address not in found:
@@ -537,7 +540,7 @@ def plan_call_sources(doc: Any) -> dict[tuple[str, ...], str]:
     """Module path -> the ``source`` of its call, from a plan's ``configuration.module_calls``."""
     out: dict[tuple[str, ...], str] = {}
     config = doc.get("configuration") if isinstance(doc, dict) else None
-    stack = [((), (config or {}).get("root_module"))]
+    stack = [((), config.get("root_module") if isinstance(config, dict) else None)]
     while stack:
         path, module = stack.pop()
         calls = module.get("module_calls") if isinstance(module, dict) else None
