@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -82,8 +83,19 @@ def table_keys(table) -> tuple[Any, Any]:
 def indexes(table, kind: str) -> list[Index] | Any:
     """The table's indexes of one kind, sorted by name; UNKNOWN when the blocks are not known.
 
-    An LSI's hash key is the table's hash key.
+    An LSI's hash key is the table's hash key. Read once per table: most rules of
+    this module ask for them.
     """
+    cached = _INDEXES.setdefault(table, {})
+    if kind not in cached:
+        cached[kind] = _read_indexes(table, kind)
+    return cached[kind]
+
+
+_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # table -> kind -> its indexes
+
+
+def _read_indexes(table, kind: str) -> list[Index] | Any:
     found = blocks(table.values, kind)
     if not is_known(found):
         return UNKNOWN
