@@ -171,7 +171,9 @@ def _read(path: Path) -> tuple[dict, str, Any, str]:
         raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
     if path.suffix == ".toml":
         return _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else ""), None, shown
-    return _yaml_settings(text, shown), "", _yaml_locator(text), shown
+    from dynalint.yaml_rules import yaml_line_locator  # one YAML line finder for config and rule files
+
+    return _yaml_settings(text, shown), "", yaml_line_locator(text), shown
 
 
 # ---------------------------------------------------------------- reading
@@ -185,6 +187,8 @@ def _yaml_settings(text: str, shown: str) -> dict:
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"{where}: invalid YAML: {problem}") from None
+    except RecursionError:  # PyYAML builds nested collections recursively
+        raise InputError(f"{shown}: YAML nested too deeply to be dynalint settings") from None
     if data is None:  # an empty file, or only comments: every default
         return {}
     if not isinstance(data, dict):
@@ -364,32 +368,6 @@ def _glob(pattern: str) -> re.Pattern:
     """A glob over addresses: ``*`` is any run of characters (dots included), ``?`` one character;
     everything else is literal, so ``t["a"]`` matches itself."""
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
-
-
-def _yaml_locator(text: str):
-    """path -> line of that key or item in the YAML text (None where it cannot be found)."""
-    import yaml
-
-    def locate(path: list) -> int | None:
-        try:
-            node = yaml.compose(text)
-        except yaml.YAMLError:
-            return None
-        line = None
-        for part in path:
-            if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-                if pair is None:
-                    break
-                line, node = pair[0].start_mark.line + 1, pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
-
-    return locate
 
 
 def _dotted(prefix: str, path: list) -> str:

@@ -351,7 +351,7 @@ def load_text(text: str, shown: str) -> list[Rule]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
         raise RuleError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    locate = _locator(text)
+    locate = yaml_line_locator(text)
     problems = _schema_problems(data)
     if problems:
         raise RuleError(_describe(shown, data, locate, *problems[0], more=len(problems) - 1))
@@ -583,7 +583,7 @@ def _dotted(path: list) -> str:
     return text or "(top level)"
 
 
-def _locator(text: str) -> Callable[[list], int | None]:
+def yaml_line_locator(text: str) -> Callable[[list], int | None]:
     """path -> the line of that key or item in the YAML text (None when the text has no such node)."""
     import yaml
 
