@@ -207,7 +207,10 @@ def kms_key_rotation_disabled(key, ctx):
     ## References
     - [Rotating AWS KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html)
     """
-    spec = key.values.get("customer_master_key_spec") or key.values.get("key_spec")
+    specs = [key.values.get("customer_master_key_spec"), key.values.get("key_spec")]
+    if not all(is_known(s) for s in specs):  # the kind of key is decided at apply: rotation may not apply
+        return
+    spec = specs[0] or specs[1]
     if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
         return
     flag = bool_of(key.values.get("enable_key_rotation"))

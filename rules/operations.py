@@ -668,7 +668,8 @@ def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
 
 
 def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]:
-    types = {b.get("name"): b.get("type") for b in _known_blocks(table.values, "attribute")}
+    types = {b.get("name"): b.get("type") for b in _known_blocks(table.values, "attribute")
+             if isinstance(b.get("name"), str)}
     for role in ("hash_key", "range_key"):
         key = table.values.get(role)
         named = item.values.get(role)

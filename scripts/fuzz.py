@@ -197,7 +197,7 @@ def mutated(draw, tree: Any, change: dict | None = None) -> Any:
         "wrap": lambda: [node] if draw(st.booleans()) else {"0": node},
         "unwrap": lambda: node[0] if isinstance(node, list) and node else next(iter(node.values()), node)
         if isinstance(node, dict) else node,
-        "huge": lambda: [node] * (3000 if _size(node) < 20 else 100) if draw(st.booleans()) else "x" * 200_000,
+        "huge": lambda: [node] * min(3000, max(2, 100_000 // _size(node))) if draw(st.booleans()) else "x" * 200_000,
         "deep": lambda: _nested(node, draw(st.sampled_from((30, 300)))),  # deeper: see broken_bytes
         "number": lambda: draw(st.sampled_from((0, -1, 1.5, 10**30, 1e300, -0.0, "5", True))),
         "empty": lambda: draw(st.sampled_from(({}, [], "", 0))),

@@ -62,8 +62,8 @@ class Configuration:
 
     def __init__(self, doc: dict, variables: dict | None) -> None:
         self.modules: dict[tuple[str, ...], ModuleConfig] = {}
-        self.root_values = {k: v.get("value", _MISSING) for k, v in (variables or {}).items() if isinstance(v, dict)}
-        self.providers = doc.get("provider_config") or {}
+        self.root_values = {k: v.get("value", _MISSING) for k, v in _mapping(variables).items() if isinstance(v, dict)}
+        self.providers = _mapping(doc.get("provider_config"))
         root = doc.get("root_module")
         if isinstance(root, dict):
             self._index(root, ())
@@ -72,17 +72,18 @@ class Configuration:
 
     def _index(self, module: dict, path: tuple[str, ...]) -> None:
         mc = ModuleConfig(path)
-        for res in module.get("resources") or ():
+        resources = module.get("resources")
+        for res in resources if isinstance(resources, list) else ():
             if isinstance(res, dict) and isinstance(res.get("address"), str):
                 mc.resources[res["address"]] = res
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _mapping(module.get("module_calls")).items():
             if isinstance(call, dict):
                 mc.calls[name] = call
                 child = call.get("module")
                 if isinstance(child, dict):
                     self._index(child, path + (name,))
-        mc.variables = module.get("variables") or {}
-        mc.outputs = module.get("outputs") or {}
+        mc.variables = _mapping(module.get("variables"))
+        mc.outputs = _mapping(module.get("outputs"))
         self.modules[path] = mc
 
     def resource(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
@@ -151,7 +152,8 @@ class Configuration:
     # ------------------------------------------------------------ provider settings
     def _provider_expressions(self, module_path: tuple[str, ...], local_address: str) -> dict:
         block = self.resource(module_path, local_address) or {}
-        key = block.get("provider_config_key") or "aws"
+        key = block.get("provider_config_key")
+        key = key if isinstance(key, str) and key else "aws"
         provider = self.providers.get(key)
         if provider is None and ":" in key:  # older plans write "module.x:aws"
             provider = self.providers.get(key.rsplit(":", 1)[1])
@@ -210,6 +212,11 @@ def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
     for key, value in exprs.items():
         if isinstance(value, (dict, list)):
             yield from _walk_refs(value, f"{prefix}.{key}" if prefix else key)
+
+
+def _mapping(value: Any) -> dict:
+    """``value`` where it is a JSON object; an empty one where a malformed plan has anything else."""
+    return value if isinstance(value, dict) else {}
 
 
 def is_configured(tree: Any, path: tuple) -> bool:

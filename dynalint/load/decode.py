@@ -113,6 +113,8 @@ def _plan_sections(text: str) -> dict | None:
     start = _SPACE.match(text).end()
     if text[start:start + 1] != "{" or not _CLOSE.search(text, max(0, len(text) - 64)):
         return None
+    if not text.startswith('"format_version":', _SPACE.match(text, start + 1).end()):
+        return None  # not terraform's order (keys sorted by `jq -S`, say): the windows below would miss sections
     anchor = text.find('"resource_changes":')
     if anchor < 0:
         return None

@@ -32,6 +32,10 @@ def load_document(doc: Any, name: str) -> Model:
         warnings.append(f"{name}: format_version {version!r} is not one dynalint knows (0.x, 1.x); read as 1.x")
     if doc.get("errored") is True:
         warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds")
+    elif doc.get("complete") is False:
+        warnings.append(f"{name}: the plan is partial (made with -target, or with deferred changes): resources "
+                        "outside it are not seen, so a finding about a missing alarm, autoscaling or key may be "
+                        "about one that exists")
     secrets: set[str] = set()
     try:
         resources, data = (_plan_resources if kind == "plan" else _state_resources)(doc, secrets)
@@ -79,7 +83,7 @@ def document_kind(doc: Any, name: str) -> str:
 
 # ---------------------------------------------------------------------- plans
 def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
-    config = Configuration(doc.get("configuration") or {}, doc.get("variables"))
+    config = Configuration(_dict(doc.get("configuration")), doc.get("variables"))
     entries = [e for e in _list(doc.get("resource_changes")) if isinstance(e, dict) and isinstance(e.get("address"), str)]
     if not entries:  # very old plans, or a plan with no changes list: fall back to planned values
         return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
@@ -101,7 +105,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         configured = config.configured(module_path, local)
         if after is not None:
             _overlay_unknown(values, change.get("after_unknown"), configured, (),
-                             PLAIN_BLOCKS.get(entry.get("type"), frozenset()))
+                             PLAIN_BLOCKS.get(str(entry.get("type")), frozenset()))
             values = _mask(values, change.get("after_sensitive"), secrets)
             values = values if isinstance(values, dict) else {}
         before = _mask(before, change.get("before_sensitive"), secrets)

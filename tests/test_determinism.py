@@ -1,0 +1,126 @@
+"""The same input gives byte-identical output in every format; the order of a plan changes nothing (issue 8).
+
+Byte-identical across processes: each run is a fresh interpreter with its own string hash seed, so
+that nothing may depend on the order of a set or of a dict built from one. Order of the plan:
+resource_changes, planned_values, prior_state and configuration resources (and module calls) are
+shuffled, object keys sorted as `jq -S` writes them; the findings are located in the .tf
+files (``--source-dir``), so no position in the plan file differs between the two.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from dynalint.cli import main
+from helpers import ROOT, SAMPLES, TF_CASES, case_plan
+
+FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+_ALL_FORMATS = f"""
+import json, sys
+from click.testing import CliRunner
+from dynalint.cli import main
+out = {{}}
+for fmt in {FORMATS!r}:
+    for extra in ([], ["--show-suppressed", "--statistics"]):
+        result = CliRunner().invoke(main, ["--no-config", *sys.argv[1:], "-f", fmt, *extra])
+        out[" ".join([fmt, *extra])] = [result.exit_code, result.stdout]
+print(json.dumps(out))
+"""
+
+
+def _every_format(args: list[str], hash_seed: int) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _ALL_FORMATS, *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "PYTHONHASHSEED": str(hash_seed)}, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("args", [
+    [str(SAMPLES / "mixed" / "plan.json")],
+    ["tests/tf/sensitive/plan.json", "tests/tf/access/plan.json"],
+    ["tests/hcl/app"],
+], ids=["plan-with-modules", "two-plans", "tf-tree"])
+def test_every_format_is_byte_identical_across_processes(args):
+    first, second = _every_format(args, 1), _every_format(args, 2)
+    assert first.keys() == second.keys()
+    for key in first:
+        assert first[key] == second[key], f"{key} differs between two runs"
+    assert all(code in (0, 1) for code, _ in first.values())
+    assert any(code == 1 for code, _ in first.values())  # there are findings to order
+
+
+# ---------------------------------------------------------------------- order of the plan
+def _shuffled(doc: dict, seed: int) -> dict:
+    """``doc`` with every list of resources and every mapping of module calls in another order."""
+    rng = random.Random(seed)
+    doc = json.loads(json.dumps(doc))
+    rng.shuffle(doc.get("resource_changes") or [])
+    modules = [_dig(doc, "planned_values", "root_module"), _dig(doc, "prior_state", "values", "root_module"),
+               _dig(doc, "configuration", "root_module")]
+    while modules:
+        module = modules.pop()
+        if not isinstance(module, dict):
+            continue
+        rng.shuffle(module.get("resources") or [])
+        children = module.get("child_modules") or []
+        rng.shuffle(children)
+        modules.extend(children)
+        calls = module.get("module_calls")
+        if isinstance(calls, dict):
+            order = list(calls)
+            rng.shuffle(order)
+            module["module_calls"] = {name: calls[name] for name in order}
+            modules.extend(call.get("module") for call in calls.values())
+    return doc
+
+
+def _dig(doc: dict, *keys: str):
+    for key in keys:
+        doc = doc.get(key) if isinstance(doc, dict) else None
+    return doc
+
+
+CASES = [(case_plan(n), TF_CASES / n) for n in ("capacity", "access", "streams", "operations", "sensitive")]
+CASES += [(SAMPLES / "mixed" / "plan.json", SAMPLES / "mixed")]
+
+
+def _outputs(tmp_path, monkeypatch, name: str, text: str, source_dir) -> dict:
+    work = tmp_path / name
+    work.mkdir()
+    (work / "plan.json").write_text(text)
+    monkeypatch.chdir(work)
+    out = {}
+    for fmt in FORMATS:
+        result = CliRunner().invoke(main, ["--no-config", "plan.json", "--source-dir", str(source_dir), "-f", fmt,
+                                           "--show-suppressed"], catch_exceptions=False)
+        out[fmt] = (result.exit_code, result.stdout)
+    return out
+
+
+@pytest.mark.parametrize("plan, source_dir", CASES, ids=lambda v: v.parent.name if v.name == "plan.json" else "")
+def test_shuffled_plan_gives_the_same_report(tmp_path, monkeypatch, plan, source_dir):
+    doc = json.loads(plan.read_text())
+    original = _outputs(tmp_path, monkeypatch, "original", json.dumps(doc, separators=(",", ":")), source_dir)
+    assert json.loads(original["json"][1])["findings"] and "dynalint/v1" in original["sarif"][1]
+    for seed in (1, 2):
+        shuffled = _outputs(tmp_path, monkeypatch, f"shuffled{seed}",
+                            json.dumps(_shuffled(doc, seed), separators=(",", ":")), source_dir)
+        for fmt in FORMATS:
+            assert shuffled[fmt] == original[fmt], f"-f {fmt} changes when the plan is shuffled (seed {seed})"
+
+
+@pytest.mark.parametrize("plan, source_dir", CASES[:2] + CASES[-2:],
+                         ids=lambda v: v.parent.name if v.name == "plan.json" else "")
+def test_sorted_and_indented_keys_give_the_same_report(tmp_path, monkeypatch, plan, source_dir):
+    """`jq -S .` (keys sorted, indented) or any tool that rewrites the plan: the same findings."""
+    doc = json.loads(plan.read_text())
+    original = _outputs(tmp_path, monkeypatch, "original", json.dumps(doc, separators=(",", ":")), source_dir)
+    rewritten = _outputs(tmp_path, monkeypatch, "sorted", json.dumps(doc, sort_keys=True, indent=2), source_dir)
+    for fmt in FORMATS:
+        assert rewritten[fmt] == original[fmt], f"-f {fmt} changes when the plan's keys are sorted"

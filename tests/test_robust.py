@@ -1,0 +1,358 @@
+"""Bad input gets one clear line and exit 2, never a traceback; real-world inputs load (issue 8).
+
+The bad-input cases run the real command line (``python -m dynalint``) in a subprocess, as CI
+does; cases already covered elsewhere (tests/test_loader.py at the loader, tests/test_cli.py for a
+missing file, stdin that is not JSON or an array, no argument) are not repeated here.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dynalint.cli import main
+from helpers import ROOT, SHARED, TF_CASES, case_plan
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import fuzz  # noqa: E402  (the fuzzer's SARIF validators: the official schema, compiled once)
+
+REALWORLD = TF_CASES / "realworld"
+CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
+
+
+def dynalint(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT,
+             timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dynalint", *args], input=stdin, capture_output=True,
+                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+def one_clear_line(proc: subprocess.CompletedProcess, *words: str) -> str:
+    """The one stderr line of an exit 2, checked: no traceback, not an internal error, holds ``words``."""
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2, (proc.returncode, err, proc.stdout[-500:])
+    assert "Traceback" not in err and proc.stdout == b""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dynalint: error: "), err
+    assert "internal error" not in lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+def run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(main, ["--no-config", *args], input=input, catch_exceptions=False)
+
+
+def plan_text(name: str = "realworld") -> str:
+    return case_plan(name).read_text(encoding="utf-8")
+
+
+def entry(doc: dict, address: str) -> dict:
+    return next(e for e in doc["resource_changes"] if e["address"] == address)
+
+
+# ---------------------------------------------------------------------- 1. bad input
+@pytest.mark.parametrize("data, words", [
+    (b"", ["input.json: the file is empty"]),
+    (b"resource \"aws_dynamodb_table\" \"t\" {}\n", ["invalid JSON at line 1"]),
+    (b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t"', ["is it truncated?"]),
+    (b"[]", ["the JSON is an array, not a Terraform plan or state"]),
+    (b"3.5", ["the JSON is a number"]),
+    (b'"plan"', ["the JSON is a string"]),
+    (b"null", ["the JSON is null"]),
+    (b"true", ["the JSON is a boolean"]),
+    (b"{}", ["the JSON is an empty object"]),
+    # neither plan nor state: say what it looks like and what was expected
+    (b'{"apiVersion": "v1", "kind": "Pod", "spec": {}}', ["keys apiVersion, kind, spec", "planned_values"]),
+    (b'{"version": 4, "lineage": "x", "serial": 1, "resources": []}', ["raw terraform.tfstate",
+                                                                       "terraform show -json"]),
+    (b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}', ["not valid UTF-8", "byte"]),
+    (b"[" * 100_000 + b"]" * 100_000, ["nested too deeply"]),
+    # deeper than the recursion limit inside a real plan's value
+    (b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t","type":"aws_dynamodb_table",'
+     b'"name":"t","change":{"actions":["create"],"after":{"tags":' + b'{"a":' * 5000 + b"1" + b"}" * 5000
+     + b"}}}]}", ["nested too deeply"]),
+    (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "change": {}}]}',
+     ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"]),
+], ids=["empty", "hcl-not-json", "truncated", "array", "number", "string", "null", "boolean", "empty-object",
+        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address"])
+def test_bad_json_input_is_one_clear_line(tmp_path, data, words):
+    (tmp_path / "input.json").write_bytes(data)
+    one_clear_line(dynalint("input.json", cwd=tmp_path), "input.json: ", *words)
+
+
+@pytest.mark.parametrize("depth", [900, 960, 990])
+def test_nesting_just_below_the_parsers_limit_lints_or_is_refused_cleanly(tmp_path, depth):
+    """Below Python's recursion limit JSON parses; then the loader and the rules must not fail either."""
+    doc = json.loads(plan_text())
+    entry(doc, "aws_dynamodb_table.orders")["change"]["after"]["tags"] = "@@@"
+    (tmp_path / "plan.json").write_text(json.dumps(doc).replace('"@@@"', '{"a":' * depth + "1" + "}" * depth))
+    proc = dynalint("plan.json", "-f", "sarif", "--debug", cwd=tmp_path)
+    err = proc.stderr.decode()
+    if proc.returncode == 2:  # the JSON parser's limit: the --debug traceback, then the one line
+        last = err.strip().splitlines()[-1]
+        assert last == "dynalint: error: plan.json: JSON nested too deeply to be a Terraform plan"
+    else:
+        assert proc.returncode == 1 and "skipped" not in err, err[-800:]  # no rule failed on it
+        fuzz.sarif_validators()[0].validate(json.loads(proc.stdout))
+
+
+def test_missing_tf_file_and_dangling_links(tmp_path):
+    one_clear_line(dynalint("nope.tf", cwd=tmp_path), "nope.tf: no such file or directory")
+    (tmp_path / "a.json").symlink_to("b.json")
+    (tmp_path / "b.json").symlink_to("a.json")
+    one_clear_line(dynalint("a.json", cwd=tmp_path), "a.json: a symbolic link to nothing, or a link loop")
+    (tmp_path / "gone.tf").symlink_to("nowhere.tf")
+    one_clear_line(dynalint("gone.tf", cwd=tmp_path), "gone.tf: a symbolic link to nothing, or a link loop")
+
+
+def test_directory_without_tf_files(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("no Terraform here\n")
+    one_clear_line(dynalint("notes", cwd=tmp_path), "notes: no .tf files in this directory or below it")
+
+
+def _unreadable(path: Path) -> None:
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads whatever the mode says
+        path.chmod(0o644)
+        pytest.skip("running as root: chmod 000 does not make a file unreadable")
+
+
+def test_unreadable_plan_file(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(plan_text())
+    _unreadable(plan)
+    one_clear_line(dynalint("plan.json", cwd=tmp_path), "plan.json: permission denied")
+
+
+def test_unreadable_tf_file(tmp_path):
+    (tmp_path / "main.tf").write_text((REALWORLD / "main.tf").read_text())
+    _unreadable(tmp_path / "main.tf")
+    one_clear_line(dynalint(".", cwd=tmp_path), "main.tf: cannot read")
+
+
+def test_errored_plan_is_linted_with_one_note(tmp_path):
+    doc = json.loads(plan_text())
+    doc["errored"] = True
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    proc = dynalint("plan.json", cwd=tmp_path)
+    assert proc.returncode == 1 and b"DDB101" in proc.stdout  # what is there is linted
+    assert proc.stdout.count(b"the plan errored in Terraform") == 1 and proc.stderr == b""
+    sarif = dynalint("plan.json", "-f", "sarif", cwd=tmp_path)  # no note in SARIF: stderr has it, once
+    assert sarif.returncode == 1 and json.loads(sarif.stdout)["runs"][0]["results"]
+    assert sarif.stderr.decode().splitlines() == ["dynalint: note: plan.json: the plan errored in Terraform; "
+                                                  "linting the resources it holds"]
+    assert dynalint("plan.json", "-f", "sarif", "--quiet", cwd=tmp_path).stderr == b""
+
+
+@pytest.mark.parametrize("version, note", [
+    ("2.0", "format_version '2.0' is not one dynalint knows (0.x, 1.x); read as 1.x"),
+    (None, "no format_version; read as format 1.x"),
+])
+def test_unknown_format_version_is_tried_with_one_note(tmp_path, version, note):
+    doc = json.loads(plan_text())
+    if version is None:
+        del doc["format_version"]
+    else:
+        doc["format_version"] = version
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    (tmp_path / "same.json").write_text(plan_text())
+    proc = dynalint("plan.json", "-f", "json", cwd=tmp_path)
+    original = json.loads(dynalint("same.json", "-f", "json", cwd=tmp_path).stdout)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and report["inputs"][0]["warnings"] == [f"plan.json: {note}"]
+    assert [(f["rule_id"], f["address"]) for f in report["findings"]] == \
+        [(f["rule_id"], f["address"]) for f in original["findings"]]
+    assert dynalint("plan.json", cwd=tmp_path).stdout.count(note.encode()) == 1
+
+
+def test_utf8_bom_loads_like_the_plain_file(tmp_path):
+    (tmp_path / "plan.json").write_bytes(b"\xef\xbb\xbf" + plan_text().encode())
+    (tmp_path / "plain.json").write_text(plan_text())
+    with_bom, plain = (dynalint(n, "-f", "json", cwd=tmp_path) for n in ("plan.json", "plain.json"))
+    assert with_bom.returncode == plain.returncode == 1
+    assert json.loads(with_bom.stdout)["findings"] and \
+        [(f["rule_id"], f["message"]) for f in json.loads(with_bom.stdout)["findings"]] == \
+        [(f["rule_id"], f["message"]) for f in json.loads(plain.stdout)["findings"]]
+
+
+def test_a_1_gb_file_is_refused_at_once(tmp_path):
+    big = tmp_path / "plan.json"
+    with big.open("wb") as f:  # sparse: no gigabyte is written
+        f.truncate(1024 ** 3)
+    start = time.monotonic()
+    one_clear_line(dynalint("plan.json", cwd=tmp_path), "plan.json: 1024 MB is larger than dynalint reads (512 MB",
+                   "DYNALINT_MAX_BYTES")
+    assert time.monotonic() - start < 20
+    tf = tmp_path / "infra" / "main.tf"
+    tf.parent.mkdir()
+    with tf.open("wb") as f:
+        f.truncate(1024 ** 3)
+    one_clear_line(dynalint("infra", cwd=tmp_path), "main.tf: 1024.0 MB is larger than dynalint reads in a .tf file",
+                   "DYNALINT_MAX_TF_BYTES")
+
+
+def test_what_has_no_size_is_read_up_to_the_cap(tmp_path):
+    """stdin, a pipe or a device report no size: the read stops at the cap instead of filling memory."""
+    one_clear_line(dynalint("/dev/zero", env={"DYNALINT_MAX_BYTES": str(2 ** 20)}),
+                   "/dev/zero: more than 1 MB, larger than dynalint reads")
+    one_clear_line(dynalint("-", stdin=plan_text().encode(), env={"DYNALINT_MAX_BYTES": "1000"}),
+                   "-: more than 1000 bytes")
+    one_clear_line(dynalint(str(case_plan("realworld")), env={"DYNALINT_MAX_BYTES": "1000"}),
+                   "bytes is larger than dynalint reads (1000 bytes")
+
+
+def test_symlink_loop_in_a_tf_tree(tmp_path):
+    app = tmp_path / "infra" / "app"
+    app.mkdir(parents=True)
+    (app / "main.tf").write_text((REALWORLD / "main.tf").read_text())
+    (app / "up").symlink_to("..", target_is_directory=True)  # infra/app/up/app/up/...
+    (tmp_path / "infra" / "self").symlink_to("self")  # a link to itself
+    proc = dynalint("infra", cwd=tmp_path)  # the roots below infra: links are not followed
+    assert proc.returncode == 1 and b"infra/app/main.tf" in proc.stdout, proc.stderr
+    (app / "calls.tf").write_text('module "again" {\n  source = "./up/app"\n}\n')
+    one_clear_line(dynalint("infra/app", cwd=tmp_path), 'module "again"', "calls a")
+
+
+def test_tf_nested_past_the_recursion_limit(tmp_path):
+    (tmp_path / "main.tf").write_text('locals {\n  x = ' + "[" * 3000 + "1" + "]" * 3000 + "\n}\n")
+    one_clear_line(dynalint(".", cwd=tmp_path), "main.tf:2: expressions nested too deeply for dynalint to read")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("- DDB101\n", ["expected a mapping of settings", "got a list"]),
+    ("select: " + "[" * 5000 + "]" * 5000 + "\n", ["YAML nested too deeply"]),
+])
+def test_yaml_config_that_is_not_a_mapping(tmp_path, text, words):
+    (tmp_path / "settings.yaml").write_text(text)
+    (tmp_path / "plan.json").write_text(plan_text())
+    one_clear_line(dynalint("plan.json", "--config", "settings.yaml", cwd=tmp_path), "settings.yaml: ", *words)
+
+
+def test_debug_shows_the_traceback_and_still_ends_with_the_line(tmp_path):
+    (tmp_path / "plan.json").write_text("[]")
+    proc = dynalint("plan.json", "--debug", cwd=tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback (most recent call last)" in err
+    assert err.strip().splitlines()[-1].startswith("dynalint: error: plan.json: the JSON is an array")
+
+
+def test_a_rule_that_crashes_stays_silent_and_debug_says_why(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "fragile.py").write_text(
+        "from dynalint.rule import Issue, rule\n\n\n"
+        '@rule(id="ACME001", slug="fragile", level="error", applies=["aws_dynamodb_table"])\n'
+        "def fragile(table, ctx):\n"
+        '    """Reads a key that is not there."""\n'
+        '    yield Issue(table.values["no_such_key"])\n')
+    (tmp_path / "plan.json").write_text(plan_text())
+    quiet = dynalint("plan.json", "--rules-dir", "rules", "--select", "ACME", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == b""
+    debug = dynalint("plan.json", "--rules-dir", "rules", "--select", "ACME", "--debug", cwd=tmp_path)
+    assert debug.returncode == 0
+    assert "ACME001 skipped aws_dynamodb_table.orders: KeyError: 'no_such_key'" in debug.stderr.decode()
+
+
+# ---------------------------------------------------------------------- 5. real-world formats
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus is not next to this checkout")
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_corpus_plan_and_state_lints_to_valid_sarif(path):
+    """Terraform 0.12 to 1.15, formats 0.1 to 1.2, UTF-16LE and BOM copies (tests/test_loader.py loads them)."""
+    result = run(str(path), "-f", "sarif", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    for validator in fuzz.sarif_validators():
+        validator.validate(json.loads(result.stdout))
+
+
+def _findings(result) -> list[tuple[str, str, str]]:
+    return [(f["rule_id"], f["address"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_opentofu_plan_lints_like_terraforms(tmp_path):
+    # `tofu show -json` writes Terraform's JSON format: the same keys, "terraform_version" included,
+    # which holds OpenTofu's own version (1.6 onwards). No OpenTofu binary here: the terraform plan
+    # is edited to what OpenTofu 1.8 writes.
+    doc = json.loads(plan_text())
+    doc["terraform_version"] = "1.8.5"
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    tofu = run(str(tmp_path / "plan.json"), "-f", "json")
+    terraform = run(str(case_plan("realworld")), "-f", "json")
+    assert tofu.exit_code == terraform.exit_code == 1
+    assert _findings(tofu) == _findings(terraform) and json.loads(tofu.stdout)["inputs"][0]["warnings"] == []
+
+
+def test_plan_made_with_target_is_linted_and_says_it_is_partial():
+    result = run(str(REALWORLD / "plan-target.json"), "-f", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["inputs"][0]["resources"] == 2
+    assert {f["address"] for f in report["findings"]} == {"aws_dynamodb_table.orders", "aws_kms_key.tables"}
+    [note] = report["inputs"][0]["warnings"]
+    assert "the plan is partial (made with -target" in note
+
+
+def test_plan_with_only_data_sources():
+    result = run(str(case_plan("data_only")), "-f", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["findings"] == [] and report["inputs"][0]["resources"] == 0
+    assert report["inputs"][0]["kind"] == "plan"
+
+
+@pytest.mark.parametrize("section", ["planned_values", "prior_state", "configuration", "resource_changes", "variables",
+                                     "relevant_attributes", "output_changes", "planned_values.root_module"])
+def test_plan_with_a_null_section(tmp_path, section):
+    # Terraform writes none of these as null; other tools that produce or rewrite plan JSON have.
+    doc = json.loads(plan_text())
+    parent, _, key = section.rpartition(".")
+    (doc[parent] if parent else doc)[key] = None
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    result = run(str(tmp_path / "plan.json"), "-f", "sarif")
+    assert result.exit_code == 1, result.output  # DDB101 on the table, whatever section is missing
+    fuzz.sarif_validators()[0].validate(json.loads(result.stdout))
+    report = json.loads(run(str(tmp_path / "plan.json"), "-f", "json").stdout)
+    assert report["inputs"][0]["resources"] == 6  # without resource_changes, from planned_values
+
+
+def test_state_from_terraform_show_json():
+    result = run(str(REALWORLD / "state.json"), "-f", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["inputs"][0]["kind"] == "state" and report["inputs"][0]["resources"] == 6
+    flagged = {(f["rule_id"], f["address"]) for f in report["findings"]}
+    assert {("DDB101", "aws_dynamodb_table.orders"), ("DDB103", "aws_dynamodb_table.orders")} <= flagged
+
+
+def test_one_line_terraform_plan_of_many_resources_locates_in_linear_time():
+    """terraform writes the plan on one line; locating each address must not rescan it from the start."""
+    doc = json.loads(plan_text())
+    template = json.dumps(entry(doc, "aws_dynamodb_table.orders"))
+    doc["resource_changes"] = [json.loads(template.replace("orders", f"orders-\u00e9{i}")) for i in range(10_000)]
+    data = json.dumps(doc, ensure_ascii=False).encode()
+    from dynalint.load.sources import plan_locations
+
+    start = time.monotonic()
+    found = plan_locations(data, "plan.json")
+    assert time.monotonic() - start < 5
+    assert {f"aws_dynamodb_table.orders-\u00e9{i}" for i in range(10_000)} <= set(found)
+    last = found["aws_dynamodb_table.orders-\u00e99999"]
+    text = data.decode()
+    assert text[last.start_column - 1:].startswith('"address":')  # columns count characters, not bytes
+
+
+def test_unicode_names_in_tf_fail_with_one_line():
+    # python-hcl2's grammar takes `resource "aws_kms_key" "clé"` but not the reference aws_kms_key.clé.arn,
+    # which Terraform accepts (HCL identifiers are Unicode): a clear syntax error, not a crash.
+    one_clear_line(dynalint(str(TF_CASES / "unicode_names")), "main.tf:19:", "HCL syntax error")
+
+
+@pytest.mark.xfail(strict=True, reason="dynalint.address splits names of [A-Za-z0-9_-] only; Terraform allows "
+                                       "any Unicode letter (needs `[\\w-]` in address._STEP)")
+def test_plan_with_unicode_resource_names_lints():
+    result = run(str(case_plan("unicode_names")), "-f", "json")
+    flagged = {(f["rule_id"], f["address"]) for f in json.loads(result.stdout)["findings"]}
+    assert {("DDB101", "aws_dynamodb_table.café"), ("DDB203", "aws_kms_key.clé")} <= flagged
