@@ -125,7 +125,8 @@ def kms_key_changed(table, ctx):
         previous = before_replicas.get(region)
         if previous is None:
             continue
-        old_arn, new_arn = previous.get("kms_key_arn") or None, replica.get("kms_key_arn") or None
+        old_arn, new_arn = (arn or None if is_known(arn) else arn
+                            for arn in (previous.get("kms_key_arn"), replica.get("kms_key_arn")))
         if old_arn != new_arn and (is_known(new_arn) or new_arn is UNKNOWN):
             yield Issue(f"The plan changes the KMS key of table {label(table)}'s replica in {region} from "
                         f"{_arn_text(old_arn)} to {_arn_text(new_arn)}: AWS limits key changes, so a retry or "

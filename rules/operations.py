@@ -423,7 +423,7 @@ def _advanced_every_table(fields: list) -> bool:
     for field in fields:
         if isinstance(field.get("field"), str):
             by_field.setdefault(field["field"], []).append(field)
-    types = [v for f in by_field.get("resources.type", []) for v in (f.get("equals") or [])]
+    types = [v for f in by_field.get("resources.type", []) if isinstance(f.get("equals"), list) for v in f["equals"]]
     if "AWS::DynamoDB::Table" not in types:
         return False
     for arn_field in by_field.get("resources.ARN", []):

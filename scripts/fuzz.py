@@ -177,8 +177,10 @@ def _mark(markers: Any, path: tuple) -> Any:
 
 @st.composite
 def mutated(draw, tree: Any, change: dict | None = None) -> Any:
-    """``tree`` (a copy) with one node changed in one of the MUTATIONS ways."""
+    """``tree`` with one node changed in one of the MUTATIONS ways (in place, except at the root)."""
     paths = _paths(tree)
+    if draw(st.booleans()):  # half the time an attribute or a block, the level rules read most
+        paths = [p for p in paths if len(p) <= 2] or paths
     path = paths[draw(st.integers(0, len(paths) - 1))]
     node = _get(tree, path)
     how = draw(st.sampled_from(MUTATIONS))
@@ -195,14 +197,25 @@ def mutated(draw, tree: Any, change: dict | None = None) -> Any:
         "random": lambda: draw(json_values()),
         "string": lambda: draw(st.sampled_from(ODD_STRINGS)) if draw(st.booleans()) else json.dumps(node),
         "wrap": lambda: [node] if draw(st.booleans()) else {"0": node},
-        "unwrap": lambda: node[0] if isinstance(node, list) and node else next(iter(node.values()), node)
-        if isinstance(node, dict) else node,
-        "huge": lambda: [node] * min(3000, max(2, 100_000 // _size(node))) if draw(st.booleans()) else "x" * 200_000,
+        "unwrap": lambda: _unwrapped(node),
+        "huge": lambda: _repeated(node) if draw(st.booleans()) else "x" * 200_000,
         "deep": lambda: _nested(node, draw(st.sampled_from((30, 300)))),  # deeper: see broken_bytes
         "number": lambda: draw(st.sampled_from((0, -1, 1.5, 10**30, 1e300, -0.0, "5", True))),
         "empty": lambda: draw(st.sampled_from(({}, [], "", 0))),
     }.get(how, lambda: draw(json_values()))()
     return _set(tree, path, value)
+
+
+def _unwrapped(node: Any) -> Any:
+    """A list's first item or an object's first value, where one is expected and the other found."""
+    if isinstance(node, list) and node:
+        return node[0]
+    return next(iter(node.values()), node) if isinstance(node, dict) else node
+
+
+def _repeated(node: Any) -> list:
+    """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 100,000 nodes in all)."""
+    return [node] * min(3000, max(2, 100_000 // _size(node)))
 
 
 def _nested(value: Any, depth: int) -> Any:
@@ -213,14 +226,14 @@ def _nested(value: Any, depth: int) -> Any:
 
 @st.composite
 def shaped_plans(draw) -> tuple[dict, list[str]]:
-    """A real plan, some of its DynamoDB-related resources given random shapes; with the addresses changed."""
+    """A real plan, some of its DynamoDB-related resources given random shapes; and their addresses."""
     _, _, afters = vocabulary()
     texts = seed_texts()
     doc = json.loads(texts[draw(st.integers(0, len(texts) - 1))])
     changes = doc.setdefault("resource_changes", [])
     ours = [i for i, e in enumerate(changes) if e.get("type") in rule_types()]
     touched = []
-    for _ in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(1, 6))):
         if not ours or draw(st.integers(0, 4)) == 0:
             changes.append(draw(made_up_resource(afters)))
             ours.append(len(changes) - 1)
@@ -511,9 +524,9 @@ def problems_of_cli(data: bytes) -> list[Problem]:
 def _inputs(kind: str):
     """(strategy, function that checks one drawn input and returns its problems) for a kind."""
     if kind == "shapes":
-        return shaped_plans(), lambda drawn: problems_of_bytes(_dumps(drawn[0]))
+        return shaped_plans(), lambda drawn: problems_of_bytes(dumps(drawn[0]))
     if kind == "documents":
-        return broken_documents(), lambda doc: problems_of_bytes(_dumps(doc))
+        return broken_documents(), lambda doc: problems_of_bytes(dumps(doc))
     if kind == "bytes":
         return broken_bytes(), problems_of_bytes
     return broken_tf(), problems_of_tf
@@ -524,7 +537,7 @@ def _size(drawn: Any) -> int:
     return len(drawn) if isinstance(drawn, (str, bytes)) else sum(1 for _ in _walk(drawn))
 
 
-def _dumps(doc: Any) -> bytes:
+def dumps(doc: Any) -> bytes:
     """UTF-8 JSON; escapes only where a string holds a lone surrogate, which UTF-8 cannot carry."""
     try:
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")

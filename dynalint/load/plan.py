@@ -112,7 +112,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         raw.append((entry, values, Change(
             actions=actions,
             before=before,
-            replace_paths=tuple(tuple(p) for p in _list(change.get("replace_paths")) if isinstance(p, list)),
+            replace_paths=tuple(tuple(p) for p in _list(change.get("replace_paths")) if _is_path(p)),
             action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
         ), module_address, module_path, local, configured))
     return build_resources(raw, config)
@@ -352,6 +352,11 @@ def _root_sensitive_variables(doc: dict, secrets: set[str]) -> None:
         if isinstance(decl, dict) and decl.get("sensitive") is True:
             _collect_strings(_dict(values.get(name)).get("value"), secrets)
             _collect_strings(decl.get("default"), secrets)
+
+
+def _is_path(value: Any) -> bool:
+    """A replace path as terraform writes it: attribute names and list indexes."""
+    return isinstance(value, list) and all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in value)
 
 
 def _hashable(value: Any) -> Any:
