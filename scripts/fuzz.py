@@ -215,7 +215,7 @@ def _unwrapped(node: Any) -> Any:
 
 def _repeated(node: Any) -> list:
     """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 100,000 nodes in all)."""
-    return [node] * min(3000, max(2, 100_000 // _size(node)))
+    return [node] * min(3000, max(2, 100_000 // max(1, _size(node))))
 
 
 def _nested(value: Any, depth: int) -> Any:
@@ -434,7 +434,6 @@ def problems_of_models(models: list) -> list[Problem]:
     for fmt in FORMATS:
         try:
             text = render(fmt, report)
-            text.encode("utf-8")  # what the command line writes
         except Exception as exc:  # noqa: BLE001
             problems.append(_problem(f"report {fmt}", exc))
             continue
@@ -524,12 +523,17 @@ def problems_of_cli(data: bytes) -> list[Problem]:
 def _inputs(kind: str):
     """(strategy, function that checks one drawn input and returns its problems) for a kind."""
     if kind == "shapes":
-        return shaped_plans(), lambda drawn: problems_of_bytes(dumps(drawn[0]))
+        return shaped_plans(), lambda drawn: _problems_of_json(dumps(drawn[0]))
     if kind == "documents":
-        return broken_documents(), lambda doc: problems_of_bytes(dumps(doc))
+        return broken_documents(), lambda doc: _problems_of_json(dumps(doc))
     if kind == "bytes":
-        return broken_bytes(), problems_of_bytes
+        return broken_bytes(), _problems_of_json
     return broken_tf(), problems_of_tf
+
+
+def _problems_of_json(data: bytes) -> list[Problem]:
+    """In process (every rule, every format), then through the command line (what it writes, its exit code)."""
+    return problems_of_bytes(data) + problems_of_cli(data)
 
 
 def _size(drawn: Any) -> int:

@@ -80,8 +80,9 @@ def entry(doc: dict, address: str) -> dict:
      + b"}}}]}", ["nested too deeply"]),
     (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "change": {}}]}',
      ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"]),
+    (b'{"\\ud800": 1}', ["the JSON has keys ?,"]),  # a lone surrogate: valid JSON, not writable as UTF-8
 ], ids=["empty", "hcl-not-json", "truncated", "array", "number", "string", "null", "boolean", "empty-object",
-        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address"])
+        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address", "lone-surrogate"])
 def test_bad_json_input_is_one_clear_line(tmp_path, data, words):
     (tmp_path / "input.json").write_bytes(data)
     one_clear_line(dynalint("input.json", cwd=tmp_path), "input.json: ", *words)
@@ -136,6 +137,26 @@ def test_unreadable_tf_file(tmp_path):
     (tmp_path / "main.tf").write_text((REALWORLD / "main.tf").read_text())
     _unreadable(tmp_path / "main.tf")
     one_clear_line(dynalint(".", cwd=tmp_path), "main.tf: cannot read")
+
+
+@pytest.mark.parametrize("name, says", [("plan.json", "plan.json: permission denied"),
+                                        ("main.tf", "main.tf: cannot read: Permission denied")])
+def test_unreadable_file_as_root_too(tmp_path, monkeypatch, name, says):
+    """The same refusal where chmod 000 is no obstacle (tests run as root): the open itself is refused."""
+    (tmp_path / name).write_text(plan_text() if name.endswith(".json") else (REALWORLD / "main.tf").read_text())
+    real_open = Path.open
+
+    def refuse(path, *args, **kwargs):
+        if path.name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--no-config", name if name.endswith(".json") else "."])
+    assert result.exit_code == 2 and result.stdout == "" and "Traceback" not in result.output
+    assert result.stderr.startswith("dynalint: error: ") and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_errored_plan_is_linted_with_one_note(tmp_path):
@@ -356,3 +377,24 @@ def test_plan_with_unicode_resource_names_lints():
     result = run(str(case_plan("unicode_names")), "-f", "json")
     flagged = {(f["rule_id"], f["address"]) for f in json.loads(result.stdout)["findings"]}
     assert {("DDB101", "aws_dynamodb_table.café"), ("DDB203", "aws_kms_key.clé")} <= flagged
+
+
+def test_empty_state_from_terraform_show_json(tmp_path):
+    # What `terraform show -json` prints in a directory where nothing was applied yet (terraform 1.11).
+    (tmp_path / "state.json").write_text('{"format_version":"1.0"}\n')
+    result = run(str(tmp_path / "state.json"), "-f", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["inputs"][0]["kind"] == "state" and report["inputs"][0]["resources"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "json", "junit", "github", "markdown"])
+def test_lone_surrogate_in_a_plan_is_written_as_a_question_mark(tmp_path, fmt):
+    # "\ud800" is valid JSON but no UTF-8 text: no tool writes it, a hand or a fuzzer can.
+    doc = json.loads(plan_text())
+    doc["format_version"] = "\ud800"
+    entry(doc, "aws_dynamodb_table.orders")["change"]["after"]["name"] = "or\ud800ders"
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    proc = dynalint("plan.json", "-f", fmt, cwd=tmp_path)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr and b"internal error" not in proc.stderr
+    if fmt in ("text", "json", "markdown", "junit"):
+        assert "or?ders" in proc.stdout.decode("utf-8")

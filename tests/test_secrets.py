@@ -8,6 +8,8 @@ fragment of it.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,12 @@ def test_tf_input_with_a_sensitive_variable_from_tfvars(tmp_path):
 def test_the_canary_is_in_the_inputs_so_the_grep_means_something():
     assert CANARY in case_plan("sensitive").read_text() and CANARY in (CASE / "main.tf").read_text()
     assert Path(CASE / "main.tf").read_text().count("var.canary") >= 20
+
+
+@pytest.mark.parametrize("source", ["tests/tf/sensitive/plan.json", "tests/tf/sensitive"])
+def test_debug_output_holds_no_canary(source):
+    """--debug logs why rules stayed silent, in a process of its own (CliRunner shares the logging set-up)."""
+    proc = subprocess.run([sys.executable, "-m", "dynalint", source, "--debug", "--show-suppressed"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1
+    assert_clean(proc.stdout + proc.stderr, f"{source} --debug")

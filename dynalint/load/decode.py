@@ -79,7 +79,7 @@ def _is_object(value: Any) -> bool:
 
 
 def _is_changes(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(e, dict) and "address" in e for e in value[:8])
+    return isinstance(value, list) and all(isinstance(e, dict) and "address" in e for e in value)
 
 
 def _is_variables(value: Any) -> bool:

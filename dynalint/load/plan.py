@@ -71,6 +71,8 @@ def document_kind(doc: Any, name: str) -> str:
         return "plan"
     if "values" in doc or ("format_version" in doc and "terraform_version" in doc):
         return "state"
+    if set(doc) == {"format_version"}:  # `terraform show -json` where nothing is applied yet: an empty state
+        return "state"
     if not doc:
         raise InputError(f"{name}: the JSON is an empty object, not a Terraform plan or state")
     if "version" in doc and "resources" in doc and "lineage" in doc:
