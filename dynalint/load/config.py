@@ -281,6 +281,9 @@ class References:
         self.config = config
         self.instances = instances  # "module.a[\"x\"].aws_t.n" (no own index) -> instance addresses
         self.module_instances = module_instances  # "module.a" under a parent instance -> instance prefixes
+        # What a variable or a module output of one module instance resolves to does not depend on
+        # who asks: every resource of the instance that refers to it shares one answer.
+        self._shared: dict[tuple, list[str]] = {}
 
     def resolve(self, module_address: str, own_index: Any, ref: str, depth: int = 0) -> list[str]:
         if depth > 20:
@@ -292,10 +295,13 @@ class References:
         if not parts or parts[0][0] in _NON_RESOURCE:
             return []
         head = parts[0][0]
-        if head == "var":
-            return self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "", own_index, depth)
-        if head == "module":
-            return self._through_output(module_address, parts, own_index, depth)
+        if head in ("var", "module"):
+            key = (module_address, ref)
+            if key not in self._shared:
+                self._shared[key] = (self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "",
+                                                            own_index, depth) if head == "var"
+                                     else self._through_output(module_address, parts, own_index, depth))
+            return self._shared[key]
         if head == "data":
             if len(parts) < 3:
                 return []

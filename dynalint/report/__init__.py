@@ -1,7 +1,9 @@
 """Reporters: findings to text in one format. Each module has ``render(report) -> str``."""
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -53,12 +55,17 @@ def render(fmt: str, report: Report) -> str:
 def artifact_uri(file: str) -> tuple[str, str | None]:
     """A file path as SARIF/GitHub want it: relative to the working directory (the repository root)
     with POSIX separators; an absolute ``file://`` URI when the file lies outside it."""
+    return _artifact_uri(file, os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)  # a report names few files, each many times
+def _artifact_uri(file: str, cwd: str) -> tuple[str, str | None]:
     if file == "-":
         return "stdin", None
     path = Path(file)
     if path.is_absolute():
         try:
-            path = path.resolve().relative_to(Path.cwd().resolve())
+            path = path.resolve().relative_to(Path(cwd).resolve())
         except ValueError:
             return path.resolve().as_uri(), None
     parts = [p for p in path.as_posix().split("/") if p not in ("", ".")]
