@@ -369,8 +369,14 @@ def _setup_logging(debug: bool) -> None:
 def _fail(message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc()
-    click.echo(f"dynalint: error: {message}".encode("utf-8", "replace").decode("utf-8"), err=True)
+    click.echo(f"dynalint: error: {_one_line(message)}", err=True)
     sys.exit(2)
+
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks, control characters and lone surrogates escaped (they may come from the input):
+    an error is one line, and no line of it can pass for a CI workflow command."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -114,17 +114,21 @@ def _walk(tree: Any):
 
 
 # ---------------------------------------------------------------------- strategies
+# Built once: a strategy is an object hypothesis validates (and describes) when it is first drawn from.
+@lru_cache(maxsize=None)
 def _leaves():
     _, scalars, _ = vocabulary()
     return (st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
             | st.text(max_size=12) | st.sampled_from(ODD_STRINGS) | st.sampled_from(scalars))
 
 
+@lru_cache(maxsize=None)
 def _keys():
     keys, _, _ = vocabulary()
     return st.sampled_from(keys) | st.text(max_size=8)
 
 
+@lru_cache(maxsize=None)
 def json_values(max_leaves: int = 12):
     """Any JSON value, with the seeds' keys and values mixed in so that rules meet familiar names."""
     return st.recursive(_leaves(), lambda inner: st.lists(inner, max_size=4)
@@ -214,8 +218,8 @@ def _unwrapped(node: Any) -> Any:
 
 
 def _repeated(node: Any) -> list:
-    """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 100,000 nodes in all)."""
-    return [node] * min(3000, max(2, 100_000 // max(1, _size(node))))
+    """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 2 MB of JSON in all)."""
+    return [node] * min(3000, max(2, 2_000_000 // len(json.dumps(node))))
 
 
 def _nested(value: Any, depth: int) -> Any:
@@ -537,7 +541,9 @@ def _problems_of_json(data: bytes) -> list[Problem]:
 
 
 def _size(drawn: Any) -> int:
-    """How big an input is: its length, or the count of nodes in its JSON tree."""
+    """How big an input is: its length, or the count of nodes in its JSON tree (a shaped plan: in its document)."""
+    if isinstance(drawn, tuple):
+        return _size(drawn[0])
     return len(drawn) if isinstance(drawn, (str, bytes)) else sum(1 for _ in _walk(drawn))
 
 
@@ -561,7 +567,11 @@ def fuzz(kind: str, examples: int, seed_value: int, found: dict, progress: Calla
     def run(drawn):
         nonlocal count
         count += 1
-        for problem in check(drawn):
+        try:
+            problems = check(drawn)
+        except Exception as exc:  # noqa: BLE001 - the harness itself: reported, and the run goes on
+            problems = [_problem("harness", exc)]
+        for problem in problems:
             seen = found.setdefault((kind, *problem.key), [0, problem, drawn])
             seen[0] += 1
             if _size(drawn) < _size(seen[2]):

@@ -80,9 +80,11 @@ def entry(doc: dict, address: str) -> dict:
      + b"}}}]}", ["nested too deeply"]),
     (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "change": {}}]}',
      ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"]),
-    (b'{"\\ud800": 1}', ["the JSON has keys ?,"]),  # a lone surrogate: valid JSON, not writable as UTF-8
+    (b'{"\\ud800": 1}', ["the JSON has keys \\ud800,"]),  # a lone surrogate: valid JSON, not writable as UTF-8
+    (b'{"a\\n::error::b": 1}', ["the JSON has keys a\\n::error::b,"]),  # a line break in the input: escaped
 ], ids=["empty", "hcl-not-json", "truncated", "array", "number", "string", "null", "boolean", "empty-object",
-        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address", "lone-surrogate"])
+        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address", "lone-surrogate",
+        "line-break"])
 def test_bad_json_input_is_one_clear_line(tmp_path, data, words):
     (tmp_path / "input.json").write_bytes(data)
     one_clear_line(dynalint("input.json", cwd=tmp_path), "input.json: ", *words)
