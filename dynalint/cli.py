@@ -85,6 +85,8 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
         _fail(str(exc), debug)
     except OSError as exc:
         _fail(f"{exc.filename or 'output'}: {exc.strerror or exc}", debug)
+    except RecursionError:  # the loaders refuse deep nesting with the file's name; this is the net below them
+        _fail("an input is nested too deeply for dynalint to read (run with --debug to see where)", debug)
     except Exception as exc:  # noqa: BLE001 - the user gets one line, --debug the traceback
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
     sys.exit(code)

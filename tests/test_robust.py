@@ -400,3 +400,11 @@ def test_lone_surrogate_in_a_plan_is_written_as_a_question_mark(tmp_path, fmt):
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr and b"internal error" not in proc.stderr
     if fmt in ("text", "json", "markdown", "junit"):
         assert "or?ders" in proc.stdout.decode("utf-8")
+
+
+def test_yaml_rules_file_nested_past_the_recursion_limit(tmp_path):
+    """The net below the loaders: a custom YAML rules file too deep for PyYAML is one line too."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "deep.yaml").write_text("rules: " + "[" * 5000 + "]" * 5000 + "\n")
+    (tmp_path / "plan.json").write_text(plan_text())
+    one_clear_line(dynalint("plan.json", "--rules-dir", "rules", cwd=tmp_path), "nested too deeply")
