@@ -5,7 +5,8 @@ import functools
 import re
 
 # One step of an address: a name, optionally followed by an index [0] or ["key"].
-_STEP = re.compile(r'([A-Za-z0-9_-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
+# Terraform names may hold any Unicode letter: \w, not [A-Za-z0-9_].
+_STEP = re.compile(r'([\w-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
 _LAST_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
 
 

@@ -373,8 +373,6 @@ def test_unicode_names_in_tf_fail_with_one_line():
     one_clear_line(dynalint(str(TF_CASES / "unicode_names")), "main.tf:19:", "HCL syntax error")
 
 
-@pytest.mark.xfail(strict=True, reason="dynalint.address splits names of [A-Za-z0-9_-] only; Terraform allows "
-                                       "any Unicode letter (needs `[\\w-]` in address._STEP)")
 def test_plan_with_unicode_resource_names_lints():
     result = run(str(case_plan("unicode_names")), "-f", "json")
     flagged = {(f["rule_id"], f["address"]) for f in json.loads(result.stdout)["findings"]}
