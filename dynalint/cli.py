@@ -79,6 +79,7 @@ def main() -> None:
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
     _setup_logging(debug)
+    collecting = gc.isenabled()
     try:
         code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
     except (InputError, RuleError) as exc:
@@ -89,6 +90,9 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
         _fail("an input is nested too deeply for dynalint to read (run with --debug to see where)", debug)
     except Exception as exc:  # noqa: BLE001 - the user gets one line, --debug the traceback
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
+    finally:
+        if collecting:  # _check turns the cyclic collector off; a caller in the same process (tests) gets it back
+            gc.enable()
     sys.exit(code)
 
 

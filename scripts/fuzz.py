@@ -571,6 +571,7 @@ def fuzz(kind: str, examples: int, seed_value: int, found: dict, progress: Calla
             problems = check(drawn)
         except Exception as exc:  # noqa: BLE001 - the harness itself: reported, and the run goes on
             problems = [_problem("harness", exc)]
+        _forget_caches()
         for problem in problems:
             seen = found.setdefault((kind, *problem.key), [0, problem, drawn])
             seen[0] += 1
@@ -581,6 +582,15 @@ def fuzz(kind: str, examples: int, seed_value: int, found: dict, progress: Calla
 
     run()
     return count
+
+
+def _forget_caches() -> None:
+    """Empty dynalint's caches (parsed addresses, policies): one run reads one plan, a fuzz run thousands."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("dynalint"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == name:
+                    value.cache_clear()
 
 
 def main(argv: list[str] | None = None) -> int:

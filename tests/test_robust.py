@@ -406,3 +406,13 @@ def test_yaml_rules_file_nested_past_the_recursion_limit(tmp_path):
     (tmp_path / "rules" / "deep.yaml").write_text("rules: " + "[" * 5000 + "]" * 5000 + "\n")
     (tmp_path / "plan.json").write_text(plan_text())
     one_clear_line(dynalint("plan.json", "--rules-dir", "rules", cwd=tmp_path), "nested too deeply")
+
+
+def test_the_command_line_gives_the_garbage_collector_back():
+    """_check turns the cyclic collector off for speed; whoever calls main in-process (tests, a fuzzer, an
+    editor plugin) must get it back, or memory grows with every call."""
+    import gc
+
+    assert gc.isenabled()
+    assert run(str(case_plan("realworld"))).exit_code == 1 and gc.isenabled()
+    assert CliRunner().invoke(main, ["--no-config", "missing.json"]).exit_code == 2 and gc.isenabled()
