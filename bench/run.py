@@ -340,8 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(timezone.utc)
     info = machine()
     in_tree = Path(dynalint[0]).absolute().is_relative_to(BENCH.parent)  # else an install elsewhere: --note
-    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}" + (f", {_checkout()})" if in_tree else ")"),
-              "orjson importable by --python": _has_orjson(args.python)}
+    extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}" + (f", {_checkout()})" if in_tree else ")")}
     if args.checkov:
         extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
     extras.update({"note" if i == 0 else f"note {i + 1}": text for i, text in enumerate(args.note)})
@@ -382,11 +381,6 @@ def _checkout() -> str:
     if not head:
         return "commit unknown"
     return f"work tree at commit {head}" + (" with uncommitted changes in dynalint/ or rules/" if dirty else "")
-
-
-def _has_orjson(python: str) -> str:
-    done = subprocess.run([python, "-c", "import orjson"], capture_output=True)
-    return "yes" if done.returncode == 0 else "no"
 
 
 if __name__ == "__main__":
