@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from dynalint import engine
-from dynalint.errors import InputError
+from dynalint.errors import InputError, described
 from dynalint.model import Finding, Level, Suppression
 from dynalint.rule import Rule
 
@@ -193,7 +193,7 @@ def _yaml_settings(text: str, shown: str) -> dict:
         return {}
     if not isinstance(data, dict):
         raise InputError(f"{shown}: expected a mapping of settings (fail_on, select, rules, ...), "
-                         f"got {_kind(data)}")
+                         f"got {described(data)}")
     return data
 
 
@@ -209,7 +209,7 @@ def _toml_settings(text: str, path: Path, shown: str) -> dict:
     if table is None:
         raise InputError(f"{shown}: no [tool.dynalint] table")
     if not isinstance(table, dict):
-        raise InputError(f"{shown}: tool.dynalint: expected a table, got {_kind(table)}")
+        raise InputError(f"{shown}: tool.dynalint: expected a table, got {described(table)}")
     return table
 
 
@@ -313,7 +313,7 @@ def _explain(error, rules: Sequence[Rule]) -> list[tuple[list, str]]:
         return [([*path, key], _unknown_key(path, key, known, rules))
                 for key in error.instance if key not in known]
     if kind == "type":
-        return [(path, f"expected {_type_words(error.validator_value)}, got {_kind(error.instance)}")]
+        return [(path, f"expected {_type_words(error.validator_value)}, got {described(error.instance)}")]
     if kind == "enum":
         return [(path, f"expected one of {', '.join(error.validator_value)}, got {error.instance!r}")]
     if kind == "required":
@@ -382,22 +382,6 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        return f"a string ({value!r})" if len(value) <= 40 else "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _type_words(expected: Any) -> str:

@@ -1,5 +1,7 @@
 """Errors that reach the user as one line and exit code 2."""
 
+from typing import Any
+
 
 class InputError(Exception):
     """The input or the usage is wrong. The message is the whole line the user sees."""
@@ -7,3 +9,20 @@ class InputError(Exception):
 
 class RuleError(Exception):
     """A rule definition is wrong (bad metadata, clashing id)."""
+
+
+def described(value: Any) -> str:
+    """What a value is, for a message that says what was expected and what was given."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value!r})" if len(value) <= 40 else "a string"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from dynalint.errors import RuleError
+from dynalint.errors import RuleError, described
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
 from dynalint.values import bool_of, label
@@ -475,7 +475,7 @@ def _schema_problems(data: Any) -> list[tuple[list, str]]:
     from jsonschema import Draft202012Validator
 
     if not isinstance(data, Mapping):
-        return [([], f"expected a mapping with a `rules:` list, got {_kind(data)}")]
+        return [([], f"expected a mapping with a `rules:` list, got {described(data)}")]
     errors = sorted(Draft202012Validator(schema()).iter_errors(data), key=_error_order)
     return [_explain(e) for e in errors]
 
@@ -506,7 +506,7 @@ def _explain(error) -> tuple[list, str]:
         return path, f"missing {', '.join(repr(k) for k in missing)}"
     if kind == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return path, f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_kind(instance)}"
+        return path, f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {described(instance)}"
     if kind == "enum":
         return path, f"expected one of {', '.join(map(str, error.validator_value))}, got {instance!r}"
     if kind == "oneOf":
@@ -524,7 +524,7 @@ def _explain(error) -> tuple[list, str]:
 
 def _one_of(error) -> str:
     if not isinstance(error.instance, Mapping):
-        return f"expected a condition (a mapping), got {_kind(error.instance)}"
+        return f"expected a condition (a mapping), got {described(error.instance)}"
     if error.schema.get("title") == "condition":
         found = [k for k in CONDITION_KINDS if k in error.instance]
         if not found:
@@ -545,22 +545,6 @@ _PATTERN_WORDS = {
     "slug": "a slug is lower-case words joined by '-', e.g. table-needs-cost-center",
     "help_uri": "expected an http:// or https:// address",
 }
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return f"a number ({value!r})"
-    if isinstance(value, str):
-        return f"a string ({value!r})" if len(value) <= 40 else "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _describe(shown: str, data: Any, locate: Callable, path: list, what: str, more: int = 0) -> str:
