@@ -52,7 +52,7 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load import sources as src
 from dynalint.load.config import Configuration
-from dynalint.load.plan import build_resources  # the plan loader's last step, shared on purpose
+from dynalint.load.plan import build_resources, collect_secrets  # the plan loader's own steps, shared on purpose
 from dynalint.model import SENSITIVE, UNKNOWN, Model, is_known
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -440,15 +440,7 @@ class Evaluator:
         return value
 
     def _remember_secret(self, value: Any) -> None:
-        stack = [value]
-        while stack:
-            v = stack.pop()
-            if isinstance(v, dict):
-                stack.extend(v.values())
-            elif isinstance(v, list):
-                stack.extend(v)
-            elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and len(str(v)) >= 4:
-                self.secrets.add(str(v))
+        collect_secrets(value, self.secrets)
 
     def local(self, module: ModuleInstance, name: str) -> Any:
         key = ("local", name)

@@ -300,7 +300,7 @@ def _mask(value: Any, sensitive: Any, secrets: set[str]) -> Any:
     if sensitive is True:
         if value is None:
             return None
-        _collect_strings(value, secrets)
+        collect_secrets(value, secrets)
         return SENSITIVE
     if isinstance(sensitive, dict) and isinstance(value, dict):
         for key, sub in sensitive.items():
@@ -327,7 +327,9 @@ def _hide_secrets(value: Any, secrets: set[str]) -> None:
                 stack.append(item)
 
 
-def _collect_strings(value: Any, secrets: set[str]) -> None:
+def collect_secrets(value: Any, secrets: set[str]) -> None:
+    """Add the strings (and numbers, as text) of a sensitive value to ``secrets``, for the scrubbing of
+    any copy Terraform leaves unmarked; values shorter than 4 characters would scrub too much."""
     for leaf in _leaves(value):
         text = str(leaf) if not isinstance(leaf, str) else leaf
         if len(text) >= 4 and leaf is not True and leaf is not False:
@@ -352,8 +354,8 @@ def _root_sensitive_variables(doc: dict, secrets: set[str]) -> None:
     values = _dict(doc.get("variables"))
     for name, decl in declared.items():
         if isinstance(decl, dict) and decl.get("sensitive") is True:
-            _collect_strings(_dict(values.get(name)).get("value"), secrets)
-            _collect_strings(decl.get("default"), secrets)
+            collect_secrets(_dict(values.get(name)).get("value"), secrets)
+            collect_secrets(decl.get("default"), secrets)
 
 
 def _is_path(value: Any) -> bool:
