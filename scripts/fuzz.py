@@ -218,8 +218,9 @@ def _unwrapped(node: Any) -> Any:
 
 
 def _repeated(node: Any) -> list:
-    """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 2 MB of JSON in all)."""
-    return [node] * min(3000, max(2, 2_000_000 // len(json.dumps(node))))
+    """A huge list of ``node``: 3,000 copies of a small one, fewer of a big one (about 2 MB of JSON in all).
+    Copies, not references: a later mutation inside one must not grow all of them."""
+    return [copy.deepcopy(node) for _ in range(min(3000, max(2, 2_000_000 // len(json.dumps(node)))))]
 
 
 def _nested(value: Any, depth: int) -> Any:
