@@ -367,10 +367,22 @@ def test_one_line_terraform_plan_of_many_resources_locates_in_linear_time():
     assert text[last.start_column - 1:].startswith('"address":')  # columns count characters, not bytes
 
 
-def test_unicode_names_in_tf_fail_with_one_line():
-    # python-hcl2's grammar takes `resource "aws_kms_key" "clé"` but not the reference aws_kms_key.clé.arn,
-    # which Terraform accepts (HCL identifiers are Unicode): a clear syntax error, not a crash.
-    one_clear_line(dynalint(str(TF_CASES / "unicode_names")), "main.tf:19:", "HCL syntax error")
+def test_unicode_names_in_tf_lint_like_their_plan():
+    # HCL identifiers are Unicode and Terraform plans aws_kms_key.clé.arn; python-hcl2's grammar takes ASCII
+    # names only, so a non-ASCII file it rejects is parsed again with HCL's identifiers.
+    def found(path: Path) -> set:
+        report = json.loads(run(str(path), "-f", "json").stdout)
+        return {(f["rule_id"], f["address"], f["location"]["file"], f["location"]["line"]) for f in report["findings"]}
+
+    from_tree, from_plan = found(TF_CASES / "unicode_names"), found(case_plan("unicode_names"))
+    assert from_tree == from_plan
+    assert ("DDB203", "aws_kms_key.clé", str(TF_CASES / "unicode_names" / "main.tf"), 5) in from_tree  # a reference
+
+
+def test_syntax_error_in_a_non_ascii_tf_file_is_one_line(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "clé" {\n  description = "café"\n  x = = 1\n}\n',
+                                      encoding="utf-8")
+    one_clear_line(dynalint(str(tmp_path)), "main.tf:3:", "HCL syntax error")
 
 
 def test_plan_with_unicode_resource_names_lints():

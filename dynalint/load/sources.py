@@ -15,6 +15,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -138,7 +139,13 @@ def parse_tf(text: str, shown: str) -> Any:
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        tree = hcl2.parses_to_tree(text)
+        try:
+            tree = hcl2.parses_to_tree(text)
+        except UnexpectedInput:
+            parser = None if text.isascii() else _unicode_parser()
+            if parser is None:
+                raise
+            tree = parser.parse(text + "\n")  # the newline python-hcl2 appends too
     except UnexpectedInput as exc:
         raise InputError(f"{shown}:{exc.line}:{exc.column}: HCL syntax error: {_syntax_message(exc)}") from None
     except (LarkError, RuntimeError, RecursionError) as exc:
@@ -146,6 +153,26 @@ def parse_tf(text: str, shown: str) -> Any:
         raise InputError(f"{shown}: HCL syntax error: {first}") from None
     _refuse_deep_nesting(tree, shown)
     return tree
+
+
+@lru_cache(maxsize=None)
+def _unicode_parser() -> Any | None:
+    """python-hcl2's parser with HCL's own identifiers: any Unicode letter, then letters, digits, ``_``, ``-``.
+
+    python-hcl2 8.x takes only ASCII names (``aws_kms_key.clé.arn`` is a syntax error to it, not to Terraform).
+    Built only when a non-ASCII file fails the stock parser; Lark caches the tables in the temp directory.
+    """
+    import hcl2
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    folder = Path(hcl2.__file__).parent
+    grammar = (folder / "hcl2.lark").read_text(encoding="utf-8")
+    ascii_name = "NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/"
+    if ascii_name not in grammar:  # a python-hcl2 whose grammar changed: its own error stands
+        return None
+    return Lark(grammar.replace(ascii_name, r"NAME : /[^\W\d][\w-]*/"), parser="lalr", cache=True,
+                propagate_positions=True, postlex=PostLexer(), import_paths=[str(folder)])
 
 
 def _refuse_deep_nesting(tree: Any, shown: str) -> None:
