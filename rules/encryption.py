@@ -122,7 +122,7 @@ def kms_key_changed(table, ctx):
         return
     for replica in after_replicas:
         region = replica.get("region_name")
-        previous = before_replicas.get(region)
+        previous = before_replicas.get(region) if isinstance(region, str) else None
         if previous is None:
             continue
         old_arn, new_arn = (arn or None if is_known(arn) else arn

@@ -88,3 +88,12 @@ def test_the_harness_catches_a_rule_that_crashes(monkeypatch):
 def test_real_plans_have_no_problem():
     for path in fuzz.SEED_PLANS:
         assert fuzz.problems_of_bytes(path.read_bytes()) == [], path
+
+
+def test_a_replica_region_of_odd_type_leaves_ddb202_silent():
+    """Found by the 12,000-input fuzz run: a list where the region name goes made DDB202 raise."""
+    doc = json.loads(case_plan("changes").read_text())
+    change = next(e for e in doc["resource_changes"] if e["address"] == "aws_dynamodb_table.steady")["change"]
+    change["before"]["replica"] = [{"region_name": "eu-west-1", "kms_key_arn": ""}]
+    change["after"]["replica"] = [{"region_name": ["eu-west-1"], "kms_key_arn": "arn:aws:kms:eu-west-1:1:key/x"}]
+    assert fuzz.problems_of_bytes(fuzz.dumps(doc)) == []
