@@ -40,6 +40,26 @@ def is_known(value: Any) -> bool:
     return value is not UNKNOWN and value is not SENSITIVE
 
 
+@dataclass(frozen=True)
+class Unresolved:
+    """A piece of a partly known document that is known only after apply, with what its expression refers to.
+
+    ``references`` are Terraform references as the configuration writes them
+    (``aws_dynamodb_table.orders.arn``, ``var.table_arn``), locals followed.
+    When the expression is one reference, alone or followed by literal text
+    (``"${aws_dynamodb_table.orders.arn}/index/*"``), ``suffix`` is that text
+    ("" for the reference alone) and the reference comes first; else None.
+    """
+
+    references: tuple[str, ...]
+    suffix: str | None = None
+
+    @property
+    def reference(self) -> str | None:
+        """The one reference the piece is made of (plus its ``suffix``), if it is made of one."""
+        return self.references[0] if self.suffix is not None and self.references else None
+
+
 class Level(enum.IntEnum):
     NOTE = 1
     WARNING = 2
@@ -133,6 +153,9 @@ class Resource:
     source: Source | None = None
     # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (dynalint.suppress.Ignore).
     ignores: tuple[Any, ...] = ()
+    # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
+    # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
+    partial_json: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def deleted(self) -> bool:

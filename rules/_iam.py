@@ -1,9 +1,18 @@
 """IAM policy documents as the access rules read them: statements, wildcards, principals.
 
 A policy arrives as a JSON string (``aws_iam_policy.policy``, a resource
-policy, a VPC endpoint policy). ``parse_policy`` turns it into ``Statement``s,
-or None when the text is not known at plan time or is not a policy document:
-the rules stay silent then, since another tool (or AWS) reports invalid JSON.
+policy, a VPC endpoint policy). ``policy_statements`` turns it into
+``Statement``s, or None when the text is not known at plan time or is not a
+policy document: the rules stay silent then, since another tool (or AWS)
+reports invalid JSON.
+
+A policy unknown until apply as a whole may be known in part: .tf input
+decodes ``jsonencode({...})`` and ``aws_iam_policy_document`` with an
+``Unresolved`` for each piece known only after apply (``Resource =
+aws_dynamodb_table.orders.arn``; ``Resource.partial_json``). A statement
+names the elements that hold such a piece in ``unknown``, and every question
+below answers no where the answer hangs on one: a rule stays silent on what
+it cannot see, and judges what it can (the Action, the Principal).
 
 Matching follows IAM: ``*`` matches any run of characters (``/`` and ``:``
 included), ``?`` exactly one. Actions compare case-insensitively; resource
@@ -17,9 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from dynalint.model import is_known
+from dynalint import address as addr
+from dynalint.model import UNKNOWN, Resource, Unresolved, is_known
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+#: Resource types whose ``arn`` is an ARN of the service, for pieces of a policy known only by reference.
+SERVICE_TYPES = {"dynamodb": ("aws_dynamodb_table", "aws_dynamodb_global_table", "aws_dynamodb_table_replica")}
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,12 @@ class Statement:
     principal: Any
     not_principal: Any
     condition: Any
+    #: Elements ("Effect", "Action", "Resource", "Condition", ...) holding a piece known only after apply.
+    unknown: frozenset[str] = frozenset()
+    #: The Resource pieces known only after apply, with references as the module writes them.
+    resource_pieces: tuple[Unresolved, ...] = ()
+    #: The address of the module the policy is written in ("" for the root), to make references absolute.
+    module: str = ""
 
     @property
     def allows(self) -> bool:
@@ -52,34 +70,85 @@ class Statement:
         return f"'{self.sid}'" if self.sid else f"#{self.index + 1}"
 
 
-def parse_policy(text: Any) -> list[Statement] | None:
-    """The statements of a policy JSON string; None when unknown, not JSON, or not a policy document."""
-    if not is_known(text) or not isinstance(text, str) or not text.strip():
+def policy_statements(resource: Resource, attribute: str = "policy") -> list[Statement] | None:
+    """The statements of a resource's policy: its JSON text where known, else what the .tf source writes of it."""
+    value = resource.values.get(attribute)
+    if value is UNKNOWN:
+        value = resource.partial_json.get(attribute)
+    return parse_policy(value, resource.module)
+
+
+def parse_policy(document: Any, module: str = "") -> list[Statement] | None:
+    """The statements of a policy: a JSON string, or a document decoded in part (its references written in
+    ``module``); None when unknown, not JSON, or not a policy document."""
+    if isinstance(document, str):
+        if not document.strip():
+            return None
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return None
+    if not isinstance(document, Mapping):
         return None
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(doc, Mapping):
-        return None
-    raw = doc.get("Statement")
+    raw = document.get("Statement")
     if isinstance(raw, Mapping):
         raw = [raw]
     if not isinstance(raw, list):
         return None
-    return [s for s in (_statement(i, item) for i, item in enumerate(raw)) if s is not None]
+    return [s for s in (_statement(i, item, module) for i, item in enumerate(raw)) if s is not None]
 
 
-def _statement(index: int, item: Any) -> Statement | None:
-    if not isinstance(item, Mapping) or item.get("Effect") not in ("Allow", "Deny"):
+_ELEMENTS = ("Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
+
+
+def _statement(index: int, item: Any, module: str) -> Statement | None:
+    if _opaque(item):
+        return Statement(index, None, "", None, None, None, None, None, None, None, unknown=frozenset(_ELEMENTS))
+    if not isinstance(item, Mapping) or not (_opaque(item.get("Effect")) or item.get("Effect") in ("Allow", "Deny")):
         return None
     sid = item.get("Sid")
+    effect = item.get("Effect")
     return Statement(
-        index=index, sid=sid if isinstance(sid, str) else None, effect=item["Effect"],
+        index=index, sid=sid if isinstance(sid, str) else None, effect=effect if isinstance(effect, str) else "",
         actions=_strings(item.get("Action")), not_actions=_strings(item.get("NotAction")),
         resources=_strings(item.get("Resource")), not_resources=_strings(item.get("NotResource")),
         principal=item.get("Principal"), not_principal=item.get("NotPrincipal"), condition=item.get("Condition"),
+        unknown=frozenset(e for e in _ELEMENTS if _holds_opaque(item.get(e))),
+        resource_pieces=tuple(_pieces(item.get("Resource"))), module=module,
     )
+
+
+def _opaque(value: Any) -> bool:
+    return isinstance(value, Unresolved) or not is_known(value)
+
+
+def _holds_opaque(value: Any) -> bool:
+    """Whether a piece of the value (a list item, a key or value of a map, at any depth) is not known."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if _opaque(v):
+            return True
+        if isinstance(v, Mapping):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _pieces(value: Any) -> list[Unresolved]:
+    """The pieces of a Resource element known only after apply; UNKNOWN and SENSITIVE as pieces with no reference."""
+    items = value if isinstance(value, list) else [value]
+    return [v if isinstance(v, Unresolved) else Unresolved(()) for v in items if value is not None and _opaque(v)]
+
+
+def referred_address(statement: Statement, piece: Unresolved) -> str | None:
+    """The address of the resource whose ``arn`` a piece is (``module.m.aws_dynamodb_table.t``), if it is one."""
+    reference = piece.reference
+    if reference is None or not reference.endswith(".arn") or reference.startswith(("var.", "local.", "module.")):
+        return None
+    return addr.join(statement.module, reference[:-len(".arn")])
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -151,7 +220,7 @@ def allows_action(statement: Statement, action: str) -> bool:
     """Whether the statement's Action (or NotAction) takes in one action such as "dynamodb:Query"."""
     if statement.actions is not None:
         return any(matches(p, action, fold_case=True) for p in statement.actions)
-    if statement.not_actions is not None:
+    if statement.not_actions is not None and "NotAction" not in statement.unknown:
         return not any(matches(p, action, fold_case=True) for p in statement.not_actions)
     return False
 
@@ -161,7 +230,7 @@ def allows_every_action_of(statement: Statement, service: str) -> bool:
     prefix = f"{service}:"
     if statement.actions is not None:
         return any(covers_prefix(p, prefix, fold_case=True) for p in statement.actions)
-    if statement.not_actions is not None:
+    if statement.not_actions is not None and "NotAction" not in statement.unknown:
         return not any(meets_prefix(p, prefix, fold_case=True) for p in statement.not_actions)
     return False
 
@@ -172,10 +241,12 @@ def _arn_prefixes(service: str) -> list[str]:
 
 
 def resource_reaches_service(statement: Statement, service: str) -> bool:
-    """Whether the statement's Resource can match some ARN of the service ("*", "arn:aws:dynamodb:...")."""
+    """Whether the statement's Resource can match some ARN of the service ("*", "arn:aws:dynamodb:...", or
+    a piece known only after apply that refers to the ``arn`` of a resource of the service)."""
     if statement.resources is not None:
-        return any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service))
-    if statement.not_resources is not None:
+        return (any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service))
+                or any(_arn_of(r, service) for piece in statement.resource_pieces for r in piece.references))
+    if statement.not_resources is not None and "NotResource" not in statement.unknown:
         return not _covers_every_arn_of(statement.not_resources, service)
     return False
 
@@ -184,9 +255,17 @@ def resource_is_everything(statement: Statement, service: str) -> bool:
     """Resource "*" (or a NotResource that excludes none of the service's ARNs)."""
     if statement.resources is not None:
         return "*" in statement.resources
-    if statement.not_resources is not None:
+    if statement.not_resources is not None and "NotResource" not in statement.unknown:
         return not any(meets_prefix(p, prefix) for p in statement.not_resources for prefix in _arn_prefixes(service))
     return False
+
+
+def _arn_of(reference: str, service: str) -> bool:
+    """Whether a reference is the ARN of a resource of the service (``aws_dynamodb_table.t.arn``)."""
+    parts = reference.split(".")
+    if parts[0] == "data":
+        parts = parts[1:]
+    return len(parts) >= 3 and parts[-1] in ("arn", "stream_arn") and parts[0] in SERVICE_TYPES.get(service, ())
 
 
 def _covers_every_arn_of(patterns: Iterable[str], service: str) -> bool:
@@ -219,6 +298,8 @@ def narrows_principal(statement: Statement) -> bool:
     other keys (``aws:SecureTransport``, ``aws:UserAgent``) leaves the
     statement open to anyone.
     """
+    if "Condition" in statement.unknown:
+        return True  # a condition not known yet may well pin the caller down
     condition = statement.condition
     if not isinstance(condition, Mapping):
         return False

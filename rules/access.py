@@ -2,7 +2,8 @@
 
 The policy rules read the policy JSON the plan holds. A policy built with
 ``jsonencode()`` around a value known only after apply (the ARN of a table
-created in the same plan) is unknown in the plan, and is not judged.
+created in the same plan) is unknown in the plan, and is not judged there;
+from .tf input the rules judge the part written out (see ``_iam``).
 """
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import json
 from typing import Any, Iterator
 
 from dynalint.graph import Link
-from dynalint.model import Resource, is_known
+from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
 from dynalint.values import blocks, is_configured, label
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, matches, narrows_principal,
-                   parse_policy, resource_is_everything, resource_reaches_service)
+                   policy_statements, referred_address, resource_is_everything, resource_reaches_service)
 
 TAGS = ("security", "access", "dynamodb")
 NETWORK_TAGS = ("security", "network", "dynamodb")
@@ -80,12 +81,16 @@ def iam_dynamodb_wildcard(resource, ctx):
     backups.
 
     ## Known limits
-    A policy built with `jsonencode()` around a value known only after apply
-    (the ARN of a table created in the same plan) is not judged on that plan;
+    A policy built around a value known only after apply (the ARN of a table
+    created in the same plan) is unknown in that plan and not judged there;
     write ARNs from known values (`var`, `locals`, the table's `name`) to have
-    it checked at plan time. A policy that is not valid JSON is not judged. A
-    separate `aws_vpc_endpoint_policy` whose endpoint is not in the input is
-    judged only on statements that name `dynamodb:` actions.
+    it checked at plan time. Linted as `.tf`, the same policy is judged on what
+    it writes out: a `Resource` written as `aws_dynamodb_table.orders.arn`
+    counts as a table ARN, one known only after apply and not a DynamoDB
+    resource's `arn` is not judged, nor is a `NotAction` that is not known. A
+    policy that is not valid JSON is not judged. A separate
+    `aws_vpc_endpoint_policy` whose endpoint is not in the input is judged
+    only on statements that name `dynamodb:` actions.
 
     ## Example
     ```hcl
@@ -141,7 +146,7 @@ def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
 
 def _judged_policy(resource: Resource, ctx) -> tuple[list[Statement], bool]:
     """The statements DDB601 judges, and whether only those naming dynamodb: actions count."""
-    statements = parse_policy(resource.values.get("policy")) or []
+    statements = policy_statements(resource) or []
     if resource.type == ENDPOINT:
         if not _is_dynamodb_endpoint(resource) or not _writes_endpoint_policy(resource):
             return [], False
@@ -200,8 +205,12 @@ def iam_missing_index_arn(policy, ctx):
     ## Known limits
     Only the same policy is searched: a grant on the index in another policy
     attached to the same role is not seen. A policy known only after apply is
-    not judged. A policy that names one index on purpose is accepted; the rule
-    fires only when no index of the table is reachable.
+    not judged on the plan; linted as `.tf`, it is judged when every piece of
+    its `Resource` known only after apply is the `arn` of a resource
+    (`aws_dynamodb_table.orders.arn`, `"${aws_dynamodb_table.orders.arn}/index/*"`),
+    since any other piece could be the index ARN. A policy that names one index
+    on purpose is accepted; the rule fires only when no index of the table is
+    reachable.
 
     ## Example
     ```hcl
@@ -226,8 +235,8 @@ def iam_missing_index_arn(policy, ctx):
     - [Resource types defined by DynamoDB (table, index)](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies)
     - [IAM policy to grant access to a table and its indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html)
     """
-    statements = parse_policy(policy.values.get("policy"))
-    if not statements:
+    statements = policy_statements(policy)
+    if not statements or not all(_readable(s) for s in statements):
         return
     allowed = [s for s in statements if s.allows]
     for table, indexes, arn in _candidates(allowed, ctx.memo("DDB602.indexed-tables", lambda: _indexed_tables(ctx))):
@@ -240,37 +249,48 @@ def iam_missing_index_arn(policy, ctx):
                         "with IndexName is denied.", path=f"policy.Resource.{arn.name}")
 
 
+def _readable(statement: Statement) -> bool:
+    """Whether DDB602 can read what a statement grants: its effect and actions known, and each piece of its
+    Resource known only after apply the ARN of a resource in the configuration (``aws_dynamodb_table.t.arn``)."""
+    return (not statement.unknown & {"Effect", "Action", "NotAction", "NotResource"}
+            and all(referred_address(statement, piece) for piece in statement.resource_pieces))
+
+
 def _indexed_tables(ctx) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
-    """Tables that have secondary indexes, by name: built once per input, not once per policy."""
-    by_name: dict[str, list] = {}
+    """Tables that have secondary indexes, by name and by address: built once per input, not once per policy."""
+    found: dict[str, list] = {}
     for table in ctx.resources(TABLE):
         indexes = _index_names(table)
         arn = _TableArn.of(table)
         if indexes and arn is not None:
-            by_name.setdefault(arn.name, []).append((table, indexes, arn))
-    return by_name
+            found.setdefault(arn.name, []).append((table, indexes, arn))
+            found.setdefault(table.address, []).append((table, indexes, arn))
+    return found
 
 
-def _candidates(allowed: list[Statement], by_name: dict[str, list]) -> list[tuple]:
+def _candidates(allowed: list[Statement], indexed: dict[str, list]) -> list[tuple]:
     """The indexed tables a policy's Allow statements could name, in address order.
 
-    A Resource ARN that spells the table name out is looked up. A pattern that
+    A Resource ARN that spells the table name out is looked up, and so is a
+    table whose ``arn`` a piece known only after apply refers to. A pattern that
     ends in "*" ("*", "table/*", "table/orders*") takes in a table's indexes
     with the table, so it never causes a finding; a wildcard elsewhere in the
     name, or a NotResource, could, and then every table is tried.
     """
-    names: set[str] = set()
+    keys: set[str] = set()
+    every = {id(e): e for entries in indexed.values() for e in entries}.values()
     for statement in allowed:
         if statement.resources is None and statement.not_resources is not None:
-            return sorted((e for entries in by_name.values() for e in entries), key=lambda e: e[0].address)
+            return sorted(every, key=lambda e: e[0].address)
         for pattern in statement.resources or ():
             name = _table_name_in(pattern)
             if name is _ANY:
-                return sorted((e for entries in by_name.values() for e in entries), key=lambda e: e[0].address)
+                return sorted(every, key=lambda e: e[0].address)
             if name is not None:
-                names.add(name)
-    found = [entry for name in names for entry in by_name.get(name, ())]
-    return sorted(found, key=lambda entry: entry[0].address)
+                keys.add(name)
+        keys.update(filter(None, (referred_address(statement, piece) for piece in statement.resource_pieces)))
+    found = {id(entry): entry for key in keys for entry in indexed.get(key, ())}
+    return sorted(found.values(), key=lambda entry: entry[0].address)
 
 
 _ANY = object()
@@ -314,6 +334,9 @@ def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:
         for pattern in statement.resources or ():
             if pattern.startswith("arn:") and arn.matched(pattern, ""):
                 return pattern
+        for piece in statement.resource_pieces:
+            if arn.referred_by(statement, piece, ""):
+                return "${%s}" % piece.reference
     return arn.show()
 
 
@@ -331,8 +354,10 @@ class _TableArn:
     policy's ARN: the policy is read as naming the table when the parts known agree.
     """
 
-    def __init__(self, name: str, partition: str | None, region: str | None, account: str | None) -> None:
+    def __init__(self, name: str, partition: str | None, region: str | None, account: str | None,
+                 address: str = "") -> None:
         self.name, self.partition, self.region, self.account = name, partition, region, account
+        self.address = address  # the table's, to match a Resource written as `aws_dynamodb_table.t.arn`
 
     @classmethod
     def of(cls, table: Resource) -> "_TableArn | None":
@@ -340,9 +365,9 @@ class _TableArn:
         if isinstance(arn, str):
             parts = arn.split(":", 5)
             if len(parts) == 6 and parts[5].startswith("table/"):
-                return cls(parts[5][len("table/"):], parts[1], parts[3], parts[4])
+                return cls(parts[5][len("table/"):], parts[1], parts[3], parts[4], table.address)
         name = table.values.get("name")
-        return cls(name, None, table.region, None) if isinstance(name, str) and name else None
+        return cls(name, None, table.region, None, table.address) if isinstance(name, str) and name else None
 
     def show(self) -> str:
         return (f"arn:{self.partition or 'aws'}:dynamodb:{self.region or '<region>'}:{self.account or '<account>'}"
@@ -351,10 +376,15 @@ class _TableArn:
     def taken_by(self, statement: Statement, suffix: str) -> bool:
         """Whether the statement's Resource (or NotResource) takes in this table's ARN plus ``suffix``."""
         if statement.resources is not None:
-            return any(self.matched(p, suffix) for p in statement.resources)
+            return (any(self.matched(p, suffix) for p in statement.resources)
+                    or any(self.referred_by(statement, piece, suffix) for piece in statement.resource_pieces))
         if statement.not_resources is not None:
             return not any(self.matched(p, suffix) for p in statement.not_resources)
         return False
+
+    def referred_by(self, statement: Statement, piece: Unresolved, suffix: str) -> bool:
+        """Whether a piece written as ``"${aws_dynamodb_table.t.arn}<text>"`` takes in this table's ARN + ``suffix``."""
+        return referred_address(statement, piece) == self.address and matches(piece.suffix, suffix)
 
     def matched(self, pattern: str, suffix: str) -> bool:
         parts = pattern.split(":", 5)
@@ -394,7 +424,9 @@ def resource_policy_public(resource_policy, ctx):
     ## Known limits
     `...IfExists` operators do not count as narrowing. A policy known only
     after apply (built from the ARN of a table created in the same plan) is
-    not judged on that plan.
+    not judged on that plan; linted as `.tf`, it is judged on its `Principal`
+    and `Condition`, and a `Condition` with a value known only after apply
+    counts as narrowing.
 
     ## Example
     ```hcl
@@ -421,7 +453,7 @@ def resource_policy_public(resource_policy, ctx):
     - [Blocking public access with resource-based policies in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-bpa-rbp.html)
     - [IAM JSON policy elements: Principal](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html)
     """
-    for statement in parse_policy(resource_policy.values.get("policy")) or []:
+    for statement in policy_statements(resource_policy) or []:
         if statement.allows and is_anyone(statement.principal) and not narrows_principal(statement):
             yield Issue(f"{_named(resource_policy)} lets anyone call the table in statement {statement.shown} "
                         "(Principal \"*\" with no Condition on the caller): name the accounts or roles in Principal, "

@@ -1,7 +1,9 @@
-"""DDB601-DDB605 on the plan real terraform made of tests/tf/access (planned against before/)."""
+"""DDB601-DDB605 on the plan real terraform made of tests/tf/access (planned against before/), and on the tree."""
 import json
 
-from helpers import by_address, flagged, lint_case, lint_doc
+from dynalint.load import load_inputs
+from dynalint.model import UNKNOWN
+from helpers import TF_CASES, by_address, flagged, lint_case, lint_doc, lint_model, load_case
 
 FINDINGS = lint_case("access", select=["DDB6"])
 
@@ -161,3 +163,86 @@ def test_ddb602_wildcards_in_a_state():
              "values": {"root_module": {"resources": resources}}}
     assert flagged(lint_doc(state, ["DDB602"]), "DDB602") == {"aws_iam_policy.literal",
                                                                "aws_iam_policy.star_in_middle"}
+
+
+# ---------------------------------------------------------------- policies known in part (.tf input)
+# The plan holds a policy around a new table's ARN as unknown and every rule stays silent on it (above);
+# the same tree linted as .tf judges what the policy writes out, and stays silent on what it does not.
+[TREE_MODEL] = load_inputs([str(TF_CASES / "access")])
+TREE = lint_model(TREE_MODEL, ["DDB6"])
+KNOWN_IN_PART = {"aws_iam_policy.known_later", "aws_dynamodb_resource_policy.known_later",
+                 "aws_iam_policy.index_by_reference", "aws_iam_policy.index_maybe", "aws_iam_policy.document_later",
+                 "aws_iam_policy.queue_later", "aws_iam_policy.not_action_later",
+                 "aws_dynamodb_resource_policy.org_later"}
+
+
+def test_policies_known_in_part_are_unknown_in_the_plan_and_silent_there():
+    model = load_case("access")
+    for address in KNOWN_IN_PART:
+        resource = next(r for r in model.resources if r.address == address)
+        assert resource.values["policy"] is UNKNOWN
+    assert not {f.address for f in FINDINGS} & KNOWN_IN_PART
+
+
+def test_ddb601_on_a_table_arn_known_only_after_apply():
+    levels = {a: [str(f.level) for f in found] for a, found in by_address(TREE, "DDB601").items()}
+    assert {a: levels[a] for a in KNOWN_IN_PART & set(levels)} == {
+        "aws_iam_policy.known_later": ["warning"], "aws_dynamodb_resource_policy.known_later": ["warning"]}
+
+
+def test_ddb602_on_a_table_arn_known_only_after_apply_names_the_reference_to_add():
+    found = by_address(TREE, "DDB602")
+    assert set(found) & KNOWN_IN_PART == {"aws_iam_policy.known_later", "aws_iam_policy.document_later"}
+    [finding] = found["aws_iam_policy.document_later"]
+    assert 'add "${aws_dynamodb_table.orders.arn}/index/*" to Resource' in finding.message
+
+
+def test_ddb603_on_a_policy_known_in_part_and_silent_on_a_condition_known_later():
+    assert flagged(TREE, "DDB603") & KNOWN_IN_PART == {"aws_dynamodb_resource_policy.known_later"}
+
+
+def test_the_tree_finds_what_the_plan_finds_plus_the_policies_known_in_part():
+    def keyed(findings):
+        return {(f.rule_id, f.address, f.level) for f in findings}
+
+    tree_only = {(rule_id, address) for rule_id, address, _ in keyed(TREE) - keyed(FINDINGS)}
+    plan_only = {(rule_id, address) for rule_id, address, _ in keyed(FINDINGS) - keyed(TREE)}
+    assert {a for _, a in tree_only} - {"aws_iam_policy.elsewhere_reader"} <= KNOWN_IN_PART
+    # elsewhere_reader names table/legacy in account 210987654321: the plan knows legacy's account from the
+    # prior state, the .tf input does not and reads the names as agreeing. literal's security group ID is a
+    # literal that only the prior state resolves to a group.
+    assert plan_only == {("DDB605", "aws_dax_cluster.literal")}
+
+
+def test_references_in_a_module_are_read_in_the_module(tmp_path):
+    module = tmp_path / "modules" / "store"
+    module.mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('module "store" {\n  source = "./modules/store"\n}\n')
+    (module / "main.tf").write_text('''
+resource "aws_dynamodb_table" "items" {
+  name         = "items"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  global_secondary_index {
+    name            = "by_pk"
+    hash_key        = "pk"
+    projection_type = "KEYS_ONLY"
+  }
+}
+
+resource "aws_iam_policy" "reader" {
+  name   = "items-reader"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "dynamodb:Query", Resource = aws_dynamodb_table.items.arn }]
+  })
+}
+''')
+    [model] = load_inputs([str(tmp_path)])
+    [finding] = lint_model(model, ["DDB602"])
+    assert finding.address == "module.store.aws_iam_policy.reader"
+    assert '"${aws_dynamodb_table.items.arn}/index/*"' in finding.message

@@ -28,6 +28,9 @@ one Resource per instance, as a plan would show it:
 - the provider's ``region`` and ``default_tags`` where they are known, through
   ``provider = aws.west`` aliases and module ``providers`` maps.
 - variables declared ``sensitive`` read as ``SENSITIVE``.
+- ``partial_json``: a ``policy`` that is ``UNKNOWN`` as a whole (``jsonencode``
+  or an ``aws_iam_policy_document`` around a new table's ARN) decoded as far
+  as the source writes it, for the access rules.
 
 Override files (``override.tf``, ``*_override.tf``) are merged into the blocks
 they override (see dynalint.load.sources). Not read: ``*.tf.json`` files, the
@@ -53,11 +56,13 @@ from dynalint.errors import InputError
 from dynalint.load import sources as src
 from dynalint.load.config import Configuration
 from dynalint.load.plan import build_resources, collect_secrets  # the plan loader's own steps, shared on purpose
-from dynalint.model import SENSITIVE, UNKNOWN, Model, is_known
+from dynalint.model import SENSITIVE, UNKNOWN, Model, Unresolved, is_known
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 MODULE_ARGUMENTS = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+#: Attributes that hold a JSON document the access rules can judge when it is known only in part.
+PARTIAL_DOCUMENTS = frozenset({"policy"})
 SINGLE_BLOCKS = frozenset({"timeouts"})  # nesting "single" in the aws provider schema: an object, not a list
 _MISSING = object()
 
@@ -116,12 +121,12 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     config = Configuration(expressions, {k: {"value": v} for k, v in evaluator.root_values().items()})
     raw = [(*entry[:-1], config.configured(entry[4], entry[5])) for entry in raw]
     resources, data = build_resources(raw, config)
-    resources = [_with_source(r, evaluator) for r in resources]
+    resources = [_from_tf(r, evaluator) for r in resources]
     modules = _unique(tree.values())
     warnings += [w for m in modules for w in m.warnings] + _remote_modules(tree)
     return Model(
         resources=tuple(resources),
-        data_sources=tuple(_with_source(r, evaluator) for r in data),
+        data_sources=tuple(_from_tf(r, evaluator) for r in data),
         input_file=shown or ".",
         input_kind="hcl",
         warnings=tuple(warnings),
@@ -142,9 +147,11 @@ def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
     return out
 
 
-def _with_source(resource: Any, evaluator: "Evaluator") -> Any:
+def _from_tf(resource: Any, evaluator: "Evaluator") -> Any:
+    """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part."""
     module, local = evaluator.block_of[resource.address]
-    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
+    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()),
+                   partial_json=evaluator.partial.get(resource.address, {}))
 
 
 def _unique(modules: Iterable[src.ModuleDir]) -> list[src.ModuleDir]:
@@ -209,7 +216,14 @@ def _read_tfvars(path: Path, shown: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- values
 class Partial(dict):
-    """A resource instance as an expression sees it: attributes it does not configure are computed (unknown)."""
+    """A resource instance as an expression sees it: attributes it does not configure are computed (unknown).
+
+    ``partial_json`` holds the instance's documents known only in part (see ``Evaluator.partial_json``).
+    """
+
+    def __init__(self, values: Mapping[str, Any], partial_json: Mapping[str, Any] | None = None) -> None:
+        super().__init__(values)
+        self.partial_json = partial_json or {}
 
 
 class Outputs:
@@ -301,6 +315,7 @@ class Instance:
     address: str
     index: Any
     values: dict
+    partial_json: dict = field(default_factory=dict)
 
 
 class Evaluator:
@@ -311,6 +326,7 @@ class Evaluator:
         self.inputs = inputs
         self.secrets: set[str] = set()
         self.block_of: dict[str, tuple[src.ModuleDir, str]] = {}
+        self.partial: dict[str, dict] = {}  # address -> Instance.partial_json, for the Resources
         self.root = ModuleInstance("", (), tree[()]) if () in tree else None
         self._busy: set[tuple[int, str]] = set()
         self._templates: dict[str, Any] = {}
@@ -327,6 +343,8 @@ class Evaluator:
             for local in instance.module.resources:
                 for item in self.instances(instance, local):
                     self.block_of[item.address] = (instance.module, local)
+                    if item.partial_json:
+                        self.partial[item.address] = item.partial_json
                     raw.append(self._raw(instance, local, item))
             for name in sorted(instance.module.calls, reverse=True):
                 stack.extend(reversed(self.children(instance, name)))
@@ -366,10 +384,11 @@ class Evaluator:
             found = []
             for index, names in self._expand(block.body, scope):
                 address = addr.join(module.address, local + _index_text(index))
-                values = self.body_values(block.body, scope.bind(**names), top=True)
+                bound = scope.bind(**names)
+                values = self.body_values(block.body, bound, top=True)
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
                     values.update(_computed(block.labels[0], values))
-                found.append(Instance(address, index, values))
+                found.append(Instance(address, index, values, self.partial_json(block, values, bound)))
             module.cache[key] = found
             return found
         finally:
@@ -509,35 +528,42 @@ class Evaluator:
             return UNKNOWN
         found = self.instances(module, local)
         if not _has_meta(block.body):
-            return Partial(found[0].values) if found else UNKNOWN
+            return Partial(found[0].values, found[0].partial_json) if found else UNKNOWN
         if len(found) == 1 and found[0].index is None:
             return UNKNOWN  # count/for_each not known
         if _is_count(block.body):
-            return [Partial(i.values) for i in found]
-        return {i.index: Partial(i.values) for i in found}
+            return [Partial(i.values, i.partial_json) for i in found]
+        return {i.index: Partial(i.values, i.partial_json) for i in found}
 
     # ------------------------------------------------------------ bodies
-    def body_values(self, body: Any, scope: Scope, top: bool = False) -> dict:
-        """A block body as plan JSON shows it: attributes, nested blocks as lists, dynamic blocks expanded."""
+    def body_values(self, body: Any, scope: Scope, top: bool = False, leaf: Callable | None = None) -> dict:
+        """A block body as plan JSON shows it: attributes, nested blocks as lists, dynamic blocks expanded.
+
+        ``leaf(expr, scope)`` gives an attribute's value (default: ``plain(self.ev(expr, scope))``).
+        """
+        leaf = leaf or self._plain_value
         out: dict[str, Any] = {}
         for item in src.body_items(body):
             if item.data == "attribute":
                 name, expr = src.attribute_parts(item)
                 if not (top and name in META_ARGUMENTS):
-                    out[name] = plain(self.ev(expr, scope))
+                    out[name] = leaf(expr, scope)
                 continue
             kind, labels, block_body = src.block_parts(item)
             if top and kind in META_BLOCKS:
                 continue
             if kind == "dynamic" and labels:
-                self._dynamic(out, labels[0], block_body, scope)
+                self._dynamic(out, labels[0], block_body, scope, leaf)
             elif top and kind in SINGLE_BLOCKS:
-                out[kind] = self.body_values(block_body, scope)
+                out[kind] = self.body_values(block_body, scope, leaf=leaf)
             elif out.get(kind) is not UNKNOWN:
-                out.setdefault(kind, []).append(self.body_values(block_body, scope))
+                out.setdefault(kind, []).append(self.body_values(block_body, scope, leaf=leaf))
         return out
 
-    def _dynamic(self, out: dict, kind: str, body: Any, scope: Scope) -> None:
+    def _plain_value(self, expr: Any, scope: Scope) -> Any:
+        return plain(self.ev(expr, scope))
+
+    def _dynamic(self, out: dict, kind: str, body: Any, scope: Scope, leaf: Callable) -> None:
         settings = dict(_attributes(body))
         content = next((b for b in _blocks(body) if src.block_parts(b)[0] == "content"), None)
         iterator = _identifier_name(settings.get("iterator")) or kind
@@ -548,7 +574,66 @@ class Evaluator:
         content_body = src.block_parts(content)[2]
         blocks = out.setdefault(kind, [])
         for key, value in pairs:
-            blocks.append(self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}})))
+            blocks.append(self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}}),
+                                           leaf=leaf))
+
+    # ------------------------------------------------------------ documents known in part
+    def partial_json(self, block: src.TfBlock, values: dict, scope: Scope) -> dict:
+        """The policies of a resource instance that are UNKNOWN as a whole but written in part, decoded.
+
+        ``jsonencode({... Resource = aws_dynamodb_table.orders.arn ...})`` is unknown
+        until apply, yet its actions, principals and conditions are plain: the access
+        rules judge those. Each piece known only after apply is an ``Unresolved``.
+        An ``aws_iam_policy_document`` with such pieces gives its ``json`` this way.
+        """
+        if block.kind == "data":
+            if block.labels[0] != "aws_iam_policy_document" or "json" in values:
+                return {}
+            document = _partial_policy_document(self.body_values(block.body, scope, top=True, leaf=self.draft))
+            return {"json": document, "minified_json": document} if document else {}
+        out = {}
+        for name, expr in _attributes(block.body):
+            if name in PARTIAL_DOCUMENTS and values.get(name) is UNKNOWN:
+                document = self._document_draft(expr, scope)
+                if isinstance(document, dict):
+                    out[name] = document
+        return out
+
+    def _document_draft(self, expr: Any, scope: Scope) -> Any:
+        """The document ``jsonencode(...)`` would give, or the one a reference (``data.x.json``) points at."""
+        node = _unwrap(expr)
+        kind = getattr(node, "data", None)
+        if kind == "function_call":
+            names = [str(c.children[0]) for c in node.children if getattr(c, "data", None) == "identifier"]
+            arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
+            args = _trees(arguments) if arguments is not None else []
+            return self.draft(args[0], scope) if names == ["jsonencode"] and len(args) == 1 else None
+        if kind not in _TRAVERSALS:
+            return None
+        root, steps = _flatten(node)
+        if getattr(root, "data", None) != "identifier" or not steps or steps[-1][0] != "attr":
+            return None
+        try:
+            holder, rest = self._lookup(str(root.children[0]), steps[:-1], scope)
+            holder = self._apply(holder, rest, scope)
+        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return None
+        return holder.partial_json.get(steps[-1][1]) if isinstance(holder, Partial) else None
+
+    def draft(self, node: Any, scope: Scope) -> Any:
+        """An expression's value with object and list constructors walked: what is known is plain, and each
+        piece known only after apply is an ``Unresolved`` naming what its expression refers to."""
+        node = _unwrap(node)
+        kind = getattr(node, "data", None)
+        if kind == "tuple":
+            return [self.draft(e, scope) for e in _trees(node)]
+        if kind == "object" and all(_literal_key(e.children[0]) is not None for e in _trees(node)):
+            return {_literal_key(e.children[0]): self.draft(e.children[-1], scope) for e in _trees(node)}
+        value = self.ev(node, scope)
+        if _deep_opaque(value) is not UNKNOWN:
+            return plain(value)
+        module = scope.module.module if scope.module else self.tree[()]
+        return Unresolved(tuple(self.references(node, module, frozenset(scope.names))), _reference_suffix(node))
 
     # ------------------------------------------------------------ expressions
     def ev(self, node: Any, scope: Scope) -> Any:
@@ -1318,6 +1403,20 @@ def _index_text(index: Any) -> str:
 _TRAVERSALS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
 
 
+def _reference_suffix(node: Any) -> str | None:
+    """For ``x.y.arn`` "", for ``"${x.y.arn}/index/*"`` "/index/*"; None for any other expression."""
+    node = _unwrap(node)
+    kind = getattr(node, "data", None)
+    if kind in _TRAVERSALS:
+        return ""
+    parts = _string_parts(node) if kind == "string" else None
+    if not parts or parts[0][0] != "expr" or getattr(_unwrap(parts[0][1]), "data", None) not in _TRAVERSALS:
+        return None
+    if any(part[0] != "text" for part in parts[1:]):
+        return None
+    return "".join(part[1] for part in parts[1:])
+
+
 def _collect_refs(node: Any, bound: frozenset, out: list[str], evaluator: Evaluator) -> None:
     """References in an expression, in Terraform's form: the traversal up to its first non-literal index."""
     kind = getattr(node, "data", None)
@@ -1619,17 +1718,37 @@ def _policy_document(values: dict) -> dict:
     ``source_policy_documents`` and ``override_...`` merging is not done (the
     document is then unknown).
     """
-    if any(values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
-                                   "override_json")) or _deep_opaque(values) is not None:
+    if _merges_documents(values) or _deep_opaque(values) is not None:
         return {}
+    document = _document(values)
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return {"json": text, "minified_json": json.dumps(document, separators=(",", ":"), ensure_ascii=False)}
+
+
+def _partial_policy_document(values: dict) -> dict | None:
+    """The document of an ``aws_iam_policy_document`` whose inputs hold ``Unresolved`` pieces; None when
+    its shape is not known (statements from an unknown ``dynamic`` block, merged documents, ...)."""
+    if _merges_documents(values):
+        return None
+    try:
+        return _document(values)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+
+
+def _merges_documents(values: dict) -> bool:
+    return any(values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
+                                       "override_json"))
+
+
+def _document(values: dict) -> dict:
     document: dict[str, Any] = {"Version": values.get("version") or "2012-10-17"}
     if values.get("policy_id"):
         document["Id"] = values["policy_id"]
     statements = [_policy_statement(s) for s in values.get("statement") or []]
     if statements:
         document["Statement"] = statements
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    return {"json": text, "minified_json": json.dumps(document, separators=(",", ":"), ensure_ascii=False)}
+    return document
 
 
 def _policy_statement(statement: dict) -> dict:
@@ -1644,10 +1763,11 @@ def _policy_statement(statement: dict) -> dict:
     for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         if statement.get(key):
             out[name] = _policy_principals(statement[key])
-    conditions: dict[str, dict] = {}
+    conditions: dict[Any, dict] = {}
     for condition in statement.get("condition") or []:
         values = condition["values"]
-        conditions.setdefault(condition["test"], {})[condition["variable"]] = values[0] if len(values) == 1 else values
+        one = isinstance(values, list) and len(values) == 1
+        conditions.setdefault(condition["test"], {})[condition["variable"]] = values[0] if one else values
     if conditions:
         out["Condition"] = conditions
     return out
@@ -1662,8 +1782,12 @@ def _policy_principals(blocks: list) -> Any:
     return {kind: _policy_strings(ids) for kind, ids in sorted(merged.items())}
 
 
-def _policy_strings(items: list) -> Any:
-    unique = sorted(set(items), reverse=True)
+def _policy_strings(items: Any) -> Any:
+    """Strings sorted in reverse and made unique, one alone as itself; pieces not known come last, as written."""
+    if not isinstance(items, list):
+        return items
+    unique = sorted({i for i in items if isinstance(i, str)}, reverse=True)
+    unique += list(dict.fromkeys(i for i in items if not isinstance(i, str)))
     return unique[0] if len(unique) == 1 else unique
 
 

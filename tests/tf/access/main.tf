@@ -1,8 +1,9 @@
 # Access and network rules (DDB601-DDB605), planned against the state of
 # before/ (the VPC, the "legacy" table and the "legacy-dax" security group
 # exist already). Policies are written so that terraform knows them at plan
-# time (literal ARNs, or ARNs built from variables and table names); the one
-# that uses a new table's ARN is known only after apply, and rules stay silent.
+# time (literal ARNs, or ARNs built from variables and table names); those that
+# use a new table's ARN are known only after apply, and the rules stay silent on
+# the plan. Linted as .tf, those are known in part (see "known in part" below).
 
 variable "account_id" {
   type    = string
@@ -19,6 +20,7 @@ resource "aws_sqs_queue" "marker" {
 
 locals {
   known_later = aws_sqs_queue.marker.arn != ""
+  later_arn   = aws_sqs_queue.marker.arn
 }
 
 # ------------------------------------------------------------------ tables
@@ -627,4 +629,81 @@ resource "aws_dax_cluster" "good" {
   replication_factor               = 3
   cluster_endpoint_encryption_type = "TLS"
   security_group_ids               = [aws_security_group.dax_tls.id, aws_security_group.dax_port_later.id]
+}
+
+# ------------------------------------------------------------------ known in part
+# Policies around values known only after apply: the plan holds them as unknown
+# (every rule silent); the .tf input judges what they write out. The known_later
+# policies above belong here too.
+
+# .tf: silent twin of aws_iam_policy.known_later (the index ARN by reference too).
+resource "aws_iam_policy" "index_by_reference" {
+  name = "index-by-reference"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem", "dynamodb:Query"]
+      Resource = [aws_dynamodb_table.orders.arn, "${aws_dynamodb_table.orders.arn}/index/*"]
+    }]
+  })
+}
+
+# .tf: silent; the piece from a local may be the index ARN.
+resource "aws_iam_policy" "index_maybe" {
+  name = "index-maybe"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "dynamodb:Query"
+      Resource = [aws_dynamodb_table.orders.arn, local.later_arn]
+    }]
+  })
+}
+
+# .tf: DDB602 through an aws_iam_policy_document whose resources are known only after apply.
+data "aws_iam_policy_document" "orders_later" {
+  statement {
+    actions   = ["dynamodb:Query"]
+    resources = [aws_dynamodb_table.orders.arn]
+  }
+}
+
+resource "aws_iam_policy" "document_later" {
+  name   = "document-later"
+  policy = data.aws_iam_policy_document.orders_later.json
+}
+
+# .tf: silent; every action, but on a queue (a reference to another service's ARN).
+resource "aws_iam_policy" "queue_later" {
+  name = "queue-later"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = aws_sqs_queue.marker.arn }]
+  })
+}
+
+# .tf: silent; a NotAction not known yet may spare DynamoDB.
+resource "aws_iam_policy" "not_action_later" {
+  name = "not-action-later"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", NotAction = [local.later_arn], Resource = "*" }]
+  })
+}
+
+# .tf: silent for DDB603; the organization condition is known only after apply.
+resource "aws_dynamodb_resource_policy" "org_later" {
+  resource_arn = aws_dynamodb_table.orders.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "dynamodb:GetItem"
+      Resource  = aws_dynamodb_table.orders.arn
+      Condition = { StringEquals = { "aws:PrincipalOrgID" = local.later_arn } }
+    }]
+  })
 }
