@@ -3,7 +3,7 @@ import json
 
 from dynalint.load import load_inputs
 from dynalint.model import UNKNOWN
-from helpers import TF_CASES, by_address, flagged, lint_case, lint_doc, lint_model, load_case
+from helpers import TF_CASES, by_address, case_plan, flagged, lint_case, lint_doc, lint_model, load_case
 
 FINDINGS = lint_case("access", select=["DDB6"])
 
@@ -165,9 +165,10 @@ def test_ddb602_wildcards_in_a_state():
                                                                "aws_iam_policy.star_in_middle"}
 
 
-# ---------------------------------------------------------------- policies known in part (.tf input)
-# The plan holds a policy around a new table's ARN as unknown and every rule stays silent on it (above);
-# the same tree linted as .tf judges what the policy writes out, and stays silent on what it does not.
+# ---------------------------------------------------------------- policies known in part
+# The plan holds a policy around a new table's ARN as unknown: read alone, every rule stays silent on it
+# (above). The same tree linted as .tf, or the plan read beside its .tf files, judges what the policy
+# writes out, and stays silent on what it does not.
 [TREE_MODEL] = load_inputs([str(TF_CASES / "access")])
 TREE = lint_model(TREE_MODEL, ["DDB6"])
 KNOWN_IN_PART = {"aws_iam_policy.known_later", "aws_dynamodb_resource_policy.known_later",
@@ -176,7 +177,7 @@ KNOWN_IN_PART = {"aws_iam_policy.known_later", "aws_dynamodb_resource_policy.kno
                  "aws_dynamodb_resource_policy.org_later"}
 
 
-def test_policies_known_in_part_are_unknown_in_the_plan_and_silent_there():
+def test_policies_known_in_part_are_unknown_in_the_plan_and_silent_on_the_plan_alone():
     model = load_case("access")
     for address in KNOWN_IN_PART:
         resource = next(r for r in model.resources if r.address == address)
@@ -246,3 +247,13 @@ resource "aws_iam_policy" "reader" {
     [finding] = lint_model(model, ["DDB602"])
     assert finding.address == "module.store.aws_iam_policy.reader"
     assert '"${aws_dynamodb_table.items.arn}/index/*"' in finding.message
+
+
+def test_the_plan_beside_its_tf_files_judges_the_policies_as_the_tree_does(tmp_path):
+    def known_in_part(findings):
+        return {(f.rule_id, f.address, f.level, f.message) for f in findings if f.address in KNOWN_IN_PART}
+
+    [beside] = load_inputs([str(case_plan("access"))])
+    assert known_in_part(lint_model(beside, ["DDB6"])) == known_in_part(TREE) != set()
+    [elsewhere] = load_inputs([str(case_plan("access"))], source_dir=str(tmp_path))  # no .tf there
+    assert known_in_part(lint_model(elsewhere, ["DDB6"])) == set()

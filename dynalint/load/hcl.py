@@ -56,7 +56,7 @@ from dynalint.errors import InputError
 from dynalint.load import sources as src
 from dynalint.load.config import Configuration
 from dynalint.load.plan import build_resources, collect_secrets  # the plan loader's own steps, shared on purpose
-from dynalint.model import SENSITIVE, UNKNOWN, Model, Unresolved, is_known
+from dynalint.model import SENSITIVE, UNKNOWN, Model, Resource, Unresolved, is_known
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -133,6 +133,24 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
         secrets=frozenset(evaluator.secrets),
         orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
     )
+
+
+def partial_json_for_plan(resources: tuple[Resource, ...], tree: dict[tuple[str, ...], src.ModuleDir],
+                          variables: Any) -> tuple[tuple[Resource, ...], frozenset[str]]:
+    """A plan's policies known only after apply, decoded in part from the .tf tree the plan was made of.
+
+    Only the blocks of those resources (and what they refer to) are evaluated,
+    with the plan's own variable values. Returns the resources, and the secrets
+    met on the way (values of variables declared sensitive), for scrubbing.
+    """
+    wanted = {r.address for r in resources if any(r.values.get(name) is UNKNOWN for name in PARTIAL_DOCUMENTS)}
+    if not wanted or () not in tree:
+        return resources, frozenset()
+    given = variables if isinstance(variables, dict) else {}
+    evaluator = Evaluator(tree, {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v})
+    found = evaluator.partial_json_of(wanted)
+    return (tuple(replace(r, partial_json=found[r.address]) if r.address in found else r for r in resources),
+            frozenset(evaluator.secrets))
 
 
 def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
@@ -350,6 +368,24 @@ class Evaluator:
                 stack.extend(reversed(self.children(instance, name)))
         document = {"root_module": self._module_document(()), "provider_config": self._providers}
         return raw, document
+
+    def partial_json_of(self, addresses: set[str]) -> dict[str, dict]:
+        """``Instance.partial_json`` of the resource instances at these addresses, evaluating their blocks only."""
+        blocks = {addr.strip_index(a) for a in addresses}
+        out: dict[str, dict] = {}
+        stack = [self.root] if self.root else []
+        while stack:
+            instance = stack.pop()
+            for local in instance.module.resources:
+                if addr.join(instance.address, local) not in blocks:
+                    continue
+                for item in self.instances(instance, local):
+                    if item.address in addresses and item.partial_json:
+                        out[item.address] = item.partial_json
+            for name in instance.module.calls:
+                stack.extend(child for child in self.children(instance, name)
+                             if any(block.startswith(child.address + ".") for block in blocks))
+        return out
 
     def _raw(self, instance: ModuleInstance, local: str, item: Instance) -> tuple:
         block = instance.module.resources[local]

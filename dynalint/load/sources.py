@@ -515,7 +515,8 @@ def _real(path: Path) -> str:
 
 # ---------------------------------------------------------------------- plans: their .tf sources
 def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> Model:
-    """Point each resource of a plan at the .tf block that declares it, with its inline suppressions.
+    """Point each resource of a plan at the .tf block that declares it, with its inline suppressions, and
+    read there, in part, the policies the plan knows only after apply (``Resource.partial_json``).
 
     Candidates: ``source_dir`` if given, else the plan file's directory, then
     the current directory; the one whose module tree declares most of the
@@ -544,11 +545,14 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
             warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
                             "locations stay in the plan file")
         return replace(model, warnings=tuple(warnings))
-    resources = tuple(_located(best, r) for r in model.resources)
+    from dynalint.load.hcl import partial_json_for_plan  # the .tf evaluator, for plans whose policies need it
+
+    resources, secrets = partial_json_for_plan(tuple(_located(best, r) for r in model.resources), best,
+                                               doc.get("variables") if isinstance(doc, dict) else None)
     modules = _unique_modules(best)
     warnings += [w for m in modules for w in m.warnings]
     return replace(model, resources=resources, orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
-                   warnings=tuple(warnings))
+                   warnings=tuple(warnings), secrets=model.secrets | secrets)
 
 
 def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:

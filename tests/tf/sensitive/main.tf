@@ -222,3 +222,17 @@ resource "aws_vpc_endpoint_policy" "secret_endpoint_policy" {
   vpc_endpoint_id = aws_vpc_endpoint.secret_endpoint.id
   policy          = local.secret_policy
 }
+
+# DDB601 from the .tf tree, and from the plan read beside it: the plan knows this document only after apply
+# (a new table's ARN); the part written out holds the canary.
+resource "aws_iam_policy" "secret_in_part" {
+  name = "secret-in-part"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "dynamodb:*"
+      Resource = [aws_dynamodb_table.secret_name.arn, "arn:aws:dynamodb:us-east-1:123456789012:table/${var.canary}"]
+    }]
+  })
+}
