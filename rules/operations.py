@@ -673,7 +673,7 @@ def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]
     for role in ("hash_key", "range_key"):
         key = table.values.get(role)
         named = item.values.get(role)
-        if not is_known(key) or not is_known(named):
+        if not is_known(key) or not is_known(named) or not isinstance(key, (str, type(None))):
             continue
         if key is None and named is None:
             continue

@@ -97,3 +97,11 @@ def test_a_replica_region_of_odd_type_leaves_ddb202_silent():
     change["before"]["replica"] = [{"region_name": "eu-west-1", "kms_key_arn": ""}]
     change["after"]["replica"] = [{"region_name": ["eu-west-1"], "kms_key_arn": "arn:aws:kms:eu-west-1:1:key/x"}]
     assert fuzz.problems_of_bytes(fuzz.dumps(doc)) == []
+
+
+def test_a_table_key_of_odd_type_leaves_ddb707_silent():
+    """Found by the second 12,000-input fuzz run: a map where the table's hash_key goes made DDB707 raise."""
+    doc = json.loads(case_plan("operations").read_text())
+    table = next(e for e in doc["resource_changes"] if e["address"] == "aws_dynamodb_table.watched")["change"]
+    table["after"]["hash_key"] = {"S": "pk"}
+    assert fuzz.problems_of_bytes(fuzz.dumps(doc)) == []
