@@ -49,15 +49,23 @@ class Unresolved:
     When the expression is one reference, alone or followed by literal text
     (``"${aws_dynamodb_table.orders.arn}/index/*"``), ``suffix`` is that text
     ("" for the reference alone) and the reference comes first; else None.
+    ``followed`` is where that reference leads through module outputs that are
+    one reference each (``module.store.arn`` -> ``module.store.aws_dynamodb_table.this.arn``).
     """
 
     references: tuple[str, ...]
     suffix: str | None = None
+    followed: str | None = None
 
     @property
     def reference(self) -> str | None:
         """The one reference the piece is made of (plus its ``suffix``), if it is made of one."""
         return self.references[0] if self.suffix is not None and self.references else None
+
+    @property
+    def target(self) -> str | None:
+        """The reference, module outputs followed."""
+        return self.followed or self.reference
 
 
 class Level(enum.IntEnum):

@@ -144,11 +144,23 @@ def _pieces(value: Any) -> list[Unresolved]:
 
 
 def referred_address(statement: Statement, piece: Unresolved) -> str | None:
-    """The address of the resource whose ``arn`` a piece is (``module.m.aws_dynamodb_table.t``), if it is one."""
-    reference = piece.reference
-    if reference is None or not reference.endswith(".arn") or reference.startswith(("var.", "local.", "module.")):
+    """The address of the resource whose ``arn`` a piece is (``module.m.aws_dynamodb_table.t``), if it is one.
+
+    A module output is followed where it is one reference (``module.m.aws_dynamodb_table.t.arn``)."""
+    reference = piece.target
+    if reference is None or not reference.endswith(".arn") or reference.startswith(("var.", "local.")):
         return None
-    return addr.join(statement.module, reference[:-len(".arn")])
+    return addr.join(statement.module, reference[:-len(".arn")]) if _resource_part(reference) else None
+
+
+def _resource_part(reference: str) -> str:
+    """What follows the ``module.NAME.`` prefixes of a reference: ``aws_dynamodb_table.t.arn``."""
+    while reference.startswith("module."):
+        parts = reference.split(".", 2)
+        if len(parts) < 3:
+            return ""
+        reference = parts[2]
+    return reference if reference.count(".") >= 2 else ""
 
 
 def _strings(value: Any) -> tuple[str, ...] | None:
@@ -245,7 +257,8 @@ def resource_reaches_service(statement: Statement, service: str) -> bool:
     a piece known only after apply that refers to the ``arn`` of a resource of the service)."""
     if statement.resources is not None:
         return (any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service))
-                or any(_arn_of(r, service) for piece in statement.resource_pieces for r in piece.references))
+                or any(_arn_of(r, service) for piece in statement.resource_pieces
+                       for r in (*piece.references, piece.followed or "")))
     if statement.not_resources is not None and "NotResource" not in statement.unknown:
         return not _covers_every_arn_of(statement.not_resources, service)
     return False
@@ -261,8 +274,9 @@ def resource_is_everything(statement: Statement, service: str) -> bool:
 
 
 def _arn_of(reference: str, service: str) -> bool:
-    """Whether a reference is the ARN of a resource of the service (``aws_dynamodb_table.t.arn``)."""
-    parts = reference.split(".")
+    """Whether a reference is the ARN of a resource of the service (``aws_dynamodb_table.t.arn``, also
+    through module outputs followed: ``module.m.aws_dynamodb_table.t.arn``)."""
+    parts = _resource_part(reference).split(".")
     if parts[0] == "data":
         parts = parts[1:]
     return len(parts) >= 3 and parts[-1] in ("arn", "stream_arn") and parts[0] in SERVICE_TYPES.get(service, ())

@@ -85,9 +85,10 @@ def iam_dynamodb_wildcard(resource, ctx):
     created in the same plan) is unknown in that plan and not judged there;
     write ARNs from known values (`var`, `locals`, the table's `name`) to have
     it checked at plan time. Linted as `.tf`, the same policy is judged on what
-    it writes out: a `Resource` written as `aws_dynamodb_table.orders.arn`
-    counts as a table ARN, one known only after apply and not a DynamoDB
-    resource's `arn` is not judged, nor is a `NotAction` that is not known. A
+    it writes out: a `Resource` known only after apply counts as a table ARN
+    when it is a DynamoDB resource's `arn` (`aws_dynamodb_table.orders.arn`,
+    or a module output that is one) or when the statement names `dynamodb:`
+    actions itself; a `NotAction` that is not known is not judged. A
     policy that is not valid JSON is not judged. A separate
     `aws_vpc_endpoint_policy` whose endpoint is not in the input is judged
     only on statements that name `dynamodb:` actions.
@@ -139,9 +140,11 @@ def iam_dynamodb_wildcard(resource, ctx):
 def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
     if not statement.allows or not allows_every_action_of(statement, "dynamodb"):
         return False
-    if explicit_only and not any(a.lower().startswith("dynamodb:") for a in statement.actions or ()):
+    names_dynamodb = any(a.lower().startswith("dynamodb:") for a in statement.actions or ())
+    if explicit_only and not names_dynamodb:
         return False
-    return resource_reaches_service(statement, "dynamodb")
+    # A Resource known only after apply is read as DynamoDB's when the statement names dynamodb: actions itself.
+    return resource_reaches_service(statement, "dynamodb") or bool(names_dynamodb and statement.resource_pieces)
 
 
 def _judged_policy(resource: Resource, ctx) -> tuple[list[Statement], bool]:

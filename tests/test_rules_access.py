@@ -215,10 +215,42 @@ def test_the_tree_finds_what_the_plan_finds_plus_the_policies_known_in_part():
     assert plan_only == {("DDB605", "aws_dax_cluster.literal")}
 
 
-def test_references_in_a_module_are_read_in_the_module(tmp_path):
+def test_references_through_modules_and_variables(tmp_path):
     module = tmp_path / "modules" / "store"
     module.mkdir(parents=True)
-    (tmp_path / "main.tf").write_text('module "store" {\n  source = "./modules/store"\n}\n')
+    (tmp_path / "main.tf").write_text('''
+module "store" {
+  source = "./modules/store"
+}
+
+variable "table_arns" {
+  type = list(string)
+}
+
+resource "aws_iam_policy" "root_reader" {
+  name   = "root-reader"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "dynamodb:Query", Resource = module.store.items_arn }]
+  })
+}
+
+resource "aws_iam_policy" "any_tables" {
+  name   = "any-tables"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "dynamodb:*", Resource = var.table_arns }]
+  })
+}
+
+resource "aws_iam_policy" "any_service" {
+  name   = "any-service"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = var.table_arns }]
+  })
+}
+''')
     (module / "main.tf").write_text('''
 resource "aws_dynamodb_table" "items" {
   name         = "items"
@@ -242,11 +274,20 @@ resource "aws_iam_policy" "reader" {
     Statement = [{ Effect = "Allow", Action = "dynamodb:Query", Resource = aws_dynamodb_table.items.arn }]
   })
 }
+
+output "items_arn" {
+  value = aws_dynamodb_table.items.arn
+}
 ''')
     [model] = load_inputs([str(tmp_path)])
-    [finding] = lint_model(model, ["DDB602"])
-    assert finding.address == "module.store.aws_iam_policy.reader"
-    assert '"${aws_dynamodb_table.items.arn}/index/*"' in finding.message
+    findings = lint_model(model, ["DDB601", "DDB602"])
+    ddb602 = by_address(findings, "DDB602")
+    assert set(ddb602) == {"module.store.aws_iam_policy.reader", "aws_iam_policy.root_reader"}
+    assert '"${aws_dynamodb_table.items.arn}/index/*"' in ddb602["module.store.aws_iam_policy.reader"][0].message
+    assert '"${module.store.items_arn}/index/*"' in ddb602["aws_iam_policy.root_reader"][0].message
+    # dynamodb:* on tables a variable names (known only after apply) is judged; "*" on anything it names is not.
+    assert {(f.address, str(f.level)) for f in findings if f.rule_id == "DDB601"} == {
+        ("aws_iam_policy.any_tables", "warning")}
 
 
 def test_the_plan_beside_its_tf_files_judges_the_policies_as_the_tree_does(tmp_path):

@@ -669,7 +669,31 @@ class Evaluator:
         if _deep_opaque(value) is not UNKNOWN:
             return plain(value)
         module = scope.module.module if scope.module else self.tree[()]
-        return Unresolved(tuple(self.references(node, module, frozenset(scope.names))), _reference_suffix(node))
+        references = self.references(node, module, frozenset(scope.names))
+        suffix = _reference_suffix(node)
+        followed = None
+        if suffix is not None and references and scope.module is not None:
+            followed = self._output_reference(scope.module, references[0])
+        return Unresolved(tuple(references), suffix, followed)
+
+    def _output_reference(self, instance: ModuleInstance, reference: str) -> str | None:
+        """``module.m.table_arn`` -> ``module.m.aws_dynamodb_table.this.arn`` where the output is that one
+        reference (followed through nested modules); None otherwise, or when the call has count/for_each."""
+        parts = reference.split(".")
+        if len(parts) != 3 or parts[0] != "module" or parts[1] not in instance.module.calls:
+            return None
+        children = self.children(instance, parts[1])
+        if len(children) != 1 or children[0].index is not None:
+            return None
+        child = children[0]
+        block = child.module.outputs.get(parts[2])
+        expr = dict(_attributes(block.body)).get("value") if block else None
+        if expr is None or _reference_suffix(expr) != "":
+            return None
+        inner = self.references(expr, child.module, frozenset())
+        if not inner:
+            return None
+        return f"module.{parts[1]}.{self._output_reference(child, inner[0]) or inner[0]}"
 
     # ------------------------------------------------------------ expressions
     def ev(self, node: Any, scope: Scope) -> Any:
