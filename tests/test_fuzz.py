@@ -105,3 +105,9 @@ def test_a_table_key_of_odd_type_leaves_ddb707_silent():
     table = next(e for e in doc["resource_changes"] if e["address"] == "aws_dynamodb_table.watched")["change"]
     table["after"]["hash_key"] = {"S": "pk"}
     assert fuzz.problems_of_bytes(fuzz.dumps(doc)) == []
+
+
+def test_keys_with_line_breaks_make_a_one_line_loader_error():
+    """Found by the third 12,000-input fuzz run: a key holding a line break broke the loader's error in two
+    (the command line escaped it; the message itself now quotes each key)."""
+    assert fuzz.problems_of_bytes(b'{"\\nkind": 1, "spec": {}}') == []

@@ -69,7 +69,7 @@ def entry(doc: dict, address: str) -> dict:
     (b"true", ["the JSON is a boolean"]),
     (b"{}", ["the JSON is an empty object"]),
     # neither plan nor state: say what it looks like and what was expected
-    (b'{"apiVersion": "v1", "kind": "Pod", "spec": {}}', ["keys apiVersion, kind, spec", "planned_values"]),
+    (b'{"apiVersion": "v1", "kind": "Pod", "spec": {}}', ['keys "apiVersion", "kind", "spec"', "planned_values"]),
     (b'{"version": 4, "lineage": "x", "serial": 1, "resources": []}', ["raw terraform.tfstate",
                                                                        "terraform show -json"]),
     (b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}', ["not valid UTF-8", "byte"]),
@@ -80,8 +80,8 @@ def entry(doc: dict, address: str) -> dict:
      + b"}}}]}", ["nested too deeply"]),
     (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "change": {}}]}',
      ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"]),
-    (b'{"\\ud800": 1}', ["the JSON has keys \\ud800,"]),  # a lone surrogate: valid JSON, not writable as UTF-8
-    (b'{"a\\n::error::b": 1}', ["the JSON has keys a\\n::error::b,"]),  # a line break in the input: escaped
+    (b'{"\\ud800": 1}', ['the JSON has keys "\\ud800",']),  # a lone surrogate: valid JSON, not writable as UTF-8
+    (b'{"a\\n::error::b": 1}', ['the JSON has keys "a\\n::error::b",']),  # a line break in the input: escaped
 ], ids=["empty", "hcl-not-json", "truncated", "array", "number", "string", "null", "boolean", "empty-object",
         "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address", "lone-surrogate",
         "line-break"])

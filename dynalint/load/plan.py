@@ -10,6 +10,7 @@ ever sees them.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator
 
 from dynalint import address as addr
@@ -78,7 +79,7 @@ def document_kind(doc: Any, name: str) -> str:
     if "version" in doc and "resources" in doc and "lineage" in doc:
         raise InputError(f"{name}: this is a raw terraform.tfstate file; run `terraform show -json` to "
                          "get the state in the JSON format dynalint reads")
-    keys = ", ".join(sorted(map(str, doc))[:6])
+    keys = ", ".join(json.dumps(k, ensure_ascii=False) for k in sorted(map(str, doc))[:6])  # quoted: keys hold anything
     raise InputError(f"{name}: the JSON has keys {keys}, not those of a Terraform plan or state "
                      "(format_version with planned_values/resource_changes, or values)")
 
