@@ -111,3 +111,13 @@ def test_keys_with_line_breaks_make_a_one_line_loader_error():
     """Found by the third 12,000-input fuzz run: a key holding a line break broke the loader's error in two
     (the command line escaped it; the message itself now quotes each key)."""
     assert fuzz.problems_of_bytes(b'{"\\nkind": 1, "spec": {}}') == []
+
+
+def test_references_of_odd_type_in_the_configuration_load():
+    """Found by the fourth 12,000-input fuzz run: `"references": 5` in an expression was an internal error."""
+    doc = json.loads(case_plan("realworld").read_text())
+    for resource in doc["configuration"]["root_module"]["resources"]:
+        for expr in resource.get("expressions", {}).values():
+            if isinstance(expr, dict):
+                expr["references"] = 5
+    assert fuzz.problems_of_bytes(fuzz.dumps(doc)) == []

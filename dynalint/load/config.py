@@ -119,10 +119,10 @@ class Configuration:
 
     def _null_reference(self, expr: dict, module_path: tuple[str, ...]) -> bool | None:
         """True when ``expr`` is exactly one variable that resolves to null; None when unknown."""
-        refs = expr.get("references") or []
-        if len(refs) != 1 or not isinstance(refs[0], str) or not refs[0].startswith("var."):
+        name = _one_variable(expr)
+        if name is None:
             return None
-        value = self.variable_value(module_path, refs[0][4:].split(".")[0])
+        value = self.variable_value(module_path, name)
         return None if value is _MISSING else value is None
 
     def variable_value(self, module_path: tuple[str, ...], name: str, depth: int = 0) -> Any:
@@ -144,10 +144,8 @@ class Configuration:
             return _MISSING
         if "constant_value" in expr:
             return expr["constant_value"]
-        refs = expr.get("references") or []
-        if len(refs) == 1 and isinstance(refs[0], str) and refs[0].startswith("var."):
-            return self.variable_value(module_path[:-1], refs[0][4:].split(".")[0], depth + 1)
-        return _MISSING
+        name = _one_variable(expr)
+        return _MISSING if name is None else self.variable_value(module_path[:-1], name, depth + 1)
 
     # ------------------------------------------------------------ provider settings
     def _provider_expressions(self, module_path: tuple[str, ...], local_address: str) -> dict:
@@ -181,11 +179,9 @@ class Configuration:
             return None
         if isinstance(expr.get("constant_value"), str):
             return expr["constant_value"]
-        refs = expr.get("references") or []
-        if len(refs) == 1 and isinstance(refs[0], str) and refs[0].startswith("var."):
-            value = self.variable_value((), refs[0][4:].split(".")[0])
-            return value if isinstance(value, str) else None
-        return None
+        name = _one_variable(expr)
+        value = None if name is None else self.variable_value((), name)
+        return value if isinstance(value, str) else None
 
     # ------------------------------------------------------------ references
     def raw_references(self, module_path: tuple[str, ...], local_address: str) -> list[tuple[str, list[str]]]:
@@ -196,6 +192,14 @@ class Configuration:
             exprs = block.get("expressions") if block else None
             self._refs[key] = list(_walk_refs(exprs, "")) if isinstance(exprs, dict) else []
         return self._refs[key]
+
+
+def _one_variable(expr: dict) -> str | None:
+    """``x`` when the expression refers to exactly one thing, ``var.x`` (or a part of it)."""
+    refs = expr.get("references")
+    if not isinstance(refs, list) or len(refs) != 1 or not isinstance(refs[0], str) or not refs[0].startswith("var."):
+        return None
+    return refs[0][4:].split(".")[0]
 
 
 def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
