@@ -8,7 +8,7 @@ from .tf input the rules judge the part written out (see ``_iam``).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
@@ -281,19 +281,23 @@ def _candidates(allowed: list[Statement], indexed: dict[str, list]) -> list[tupl
     name, or a NotResource, could, and then every table is tried.
     """
     keys: set[str] = set()
-    every = {id(e): e for entries in indexed.values() for e in entries}.values()
     for statement in allowed:
         if statement.resources is None and statement.not_resources is not None:
-            return sorted(every, key=lambda e: e[0].address)
+            return _in_address_order(e for entries in indexed.values() for e in entries)
         for pattern in statement.resources or ():
             name = _table_name_in(pattern)
             if name is _ANY:
-                return sorted(every, key=lambda e: e[0].address)
+                return _in_address_order(e for entries in indexed.values() for e in entries)
             if name is not None:
                 keys.add(name)
         keys.update(filter(None, (referred_address(statement, piece) for piece in statement.resource_pieces)))
-    found = {id(entry): entry for key in keys for entry in indexed.get(key, ())}
-    return sorted(found.values(), key=lambda entry: entry[0].address)
+    return _in_address_order(entry for key in keys for entry in indexed.get(key, ()))
+
+
+def _in_address_order(entries: Iterable[tuple]) -> list[tuple]:
+    """Each table entry once (a table is indexed by name and by address), by address."""
+    unique = {id(entry): entry for entry in entries}
+    return sorted(unique.values(), key=lambda entry: entry[0].address)
 
 
 _ANY = object()
