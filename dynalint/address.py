@@ -47,3 +47,10 @@ def strip_index(address: str) -> str:
 
 def join(module_address: str, local: str) -> str:
     return f"{module_address}.{local}" if module_address else local
+
+
+@functools.lru_cache(maxsize=1024)
+def glob(pattern: str) -> re.Pattern:
+    """A glob over addresses: ``*`` is any run of characters (dots included), ``?`` one character;
+    everything else is literal, so ``t["a"]`` matches itself."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)

@@ -239,8 +239,6 @@ def _findings_only(report) -> str:
 @_rule_sources
 def rules(fmt: str, **sources) -> None:
     """List every rule (built-in and custom): id, slug, level and summary."""
-    from dynalint.custom import is_builtin
-
     listed = _listed_registry(sources).sorted()
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
@@ -250,7 +248,7 @@ def rules(fmt: str, **sources) -> None:
     elif fmt == "markdown":
         click.echo("| id | slug | level | summary |\n|---|---|---|---|")
         for r in listed:
-            shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if is_builtin(r) else r.id
+            shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else r.id
             click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.summary} |")
     else:
         width = max((len(r.slug) for r in listed), default=0)

@@ -34,16 +34,17 @@ from it.
 from __future__ import annotations
 
 import difflib
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from dynalint import address as addr
 from dynalint import engine
-from dynalint.errors import InputError, described
+from dynalint.errors import InputError, described, shown_path as _shown
 from dynalint.model import Finding, Level, Suppression
 from dynalint.rule import Rule
+from dynalint.yamlpath import dotted, line_locator
 
 YAML_NAMES = (".dynalint.yaml", ".dynalint.yml")
 PYPROJECT = "pyproject.toml"
@@ -63,7 +64,7 @@ class IgnoreEntry:
 
     def matches(self, finding: Finding) -> bool:
         rule = self.rule.upper()
-        return (rule == "ALL" or finding.rule_id.startswith(rule)) and bool(_glob(self.address).fullmatch(finding.address))
+        return (rule == "ALL" or finding.rule_id.startswith(rule)) and bool(addr.glob(self.address).fullmatch(finding.address))
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def load(path: Path, rules: Sequence[Rule]) -> Config:
         line = locate(path_parts) if locate else None
         where = f"{shown}:{line}" if line else shown
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
-        raise InputError(f"{where}: {_dotted(prefix, path_parts)}: {what}{more}")
+        raise InputError(f"{where}: {dotted(path_parts, prefix)}: {what}{more}")
     return _config(data, shown)
 
 
@@ -145,14 +146,14 @@ def rules_dirs(path: Path) -> list[Path]:
     names = data.get("rules_dirs", [])
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
         line = locate(["rules_dirs"]) if locate else None
-        raise InputError(f"{shown}{f':{line}' if line else ''}: {_dotted(prefix, ['rules_dirs'])}: "
+        raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs'], prefix)}: "
                          "expected a list of directory names")
     found = []
     for i, name in enumerate(names):
         directory = path.parent / Path(name).expanduser()
         if not directory.is_dir():
             line = locate(["rules_dirs", i]) if locate else None
-            raise InputError(f"{shown}{f':{line}' if line else ''}: {_dotted(prefix, ['rules_dirs', i])}: "
+            raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs', i], prefix)}: "
                              f"no directory {name!r} (relative to the config file)")
         found.append(directory)
     return found
@@ -171,12 +172,9 @@ def _read(path: Path) -> tuple[dict, str, Any, str]:
         raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
     if path.suffix == ".toml":
         return _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else ""), None, shown
-    from dynalint.yaml_rules import yaml_line_locator  # one YAML line finder for config and rule files
-
-    return _yaml_settings(text, shown), "", yaml_line_locator(text), shown
+    return _yaml_settings(text, shown), "", line_locator(text), shown
 
 
-# ---------------------------------------------------------------- reading
 def _yaml_settings(text: str, shown: str) -> dict:
     import yaml
 
@@ -364,26 +362,6 @@ def _config(data: dict, shown: str) -> Config:
 
 
 # ---------------------------------------------------------------- small helpers
-def _glob(pattern: str) -> re.Pattern:
-    """A glob over addresses: ``*`` is any run of characters (dots included), ``?`` one character;
-    everything else is literal, so ``t["a"]`` matches itself."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
-
-
-def _dotted(prefix: str, path: list) -> str:
-    text = prefix
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _type_words(expected: Any) -> str:
     words = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
              "number": "a number", "boolean": "true or false", "null": "null"}

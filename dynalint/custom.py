@@ -30,7 +30,7 @@ from types import ModuleType
 from typing import Any, Iterable, Sequence
 
 from dynalint import engine, yaml_rules
-from dynalint.errors import RuleError
+from dynalint.errors import RuleError, shown_path as _shown
 from dynalint.graph import Link
 from dynalint.rule import Rule
 
@@ -47,10 +47,6 @@ def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True) -
     for directory in _unique(rules_dirs):
         loader.add_directory(directory)
     return loader.registry
-
-
-def is_builtin(rule: Rule) -> bool:
-    return rule.origin.startswith("dynalint.")
 
 
 class _Loader:
@@ -108,7 +104,7 @@ class _Loader:
     def _check_id(self, rule: Rule) -> None:
         other = self.registry.rules.get(rule.id)
         if other is not None:
-            owner = f"dynalint's built-in rule ({other.origin})" if is_builtin(other) else other.origin
+            owner = f"dynalint's built-in rule ({other.origin})" if other.builtin else other.origin
             raise RuleError(f"{rule.origin}: rule id {rule.id} is already defined by {owner}: "
                             "give one of them another id")
         if rule.id.rstrip("0123456789") in RESERVED:
@@ -209,9 +205,3 @@ def _unique(directories: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _shown(path: Path) -> str:
-    """A path as messages show it: relative to the current directory when it is under it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

@@ -1,5 +1,6 @@
 """Errors that reach the user as one line and exit code 2."""
 
+from pathlib import Path
 from typing import Any
 
 
@@ -9,6 +10,14 @@ class InputError(Exception):
 
 class RuleError(Exception):
     """A rule definition is wrong (bad metadata, clashing id)."""
+
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: relative to the current directory when it is under it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def described(value: Any) -> str:

@@ -61,6 +61,11 @@ class Rule:
     help_uri: str | None = None  # where a custom rule is documented; built-in rules have docs/rules/ID.md
 
     @property
+    def builtin(self) -> bool:
+        """One of dynalint's own rules (its origin is a module of the ``dynalint.rules`` pack)."""
+        return self.origin.startswith("dynalint.")
+
+    @property
     def full_description(self) -> str:
         """The "What it checks" and "Why it matters" sections as plain text (SARIF caps it at 1024)."""
         parts = [_section(self.help, "What it checks"), _section(self.help, "Why it matters")]

@@ -16,7 +16,7 @@ from dynalint.load.config import Constant, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
 __all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of",
-           "configured_constants", "is_configured"]
+           "configured_constants", "is_configured", "tags_all"]
 
 
 def blocks(values: Any, key: str) -> list | Any:
@@ -97,6 +97,21 @@ def label(resource: Resource, key: str = "name") -> str:
     if isinstance(value, str) and value:
         return f"'{value}'"
     return resource.address
+
+
+def tags_all(resource: Resource) -> Mapping | Any:
+    """The resource's tags with the provider's default_tags: ``tags_all`` where the input holds it
+    (plans do), else ``tags`` merged over ``default_tags`` (.tf input); a sentinel where either is not known."""
+    found = resource.values.get("tags_all")
+    if isinstance(found, dict):
+        return found
+    tags = resource.values.get("tags")
+    if not is_known(tags):
+        return tags
+    defaults = resource.default_tags
+    if defaults is not None and not is_known(defaults):
+        return defaults  # default_tags from an expression the plan does not resolve
+    return {**(defaults or {}), **(tags if isinstance(tags, dict) else {})}
 
 
 def configured_constants(resource: Resource, block_key: str, attr: str) -> list[Any]:

@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from dynalint import address as addr
 from dynalint.errors import RuleError, described
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
-from dynalint.values import bool_of, label
+from dynalint.values import bool_of, label, tags_all
+from dynalint.yamlpath import dotted, line_locator
 
 SCHEMA_FILE = Path(__file__).with_name("schemas") / "rule.schema.json"
 CONDITION_KINDS = ("all", "any", "not", "connected", "attribute")
@@ -155,19 +157,9 @@ def _root(resource: Resource, first: str) -> Mapping:
     """The values a path starts from. ``tags_all`` is always there: plans carry it; where an input
     does not (.tf sources), it is the provider's default_tags merged with the resource's tags."""
     values = resource.values
-    if first != "tags_all" or values.get("tags_all") is not None:
+    if first != "tags_all" or isinstance(values.get("tags_all"), dict):
         return values
-    return {**values, "tags_all": _tags_all(resource)}
-
-
-def _tags_all(resource: Resource) -> Any:
-    tags = resource.values.get("tags")
-    defaults = resource.default_tags
-    if not is_known(tags):
-        return tags
-    if defaults is not None and not is_known(defaults):
-        return defaults
-    return {**(defaults or {}), **(tags if isinstance(tags, Mapping) else {})}
+    return {**values, "tags_all": tags_all(resource)}
 
 
 # ---------------------------------------------------------------- operators: (value, operand) -> answer
@@ -351,7 +343,7 @@ def load_text(text: str, shown: str) -> list[Rule]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
         raise RuleError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    locate = yaml_line_locator(text)
+    locate = line_locator(text)
     problems = _schema_problems(data)
     if problems:
         raise RuleError(_describe(shown, data, locate, *problems[0], more=len(problems) - 1))
@@ -372,7 +364,7 @@ def _rule(raw: dict, index: int, origin: str) -> Rule:
         message=_message(raw["message"], [*at, "message"]),
         require=require,
         when=when,
-        addresses=tuple(_glob(g) for g in _as_list(raw.get("address", []))),
+        addresses=tuple(addr.glob(g) for g in _as_list(raw.get("address", []))),
         path=raw.get("path"),
     )
     graph = _uses_graph(require) or (when is not None and _uses_graph(when))
@@ -465,11 +457,6 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _glob(pattern: str) -> re.Pattern:
-    """An address glob: ``*`` any run of characters (dots included), ``?`` one; the rest literal."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
-
-
 # ---------------------------------------------------------------- schema errors in the user's words
 def _schema_problems(data: Any) -> list[tuple[list, str]]:
     from jsonschema import Draft202012Validator
@@ -557,38 +544,4 @@ def _describe(shown: str, data: Any, locate: Callable, path: list, what: str, mo
         rule_id = raw.get("id") if isinstance(raw, Mapping) else None
         rule = f"rule {rule_id}: " if isinstance(rule_id, str) and rule_id else f"rule #{path[1] + 1}: "
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
-    return f"{where}: {rule}{_dotted(path)}: {what}{tail}"
-
-
-def _dotted(path: list) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
-def yaml_line_locator(text: str) -> Callable[[list], int | None]:
-    """path -> the line of that key or item in the YAML text (None when the text has no such node)."""
-    import yaml
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        root = None
-
-    def locate(path: list) -> int | None:
-        node, line = root, (root.start_mark.line + 1 if root is not None else None)
-        for part in path:
-            if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if k.value == str(part)), None)
-                if pair is None:
-                    break
-                line, node = pair[0].start_mark.line + 1, pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                break
-        return line
-
-    return locate
+    return f"{where}: {rule}{dotted(path)}: {what}{tail}"

@@ -10,9 +10,9 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import block, bool_of, label
+from dynalint.values import bool_of, label
 
-from ._ddb import enabled_flag, is_aws_managed_key, replicas, table_key, table_of_replica
+from ._ddb import enabled_flag, replicas, table_key, table_of_replica
 
 TAGS = ("security", "encryption", "dynamodb")
 DAX_TAGS = ("security", "encryption", "dax")

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, bool_of, label
+from dynalint.values import blocks, bool_of, label, tags_all
 
 TAGS = ("operations", "dynamodb")
 MONITORING_TAGS = ("operations", "monitoring", "dynamodb")
@@ -335,18 +335,9 @@ def missing_tags(resource, ctx):
 
 
 def _tag_keys(resource: Resource) -> set[str] | Any:
-    """The resource's tag keys: from tags_all when known, else tags plus the provider's default_tags."""
-    tags_all = resource.values.get("tags_all")
-    if isinstance(tags_all, Mapping):
-        return set(tags_all)
-    tags = resource.values.get("tags")
-    if not is_known(tags):
-        return tags
-    defaults = resource.default_tags
-    if defaults is not None and not is_known(defaults):
-        return defaults  # default_tags from an expression the plan does not resolve
-    keys = set(tags) if isinstance(tags, Mapping) else set()
-    return keys | set(defaults or {})
+    """The resource's tag keys, the provider's default_tags included."""
+    tags = tags_all(resource)
+    return set(tags) if is_known(tags) else tags
 
 
 # ---------------------------------------------------------------- CloudTrail

@@ -1,7 +1,6 @@
 """Binary plans (`terraform plan -out tfplan`): shown with terraform when it is on PATH, else exit 2
 saying exactly what to run. The plan is made here by real terraform from tests/tf/durability."""
 import json
-import os
 import shutil
 import subprocess
 import sys

@@ -14,7 +14,7 @@ from dynalint import custom, engine
 from dynalint.cli import main
 from dynalint.errors import RuleError
 from dynalint.report import INFORMATION_URI
-from helpers import ROOT, case_plan, flagged, load_case, validate_sarif
+from helpers import case_plan, flagged, load_case, validate_sarif
 
 PLAN = str(case_plan("custom"))
 MODEL = load_case("custom")
@@ -121,7 +121,7 @@ def findings(*args) -> list[dict]:
 
 def lint(directory, options=None):
     registry = custom.registry([directory], entry_points=False)
-    rules = [r for r in registry.sorted() if not custom.is_builtin(r)]
+    rules = [r for r in registry.sorted() if not r.builtin]
     return engine.run([MODEL], rules, registry.links, engine.RunOptions(options=options or {}))
 
 

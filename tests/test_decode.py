@@ -5,7 +5,7 @@ import pytest
 
 from dynalint.load.decode import _plan_sections, parse_plan
 from dynalint.load.plan import load_document
-from helpers import ROOT, SAMPLES, SHARED, TF_CASES
+from helpers import SAMPLES, SHARED, TF_CASES
 
 PLANS = sorted(TF_CASES.glob("*/plan.json")) + sorted(SAMPLES.glob("*/plan.json"))
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))

@@ -1,6 +1,5 @@
 """The plan/state loader: every real plan in the corpus, encodings, unknown vs unset, modules, references."""
 import json
-from pathlib import Path
 
 import pytest
 

@@ -45,7 +45,7 @@ def rules_file(tmp_path, require: str, when: str = "", types: str = "aws_dynamod
 
 def lint(directory, model=MODEL):
     registry = custom.registry([directory], entry_points=False)
-    rules = [r for r in registry.sorted() if not custom.is_builtin(r)]
+    rules = [r for r in registry.sorted() if not r.builtin]
     return engine.run([model], rules, registry.links)
 
 

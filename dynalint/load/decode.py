@@ -74,10 +74,6 @@ def parse_plan(text: str, name: str) -> Any:
     return sections if sections is not None else parse_text(text, name)
 
 
-def _is_object(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
 def _is_changes(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(e, dict) and "address" in e for e in value)
 

@@ -640,10 +640,8 @@ class Evaluator:
         node = _unwrap(expr)
         kind = getattr(node, "data", None)
         if kind == "function_call":
-            names = [str(c.children[0]) for c in node.children if getattr(c, "data", None) == "identifier"]
-            arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-            args = _trees(arguments) if arguments is not None else []
-            return self.draft(args[0], scope) if names == ["jsonencode"] and len(args) == 1 else None
+            args = _argument_trees(node)
+            return self.draft(args[0], scope) if _function_name(node) == "jsonencode" and len(args) == 1 else None
         if kind not in _TRAVERSALS:
             return None
         root, steps = _flatten(node)
@@ -848,12 +846,11 @@ class Evaluator:
         return value
 
     def _function(self, node: Any, scope: Scope) -> Any:
-        names = [str(c.children[0]) for c in node.children if getattr(c, "data", None) == "identifier"]
-        name = "::".join(names)
+        name = _function_name(node)
         if name in ("try", "can"):
             return self._try(node, scope) if name == "try" else self._can(node, scope)
-        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-        args = [self._ev(a, scope) for a in _trees(arguments)] if arguments is not None else []
+        arguments = _arguments(node)
+        args = [self._ev(a, scope) for a in _argument_trees(node)]
         if arguments is not None and any(getattr(t, "type", None) == "ELLIPSIS" for t in arguments.children):
             if not args or not isinstance(args[-1], list):
                 return UNKNOWN
@@ -872,8 +869,7 @@ class Evaluator:
 
     def _try(self, node: Any, scope: Scope) -> Any:
         """``try(a, b)``: the first argument that evaluates without an error; unknown stays unknown."""
-        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-        for argument in _trees(arguments) if arguments is not None else ():
+        for argument in _argument_trees(node):
             try:
                 value = self._ev(argument, scope)
             except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
@@ -882,9 +878,8 @@ class Evaluator:
         return UNKNOWN
 
     def _can(self, node: Any, scope: Scope) -> Any:
-        arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
         try:
-            value = self._ev(_trees(arguments)[0], scope)
+            value = self._ev(_argument_trees(node)[0], scope)
         except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError):
             return False
         return True if value is not UNKNOWN else UNKNOWN
@@ -1090,6 +1085,21 @@ class Evaluator:
 
 
 # ---------------------------------------------------------------------- tree helpers
+def _function_name(call: Any) -> str:
+    """A function call's name: ``jsonencode``, or ``provider::aws::arn_parse``."""
+    return "::".join(str(c.children[0]) for c in call.children if getattr(c, "data", None) == "identifier")
+
+
+def _arguments(call: Any) -> Any:
+    """A function call's ``arguments`` tree (with its ELLIPSIS token, if any); None for no arguments."""
+    return next((c for c in call.children if getattr(c, "data", None) == "arguments"), None)
+
+
+def _argument_trees(call: Any) -> list:
+    arguments = _arguments(call)
+    return _trees(arguments) if arguments is not None else []
+
+
 def _trees(node: Any) -> list:
     """The sub-trees of a node that carry meaning (tokens and comments left out)."""
     return [c for c in node.children if hasattr(c, "data") and c.data != "new_line_or_comment"]
@@ -1643,8 +1653,7 @@ def _convert_primitive(value: Any, name: str) -> Any:
 
 def _convert_collection(value: Any, node: Any, literal: Callable[[Any], Any]) -> Any:
     name = str(node.children[0].children[0])
-    arguments = next((c for c in node.children if getattr(c, "data", None) == "arguments"), None)
-    args = _trees(arguments) if arguments is not None else []
+    args = _argument_trees(node)
     if not args:
         return value
     if name in ("list", "set") and isinstance(value, list):
@@ -1674,8 +1683,8 @@ def _convert_object(value: dict, spec: Any, literal: Callable[[Any], Any]) -> di
             out[key] = _convert(value[key], attribute_type, literal)
             continue
         optional = _unwrap(attribute_type)
-        if getattr(optional, "data", None) == "function_call" and str(optional.children[0].children[0]) == "optional":
-            arguments = _trees(next(c for c in optional.children if getattr(c, "data", None) == "arguments"))
+        if getattr(optional, "data", None) == "function_call" and _function_name(optional) == "optional":
+            arguments = _argument_trees(optional)
             default = literal(arguments[1]) if len(arguments) > 1 else None
             out[key] = _convert(default, arguments[0], literal)
     return out

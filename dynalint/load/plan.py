@@ -208,7 +208,7 @@ def _register_modules(module_address: str, module_instances: dict[str, list[str]
 
 def _config_key(entry: dict, module_address: str) -> tuple[tuple[str, ...], str]:
     local = addr.strip_index(entry["address"][len(module_address) + 1:] if module_address else entry["address"])
-    _steps(module_address)
+    _steps(module_address)  # an address it cannot split is an InputError naming it, not a ValueError below
     return addr.module_path(module_address), local
 
 

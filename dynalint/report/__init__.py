@@ -76,7 +76,7 @@ def help_uri(rule: Rule) -> str:
     """A rule's documentation page: its own for custom rules that name one, ours for built-in rules."""
     if rule.help_uri:
         return rule.help_uri
-    return DOCS_URI.format(id=rule.id) if rule.origin.startswith("dynalint.") else INFORMATION_URI
+    return DOCS_URI.format(id=rule.id) if rule.builtin else INFORMATION_URI
 
 
 def plural(count: int, word: str) -> str:
