@@ -75,6 +75,9 @@ def main() -> None:
               help="Record today's findings in FILE as accepted, then report only new ones.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option("--roots", is_flag=True,
+              help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
+                   "that contain it or call its module (the pre-commit hook).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
@@ -101,6 +104,10 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     from dynalint.load import load_inputs
     from dynalint.report import Report, plural
 
+    if workflow["roots"] and paths:
+        paths = _roots(paths, workflow["quiet"])
+        if not paths:
+            return 0
     if not paths:
         raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
                          "(see dynalint --help)")
@@ -130,6 +137,18 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
     return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+
+
+def _roots(files, quiet: bool) -> list[str]:
+    """--roots: the roots to lint for these changed files, said on stderr (a module's findings then name
+    files the commit did not change)."""
+    from dynalint.load.roots import roots_of
+
+    roots = roots_of(files)
+    if not quiet:
+        shown = ", ".join(roots) if roots else "none (no .tf files beside the changed files)"
+        click.echo(f"dynalint: Terraform roots that contain or call the changed files: {shown}", err=True)
+    return roots
 
 
 def _no_changes_note(model):
