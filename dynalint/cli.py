@@ -130,7 +130,9 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                               known_ids=registry.rules)
     finally:
         progress.clear()
-    findings = _baselined(settings.suppress(findings), known, workflow)
+    findings = settings.suppress(findings)
+    findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
+    findings = _baselined(findings, known, workflow)
     color = _color(output)
     report = Report(findings=findings, rules=rules, models=models, color=color,
                     show_suppressed=workflow["show_suppressed"],
