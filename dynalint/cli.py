@@ -17,9 +17,9 @@ import click
 
 from dynalint import __version__
 from dynalint.errors import InputError, RuleError
+from dynalint.report import FORMATS
 
 LEVELS = ("error", "warning", "note", "never")
-FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
 
 
 class DefaultGroup(click.Group):
@@ -73,6 +73,7 @@ def main() -> None:
               help="Report only findings not recorded in FILE (see --write-baseline).")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE as accepted, then report only new ones.")
+@click.option("--no-color", is_flag=True, help="No colors in text output (also: the NO_COLOR environment variable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--roots", is_flag=True,
@@ -133,8 +134,8 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     findings = settings.suppress(findings)
     findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
     findings = _baselined(findings, known, workflow)
-    color = _color(output)
-    report = Report(findings=findings, rules=rules, models=models, color=color,
+    color = _color(output, workflow["no_color"])
+    report = Report(findings=findings, rules=rules, models=models, color=color, width=_width(output),
                     show_suppressed=workflow["show_suppressed"],
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
@@ -226,7 +227,7 @@ def _emit(fmt, report, output, workflow) -> None:
     from dynalint.report import render, statistics, summary_line
 
     quiet = workflow["quiet"]
-    text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
+    text = _findings_only(report, fmt) if quiet and fmt in ("text", "concise") else render(fmt, report)
     # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8
     text = text.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
@@ -244,14 +245,14 @@ def _emit(fmt, report, output, workflow) -> None:
         click.echo(text, nl=False, color=report.color)
 
 
-def _findings_only(report) -> str:
-    """The text report without input notes and without its last line, the summary."""
+def _findings_only(report, fmt: str) -> str:
+    """The text or concise report without input notes and without its last line, the summary."""
     from dataclasses import replace
 
     from dynalint.report import render
 
     bare = replace(report, models=[replace(m, warnings=()) for m in report.models])
-    body = render("text", bare).rstrip("\n").rpartition("\n")[0].rstrip("\n")
+    body = render(fmt, bare).rstrip("\n").rpartition("\n")[0].rstrip("\n")
     return body + "\n" if body else ""
 
 
@@ -346,12 +347,21 @@ def _rename_stdin(model, name: str):
     return replace(model, input_file=name, plan_locator=locator)
 
 
-def _color(output: str | None) -> bool:
-    if output or os.environ.get("NO_COLOR"):
+def _color(output: str | None, no_color: bool = False) -> bool:
+    if output or no_color or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty()
+
+
+def _width(output: str | None) -> int | None:
+    """The terminal's width when the report goes to one (COLUMNS wins, as everywhere); None: no wrapping."""
+    if output or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 # Progress is shown for several inputs, or for inputs of this many bytes or more.

@@ -12,7 +12,8 @@ from dynalint import __version__
 from dynalint.model import Finding, Level, Model
 from dynalint.rule import Rule
 
-FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+#: Every output format: a module of this package each; the command line offers them in this order.
+FORMATS = ("text", "concise", "sarif", "json", "junit", "github", "markdown")
 INFORMATION_URI = "https://github.com/dynalint/dynalint"
 DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{id}.md"
 
@@ -26,6 +27,7 @@ class Report:
     models: Sequence[Model] = ()
     show_suppressed: bool = False
     color: bool = False
+    width: int | None = None  # text lines wrap at words to this many columns (a terminal's); None: never
     version: str = __version__
     extra: dict = field(default_factory=dict)
 
