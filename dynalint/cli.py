@@ -23,7 +23,9 @@ LEVELS = ("error", "warning", "note", "never")
 
 
 class DefaultGroup(click.Group):
-    """``dynalint PATH...`` means ``dynalint check PATH...``."""
+    """``dynalint PATH...`` means ``dynalint check PATH...``; ``dynalint --help`` shows check's options,
+    since linting is what a user came for. A first argument that names no command is a path: a folder
+    called ``rules`` is linted with ``dynalint check rules``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
@@ -32,6 +34,17 @@ class DefaultGroup(click.Group):
             args = ["check"]
         return super().parse_args(ctx, args)
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATH...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        check_options = [p.get_help_record(ctx) for p in self.commands["check"].params if isinstance(p, click.Option)]
+        own = [p.get_help_record(ctx) for p in self.get_params(ctx)]
+        with formatter.section("Options"):
+            formatter.write_dl([record for record in check_options + own if record])
+        self.format_commands(ctx, formatter)
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dynalint")
@@ -39,10 +52,13 @@ def main() -> None:
     """dynalint: a Terraform linter that knows DynamoDB.
 
     \b
-    dynalint plan.json                      lint a `terraform show -json` plan or state
+    dynalint plan.json                  lint a `terraform show -json` plan or state
     terraform show -json tfplan | dynalint -
-    dynalint infra/                         lint the .tf files of a directory (and its local modules)
-    dynalint rules                          list the rules;  dynalint explain DDB101
+    dynalint infra/                     lint the .tf files of a folder (and its local modules)
+    dynalint rules                      list the rules
+    dynalint explain DDB101             what a rule checks, why, and how to fix it
+
+    Linting is the default command (check): its options are below.
     """
 
 
@@ -81,7 +97,10 @@ def main() -> None:
                    "that contain it or call its module (the pre-commit hook).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
-    """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
+    """Lint plans, states or .tf folders (the default command).
+
+    PATH is a `terraform show -json` plan or state, a binary plan, a folder of .tf files, or - for stdin.
+    """
     _setup_logging(debug)
     collecting = gc.isenabled()
     try:
@@ -260,7 +279,7 @@ def _findings_only(report, fmt: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @_rule_sources
 def rules(fmt: str, **sources) -> None:
-    """List every rule (built-in and custom): id, slug, level and summary."""
+    """List the rules, built-in and custom: id, slug, level, summary."""
     listed = _listed_registry(sources).sorted()
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
@@ -282,7 +301,7 @@ def rules(fmt: str, **sources) -> None:
 @click.argument("rule_id")
 @_rule_sources
 def explain(rule_id: str, **sources) -> None:
-    """Print a rule's full documentation."""
+    """Print a rule's documentation: what, why, how to fix."""
     registry = _listed_registry(sources)
     found = registry.rules.get(rule_id.upper())
     if found is None:
@@ -307,31 +326,13 @@ def _listed_registry(sources):
 @main.command()
 @click.argument("what", type=click.Choice(["rule"]))
 def schema(what: str) -> None:
-    """Print a JSON Schema: `rule` for YAML rule files (see docs/custom-rules.md)."""
+    """Print the JSON Schema of YAML rule files (`rule`).
+
+    See docs/custom-rules.md.
+    """
     from dynalint import yaml_rules
 
     click.echo(yaml_rules.schema_text(), nl=False)
-
-
-@main.command()
-@click.argument("directory", default="docs/rules", type=click.Path(file_okay=False))
-@click.option("--check", "check_only", is_flag=True, help="Exit 1 when the pages are out of date; write nothing.")
-def docs(directory: str, check_only: bool) -> None:
-    """Write one documentation page per rule (default: docs/rules/)."""
-    from dynalint import docs as pages
-    from dynalint import engine
-
-    rules_ = engine.builtin_registry().sorted()
-    if check_only:
-        out_of_date = pages.stale(rules_, Path(directory))
-        if out_of_date:
-            click.echo(f"dynalint: {len(out_of_date)} rule page(s) out of date in {directory}: "
-                       f"{', '.join(out_of_date[:8])}; run `dynalint docs`", err=True)
-            sys.exit(1)
-        click.echo(f"{len(rules_)} rule pages up to date in {directory}")
-        return
-    changed = pages.write(rules_, Path(directory))
-    click.echo(f"{len(rules_)} rule pages in {directory}; {len(changed)} written or removed")
 
 
 def _split(values) -> list[str]:
