@@ -233,11 +233,10 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
     from dynalint.report import plural
 
     if workflow["write_baseline"]:
-        count = baseline.write(workflow["write_baseline"], findings)
+        known = baseline.write(workflow["write_baseline"], findings)
         if not workflow["quiet"]:
-            click.echo(f"dynalint: recorded {plural(count, 'finding')} in {workflow['write_baseline']}; "
+            click.echo(f"dynalint: recorded {plural(len(known), 'finding')} in {workflow['write_baseline']}; "
                        "from now on only new findings are reported with --baseline.", err=True)
-        known = frozenset(f.fingerprint for f in findings)
     return findings if known is None else baseline.apply(known, findings)
 
 
