@@ -70,3 +70,11 @@ def test_the_script_writes_checks_and_refuses(tmp_path):
     (out / "DDB101.md").write_text("hand-written\n")
     refused = subprocess.run([*script, "--output", str(out)], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "DDB101.md not written by the rule page generator" in refused.stderr
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    [command] = [line for line in readme.splitlines() if line.startswith("python3 -m venv") and "pytest" in line]
+    assert "python -m pytest -m slow" in command  # the slow end-to-end tests are part of it
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci.count(command) == 1
