@@ -231,3 +231,10 @@ def test_a_module_change_is_linted_through_the_roots_that_call_it(user_repo, pre
     assert "roots that contain or call the changed files: envs/dev, envs/prod" in staged.stdout
     assert "DDB101" in staged.stdout and "DDB704" not in staged.stdout  # prod's pitr = false; its default_tags
     assert "standalone" not in staged.stdout
+
+
+def test_the_readme_shows_the_hooks_file_patterns():
+    readme = (ROOT / "README.md").read_text()
+    for hook in HOOKS.values():
+        assert f"`{hook['files']}`" in readme, hook["id"]
+    assert f"`{HOOKS['dynalint']['exclude']}`" in readme
