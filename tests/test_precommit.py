@@ -1,10 +1,12 @@
 """The pre-commit hooks (.pre-commit-hooks.yaml), run by the real pre-commit tool.
 
-`pre-commit try-repo` installs this repository's committed HEAD in a fresh
-virtualenv, the way a user's `repo:` entry would, and runs a hook on a
-temporary git repository: it must fail on a bad `.tf` file or plan, then pass
-once the file is fixed. Installing needs the package index (pip's cache makes
-it quick). Uncommitted changes to the hooks are not seen: commit them first.
+Each test writes a `.pre-commit-config.yaml` whose `repo:` is this checkout at
+its committed HEAD, as a user's entry names a tag: pre-commit clones it and
+installs the hooks in a virtualenv once per test module (one PRE_COMMIT_HOME),
+then runs a hook on a temporary git repository: it must fail on a bad `.tf`
+file or plan, then pass once the file is fixed. Installing needs the package
+index (pip's cache makes it quick). Uncommitted changes to the hooks are not
+seen: commit them first.
 """
 import os
 import re
@@ -49,10 +51,13 @@ def head() -> str:
                           text=True).stdout.strip()
 
 
-def try_repo(repo: Path, env: dict, hook: str) -> subprocess.CompletedProcess:
+def try_repo(repo: Path, env: dict, hook: str, all_files: bool = True) -> subprocess.CompletedProcess:
+    """Run one hook of this checkout's HEAD on ``repo``: every file, or (``all_files=False``) the staged ones."""
+    config = {"repos": [{"repo": str(ROOT), "rev": head(), "hooks": [{"id": hook}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(repo, env, "add", "-A")
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--ref", head(),
-                           "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, *(["--all-files"] if all_files else [])],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
 
 def put(repo: Path, relative: str, source: Path) -> None:
@@ -220,9 +225,7 @@ def test_a_module_change_is_linted_through_the_roots_that_call_it(user_repo, pre
     git(user_repo, pre_commit_env, "commit", "-q", "-m", "tree")
     module = user_repo / "modules" / "tenant_table" / "main.tf"
     module.write_text(module.read_text().replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST" # on demand'))
-    git(user_repo, pre_commit_env, "add", "-A")  # only the module's file is staged, as in a commit of it
-    staged = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "dynalint", "--ref", head(),
-                             "-v"], cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
+    staged = try_repo(user_repo, pre_commit_env, "dynalint", all_files=False)  # the module's file is what is staged
     assert staged.returncode == 1, staged.stdout + staged.stderr
     direct = subprocess.run([sys.executable, "-m", "dynalint", "envs/dev", "envs/prod"], cwd=user_repo,
                             env=pre_commit_env, capture_output=True, text=True, timeout=300)
