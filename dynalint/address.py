@@ -49,8 +49,33 @@ def join(module_address: str, local: str) -> str:
     return f"{module_address}.{local}" if module_address else local
 
 
+# Where a glob's name takes every instance: a module name after ``module.`` followed by ``.`` (a call
+# is always followed by what it holds), or the pattern's last name after a dot (a resource's name).
+_INSTANCE_NAME = re.compile(r'(?<![\w-])module\.[\w-]+(?=\.)|(?<=\.)[\w-]+$')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ANY_INDEX = r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?'
+
+
 @functools.lru_cache(maxsize=1024)
 def glob(pattern: str) -> re.Pattern:
-    """A glob over addresses: ``*`` is any run of characters (dots included), ``?`` one character;
-    everything else is literal, so ``t["a"]`` matches itself."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+    """A glob over addresses, matched against the whole address.
+
+    ``*`` is any run of characters (dots and brackets included), ``?`` one
+    character; everything else is literal, so ``t["a"]`` matches itself. A name
+    written without an index stands for every instance of it, as with
+    ``terraform -target``: ``module.tenant.*`` matches ``module.tenant.aws_t.n``,
+    ``module.tenant["acme"].aws_t.n`` and ``module.tenant[0].aws_t.n``, and
+    ``aws_t.n`` matches ``aws_t.n[0]``.
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(pattern)]
+    out, last = [], 0
+    for match in _INSTANCE_NAME.finditer(pattern):
+        if pattern[match.end():match.end() + 1] == "[" or any(a <= match.start() < b for a, b in quoted):
+            continue
+        out.append(_literal(pattern[last:match.end()]) + _ANY_INDEX)
+        last = match.end()
+    return re.compile("".join(out) + _literal(pattern[last:]), re.S)
+
+
+def _literal(text: str) -> str:
+    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)

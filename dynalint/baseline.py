@@ -46,15 +46,19 @@ def entries(findings: Iterable[Finding]) -> list[dict]:
 
 
 def dumps(findings: Iterable[Finding]) -> str:
-    doc = {"version": VERSION, "tool": "dynalint", "findings": entries(findings)}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The baseline file's text."""
+    return _document(entries(findings))
 
 
-def write(path: str, findings: Iterable[Finding]) -> int:
-    """Write the baseline file; returns how many findings it records."""
-    text = dumps(findings)
-    Path(path).write_text(text, encoding="utf-8")
-    return len(json.loads(text)["findings"])
+def write(path: str, findings: Iterable[Finding]) -> frozenset[str]:
+    """Write the baseline file; returns the fingerprints it records (suppressed findings are not)."""
+    rows = entries(findings)
+    Path(path).write_text(_document(rows), encoding="utf-8")
+    return frozenset(row["fingerprint"] for row in rows)
+
+
+def _document(rows: list[dict]) -> str:
+    return json.dumps({"version": VERSION, "tool": "dynalint", "findings": rows}, indent=2, ensure_ascii=False) + "\n"
 
 
 def read(path: str) -> frozenset[str]:

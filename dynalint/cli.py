@@ -17,13 +17,15 @@ import click
 
 from dynalint import __version__
 from dynalint.errors import InputError, RuleError
+from dynalint.report import FORMATS
 
 LEVELS = ("error", "warning", "note", "never")
-FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
 
 
 class DefaultGroup(click.Group):
-    """``dynalint PATH...`` means ``dynalint check PATH...``."""
+    """``dynalint PATH...`` means ``dynalint check PATH...``; ``dynalint --help`` shows check's options,
+    since linting is what a user came for. A first argument that names no command is a path: a folder
+    called ``rules`` is linted with ``dynalint check rules``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
@@ -32,6 +34,17 @@ class DefaultGroup(click.Group):
             args = ["check"]
         return super().parse_args(ctx, args)
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATH...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        check_options = [p.get_help_record(ctx) for p in self.commands["check"].params if isinstance(p, click.Option)]
+        own = [p.get_help_record(ctx) for p in self.get_params(ctx)]
+        with formatter.section("Options"):
+            formatter.write_dl([record for record in check_options + own if record])
+        self.format_commands(ctx, formatter)
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dynalint")
@@ -39,10 +52,13 @@ def main() -> None:
     """dynalint: a Terraform linter that knows DynamoDB.
 
     \b
-    dynalint plan.json                      lint a `terraform show -json` plan or state
+    dynalint plan.json                  lint a `terraform show -json` plan or state
     terraform show -json tfplan | dynalint -
-    dynalint infra/                         lint the .tf files of a directory (and its local modules)
-    dynalint rules                          list the rules;  dynalint explain DDB101
+    dynalint infra/                     lint the .tf files of a folder (and its local modules)
+    dynalint rules                      list the rules
+    dynalint explain DDB101             what a rule checks, why, and how to fix it
+
+    Linting is the default command (check): its options are below.
     """
 
 
@@ -73,11 +89,18 @@ def main() -> None:
               help="Report only findings not recorded in FILE (see --write-baseline).")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE as accepted, then report only new ones.")
+@click.option("--no-color", is_flag=True, help="No colors in text output (also: the NO_COLOR environment variable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option("--roots", is_flag=True,
+              help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
+                   "that contain it or call its module (the pre-commit hook).")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
-    """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
+    """Lint plans, states or .tf folders (the default command).
+
+    PATH is a `terraform show -json` plan or state, a binary plan, a folder of .tf files, or - for stdin.
+    """
     _setup_logging(debug)
     collecting = gc.isenabled()
     try:
@@ -101,6 +124,10 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     from dynalint.load import load_inputs
     from dynalint.report import Report, plural
 
+    if workflow["roots"] and paths:
+        paths = _roots(paths, workflow["quiet"])
+        if not paths:
+            return 0
     if not paths:
         raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
                          "(see dynalint --help)")
@@ -123,13 +150,27 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                               known_ids=registry.rules)
     finally:
         progress.clear()
-    findings = _baselined(settings.suppress(findings), known, workflow)
-    color = _color(output)
-    report = Report(findings=findings, rules=rules, models=models, color=color,
+    findings = settings.suppress(findings)
+    findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
+    findings = _baselined(findings, known, workflow)
+    color = _color(output, workflow["no_color"])
+    report = Report(findings=findings, rules=rules, models=models, color=color, width=_width(output),
                     show_suppressed=workflow["show_suppressed"],
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
     return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+
+
+def _roots(files, quiet: bool) -> list[str]:
+    """--roots: the roots to lint for these changed files, said on stderr (a module's findings then name
+    files the commit did not change)."""
+    from dynalint.load.roots import roots_of
+
+    roots = roots_of(files)
+    if not quiet:
+        shown = ", ".join(roots) if roots else "none (no .tf files beside the changed files)"
+        click.echo(f"dynalint: Terraform roots that contain or call the changed files: {shown}", err=True)
+    return roots
 
 
 def _no_changes_note(model):
@@ -192,11 +233,10 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
     from dynalint.report import plural
 
     if workflow["write_baseline"]:
-        count = baseline.write(workflow["write_baseline"], findings)
+        known = baseline.write(workflow["write_baseline"], findings)
         if not workflow["quiet"]:
-            click.echo(f"dynalint: recorded {plural(count, 'finding')} in {workflow['write_baseline']}; "
+            click.echo(f"dynalint: recorded {plural(len(known), 'finding')} in {workflow['write_baseline']}; "
                        "from now on only new findings are reported with --baseline.", err=True)
-        known = frozenset(f.fingerprint for f in findings)
     return findings if known is None else baseline.apply(known, findings)
 
 
@@ -205,7 +245,7 @@ def _emit(fmt, report, output, workflow) -> None:
     from dynalint.report import render, statistics, summary_line
 
     quiet = workflow["quiet"]
-    text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
+    text = _findings_only(report, fmt) if quiet and fmt in ("text", "concise") else render(fmt, report)
     # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8
     text = text.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
@@ -223,14 +263,14 @@ def _emit(fmt, report, output, workflow) -> None:
         click.echo(text, nl=False, color=report.color)
 
 
-def _findings_only(report) -> str:
-    """The text report without input notes and without its last line, the summary."""
+def _findings_only(report, fmt: str) -> str:
+    """The text or concise report without input notes and without its last line, the summary."""
     from dataclasses import replace
 
     from dynalint.report import render
 
     bare = replace(report, models=[replace(m, warnings=()) for m in report.models])
-    body = render("text", bare).rstrip("\n").rpartition("\n")[0].rstrip("\n")
+    body = render(fmt, bare).rstrip("\n").rpartition("\n")[0].rstrip("\n")
     return body + "\n" if body else ""
 
 
@@ -238,7 +278,7 @@ def _findings_only(report) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @_rule_sources
 def rules(fmt: str, **sources) -> None:
-    """List every rule (built-in and custom): id, slug, level and summary."""
+    """List the rules, built-in and custom: id, slug, level, summary."""
     listed = _listed_registry(sources).sorted()
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
@@ -260,7 +300,7 @@ def rules(fmt: str, **sources) -> None:
 @click.argument("rule_id")
 @_rule_sources
 def explain(rule_id: str, **sources) -> None:
-    """Print a rule's full documentation."""
+    """Print a rule's documentation: what, why, how to fix."""
     registry = _listed_registry(sources)
     found = registry.rules.get(rule_id.upper())
     if found is None:
@@ -285,31 +325,13 @@ def _listed_registry(sources):
 @main.command()
 @click.argument("what", type=click.Choice(["rule"]))
 def schema(what: str) -> None:
-    """Print a JSON Schema: `rule` for YAML rule files (see docs/custom-rules.md)."""
+    """Print the JSON Schema of YAML rule files (`rule`).
+
+    See docs/custom-rules.md.
+    """
     from dynalint import yaml_rules
 
     click.echo(yaml_rules.schema_text(), nl=False)
-
-
-@main.command()
-@click.argument("directory", default="docs/rules", type=click.Path(file_okay=False))
-@click.option("--check", "check_only", is_flag=True, help="Exit 1 when the pages are out of date; write nothing.")
-def docs(directory: str, check_only: bool) -> None:
-    """Write one documentation page per rule (default: docs/rules/)."""
-    from dynalint import docs as pages
-    from dynalint import engine
-
-    rules_ = engine.builtin_registry().sorted()
-    if check_only:
-        out_of_date = pages.stale(rules_, Path(directory))
-        if out_of_date:
-            click.echo(f"dynalint: {len(out_of_date)} rule page(s) out of date in {directory}: "
-                       f"{', '.join(out_of_date[:8])}; run `dynalint docs`", err=True)
-            sys.exit(1)
-        click.echo(f"{len(rules_)} rule pages up to date in {directory}")
-        return
-    changed = pages.write(rules_, Path(directory))
-    click.echo(f"{len(rules_)} rule pages in {directory}; {len(changed)} written or removed")
 
 
 def _split(values) -> list[str]:
@@ -325,12 +347,21 @@ def _rename_stdin(model, name: str):
     return replace(model, input_file=name, plan_locator=locator)
 
 
-def _color(output: str | None) -> bool:
-    if output or os.environ.get("NO_COLOR"):
+def _color(output: str | None, no_color: bool = False) -> bool:
+    if output or no_color or os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty()
+
+
+def _width(output: str | None) -> int | None:
+    """The terminal's width when the report goes to one (COLUMNS wins, as everywhere); None: no wrapping."""
+    if output or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
 
 
 # Progress is shown for several inputs, or for inputs of this many bytes or more.

@@ -16,8 +16,8 @@ pyproject.toml with a ``[tool.dynalint]`` table wins (in that order), unless
           low_cardinality_patterns: [status, "is_*"]
     ignore:                        # accepted findings, each with its reason
       - rule: DDB101               # a rule id or prefix
-        address: "module.sandbox.*"   # glob over Terraform addresses: * and ? only
-        reason: sandbox tables are disposable
+        address: "module.sandbox.*"   # glob over Terraform addresses (dynalint.address.glob): * and ?;
+        reason: sandbox tables are disposable   # a name without [index] takes every instance
     rules_dirs: [dynalint-rules]   # custom rules (*.py, *.yaml), relative to this file
 
 The file is checked with jsonschema (imported only when a file exists) against
@@ -30,6 +30,9 @@ Command-line flags override the file: ``--fail-on`` its ``fail_on``;
 ``--select`` replaces the whole selection of the file (``select``,
 ``ignore_rules`` and ``enabled``), as in ruff; ``--ignore`` alone drops rules
 from it.
+
+An ``ignore`` entry that accepts no finding in a run is a DL004 note at its line
+(``Config.unused_ignores``): a glob that misses fails silently otherwise.
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from typing import Any, Iterable, Sequence
 from dynalint import address as addr
 from dynalint import engine
 from dynalint.errors import InputError, described, shown_path as _shown
-from dynalint.model import Finding, Level, Suppression
+from dynalint.model import Finding, Level, Model, Source, Suppression
 from dynalint.rule import Rule
 from dynalint.yamlpath import dotted, line_locator
 
@@ -61,10 +64,14 @@ class IgnoreEntry:
     rule: str
     address: str
     reason: str
+    line: int | None = None  # of the entry in a YAML file (TOML gives none)
 
     def matches(self, finding: Finding) -> bool:
+        return self.covers(finding.rule_id) and bool(addr.glob(self.address).fullmatch(finding.address))
+
+    def covers(self, rule_id: str) -> bool:
         rule = self.rule.upper()
-        return (rule == "ALL" or finding.rule_id.startswith(rule)) and bool(addr.glob(self.address).fullmatch(finding.address))
+        return rule == "ALL" or rule_id.startswith(rule)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,37 @@ class Config:
             out.append(f if entry is None else replace(f, suppression=Suppression("external", entry.reason)))
         return out
 
+    def unused_ignores(self, findings: Sequence[Finding], models: Sequence[Model], rules: Sequence[Rule],
+                       only_changed: bool = False) -> list[Finding]:
+        """DL004 notes (when DL004 is among ``rules``) for the ignore entries that matched no finding of
+        the run. Entries none of whose rules ran are not judged; with ``only_changed`` (resources left
+        unchecked) only entries whose glob matches no resource at all are."""
+        dl004 = next((r for r in rules if r.id == "DL004"), None)
+        if dl004 is None or not self.ignore:
+            return []
+        addresses = [r.address for m in models for r in (*m.resources, *m.data_sources)]
+        level = self.levels.get(dl004.id, dl004.level)
+        out = []
+        for index, entry in enumerate(self.ignore):
+            if not any(entry.covers(r.id) for r in rules) or any(entry.matches(f) for f in findings):
+                continue
+            glob = addr.glob(entry.address)
+            matched = sum(1 for a in addresses if glob.fullmatch(a))
+            if matched and only_changed:
+                continue
+            if matched:
+                why = (f"it matches {matched} resource{'s' if matched != 1 else ''}, none with a {entry.rule} finding "
+                       "in this run: remove the entry if the finding is gone for good")
+            else:
+                why = ("its address glob matches no resource of this run: check the glob (a module's resources are "
+                       "`module.NAME.*`; `dynalint -f json` lists the addresses), or remove the entry")
+            message = f"The ignore entry for {entry.rule} on {entry.address!r} accepted no finding: {why}."
+            where, path = self.path or "config", f"{entry.rule} {entry.address}"
+            out.append(Finding(rule_id=dl004.id, level=level, address=f"ignore[{index}]", message=message, resource_type="",
+                               path=path, fingerprint=engine.fingerprint(dl004.id, where, path),
+                               source=Source(where, entry.line or 1, kind="tf"), input_file=where))
+        return out
+
 
 def resolve(explicit: str | None, rules: Sequence[Rule], start: Path | None = None) -> Config:
     """The config named on the command line, else the one found from ``start`` (the current
@@ -136,7 +174,7 @@ def load(path: Path, rules: Sequence[Rule]) -> Config:
         where = f"{shown}:{line}" if line else shown
         more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         raise InputError(f"{where}: {dotted(path_parts, prefix)}: {what}{more}")
-    return _config(data, shown)
+    return _config(data, shown, locate)
 
 
 def rules_dirs(path: Path) -> list[Path]:
@@ -347,7 +385,7 @@ def _rule_id_problems(data: dict, rules: Sequence[Rule]) -> list[tuple[list, str
             if value.strip().upper() != "ALL" and not any(i.startswith(value.strip().upper()) for i in ids)]
 
 
-def _config(data: dict, shown: str) -> Config:
+def _config(data: dict, shown: str, locate: Any = None) -> Config:
     rules = data.get("rules", {})
     return Config(
         path=shown,
@@ -357,7 +395,9 @@ def _config(data: dict, shown: str) -> Config:
         enabled={rule_id: s["enabled"] for rule_id, s in rules.items() if "enabled" in s},
         levels={rule_id: Level.parse(s["level"]) for rule_id, s in rules.items() if "level" in s},
         options={rule_id: dict(s["options"]) for rule_id, s in rules.items() if s.get("options")},
-        ignore=tuple(IgnoreEntry(e["rule"].strip(), e["address"], e["reason"].strip()) for e in data.get("ignore", ())),
+        ignore=tuple(IgnoreEntry(e["rule"].strip(), e["address"], e["reason"].strip(),
+                                 locate(["ignore", i]) if locate else None)
+                     for i, e in enumerate(data.get("ignore", ()))),
     )
 
 

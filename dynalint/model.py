@@ -92,7 +92,8 @@ class Source:
     start_line: int
     end_line: int | None = None
     start_column: int | None = None
-    # "tf" when the file is a .tf source; "plan" when it is the plan/state JSON.
+    # "tf" when the file is a source the user edits (a .tf file; the settings file for DL004);
+    # "plan" when it is the plan/state JSON.
     kind: str = "tf"
 
 

@@ -17,7 +17,9 @@ suppress nothing here.
 Mistakes in the comments are findings themselves, of the rules below (notes,
 selectable and ignorable like any rule): DL001 a comment without a reason
 (it still suppresses), DL002 a rule id dynalint does not know (the known ids of
-the comment still suppress), DL003 a comment on no resource block.
+the comment still suppress), DL003 a comment on no resource block. DL004, an
+``ignore`` entry of the config file that accepted nothing, is declared here with
+them and found by dynalint.config, which owns those entries.
 """
 from __future__ import annotations
 
@@ -275,6 +277,65 @@ def suppression_not_on_resource(resource, ctx):
 
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
+    - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
+    """
+    return ()
+
+
+@rule(id="DL004", slug="config-ignore-unused", level="note", applies=[], security_severity=1.0, tags=TAGS,
+      precision="very-high")
+def config_ignore_unused(resource, ctx):
+    """An `ignore` entry of the config file accepted no finding in this run.
+
+    ## What it checks
+    Each `ignore` entry of `.dynalint.yaml` (or `[tool.dynalint]`) whose rule
+    ran: if it matched no finding, the note says whether its `address` glob
+    matches no resource of the input at all (a wrong glob) or matches
+    resources that no longer have the finding (a stale entry). The note points
+    at the entry's line in the YAML file.
+
+    ## Why it matters
+    An entry whose glob misses, say `module.tenant.aws_dynamodb_table.t` for
+    a table that lives in `module.tenants`, suppresses nothing while its
+    author believes the exception is recorded; a stale one will silently
+    accept the finding if it comes back. A module name in a glob matches all
+    its instances: `module.tenant.*` covers `module.tenant["acme"].…` and
+    `module.tenant[0].…`.
+
+    ## Known limits
+    Judged per run: an entry for a root that the run does not lint (one
+    settings file shared by several roots, `--changed-only`, a pre-commit run
+    on one root) matches nothing there. With `--changed-only` only entries
+    that match no resource at all are reported. Entries whose rule did not
+    run (`--select`, `ignore_rules`) are not judged. For these cases, or to
+    keep entries for inputs linted elsewhere, add `DL004` to `ignore_rules`.
+
+    ## Example
+    ```yaml
+    ignore:
+      - rule: DDB101
+        address: "module.sandbox.aws_dynamodb_table.*"   # the module is "sandboxes"
+        reason: sandbox tables are disposable
+    ```
+
+    ## Use instead
+    ```yaml
+    ignore:
+      - rule: DDB101
+        address: "module.sandboxes.*"
+        reason: sandbox tables are disposable
+    ```
+    for the module the tables come from:
+    ```hcl
+    module "sandboxes" {
+      source   = "./modules/table"
+      for_each = toset(["alice", "bob"])
+      name     = "sandbox-${each.key}"
+    }
+    ```
+
+    ## References
+    - [Terraform resource addresses](https://developer.hashicorp.com/terraform/cli/state/resource-addressing)
     - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
     """
     return ()

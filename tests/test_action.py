@@ -118,6 +118,7 @@ def test_installs_from_the_actions_own_checkout():
 
 
 # ---------------------------------------------------------------- the steps, run
+@pytest.mark.slow
 def test_bad_plan_fails_the_step_after_writing_sarif(workspace, runner_temp):
     code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json")
     assert code == 1, log
@@ -130,6 +131,7 @@ def test_bad_plan_fails_the_step_after_writing_sarif(workspace, runner_temp):
     assert f"dynalint, version {__version__}" in log  # the install step says what it installed
 
 
+@pytest.mark.slow
 def test_globs_several_paths_fail_on_and_no_sarif(workspace, runner_temp):
     code, log, outputs = run_action(workspace, runner_temp, paths="infra/*/plan.json\n", fail_on="never",
                                     sarif_file="", format="text")
@@ -138,6 +140,7 @@ def test_globs_several_paths_fail_on_and_no_sarif(workspace, runner_temp):
     assert "from 2 inputs" in log and "infra/prod/plan.json" in log
 
 
+@pytest.mark.slow
 def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     (workspace / "ci").mkdir()
     (workspace / "ci" / "dynalint.yaml").write_text("select: [DDB105]\nfail_on: warning\n")
@@ -149,6 +152,7 @@ def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     assert outputs["sarif-file"] == "reports/dynalint.sarif"
 
 
+@pytest.mark.slow
 def test_args_reach_both_runs(workspace, runner_temp):
     code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json",
                               args="--changed-only --select DDB101", format="json")
@@ -160,12 +164,14 @@ def test_args_reach_both_runs(workspace, runner_temp):
     assert '"aws_dynamodb_table.legacy"' not in log and '"aws_dynamodb_table.fresh"' in log
 
 
+@pytest.mark.slow
 def test_good_plan_passes(workspace, runner_temp):
     code, log, _ = run_action(workspace, runner_temp, paths="infra/dev/plan.json")
     assert code == 0, log
     assert "No findings" in log
 
 
+@pytest.mark.slow
 def test_bad_input_fails_with_one_line(workspace, runner_temp):
     code, log, outputs = run_action(workspace, runner_temp, paths="infra/missing.json")
     assert code == 2
@@ -173,6 +179,7 @@ def test_bad_input_fails_with_one_line(workspace, runner_temp):
     assert outputs["sarif-file"] == ""
 
 
+@pytest.mark.slow
 def test_version_input_installs_that_release_instead_of_the_checkout(workspace, tmp_path_factory):
     # A local package index stands in for PyPI: dynalint's wheel and its dependencies' wheels.
     index = tmp_path_factory.mktemp("index")
@@ -218,6 +225,7 @@ def test_readme_workflow_plans_lints_and_uploads():
     assert setup["with"]["terraform_wrapper"] is False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 def test_readme_workflow_runs_from_plan_to_sarif(tmp_path, runner_temp):
     # The README's own plan script and the action's steps, with real terraform offline (the

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dynalint import baseline, engine
 from dynalint.cli import main
 from dynalint.errors import InputError
-from helpers import case_plan, load_case, lint_model
+from helpers import ROOT, case_plan, load_case, lint_model
 
 WORKFLOW = str(case_plan("workflow"))
 EDITED = str(case_plan("workflow/edited"))
@@ -118,8 +118,9 @@ def test_suppressed_findings_are_not_recorded(tmp_path):
 def test_public_functions_round_trip(tmp_path):
     found = lint_model(load_case("workflow"))
     path = tmp_path / "b.json"
-    assert baseline.write(str(path), found) == len(found)
+    recorded = baseline.write(str(path), found)
     known = baseline.read(str(path))
+    assert recorded == known == {f.fingerprint for f in found} and len(known) == len(found)
     edited = lint_model(load_case("workflow/edited"))
     marked = baseline.apply(known, edited)
     assert {f.address for f in marked if f.baseline_state == "new"} == {"aws_dynamodb_table.newcomer"}
@@ -170,3 +171,17 @@ def test_changed_only_with_a_baseline_reports_only_new_debt_on_touched_resources
     result = run(EDITED, "--changed-only", "--baseline", str(path), "-f", "json")
     new = [f for f in json.loads(result.stdout)["findings"] if f["baseline_state"] == "new"]
     assert {f["address"] for f in new} == {"aws_dynamodb_table.newcomer"}
+
+
+def test_write_baseline_says_the_number_it_recorded_when_some_findings_are_suppressed(tmp_path):
+    # tests/hcl/app has dynalint:ignore comments: suppressed findings are not recorded, nor counted as recorded
+    tree = str(ROOT / "tests" / "hcl" / "app")
+    path = tmp_path / "baseline.json"
+    result = run(tree, "--write-baseline", str(path))
+    recorded = len(json.loads(path.read_text())["findings"])
+    suppressed = sum(1 for f in json_findings(tree, "--show-suppressed") if f["suppression"])
+    assert recorded and suppressed
+    assert f"recorded {recorded} findings in {path}" in result.stderr
+    assert f"({suppressed} suppressed; {recorded} in baseline)" in result.stdout
+    again = run(tree, "--baseline", str(path)).stdout
+    assert f"({suppressed} suppressed; {recorded} in baseline)" in again

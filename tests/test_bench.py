@@ -118,3 +118,16 @@ def test_run_py_end_to_end_on_the_smallest_plan(tmp_path):
         samples = row["series"][name]["samples"]
         assert len(samples) == 1 and samples[0]["code"] == 0 and samples[0]["wall"] > 0 and samples[0]["rss_kb"] > 0
     assert "| 10 |" in markdown.read_text()
+
+
+def test_the_tf_tree_generator_writes_what_dynalint_reads(tmp_path):
+    # the .tf counterpart of gen_plan.py (bench/README.md times `dynalint TREE` with it); no timing here
+    from dynalint.load import load_inputs
+
+    gen_tf = _module("gen_tf")
+    declared = gen_tf.write(tmp_path, 90)
+    [model] = load_inputs([str(tmp_path)])
+    assert declared == len(model.resources) == 90 + 22
+    assert len(list(tmp_path.glob("tables_*.tf"))) == 2
+    tables = [r for r in model.resources if r.type == "aws_dynamodb_table"]
+    assert tables[0].values["tags"] == {"Team": "data", "Env": "prod", "Index": "0"}

@@ -37,6 +37,7 @@ def dynalint(cwd: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 @needs_terraform
 def test_binary_plan_is_shown_with_terraform_and_linted(made):
     case, env = made
@@ -47,6 +48,7 @@ def test_binary_plan_is_shown_with_terraform_and_linted(made):
     assert found == {f.fingerprint for f in lint_model(load_case("durability"))}
 
 
+@pytest.mark.slow
 @needs_terraform
 def test_without_terraform_exit_2_says_exactly_what_to_run(made):
     case, env = made
@@ -62,6 +64,7 @@ def test_without_terraform_exit_2_says_exactly_what_to_run(made):
     assert from_json and [f["fingerprint"] for f in from_json] == [f["fingerprint"] for f in from_binary]
 
 
+@pytest.mark.slow
 @needs_terraform
 def test_binary_plan_from_another_directory_is_shown_where_it_was_made(made):
     # terraform needs the providers the plan's directory was initialised with: dynalint runs it there
@@ -82,6 +85,7 @@ def test_binary_plan_on_stdin_cannot_be_shown(tmp_path):
     assert b"terraform show -json PLANFILE | dynalint -" in result.stderr and b"Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @needs_terraform
 def test_a_zip_terraform_cannot_read_is_one_clear_line(tmp_path, made):
     # A corrupt plan file: real terraform never writes one, so it is made by hand.

@@ -1,13 +1,15 @@
 """The command line as a user runs it: exit codes, formats, selection, bad input."""
 import json
+import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from dynalint.cli import main
-from helpers import ROOT, SAMPLES, case_plan
+from helpers import ROOT, SAMPLES, case_plan, load_case
 
 BAD = str(SAMPLES / "bad" / "plan.json")
 GOOD = str(SAMPLES / "good" / "plan.json")
@@ -140,3 +142,77 @@ def test_changed_only_on_tf_input_checks_everything_and_says_so():
     narrowed = json.loads(run(tree, "-f", "json", "--fail-on", "never", "--changed-only").output)
     assert narrowed["findings"] == everything["findings"] and narrowed["findings"]
     assert any("--changed-only needs a plan" in w for w in narrowed["inputs"][0]["warnings"])
+
+
+# ---------------------------------------------------------------- help
+def test_help_shows_the_lint_options_and_whole_command_summaries():
+    result = run("--help")
+    assert result.exit_code == 0
+    text = result.output
+    check = main.commands["check"]
+    for option in check.params:
+        if isinstance(option, click.Option):
+            assert option.opts[-1] in text, option.opts
+    assert text.startswith("Usage: ") and " [OPTIONS] PATH...\n" in text.splitlines(True)[0]
+    commands = text.split("Commands:\n", 1)[1].splitlines()
+    assert {line.split()[0] for line in commands if line.strip()} == set(main.commands)
+    for line in commands:
+        assert line.strip() and not line.rstrip().endswith("..."), line
+        name = line.split()[0]
+        assert line.split(None, 1)[1] == main.commands[name].help.strip().splitlines()[0]
+
+
+def test_no_input_points_at_help_that_shows_the_options():
+    proc = subprocess.run([sys.executable, "-m", "dynalint"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "dynalint --help" in proc.stderr
+    assert "--fail-on" in run("--help").output and "--format" in run("--help").output
+
+
+def test_docs_is_a_folder_to_lint_not_a_command(tmp_path, monkeypatch):
+    # `dynalint docs` used to write 64 pages into ./docs/rules/; now it lints ./docs like any path
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "main.tf").write_text(
+        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  hash_key = "pk"\n}\n')
+    monkeypatch.chdir(tmp_path)
+    result = run("docs", "--no-config", "-f", "json")
+    assert result.exit_code == 1 and {f["rule_id"] for f in json.loads(result.stdout)["findings"]} >= {"DDB101"}
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["main.tf"]
+    assert "docs" not in main.commands
+
+
+# ---------------------------------------------------------------- the summary line
+SUMMARY = re.compile(r"^(?:Found (?P<total>\d+) findings?: .* in (?P<flagged>\d+) of |No findings in )"
+                     r"(?P<checked>\d+) (?P<changed>changed )?resources? checked")
+
+
+def summary(*args) -> re.Match:
+    line = run(*args, "--no-config").stdout.strip().splitlines()[-1]
+    match = SUMMARY.match(line)
+    assert match, line
+    return match
+
+
+def test_summary_counts_resources_with_findings_and_resources_checked():
+    plan = str(case_plan("workflow"))
+    found = json.loads(run(plan, "--no-config", "-f", "json").stdout)
+    active = [f for f in found["findings"] if not f["suppression"]]
+    match = summary(plan)
+    assert int(match["total"]) == len(active)
+    assert int(match["flagged"]) == len({f["address"] for f in active}) < int(match["checked"])
+    # checked: the resources a chosen rule applies to (DDB101: tables only)
+    model = load_case("workflow")
+    tables = sum(1 for r in model.resources if r.type == "aws_dynamodb_table" and not r.deleted)
+    assert tables < len(model.resources)
+    tables_only = summary(plan, "--select", "DDB101")
+    assert int(tables_only["checked"]) == tables
+    assert int(tables_only["flagged"]) == len({f["address"] for f in active if f["rule_id"] == "DDB101"})
+
+
+def test_changed_only_says_what_it_checked_in_the_summary():
+    plan = str(case_plan("workflow"))
+    narrowed = summary(plan, "--changed-only")
+    assert narrowed["changed"] and int(narrowed["checked"]) < int(summary(plan)["checked"])
+    tree = str(ROOT / "tests" / "hcl" / "app")
+    line = run(tree, "--no-config", "--changed-only").stdout.strip().splitlines()[-1]
+    assert "--changed-only needs a plan: all of the .tf input was checked" in line
+    assert "--changed-only" not in run(tree, "--no-config").stdout.strip().splitlines()[-1]

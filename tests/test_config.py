@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from dynalint import config, engine
 from dynalint.cli import main
 from dynalint.errors import InputError
-from dynalint.model import Level
+from dynalint.model import Finding, Level
 from helpers import ROOT, case_plan, load_case
 
 WORKFLOW = str(case_plan("workflow"))
@@ -320,3 +320,105 @@ def test_the_readme_config_example_is_valid(tmp_path):
     [example] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if block.startswith("fail_on:")]
     settings = config.load(write(tmp_path / ".dynalint.yaml", example), RULES)
     assert settings.levels and settings.options and settings.ignore and settings.ignore_rules
+
+
+def _finding_at(address: str, rule_id: str = "DDB101") -> Finding:
+    return Finding(rule_id=rule_id, level=Level.ERROR, address=address, message="m", resource_type="aws_dynamodb_table")
+
+
+def test_the_readme_config_example_accepts_every_instance_of_the_module(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    [example] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if block.startswith("fail_on:")]
+    [entry] = [e for e in config.load(write(tmp_path / ".dynalint.yaml", example), RULES).ignore
+               if e.address == "module.sandbox.*"]
+    for address in ("module.sandbox.aws_dynamodb_table.t", 'module.sandbox["dev"].aws_dynamodb_table.t',
+                    "module.sandbox[0].aws_dynamodb_table.t", 'module.sandbox["a"].module.inner[2].aws_dynamodb_table.t'):
+        assert entry.matches(_finding_at(address, entry.rule)), address
+    for address in ("module.sandboxes.aws_dynamodb_table.t", "module.other.module.sandbox.aws_dynamodb_table.t",
+                    "aws_dynamodb_table.sandbox"):
+        assert not entry.matches(_finding_at(address, entry.rule)), address
+
+
+def test_a_module_glob_suppresses_the_findings_of_its_for_each_instances(project):
+    # sample_plans/mixed calls module "tables" with for_each: module.tables["carts"]...
+    plan = str(ROOT / "sample_plans" / "mixed" / "plan.json")
+    everywhere = [f for f in findings(plan, "--no-config") if f["address"].startswith("module.tables[")]
+    assert everywhere
+    write(project / ".dynalint.yaml", """
+        ignore:
+          - {rule: ALL, address: "module.tables.*", reason: the tables module is reviewed on its own}
+    """)
+    after = findings(plan, "--show-suppressed")
+    assert [f for f in after if f["address"].startswith("module.tables[") and not f["suppression"]] == []
+    assert len([f for f in after if f["address"].startswith("module.tables[")]) == len(everywhere)
+
+
+def test_an_ignore_entry_that_accepts_nothing_is_a_note_at_its_line(project):
+    write(project / ".dynalint.yaml", """
+        ignore:
+          - rule: DDB101
+            address: "module.sandbox.*"
+            reason: used
+          - rule: DDB101
+            address: "module.sandboxes.*"
+            reason: a module of that name does not exist
+          - rule: DDB1
+            address: "aws_dynamodb_table.good"
+            reason: the table has no DDB1 finding (any more)
+          - rule: DDB5
+            address: "no.such"
+            reason: its rules do not run in this test
+    """)
+    out = findings(WORKFLOW, "--ignore", "DDB5")
+    notes = {f["address"]: f for f in out if f["rule_id"] == "DL004"}
+    assert set(notes) == {"ignore[1]", "ignore[2]"}
+    assert notes["ignore[1]"]["location"]["file"] == ".dynalint.yaml"
+    assert notes["ignore[1]"]["location"]["line"] == 5 and notes["ignore[2]"]["location"]["line"] == 8
+    assert "'module.sandboxes.*'" in notes["ignore[1]"]["message"]
+    assert "matches no resource" in notes["ignore[1]"]["message"]
+    assert "matches 1 resource, none with a DDB1 finding" in notes["ignore[2]"]["message"]
+    assert all(f["level"] == "note" for f in notes.values())
+    # a rule like any other: ignore_rules turns it off; a level of its own applies
+    assert "DL004" not in rule_ids(WORKFLOW, "--ignore", "DDB5,DL004")
+    text = run(WORKFLOW, "--ignore", "DDB5").stdout
+    assert "ignore[1]  .dynalint.yaml:5" in text
+
+
+def test_with_changed_only_an_unused_entry_is_reported_only_when_its_glob_matches_nothing(project):
+    write(project / ".dynalint.yaml", """
+        ignore:
+          - {rule: DDB1, address: "aws_dynamodb_table.legacy", reason: unchanged resources are not checked}
+          - {rule: DDB1, address: "module.nowhere.*", reason: a typo}
+    """)
+    notes = [f for f in findings(WORKFLOW, "--changed-only") if f["rule_id"] == "DL004"]
+    assert [n["address"] for n in notes] == ["ignore[1]"]
+
+
+def test_a_toml_entry_that_accepts_nothing_points_at_the_file(project):
+    write(project / "pyproject.toml", """
+        [[tool.dynalint.ignore]]
+        rule = "DDB101"
+        address = "module.nowhere.*"
+        reason = "a typo"
+    """)
+    [note] = [f for f in findings(WORKFLOW) if f["rule_id"] == "DL004"]
+    assert note["location"]["file"] == "pyproject.toml" and note["location"]["line"] == 1
+
+
+@pytest.mark.parametrize("pattern, address, matched", [
+    ("module.tenant.*", 'module.tenant["acme"].aws_dynamodb_table.t', True),
+    ("module.tenant.*", "module.tenant[0].aws_dynamodb_table.t", True),
+    ("module.tenant.*", "module.tenant.aws_dynamodb_table.t", True),
+    ("module.tenant.*", "module.tenants.aws_dynamodb_table.t", False),
+    ('module.tenant["acme"].*', 'module.tenant["globex"].aws_dynamodb_table.t', False),
+    ("module.a.module.b.aws_t.n", 'module.a[1].module.b["k"].aws_t.n["z"]', True),
+    ("aws_dynamodb_table.t", "aws_dynamodb_table.t[3]", True),  # the last name, too: every instance
+    ("aws_dynamodb_table.t", "aws_dynamodb_table.tt", False),
+    ("aws_dynamodb_table.t[0]", "aws_dynamodb_table.t[1]", False),
+    ('module.t["module.x.y"].aws_t.n', 'module.t["module.x[0].y"].aws_t.n', False),  # a quoted key is literal
+    ("*.orders", 'module.x["a"].aws_dynamodb_table.orders["b"]', True),
+])
+def test_address_globs(pattern, address, matched):
+    from dynalint.address import glob
+
+    assert bool(glob(pattern).fullmatch(address)) is matched

@@ -1,7 +1,12 @@
-"""docs/rules/ is generated from rule metadata: every rule has a complete, up-to-date page."""
+"""docs/rules/ is generated from rule metadata (scripts/rule_docs.py): every rule has a complete, up-to-date page."""
 import re
+import subprocess
+import sys
+
+import pytest
 
 from dynalint import docs, engine
+from dynalint.errors import InputError
 from helpers import ROOT
 
 RULES = engine.builtin_registry().sorted()
@@ -11,7 +16,7 @@ SECTIONS = ("## What it checks", "## Why it matters", "## Known limits", "## Exa
 
 def test_pages_are_up_to_date():
     out_of_date = docs.stale(RULES, ROOT / "docs" / "rules")
-    assert out_of_date == [], f"run `dynalint docs` to regenerate: {out_of_date}"
+    assert out_of_date == [], f"run `python scripts/rule_docs.py` to regenerate: {out_of_date}"
 
 
 def test_every_rule_documents_every_section():
@@ -39,3 +44,37 @@ def test_write_then_nothing_is_stale(tmp_path):
     (tmp_path / "DDB999.md").write_text(docs.GENERATED + "\nold rule\n")
     assert docs.stale(RULES, tmp_path) == ["DDB999.md"]
     assert "DDB999.md" in docs.write(RULES, tmp_path) and not (tmp_path / "DDB999.md").exists()
+
+
+def test_a_file_the_generator_did_not_write_is_never_overwritten(tmp_path):
+    (tmp_path / "README.md").write_text("# Our own rules page\n")
+    with pytest.raises(InputError, match="README.md not written by the rule page generator"):
+        docs.write(RULES, tmp_path)
+    assert (tmp_path / "README.md").read_text() == "# Our own rules page\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]  # nothing written at all
+    (tmp_path / "notes.md").write_text("kept\n")  # not a page: neither overwritten nor removed
+    (tmp_path / "README.md").unlink()
+    docs.write(RULES, tmp_path)
+    assert (tmp_path / "notes.md").read_text() == "kept\n"
+
+
+def test_the_script_writes_checks_and_refuses(tmp_path):
+    script = [sys.executable, str(ROOT / "scripts" / "rule_docs.py")]
+    committed = subprocess.run([*script, "--check"], capture_output=True, text=True, timeout=120)
+    assert committed.returncode == 0, committed.stderr
+    out = tmp_path / "pages"
+    assert subprocess.run([*script, "--check", "--output", str(out)], capture_output=True, timeout=120).returncode == 1
+    written = subprocess.run([*script, "--output", str(out)], capture_output=True, text=True, timeout=120)
+    assert written.returncode == 0 and (out / "DDB101.md").read_text() == docs.rule_page(
+        next(r for r in RULES if r.id == "DDB101"))
+    (out / "DDB101.md").write_text("hand-written\n")
+    refused = subprocess.run([*script, "--output", str(out)], capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "DDB101.md not written by the rule page generator" in refused.stderr
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    [command] = [line for line in readme.splitlines() if line.startswith("python3 -m venv") and "pytest" in line]
+    assert "python -m pytest -m slow" in command  # the slow end-to-end tests are part of it
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci.count(command) == 1

@@ -8,8 +8,6 @@ same findings at the same .tf lines; the differences are named below.
 import functools
 import json
 import os
-import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -340,14 +338,12 @@ def test_symlink_loops_and_module_cycles_do_not_hang(tmp_path):
     (infra / "loop").symlink_to(infra, target_is_directory=True)
     (infra / "x.tf").symlink_to(infra / "y.tf")
     (infra / "y.tf").symlink_to(infra / "x.tf")
-    start = time.monotonic()
     assert json.loads(run(str(infra), "-f", "json").output)["inputs"][0]["resources"] == 1
     walked = json.loads(run(str(tmp_path / "repo"), "-f", "json").output)["inputs"]  # links are not followed
     assert [i["file"] for i in walked] == [f"{infra}"]
     (infra / "mod.tf").write_text('module "again" {\n  source = "./loop"\n}\n')
     result = run(str(infra))
     assert result.exit_code == 2 and "module cycle" in result.output and "mod.tf:1" in result.output
-    assert time.monotonic() - start < 30
 
 
 def test_count_or_for_each_not_known_from_source_lints_the_block_once(tmp_path):
@@ -394,72 +390,6 @@ def test_tf_json_files_are_reported_as_not_read(tmp_path):
     (tmp_path / "extra.tf.json").write_text("{}")
     [model] = load_inputs([str(tmp_path)])
     assert any("*.tf.json files are not read" in w for w in model.warnings)
-
-
-def test_five_hundred_resources_lint_in_under_five_seconds(tmp_path):
-    for part in range(5):
-        (tmp_path / f"tables_{part}.tf").write_text("".join(_bench_table(i) for i in range(part * 80, part * 80 + 80)))
-    (tmp_path / "keys.tf").write_text("".join(_bench_key(i) for i in range(100)))
-    (tmp_path / "variables.tf").write_text('variable "env" {\n  default = "prod"\n}\n'
-                                           'locals {\n  tags = { Team = "data", Env = var.env }\n}\n')
-    start = time.monotonic()
-    result = run(str(tmp_path), "-f", "sarif")
-    elapsed = time.monotonic() - start
-    assert _resource_count(tmp_path) == 500
-    assert json.loads(result.output)["runs"][0]["results"]
-    assert elapsed < 5, f"500 resources took {elapsed:.1f} s"
-
-
-def _bench_table(i: int) -> str:
-    return f"""
-# table {i}
-resource "aws_dynamodb_table" "t{i}" {{
-  name                        = "${{var.env}}-table-{i}"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "pk"
-  range_key                   = "sk"
-  deletion_protection_enabled = {str(i % 3 != 0).lower()}
-  attribute {{
-    name = "pk"
-    type = "S"
-  }}
-  attribute {{
-    name = "sk"
-    type = "S"
-  }}
-  attribute {{
-    name = "gsi_pk"
-    type = "S"
-  }}
-  global_secondary_index {{
-    name            = "by-gsi"
-    hash_key        = "gsi_pk"
-    projection_type = "KEYS_ONLY"
-  }}
-  point_in_time_recovery {{
-    enabled = {str(i % 2 == 0).lower()}
-  }}
-  server_side_encryption {{
-    enabled     = true
-    kms_key_arn = aws_kms_key.k{i % 100}.arn
-  }}
-  tags = merge(local.tags, {{ Index = "{i}" }})
-}}
-"""
-
-
-def _bench_key(i: int) -> str:
-    return f"""
-resource "aws_kms_key" "k{i}" {{
-  description             = "key {i}"
-  enable_key_rotation     = {str(i % 4 != 0).lower()}
-  deletion_window_in_days = 30
-}}
-"""
-
-
-def _resource_count(directory: Path) -> int:
-    return sum(f.read_text().count('\nresource "') for f in directory.glob("*.tf"))
 
 
 def test_modules_from_a_registry_are_noted_as_not_linted(tmp_path):

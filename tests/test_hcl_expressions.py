@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from dynalint.load import load_inputs
 from dynalint.model import UNKNOWN
 from helpers import requires_terraform
@@ -203,6 +205,7 @@ def _terraform_values(tmp_path):
     return json.loads(json.loads(result.stdout.strip()))
 
 
+@pytest.mark.slow
 @requires_terraform
 def test_expressions_evaluate_as_terraform_console_does(tmp_path):
     ours = _dynalint_values(tmp_path)

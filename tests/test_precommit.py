@@ -1,10 +1,12 @@
 """The pre-commit hooks (.pre-commit-hooks.yaml), run by the real pre-commit tool.
 
-`pre-commit try-repo` installs this repository's committed HEAD in a fresh
-virtualenv, the way a user's `repo:` entry would, and runs a hook on a
-temporary git repository: it must fail on a bad `.tf` file or plan, then pass
-once the file is fixed. Installing needs the package index (pip's cache makes
-it quick). Uncommitted changes to the hooks are not seen: commit them first.
+Each test writes a `.pre-commit-config.yaml` whose `repo:` is this checkout at
+its committed HEAD, as a user's entry names a tag: pre-commit clones it and
+installs the hooks in a virtualenv once per test module (one PRE_COMMIT_HOME),
+then runs a hook on a temporary git repository: it must fail on a bad `.tf`
+file or plan, then pass once the file is fixed. Installing needs the package
+index (pip's cache makes it quick). Uncommitted changes to the hooks are not
+seen: commit them first.
 """
 import os
 import re
@@ -49,10 +51,13 @@ def head() -> str:
                           text=True).stdout.strip()
 
 
-def try_repo(repo: Path, env: dict, hook: str) -> subprocess.CompletedProcess:
+def try_repo(repo: Path, env: dict, hook: str, all_files: bool = True) -> subprocess.CompletedProcess:
+    """Run one hook of this checkout's HEAD on ``repo``: every file, or (``all_files=False``) the staged ones."""
+    config = {"repos": [{"repo": str(ROOT), "rev": head(), "hooks": [{"id": hook}]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(repo, env, "add", "-A")
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--ref", head(),
-                           "--all-files"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, *(["--all-files"] if all_files else [])],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=900)
 
 
 def put(repo: Path, relative: str, source: Path) -> None:
@@ -65,21 +70,43 @@ def put(repo: Path, relative: str, source: Path) -> None:
 def test_hooks_manifest():
     assert set(HOOKS) == {"dynalint", "dynalint-plan"}
     for hook in HOOKS.values():
-        assert hook["entry"] == "dynalint" and hook["language"] == "python" and hook["name"]
-    assert HOOKS["dynalint"]["files"] == r"\.tf$"
-    assert HOOKS["dynalint"]["require_serial"] is True  # a module's .tf files are linted together
+        assert hook["language"] == "python" and hook["name"]
+    assert HOOKS["dynalint"]["entry"] == "dynalint --roots"  # changed files are linted through their roots
+    assert HOOKS["dynalint-plan"]["entry"] == "dynalint"
+    assert HOOKS["dynalint"]["require_serial"] is True  # one run sees every changed file: each root once
+
+
+@pytest.mark.parametrize("path, linted", [
+    ("main.tf", True), ("modules/table/main.tf", True), ("terraform.tfvars", True), ("envs/prod/terraform.tfvars", True),
+    ("terraform.tfvars.json", True), ("prod.auto.tfvars", True), ("x.auto.tfvars.json", True),
+    ("prod.tfvars", False),  # read only with --var-file: the hook cannot know which root takes it
+    ("main.tf.json", False), ("main.tfx", False), ("notterraform.tfvars", False),
+    (".terraform/modules/x/main.tf", False), ("infra/.terraform/modules/x/main.tf", False),
+])
+def test_tf_hook_file_pattern(path, linted):
+    assert hook_takes("dynalint", path) is linted
 
 
 @pytest.mark.parametrize("path, linted", [
     ("plan.json", True), ("infra/prod/plan.json", True), ("tfplan.json", True), ("plan.out.json", True),
-    ("prod.tfplan.json", True), ("terraform-plan.json", True),
-    ("package.json", False), ("infra/variables.json", False), ("plan.json.bak", False), ("plan.yaml", False),
+    ("prod.tfplan.json", True), ("prod.plan.json", True), ("terraform-plan.json", True), ("prod_plan.json", True),
+    ("infra/tfplan.prod.json", True),
+    ("i18n/explanation.json", False), ("planets.json", False), ("floorplan.json", False), ("planning.json", False),
+    ("plan/config.json", False), ("package.json", False), ("infra/variables.json", False), ("plan.json.bak", False),
+    ("plan.yaml", False),
 ])
 def test_plan_hook_file_pattern(path, linted):
-    assert bool(re.search(HOOKS["dynalint-plan"]["files"], path)) is linted
+    assert hook_takes("dynalint-plan", path) is linted
+
+
+def hook_takes(hook_id: str, path: str) -> bool:
+    """Whether pre-commit passes ``path`` to the hook: ``files`` searched, ``exclude`` not (pre-commit's own test)."""
+    hook = HOOKS[hook_id]
+    return bool(re.search(hook["files"], path)) and not re.search(hook.get("exclude", "^$"), path)
 
 
 # ---------------------------------------------------------------- the real tool
+@pytest.mark.slow
 def test_plan_hook_fails_on_a_bad_plan_then_passes_once_fixed(user_repo, pre_commit_env):
     put(user_repo, "infra/plan.json", case_plan("workflow"))
     (user_repo / "infra" / "variables.json").write_text('{"not": "a plan"}\n')  # must not be linted
@@ -138,6 +165,7 @@ resource "aws_kms_key" "tables" {
 """
 
 
+@pytest.mark.slow
 def test_tf_hook_fails_on_a_bad_table_then_passes_once_fixed(user_repo, pre_commit_env):
     (user_repo / "infra").mkdir()
     (user_repo / "infra" / "main.tf").write_text(BAD_TABLE)
@@ -153,6 +181,7 @@ def test_tf_hook_fails_on_a_bad_table_then_passes_once_fixed(user_repo, pre_comm
     assert re.search(r"dynalint \(Terraform\)\.+Passed", passed.stdout)
 
 
+@pytest.mark.slow
 def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     put(user_repo, "plan.json", case_plan("workflow"))
     (user_repo / ".dynalint.yaml").write_text("fail_on: never\n")
@@ -161,6 +190,7 @@ def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     assert "DDB101" not in result.stdout  # pre-commit shows a passing hook's output only with -v
 
 
+@pytest.mark.slow
 def test_the_readme_snippet_runs(user_repo, pre_commit_env):
     readme = (ROOT / "README.md").read_text()
     [snippet] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("repos:")]
@@ -185,3 +215,29 @@ def test_the_readme_snippet_runs(user_repo, pre_commit_env):
     git(user_repo, pre_commit_env, "add", "-A")
     passed = subprocess.run(command, cwd=user_repo, env=pre_commit_env, capture_output=True, text=True, timeout=900)
     assert passed.returncode == 0, passed.stdout + passed.stderr
+
+
+@pytest.mark.slow
+def test_a_module_change_is_linted_through_the_roots_that_call_it(user_repo, pre_commit_env):
+    # tests/hcl/roots: envs/prod and envs/dev call modules/tenant_table; standalone calls nothing
+    shutil.copytree(ROOT / "tests" / "hcl" / "roots", user_repo, dirs_exist_ok=True)
+    git(user_repo, pre_commit_env, "add", "-A")
+    git(user_repo, pre_commit_env, "commit", "-q", "-m", "tree")
+    module = user_repo / "modules" / "tenant_table" / "main.tf"
+    module.write_text(module.read_text().replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST" # on demand'))
+    staged = try_repo(user_repo, pre_commit_env, "dynalint", all_files=False)  # the module's file is what is staged
+    assert staged.returncode == 1, staged.stdout + staged.stderr
+    direct = subprocess.run([sys.executable, "-m", "dynalint", "envs/dev", "envs/prod"], cwd=user_repo,
+                            env=pre_commit_env, capture_output=True, text=True, timeout=300)
+    assert direct.returncode == 1 and direct.stdout.strip()
+    assert direct.stdout in staged.stdout  # the same findings as linting the roots
+    assert "roots that contain or call the changed files: envs/dev, envs/prod" in staged.stdout
+    assert "DDB101" in staged.stdout and "DDB704" not in staged.stdout  # prod's pitr = false; its default_tags
+    assert "standalone" not in staged.stdout
+
+
+def test_the_readme_shows_the_hooks_file_patterns():
+    readme = (ROOT / "README.md").read_text()
+    for hook in HOOKS.values():
+        assert f"`{hook['files']}`" in readme, hook["id"]
+    assert f"`{HOOKS['dynalint']['exclude']}`" in readme

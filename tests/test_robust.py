@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -210,10 +209,9 @@ def test_a_1_gb_file_is_refused_at_once(tmp_path):
     big = tmp_path / "plan.json"
     with big.open("wb") as f:  # sparse: no gigabyte is written
         f.truncate(1024 ** 3)
-    start = time.monotonic()
+    # refused by its size, before a byte is read (a read would take the run's whole timeout)
     one_clear_line(dynalint("plan.json", cwd=tmp_path), "plan.json: 1024 MB is larger than dynalint reads (512 MB",
                    "DYNALINT_MAX_BYTES")
-    assert time.monotonic() - start < 20
     tf = tmp_path / "infra" / "main.tf"
     tf.parent.mkdir()
     with tf.open("wb") as f:
@@ -350,17 +348,17 @@ def test_state_from_terraform_show_json():
     assert {("DDB101", "aws_dynamodb_table.orders"), ("DDB103", "aws_dynamodb_table.orders")} <= flagged
 
 
-def test_one_line_terraform_plan_of_many_resources_locates_in_linear_time():
-    """terraform writes the plan on one line; locating each address must not rescan it from the start."""
+def test_one_line_terraform_plan_of_many_resources_is_located_by_character():
+    """terraform writes the plan on one line: every address is found, its column counted in characters.
+    (That this takes linear time, not a rescan from the start for each address, is bench/'s to show:
+    bench/run.py times one-line plans of up to 27,000 resources.)"""
     doc = json.loads(plan_text())
     template = json.dumps(entry(doc, "aws_dynamodb_table.orders"))
     doc["resource_changes"] = [json.loads(template.replace("orders", f"orders-\u00e9{i}")) for i in range(10_000)]
     data = json.dumps(doc, ensure_ascii=False).encode()
     from dynalint.load.sources import plan_locations
 
-    start = time.monotonic()
     found = plan_locations(data, "plan.json")
-    assert time.monotonic() - start < 5
     assert {f"aws_dynamodb_table.orders-\u00e9{i}" for i in range(10_000)} <= set(found)
     last = found["aws_dynamodb_table.orders-\u00e99999"]
     text = data.decode()

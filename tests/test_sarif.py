@@ -104,6 +104,7 @@ def _multitool():
     return exe if Path(exe).exists() else shutil.which("Sarif.Multitool")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_multitool() is None, reason="Microsoft SARIF Multitool not installed (npm @microsoft/sarif-multitool)")
 def test_github_ingestion_rules_report_nothing(tmp_path):
     doc, _ = sarif_of(SAMPLES / "bad" / "plan.json")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dynalint import report
 from dynalint.cli import main
 from dynalint.load import load_input
 from dynalint.model import SENSITIVE, UNKNOWN
@@ -23,7 +24,7 @@ from helpers import ROOT, TF_CASES, case_plan
 CANARY = "CANARY-7f3a9c-do-not-print"
 FRAGMENTS = ("CANARY", "7f3a9c", "do-not-print")
 CASE = TF_CASES / "sensitive"
-FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+FORMATS = report.FORMATS
 FLAGS = ([], ["--show-suppressed"], ["--statistics"], ["--quiet"], ["--changed-only"], ["--debug"],
          ["--fail-on", "never", "--show-suppressed", "--statistics"])
 RULE_TYPES = sorted({t for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)["rules"]

@@ -484,7 +484,7 @@ def module_tree(root: Path, shown: str, call_sources: Mapping[tuple[str, ...], s
             cache[real] = read_module_dir(directory, where)
         module = tree[path] = cache[real]
         for name, call in sorted(module.calls.items(), reverse=True):
-            source = (call_sources or {}).get(path + (name,)) or _call_source(call)
+            source = (call_sources or {}).get(path + (name,)) or call_source(call)
             if not source or not source.startswith(LOCAL_SOURCE):
                 continue
             child = directory / source
@@ -500,7 +500,8 @@ def module_tree(root: Path, shown: str, call_sources: Mapping[tuple[str, ...], s
     return tree
 
 
-def _call_source(call: TfBlock) -> str | None:
+def call_source(call: TfBlock) -> str | None:
+    """A module block's ``source``, when it is a plain string (Terraform allows no other)."""
     for item in body_items(call.body):
         if item.data == "attribute":
             name, expr = attribute_parts(item)

@@ -12,7 +12,8 @@ from dynalint import __version__
 from dynalint.model import Finding, Level, Model
 from dynalint.rule import Rule
 
-FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+#: Every output format: a module of this package each; the command line offers them in this order.
+FORMATS = ("text", "concise", "sarif", "json", "junit", "github", "markdown")
 INFORMATION_URI = "https://github.com/dynalint/dynalint"
 DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{id}.md"
 
@@ -26,6 +27,7 @@ class Report:
     models: Sequence[Model] = ()
     show_suppressed: bool = False
     color: bool = False
+    width: int | None = None  # text lines wrap at words to this many columns (a terminal's); None: never
     version: str = __version__
     extra: dict = field(default_factory=dict)
 
@@ -41,7 +43,8 @@ class Report:
             if not f.suppressed and f.baseline_state != "unchanged":
                 out[str(f.level)] += 1
         out["suppressed"] = sum(1 for f in self.findings if f.suppressed)
-        out["baselined"] = sum(1 for f in self.findings if f.baseline_state == "unchanged")
+        # a suppressed finding counts as suppressed only, whatever the baseline says
+        out["baselined"] = sum(1 for f in self.findings if f.baseline_state == "unchanged" and not f.suppressed)
         return out
 
 
@@ -84,19 +87,59 @@ def plural(count: int, word: str) -> str:
 
 
 def summary_line(report: Report) -> str:
+    """``Found 24 findings: 3 errors, 21 warnings in 9 of 24 resources checked (2 suppressed).``
+
+    Counts active findings (not suppressed, not in the baseline), the resources they are on, and the
+    resources the run checked (those a chosen rule applies to; with --changed-only, those the plan
+    changes). --changed-only on input without planned changes (.tf, a state) says that it checked all.
+    """
     c = report.counts()
     total = c["error"] + c["warning"] + c["note"]
+    only_changed = bool(report.extra.get("only_changed"))
+    checked = checked_resources(report.models, report.rules, only_changed)
+    of_checked = f"{checked} {'changed ' if only_changed and _has_plan(report.models) else ''}" \
+                 f"resource{'' if checked == 1 else 's'} checked"
     if not total:
-        head = "No findings"
+        head = f"No findings in {of_checked}"
     else:
-        head = f"Found {plural(total, 'finding')}: " + ", ".join(
-            plural(c[k], k) for k in ("error", "warning", "note") if c[k])
+        levels = ", ".join(plural(c[k], k) for k in ("error", "warning", "note") if c[k])
+        head = f"Found {plural(total, 'finding')}: {levels} in {_flagged(report)} of {of_checked}"
+    files = len(report.models)
     extra = [f"{c['suppressed']} suppressed"] if c["suppressed"] else []
     extra += [f"{c['baselined']} in baseline"] if c["baselined"] else []
-    files = len(report.models)
-    resources = sum(len(m.resources) for m in report.models)
-    tail = f" in {plural(resources, 'resource')}" + (f" from {plural(files, 'input')}" if files > 1 else "")
-    return head + tail + (f" ({', '.join(extra)})" if extra else "") + "."
+    tail = f" from {plural(files, 'input')}" if files > 1 else ""
+    unchanged = sorted({_WITHOUT_CHANGES[m.input_kind] for m in report.models if m.input_kind in _WITHOUT_CHANGES})
+    if only_changed and unchanged:
+        extra.append(f"--changed-only needs a plan: all of the {' and '.join(unchanged)} input was checked")
+    return head + tail + (f" ({'; '.join(extra)})" if extra else "") + "."
+
+
+_WITHOUT_CHANGES = {"hcl": ".tf", "state": "state"}
+
+
+def _has_plan(models: Sequence[Model]) -> bool:
+    return any(m.input_kind == "plan" for m in models)
+
+
+def _flagged(report: Report) -> int:
+    """How many resources have an active finding (findings about a comment or the config have no type)."""
+    return len({(f.input_file, f.address) for f in report.findings
+                if f.resource_type and not f.suppressed and f.baseline_state != "unchanged"})
+
+
+def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_changed: bool = False) -> int:
+    """How many resources a chosen rule was shown (dynalint.engine.checks), counted per rule kind and type."""
+    from dynalint.engine import checks
+
+    firsts = {}  # (kind, type) -> a rule of that kind that applies to the type
+    for rule in rules:
+        for type_ in rule.applies:
+            firsts.setdefault((rule.kind, type_), rule)
+    by_type: dict[str, list[Rule]] = {}
+    for (_, type_), rule in firsts.items():
+        by_type.setdefault(type_, []).append(rule)
+    return sum(1 for m in models for r in m.resources
+               if any(checks(rule, r, only_changed) for rule in by_type.get(r.type, ())))
 
 
 def statistics(report: Report, summary: bool = True) -> str:

@@ -1,6 +1,11 @@
-"""Text for people: findings grouped by input and resource, then one summary line."""
+"""Text for people: findings grouped by input and resource, then one summary line.
+
+On a terminal (``Report.width``) long messages wrap at words, continued under
+their first word; written to a pipe or a file, each finding stays on one line.
+"""
 from __future__ import annotations
 
+import textwrap
 from itertools import groupby
 
 from dynalint.model import Finding, Level
@@ -15,7 +20,7 @@ def render(report: Report) -> str:
     lines: list[str] = []
     for model in report.models:
         for warning in model.warnings:
-            lines.append(paint(_DIM, f"note: {warning}"))
+            lines.append(paint(_DIM, _wrapped("note: ", warning, report.width, indent=6)))
     visible = report.visible
     for input_file, in_file in groupby(visible, key=lambda f: f.input_file or "-"):
         in_file = list(in_file)
@@ -26,11 +31,27 @@ def render(report: Report) -> str:
             lines.append(_resource_line(group[0], paint))
             for f in group:
                 level = paint(_COLORS[f.level], f"{str(f.level):<7}")
+                head = f"    {str(f.level):<7} {f.rule_id}  "
+                message = _wrapped(head, f.message, report.width)[len(head):]
                 tag = paint(_DIM, " [suppressed]") if f.suppressed else ""
-                lines.append(f"    {level} {paint(_BOLD, f.rule_id)}  {f.message}{tag}")
+                lines.append(f"    {level} {paint(_BOLD, f.rule_id)}  {message}{tag}")
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+#: Narrower than this, a wrapped message would be a column of single words: it is left whole.
+MIN_MESSAGE_WIDTH = 30
+
+
+def _wrapped(head: str, text: str, width: int | None, indent: int | None = None) -> str:
+    """``head + text``, wrapped at words to ``width`` columns; continuation lines start under the text
+    (or ``indent`` spaces in). Words longer than a line (a URL, an address) are never split."""
+    indent = len(head) if indent is None else indent
+    if width is None or len(head) + len(text) <= width or width - indent < MIN_MESSAGE_WIDTH:
+        return head + text
+    return textwrap.fill(text, width=width, initial_indent=head, subsequent_indent=" " * indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _resource_line(f: Finding, paint) -> str:
