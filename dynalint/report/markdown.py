@@ -64,8 +64,9 @@ def _resource(findings: list[Finding], rules: dict[str, Rule]) -> list[str]:
     first = findings[0]
     actions = f" ({', '.join(first.actions)})" if first.actions and first.actions != ("no-op",) else ""
     where = ""
-    if first.source is not None and first.source.kind == "tf":  # a line of plan JSON helps no reviewer
-        where = f" · `{first.source.file}:{first.source.start_line}`"
+    block = first.resource_location
+    if block is not None and block.kind == "tf":  # a line of plan JSON helps no reviewer
+        where = f" · `{block.file}:{block.start_line}`"
     lines = [f"#### `{first.address}`{actions}{where}", ""]
     for f in findings:
         lines += _finding(f, rules.get(f.rule_id))
