@@ -167,6 +167,9 @@ class Resource:
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
     partial_json: Mapping[str, Any] = field(default_factory=dict)
+    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.lifecycle): ``{}`` when it has none,
+    # None when the input carries no lifecycle (a plan or state read without its .tf files).
+    lifecycle: Mapping[str, Any] | None = None
 
     @property
     def deleted(self) -> bool:

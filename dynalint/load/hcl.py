@@ -174,10 +174,14 @@ def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
 
 
 def _from_tf(resource: Any, evaluator: "Evaluator") -> Any:
-    """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part."""
+    """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part,
+    its lifecycle."""
+    from dynalint.load.lifecycle import lifecycle_of  # it reads the syntax tree with this module's helpers
+
     module, local = evaluator.block_of[resource.address]
-    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()),
-                   partial_json=evaluator.partial.get(resource.address, {}))
+    block = module.resources[local]
+    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()),
+                   partial_json=evaluator.partial.get(resource.address, {}), lifecycle=lifecycle_of(block))
 
 
 def _unique(modules: Iterable[src.ModuleDir]) -> list[src.ModuleDir]:

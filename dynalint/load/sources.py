@@ -612,11 +612,14 @@ def split_address(address: str) -> tuple[str, str]:
 
 
 def _located(tree: dict[tuple[str, ...], ModuleDir], resource: Any) -> Any:
+    from dynalint.load.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
+
     found = _block_of(tree, resource.address)
     if found is None:
         return resource
     module, local = found
-    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
+    block = module.resources[local]
+    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()), lifecycle=lifecycle_of(block))
 
 
 def _unique_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[ModuleDir]:
