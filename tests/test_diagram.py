@@ -136,6 +136,7 @@ def test_untrusted_names_cannot_break_out_of_their_labels(tmp_path):
     assert_inert(diagram)
     assert diagram.count('[("') == len(HOSTILE)  # every table drawn, none split into statements
     assert "<img" not in diagram and "%%" not in diagram and "`" not in diagram
+    assert f"*{len(HOSTILE)} tables in the input, with their indexes" in markdown  # .tf input: no plan
 
 
 def big_tree(tmp_path, count=200):

@@ -24,6 +24,11 @@ walked through the resource block's source:
   default, a ``local`` or a ``.tfvars`` file is not followed: the attribute
   stays the place to look.
 
+A multi-line value (a policy, a map) is located at its first line: the
+attribute's name, or the key of the object element. SARIF regions stay one
+line (code scanning annotates a pull request only where the whole region is
+in its diff).
+
 The walk stops at the deepest part of the path the source writes: a finding
 about a missing attribute points at the block that should hold it (the
 resource block itself when that is the block). The location keeps

@@ -122,7 +122,8 @@ def diagram(report: Report) -> list[str]:
         if node.destroyed:
             by_class.setdefault("destroyed", []).append(node.id)
     lines += [f"  class {','.join(ids)} {name}" for name, ids in by_class.items()]
-    lines += ["```", "", _caption(drawn, groups), ""]
+    planned = any(r.change is not None for model in report.models for r in model.resources)
+    lines += ["```", "", _caption(drawn, groups, planned), ""]
     return lines
 
 
@@ -277,9 +278,9 @@ def _groups(rest: list[tuple[object, Resource]]) -> list[tuple[str, list]]:
     return [(k, grouped[k]) for k in keys]
 
 
-def _caption(shown: int, groups: list) -> str:
+def _caption(shown: int, groups: list, planned: bool) -> str:
     if not groups:
-        return f"*{plural(shown, 'table')} the plan touches, with {_parts_words()}.*"
+        return f"*{plural(shown, 'table')} {'the plan touches' if planned else 'in the input'}, with {_parts_words()}.*"
     left = sum(len(members) for _, members in groups)
     return (f"*The {plural(shown, 'table')} with the most severe findings are drawn with {_parts_words()}; "
             f"{plural(left, 'more table')} are counted by module and action, without their parts.*")
