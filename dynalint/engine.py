@@ -161,9 +161,12 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
     if issue.level is not None and level == rule.level:
         level = issue.level if isinstance(issue.level, Level) else Level.parse(issue.level)
     message = scrub(issue.message, model.secrets)
-    source = resource.source
-    if source is None and model.plan_locator:
-        source = model.plan_locator.get(resource.address)
+    block = resource.source
+    if block is None and model.plan_locator:
+        block = model.plan_locator.get(resource.address)
+    source = block
+    if issue.path and block is not None and block.kind == "tf" and model.path_locator is not None:
+        source = model.path_locator(resource.address, issue.path) or block
     return Finding(
         rule_id=rule.id,
         level=level,
@@ -175,6 +178,7 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
         actions=resource.actions,
         source=source,
         input_file=model.input_file,
+        resource_source=block,
     )
 
 

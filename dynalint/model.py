@@ -95,6 +95,9 @@ class Source:
     # "tf" when the file is a source the user edits (a .tf file; the settings file for DL004);
     # "plan" when it is the plan/state JSON.
     kind: str = "tf"
+    # For a location inside a resource block: the part of the finding's attribute path it is the place of
+    # ("replica.eu-west-1"); None for the resource block itself (dynalint.load.locate).
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ class Resource:
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
     partial_json: Mapping[str, Any] = field(default_factory=dict)
+    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.lifecycle): ``{}`` when it has none,
+    # None when the input carries no lifecycle (a plan or state read without its .tf files).
+    lifecycle: Mapping[str, Any] | None = None
 
     @property
     def deleted(self) -> bool:
@@ -191,10 +197,19 @@ class Finding:
     path: str | None = None
     fingerprint: str = ""
     actions: tuple[str, ...] = ()
+    # Where the finding is: the attribute or nested block its path names where the .tf source writes it,
+    # else the resource's block, else the resource's place in the input file.
     source: Source | None = None
     input_file: str | None = None
     suppression: "Suppression | None" = None
     baseline_state: str | None = None
+    # Where the resource is (its block, or its place in the input file), for reports grouped by resource.
+    resource_source: Source | None = None
+
+    @property
+    def resource_location(self) -> Source | None:
+        """The resource's location: ``resource_source``, else (a finding made without one) ``source``."""
+        return self.resource_source or self.source
 
     @property
     def suppressed(self) -> bool:
@@ -229,3 +244,5 @@ class Model:
     plan_locator: Any = field(default=None, compare=False, repr=False)
     # ``# dynalint:ignore=...`` comments in the .tf sources that sit on no resource block.
     orphan_ignores: tuple[Any, ...] = ()
+    # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.locate.PathLocator).
+    path_locator: Any = field(default=None, compare=False, repr=False)

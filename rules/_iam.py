@@ -153,6 +153,19 @@ def referred_address(statement: Statement, piece: Unresolved) -> str | None:
     return addr.join(statement.module, reference[:-len(".arn")]) if _resource_part(reference) else None
 
 
+def is_stream_arn(piece: Unresolved) -> bool:
+    """Whether a piece is a DynamoDB table's stream ARN (``aws_dynamodb_table.t.stream_arn``, also through a
+    module output, with any text after it): it lies under ``table/NAME/stream/``, so it is never the ARN of a
+    table or of an index."""
+    reference = piece.target
+    if reference is None:
+        return False
+    parts = _resource_part(reference).split(".")
+    if parts[0] == "data":
+        parts = parts[1:]
+    return len(parts) == 3 and parts[0] == "aws_dynamodb_table" and parts[2] == "stream_arn"
+
+
 def _resource_part(reference: str) -> str:
     """What follows the ``module.NAME.`` prefixes of a reference: ``aws_dynamodb_table.t.arn``."""
     while reference.startswith("module."):

@@ -15,8 +15,9 @@ from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
 from dynalint.values import blocks, is_configured, label
 
-from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, matches, narrows_principal,
-                   policy_statements, referred_address, resource_is_everything, resource_reaches_service)
+from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
+                   narrows_principal, policy_statements, referred_address, resource_is_everything,
+                   resource_reaches_service)
 
 TAGS = ("security", "access", "dynamodb")
 NETWORK_TAGS = ("security", "network", "dynamodb")
@@ -210,8 +211,9 @@ def iam_missing_index_arn(policy, ctx):
     attached to the same role is not seen. A policy known only after apply is
     not judged on the plan; linted as `.tf`, it is judged when every piece of
     its `Resource` known only after apply is the `arn` of a resource
-    (`aws_dynamodb_table.orders.arn`, `"${aws_dynamodb_table.orders.arn}/index/*"`),
-    since any other piece could be the index ARN. A policy that names one index
+    (`aws_dynamodb_table.orders.arn`, `"${aws_dynamodb_table.orders.arn}/index/*"`)
+    or a table's `stream_arn` (the usual stream-consumer statement: a stream
+    ARN is never an index ARN), since any other piece could be the index ARN. A policy that names one index
     on purpose is accepted; the rule fires only when no index of the table is
     reachable.
 
@@ -254,9 +256,10 @@ def iam_missing_index_arn(policy, ctx):
 
 def _readable(statement: Statement) -> bool:
     """Whether DDB602 can read what a statement grants: its effect and actions known, and each piece of its
-    Resource known only after apply the ARN of a resource in the configuration (``aws_dynamodb_table.t.arn``)."""
+    Resource known only after apply the ARN of a resource in the configuration (``aws_dynamodb_table.t.arn``)
+    or a table's stream ARN (never a table's or an index's: the usual stream-consumer statement)."""
     return (not statement.unknown & {"Effect", "Action", "NotAction", "NotResource"}
-            and all(referred_address(statement, piece) for piece in statement.resource_pieces))
+            and all(referred_address(statement, piece) or is_stream_arn(piece) for piece in statement.resource_pieces))
 
 
 def _indexed_tables(ctx) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:

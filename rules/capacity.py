@@ -1025,3 +1025,122 @@ def capacity_above_quota(table, ctx):
             yield Issue(f"Table {label(table)} asks for {key} = {_shown(value)} on {_owner(gsi)}, above the "
                         f"per-table quota of {_shown(quota)}: lower it or request a quota increase (then raise "
                         "max_table_capacity).", path=path)
+
+
+# ---------------------------------------------------------------- DDB411
+CAPACITY_ATTRIBUTES = {"Read": "read_capacity", "Write": "write_capacity"}
+GSI_BLOCK = "global_secondary_index"
+
+
+@rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
+      security_severity=3.0, tags=TAGS)
+def autoscaled_capacity_not_ignored(table, ctx):
+    """An autoscaled table's capacity is not in `lifecycle { ignore_changes }`: every apply resets it.
+
+    ## What it checks
+    A provisioned `aws_dynamodb_table` whose read or write capacity is
+    autoscaled (an `aws_appautoscaling_target` with a policy or scheduled
+    action on it, matched as in DDB401) while its `lifecycle` block does not
+    list that dimension's `read_capacity` / `write_capacity` in
+    `ignore_changes`; and one with an autoscaled `global_secondary_index`
+    (an index target `table/NAME/index/GSI` with a policy) whose
+    `ignore_changes` does not list `global_secondary_index`.
+    `ignore_changes = all` ignores everything. The finding's location is the
+    `ignore_changes` argument where there is one, else the `lifecycle` block,
+    else the resource block (where a `lifecycle` block goes).
+
+    ## Why it matters
+    The autoscaler changes the table's provisioned capacity outside
+    Terraform. The next `terraform apply` sees the difference from the
+    configuration and sets the capacity back to the number written in the
+    `.tf`: after a scale-out at peak, an unrelated apply (a tag change) cuts
+    the capacity back and the table throttles until the autoscaler scales out
+    again, minutes later. The aws provider's documentation of
+    `aws_dynamodb_table` recommends `lifecycle { ignore_changes }` for
+    `read_capacity` and `write_capacity` when an autoscaling policy is
+    attached; its `aws_appautoscaling_policy` page shows the same for
+    the ECS service count it scales. A GSI's capacity lives in its
+    `global_secondary_index` block, a set Terraform cannot address one
+    argument of: only ignoring `global_secondary_index` as a whole keeps an
+    apply from resetting it (changes to the indexes then need a plan without
+    the ignore, or a new table).
+
+    ## Known limits
+    `terraform show -json` does not write `lifecycle` into the plan: the rule
+    judges `.tf` input, and a plan read beside its `.tf` files (the
+    `lifecycle` of the block each resource is located in); a plan read
+    without them is not judged. Only autoscaling declared in the same input
+    counts. A table whose billing mode, or whose targets' dimensions, are
+    known only after apply is not judged; nor is a GSI whose index target's
+    `resource_id` is not known.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name           = "orders"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 5
+      write_capacity = 5
+      hash_key       = "pk"
+      attribute {
+        name = "pk"
+        type = "S"
+      }
+    }
+    # with aws_appautoscaling_target + aws_appautoscaling_policy on
+    # dynamodb:table:ReadCapacityUnits and dynamodb:table:WriteCapacityUnits
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name           = "orders"
+      billing_mode   = "PROVISIONED"
+      read_capacity  = 5
+      write_capacity = 5
+      hash_key       = "pk"
+      attribute {
+        name = "pk"
+        type = "S"
+      }
+      lifecycle {
+        ignore_changes = [read_capacity, write_capacity]
+      }
+    }
+    ```
+
+    ## References
+    - [aws_dynamodb_table: ignore read_capacity and write_capacity with an autoscaling policy](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table)
+    - [aws_appautoscaling_policy: DynamoDB table autoscaling, and ignore_changes on what a policy scales](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/appautoscaling_policy)
+    - [aws_appautoscaling_target: DynamoDB table and index autoscaling](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/appautoscaling_target)
+    - [The lifecycle meta-argument: ignore_changes](https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#ignore_changes)
+    """
+    lifecycle = table.lifecycle
+    if lifecycle is None or _provisioned(table.values) is not True:
+        return
+    ignored = lifecycle.get("ignore_changes", ())
+    if ignored == "all" or not is_known(ignored):
+        return
+    scaling = _scaling(table, ctx)
+    if scaling is UNKNOWN:
+        return
+    missing = [CAPACITY_ATTRIBUTES[u] for u in UNITS
+               if _state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
+    gsis = [g["name"] for g in _gsis(table) if any(_state(scaling, g["name"], u) == SCALED for u in UNITS)]
+    if gsis and not _ignores(ignored, GSI_BLOCK):
+        missing.append(GSI_BLOCK)
+    if not missing:
+        return
+    units = [u.lower() for u in UNITS if _state(scaling, None, u) == SCALED]
+    scaled = [f"its {' and '.join(units)} capacity"] if units else []
+    scaled += [f"its GSI{'s' if len(gsis) > 1 else ''} {', '.join(repr(g) for g in gsis)}"] if gsis else []
+    listed = ", ".join([*ignored, *missing]) if isinstance(ignored, tuple) else ", ".join(missing)
+    yield Issue(f"Table {label(table)} autoscales {' and '.join(scaled)}, but its lifecycle does not ignore changes "
+                f"to {', '.join(missing)}: every apply sets the capacity back to what the .tf writes, undoing the "
+                f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes")
+
+
+def _ignores(ignored: tuple[str, ...], attribute: str) -> bool:
+    """Whether an ignore_changes list names an attribute or block type (``read_capacity``,
+    ``global_secondary_index``: a set of blocks, whose elements Terraform cannot name one by one)."""
+    return attribute in ignored

@@ -83,7 +83,7 @@ def test_json_format_is_stable_and_documented_shape():
     assert set(out) == {"version", "tool", "inputs", "summary", "findings"}
     first = out["findings"][0]
     assert set(first) == {"rule_id", "slug", "level", "address", "resource_type", "message", "path", "actions",
-                          "input", "location", "fingerprint", "suppression", "baseline_state"}
+                          "input", "location", "resource_location", "fingerprint", "suppression", "baseline_state"}
     assert run(BAD, "-f", "json").output == run(BAD, "-f", "json").output
 
 

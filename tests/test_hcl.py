@@ -78,13 +78,17 @@ def test_every_finding_points_at_its_block_or_comment_in_the_tf_files():
     for model, findings in (tree(), plan()):
         assert findings
         for f in findings:
-            assert f.source.kind == "tf" and f.source.file.startswith(f"{APP}/"), f
-            text = _line(f.source.file, f.source.start_line)
+            block = f.resource_location
+            assert block.kind == "tf" and block.file.startswith(f"{APP}/"), f
+            text = _line(block.file, block.start_line)
             if f.rule_id.startswith("DL"):
                 assert "dynalint:ignore" in text
             else:
                 resource = resources(model)[f.address]
                 assert text.startswith(f'resource "{resource.type}" "{resource.name}"'), (f, text)
+            # the finding's own place: its block, or the part of its path the source writes
+            assert f.source.kind == "tf" and f.source.file.startswith(f"{APP}/"), f
+            assert f.source == block or (f.path or "").startswith(f.source.path), f
 
 
 def test_module_instances_point_at_the_module_file():
@@ -241,7 +245,10 @@ def test_plan_with_source_dir_elsewhere(tmp_path):
     copy.write_bytes((ROOT / APP / "plan.json").read_bytes())
     located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP,
                                    "--show-suppressed").output)["findings"]
-    assert {f["location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf"}
+    assert {f["resource_location"]["file"] for f in located_there} == {f"{APP}/main.tf",
+                                                                        f"{APP}/modules/table/main.tf"}
+    assert {f["location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf",
+                                                               f"{APP}/west_override.tf"}
     alone = json.loads(run(str(copy), "-f", "json").output)["findings"]  # no .tf beside it, none in the cwd
     assert {f["location"]["kind"] for f in alone} == {"plan"}
 

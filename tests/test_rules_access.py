@@ -1,6 +1,8 @@
 """DDB601-DDB605 on the plan real terraform made of tests/tf/access (planned against before/), and on the tree."""
 import json
 
+import pytest
+
 from dynalint.load import load_inputs
 from dynalint.model import UNKNOWN
 from helpers import TF_CASES, by_address, case_plan, flagged, lint_case, lint_doc, lint_model, load_case
@@ -298,3 +300,25 @@ def test_the_plan_beside_its_tf_files_judges_the_policies_as_the_tree_does(tmp_p
     assert known_in_part(lint_model(beside, ["DDB6"])) == known_in_part(TREE) != set()
     [elsewhere] = load_inputs([str(case_plan("access"))], source_dir=str(tmp_path))  # no .tf there
     assert known_in_part(lint_model(elsewhere, ["DDB6"])) == set()
+
+
+# ---------------------------------------------------------------- DDB602 beside a stream-consumer statement
+STREAMS = TF_CASES / "access_streams"
+
+
+@pytest.mark.parametrize("target", [STREAMS, STREAMS / "plan.json"], ids=["tf", "plan beside its tf"])
+def test_ddb602_is_not_silenced_by_a_statement_on_the_tables_stream(target):
+    [model] = load_inputs([str(target)])
+    found = by_address(lint_model(model, ["DDB602"]), "DDB602")
+    # stream_consumer: Query on the table without its indexes, GetRecords on its stream_arn (never an index)
+    # stream_consumer_with_indexes: the twin with "/index/*"; could_be_the_index: a piece that could be anything
+    assert set(found) == {"aws_iam_policy.stream_consumer"}
+    [finding] = found["aws_iam_policy.stream_consumer"]
+    assert 'add "${aws_dynamodb_table.orders.arn}/index/*" to Resource' in finding.message
+
+
+def test_ddb602_stream_consumer_policy_is_unknown_and_silent_on_the_plan_alone():
+    model = load_case("access_streams")
+    policy = next(r for r in model.resources if r.address == "aws_iam_policy.stream_consumer")
+    assert policy.values["policy"] is UNKNOWN
+    assert not flagged(lint_model(model, ["DDB602"]), "DDB602")

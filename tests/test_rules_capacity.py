@@ -1,5 +1,8 @@
-"""DDB401-DDB410 on plans real terraform made of tests/tf/capacity and tests/tf/capacity_changes."""
-from helpers import by_address, flagged, lint_case, lint_doc
+"""DDB401-DDB411 on plans real terraform made of tests/tf/capacity, capacity_changes and capacity_lifecycle."""
+import pytest
+
+from dynalint.load import load_inputs
+from helpers import ROOT, TF_CASES, by_address, flagged, lint_case, lint_doc, lint_model, load_case
 
 FINDINGS = lint_case("capacity", select=["DDB4"])
 CHANGES = lint_case("capacity_changes", select=["DDB4"])
@@ -288,3 +291,61 @@ def test_ddb410_capacity_above_quota_and_option():
     assert set(found) == {"aws_dynamodb_table.huge"}
     relaxed = lint_case("capacity", select=["DDB410"], options={"DDB410": {"max_table_capacity": 60000}})
     assert flagged(relaxed, "DDB410") == set()
+
+
+# ---------------------------------------------------------------- DDB411
+LIFECYCLE = TF_CASES / "capacity_lifecycle"
+DDB411_FLAGGED = {"aws_dynamodb_table.no_lifecycle", "aws_dynamodb_table.partly_ignored",
+                  "aws_dynamodb_table.other_lifecycle", "aws_dynamodb_table.gsi_not_ignored"}
+
+
+@pytest.fixture(params=["tf", "plan beside its tf"])
+def ddb411(request, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    target = LIFECYCLE if request.param == "tf" else LIFECYCLE / "plan.json"
+    [model] = load_inputs([str(target.relative_to(ROOT))])
+    return by_address(lint_model(model, ["DDB411"]), "DDB411")
+
+
+def test_ddb411_autoscaled_capacity_without_ignore_changes(ddb411):
+    # silent twins: ignored (both listed), all_ignored (= all), gsi_ignored (global_secondary_index listed)
+    assert set(ddb411) == DDB411_FLAGGED
+    [partly] = ddb411["aws_dynamodb_table.partly_ignored"]
+    assert "does not ignore changes to write_capacity:" in partly.message
+    assert "`lifecycle { ignore_changes = [read_capacity, write_capacity] }`" in partly.message
+    [gsi] = ddb411["aws_dynamodb_table.gsi_not_ignored"]
+    assert "GSI 'by_customer'" in gsi.message and "to global_secondary_index:" in gsi.message
+
+
+def test_ddb411_locates_the_lifecycle_block_or_where_it_is_missing(ddb411):
+    """A later --fix edits what the location names: ignore_changes, the lifecycle block, or the resource."""
+    lines = (LIFECYCLE / "main.tf").read_text().splitlines()
+
+    def at(address):
+        [finding] = ddb411[address]
+        source = finding.source
+        return source.path, lines[source.start_line - 1][source.start_column - 1 if source.start_column else 0:]
+
+    assert at("aws_dynamodb_table.partly_ignored") == ("lifecycle.ignore_changes", "ignore_changes = [read_capacity]")
+    assert at("aws_dynamodb_table.other_lifecycle") == ("lifecycle", "lifecycle {")
+    assert at("aws_dynamodb_table.no_lifecycle") == (None, 'resource "aws_dynamodb_table" "no_lifecycle" {')
+
+
+def test_ddb411_silent_on_fixed_capacity_unknown_billing_mode_and_a_plan_without_its_tf():
+    found = flagged(lint_model(load_inputs([str(LIFECYCLE)])[0], ["DDB411"]), "DDB411")
+    assert not found & {"aws_dynamodb_table.fixed", "aws_dynamodb_table.mode_later"}
+    alone = load_case("capacity_lifecycle")  # the plan JSON carries no lifecycle
+    assert {r.lifecycle for r in alone.resources} == {None}
+    assert not flagged(lint_model(alone, ["DDB411"]), "DDB411")
+
+
+def test_ddb411_reads_the_lifecycle_of_the_module_block(tmp_path):
+    module = tmp_path / "modules" / "table"
+    module.mkdir(parents=True)
+    text = (LIFECYCLE / "main.tf").read_text()  # the partly_ignored table and its autoscaling, in a module
+    start, end = text.index("# DDB411 (write)"), text.index("# DDB411: a lifecycle block")
+    (module / "main.tf").write_text(text[start:end])
+    (tmp_path / "main.tf").write_text('module "table" {\n  source = "./modules/table"\n}\n')
+    [finding] = [f for f in lint_model(load_inputs([str(tmp_path)])[0], ["DDB411"])]
+    assert finding.address == "module.table.aws_dynamodb_table.partly_ignored"
+    assert finding.source.file.endswith("modules/table/main.tf") and finding.source.path == "lifecycle.ignore_changes"

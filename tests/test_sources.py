@@ -81,7 +81,10 @@ def test_a_plan_from_stdin_is_located_in_the_current_directory(monkeypatch):
                                 input=(APP / "plan.json").read_bytes())
     [finding] = json.loads(result.output)["findings"]
     assert finding["location"]["file"] == "main.tf"
-    assert finding["location"]["line"] == header_line(APP / "main.tf", "aws_dynamodb_table", "events")
+    assert finding["resource_location"]["line"] == header_line(APP / "main.tf", "aws_dynamodb_table", "events")
+    # the finding is about the eu-west-1 replica, which a dynamic block makes: that block is the place
+    replica = (APP / "main.tf").read_text().splitlines().index('  dynamic "replica" {') + 1
+    assert (finding["location"]["line"], finding["location"]["path"]) == (replica, "replica.eu-west-1")
 
 
 def test_suppressions_reach_plan_findings_through_the_source_map():

@@ -114,6 +114,8 @@ def _roots_below(top: Path, shown: str) -> list[tuple[Path, str]]:
 def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
              tree: dict[tuple[str, ...], src.ModuleDir] | None = None) -> Model:
     """Read the module tree under ``root`` and build its Model (an InputError on a syntax error)."""
+    from dynalint.load.locate import PathLocator  # it reads keys with this module's Evaluator
+
     tree = tree if tree is not None else src.module_tree(root, shown)
     inputs, warnings = root_inputs(root, shown, tree[()], var_files)
     evaluator = Evaluator(tree, inputs)
@@ -132,6 +134,7 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
         warnings=tuple(warnings),
         secrets=frozenset(evaluator.secrets),
         orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
+        path_locator=PathLocator(tree, lambda: evaluator),
     )
 
 
@@ -146,11 +149,16 @@ def partial_json_for_plan(resources: tuple[Resource, ...], tree: dict[tuple[str,
     wanted = {r.address for r in resources if any(r.values.get(name) is UNKNOWN for name in PARTIAL_DOCUMENTS)}
     if not wanted or () not in tree:
         return resources, frozenset()
-    given = variables if isinstance(variables, dict) else {}
-    evaluator = Evaluator(tree, {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v})
+    evaluator = plan_evaluator(tree, variables)
     found = evaluator.partial_json_of(wanted)
     return (tuple(replace(r, partial_json=found[r.address]) if r.address in found else r for r in resources),
             frozenset(evaluator.secrets))
+
+
+def plan_evaluator(tree: dict[tuple[str, ...], src.ModuleDir], variables: Any) -> "Evaluator":
+    """An Evaluator of the .tf tree a plan was made of, fed with the plan's own ``variables`` values."""
+    given = variables if isinstance(variables, dict) else {}
+    return Evaluator(tree, {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v})
 
 
 def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
@@ -166,10 +174,14 @@ def _remote_modules(tree: dict[tuple[str, ...], src.ModuleDir]) -> list[str]:
 
 
 def _from_tf(resource: Any, evaluator: "Evaluator") -> Any:
-    """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part."""
+    """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part,
+    its lifecycle."""
+    from dynalint.load.lifecycle import lifecycle_of  # it reads the syntax tree with this module's helpers
+
     module, local = evaluator.block_of[resource.address]
-    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()),
-                   partial_json=evaluator.partial.get(resource.address, {}))
+    block = module.resources[local]
+    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()),
+                   partial_json=evaluator.partial.get(resource.address, {}), lifecycle=lifecycle_of(block))
 
 
 def _unique(modules: Iterable[src.ModuleDir]) -> list[src.ModuleDir]:

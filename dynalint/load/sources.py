@@ -306,7 +306,9 @@ class ModuleDir:
 
     ``resources`` holds managed resources as ``aws_t.n`` and data sources as
     ``data.aws_t.n``; ``ignores`` the inline suppressions of each resource,
-    ``orphan_ignores`` those that sit on no resource.
+    ``orphan_ignores`` those that sit on no resource; ``override_items`` the
+    file of each attribute and block an override file merged into a block
+    (by ``id`` of its tree: merged bodies mix the trees of two files).
     """
 
     directory: Path
@@ -321,6 +323,7 @@ class ModuleDir:
     ignores: dict[str, tuple] = field(default_factory=dict)
     orphan_ignores: tuple = ()
     warnings: list[str] = field(default_factory=list)
+    override_items: dict[int, str] = field(default_factory=dict)
 
 
 def tf_files(directory: Path) -> list[Path]:
@@ -383,6 +386,7 @@ def _override_block(module: ModuleDir, block: TfBlock, overridden: dict[tuple[st
         module.locals = [replace(b, body=_without(b.body, names, set())) for b in module.locals] + [block]
     elif index is not None and key in index:
         index[key] = replace(index[key], body=_merged_body(index[key].body, block.body))
+        module.override_items.update((id(item), block.file) for item in body_items(block.body))
         if kind == "resource":
             overridden[(block.file, block.start_line)] = key
     elif index is not None or kind == "provider":
@@ -546,14 +550,16 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
             warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
                             "locations stay in the plan file")
         return replace(model, warnings=tuple(warnings))
-    from dynalint.load.hcl import partial_json_for_plan  # the .tf evaluator, for plans whose policies need it
+    from dynalint.load.hcl import partial_json_for_plan, plan_evaluator  # the .tf evaluator, for plans
+    from dynalint.load.locate import PathLocator
 
-    resources, secrets = partial_json_for_plan(tuple(_located(best, r) for r in model.resources), best,
-                                               doc.get("variables") if isinstance(doc, dict) else None)
+    variables = doc.get("variables") if isinstance(doc, dict) else None
+    resources, secrets = partial_json_for_plan(tuple(_located(best, r) for r in model.resources), best, variables)
     modules = _unique_modules(best)
     warnings += [w for m in modules for w in m.warnings]
     return replace(model, resources=resources, orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
-                   warnings=tuple(warnings), secrets=model.secrets | secrets)
+                   warnings=tuple(warnings), secrets=model.secrets | secrets,
+                   path_locator=PathLocator(best, lambda: plan_evaluator(best, variables)))
 
 
 def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:
@@ -607,11 +613,14 @@ def split_address(address: str) -> tuple[str, str]:
 
 
 def _located(tree: dict[tuple[str, ...], ModuleDir], resource: Any) -> Any:
+    from dynalint.load.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
+
     found = _block_of(tree, resource.address)
     if found is None:
         return resource
     module, local = found
-    return replace(resource, source=module.resources[local].source, ignores=module.ignores.get(local, ()))
+    block = module.resources[local]
+    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()), lifecycle=lifecycle_of(block))
 
 
 def _unique_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[ModuleDir]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from dynalint.model import Finding
+from dynalint.model import Finding, Source
 from dynalint.report import Report
 
 
@@ -23,10 +23,6 @@ def render(report: Report) -> str:
 
 
 def _finding(f: Finding, slug: str) -> dict:
-    location = None
-    if f.source is not None:
-        location = {"file": f.source.file, "line": f.source.start_line, "column": f.source.start_column,
-                    "end_line": f.source.end_line, "kind": f.source.kind}
     return {
         "rule_id": f.rule_id,
         "slug": slug,
@@ -37,9 +33,17 @@ def _finding(f: Finding, slug: str) -> dict:
         "path": f.path,
         "actions": list(f.actions),
         "input": f.input_file,
-        "location": location,
+        "location": _location(f.source),
+        "resource_location": _location(f.resource_location),
         "fingerprint": f.fingerprint,
         "suppression": None if f.suppression is None else {"kind": f.suppression.kind,
                                                             "justification": f.suppression.justification},
         "baseline_state": f.baseline_state,
     }
+
+
+def _location(source: Source | None) -> dict | None:
+    if source is None:
+        return None
+    return {"file": source.file, "line": source.start_line, "column": source.start_column,
+            "end_line": source.end_line, "kind": source.kind, "path": source.path}

@@ -58,7 +58,7 @@ def _testcase(suite, address: str, rule_id: str, findings: list[Finding], report
     slug = next((r.slug for r in report.rules if r.id == rule_id), "")
     case = ET.SubElement(suite, "testcase", classname=_clean(address),
                          name=_clean(f"{rule_id} {slug}".strip()), time="0")
-    located = next((f.source for f in findings if f.source is not None), None)
+    located = next((f.resource_location for f in findings if f.resource_location is not None), None)
     if located is not None:
         case.set("file", artifact_uri(located.file)[0])
         case.set("line", str(located.start_line))
@@ -75,9 +75,14 @@ def _testcase(suite, address: str, rule_id: str, findings: list[Finding], report
 
 
 def _detail(f: Finding) -> str:
-    where = f"{f.source.file}:{f.source.start_line}" if f.source is not None else (f.input_file or "-")
+    where = _where(f.source) if f.source is not None else (f.input_file or "-")
     attribute = f" ({f.path})" if f.path else ""
     return f"{f.level} {f.rule_id}{attribute} at {where}: {f.message}"
+
+
+def _where(source) -> str:
+    column = f":{source.start_column}" if source.start_column and source.kind == "tf" else ""
+    return f"{source.file}:{source.start_line}{column}"
 
 
 def _why_skipped(f: Finding) -> str:

@@ -1,7 +1,8 @@
 """Markdown for a pull-request comment.
 
 A heading with the verdict, a table of findings by level, then the findings
-grouped by resource; each finding says what is wrong in one line and keeps the
+grouped by resource (above them, a Mermaid diagram of the tables the plan touches: report/diagram.py);
+each finding says what is wrong in one line and keeps the
 fix (the rule's "Use instead" example and its documentation link) in a
 collapsed ``<details>``. The first line is an HTML comment, ``<!-- dynalint -->``,
 so that a workflow can find and update its earlier comment. Findings past
@@ -14,6 +15,7 @@ from itertools import groupby
 
 from dynalint.model import Finding, Level
 from dynalint.report import Report, help_uri, plural, summary_line
+from dynalint.report.diagram import diagram
 from dynalint.rule import Rule
 
 MARKER = "<!-- dynalint -->"
@@ -23,7 +25,8 @@ _LEVEL_NAMES = {Level.ERROR: "Error", Level.WARNING: "Warning", Level.NOTE: "Not
 
 def render(report: Report) -> str:
     rules = {r.id: r for r in report.rules}
-    head = [MARKER, f"### dynalint: {_verdict(report)}", "", *_table(report), "", summary_line(report), ""]
+    head = [MARKER, f"### dynalint: {_verdict(report)}", "", *_table(report), "", summary_line(report), "",
+            *diagram(report)]
     body: list[str] = []
     size = sum(len(line) + 1 for line in head)
     shown = 0
@@ -64,8 +67,9 @@ def _resource(findings: list[Finding], rules: dict[str, Rule]) -> list[str]:
     first = findings[0]
     actions = f" ({', '.join(first.actions)})" if first.actions and first.actions != ("no-op",) else ""
     where = ""
-    if first.source is not None and first.source.kind == "tf":  # a line of plan JSON helps no reviewer
-        where = f" · `{first.source.file}:{first.source.start_line}`"
+    block = first.resource_location
+    if block is not None and block.kind == "tf":  # a line of plan JSON helps no reviewer
+        where = f" · `{block.file}:{block.start_line}`"
     lines = [f"#### `{first.address}`{actions}{where}", ""]
     for f in findings:
         lines += _finding(f, rules.get(f.rule_id))

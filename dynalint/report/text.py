@@ -24,17 +24,19 @@ def render(report: Report) -> str:
     visible = report.visible
     for input_file, in_file in groupby(visible, key=lambda f: f.input_file or "-"):
         in_file = list(in_file)
-        if len(report.models) > 1 or not in_file[0].source or in_file[0].source.kind == "plan":
+        first = in_file[0].resource_location
+        if len(report.models) > 1 or not first or first.kind == "plan":
             lines.append(paint(_BOLD, input_file))
         for address, group in groupby(in_file, key=lambda f: f.address):
             group = list(group)
             lines.append(_resource_line(group[0], paint))
             for f in group:
                 level = paint(_COLORS[f.level], f"{str(f.level):<7}")
-                head = f"    {str(f.level):<7} {f.rule_id}  "
-                message = _wrapped(head, f.message, report.width)[len(head):]
+                lead = f"    {str(f.level):<7} {f.rule_id}  "
+                head = lead + _where(f, _painter(False))
+                message = _wrapped(head, f.message, report.width, indent=len(lead))[len(head):]
                 tag = paint(_DIM, " [suppressed]") if f.suppressed else ""
-                lines.append(f"    {level} {paint(_BOLD, f.rule_id)}  {message}{tag}")
+                lines.append(f"    {level} {paint(_BOLD, f.rule_id)}  {_where(f, paint)}{message}{tag}")
         lines.append("")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -56,10 +58,20 @@ def _wrapped(head: str, text: str, width: int | None, indent: int | None = None)
 
 def _resource_line(f: Finding, paint) -> str:
     where = ""
-    if f.source is not None and f.source.kind == "tf":
-        where = paint(_DIM, f"  {f.source.file}:{f.source.start_line}")
+    block = f.resource_location
+    if block is not None and block.kind == "tf":
+        where = paint(_DIM, f"  {block.file}:{block.start_line}")
     actions = paint(_DIM, f"  ({', '.join(f.actions)})") if f.actions and f.actions != ("no-op",) else ""
     return f"  {f.address}{actions}{where}"
+
+
+def _where(f: Finding, paint) -> str:
+    """``file:line:col`` of the attribute or nested block a finding is about ("" where that is the resource's block)."""
+    source = f.source
+    if source is None or source.kind != "tf" or source.path is None:
+        return ""
+    column = f":{source.start_column}" if source.start_column else ""
+    return paint(_DIM, f"{source.file}:{source.start_line}{column}") + "  "
 
 
 def _painter(color: bool):

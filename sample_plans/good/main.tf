@@ -81,6 +81,11 @@ resource "aws_dynamodb_table" "orders" {
   }
 
   tags = local.tags
+
+  # The autoscaling below sets the capacity: an apply must not set it back.
+  lifecycle {
+    ignore_changes = [read_capacity, write_capacity, global_secondary_index]
+  }
 }
 
 # Autoscaling for the table and its index, both dimensions.
