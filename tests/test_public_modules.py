@@ -423,6 +423,14 @@ def test_resources_of_the_root_module_get_no_hint():
     assert all("(module." not in f.message for f in lint_model(model))
 
 
+def test_the_readme_shows_a_message_dynalint_gives():
+    readme = (ROOT / "README.md").read_text()
+    [line] = [x for x in readme.splitlines() if "module.orders writes" in x]
+    rule = line.split()[1]
+    [finding] = [f for f in findings("cloudposse-dynamodb-replicas", "tf") if f.rule_id == rule]
+    assert line.split(rule, 1)[1].strip() == finding.message
+
+
 # ---------------------------------------------------------------- the plans are what terraform makes
 @pytest.mark.slow
 @requires_terraform

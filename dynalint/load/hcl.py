@@ -17,6 +17,11 @@ one Resource per instance, as a plan would show it:
 - blocks are lists of objects (``timeouts`` one object), as in plan JSON;
   ``dynamic`` blocks are expanded where their ``for_each`` is known, else the
   block type is ``UNKNOWN``.
+- what an iterator's element refers to (``each.value.x``, a dynamic block's
+  ``replica.value``): followed into the ``for_each`` expression and the module
+  arguments to the one entry the instance was made of (ReferenceTracer), for
+  the references and for the module inputs findings name (ModuleSetting);
+  also for a plan read beside its tree (complete_plan_from_tf).
 - ``count``/``for_each`` (on resources and module calls): a known count N gives
   ``x[0]``..``x[N-1]``, a known map or set ``x["k"]``. Where it is not known
   from the source (a plan would refuse it too), the block is linted once, at
