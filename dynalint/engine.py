@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
 from dynalint.model import Finding, Level, Model
+from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Index, Issue, Rule, iter_issues
 
 log = logging.getLogger("dynalint")
@@ -160,7 +161,7 @@ def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model) -> li
 def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> Finding:
     if issue.level is not None and level == rule.level:
         level = issue.level if isinstance(issue.level, Level) else Level.parse(issue.level)
-    message = scrub(issue.message, model.secrets)
+    message = scrub(with_module_hint(issue.message, resource, issue.path), model.secrets)
     block = resource.source
     if block is None and model.plan_locator:
         block = model.plan_locator.get(resource.address)

@@ -135,6 +135,24 @@ class Change:
         return not self.is_noop
 
 
+@dataclass(frozen=True)
+class ModuleSetting:
+    """How the module a resource belongs to sets one of the resource's attributes.
+
+    ``path`` is the attribute path, dotted (blocks a ``dynamic`` block wrote
+    are keyed by their name or region, as rules write paths:
+    ``replica.us-west-2.kms_key_arn``). ``inputs`` are the inputs of the
+    module call written in the root module that the value comes from
+    (``point_in_time_recovery_enabled``, ``replica_regions[0].kms_key_arn``);
+    ``fixed`` says the module writes the value itself (a constant, or an inner
+    module's default), so that no input of it changes the value.
+    """
+
+    path: str
+    inputs: tuple[str, ...] = ()
+    fixed: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Resource:
     """One resource instance, from a plan, a state or a .tf file.
@@ -147,7 +165,9 @@ class Resource:
     no configuration); ``references`` are the addresses this resource's
     configuration refers to, each with the attribute path that holds it.
     ``region`` and ``default_tags`` come from the resource's provider
-    configuration where it writes them as constants.
+    configuration where it writes them as constants. ``module_settings`` say,
+    for a resource inside a module, which module inputs set its attributes
+    (see dynalint.module_hints).
     """
 
     address: str
@@ -171,6 +191,7 @@ class Resource:
     # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.lifecycle): ``{}`` when it has none,
     # None when the input carries no lifecycle (a plan or state read without its .tf files).
     lifecycle: Mapping[str, Any] | None = None
+    module_settings: tuple[ModuleSetting, ...] = ()
 
     @property
     def deleted(self) -> bool:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write dynalint/load/aws_blocks.py: the nested block names of the AWS resource types rules read.
+"""Write dynalint/load/aws_blocks.py: the nested blocks of the AWS resource types rules read.
 
 Why: on create, the aws provider shows an Optional+Computed block the
 configuration leaves out (point_in_time_recovery, ttl, ...) as unknown, and so
@@ -7,7 +7,10 @@ does terraform for a ``dynamic`` block whose for_each is known only after apply
 (the configuration JSON does not show dynamic blocks). The first is the AWS
 default (absent); the second is unknown. The provider schema names the blocks
 but not which are computed: that list (COMPUTED) was read off real plans of
-aws provider 5.100 and is kept by hand below.
+aws provider 5.100 and is kept by hand below. The read-only attributes of the
+nested blocks (a replica's arn) come from the schema: a dynamic block's
+content that leaves out one of the others leaves it unset, but it never
+writes those.
 
     terraform providers schema -json > schema.json   # in any directory initialised with hashicorp/aws
     python scripts/provider_blocks.py schema.json
@@ -48,10 +51,27 @@ def main(schema_path: str) -> None:
     for name in TYPES:
         blocks = sorted(set(schemas[name]["block"].get("block_types", {})) - set(COMPUTED.get(name, ())) - {"timeouts"})
         lines.append(f"    {name!r}: frozenset({blocks!r}),")
+    lines += ["}", "", "# Read-only attributes of nested blocks (type -> dotted block path -> names): the provider",
+              "# computes them, a configuration never writes them.", "READ_ONLY = {"]
+    for name in TYPES:
+        found: dict[str, list[str]] = {}
+        _read_only(schemas[name]["block"], "", found)
+        if found:
+            entries = ", ".join(f"{path!r}: frozenset({names!r})" for path, names in sorted(found.items()))
+            lines.append(f"    {name!r}: {{{entries}}},")
     lines += ["}", ""]
     out = Path(__file__).resolve().parent.parent / "dynalint" / "load" / "aws_blocks.py"
     out.write_text("\n".join(lines))
     print(f"wrote {out} ({len(TYPES)} types){' from schema ' + version if version else ''}")
+
+
+def _read_only(block: dict, path: str, found: dict[str, list[str]]) -> None:
+    names = sorted(k for k, a in block.get("attributes", {}).items()
+                   if a.get("computed") and not a.get("optional") and not a.get("required"))
+    if path and names:
+        found[path] = names
+    for nested, spec in sorted(block.get("block_types", {}).items()):
+        _read_only(spec["block"], f"{path}.{nested}" if path else nested, found)
 
 
 if __name__ == "__main__":

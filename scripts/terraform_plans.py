@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Regenerate the plan JSON of every Terraform case kept in the repository, with real terraform.
 
-A case is a directory holding ``main.tf`` (under sample_plans/, tests/tf/ or tests/hcl/);
+A case is a directory holding ``main.tf`` (under sample_plans/, tests/tf/, tests/hcl/ or tests/public/);
 its plan is written to ``plan.json`` beside it, exactly as
 ``terraform show -json`` prints it. A case that wants a prior state (to plan
 updates, replacements and deletes) has a ``before/`` directory: its
 configuration is planned first, the planned values become a terraform.tfstate
 (unknown values filled with typed, deterministic stand-ins from the provider
 schema), and then the case itself is planned against that state.
+
+A case may call modules vendored beside it, in ``../vendor/`` (tests/public/:
+the public modules, with their licenses); that folder is copied along.
 
 Runs offline: terraform 1.x and the hashicorp/aws provider from a local
 filesystem mirror, fake credentials, -refresh=false (see DEVELOPERS.md).
@@ -30,7 +33,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl"]
+CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl",
+              ROOT / "tests" / "public"]
+SKIPPED_DIRS = frozenset({"before", "modules", "vendor", ".terraform"})  # parts of a case, not cases
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -51,7 +56,7 @@ def cases(args: list[str]) -> list[Path]:
     for root in CASE_ROOTS:
         for main in sorted(root.glob("**/main.tf")):
             rel = main.parent.relative_to(root).parts
-            if "before" not in rel and "modules" not in rel and ".terraform" not in rel:
+            if not SKIPPED_DIRS.intersection(rel):
                 found.append(main.parent)
     return found
 
@@ -186,6 +191,8 @@ def regenerate(case: Path, terraform: Terraform) -> str:
     with tempfile.TemporaryDirectory(prefix="dynalint-tf-") as tmp:
         work = Path(tmp) / case.name
         shutil.copytree(case, work, ignore=shutil.ignore_patterns("plan.json", ".terraform*", "tfplan", "*.tfstate"))
+        if (case.parent / "vendor").is_dir():  # modules the case calls as ../vendor/NAME
+            shutil.copytree(case.parent / "vendor", work.parent / "vendor")
         providers = PROVIDERS_TF.read_text()
         if not (work / "providers.tf").exists():  # a case may bring its own (aliases, regions)
             (work / "providers.tf").write_text(providers)
@@ -211,7 +218,8 @@ def regenerate(case: Path, terraform: Terraform) -> str:
     for change in plan.get("resource_changes", []):
         key = "/".join(change["change"]["actions"])
         actions[key] = actions.get(key, 0) + 1
-    return f"{case.relative_to(ROOT)}: " + ", ".join(f"{k} {v}" for k, v in sorted(actions.items()))
+    shown = case.relative_to(ROOT) if case.is_relative_to(ROOT) else case
+    return f"{shown}: " + ", ".join(f"{k} {v}" for k, v in sorted(actions.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -287,8 +287,10 @@ rules:
     require: {attribute: tags.CostCenter, equals: cc-1234}
 """)
     findings = {f.address: f for f in lint(tmp_path)}
+    # the engine adds where a module resource's attribute comes from (the module writes its tags itself)
     assert findings[LEDGER].message == ("'ledger' / module.ledger.aws_dynamodb_table.this / aws_dynamodb_table / "
-                                        "this {literal}")
+                                        "this {literal} (module.ledger writes `tags.CostCenter` itself: no input "
+                                        "of the module changes it)")
     assert findings[LEDGER].path == "tags.CostCenter" and str(findings[LEDGER].level) == "error"
     assert SECRET not in findings and all("cc-hidden" not in f.message for f in findings.values())
 

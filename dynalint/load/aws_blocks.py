@@ -31,3 +31,9 @@ PLAIN_BLOCKS = {
     'aws_vpc_endpoint_policy': frozenset([]),
     'aws_vpc_security_group_ingress_rule': frozenset([]),
 }
+
+# Read-only attributes of nested blocks (type -> dotted block path -> names): the provider
+# computes them, a configuration never writes them.
+READ_ONLY = {
+    'aws_dynamodb_table': {'replica': frozenset(['arn', 'stream_arn', 'stream_label'])},
+}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from dynalint import address as addr
-from dynalint.model import UNKNOWN
+from dynalint.model import UNKNOWN, ModuleSetting
 
 _MISSING = object()
 
@@ -69,6 +69,7 @@ class Configuration:
             self._index(root, ())
         self._trees: dict[tuple, dict] = {}
         self._refs: dict[tuple, list] = {}
+        self._settings: dict[tuple, tuple] = {}
 
     def _index(self, module: dict, path: tuple[str, ...]) -> None:
         mc = ModuleConfig(path)
@@ -147,6 +148,49 @@ class Configuration:
         name = _one_variable(expr)
         return _MISSING if name is None else self.variable_value(module_path[:-1], name, depth + 1)
 
+    # ------------------------------------------------------------ module inputs
+    def module_settings(self, module_path: tuple[str, ...], local: str) -> tuple[ModuleSetting, ...]:
+        """How a resource block inside a module sets each attribute it writes: from which inputs of the module
+        call written in the root module, or by itself (see ModuleSetting). Empty in the root module."""
+        key = (module_path, local)
+        if not module_path:
+            return ()
+        if key not in self._settings:
+            block = self.resource(module_path, local)
+            exprs = block.get("expressions") if block else None
+            out = []
+            for path, expr in _walk_leaves(exprs, "") if isinstance(exprs, dict) else ():
+                inputs, fixed = self._inputs_of(expr, module_path, 0)
+                if inputs or fixed:
+                    out.append(ModuleSetting(path, tuple(sorted(inputs)), fixed and not inputs))
+            self._settings[key] = tuple(out)
+        return self._settings[key]
+
+    def _inputs_of(self, expr: dict, module_path: tuple[str, ...], depth: int) -> tuple[set[str], bool]:
+        """(inputs of the module call written in the root module, whether a constant sets it) for one
+        expression; an inner module's variable is followed into the outer module's call."""
+        if "constant_value" in expr:
+            return set(), True
+        refs = expr.get("references")
+        if not isinstance(refs, list) or not refs:
+            return set(), False  # neither a constant nor references (.tf: one that reads an iterator): no answer
+        names = {r[4:].split(".")[0].split("[")[0] for r in refs if isinstance(r, str) and r.startswith("var.")}
+        if not names or len(module_path) == 1 or depth > 50:
+            return names, False
+        parent = self.modules.get(module_path[:-1])
+        call = parent.calls.get(module_path[-1]) if parent else None
+        inputs: set[str] = set()
+        fixed = False
+        for name in names:
+            given = ((call or {}).get("expressions") or {}).get(name)
+            if not isinstance(given, dict):
+                fixed = True  # the inner module's default: the outer module does not pass it
+                continue
+            more, constant = self._inputs_of(given, module_path[:-1], depth + 1)
+            inputs |= more
+            fixed = fixed or constant
+        return inputs, fixed
+
     # ------------------------------------------------------------ provider settings
     def _provider_expressions(self, module_path: tuple[str, ...], local_address: str) -> dict:
         block = self.resource(module_path, local_address) or {}
@@ -200,6 +244,21 @@ def _one_variable(expr: dict) -> str | None:
     if not isinstance(refs, list) or len(refs) != 1 or not isinstance(refs[0], str) or not refs[0].startswith("var."):
         return None
     return refs[0][4:].split(".")[0]
+
+
+def _walk_leaves(exprs: Any, prefix: str) -> Iterator[tuple[str, dict]]:
+    """(attribute path, expression) for each attribute of a block's expressions, nested blocks walked."""
+    for key, value in exprs.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, list):
+            for block in value:
+                if isinstance(block, dict):
+                    yield from _walk_leaves(block, path)
+        elif isinstance(value, dict):
+            if not value or "constant_value" in value or "references" in value:
+                yield path, value
+            elif all(isinstance(v, (dict, list)) for v in value.values()):
+                yield from _walk_leaves(value, path)  # a single nested block
 
 
 def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:

@@ -17,6 +17,11 @@ one Resource per instance, as a plan would show it:
 - blocks are lists of objects (``timeouts`` one object), as in plan JSON;
   ``dynamic`` blocks are expanded where their ``for_each`` is known, else the
   block type is ``UNKNOWN``.
+- what an iterator's element refers to (``each.value.x``, a dynamic block's
+  ``replica.value``): followed into the ``for_each`` expression and the module
+  arguments to the one entry the instance was made of (ReferenceTracer), for
+  the references and for the module inputs findings name (ModuleSetting);
+  also for a plan read beside its tree (complete_plan_from_tf).
 - ``count``/``for_each`` (on resources and module calls): a known count N gives
   ``x[0]``..``x[N-1]``, a known map or set ``x["k"]``. Where it is not known
   from the source (a plan would refuse it too), the block is linted once, at
@@ -55,8 +60,10 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load import sources as src
 from dynalint.load.config import Configuration
-from dynalint.load.plan import build_resources, collect_secrets  # the plan loader's own steps, shared on purpose
-from dynalint.model import SENSITIVE, UNKNOWN, Model, Resource, Unresolved, is_known
+# the plan loader's own steps, shared on purpose
+from dynalint.load.plan import (build_resources, collect_secrets, reference_resolver, resolve_scoped,
+                                settle_unknown_from_source)
+from dynalint.model import SENSITIVE, UNKNOWN, Model, ModuleSetting, Resource, Unresolved, is_known
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -122,10 +129,10 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     raw, expressions = evaluator.build()
     config = Configuration(expressions, {k: {"value": v} for k, v in evaluator.root_values().items()})
     raw = [(*entry[:-1], config.configured(entry[4], entry[5])) for entry in raw]
-    resources, data = build_resources(raw, config)
+    resources, data = build_resources(raw, config, evaluator.iterator_facts)
     resources = [_from_tf(r, evaluator) for r in resources]
     modules = _unique(tree.values())
-    warnings += [w for m in modules for w in m.warnings] + _remote_modules(tree)
+    warnings += [w for m in modules for w in m.warnings] + _remote_modules(tree) + evaluator.trace_warnings()
     return Model(
         resources=tuple(resources),
         data_sources=tuple(_from_tf(r, evaluator) for r in data),
@@ -138,21 +145,73 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     )
 
 
-def partial_json_for_plan(resources: tuple[Resource, ...], tree: dict[tuple[str, ...], src.ModuleDir],
-                          variables: Any) -> tuple[tuple[Resource, ...], frozenset[str]]:
-    """A plan's policies known only after apply, decoded in part from the .tf tree the plan was made of.
+def complete_plan_from_tf(resources: tuple[Resource, ...], tree: dict[tuple[str, ...], src.ModuleDir],
+                          doc: Any) -> tuple[tuple[Resource, ...], frozenset[str], list[str]]:
+    """What a plan cannot say about its resources, read from the .tf tree the plan was made of.
+
+    - policies known only after apply, decoded in part (``partial_json``);
+    - blocks written by ``dynamic`` blocks, which the plan's configuration
+      leaves out: a value the plan shows unknown there that the source leaves
+      unset is absent (see plan.settle_unknown_from_source), and so are
+      the ``try(each.value.x, null)`` of a resource made with ``for_each``;
+    - what iterators' elements refer to (``each.value.x`` of a resource made
+      with ``for_each``, a dynamic block's iterator), as references (see
+      ReferenceTracer).
 
     Only the blocks of those resources (and what they refer to) are evaluated,
-    with the plan's own variable values. Returns the resources, and the secrets
-    met on the way (values of variables declared sensitive), for scrubbing.
+    with the plan's own variable values. Returns the resources, the secrets met
+    on the way (values of variables declared sensitive), for scrubbing, and warnings.
     """
-    wanted = {r.address for r in resources if any(r.values.get(name) is UNKNOWN for name in PARTIAL_DOCUMENTS)}
-    if not wanted or () not in tree:
-        return resources, frozenset()
-    evaluator = plan_evaluator(tree, variables)
-    found = evaluator.partial_json_of(wanted)
-    return (tuple(replace(r, partial_json=found[r.address]) if r.address in found else r for r in resources),
-            frozenset(evaluator.secrets))
+    partial = {r.address for r in resources if any(r.values.get(name) is UNKNOWN for name in PARTIAL_DOCUMENTS)}
+    iterated = {r.address for r in resources if _uses_iterators(tree, r.address)}
+    if not (partial or iterated) or () not in tree:
+        return resources, frozenset(), []
+    given = doc.get("variables") if isinstance(doc, dict) else None
+    given = given if isinstance(given, dict) else {}
+    evaluator = plan_evaluator(tree, given)
+    found = evaluator.instances_of(partial | iterated)
+    refs = reference_resolver(Configuration(_mapping(doc.get("configuration")), given),
+                              [(r.address, r.module) for r in resources]) if iterated else None
+    out = []
+    for resource in resources:
+        instance = found.get(resource.address)
+        if instance is not None and resource.address in partial and instance.partial_json:
+            resource = replace(resource, partial_json=instance.partial_json)
+        if instance is not None and resource.address in iterated:
+            resource = settle_unknown_from_source(resource, instance.values)
+            resource = replace(resource, module_settings=resource.module_settings + tuple(instance.module_settings))
+            if instance.iterator_references:
+                resource = replace(resource, references=tuple(resolve_scoped(
+                    refs, instance.iterator_references, resource.address, resource.references)))
+        out.append(resource)
+    return tuple(out), frozenset(evaluator.secrets), evaluator.trace_warnings()
+
+
+def _uses_iterators(tree: dict[tuple[str, ...], src.ModuleDir], address: str) -> bool:
+    """Whether the .tf block of a resource has ``for_each`` or a ``dynamic`` block (what a plan's
+    configuration cannot follow)."""
+    try:
+        module_address, local = src.split_address(address)
+    except ValueError:
+        return False
+    module = tree.get(addr.module_path(module_address))
+    block = module.resources.get(local) if module else None
+    if block is None:
+        return False
+    if any(name == "for_each" for name, _ in _attributes(block.body)):
+        return True
+    stack = [block.body]
+    while stack:
+        for item in _blocks(stack.pop()):
+            kind, _labels, body = src.block_parts(item)
+            if kind == "dynamic":
+                return True
+            stack.append(body)
+    return False
+
+
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def plan_evaluator(tree: dict[tuple[str, ...], src.ModuleDir], variables: Any) -> "Evaluator":
@@ -326,18 +385,46 @@ class ModuleInstance:
     call: src.TfBlock | None = None
     index: Any = None
     call_names: dict = field(default_factory=dict)  # count/each of this instance, seen by the call's arguments
+    call_origins: dict = field(default_factory=dict)  # where its each.value comes from (see Origin)
     cache: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where the element an iterator stands for is written: ``node[key]``, ``node`` evaluated in ``scope``.
+
+    ``each`` of a resource or module call with ``for_each``, the iterator of a
+    ``dynamic`` block (both reached through ``.value``) and the value variable
+    of a ``for`` expression (reached directly) have one. It lets the references
+    of ``try(each.value.event_source_arn, null)`` be those of the one entry of
+    the ``for_each`` map this instance was made of (see ReferenceTracer).
+    """
+
+    node: Any
+    scope: "Scope"
+    key: Any
+    through_value: bool = True
+
+
+@dataclass(frozen=True)
 class Scope:
-    """Where an expression is evaluated: a module instance and the names bound around it."""
+    """Where an expression is evaluated: a module instance, the names bound around it, and where the
+    elements bound to iterator names come from (``origins``, for references; see Origin)."""
 
     module: ModuleInstance | None
     names: Mapping[str, Any]
+    origins: Mapping[str, Origin] = field(default_factory=dict)
 
     def bind(self, **names: Any) -> "Scope":
-        return Scope(self.module, {**self.names, **names})
+        origins = {k: v for k, v in self.origins.items() if k not in names} if self.origins else self.origins
+        return Scope(self.module, {**self.names, **names}, origins)
+
+    def bind_element(self, name: str, value: Any, origin: Origin | None) -> "Scope":
+        """``name`` bound to ``value``, the element ``origin`` locates (None: an element of unknown origin)."""
+        origins = {k: v for k, v in self.origins.items() if k != name}
+        if origin is not None:
+            origins[name] = origin
+        return Scope(self.module, {**self.names, name: value}, origins)
 
 
 @dataclass
@@ -346,6 +433,16 @@ class Instance:
     index: Any
     values: dict
     partial_json: dict = field(default_factory=dict)
+    # (attribute path, module instance address, reference) for what its iterators' elements refer to
+    iterator_references: list = field(default_factory=list)
+    # inside a module: which module inputs set what its iterators write (see ReferenceTracer.iterator_facts)
+    module_settings: list = field(default_factory=list)
+
+
+def call_scope(module: ModuleInstance) -> Scope:
+    """Where the arguments of the call that made a module instance are evaluated: its parent, with its
+    count/each bound."""
+    return Scope(module.parent, module.call_names, module.call_origins)
 
 
 class Evaluator:
@@ -357,6 +454,8 @@ class Evaluator:
         self.secrets: set[str] = set()
         self.block_of: dict[str, tuple[src.ModuleDir, str]] = {}
         self.partial: dict[str, dict] = {}  # address -> Instance.partial_json, for the Resources
+        self.iterator_facts: dict[str, tuple[list, list]] = {}  # address -> (iterator_references, module_settings)
+        self.trace_steps = 0  # taken by ReferenceTracer, against TRACE_BUDGET
         self.root = ModuleInstance("", (), tree[()]) if () in tree else None
         self._busy: set[tuple[int, str]] = set()
         self._templates: dict[str, Any] = {}
@@ -375,16 +474,26 @@ class Evaluator:
                     self.block_of[item.address] = (instance.module, local)
                     if item.partial_json:
                         self.partial[item.address] = item.partial_json
+                    if item.iterator_references or item.module_settings:
+                        self.iterator_facts[item.address] = (item.iterator_references, item.module_settings)
                     raw.append(self._raw(instance, local, item))
             for name in sorted(instance.module.calls, reverse=True):
                 stack.extend(reversed(self.children(instance, name)))
         document = {"root_module": self._module_document(()), "provider_config": self._providers}
         return raw, document
 
-    def partial_json_of(self, addresses: set[str]) -> dict[str, dict]:
-        """``Instance.partial_json`` of the resource instances at these addresses, evaluating their blocks only."""
+    def trace_warnings(self) -> list[str]:
+        """A warning when ReferenceTracer ran out of steps: what some iterators refer to was not followed."""
+        if self.trace_steps < TRACE_BUDGET:
+            return []
+        root = self.tree[()].shown if () in self.tree else "."
+        return [f"{root or '.'}: the references of for_each and dynamic block elements were followed for "
+                f"{TRACE_BUDGET} steps and no further: some of them are not tied to what they name"]
+
+    def instances_of(self, addresses: set[str]) -> dict[str, Instance]:
+        """The resource instances at these addresses, evaluating their blocks only (and what they refer to)."""
         blocks = {addr.strip_index(a) for a in addresses}
-        out: dict[str, dict] = {}
+        out: dict[str, Instance] = {}
         stack = [self.root] if self.root else []
         while stack:
             instance = stack.pop()
@@ -392,8 +501,8 @@ class Evaluator:
                 if addr.join(instance.address, local) not in blocks:
                     continue
                 for item in self.instances(instance, local):
-                    if item.address in addresses and item.partial_json:
-                        out[item.address] = item.partial_json
+                    if item.address in addresses:
+                        out[item.address] = item
             for name in instance.module.calls:
                 stack.extend(child for child in self.children(instance, name)
                              if any(block.startswith(child.address + ".") for block in blocks))
@@ -430,33 +539,39 @@ class Evaluator:
             block = module.module.resources[local]
             scope = Scope(module, {})
             found = []
-            for index, names in self._expand(block.body, scope):
+            for index, names, origins in self._expand(block.body, scope):
                 address = addr.join(module.address, local + _index_text(index))
-                bound = scope.bind(**names)
+                bound = Scope(module, names, origins)
                 values = self.body_values(block.body, bound, top=True)
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
                     values.update(_computed(block.labels[0], values))
-                found.append(Instance(address, index, values, self.partial_json(block, values, bound)))
+                references, settings = ReferenceTracer(self).iterator_facts(block.body, bound)
+                found.append(Instance(address, index, values, self.partial_json(block, values, bound),
+                                      references, settings))
             module.cache[key] = found
             return found
         finally:
             self._busy.discard(busy)
 
-    def _expand(self, body: Any, scope: Scope) -> list[tuple[Any, dict]]:
-        """(index, names) for each instance of a block with ``count`` / ``for_each``, or [(None, {})]."""
+    def _expand(self, body: Any, scope: Scope) -> list[tuple[Any, dict, dict]]:
+        """(index, names, origins) for each instance of a block with ``count`` / ``for_each``, or [(None, {}, {})].
+
+        ``origins`` locates ``each.value`` in the ``for_each`` expression (see Origin).
+        """
         meta = {name: expr for name, expr in _attributes(body) if name in ("count", "for_each")}
         if "count" in meta:
             count = self.ev(meta["count"], scope)
             number = _count_number(count)
             if number is None:
-                return [(None, {"count": {"index": UNKNOWN}})]
-            return [(i, {"count": {"index": i}}) for i in range(number)]
+                return [(None, {"count": {"index": UNKNOWN}}, {})]
+            return [(i, {"count": {"index": i}}, {}) for i in range(number)]
         if "for_each" in meta:
             pairs = _for_each_pairs(self.ev(meta["for_each"], scope))
             if pairs is None:
-                return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}})]
-            return [(k, {"each": {"key": k, "value": v}}) for k, v in pairs]
-        return [(None, {})]
+                return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}}, {})]
+            return [(k, {"each": {"key": k, "value": v}}, {"each": Origin(meta["for_each"], scope, k)})
+                    for k, v in pairs]
+        return [(None, {}, {})]
 
     def children(self, module: ModuleInstance, name: str) -> list[ModuleInstance]:
         """The instances of a module call whose source is a local directory in the tree."""
@@ -470,9 +585,9 @@ class Evaluator:
             return []
         call = module.module.calls[name]
         found = []
-        for index, names in self._expand(call.body, Scope(module, {})):
+        for index, names, origins in self._expand(call.body, Scope(module, {})):
             address = addr.join(module.address, f"module.{name}{_index_text(index)}")
-            found.append(ModuleInstance(address, path, child_module, module, call, index, names))
+            found.append(ModuleInstance(address, path, child_module, module, call, index, names, origins))
         module.cache[key] = found
         return found
 
@@ -495,7 +610,7 @@ class Evaluator:
         elif module.call is not None:
             given = dict(_attributes(module.call.body)).get(name)
             if given is not None:
-                value = self.ev(given, Scope(module.parent, module.call_names))
+                value = self.ev(given, call_scope(module))
         if (value is _MISSING or (value is None and _is_false(settings.get("nullable")))) and "default" in settings:
             value = self.ev(settings["default"], Scope(None, {}))
         if value is _MISSING:
@@ -1083,9 +1198,13 @@ class Evaluator:
             kind, _, body = src.block_parts(nested)
             tags_expr = dict(_attributes(body)).get("tags") if kind == "default_tags" else None
             if tags_expr is not None:
+                # Known keys count even where a value is not known (a tag read from a data source); tags not
+                # known at all are written as an expression, which Configuration.default_tags reads as UNKNOWN.
                 tags = plain(self.ev(tags_expr, scope))
-                if isinstance(tags, dict) and _deep_opaque(tags) is None:
+                if isinstance(tags, dict):
                     out["default_tags"] = [{"tags": {"constant_value": tags}}]
+                elif tags is not None:
+                    out["default_tags"] = [{"tags": {}}]
         return out
 
     def _first_instance(self, path: tuple[str, ...]) -> ModuleInstance | None:
@@ -1095,6 +1214,406 @@ class Evaluator:
             instance = found[0] if found else None
         return instance
 
+
+# ---------------------------------------------------------------------- references through iterators
+_ABSENT = object()  # a key the traced value does not hold: lookup's default or try's next argument applies
+_CONSTANT = object()  # (input mode) a value the module writes itself
+_OPAQUE = object()  # (input mode) a part of the value the tracer could not follow
+MAX_TRACE_DEPTH = 64
+#: Steps ReferenceTracer may take in one load: enough for every public module tried (a few thousand), and a
+#: bound on what a crafted tree can cost (locals that fork in two at each level would take 2**depth steps).
+TRACE_BUDGET = 100_000
+
+
+class _OutOfSteps(Exception):
+    """The load's TRACE_BUDGET is spent."""
+
+
+@dataclass(frozen=True)
+class _Input:
+    """(input mode) an input of the module the root module calls: ``replica_regions[0].kms_key_arn``."""
+
+    text: str
+
+
+def _input_text(name: str, steps: list, key: Callable[[tuple], Any]) -> str:
+    text = name
+    for step in steps:
+        value = key(step)
+        if isinstance(value, bool) or value is None:
+            break
+        if isinstance(value, int):
+            text += f"[{value}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", value):
+            text += f".{value}"
+        else:
+            text += f"[{json.dumps(value, ensure_ascii=False)}]"
+    return text
+
+
+class ReferenceTracer:
+    """What the element an iterator stands for refers to, read from the source.
+
+    A plan's configuration writes ``try(each.value.event_source_arn, null)`` as
+    a reference to ``each.value`` (which names nothing) and leaves ``dynamic``
+    blocks out altogether. Here such an expression is followed into the
+    ``for_each`` expression (``{ for k, v in var.event_source_mapping : k => v }``),
+    into the argument of the module call (``event_source_mapping = { dynamodb =
+    {...} }``), to the one entry this instance was made of and to what is
+    written there (``aws_dynamodb_table.this.stream_arn``, in the calling
+    module), through as many modules as there are. Object and tuple
+    constructors, ``var.``, ``local.``, module outputs, ``lookup``, ``try``,
+    ``coalesce``, ``merge``, conditionals and ``for`` expressions are followed.
+    Where the structure cannot be followed (a key known only after apply, a
+    function that reshapes the map), an iterator's element names nothing, as
+    before: never every entry of the map, which would tie a queue's mapping
+    to the table of another entry.
+    """
+
+    def __init__(self, evaluator: "Evaluator") -> None:
+        self.ev = evaluator
+        self._input_mode = False  # set by inputs(): stop at the inputs of the module the root module calls
+
+    def iterator_facts(self, body: Any, scope: Scope) -> tuple[list[tuple[str, str, str]], list[ModuleSetting]]:
+        """What a block body's iterators (``each``, ``dynamic`` blocks' iterators) decide, read from the source:
+        (attribute path, module instance address, reference) for each reference they lead to, and, for a
+        resource inside a module, the module inputs (or constants) that set what they write (ModuleSetting).
+
+        References carry attribute paths as a plan's configuration writes them (``replica.kms_key_arn``);
+        settings key the blocks a dynamic block writes by name or region (``replica.us-west-2.kms_key_arn``),
+        as findings do.
+        """
+        references: list[tuple[str, str, str]] = []
+        settings: list[ModuleSetting] = []
+        in_module = scope.module is not None and scope.module.parent is not None
+        self._walk(body, scope, ("", ""), True, False, references, settings if in_module else None)
+        return references, settings
+
+    def _walk(self, body: Any, scope: Scope, prefixes: tuple[str, str], top: bool, in_dynamic: bool,
+              references: list, settings: list | None) -> None:
+        for item in src.body_items(body):
+            if item.data == "attribute":
+                name, expr = src.attribute_parts(item)
+                if top and name in META_ARGUMENTS:
+                    continue
+                iterated = _mentions(expr, scope.origins)
+                if iterated:
+                    path = _join(prefixes[0], name)
+                    references.extend((path, module, ref) for module, ref in self.references(expr, scope))
+                if settings is not None and (iterated or in_dynamic):
+                    self._setting(_join(prefixes[1], name), expr, scope, settings)
+                continue
+            kind, labels, block_body = src.block_parts(item)
+            if top and kind in META_BLOCKS:
+                continue
+            if kind == "dynamic" and labels:
+                self._dynamic(labels[0], block_body, scope, prefixes, references, settings)
+            else:
+                self._walk(block_body, scope, (_join(prefixes[0], kind), _join(prefixes[1], kind)), False,
+                           in_dynamic, references, settings)
+
+    def _dynamic(self, kind: str, body: Any, scope: Scope, prefixes: tuple[str, str], references: list,
+                 settings: list | None) -> None:
+        meta = dict(_attributes(body))
+        content = next((b for b in _blocks(body) if src.block_parts(b)[0] == "content"), None)
+        if content is None or "for_each" not in meta:
+            return
+        block_paths = (_join(prefixes[0], kind), _join(prefixes[1], kind))
+        if settings is not None:
+            self._setting(block_paths[1], meta["for_each"], scope, settings, inputs_only=True)
+        pairs = _iterate(self.ev.ev(meta["for_each"], scope))
+        if pairs is None:
+            return
+        iterator = _identifier_name(meta.get("iterator")) or kind
+        content_body = src.block_parts(content)[2]
+        content_attributes = dict(_attributes(content_body))
+        for key, value in pairs:
+            element = scope.bind_element(iterator, {"key": key, "value": value}, Origin(meta["for_each"], scope, key))
+            name = next((self.ev.ev(content_attributes[k], element) for k in ("name", "region_name")
+                         if k in content_attributes), None)
+            keyed = _join(block_paths[1], name) if isinstance(name, str) else block_paths[1]
+            self._walk(content_body, element, (block_paths[0], keyed), False, True, references, settings)
+
+    def _setting(self, path: str, expr: Any, scope: Scope, settings: list, inputs_only: bool = False) -> None:
+        found = self.inputs(expr, scope)
+        if found is None:
+            return
+        inputs, fixed = found
+        if inputs or (fixed and not inputs_only):
+            settings.append(ModuleSetting(path, tuple(sorted(inputs)), fixed and not inputs))
+
+    def inputs(self, node: Any, scope: Scope) -> tuple[set[str], bool] | None:
+        """(inputs of the module call written in the root module, whether a constant sets it) for the value of
+        ``node`` in a module; None when the expression cannot be followed."""
+        self._input_mode = True
+        try:
+            found = self._guarded(node, scope, [], 0)
+        finally:
+            self._input_mode = False
+        if not isinstance(found, list):
+            return None
+        inputs = {item.text for item in found if isinstance(item, _Input)}
+        return inputs, any(item is _CONSTANT for item in found) and not any(item is _OPAQUE for item in found)
+
+    def references(self, node: Any, scope: Scope) -> list[tuple[str, str]]:
+        """(module instance address, reference) pairs for what the value of ``node`` comes from."""
+        found = self._guarded(node, scope, [], 0)
+        return list(dict.fromkeys(found)) if isinstance(found, list) else []
+
+    def _guarded(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
+        if self.ev.trace_steps >= TRACE_BUDGET:
+            return None
+        try:
+            return self._trace(node, scope, steps, depth)
+        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError,
+                _OutOfSteps):
+            return None
+
+    def _trace(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
+        """The references of ``node`` followed by ``steps``: a list, _ABSENT (no such key), or None (cannot tell)."""
+        if depth > MAX_TRACE_DEPTH:
+            return None
+        self.ev.trace_steps += 1
+        if self.ev.trace_steps >= TRACE_BUDGET:
+            raise _OutOfSteps
+        node = _unwrap(node)
+        kind = getattr(node, "data", None)
+        if kind == "expr_term":  # parentheses
+            return self._trace(_inner(node), scope, steps, depth + 1)
+        if kind == "identifier":
+            return self._name(str(node.children[0]), steps, scope, depth + 1)
+        if kind in _TRAVERSALS:
+            root, more = _flatten(node)
+            if getattr(root, "data", None) == "identifier":
+                return self._name(str(root.children[0]), more + steps, scope, depth + 1)
+            return self._trace(root, scope, more + steps, depth + 1)
+        if kind == "object":
+            return self._object(node, scope, steps, depth)
+        if kind == "tuple":
+            items = _trees(node)
+            if not steps:
+                return self._union(items, scope, [], depth)
+            index = self._key(steps[0], scope)
+            if isinstance(index, bool) or not isinstance(index, int):
+                return None
+            return self._trace(items[index], scope, steps[1:], depth + 1) if 0 <= index < len(items) else _ABSENT
+        if kind == "function_call":
+            return self._function(node, scope, steps, depth)
+        if kind == "conditional":
+            condition, if_true, if_false = _trees(node)
+            test = _to_bool(self.ev.ev(condition, scope))
+            if test is True or test is False:
+                found = self._trace(if_true if test else if_false, scope, steps, depth + 1)
+                if self._input_mode and not steps and isinstance(found, list):  # the inputs deciding it count too
+                    decided = self._trace(condition, scope, [], depth + 1)
+                    found = found + [i for i in decided if isinstance(i, _Input)] if isinstance(decided, list) else found
+                return found
+            return self._union([if_true, if_false], scope, steps, depth)
+        if kind in ("for_tuple_expr", "for_object_expr"):
+            return self._for(node, scope, steps, depth)
+        if kind == "string":
+            parts = _string_parts(node)
+            if parts and len(parts) == 1 and parts[0][0] == "expr":
+                return self._trace(parts[0][1], scope, steps, depth + 1)
+        if kind in ("literal_value", "int_lit", "float_lit", "string", "heredoc_template", "heredoc_template_trim"):
+            if steps:
+                return _ABSENT  # a primitive has no attributes: try() moves on
+            if self._input_mode and _is_literal(node):
+                return [_CONSTANT]
+        if steps:
+            return None
+        return self._parts(node, scope, depth)
+
+    def _name(self, name: str, steps: list, scope: Scope, depth: int) -> Any:
+        origin = scope.origins.get(name)
+        if origin is not None:
+            if origin.through_value:
+                if not steps or steps[0] != ("attr", "value"):
+                    return []  # each.key, or the iterator object itself: names nothing
+                steps = steps[1:]
+            return self._trace(origin.node, origin.scope, [("key", origin.key)] + steps, depth + 1)
+        module = scope.module
+        if name in scope.names or module is None or not steps or steps[0][0] != "attr":
+            return []
+        first, rest = steps[0][1], steps[1:]
+        if name == "var":
+            if module.parent is None or module.call is None:
+                return []  # a root variable's value comes from tfvars: it names no resource
+            if self._input_mode and module.parent.parent is None:
+                return [_Input(_input_text(first, rest, lambda step: self._key(step, scope)))]
+            if not rest and not self._input_mode:
+                return [(module.address, f"var.{first}")]  # References follows it into the call's argument
+            given = dict(_attributes(module.call.body)).get(first)
+            if given is None:
+                return [_CONSTANT] if self._input_mode else []  # the variable's default
+            return self._trace(given, call_scope(module), rest, depth + 1)
+        if name == "local":
+            expr = _locals(module.module).get(first)
+            return [] if expr is None else self._trace(expr, Scope(module, {}), rest, depth + 1)
+        if name == "module":
+            return self._output(module, first, rest, scope, depth)
+        if name in ("count", "each", "self", "path", "terraform"):
+            return []
+        text = self._reference_text(name, steps, scope)
+        return [(module.address, text)] if text else []
+
+    def _output(self, module: ModuleInstance, call: str, steps: list, scope: Scope, depth: int) -> Any:
+        """``module.<call>...``: into the output's expression in the child instance, or left to References."""
+        as_text = [(module.address, self._reference_text("module", [("attr", call)] + steps, scope))]
+        if call not in module.module.calls or module.path + (call,) not in self.ev.tree:
+            return as_text
+        children = self.ev.children(module, call)
+        if _has_meta(module.module.calls[call].body):
+            index = self._key(steps[0], scope) if steps and steps[0][0] != "attr" else None
+            children = [c for c in children if index is not None and c.index == index]
+            steps = steps[1:]
+        if len(children) != 1 or not steps or steps[0][0] != "attr":
+            return as_text
+        child = children[0]
+        block = child.module.outputs.get(steps[0][1])
+        expr = dict(_attributes(block.body)).get("value") if block else None
+        if expr is None:
+            return []
+        found = self._trace(expr, Scope(child, {}), steps[1:], depth + 1)
+        return as_text if found is None and len(steps) == 1 else found
+
+    def _object(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
+        elements = _trees(node)
+        if not steps:
+            return self._union([e.children[-1] for e in elements], scope, [], depth)
+        key = self._key(steps[0], scope)
+        if key is None:
+            return None
+        for element in elements:
+            name = _literal_key(element.children[0])
+            if name is None:
+                value = self.ev.ev(element.children[0].children[0], scope)
+                if not is_known(value):
+                    return None
+                name = _to_str(value)
+            if name == _to_str(key):
+                return self._trace(element.children[-1], scope, steps[1:], depth + 1)
+        return _ABSENT
+
+    def _function(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
+        name, args = _function_name(node), _argument_trees(node)
+        if name == "lookup" and len(args) >= 2:
+            key = self.ev.ev(args[1], scope)
+            if not isinstance(key, str):
+                return None if steps else self._union(args[::2], scope, [], depth)
+            found = self._trace(args[0], scope, [("key", key)] + steps, depth + 1)
+            if found is _ABSENT and len(args) > 2:
+                return self._trace(args[2], scope, steps, depth + 1)
+            return found
+        if name in ("try", "coalesce", "merge"):  # the value is one of the arguments' (or a key of one)
+            return self._union(args, scope, steps, depth)
+        if steps:
+            return None
+        return self._union(args, scope, [], depth)
+
+    def _for(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
+        intro = next(c for c in node.children if getattr(c, "data", None) == "for_intro")
+        names, collection = _for_names(intro), _trees(intro)[-1]
+        parts = [c for c in _trees(node) if c.data not in ("for_intro", "for_cond")]
+        condition = next((c for c in node.children if getattr(c, "data", None) == "for_cond"), None)
+        if not steps:  # the whole result: the collection's references and those the element expressions add
+            unbound = scope.bind(**{n: UNKNOWN for n in names})
+            return self._union([collection], scope, [], depth) + self._union(parts, unbound, [], depth)
+        key = self._key(steps[0], scope)
+        pairs = _iterate(self.ev.ev(collection, scope))
+        if key is None or pairs is None or any(getattr(t, "type", None) == "ELLIPSIS" for t in node.children):
+            return None
+        position = 0
+        for item_key, item in pairs:
+            origin = Origin(collection, scope, item_key, through_value=False)
+            element = scope.bind(**{names[0]: item_key}) if len(names) > 1 else scope
+            element = element.bind_element(names[-1], item, origin)
+            if condition is not None:
+                keep = _to_bool(self.ev.ev(_trees(condition)[-1], element))
+                if not is_known(keep):
+                    return None
+                if not keep:
+                    continue
+            if node.data == "for_object_expr":
+                result_key = self.ev.ev(parts[0], element)
+                if not is_known(result_key):
+                    return None
+                if _to_str(result_key) == _to_str(key):
+                    return self._trace(parts[1], element, steps[1:], depth + 1)
+            elif position == key:
+                return self._trace(parts[0], element, steps[1:], depth + 1)
+            position += 1
+        return _ABSENT
+
+    def _union(self, nodes: list, scope: Scope, steps: list, depth: int) -> Any:
+        """The references of whichever of ``nodes`` the value comes from; _ABSENT when none holds ``steps``."""
+        out: list = []
+        absent = bool(nodes)
+        for node in nodes:
+            found = self._trace(node, scope, steps, depth + 1)
+            if found is not _ABSENT:
+                absent = False
+            if isinstance(found, list):
+                out.extend(found)
+            elif found is None and self._input_mode:
+                out.append(_OPAQUE)
+        return _ABSENT if absent else out
+
+    def _parts(self, node: Any, scope: Scope, depth: int) -> list:
+        """The references of a value made of its parts (operators, templates): each part traced."""
+        out: list = []
+        if getattr(node, "data", None) in ("heredoc_template", "heredoc_template_trim"):
+            for expr, _names in _template_expressions(self.ev.heredoc_parts(node) or [], frozenset()):
+                found = self._trace(expr, scope, [], depth + 1)
+                out.extend(found if isinstance(found, list) else [])
+            return out
+        for child in getattr(node, "children", ()):
+            kind = getattr(child, "data", None)
+            if kind is None:
+                continue
+            found = (self._trace(child, scope, [], depth + 1) if kind in _TRACED
+                     else self._parts(child, scope, depth + 1))
+            out.extend(found if isinstance(found, list) else [_OPAQUE] if found is None and self._input_mode else [])
+        return out
+
+    def _key(self, step: tuple, scope: Scope) -> Any:
+        """The key a step picks (an attribute name, a literal or evaluated index); None when not known."""
+        if step[0] in ("attr", "key"):
+            return step[1]
+        if step[0] != "index":
+            return None
+        literal = _literal_index(step[1])
+        value = literal if literal is not None else self.ev.ev(step[1], scope)
+        return value if is_known(value) and isinstance(value, (str, int)) else None
+
+    def _reference_text(self, name: str, steps: list, scope: Scope) -> str:
+        """A reference as Terraform writes it, with the indexes the iterator's scope decides written out."""
+        known = []
+        for step in steps:
+            if step[0] == "index":
+                key = self._key(step, scope)
+                if key is None:
+                    break
+                known.append(("key", key))
+            elif step[0] == "attr":
+                known.append(step)
+            else:
+                break
+        text = name
+        for step in known:
+            text += f".{step[1]}" if step[0] == "attr" else f"[{json.dumps(step[1])}]"
+        return text if "." in text else ""
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _mentions(expr: Any, names: Mapping[str, Any]) -> bool:
+    """Whether an expression uses one of ``names`` (an iterator with an Origin)."""
+    if not names or not hasattr(expr, "iter_subtrees"):
+        return False
+    return any(str(node.children[0]) in names for node in expr.iter_subtrees() if node.data == "identifier")
 
 # ---------------------------------------------------------------------- tree helpers
 def _function_name(call: Any) -> str:
@@ -1483,6 +2002,9 @@ def _index_text(index: Any) -> str:
 
 # ---------------------------------------------------------------------- static analysis
 _TRAVERSALS = ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term")
+#: Expression kinds ReferenceTracer follows as a whole (the others are made of parts).
+_TRACED = frozenset(_TRAVERSALS) | {"identifier", "object", "tuple", "function_call", "conditional",
+                                     "for_tuple_expr", "for_object_expr", "expr_term", "string"}
 
 
 def _reference_suffix(node: Any) -> str | None:
@@ -1967,6 +2489,12 @@ def _replace(text: str, search: str, replacement: str) -> str:
     return text.replace(search, replacement)
 
 
+def _has(items: list, value: Any) -> bool:
+    if not isinstance(items, list):
+        raise EvalError("a set function takes sets")
+    return any(_equal(value, item) for item in items)
+
+
 def _one(items: list) -> Any:
     if len(items) > 1:
         raise EvalError("one: more than one element")
@@ -1986,6 +2514,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "contains": lambda lst, v: any(_equal(x, v) for x in lst),
     "tolist": lambda v: list(v),
     "toset": _to_set,
+    "setintersection": lambda first, *others: _to_set([x for x in first if all(_has(o, x) for o in others)]),
+    "setunion": lambda *sets: _to_set([x for s in sets for x in s]),
+    "setsubtract": lambda a, b: _to_set([x for x in a if not _has(b, x)]),
     "tomap": lambda m: dict(m),
     "tostring": lambda v: None if v is None else _to_str(v),
     "tonumber": lambda v: None if v is None else _to_num(v),

@@ -133,7 +133,7 @@ class PathLocator:
         block = instance.module.resources.get(local)
         if block is None:
             return None
-        for index, names in evaluator._expand(block.body, Scope(instance, {})):
+        for index, names, _origins in evaluator._expand(block.body, Scope(instance, {})):
             if addr.join(instance.address, local + _index_text(index)) == address:
                 return instance, block, names
         return instance, block, {"count": {"index": None}, "each": {"key": None, "value": None}}

@@ -11,11 +11,12 @@ ever sees them.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from dataclasses import replace
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from dynalint import address as addr
 from dynalint.errors import InputError
-from dynalint.load.aws_blocks import PLAIN_BLOCKS
+from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
 from dynalint.load.config import Configuration, Match, References, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 
@@ -139,15 +140,17 @@ def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
     return build_resources(raw, config)
 
 
-def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], list[Resource]]:
-    """Resolve references now that every instance address is known, and build the Resources."""
-    instances: dict[str, list[str]] = {}
-    module_instances: dict[str, list[str]] = {}
-    for entry, *_rest in raw:
-        instances.setdefault(addr.strip_index(entry["address"]), []).append(entry["address"])
-    for _e, _v, _c, module_address, *_ in raw:
-        _register_modules(module_address, module_instances)
-    refs = References(config, instances, module_instances)
+def build_resources(raw: list, config: Configuration, iterator_facts: Mapping[str, tuple] | None = None,
+                    ) -> tuple[list[Resource], list[Resource]]:
+    """Resolve references now that every instance address is known, and build the Resources.
+
+    ``iterator_facts`` (.tf input) adds, per address, what the configuration
+    cannot say about its iterators' elements: the (attribute path, module
+    instance address, reference) of what they refer to, and the ModuleSettings
+    of what they write (see hcl.ReferenceTracer).
+    """
+    refs = reference_resolver(config, [(entry["address"], module_address)
+                                       for entry, _v, _c, module_address, *_ in raw])
     resources, data = [], []
     ref_cache: dict[tuple, list] = {}
     provider: dict[tuple, tuple] = {}  # (module path, block) -> (region, default_tags)
@@ -156,6 +159,9 @@ def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], l
         key = (module_address, local, _hashable(index))
         if key not in ref_cache:
             ref_cache[key] = _resolve_references(refs, config, module_address, module_path, local, index, entry["address"])
+            if iterator_facts and entry["address"] in iterator_facts:
+                ref_cache[key] = resolve_scoped(refs, iterator_facts[entry["address"]][0], entry["address"],
+                                                ref_cache[key])
         block = (module_path, local)
         if block not in provider:
             provider[block] = (config.region(module_path, local), config.default_tags(module_path, local))
@@ -173,6 +179,8 @@ def build_resources(raw: list, config: Configuration) -> tuple[list[Resource], l
             references=tuple(ref_cache[key]),
             region=region,
             default_tags=default_tags,
+            module_settings=config.module_settings(module_path, local) + tuple(
+                iterator_facts[entry["address"]][1] if iterator_facts and entry["address"] in iterator_facts else ()),
         )
         (data if resource.mode == "data" else resources).append(resource)
     return resources, data
@@ -188,6 +196,29 @@ def _resolve_references(refs: References, config: Configuration, module_address:
                 if target != own_address and (attr_path, target) not in seen:
                     seen.add((attr_path, target))
                     out.append((attr_path, target))
+    return out
+
+
+def reference_resolver(config: Configuration, addresses: Iterable[tuple[str, str]]) -> References:
+    """A References over these (resource address, module instance address) pairs."""
+    instances: dict[str, list[str]] = {}
+    module_instances: dict[str, list[str]] = {}
+    for address, module_address in addresses:
+        instances.setdefault(addr.strip_index(address), []).append(address)
+        _register_modules(module_address, module_instances)
+    return References(config, instances, module_instances)
+
+
+def resolve_scoped(refs: References, scoped: Iterable[tuple[str, str, str]], own_address: str,
+                   found: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """``found`` plus the targets of (attribute path, module instance address, reference) triples."""
+    out = list(found)
+    seen = set(out)
+    for attr_path, module_address, ref in scoped:
+        for target in refs.resolve(module_address, None, ref):
+            if target != own_address and (attr_path, target) not in seen:
+                seen.add((attr_path, target))
+                out.append((attr_path, target))
     return out
 
 
@@ -257,7 +288,11 @@ def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple, pl
 
     ``plain_blocks`` are the type's blocks that are not Optional+Computed: one of
     them unknown yet absent from the configuration is a dynamic block whose
-    for_each is known only after apply, so it stays unknown.
+    for_each is known only after apply, so it stays unknown. And one the plan
+    shows but the configuration does not write was written by a ``dynamic``
+    block (``terraform show -json`` leaves those out of the configuration):
+    absent from the configuration is then no evidence of unset, and the
+    unknown values inside stay unknown.
     """
     if isinstance(unknown, dict) and isinstance(values, dict):
         for key, sub in unknown.items():
@@ -269,7 +304,8 @@ def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple, pl
             elif isinstance(sub, (dict, list)) and sub:
                 if key not in values or values[key] is None:
                     continue
-                _overlay_unknown(values[key], sub, configured, path + (key,), plain_blocks)
+                inside = None if not path and key in plain_blocks and from_dynamic_block(configured, key) else configured
+                _overlay_unknown(values[key], sub, inside, path + (key,), plain_blocks)
     elif isinstance(unknown, list) and isinstance(values, list):
         for i, sub in enumerate(unknown[: len(values)]):
             if sub is True:
@@ -277,6 +313,68 @@ def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple, pl
             elif isinstance(sub, (dict, list)) and sub:
                 _overlay_unknown(values[i], sub, configured, path + (_element(values[i], i),), plain_blocks)
     return values
+
+
+def from_dynamic_block(configured: Any, key: str) -> bool:
+    """Whether a top-level block the plan holds is missing from a configuration that is known: it was
+    then written by a ``dynamic`` block (only for blocks that are not Optional+Computed)."""
+    return isinstance(configured, dict) and key not in configured
+
+
+def settle_unknown_from_source(resource: Resource, written: Mapping[str, Any]) -> Resource:
+    """The resource with the unknown values its .tf source leaves unset made absent.
+
+    ``written`` is the resource's values evaluated from its .tf source
+    (dynamic blocks expanded, ``each.value`` read). The plan's configuration
+    cannot say that ``try(each.value.maximum_retry_attempts, null)`` or a
+    dynamic block's ``lookup(replica.value, "kms_key_arn", null)`` is null,
+    and it leaves dynamic blocks out altogether, so the plan's unknown stays
+    unknown (see _overlay_unknown). Where the source writes null, or, in a
+    block a dynamic block wrote, does not write the attribute at all (a
+    read-only one such as a replica's arn aside), the value is unset: the
+    provider computes it and AWS applies its default. Only unknown values
+    change. Blocks are matched by name or region, else by position.
+    """
+    plain = PLAIN_BLOCKS.get(resource.type, frozenset())
+    read_only = READ_ONLY.get(resource.type, {})
+    out, changed = dict(resource.values), False
+    for key, value in resource.values.items():
+        if key not in written:
+            continue
+        if value is UNKNOWN and written[key] is None:
+            out[key], changed = None, True
+        elif isinstance(value, list):
+            dynamic = key in plain and from_dynamic_block(resource.configured, key)
+            settled = _settled(value, written[key], key, dynamic, read_only)
+            out[key], changed = settled, changed or settled is not value
+    return replace(resource, values=out) if changed else resource
+
+
+def _settled(planned: Any, source: Any, path: str, dynamic: bool, read_only: Mapping[str, frozenset]) -> Any:
+    """``planned`` (a block list or block) with the UNKNOWN values ``source`` leaves unset made None; the
+    same object when nothing changes. In a ``dynamic`` block, an attribute the source does not write is unset
+    too, unless it is read-only."""
+    if isinstance(planned, list) and isinstance(source, list):
+        keyed = {_element(s, i): s for i, s in enumerate(source)}
+        same_length = len(planned) == len(source)
+        out = []
+        for i, item in enumerate(planned):
+            step = _element(item, i)
+            match = keyed.get(step) if isinstance(step, Match) or same_length else None
+            out.append(_settled(item, match, path, dynamic, read_only) if match is not None else item)
+        return planned if all(a is b for a, b in zip(out, planned)) else out
+    if isinstance(planned, dict) and isinstance(source, dict):
+        out = {}
+        for key, value in planned.items():
+            unset = source.get(key) is None and (key in source or (dynamic and key not in read_only.get(path, ())))
+            if value is UNKNOWN and unset:
+                out[key] = None
+            elif isinstance(value, list) and key in source:
+                out[key] = _settled(value, source[key], f"{path}.{key}", dynamic, read_only)
+            else:
+                out[key] = value
+        return planned if all(out[k] is planned[k] for k in planned) else out
+    return planned
 
 
 def _element(value: Any, index: int) -> Any:

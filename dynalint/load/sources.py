@@ -521,7 +521,9 @@ def _real(path: Path) -> str:
 # ---------------------------------------------------------------------- plans: their .tf sources
 def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> Model:
     """Point each resource of a plan at the .tf block that declares it, with its inline suppressions, and
-    read there, in part, the policies the plan knows only after apply (``Resource.partial_json``).
+    read there what the plan cannot say: the policies it knows only after apply, in part
+    (``Resource.partial_json``), and what its dynamic blocks and for_each elements hold and refer to
+    (see hcl.complete_plan_from_tf).
 
     Candidates: ``source_dir`` if given, else the plan file's directory, then
     the current directory; the one whose module tree declares most of the
@@ -550,13 +552,13 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
             warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
                             "locations stay in the plan file")
         return replace(model, warnings=tuple(warnings))
-    from dynalint.load.hcl import partial_json_for_plan, plan_evaluator  # the .tf evaluator, for plans
+    from dynalint.load.hcl import complete_plan_from_tf, plan_evaluator  # the .tf evaluator, for what the plan cannot say
     from dynalint.load.locate import PathLocator
 
     variables = doc.get("variables") if isinstance(doc, dict) else None
-    resources, secrets = partial_json_for_plan(tuple(_located(best, r) for r in model.resources), best, variables)
+    resources, secrets, more = complete_plan_from_tf(tuple(_located(best, r) for r in model.resources), best, doc)
     modules = _unique_modules(best)
-    warnings += [w for m in modules for w in m.warnings]
+    warnings += [w for m in modules for w in m.warnings] + more
     return replace(model, resources=resources, orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
                    warnings=tuple(warnings), secrets=model.secrets | secrets,
                    path_locator=PathLocator(best, lambda: plan_evaluator(best, variables)))
