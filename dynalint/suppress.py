@@ -185,18 +185,6 @@ def suppression_without_reason(resource, ctx):
     ## Known limits
     Any text counts as a reason; dynalint does not judge it.
 
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB101
-    resource "aws_dynamodb_table" "cache" {
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 cache table, rebuilt from the orders stream
-    resource "aws_dynamodb_table" "cache" {
-    ```
-
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
     - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
@@ -221,16 +209,6 @@ def suppression_unknown_rule(resource, ctx):
 
     ## Known limits
     Ids are matched exactly (case-insensitive); prefixes are not expanded.
-
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB0101 sandbox table
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-    ```
 
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
@@ -259,19 +237,6 @@ def suppression_not_on_resource(resource, ctx):
     Suppressions apply to resource blocks only; to accept findings for a whole
     module, use the `ignore` entries of `.dynalint.yaml` (an address glob with a
     reason).
-
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-
-    resource "aws_dynamodb_table" "sandbox" {
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-    resource "aws_dynamodb_table" "sandbox" {
-    ```
 
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)

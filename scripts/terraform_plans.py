@@ -9,6 +9,10 @@ configuration is planned first, the planned values become a terraform.tfstate
 (unknown values filled with typed, deterministic stand-ins from the provider
 schema), and then the case itself is planned against that state.
 
+A rule's examples (rules/examples/<ID>/, dynalint/examples/<ID>/) are cases
+only where they show a change: their ``bad/`` and ``good/`` are planned against
+the ``before/`` beside them.
+
 Runs offline: terraform 1.x and the hashicorp/aws provider from a local
 filesystem mirror, fake credentials, -refresh=false (see DEVELOPERS.md).
 
@@ -30,7 +34,12 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dynalint import rule_examples  # noqa: E402
+
 CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl"]
+RULE_EXAMPLES = [ROOT / "rules" / "examples", ROOT / "dynalint" / "examples"]
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -53,7 +62,20 @@ def cases(args: list[str]) -> list[Path]:
             rel = main.parent.relative_to(root).parts
             if "before" not in rel and "modules" not in rel and ".terraform" not in rel:
                 found.append(main.parent)
+    for root in RULE_EXAMPLES:
+        for before in sorted(root.glob("*/before")):
+            found += [before.parent / "bad", before.parent / "good"]
     return found
+
+
+def prior_configuration(case: Path) -> Path | None:
+    """What a case is planned after: its own before/, or for a rule's bad/ or good/ example, the
+    before/ beside it."""
+    if (case / "before").is_dir():
+        return case / "before"
+    beside = case.parent / "before"
+    in_examples = any(case.resolve().is_relative_to(root) for root in RULE_EXAMPLES)
+    return beside if in_examples and case.name in ("bad", "good") and beside.is_dir() else None
 
 
 class Terraform:
@@ -185,7 +207,11 @@ def state_from_plan(plan: dict, schema: dict) -> dict:
 def regenerate(case: Path, terraform: Terraform) -> str:
     with tempfile.TemporaryDirectory(prefix="dynalint-tf-") as tmp:
         work = Path(tmp) / case.name
-        shutil.copytree(case, work, ignore=shutil.ignore_patterns("plan.json", ".terraform*", "tfplan", "*.tfstate"))
+        ignore = shutil.ignore_patterns("plan.json", ".terraform*", "tfplan", "*.tfstate")
+        shutil.copytree(case, work, ignore=ignore)
+        beside = prior_configuration(case)
+        if beside is not None and beside.parent != case:  # a rule example's before/ is its sibling
+            shutil.copytree(beside, work / "before", ignore=ignore)
         providers = PROVIDERS_TF.read_text()
         if not (work / "providers.tf").exists():  # a case may bring its own (aliases, regions)
             (work / "providers.tf").write_text(providers)
@@ -207,6 +233,8 @@ def regenerate(case: Path, terraform: Terraform) -> str:
             shutil.rmtree(before)
         plan = terraform.plan(work)
         (case / "plan.json").write_text(terraform.run(work, "show", "-json", "tfplan"))
+        if beside is not None and beside.parent != case:
+            (case / rule_examples.PLAN_DIGESTS).write_text(rule_examples.plan_digests(case))
     actions: dict[str, int] = {}
     for change in plan.get("resource_changes", []):
         key = "/".join(change["change"]["actions"])
