@@ -180,6 +180,17 @@ def _range(start: int, stop: int) -> str:
     return f"{start + 1}" if length == 1 else f"{start + (length > 0)},{length}"
 
 
+def _balanced(lines: Sequence[str]) -> bool:
+    """Every brace the lines open they close, and none closes what they did not open: whole blocks."""
+    depth = 0
+    for line in lines:
+        for char in line:
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 class _Matcher(difflib.SequenceMatcher):
     """Opcodes whose pure insertions and deletions slide to where they read as whole blocks."""
 
@@ -195,7 +206,8 @@ class _Matcher(difflib.SequenceMatcher):
     @staticmethod
     def _slide(before: list, change: list, after: list, lines: Sequence[str], at: int) -> None:
         """Move ``change`` (rows ``lines[start:stop]``, ``at`` its start index in the opcode) up or down
-        through equal rows around it, to the place that ends on a blank line (else starts on one)."""
+        through equal rows around it, to the place where it holds whole blocks, then ends on a blank
+        line (else starts on one), else where difflib put it."""
         start, stop = change[at], change[at + 1]
         low, high = start, start
         while low > before[at] and lines[low - 1] == lines[stop - (start - low) - 1]:
@@ -205,7 +217,7 @@ class _Matcher(difflib.SequenceMatcher):
 
         def score(pos: int) -> tuple:
             block = lines[pos:pos + stop - start]
-            return (not block[-1].strip(), not block[0].strip(), -abs(pos - start))
+            return (_balanced(block), not block[-1].strip(), not block[0].strip(), -abs(pos - start))
 
         shift = max(range(low, high + 1), key=score) - start
         before[2] += shift  # the equal rows above end later (or earlier),

@@ -164,6 +164,13 @@ def test_diff_shows_an_added_block_whole():
     assert added == ["+++ good/main.tf", "+  b {", "+    y = 2", "+  }", "+"]
     removed = [line for line in rule_examples._diff(new, old, "good", "bad").splitlines() if line.startswith("-")]
     assert removed == ["--- good/main.tf", "-  b {", "-    y = 2", "-  }", "-"]
+    # No blank line to go by: the braces decide. difflib matches the long common tail from the new
+    # block's last lines on (`m = "W"`, `min = 5`, `}`), which splits the block across the old one.
+    tail = '}\n\nresource "r" "x" {\n  a = 1\n  b = 2\n  c = 3\n}\n'
+    old = 'm = {\n  tw = {\n    id = "t"\n    m  = "W"\n  }\n' + tail
+    new = 'm = {\n  tw = {\n    id = "t"\n    m  = "W"\n  }\n  iw = {\n    id = "i"\n    m  = "W"\n  }\n' + tail
+    added = [line for line in rule_examples._diff(old, new, "bad", "good").splitlines() if line.startswith("+")]
+    assert added == ["+++ good/main.tf", "+  iw = {", '+    id = "i"', '+    m  = "W"', "+  }"]
 
 
 def test_compare_names_every_difference(tmp_path):
