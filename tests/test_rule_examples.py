@@ -1,6 +1,7 @@
 """Every rule's examples run: the bad one gets exactly the findings its expected.yaml lists, at those
 lines; the good one gets nothing; the documentation shows them (dynalint.rule_examples)."""
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +26,13 @@ def _examples(rule_id: str) -> rule_examples.Examples:
     examples = EXAMPLES[rule_id]
     assert examples is not None, f"{rule_id} has no examples in {REGISTRY.rules[rule_id].examples}"
     return examples
+
+
+def test_every_rule_has_examples_and_every_example_a_rule():
+    assert [r.id for r in RULES if EXAMPLES[r.id] is None] == []
+    bases = {r.examples.parent for r in RULES}  # rules/examples, dynalint/examples
+    orphans = [d.name for base in bases for d in base.iterdir() if d.name not in REGISTRY.rules]
+    assert orphans == [], "examples of rules that do not exist (renamed?)"
 
 
 @pytest.mark.parametrize("rule_id", [r.id for r in RULES])
@@ -217,3 +225,56 @@ def test_custom_rules_show_their_examples(tmp_path):
         assert shown.exit_code == 0, shown.output
         assert f'## Example\n```hcl\nresource "a" "{rule_id}" {{\n  x = 1\n}}\n```' in shown.output
         assert "-  x = 1\n+  x = 2\n" in shown.output
+
+
+# ---------------------------------------------------------------- with real terraform
+# What terraform itself refuses to plan: dynalint says why before any plan is made.
+TERRAFORM_REFUSES = {"DDB301", "DDB302", "DDB303", "DDB404"}
+# Where the plan of a new configuration knows less than its .tf: dynalint stays silent on what the
+# plan knows only after apply.
+PLAN_KNOWS_LESS = {"DDB602": "the policy names the new table's ARN by reference: the plan leaves the whole "
+                             "document unknown, where the .tf shows which table it names"}
+
+
+@pytest.mark.slow
+def test_examples_are_configurations_terraform_plans(tmp_path):
+    """A user can paste them: real terraform plans every good example and every bad one it accepts,
+    all in one root module (one module each), and dynalint finds in that plan what it finds in the
+    .tf: nothing in a good example, the rules of expected.yaml in a bad one (those that need no
+    change). In one account and region a table's name is unique, so each copy's table gets its own;
+    DDB505's examples bring their own provider block and are left out."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from terraform_plans import PROVIDERS_TF, Terraform, find_mirror
+
+    if shutil.which("terraform") is None or find_mirror() is None:
+        pytest.skip("terraform or its provider mirror is not on this machine")
+    terraform = Terraform(find_mirror(), tmp_path)
+    for side in rule_examples.SIDES:
+        root = tmp_path / side
+        wanted: dict[str, set[str]] = {}
+        calls = []
+        for rule_ in RULES:
+            examples = _examples(rule_.id)
+            text = (examples.side(side) / "main.tf").read_text()
+            if re.search(r"^provider ", text, re.M) or (side == "bad" and rule_.id in TERRAFORM_REFUSES):
+                continue
+            module = root / "examples" / rule_.id
+            module.mkdir(parents=True)
+            unique = f'\\1"orders-{rule_.id.lower()}"'
+            (module / "main.tf").write_text(re.sub(r'^(  name +=) "orders"$', unique, text, flags=re.M))
+            calls.append(f'module "{rule_.id}" {{\n  source = "./examples/{rule_.id}"\n}}\n')
+            wanted[rule_.id] = {e.rule for e in examples.expected if REGISTRY.rules[e.rule].kind != "change"} \
+                if side == "bad" else set()
+        (root / "main.tf").write_text("".join(calls))
+        shutil.copy(PROVIDERS_TF, root / "providers.tf")
+        terraform.plan(root)
+        (root / "plan.json").write_text(terraform.run(root, "show", "-json", "tfplan"))
+        found: dict[str, set[str]] = {rule_id: set() for rule_id in wanted}
+        for f in engine.run(_tf(root / "plan.json"), RULES, REGISTRY.links, known_ids=REGISTRY.rules):
+            if not f.suppressed:
+                # a resource of module.ID, or (DL003) a comment in examples/ID/main.tf
+                module = re.match(r"module\.(\w+)\.", f.address) or re.search(r"examples/(\w+)/main\.tf$", f.address)
+                found[module.group(1)].add(f.rule_id)
+        for rule_id in PLAN_KNOWS_LESS:
+            found.pop(rule_id, None), wanted.pop(rule_id, None)
+        assert found == wanted, side
