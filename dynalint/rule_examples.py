@@ -354,14 +354,20 @@ def expected_text(examples: Examples, findings: Iterable["Finding"]) -> str:
     import yaml
 
     reasons = {e.key: e.because for e in examples.expected if e.because}
+    by_resource: dict[tuple[str, str], list[str]] = {}  # where a finding's path changed, its reason stays
+    for e in examples.expected:
+        if e.because:
+            by_resource.setdefault((e.rule, e.address), []).append(e.because)
     entries: list[dict[str, Any]] = []
     for e in observed(examples, findings):
         entry: dict[str, Any] = {"rule": e.rule, "address": e.address}
         if e.path is not None:
             entry["path"] = e.path
         entry["line"] = e.line
-        if reasons.get(e.key):
-            entry["because"] = reasons[e.key]
+        same_resource = by_resource.get((e.rule, e.address), [])
+        because = reasons.get(e.key) or (same_resource[0] if len(same_resource) == 1 else None)
+        if because:
+            entry["because"] = because
         entries.append(entry)
     kind = "its plan against before/" if examples.planned else "as a .tf directory"
     body = yaml.safe_dump({"findings": entries}, sort_keys=False, allow_unicode=True, width=100)

@@ -203,6 +203,12 @@ def test_compare_names_every_difference(tmp_path):
     (tmp_path / "expected.yaml").write_text(text)
     assert rule_examples.read_expected(tmp_path / "expected.yaml") == (
         rule_examples.Expected("XMPL001", "a.b", 4), rule_examples.Expected("DDB103", "a.d", 9, because="why"))
+    # a finding whose attribute path changed keeps its reason
+    moved = Finding(rule_id="DDB103", level=Level.NOTE, address="a.d", message="m", resource_type="a",
+                    path="deletion_protection_enabled", source=Source("bad/main.tf", 10))
+    text = rule_examples.expected_text(rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})()),
+                                       [finding("XMPL001", "a.b", 4), moved])
+    assert "  path: deletion_protection_enabled\n  line: 10\n  because: why\n" in text
 
 
 def test_custom_rules_show_their_examples(tmp_path):
