@@ -311,7 +311,7 @@ def explain(rule_id: str, **sources) -> None:
     options = ", ".join(f"{k}={v!r}" for k, v in found.options.items())
     click.echo(f"{found.id} {found.slug} ({found.level}{', options: ' + options if options else ''})\n")
     click.echo(found.summary + "\n")
-    click.echo(found.help)
+    click.echo(found.documentation)
 
 
 def _listed_registry(sources):

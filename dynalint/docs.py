@@ -28,7 +28,7 @@ def rule_page(rule: Rule) -> str:
     if rule.options:
         facts.append("| options | " + ", ".join(f"`{k}` = `{_value(v)}`" for k, v in rule.options.items()) + " |")
     lines = [GENERATED, "", f"# {rule.id} {rule.slug}", "", rule.summary, "", "| | |", "|---|---|", *facts, "",
-             rule.help.strip(), ""]
+             rule.documentation.strip(), ""]
     return "\n".join(lines)
 
 

@@ -15,7 +15,9 @@ A rule is metadata plus one function::
 
 The docstring is the rule's documentation: its first line is the short
 description, the rest is markdown with the sections What it checks, Why it
-matters, Known limits, Example, Use instead, Options, References. The check
+matters, Known limits, Options, References. The Example and Use instead
+sections come from complete Terraform files in ``examples/<ID>/`` beside the
+module (see dynalint.rule_examples), where the docstring may add prose. The check
 function gets one resource of a type in ``applies`` and a ``Context``; it yields
 ``Issue``s. It never prints, reads files or changes the resource.
 """
@@ -24,6 +26,8 @@ from __future__ import annotations
 import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from dynalint.errors import RuleError
@@ -59,11 +63,20 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     origin: str = "dynalint"
     help_uri: str | None = None  # where a custom rule is documented; built-in rules have docs/rules/ID.md
+    examples: Path | None = None  # the directory of its example files (dynalint.rule_examples)
 
     @property
     def builtin(self) -> bool:
         """One of dynalint's own rules (its origin is a module of the ``dynalint.rules`` pack)."""
         return self.origin.startswith("dynalint.")
+
+    @cached_property
+    def documentation(self) -> str:
+        """The help with the Example and Use instead sections made from the example files: what the
+        rule's page, ``dynalint explain`` and SARIF show. Read on first use, not when rules load."""
+        from dynalint.rule_examples import documentation
+
+        return documentation(self)
 
     @property
     def full_description(self) -> str:
@@ -101,10 +114,16 @@ def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = 
             id=id, slug=slug, level=Level.parse(level), applies=tuple(applies), check=fn, kind=kind,
             summary=summary.strip(), help=body.strip(), security_severity=security_severity,
             tags=tuple(tags), precision=precision, options=dict(options or {}),
-            origin=fn.__module__,
+            origin=fn.__module__, examples=_examples_beside(fn, id),
         )
 
     return wrap
+
+
+def _examples_beside(fn: Callable, rule_id: str) -> Path | None:
+    """``examples/<ID>`` in the directory of the module that defines the check."""
+    filename = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    return Path(filename).parent / "examples" / rule_id if filename and not filename.startswith("<") else None
 
 
 class Context:

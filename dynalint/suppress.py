@@ -187,18 +187,6 @@ def suppression_without_reason(resource, ctx):
     ## Known limits
     Any text counts as a reason; dynalint does not judge it.
 
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB101
-    resource "aws_dynamodb_table" "cache" {
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 cache table, rebuilt from the orders stream
-    resource "aws_dynamodb_table" "cache" {
-    ```
-
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
     - [SARIF on GitHub](https://docs.github.com/en/code-security/reference/code-scanning/sarif-files/sarif-support)
@@ -223,16 +211,6 @@ def suppression_unknown_rule(resource, ctx):
 
     ## Known limits
     Ids are matched exactly (case-insensitive); prefixes are not expanded.
-
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB0101 sandbox table
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-    ```
 
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
@@ -261,19 +239,6 @@ def suppression_not_on_resource(resource, ctx):
     Suppressions apply to resource blocks only; to accept findings for a whole
     module, use the `ignore` entries of `.dynalint.yaml` (an address glob with a
     reason).
-
-    ## Example
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-
-    resource "aws_dynamodb_table" "sandbox" {
-    ```
-
-    ## Use instead
-    ```hcl
-    # dynalint:ignore=DDB101 sandbox table
-    resource "aws_dynamodb_table" "sandbox" {
-    ```
 
     ## References
     - [Terraform comment syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration#comments)
@@ -311,28 +276,12 @@ def config_ignore_unused(resource, ctx):
     keep entries for inputs linted elsewhere, add `DL004` to `ignore_rules`.
 
     ## Example
-    ```yaml
-    ignore:
-      - rule: DDB101
-        address: "module.sandbox.aws_dynamodb_table.*"   # the module is "sandboxes"
-        reason: sandbox tables are disposable
-    ```
+    A stale entry: the table has point-in-time recovery on now, so the entry
+    accepts nothing, and would hide the finding if PITR were turned off again.
 
     ## Use instead
-    ```yaml
-    ignore:
-      - rule: DDB101
-        address: "module.sandboxes.*"
-        reason: sandbox tables are disposable
-    ```
-    for the module the tables come from:
-    ```hcl
-    module "sandboxes" {
-      source   = "./modules/table"
-      for_each = toset(["alice", "bob"])
-      name     = "sandbox-${each.key}"
-    }
-    ```
+    The entry removed. For a glob that misses, write the module's name as it is
+    declared: `module.sandboxes.*` covers every instance of `module "sandboxes"`.
 
     ## References
     - [Terraform resource addresses](https://developer.hashicorp.com/terraform/cli/state/resource-addressing)

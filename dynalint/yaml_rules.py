@@ -22,7 +22,7 @@ import json
 import operator
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -331,7 +331,8 @@ def load_file(path: str | Path, shown: str | None = None) -> list[Rule]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{shown}: cannot read the rules file: {getattr(exc, 'strerror', None) or exc}") from None
-    return load_text(text, shown)
+    # Examples sit beside the file, as beside a Python rule's module (dynalint.rule_examples).
+    return [replace(r, examples=path.parent / "examples" / r.id) for r in load_text(text, shown)]
 
 
 def load_text(text: str, shown: str) -> list[Rule]:

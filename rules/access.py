@@ -94,33 +94,6 @@ def iam_dynamodb_wildcard(resource, ctx):
     `aws_vpc_endpoint_policy` whose endpoint is not in the input is judged
     only on statements that name `dynamodb:` actions.
 
-    ## Example
-    ```hcl
-    resource "aws_iam_policy" "app" {
-      name = "app"
-      policy = jsonencode({
-        Version   = "2012-10-17"
-        Statement = [{ Effect = "Allow", Action = "dynamodb:*", Resource = "*" }]
-      })
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_iam_policy" "app" {
-      name = "app"
-      policy = jsonencode({
-        Version = "2012-10-17"
-        Statement = [{
-          Effect   = "Allow"
-          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-          Resource = ["arn:aws:dynamodb:us-east-1:123456789012:table/orders",
-                      "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"]
-        }]
-      })
-    }
-    ```
-
     ## References
     - [Identity-based policies for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/security_iam_id-based-policy-examples.html)
     - [Actions, resources and condition keys for DynamoDB](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html)
@@ -216,25 +189,6 @@ def iam_missing_index_arn(policy, ctx):
     ARN is never an index ARN), since any other piece could be the index ARN. A policy that names one index
     on purpose is accepted; the rule fires only when no index of the table is
     reachable.
-
-    ## Example
-    ```hcl
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["dynamodb:Query"]
-      Resource = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
-    }]
-    ```
-
-    ## Use instead
-    ```hcl
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["dynamodb:Query"]
-      Resource = ["arn:aws:dynamodb:us-east-1:123456789012:table/orders",
-                  "arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"]
-    }]
-    ```
 
     ## References
     - [Resource types defined by DynamoDB (table, index)](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html#amazondynamodb-resources-for-iam-policies)
@@ -438,26 +392,6 @@ def resource_policy_public(resource_policy, ctx):
     and `Condition`, and a `Condition` with a value known only after apply
     counts as narrowing.
 
-    ## Example
-    ```hcl
-    Statement = [{
-      Effect    = "Allow"
-      Principal = "*"
-      Action    = "dynamodb:GetItem"
-      Resource  = "arn:aws:dynamodb:us-east-1:123456789012:table/profiles"
-    }]
-    ```
-
-    ## Use instead
-    ```hcl
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::210987654321:role/profile-reader" }
-      Action    = "dynamodb:GetItem"
-      Resource  = "arn:aws:dynamodb:us-east-1:123456789012:table/profiles"
-    }]
-    ```
-
     ## References
     - [Resource-based policies for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html)
     - [Blocking public access with resource-based policies in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-bpa-rbp.html)
@@ -497,25 +431,6 @@ def vpc_endpoint_not_gateway(endpoint, ctx):
     Accept the finding where the endpoint serves on-premises or cross-region
     clients.
 
-    ## Example
-    ```hcl
-    resource "aws_vpc_endpoint" "dynamodb" {
-      vpc_id            = aws_vpc.main.id
-      service_name      = "com.amazonaws.us-east-1.dynamodb"
-      vpc_endpoint_type = "Interface"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_vpc_endpoint" "dynamodb" {
-      vpc_id            = aws_vpc.main.id
-      service_name      = "com.amazonaws.us-east-1.dynamodb"
-      vpc_endpoint_type = "Gateway"
-      route_table_ids   = [aws_route_table.private.id]
-    }
-    ```
-
     ## References
     - [Gateway endpoints for DynamoDB](https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-ddb.html)
     - [AWS PrivateLink for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/privatelink-interface-endpoints.html)
@@ -554,26 +469,9 @@ def dax_unencrypted_port_open(cluster, ctx):
     known only after apply, are not judged. The rule looks at the port, not at
     who may connect.
 
-    ## Example
-    ```hcl
-    ingress {
-      from_port   = 8111
-      to_port     = 8111
-      protocol    = "tcp"
-      cidr_blocks = ["10.0.0.0/16"]
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    ingress {
-      from_port   = 9111
-      to_port     = 9111
-      protocol    = "tcp"
-      cidr_blocks = ["10.0.0.0/16"]
-    }
-    ```
-    with `cluster_endpoint_encryption_type = "TLS"` on the cluster.
+    Ingress on port 9111 only, the TLS port (below), with
+    `cluster_endpoint_encryption_type = "TLS"` on the cluster.
 
     ## References
     - [Creating a DAX cluster: security group inbound rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.create-cluster.cli.html#DAX.create-cluster.cli.configure-inbound-rules)

@@ -330,47 +330,10 @@ def provisioned_without_autoscaling(table, ctx):
     billing mode, or whose targets' dimensions, are known only after apply is
     not judged. Targets with `suspended_state` are still counted as scaling.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name           = "orders"
-      billing_mode   = "PROVISIONED"
-      read_capacity  = 20
-      write_capacity = 20
-      hash_key       = "pk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    resource "aws_appautoscaling_target" "orders_write" {
-      service_namespace  = "dynamodb"
-      resource_id        = "table/${aws_dynamodb_table.orders.name}"
-      scalable_dimension = "dynamodb:table:WriteCapacityUnits"
-      min_capacity       = 5
-      max_capacity       = 200
-    }
-
-    resource "aws_appautoscaling_policy" "orders_write" {
-      name               = "orders-write"
-      policy_type        = "TargetTrackingScaling"
-      service_namespace  = aws_appautoscaling_target.orders_write.service_namespace
-      resource_id        = aws_appautoscaling_target.orders_write.resource_id
-      scalable_dimension = aws_appautoscaling_target.orders_write.scalable_dimension
-      target_tracking_scaling_policy_configuration {
-        predefined_metric_specification {
-          predefined_metric_type = "DynamoDBWriteCapacityUtilization"
-        }
-        target_value = 70
-      }
-    }
-    # ... and the same for dynamodb:table:ReadCapacityUnits
-    ```
-    or `billing_mode = "PAY_PER_REQUEST"` for traffic you cannot predict.
+    Autoscaling on both dimensions, a target and a target-tracking policy each
+    (below); or `billing_mode = "PAY_PER_REQUEST"` for traffic you cannot
+    predict.
 
     ## References
     - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
@@ -422,30 +385,6 @@ def gsi_without_autoscaling(table, ctx):
     ## Known limits
     A GSI whose index target has a `resource_id` known only after apply is not
     judged; nor is a GSI whose name is not known.
-
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by_customer"
-      hash_key        = "customer_id"
-      projection_type = "ALL"
-      read_capacity   = 10
-      write_capacity  = 10
-    }
-    # table read/write autoscaling only
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_appautoscaling_target" "orders_by_customer_write" {
-      service_namespace  = "dynamodb"
-      resource_id        = "table/${aws_dynamodb_table.orders.name}/index/by_customer"
-      scalable_dimension = "dynamodb:index:WriteCapacityUnits"
-      min_capacity       = 10
-      max_capacity       = 200
-    }
-    # ... with an aws_appautoscaling_policy tracking DynamoDBWriteCapacityUtilization
-    ```
 
     ## References
     - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
@@ -499,32 +438,10 @@ def capacity_on_on_demand_table(resource, ctx):
     capacity in the state after a switch from provisioned), which is not the
     author's doing. A billing mode known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "events" {
-      name         = "events"
-      billing_mode = "PAY_PER_REQUEST"
-      # ...
-      global_secondary_index {
-        name            = "by_type"
-        hash_key        = "type"
-        projection_type = "KEYS_ONLY"
-        read_capacity   = 5
-        write_capacity  = 5
-      }
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    global_secondary_index {
-      name            = "by_type"
-      hash_key        = "type"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
-    and remove the `aws_appautoscaling_target`/`_policy` resources of the
-    table; to cap an on-demand table's throughput, use `on_demand_throughput`.
+    No capacity on the table or its indexes (below), and no
+    `aws_appautoscaling_target`/`_policy` resources for them; to cap an
+    on-demand table's throughput, use `on_demand_throughput`.
 
     ## References
     - [DynamoDB on-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html)
@@ -587,26 +504,6 @@ def provisioned_without_capacity(table, ctx):
     constants and only some GSI blocks write a capacity, a GSI without it
     cannot be told from one with a computed value, and is not judged.
 
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by_status"
-      hash_key        = "status"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    global_secondary_index {
-      name            = "by_status"
-      hash_key        = "status"
-      projection_type = "KEYS_ONLY"
-      read_capacity   = 5
-      write_capacity  = 5
-    }
-    ```
-
     ## References
     - [aws_dynamodb_table: global_secondary_index](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#global_secondary_index)
     - [ProvisionedThroughput (DynamoDB API)](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html)
@@ -652,28 +549,10 @@ def autoscaling_bounds_invalid(resource, ctx):
     scale to 0) are not judged, nor are customized metrics (their target is
     not a percentage). Raise `max_table_capacity` if your quota was raised.
 
-    ## Example
-    ```hcl
-    resource "aws_appautoscaling_target" "orders_read" {
-      service_namespace  = "dynamodb"
-      resource_id        = "table/orders"
-      scalable_dimension = "dynamodb:table:ReadCapacityUnits"
-      min_capacity       = 0
-      max_capacity       = 100
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    resource "aws_appautoscaling_target" "orders_read" {
-      service_namespace  = "dynamodb"
-      resource_id        = "table/orders"
-      scalable_dimension = "dynamodb:table:ReadCapacityUnits"
-      min_capacity       = 5
-      max_capacity       = 100
-    }
-    ```
-    and `target_value = 70` in the target-tracking policy.
+    `min_capacity` of 1 or more (below) and at most `max_capacity`,
+    `max_capacity` within the quota, and a target-tracking `target_value`
+    between 20 and 90.
 
     ## Options
     - `max_table_capacity` (integer, default 40000): the per-table read/write capacity quota of your account.
@@ -744,28 +623,6 @@ def autoscaling_metric_mismatch(policy, ctx):
     A metric or dimension known only after apply is not judged; customized
     metrics are not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_appautoscaling_policy" "orders_write" {
-      policy_type        = "TargetTrackingScaling"
-      scalable_dimension = aws_appautoscaling_target.orders_write.scalable_dimension  # WriteCapacityUnits
-      # ...
-      target_tracking_scaling_policy_configuration {
-        predefined_metric_specification {
-          predefined_metric_type = "DynamoDBReadCapacityUtilization"
-        }
-        target_value = 70
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-        predefined_metric_specification {
-          predefined_metric_type = "DynamoDBWriteCapacityUtilization"
-        }
-    ```
-
     ## References
     - [PredefinedMetricSpecification (Application Auto Scaling)](https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html)
     - [Managing throughput capacity automatically with DynamoDB auto scaling](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html)
@@ -813,26 +670,6 @@ def autoscaling_cooldowns_inverted(policy, ctx):
     ## Known limits
     Cooldowns known only after apply are not judged. For DynamoDB, both
     cooldowns default to 0 seconds when unset.
-
-    ## Example
-    ```hcl
-    target_tracking_scaling_policy_configuration {
-      target_value       = 70
-      scale_out_cooldown = 300
-      scale_in_cooldown  = 60
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    target_tracking_scaling_policy_configuration {
-      target_value       = 70
-      scale_out_cooldown = 60
-      scale_in_cooldown  = 300
-      # ...
-    }
-    ```
 
     ## Options
     - `max_scale_out_cooldown` (integer, default 60): the longest scale-out cooldown accepted, in seconds.
@@ -886,16 +723,12 @@ def billing_mode_switched(table, ctx):
     Only plan input carries changes. A new billing mode known only after apply
     is not judged; a replaced table is reported by DDB105, not here.
 
-    ## Example
-    ```hcl
-    billing_mode = "PAY_PER_REQUEST"   # was "PROVISIONED"
-    ```
-
     ## Use instead
-    Switch on purpose, in a change of its own, and not back and forth: when
-    going on-demand, remove the table's autoscaling targets and policies in
-    the same change; when going provisioned, size the capacity from the
-    table's peak consumed capacity and add autoscaling.
+    Where the switch is only to absorb a peak, raise the autoscaling maximum
+    instead (below). Otherwise switch on purpose, in a change of its own, and
+    not back and forth: when going on-demand, remove the table's autoscaling
+    targets and policies in the same change; when going provisioned, size the
+    capacity from the table's peak consumed capacity and add autoscaling.
 
     ## References
     - [Considerations when switching capacity modes in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-switching-capacity-modes.html)
@@ -941,26 +774,6 @@ def gsi_write_capacity_below_table(table, ctx):
     KEYS_ONLY index may legitimately need less; accept the finding in the
     config file with the reason.
 
-    ## Example
-    ```hcl
-    write_capacity = 20
-    global_secondary_index {
-      name           = "by_status"
-      write_capacity = 5
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    write_capacity = 20
-    global_secondary_index {
-      name           = "by_status"
-      write_capacity = 20
-      # ...
-    }
-    ```
-
     ## References
     - [Provisioned throughput considerations for global secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations)
     """
@@ -999,17 +812,9 @@ def capacity_above_quota(table, ctx):
     Capacity known only after apply is not judged. On-demand tables are left
     to DDB403. Raise `max_table_capacity` if your quota was raised.
 
-    ## Example
-    ```hcl
-    read_capacity = 50000
-    ```
-
     ## Use instead
-    ```hcl
-    read_capacity = 40000
-    ```
-    after a quota increase request if the table truly needs more, or
-    `billing_mode = "PAY_PER_REQUEST"`.
+    Capacity within the quota (below); a quota increase first if the table
+    truly needs more, or `billing_mode = "PAY_PER_REQUEST"`.
 
     ## Options
     - `max_table_capacity` (integer, default 40000): the per-table read/write capacity quota of your account.
@@ -1075,39 +880,13 @@ def autoscaled_capacity_not_ignored(table, ctx):
     `resource_id` is not known.
 
     ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name           = "orders"
-      billing_mode   = "PROVISIONED"
-      read_capacity  = 5
-      write_capacity = 5
-      hash_key       = "pk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-    }
-    # with aws_appautoscaling_target + aws_appautoscaling_policy on
-    # dynamodb:table:ReadCapacityUnits and dynamodb:table:WriteCapacityUnits
-    ```
+    A table whose read and write capacity an autoscaling target and policy
+    manage, with no `lifecycle` block.
 
     ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name           = "orders"
-      billing_mode   = "PROVISIONED"
-      read_capacity  = 5
-      write_capacity = 5
-      hash_key       = "pk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-      lifecycle {
-        ignore_changes = [read_capacity, write_capacity]
-      }
-    }
-    ```
+    `ignore_changes` lists what the autoscaler manages: `read_capacity` and
+    `write_capacity`, and `global_secondary_index` when an index is
+    autoscaled too.
 
     ## References
     - [aws_dynamodb_table: ignore read_capacity and write_capacity with an autoscaling policy](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table)

@@ -53,35 +53,6 @@ def pitr_disabled(table, ctx):
     as off, even though the plan shows the block as "known after apply": that is
     the AWS default.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name         = "orders"
-      billing_mode = "PAY_PER_REQUEST"
-      hash_key     = "pk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name         = "orders"
-      billing_mode = "PAY_PER_REQUEST"
-      hash_key     = "pk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-      point_in_time_recovery {
-        enabled = true
-      }
-    }
-    ```
-
     ## References
     - [Point-in-time recovery for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html)
     - [aws_dynamodb_table: point_in_time_recovery](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#point_in_time_recovery)
@@ -112,21 +83,6 @@ def replica_pitr_disabled(resource, ctx):
 
     ## Known limits
     A replica whose setting is known only after apply is not judged.
-
-    ## Example
-    ```hcl
-    replica {
-      region_name = "eu-west-1"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    replica {
-      region_name            = "eu-west-1"
-      point_in_time_recovery = true
-    }
-    ```
 
     ## References
     - [Global tables: backups and PITR](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html)
@@ -176,25 +132,6 @@ def deletion_protection_disabled(table, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name     = "orders"
-      hash_key = "pk"
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name                        = "orders"
-      hash_key                    = "pk"
-      deletion_protection_enabled = true
-      # ...
-    }
-    ```
-
     ## References
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     """
@@ -225,18 +162,14 @@ def table_destroyed(table, ctx):
     Only plan input carries changes; state and `.tf` input are not judged.
 
     ## Example
-    A resource block renamed from `aws_dynamodb_table.sessions` to
-    `aws_dynamodb_table.user_sessions` without a `moved` block.
+    A resource block renamed from `aws_dynamodb_table.orders` to
+    `aws_dynamodb_table.order_table` without a `moved` block: Terraform plans to
+    delete the table and create an empty one.
 
     ## Use instead
-    ```hcl
-    moved {
-      from = aws_dynamodb_table.sessions
-      to   = aws_dynamodb_table.user_sessions
-    }
-    ```
-    or, where the table really must go, take an on-demand backup first and
-    accept this finding in the config file with the reason.
+    A `moved` block, so that Terraform keeps the table under its new address.
+    Where the table really must go, take an on-demand backup first and accept
+    this finding in the config file with the reason.
 
     ## References
     - [Refactoring with moved blocks](https://developer.hashicorp.com/terraform/language/modules/develop/refactoring)
@@ -276,16 +209,6 @@ def table_replaced(table, ctx):
     Only plan input carries changes. Plans from Terraform before 0.15 carry no
     `replace_paths`; the message then compares the arguments known to force a
     new table.
-
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "users" {
-      name      = "users"
-      hash_key  = "id"
-      range_key = "sk"   # was "ts": forces a new table
-      # ...
-    }
-    ```
 
     ## Use instead
     Keep the key schema, and add a global secondary index for the new access
@@ -356,14 +279,11 @@ def protection_lowered(table, ctx):
     ## Known limits
     Only plan input carries changes. A new value known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    deletion_protection_enabled = false   # was true
-    ```
-
     ## Use instead
-    Keep `deletion_protection_enabled = true` and `point_in_time_recovery { enabled = true }`;
-    if the table must go, lower the protection in its own reviewed change.
+    Keep `deletion_protection_enabled = true` and `point_in_time_recovery { enabled = true }`.
+    To cut cost, change what leaves the protection alone, such as the table
+    class (below); if the table must go, lower the protection in its own
+    reviewed change.
 
     ## References
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)

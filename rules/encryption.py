@@ -40,21 +40,6 @@ def sse_not_customer_managed(table, ctx):
     A key ARN known only after apply (a key created in the same plan) counts
     as customer-managed.
 
-    ## Example
-    ```hcl
-    server_side_encryption {
-      enabled = true
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    server_side_encryption {
-      enabled     = true
-      kms_key_arn = aws_kms_key.dynamodb.arn
-    }
-    ```
-
     ## References
     - [DynamoDB encryption at rest](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html)
     - [AWS KMS keys: customer managed, AWS managed, AWS owned](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt)
@@ -94,14 +79,11 @@ def kms_key_changed(table, ctx):
     ## Known limits
     Only plan input carries changes.
 
-    ## Example
-    ```hcl
-    kms_key_arn = aws_kms_key.new.arn   # was aws_kms_key.old.arn
-    ```
-
     ## Use instead
-    Change the key on purpose, alone, and not twice in a day; prefer rotating
-    key material (`enable_key_rotation = true`) over switching keys.
+    Prefer rotating the key material (`enable_key_rotation = true`, with a
+    shorter `rotation_period_in_days` if policy asks for one, below) over
+    switching keys; where the key must change, change it on purpose, alone, and
+    not twice in a day.
 
     ## References
     - [Managing encrypted tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.tutorial.html)
@@ -190,21 +172,6 @@ def kms_key_rotation_disabled(key, ctx):
     Asymmetric and HMAC keys cannot rotate and are not judged (DynamoDB needs a
     symmetric key anyway). A value known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_kms_key" "dynamodb" {
-      description = "orders table"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_kms_key" "dynamodb" {
-      description         = "orders table"
-      enable_key_rotation = true
-    }
-    ```
-
     ## References
     - [Rotating AWS KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html)
     """
@@ -241,16 +208,6 @@ def kms_key_short_deletion_window(key, ctx):
 
     ## Known limits
     A value known only after apply is not judged.
-
-    ## Example
-    ```hcl
-    deletion_window_in_days = 7
-    ```
-
-    ## Use instead
-    ```hcl
-    deletion_window_in_days = 30
-    ```
 
     ## Options
     - `min_kms_deletion_window` (integer, default 30): the shortest window accepted, in days (7 to 30).
@@ -290,25 +247,6 @@ def replica_without_regional_key(resource, ctx):
     ## Known limits
     A replica key known only after apply is accepted. A standalone replica
     whose table is not in the input is not judged.
-
-    ## Example
-    ```hcl
-    server_side_encryption {
-      enabled     = true
-      kms_key_arn = aws_kms_key.use1.arn
-    }
-    replica {
-      region_name = "eu-west-1"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    replica {
-      region_name = "eu-west-1"
-      kms_key_arn = aws_kms_key.euw1.arn
-    }
-    ```
 
     ## References
     - [Global tables and encryption](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html)
@@ -357,26 +295,6 @@ def dax_encryption_at_rest_disabled(cluster, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_dax_cluster" "cache" {
-      cluster_name       = "cache"
-      node_type          = "dax.r5.large"
-      replication_factor = 3
-      iam_role_arn       = aws_iam_role.dax.arn
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dax_cluster" "cache" {
-      # ...
-      server_side_encryption {
-        enabled = true
-      }
-    }
-    ```
-
     ## References
     - [DAX encryption at rest](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionAtRest.html)
     """
@@ -402,16 +320,6 @@ def dax_endpoint_not_tls(cluster, ctx):
 
     ## Known limits
     A value known only after apply is not judged.
-
-    ## Example
-    ```hcl
-    cluster_endpoint_encryption_type = "NONE"
-    ```
-
-    ## Use instead
-    ```hcl
-    cluster_endpoint_encryption_type = "TLS"
-    ```
 
     ## References
     - [DAX encryption in transit](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionInTransit.html)

@@ -110,31 +110,6 @@ def no_throttle_alarm(table, ctx):
     the finding in the config file where they exist. An alarm whose metric,
     namespace or dimensions are known only after apply counts as watching.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name = "orders"
-      # ... and no alarm on its throttle metrics
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
-      for_each            = toset(["ReadThrottleEvents", "WriteThrottleEvents"])
-      alarm_name          = "orders-${each.key}"
-      namespace           = "AWS/DynamoDB"
-      metric_name         = each.key
-      dimensions          = { TableName = aws_dynamodb_table.orders.name }
-      statistic           = "Sum"
-      period              = 60
-      evaluation_periods  = 5
-      threshold           = 1
-      comparison_operator = "GreaterThanOrEqualToThreshold"
-      alarm_actions       = [aws_sns_topic.oncall.arn]
-    }
-    ```
-
     ## References
     - [DynamoDB metrics and dimensions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html)
     - [Creating CloudWatch alarms to monitor DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/creating-alarms.html)
@@ -175,27 +150,6 @@ def alarm_without_actions(alarm, ctx):
     Actions known only after apply (an SNS topic created in the same plan)
     count as actions.
 
-    ## Example
-    ```hcl
-    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
-      alarm_name  = "orders-throttles"
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ThrottledRequests"
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_cloudwatch_metric_alarm" "orders_throttles" {
-      alarm_name    = "orders-throttles"
-      namespace     = "AWS/DynamoDB"
-      metric_name   = "ThrottledRequests"
-      alarm_actions = [aws_sns_topic.oncall.arn]
-      # ...
-    }
-    ```
-
     ## References
     - [Using Amazon CloudWatch alarms: alarm actions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html)
     - [aws_cloudwatch_metric_alarm](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm)
@@ -235,21 +189,6 @@ def no_contributor_insights(table, ctx):
     Insights enabled outside the input are not seen. An `index_name` known
     only after apply counts as the table.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name = "orders"
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_contributor_insights" "orders" {
-      table_name = aws_dynamodb_table.orders.name
-    }
-    ```
-
     ## References
     - [CloudWatch Contributor Insights for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/contributorinsights_HowItWorks.html)
     - [aws_dynamodb_contributor_insights](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_contributor_insights)
@@ -288,23 +227,9 @@ def missing_tags(resource, ctx):
     configuration writes them as constants; default tags from a variable or
     an expression are then not seen.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name = "orders"
-      # ... no tags
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    provider "aws" {
-      default_tags {
-        tags = { Team = "orders", CostCenter = "cc-1234" }
-      }
-    }
-    ```
-    or `tags = { ... }` on the resource.
+    Tags on the resource (below), or `default_tags` on the provider
+    (`provider "aws" { default_tags { tags = { Team = "orders" } } }`).
 
     ## Options
     - `required_tags` (list of tag keys, default `[]`): keys every table and
@@ -363,22 +288,6 @@ def cloudtrail_all_table_data_events(trail, ctx):
     ## Known limits
     Values known only after apply are not judged. Filtering by `eventName` or
     `readOnly` lowers the volume but still counts as every table.
-
-    ## Example
-    ```hcl
-    data_resource {
-      type   = "AWS::DynamoDB::Table"
-      values = ["arn:aws:dynamodb"]
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    data_resource {
-      type   = "AWS::DynamoDB::Table"
-      values = [aws_dynamodb_table.payments.arn]
-    }
-    ```
 
     ## References
     - [Logging data events with CloudTrail](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html)
@@ -443,15 +352,6 @@ def table_item_resource(item, ctx):
     ## Known limits
     None: accept the finding in the config file for dev or seed items.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table_item" "admin" {
-      table_name = aws_dynamodb_table.users.name
-      hash_key   = "id"
-      item       = jsonencode({ id = { S = "admin" }, role = { S = "owner" } })
-    }
-    ```
-
     ## Use instead
     Load production data with the application, a migration job, or
     `import_table` on the `aws_dynamodb_table` (from S3); keep
@@ -503,25 +403,6 @@ def table_item_invalid(item, ctx):
     An item whose JSON is known only after apply is not judged. The size is
     computed as DynamoDB documents it (names plus values, numbers
     approximated). Keys are checked only when the table is in the input.
-
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table_item" "seed" {
-      table_name = aws_dynamodb_table.orders.name   # hash_key "pk", range_key "sk"
-      hash_key   = "pk"
-      item       = jsonencode({ pk = { S = "order#1" }, total = { N = "ten" } })
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table_item" "seed" {
-      table_name = aws_dynamodb_table.orders.name
-      hash_key   = aws_dynamodb_table.orders.hash_key
-      range_key  = aws_dynamodb_table.orders.range_key
-      item       = jsonencode({ pk = { S = "order#1" }, sk = { S = "v0" }, total = { N = "10" } })
-    }
-    ```
 
     ## References
     - [Supported data types and naming rules](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html)
@@ -711,17 +592,6 @@ def dax_single_node(cluster, ctx):
     ## Known limits
     A value known only after apply is not judged. Accept the finding for dev
     clusters.
-
-    ## Example
-    ```hcl
-    replication_factor = 1
-    ```
-
-    ## Use instead
-    ```hcl
-    replication_factor = 3
-    availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
-    ```
 
     ## References
     - [DAX cluster components: nodes and replicas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.concepts.cluster.html)

@@ -221,36 +221,6 @@ def undefined_key_attribute(table, ctx):
     Keys and attribute blocks whose values are known only after apply, or
     written with `dynamic` blocks, are not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name      = "orders"
-      hash_key  = "pk"
-      range_key = "sk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name      = "orders"
-      hash_key  = "pk"
-      range_key = "sk"
-      attribute {
-        name = "pk"
-        type = "S"
-      }
-      attribute {
-        name = "sk"
-        type = "S"
-      }
-    }
-    ```
-
     ## References
     - [AttributeDefinition (DynamoDB API)](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeDefinition.html)
     - [aws_dynamodb_table: attribute](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#attribute)
@@ -291,32 +261,6 @@ def unused_attribute_definition(table, ctx):
     table without `hash_key` (restored or imported tables take their key
     schema from the source).
 
-    ## Example
-    ```hcl
-    hash_key = "pk"
-    attribute {
-      name = "pk"
-      type = "S"
-    }
-    attribute {
-      name = "expires_at"   # the TTL attribute: no key uses it
-      type = "N"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    hash_key = "pk"
-    attribute {
-      name = "pk"
-      type = "S"
-    }
-    ttl {
-      enabled        = true
-      attribute_name = "expires_at"
-    }
-    ```
-
     ## References
     - [Core components: attributes and primary key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html)
     - [aws_dynamodb_table: attribute](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#attribute)
@@ -354,22 +298,6 @@ def invalid_key_attribute_type(table, ctx):
 
     ## Known limits
     A type known only after apply is not judged.
-
-    ## Example
-    ```hcl
-    attribute {
-      name = "is_active"
-      type = "BOOL"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    attribute {
-      name = "is_active"
-      type = "N"   # or a string such as "ACTIVE"
-    }
-    ```
 
     ## References
     - [AttributeDefinition: AttributeType](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeDefinition.html)
@@ -411,16 +339,6 @@ def too_many_lsis(table, ctx):
     ## Known limits
     LSIs written with a `dynamic` block whose content is not known are not counted.
 
-    ## Example
-    ```hcl
-    local_secondary_index {
-      name            = "by-created"
-      range_key       = "created_at"
-      projection_type = "KEYS_ONLY"
-    }
-    # ... and five more local_secondary_index blocks on the same table
-    ```
-
     ## Use instead
     Keep at most 5 LSIs; serve the other access patterns with global secondary
     indexes (up to 20 by default), which can also be added later.
@@ -452,16 +370,6 @@ def too_many_gsis(table, ctx):
 
     ## Known limits
     GSIs written with a `dynamic` block whose content is not known are not counted.
-
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by-customer"
-      hash_key        = "customer_id"
-      projection_type = "KEYS_ONLY"
-    }
-    # ... and 20 more global_secondary_index blocks on the same table
-    ```
 
     ## Use instead
     Overload indexes (generic `gsi1pk`/`gsi1sk` keys shared by several access
@@ -500,27 +408,9 @@ def lsi_without_table_sort_key(table, ctx):
     A `range_key` known only after apply is not judged; nor is a table without
     `hash_key` (restored or imported tables take their key schema from the source).
 
-    ## Example
-    ```hcl
-    hash_key = "pk"
-    local_secondary_index {
-      name            = "by-date"
-      range_key       = "created_at"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
-
     ## Use instead
-    ```hcl
-    hash_key = "pk"
-    global_secondary_index {
-      name            = "by-date"
-      hash_key        = "pk"
-      range_key       = "created_at"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
-    (or give the table a `range_key`, which creates a new table).
+    A global secondary index sorted by the same attribute (below), or a
+    `range_key` on the table, which creates a new table.
 
     ## References
     - [Local secondary indexes](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LSI.html)
@@ -553,16 +443,6 @@ def lsi_duplicates_table_sort_key(table, ctx):
 
     ## Known limits
     Keys known only after apply are not judged.
-
-    ## Example
-    ```hcl
-    range_key = "created_at"
-    local_secondary_index {
-      name            = "by-created"
-      range_key       = "created_at"
-      projection_type = "ALL"
-    }
-    ```
 
     ## Use instead
     Remove the index and query the table; or sort the index by the attribute
@@ -602,25 +482,6 @@ def projection_attributes_mismatch(table, ctx):
     ## Known limits
     Projections known only after apply are not judged.
 
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by-customer"
-      hash_key        = "customer_id"
-      projection_type = "INCLUDE"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    global_secondary_index {
-      name               = "by-customer"
-      hash_key           = "customer_id"
-      projection_type    = "INCLUDE"
-      non_key_attributes = ["total", "status"]
-    }
-    ```
-
     ## References
     - [Projection (DynamoDB API)](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html)
     - [aws_dynamodb_table: global_secondary_index](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#global_secondary_index)
@@ -657,22 +518,6 @@ def too_many_projected_attributes(table, ctx):
     Lists known only after apply count as empty: the rule fires when the known
     lists alone exceed 100. `non_key_attributes` on an `ALL` or `KEYS_ONLY`
     index are DDB308's finding and not counted here.
-
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name               = "by-customer"
-      hash_key           = "customer_id"
-      projection_type    = "INCLUDE"
-      non_key_attributes = local.sixty_attributes
-    }
-    global_secondary_index {
-      name               = "by-region"
-      hash_key           = "region_code"
-      projection_type    = "INCLUDE"
-      non_key_attributes = local.sixty_attributes   # counted again: 120 in all
-    }
-    ```
 
     ## Use instead
     Project only what the queries read; an index that needs most attributes
@@ -733,15 +578,6 @@ def gsi_low_cardinality_hash_key(table, ctx):
     multi-attribute partition key (aws provider 6 `key_schema`) is not judged:
     its attributes together may have many values.
 
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by-status"
-      hash_key        = "order_status"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
-
     ## Use instead
     Shard the key (write `STATUS#ACTIVE#0` .. `STATUS#ACTIVE#9` and query the
     ten shards), or make the index sparse: write the index key only on the
@@ -790,25 +626,6 @@ def gsi_projects_all(table, ctx):
     This is advice, not an error: where the queries do read whole items,
     `ALL` avoids a second read against the table. Accept the finding then.
 
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by-customer"
-      hash_key        = "customer_id"
-      projection_type = "ALL"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    global_secondary_index {
-      name               = "by-customer"
-      hash_key           = "customer_id"
-      projection_type    = "INCLUDE"
-      non_key_attributes = ["total", "created_at"]
-    }
-    ```
-
     ## References
     - [General guidelines for secondary indexes: projections](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-indexes-general.html)
     - [Provisioned throughput considerations for GSIs](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations)
@@ -848,18 +665,6 @@ def index_duplicates_table_key(table, ctx):
     `key_schema`), are not compared. Two identical index blocks in one
     configuration collapse into one in a plan (the provider keeps indexes in a
     set); on `.tf` input they are reported as a duplicate name.
-
-    ## Example
-    ```hcl
-    hash_key  = "pk"
-    range_key = "sk"
-    global_secondary_index {
-      name            = "by-pk"
-      hash_key        = "pk"
-      range_key       = "sk"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
 
     ## Use instead
     Remove the index and query the table, or key the index by the attribute
@@ -954,27 +759,6 @@ def ttl_attribute_not_number(table, ctx):
     The provider rejects an empty `attribute_name` at plan time, so that case
     matters on `.tf` input. Values known only after apply are not judged.
 
-    ## Example
-    ```hcl
-    range_key = "expires"
-    attribute {
-      name = "expires"
-      type = "S"   # an ISO date string
-    }
-    ttl {
-      enabled        = true
-      attribute_name = "expires"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    ttl {
-      enabled        = true
-      attribute_name = "expires_at"   # epoch seconds, written as a Number
-    }
-    ```
-
     ## References
     - [Time to Live: before you start](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/time-to-live-ttl-before-you-start.html)
     - [aws_dynamodb_table: ttl](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#ttl)
@@ -1019,16 +803,6 @@ def gsi_key_changed(table, ctx):
     ## Known limits
     Only plan input carries changes; a replaced table is DDB105's finding.
     New values known only after apply are not judged.
-
-    ## Example
-    ```hcl
-    global_secondary_index {
-      name            = "by-customer"
-      hash_key        = "customer_id"
-      range_key       = "created_at"   # was "order_date"
-      projection_type = "KEYS_ONLY"
-    }
-    ```
 
     ## Use instead
     Add a new index under a new name (`by-customer-v2`), move readers to it
@@ -1109,16 +883,6 @@ def long_key_attribute_name(table, ctx):
 
     ## Known limits
     Names known only after apply are not judged.
-
-    ## Example
-    ```hcl
-    hash_key = "customer_account_identifier_for_billing"
-    ```
-
-    ## Use instead
-    ```hcl
-    hash_key = "customer_id"
-    ```
 
     ## Options
     - `max_key_name_length` (default 32): the longest key attribute name accepted.

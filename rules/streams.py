@@ -103,27 +103,6 @@ def stream_settings_inconsistent(table, ctx):
     the configuration leaves out is not reported, even though the plan still
     shows the prior one: the provider does not send it.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name             = "orders"
-      hash_key         = "pk"
-      stream_view_type = "NEW_IMAGE"
-      # ...
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name             = "orders"
-      hash_key         = "pk"
-      stream_enabled   = true
-      stream_view_type = "NEW_IMAGE"
-      # ...
-    }
-    ```
-
     ## References
     - [Change data capture for DynamoDB Streams](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html)
     - [StreamSpecification](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_StreamSpecification.html)
@@ -168,32 +147,6 @@ def global_table_stream_view_type(table, ctx):
     ## Known limits
     Settings known only after apply, and replica blocks made by a `dynamic`
     block whose contents are not known yet, are not judged.
-
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name     = "orders"
-      hash_key = "pk"
-      # ...
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name             = "orders"
-      hash_key         = "pk"
-      stream_enabled   = true
-      stream_view_type = "NEW_AND_OLD_IMAGES"
-      # ...
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
 
     ## References
     - [Global tables: how it works (streams)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html)
@@ -240,15 +193,10 @@ def global_table_stream_changed(table, ctx):
     Only plan input carries changes. A new setting known only after apply is
     not judged.
 
-    ## Example
-    ```hcl
-    stream_view_type = "NEW_IMAGE"   # was NEW_AND_OLD_IMAGES, with replicas
-    ```
-
     ## Use instead
     Keep `stream_enabled = true` and `stream_view_type = "NEW_AND_OLD_IMAGES"`
     while the table has replicas. To change the stream, remove the replicas in
-    one apply and change the stream in the next.
+    one apply (below) and change the stream in the next.
 
     ## References
     - [Global tables: how it works (streams)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html)
@@ -298,33 +246,6 @@ def legacy_global_table(global_table, ctx):
     Moving an existing legacy global table to the current version is a
     one-way upgrade done in the AWS console; Terraform cannot do it.
 
-    ## Example
-    ```hcl
-    resource "aws_dynamodb_global_table" "orders" {
-      name = "orders"
-      replica {
-        region_name = "us-east-1"
-      }
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      name             = "orders"
-      hash_key         = "pk"
-      stream_enabled   = true
-      stream_view_type = "NEW_AND_OLD_IMAGES"
-      # ...
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
-
     ## References
     - [DynamoDB global tables versions](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_versions.html)
     - [Upgrading global tables to version 2019.11.21](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html)
@@ -357,36 +278,6 @@ def replica_region_invalid(table, ctx):
     plan's configuration, where the region is written as a constant. A
     provider region taken from the environment (`AWS_REGION`) or from an
     expression is not known, so the own-region check is skipped.
-
-    ## Example
-    ```hcl
-    provider "aws" {
-      region = "us-east-1"
-    }
-
-    resource "aws_dynamodb_table" "orders" {
-      # ...
-      replica {
-        region_name = "us-east-1"
-      }
-      replica {
-        region_name = "eu-west-1"
-      }
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_dynamodb_table" "orders" {
-      # ...
-      replica {
-        region_name = "eu-west-1"
-      }
-    }
-    ```
 
     ## References
     - [Global tables: how it works](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html)
@@ -474,29 +365,6 @@ def stream_consumer_without_failure_destination(mapping, ctx):
     after apply looks absent in the plan and is reported. A source named
     through a data source is not recognised.
 
-    ## Example
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "LATEST"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "LATEST"
-      destination_config {
-        on_failure {
-          destination_arn = aws_sqs_queue.orders_failures.arn
-        }
-      }
-    }
-    ```
-
     ## References
     - [Retaining discarded records for a DynamoDB event source](https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html)
     - [aws_lambda_event_source_mapping: destination_config](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lambda_event_source_mapping#destination_config)
@@ -546,26 +414,6 @@ def stream_consumer_unbounded_retries(mapping, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
-    ## Example
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "LATEST"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name                 = aws_lambda_function.indexer.function_name
-      event_source_arn              = aws_dynamodb_table.orders.stream_arn
-      starting_position             = "LATEST"
-      maximum_retry_attempts        = 3
-      maximum_record_age_in_seconds = 3600
-    }
-    ```
-
     ## References
     - [Lambda parameters for DynamoDB event source mappings](https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html)
     - [Retaining discarded records for a DynamoDB event source](https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html)
@@ -605,26 +453,6 @@ def stream_consumer_no_partial_batch(mapping, ctx):
     `ReportBatchItemFailures` works only when the function's code returns
     `batchItemFailures`; dynalint cannot see the code. A value known only
     after apply is not judged.
-
-    ## Example
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "LATEST"
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name                  = aws_lambda_function.indexer.function_name
-      event_source_arn               = aws_dynamodb_table.orders.stream_arn
-      starting_position              = "LATEST"
-      bisect_batch_on_function_error = true
-      function_response_types        = ["ReportBatchItemFailures"]
-    }
-    ```
 
     ## References
     - [Configuring partial batch response with DynamoDB and Lambda](https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html)
@@ -678,26 +506,6 @@ def stream_consumer_invalid_parameters(mapping, ctx):
     ## Known limits
     `batch_size = 0` is the aws provider's "not set" (AWS then uses 100) and
     is accepted. A value known only after apply is not judged.
-
-    ## Example
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "AT_TIMESTAMP"
-      batch_size        = 20000
-    }
-    ```
-
-    ## Use instead
-    ```hcl
-    resource "aws_lambda_event_source_mapping" "orders" {
-      function_name     = aws_lambda_function.indexer.function_name
-      event_source_arn  = aws_dynamodb_table.orders.stream_arn
-      starting_position = "TRIM_HORIZON"
-      batch_size        = 1000
-    }
-    ```
 
     ## References
     - [Lambda parameters for DynamoDB event source mappings](https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html)

@@ -12,6 +12,10 @@ schema), and then the case itself is planned against that state.
 A case may call modules vendored beside it, in ``../vendor/`` (tests/public/:
 the public modules, with their licenses); that folder is copied along.
 
+A rule's examples (rules/examples/<ID>/, dynalint/examples/<ID>/) are cases
+only where they show a change: their ``bad/`` and ``good/`` are planned against
+the ``before/`` beside them.
+
 Runs offline: terraform 1.x and the hashicorp/aws provider from a local
 filesystem mirror, fake credentials, -refresh=false (see DEVELOPERS.md).
 
@@ -33,9 +37,14 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dynalint import rule_examples  # noqa: E402
+
 CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl",
               ROOT / "tests" / "public"]
 SKIPPED_DIRS = frozenset({"before", "modules", "vendor", ".terraform"})  # parts of a case, not cases
+RULE_EXAMPLES = [ROOT / "rules" / "examples", ROOT / "dynalint" / "examples"]
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -58,7 +67,20 @@ def cases(args: list[str]) -> list[Path]:
             rel = main.parent.relative_to(root).parts
             if not SKIPPED_DIRS.intersection(rel):
                 found.append(main.parent)
+    for root in RULE_EXAMPLES:
+        for before in sorted(root.glob("*/before")):
+            found += [before.parent / "bad", before.parent / "good"]
     return found
+
+
+def prior_configuration(case: Path) -> Path | None:
+    """What a case is planned after: its own before/, or for a rule's bad/ or good/ example, the
+    before/ beside it."""
+    if (case / "before").is_dir():
+        return case / "before"
+    beside = case.parent / "before"
+    in_examples = any(case.resolve().is_relative_to(root) for root in RULE_EXAMPLES)
+    return beside if in_examples and case.name in ("bad", "good") and beside.is_dir() else None
 
 
 class Terraform:
@@ -190,9 +212,13 @@ def state_from_plan(plan: dict, schema: dict) -> dict:
 def regenerate(case: Path, terraform: Terraform) -> str:
     with tempfile.TemporaryDirectory(prefix="dynalint-tf-") as tmp:
         work = Path(tmp) / case.name
-        shutil.copytree(case, work, ignore=shutil.ignore_patterns("plan.json", ".terraform*", "tfplan", "*.tfstate"))
+        ignore = shutil.ignore_patterns("plan.json", ".terraform*", "tfplan", "*.tfstate")
+        shutil.copytree(case, work, ignore=ignore)
         if (case.parent / "vendor").is_dir():  # modules the case calls as ../vendor/NAME
             shutil.copytree(case.parent / "vendor", work.parent / "vendor")
+        beside = prior_configuration(case)
+        if beside is not None and beside.parent != case:  # a rule example's before/ is its sibling
+            shutil.copytree(beside, work / "before", ignore=ignore)
         providers = PROVIDERS_TF.read_text()
         if not (work / "providers.tf").exists():  # a case may bring its own (aliases, regions)
             (work / "providers.tf").write_text(providers)
@@ -214,6 +240,8 @@ def regenerate(case: Path, terraform: Terraform) -> str:
             shutil.rmtree(before)
         plan = terraform.plan(work)
         (case / "plan.json").write_text(terraform.run(work, "show", "-json", "tfplan"))
+        if beside is not None and beside.parent != case:
+            (case / rule_examples.PLAN_DIGESTS).write_text(rule_examples.plan_digests(case))
     actions: dict[str, int] = {}
     for change in plan.get("resource_changes", []):
         key = "/".join(change["change"]["actions"])

@@ -11,7 +11,7 @@ import pytest
 
 from dynalint import config, custom, engine, yaml_rules
 from dynalint.load import load_inputs
-from helpers import ROOT, flagged, load_case
+from helpers import ROOT, flagged, load_case, run_rules
 
 EXAMPLE = ROOT / "examples" / "custom-rules"
 README = (ROOT / "README.md").read_text()
@@ -90,7 +90,7 @@ def test_the_docs_python_rule_runs(tmp_path):
     [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "@rule(" in b]
     (tmp_path / "streams.py").write_text(module)
     registry = custom.registry([tmp_path], entry_points=False)
-    found = engine.run([load_case("custom")], [registry.rules["ACME100"]], registry.links)
+    found = run_rules([load_case("custom")], [registry.rules["ACME100"]], registry.links)
     assert "aws_dynamodb_table.orders" not in flagged(found, "ACME100")  # its stream is on
     assert "aws_dynamodb_table.scratch" in flagged(found, "ACME100")
 

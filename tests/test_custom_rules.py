@@ -14,7 +14,7 @@ from dynalint import custom, engine
 from dynalint.cli import main
 from dynalint.errors import RuleError
 from dynalint.report import INFORMATION_URI
-from helpers import case_plan, flagged, load_case, validate_sarif
+from helpers import case_plan, flagged, load_case, run_rules, validate_sarif
 
 PLAN = str(case_plan("custom"))
 MODEL = load_case("custom")
@@ -122,7 +122,7 @@ def findings(*args) -> list[dict]:
 def lint(directory, options=None):
     registry = custom.registry([directory], entry_points=False)
     rules = [r for r in registry.sorted() if not r.builtin]
-    return engine.run([MODEL], rules, registry.links, engine.RunOptions(options=options or {}))
+    return run_rules([MODEL], rules, registry.links, engine.RunOptions(options=options or {}))
 
 
 # ---------------------------------------------------------------- Python rule modules

@@ -181,7 +181,7 @@ def test_markdown_summary_table_then_findings_by_resource():
     assert headings == sorted({f["address"] for f in expected}, key=headings.index)
     assert set(headings) == {f["address"] for f in expected}
     assert text.count("<details><summary>How to fix</summary>") == len(expected) == text.count("</details>")
-    assert "```hcl" in text and "docs/rules/DDB101.md" in text
+    assert "```diff\n--- bad/main.tf\n+++ good/main.tf" in text and "docs/rules/DDB101.md" in text  # the fix, as a diff
 
 
 def test_markdown_for_a_good_plan():

@@ -15,7 +15,9 @@ T = "aws_dynamodb_table."
 
 
 def paths(findings, rule_id, address=None):
-    return {f.path for f in findings if f.rule_id == rule_id and (address is None or f.address == address)}
+    if address is None:
+        return {f.path for f in findings if f.rule_id == rule_id}
+    return {f.path for f in by_address(findings, rule_id).get(address, [])}  # the address must exist
 
 
 def table_plan(values, after_unknown=None, name="t"):

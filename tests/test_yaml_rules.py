@@ -8,10 +8,10 @@ whose `require` is the condition under test and compares where it fires.
 """
 import pytest
 
-from dynalint import custom, engine
+from dynalint import custom
 from dynalint.errors import RuleError
 from dynalint.load import load_inputs
-from helpers import TF_CASES, flagged, load_case
+from helpers import TF_CASES, flagged, load_case, run_rules
 
 MODEL = load_case("custom")
 ORDERS, SCRATCH, BARE = "aws_dynamodb_table.orders", "aws_dynamodb_table.scratch", "aws_dynamodb_table.bare"
@@ -46,7 +46,7 @@ def rules_file(tmp_path, require: str, when: str = "", types: str = "aws_dynamod
 def lint(directory, model=MODEL):
     registry = custom.registry([directory], entry_points=False)
     rules = [r for r in registry.sorted() if not r.builtin]
-    return engine.run([model], rules, registry.links)
+    return run_rules([model], rules, registry.links)
 
 
 def fires(tmp_path, require: str, **kwargs) -> set[str]:

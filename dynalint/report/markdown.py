@@ -10,13 +10,13 @@ GitHub's comment size limit (65,536 characters) are counted, not shown.
 """
 from __future__ import annotations
 
-import re
 from itertools import groupby
 
 from dynalint.model import Finding, Level
 from dynalint.report import Report, help_uri, plural, summary_line
 from dynalint.report.diagram import diagram
 from dynalint.rule import Rule
+from dynalint.rule_examples import how_to_fix
 
 MARKER = "<!-- dynalint -->"
 MAX_CHARS = 60_000  # below GitHub's 65,536, leaving room for what a workflow adds around it
@@ -82,16 +82,11 @@ def _finding(f: Finding, rule: Rule | None) -> list[str]:
     lines = [f"**{_LEVEL_NAMES[f.level]}** `{f.rule_id}`{slug}: {_text(f.message)}{suppressed}", ""]
     if rule is not None:
         lines += ["<details><summary>How to fix</summary>", ""]
-        fix = _section(rule.help, "Use instead")
+        fix = how_to_fix(rule)
         lines += [fix, ""] if fix else []
         docs = help_uri(rule)
         lines += [f"Documentation: [{rule.id} {rule.slug}]({docs})", "", "</details>", ""]
     return lines
-
-
-def _section(markdown: str, title: str) -> str:
-    match = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", markdown, re.S | re.M)
-    return match.group(1).strip() if match else ""
 
 
 def _text(text: str) -> str:

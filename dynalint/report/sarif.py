@@ -12,6 +12,7 @@ import json
 from dynalint.model import Finding
 from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.rule import Rule
+from dynalint.rule_examples import documentation
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -44,7 +45,7 @@ def _order(rules, rule: Rule) -> int:
 
 
 def _descriptor(rule: Rule) -> dict:
-    help_text = rule.help or rule.summary
+    help_text = documentation(rule, complete=False).strip() or rule.summary  # the fix as a diff, not whole files
     tags = list(rule.tags)
     if rule.security_severity is not None:
         # GitHub reads security-severity only on rules tagged "security".

@@ -1,0 +1,399 @@
+"""A rule's examples: complete Terraform that the rule reports, and the same fixed.
+
+They live in ``examples/<ID>/`` beside the module that defines the rule
+(``rules/examples/DDB101/`` for the built-in pack, installed with it)::
+
+    bad/main.tf     a configuration the rule reports: `dynalint bad/` shows it
+    good/main.tf    the same configuration fixed: dynalint reports nothing at all
+    expected.yaml   what dynalint reports on bad/: rule, address, attribute path and line;
+                    a finding of another rule says ``because:`` the violation implies it
+    bad/.dynalint.yaml, good/.dynalint.yaml
+                    settings-file rules only (DL004): the settings `dynalint` finds there
+    before/main.tf  change rules only: what is deployed. bad/ and good/ are planned against
+                    it with real terraform (scripts/terraform_plans.py), and their plans,
+                    bad/plan.json and good/plan.json, are what is linted.
+
+The files are the one source of the rule's "Example" and "Use instead"
+sections: ``documentation()`` puts them into the help (docs/rules/,
+``dynalint explain``, SARIF), after any prose those sections of the docstring
+keep. ``lint()`` and ``compare()`` check them (tests/test_rule_examples.py;
+``scripts/rule_examples.py --update`` rewrites expected.yaml from what
+dynalint reports today).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from dynalint.engine import Registry
+    from dynalint.model import Finding
+    from dynalint.rule import Rule
+
+EXPECTED = "expected.yaml"
+PLAN_DIGESTS = "plan.sha256"  # beside a planned side's plan.json: what it was made of
+SIDES = ("bad", "good")
+SETTINGS = ".dynalint.yaml"  # beside a side's main.tf: the settings file `dynalint` finds there
+# Where the examples' sections go when the docstring has none: before the first section that
+# comes after them in this order (Definition: what explain adds to a YAML rule).
+_ORDER = ("What it checks", "Why it matters", "Known limits", "Example", "Use instead", "Options", "References",
+          "Definition")
+_HEADER = """\
+# What dynalint reports on bad/ ({kind}, every rule on); on good/ it reports nothing.
+# A finding of another rule says `because:` the violation implies it.{null}
+# Rewrite the lines after a change: python scripts/rule_examples.py --update
+"""
+
+@dataclass(frozen=True)
+class Expected:
+    """One finding expected on the bad example."""
+
+    rule: str
+    address: str
+    line: int | None  # in bad/main.tf; None where the finding points into the plan (a resource bad/ removes)
+    path: str | None = None
+    because: str | None = None  # why another rule fires too (required for any rule but the example's own)
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.rule, self.address, self.path)
+
+
+@dataclass(frozen=True)
+class Examples:
+    rule_id: str
+    directory: Path
+    bad: str
+    good: str
+    before: str | None = None  # what is deployed, for a change rule
+    bad_settings: str | None = None  # the sides' .dynalint.yaml, for a rule about the settings file
+    good_settings: str | None = None
+
+    @cached_property
+    def expected(self) -> tuple[Expected, ...]:
+        return read_expected(self.directory / EXPECTED)
+
+    @cached_property
+    def also(self) -> tuple[Expected, ...]:
+        """Findings of other rules the bad example gets, with why (read without parsing YAML where
+        there are none: documentation is made on every SARIF run)."""
+        path = self.directory / EXPECTED
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+        if not any("because" in line for line in lines if not line.lstrip().startswith("#")):
+            return ()
+        return tuple(e for e in self.expected if e.rule != self.rule_id and e.because)
+
+    @property
+    def planned(self) -> bool:
+        """bad/ and good/ are planned against before/: their plan JSON is what is linted."""
+        return self.before is not None
+
+    def side(self, name: str) -> Path:
+        return self.directory / name
+
+
+def load(rule: "Rule") -> Examples | None:
+    """The rule's examples, or None when its examples directory has none."""
+    directory = rule.examples
+    if directory is None or not (directory / "bad" / "main.tf").is_file():
+        return None
+    before = directory / "before" / "main.tf"
+    settings = {side: directory / side / SETTINGS for side in SIDES}
+    return Examples(rule_id=rule.id, directory=directory, bad=_read(directory / "bad" / "main.tf"),
+                    good=_read(directory / "good" / "main.tf"), before=_read(before) if before.is_file() else None,
+                    **{f"{side}_settings": _read(path) for side, path in settings.items() if path.is_file()})
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def read_expected(path: Path) -> tuple[Expected, ...]:
+    import yaml
+
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(Expected(rule=str(e["rule"]), address=str(e["address"]), line=e.get("line"),
+                          path=e.get("path"), because=e.get("because"))
+                 for e in data.get("findings") or ())
+
+
+# ---------------------------------------------------------------- documentation
+def documentation(rule: "Rule", complete: bool = True) -> str:
+    """The rule's help with its Example and Use instead sections made from its example files.
+
+    Not ``complete`` (SARIF's help, written for every rule on every run): the fix as a diff, without
+    the whole bad and good files, which would double the size of a SARIF file.
+    """
+    examples = load(rule)
+    if examples is None:
+        return rule.help
+    sections = _sections(rule.help)
+    example = _joined(_prose(sections, "Example"), example_markdown(examples) if complete else "")
+    fix = _joined(_prose(sections, "Use instead"), fix_markdown(examples))
+    if complete and not examples.planned and examples.bad != examples.good:
+        fix += f"\n\nIn full (`good/main.tf`):\n\n{_fence('hcl', examples.good)}"
+    return _with_sections(sections, {"Example": example, "Use instead": fix})
+
+
+def how_to_fix(rule: "Rule") -> str:
+    """What the "Use instead" section says, without the complete fixed file (for a PR comment)."""
+    examples = load(rule)
+    sections = _sections(rule.help)
+    if examples is None:
+        return _prose(sections, "Use instead", keep_code=True)
+    return _joined(_prose(sections, "Use instead"), fix_markdown(examples))
+
+
+def example_markdown(examples: Examples) -> str:
+    notes = "".join(f"\n\ndynalint also reports {e.rule} on `{e.address}`: {e.because.rstrip('.')}."
+                    for e in examples.also)
+    if examples.planned:
+        return (f"With this deployed (`before/main.tf`):\n\n{_fence('hcl', examples.before)}\n\n"
+                f"this change (`bad/main.tf`) is reported:\n\n"
+                f"{_fence('diff', _diff(examples.before, examples.bad, 'before', 'bad'))}{notes}")
+    if examples.bad_settings is not None:
+        return (f"With this `.dynalint.yaml`:\n\n{_fence('yaml', examples.bad_settings)}\n\n"
+                f"beside this `main.tf`:\n\n{_fence('hcl', examples.bad)}{notes}")
+    return f"{_fence('hcl', examples.bad)}{notes}"
+
+
+def fix_markdown(examples: Examples) -> str:
+    if examples.planned:
+        return _fence("diff", _diff(examples.before, examples.good, "before", "good"))
+    fixes = []
+    if examples.bad_settings != examples.good_settings:
+        fixes.append(_fence("diff", _diff(examples.bad_settings or "", examples.good_settings or "", "bad", "good",
+                                          SETTINGS)))
+    if examples.bad != examples.good:
+        fixes.append(_fence("diff", _diff(examples.bad, examples.good, "bad", "good")))
+    return "\n\n".join(fixes)
+
+
+def _diff(old: str, new: str, old_name: str, new_name: str, file: str = "main.tf") -> str:
+    """A unified diff whose added or removed blocks are whole: ``point_in_time_recovery { ... }`` and its
+    blank line, not ``}`` of the block above and the new block without its own ``}``."""
+    a, b = old.splitlines(), new.splitlines()
+    out = [f"--- {old_name}/{file}", f"+++ {new_name}/{file}"]
+    for group in _Matcher(None, a, b, autojunk=False).get_grouped_opcodes(3):
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@")
+        for tag, i1, i2, j1, j2 in group:
+            out += [" " + line for line in a[i1:i2]] if tag == "equal" else []
+            out += ["-" + line for line in a[i1:i2]] if tag in ("replace", "delete") else []
+            out += ["+" + line for line in b[j1:j2]] if tag in ("replace", "insert") else []
+    return "\n".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as unified diffs write it (difflib's format)."""
+    length = stop - start
+    return f"{start + 1}" if length == 1 else f"{start + (length > 0)},{length}"
+
+
+def _balanced(lines: Sequence[str]) -> bool:
+    """Every brace the lines open they close, and none closes what they did not open: whole blocks."""
+    depth = 0
+    for line in lines:
+        for char in line:
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+class _Matcher(difflib.SequenceMatcher):
+    """Opcodes whose pure insertions and deletions slide to where they read as whole blocks."""
+
+    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        codes = [list(c) for c in super().get_opcodes()]
+        for n in range(1, len(codes) - 1):
+            tag = codes[n][0]
+            if tag in ("insert", "delete") and codes[n - 1][0] == codes[n + 1][0] == "equal":
+                self._slide(codes[n - 1], codes[n], codes[n + 1], self.b if tag == "insert" else self.a,
+                            3 if tag == "insert" else 1)
+        return [tuple(c) for c in codes if c[1] != c[2] or c[3] != c[4]]  # type: ignore[misc]
+
+    @staticmethod
+    def _slide(before: list, change: list, after: list, lines: Sequence[str], at: int) -> None:
+        """Move ``change`` (rows ``lines[start:stop]``, ``at`` its start index in the opcode) up or down
+        through equal rows around it, to the place where it holds whole blocks, then ends on a blank
+        line (else starts on one), else where difflib put it."""
+        start, stop = change[at], change[at + 1]
+        low, high = start, start
+        while low > before[at] and lines[low - 1] == lines[stop - (start - low) - 1]:
+            low -= 1
+        while high + (stop - start) < after[at + 1] and lines[high] == lines[high + (stop - start)]:
+            high += 1
+
+        def score(pos: int) -> tuple:
+            block = lines[pos:pos + stop - start]
+            return (_balanced(block), not block[-1].strip(), not block[0].strip(), -abs(pos - start))
+
+        shift = max(range(low, high + 1), key=score) - start
+        before[2] += shift  # the equal rows above end later (or earlier),
+        before[4] += shift
+        for index in (1, 2, 3, 4):  # the block moves,
+            change[index] += shift
+        after[1] += shift  # and the equal rows below start where it ends
+        after[3] += shift
+
+
+def _fence(language: str, text: str) -> str:
+    return f"```{language}\n{text.rstrip()}\n```"
+
+
+def _joined(*parts: str) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+_HEADING = re.compile(r"^## (.+?)\s*$")
+
+
+def _sections(markdown: str) -> list[tuple[str | None, str]]:
+    """(title, body) in order; the text before the first heading has the title None. Fenced code is
+    not searched for headings."""
+    out: list[tuple[str | None, list[str]]] = [(None, [])]
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        heading = None if fenced else _HEADING.match(line)
+        if heading:
+            out.append((heading.group(1), []))
+        else:
+            out[-1][1].append(line)
+    return [(title, "\n".join(body).strip()) for title, body in out]
+
+
+def _prose(sections: Sequence[tuple[str | None, str]], title: str, keep_code: bool = False) -> str:
+    """A section's text; without its code blocks unless ``keep_code`` (the files are their source)."""
+    body = next((b for t, b in sections if t == title), "")
+    if not keep_code:
+        body = re.sub(r"^```.*?^```[ \t]*$", "", body, flags=re.S | re.M).strip()
+    return body
+
+
+def _with_sections(sections: list[tuple[str | None, str]], replacements: dict[str, str]) -> str:
+    titles = [t for t, _ in sections]
+    out = [(t, replacements.get(t, b)) if t in replacements else (t, b) for t, b in sections]
+    for title, body in replacements.items():
+        if title in titles:
+            continue
+        after = _ORDER[_ORDER.index(title) + 1:]
+        later = [i for i, (t, _) in enumerate(out) if t in after]
+        out.insert(later[0] if later else len(out), (title, body))
+    parts = [body if title is None else f"## {title}\n{body}" for title, body in out if title is None or body]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+# ---------------------------------------------------------------- checking
+def plan_digests(side: Path) -> str:
+    """What a planned example's plan is made of (before/main.tf and the side's main.tf), in
+    ``sha256sum`` format: scripts/terraform_plans.py writes it beside the plan, and a plan whose
+    files have changed since is stale."""
+    import hashlib
+
+    return "".join(f"{hashlib.sha256((side / name).read_bytes()).hexdigest()}  {name}\n"
+                   for name in ("../before/main.tf", "main.tf"))
+
+
+def stale_plan(examples: Examples, side: str) -> str | None:
+    """Why the plan of one side is not the plan of today's files, or None."""
+    recorded = examples.side(side) / PLAN_DIGESTS
+    if not recorded.is_file() or recorded.read_text(encoding="utf-8") != plan_digests(examples.side(side)):
+        return (f"{side}/plan.json was not made of today's before/main.tf and {side}/main.tf: run "
+                f"python scripts/terraform_plans.py {examples.side(side)}")
+    return None
+
+
+def lint(examples: Examples, side: str, registry: "Registry") -> list["Finding"]:
+    """What ``dynalint`` reports on one side of the examples, every rule of ``registry`` on: the .tf
+    directory, or for a change rule the plan of it; suppressed findings are not reported."""
+    from dynalint import engine
+    from dynalint.load import load_inputs
+
+    target = examples.side(side) / "plan.json" if examples.planned and side in SIDES else examples.side(side)
+    if not target.exists():
+        raise FileNotFoundError(f"{target} is missing: run python scripts/terraform_plans.py {target.parent}")
+    models = load_inputs([str(target)])
+    rules = registry.sorted()
+    findings = engine.run(models, rules, registry.links, known_ids=registry.rules)
+    settings = examples.side(side) / SETTINGS
+    if settings.is_file():  # an example of a settings-file rule (DL004) brings its settings, as `dynalint bad/` run there
+        from dynalint import config
+
+        chosen = config.load(settings, rules)
+        findings = chosen.suppress(findings)
+        findings += chosen.unused_ignores(findings, models, rules)
+    return [f for f in findings if not f.suppressed]
+
+
+def observed(examples: Examples, findings: Iterable["Finding"]) -> list[Expected]:
+    """Findings as expectations: the line in the side's main.tf (None where a finding points into the
+    plan); a file name as an address (a comment on no resource) as `dynalint bad/` shows it, run in the
+    example's directory."""
+    here = examples.directory.as_posix() + "/"
+    out = []
+    for f in findings:
+        line = f.source.start_line if f.source is not None and f.source.kind == "tf" else None
+        address = f.address[len(here):] if f.address.startswith(here) else f.address
+        out.append(Expected(rule=f.rule_id, address=address, line=line, path=f.path))
+    return sorted(out, key=lambda e: (e.line or 0, e.rule, e.address, e.path or ""))
+
+
+def compare(examples: Examples, findings: Iterable["Finding"]) -> list[str]:
+    """What differs between the bad example's findings and expected.yaml, in words (empty: they agree)."""
+    problems = []
+    expected = {e.key: e for e in examples.expected}
+    if len(expected) != len(examples.expected):
+        problems.append("expected.yaml lists a finding twice")
+    if not any(e.rule == examples.rule_id for e in examples.expected):
+        problems.append(f"expected.yaml does not list {examples.rule_id} itself")
+    for e in examples.expected:
+        if e.rule != examples.rule_id and not (e.because or "").strip():
+            problems.append(f"{e.rule} on {e.address}: a finding of another rule needs `because:`")
+    found = {e.key: e for e in observed(examples, findings)}
+    for key, e in found.items():
+        if key not in expected:
+            problems.append(f"unexpected {_shown(e)}")
+        elif expected[key].line != e.line:
+            problems.append(f"{_shown(e)}: expected.yaml says line {expected[key].line}")
+    problems += [f"missing {_shown(e)}" for key, e in expected.items() if key not in found]
+    return problems
+
+
+def _shown(e: Expected) -> str:
+    where = f"line {e.line}" if e.line is not None else "the plan"
+    return f"{e.rule} on {e.address}{f' ({e.path})' if e.path else ''} at {where}"
+
+
+def expected_text(examples: Examples, findings: Iterable["Finding"]) -> str:
+    """expected.yaml for what dynalint reports today, keeping the ``because`` of findings it already lists."""
+    import yaml
+
+    reasons = {e.key: e.because for e in examples.expected if e.because}
+    by_resource: dict[tuple[str, str], list[str]] = {}  # where a finding's path changed, its reason stays
+    for e in examples.expected:
+        if e.because:
+            by_resource.setdefault((e.rule, e.address), []).append(e.because)
+    entries: list[dict[str, Any]] = []
+    for e in observed(examples, findings):
+        entry: dict[str, Any] = {"rule": e.rule, "address": e.address}
+        if e.path is not None:
+            entry["path"] = e.path
+        entry["line"] = e.line
+        same_resource = by_resource.get((e.rule, e.address), [])
+        because = reasons.get(e.key) or (same_resource[0] if len(same_resource) == 1 else None)
+        if because:
+            entry["because"] = because
+        entries.append(entry)
+    kind = "its plan against before/" if examples.planned else "as a .tf directory"
+    body = yaml.safe_dump({"findings": entries}, sort_keys=False, allow_unicode=True, width=100)
+    null = "\n# line: null is a finding located in the plan (a resource bad/ removes)." if examples.planned else ""
+    return _HEADER.format(kind=kind, null=null) + body

@@ -1,0 +1,123 @@
+resource "aws_dynamodb_table" "orders" {
+  name                        = "orders"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  range_key                   = "sk"
+  deletion_protection_enabled = true
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "sk"
+    type = "S"
+  }
+
+  attribute {
+    name = "created_at"
+    type = "N"
+  }
+
+  attribute {
+    name = "updated_at"
+    type = "N"
+  }
+
+  attribute {
+    name = "shipped_at"
+    type = "N"
+  }
+
+  attribute {
+    name = "delivered_at"
+    type = "N"
+  }
+
+  attribute {
+    name = "total"
+    type = "N"
+  }
+
+  attribute {
+    name = "customer_id"
+    type = "S"
+  }
+
+  local_secondary_index {
+    name            = "by-created-at"
+    range_key       = "created_at"
+    projection_type = "KEYS_ONLY"
+  }
+
+  local_secondary_index {
+    name            = "by-updated-at"
+    range_key       = "updated_at"
+    projection_type = "KEYS_ONLY"
+  }
+
+  local_secondary_index {
+    name            = "by-shipped-at"
+    range_key       = "shipped_at"
+    projection_type = "KEYS_ONLY"
+  }
+
+  local_secondary_index {
+    name            = "by-delivered-at"
+    range_key       = "delivered_at"
+    projection_type = "KEYS_ONLY"
+  }
+
+  local_secondary_index {
+    name            = "by-total"
+    range_key       = "total"
+    projection_type = "KEYS_ONLY"
+  }
+
+  global_secondary_index {
+    name            = "by-customer"
+    hash_key        = "customer_id"
+    projection_type = "KEYS_ONLY"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.orders.arn
+  }
+
+  tags = {
+    Team = "orders"
+  }
+}
+
+resource "aws_kms_key" "orders" {
+  description         = "Encrypts the orders table"
+  enable_key_rotation = true
+}
+
+resource "aws_dynamodb_contributor_insights" "orders" {
+  table_name = aws_dynamodb_table.orders.name
+}
+
+resource "aws_cloudwatch_metric_alarm" "orders_throttled" {
+  for_each            = toset(["ReadThrottleEvents", "WriteThrottleEvents"])
+  alarm_name          = "orders-${each.key}"
+  namespace           = "AWS/DynamoDB"
+  metric_name         = each.key
+  dimensions          = { TableName = aws_dynamodb_table.orders.name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.oncall.arn]
+}
+
+resource "aws_sns_topic" "oncall" {
+  name = "orders-oncall"
+}

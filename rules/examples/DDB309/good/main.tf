@@ -1,0 +1,80 @@
+locals {
+  # 40 attributes, projected by two indexes: 80 in all
+  projected = [for i in range(40) : "field_${i}"]
+}
+
+resource "aws_dynamodb_table" "orders" {
+  name                        = "orders"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "pk"
+  deletion_protection_enabled = true
+
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+
+  attribute {
+    name = "customer_id"
+    type = "S"
+  }
+
+  attribute {
+    name = "region_code"
+    type = "S"
+  }
+
+  global_secondary_index {
+    name               = "by-customer"
+    hash_key           = "customer_id"
+    projection_type    = "INCLUDE"
+    non_key_attributes = local.projected
+  }
+
+  global_secondary_index {
+    name               = "by-region"
+    hash_key           = "region_code"
+    projection_type    = "INCLUDE"
+    non_key_attributes = local.projected # counted again
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.orders.arn
+  }
+
+  tags = {
+    Team = "orders"
+  }
+}
+
+resource "aws_kms_key" "orders" {
+  description         = "Encrypts the orders table"
+  enable_key_rotation = true
+}
+
+resource "aws_dynamodb_contributor_insights" "orders" {
+  table_name = aws_dynamodb_table.orders.name
+}
+
+resource "aws_cloudwatch_metric_alarm" "orders_throttled" {
+  for_each            = toset(["ReadThrottleEvents", "WriteThrottleEvents"])
+  alarm_name          = "orders-${each.key}"
+  namespace           = "AWS/DynamoDB"
+  metric_name         = each.key
+  dimensions          = { TableName = aws_dynamodb_table.orders.name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_sns_topic.oncall.arn]
+}
+
+resource "aws_sns_topic" "oncall" {
+  name = "orders-oncall"
+}

@@ -1,0 +1,6 @@
+resource "aws_vpc_endpoint" "dynamodb" {
+  vpc_id            = "vpc-0a1b2c3d4e5f60718"
+  service_name      = "com.amazonaws.us-east-1.dynamodb"
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = ["subnet-0a1b2c3d4e5f60718"]
+}
