@@ -175,7 +175,22 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
         actions=resource.actions,
         source=source,
         input_file=model.input_file,
+        fix=_fix_of(rule, issue),
     )
+
+
+def _fix_of(rule: Rule, issue: Issue):
+    """The issue's fix, where its rule declares fixes; never safer than the rule says (docs tell users so)."""
+    from dynalint.fix.declare import Fix
+
+    fix = issue.fix
+    if fix is None or rule.fix is None or not isinstance(fix, Fix):
+        if fix is not None:
+            log.debug("%s: a fix dropped (declare fix= on the rule, and yield a dynalint.rule.Fix)", rule.id)
+        return None
+    if rule.fix == "unsafe" and fix.safe:
+        return Fix(fix.title, *fix.changes, safe=False)
+    return fix
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

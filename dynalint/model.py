@@ -194,6 +194,8 @@ class Finding:
     input_file: str | None = None
     suppression: "Suppression | None" = None
     baseline_state: str | None = None
+    # The rule's repair (dynalint.fix.declare.Fix), when its rule declares fixes; dynalint.fix carries it out.
+    fix: Any = field(default=None, compare=False, repr=False)
 
     @property
     def suppressed(self) -> bool:
