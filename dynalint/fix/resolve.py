@@ -39,6 +39,15 @@ META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 UNIT = "  "
 
 
+def _deeper(indent: str) -> str:
+    return indent + _unit(indent)
+
+
+def _unit(indent: str) -> str:
+    """One more level of indentation: two spaces, as fmt writes it, or a tab where the file indents with tabs."""
+    return "\t" if indent and set(indent) == {"\t"} else UNIT
+
+
 @dataclass(frozen=True)
 class FileOps:
     """The operations a fix makes on one file, and the structural keys two fixes must not share."""
@@ -114,10 +123,11 @@ class _New:
     def lines(self, indent: str) -> list[NewLine]:
         if not self.attributes and not self.blocks:
             return [NewLine(indent, text=f"{self.type} {{}}")]
+        inner = indent + _unit(indent)
         out = [NewLine(indent, text=f"{self.type} {{")]
-        out += [NewLine(indent + UNIT, name, value) for name, value in self.attributes]
+        out += [NewLine(inner, name, value) for name, value in self.attributes]
         for block in self.blocks:
-            out += block.lines(indent + UNIT)
+            out += block.lines(inner)
         return out + [NewLine(indent, text="}")]
 
 
@@ -337,7 +347,7 @@ class _Builder:
         if not missing:
             return
         opening, closing = node.children[0], node.children[-1]
-        trailing_comma = any(getattr(c, "type", None) == "COMMA" and c.start_pos > hcl.span(elements[-1])[1]
+        trailing_comma = any(getattr(c, "type", None) == "COMMA" and c.start_pos >= hcl.span(elements[-1])[1]
                              for c in node.children) if elements else False
         if file.line_at(opening.start_pos).start == file.line_at(closing.start_pos).start:
             if trailing_comma:
@@ -353,7 +363,7 @@ class _Builder:
         if elements and not trailing_comma:
             end = hcl.span(elements[-1])[1]
             ops.append(Replace(end, end, ","))
-        indent = file.indent_of(hcl.span(elements[-1])[0]) if elements else file.indent_of(closing.start_pos) + UNIT
+        indent = file.indent_of(hcl.span(elements[-1])[0]) if elements else _deeper(file.indent_of(closing.start_pos))
         ops.append(Insert(file.line_at(closing.start_pos).start,
                           tuple(NewLine(indent, text=render(i) + ",") for i in missing)))
         for op in ops:
@@ -455,7 +465,7 @@ class _Builder:
         if written:
             start = hcl.span(written[0])[0]
             return file.line_at(start).start, file.indent_of(start)
-        return file.line_at(closing.start_pos).start, file.indent_of(closing.start_pos) + UNIT
+        return file.line_at(closing.start_pos).start, _deeper(file.indent_of(closing.start_pos))
 
     def _block_place(self, file: SourceFile, written: list, closing: Any, type_: str) -> tuple[int, str, bool]:
         blocks = [i for i in written if i.data == "block"]
@@ -477,22 +487,22 @@ class _Builder:
                 return file.line_at(start).start, file.indent_of(start), False
             anchor = earlier[-1]
         if anchor is None:
-            return file.line_at(closing.start_pos).start, file.indent_of(closing.start_pos) + UNIT, False
+            return file.line_at(closing.start_pos).start, _deeper(file.indent_of(closing.start_pos)), False
         return self._after(file, anchor), file.indent_of(hcl.span(anchor)[0]), self._blank_before(file, written,
                                                                                                    anchor)
 
     def _blank_before(self, file: SourceFile, written: list, anchor: Any) -> bool:
-        """Whether a new block after ``anchor`` gets a blank line before it: as this body, else the file,
-        separates a block from what precedes it (a block, or an argument, as ``anchor``); else yes."""
+        """Whether a new block after ``anchor`` gets a blank line before it, as the configuration does it:
+        between two blocks where the anchor follows a block, else where an item of the anchor's kind is followed
+        by a block in this body, then in the file, else before the anchor; a blank line when nothing tells."""
         index = written.index(anchor)
         if anchor.data == "block" and index > 0 and written[index - 1].data == "block":
             return _gap_has_blank(file, written[index - 1], anchor)
-        before = anchor.data
         for body in [written] + [hcl.items(b) for b in file.tree.find_data("body")]:
             for previous, following in zip(body, body[1:]):
-                if previous.data == before and following.data == "block":
+                if previous.data == anchor.data and following.data == "block":
                     return _gap_has_blank(file, previous, following)
-        return True
+        return _gap_has_blank(file, written[index - 1], anchor) if index > 0 else True
 
     def _after(self, file: SourceFile, item: Any) -> int:
         end = hcl.span(item)[1]
@@ -517,13 +527,14 @@ class _Builder:
         if any(i.data != "attribute" for i in written) or file.comments_within(start, closing.end_pos):
             raise _NoFix("the one-line block holds more than one argument")
         indent = file.indent_of(start)
+        inner = _deeper(indent)
         lines = [NewLine(indent, text=file.text[start:opening.end_pos])]
         for item in written:
             expr = hcl.expression(item)
-            lines.append(NewLine(indent + UNIT, src.label_text(item.children[0]), file.text[slice(*hcl.span(expr))]))
-        lines += [NewLine(indent + UNIT, n, v) for n, v in edit.attributes]
+            lines.append(NewLine(inner, src.label_text(item.children[0]), file.text[slice(*hcl.span(expr))]))
+        lines += [NewLine(inner, n, v) for n, v in edit.attributes]
         for new in edit.blocks:
-            lines += new.lines(indent + UNIT)
+            lines += new.lines(inner)
         lines.append(NewLine(indent, text="}"))
         end = file.next_line_start(line.start)
         if end is None:

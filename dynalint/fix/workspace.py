@@ -156,9 +156,10 @@ def _read_bytes(path: Path, shown: str) -> bytes:
 
 def _replace(real: str, shown: str, data: bytes) -> None:
     directory = os.path.dirname(real)
-    mode = stat.S_IMODE(os.stat(real).st_mode)
-    handle, temporary = tempfile.mkstemp(prefix=".dynalint-fix-", suffix=".tmp", dir=directory)
+    temporary = None
     try:
+        mode = stat.S_IMODE(os.stat(real).st_mode)
+        handle, temporary = tempfile.mkstemp(prefix=".dynalint-fix-", suffix=".tmp", dir=directory)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -166,8 +167,9 @@ def _replace(real: str, shown: str, data: bytes) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, real)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise FileRefused(f"{shown}: cannot write: {exc.strerror or exc}") from None
 
 
