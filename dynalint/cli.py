@@ -121,6 +121,9 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
     fixing = _fixing(workflow)
+    # Fixing lints with every rule the configuration runs, --select or not: no fix may make another rule fire.
+    checked = rules if not fixing else [r for r in registry.sorted()
+                                        if r in rules or r in settings.choose_rules(registry.sorted())]
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
 
     def lint():
@@ -131,8 +134,8 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
             if changed_only:
                 models = [_no_changes_note(m) for m in models]
             progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
-                          f" with {plural(len(rules), 'rule')}")
-            findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only,
+                          f" with {plural(len(checked), 'rule')}")
+            findings = engine.run(models, checked, registry.links, settings.run_options(), only_changed=changed_only,
                                   known_ids=registry.rules)
         finally:
             progress.clear()
@@ -141,7 +144,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     extra = {"only_changed": changed_only}
     with _sharing_parses(fixing or fmt == "sarif"):
         if fixing:
-            outcome = _fix(lint, known, paths, workflow)
+            outcome = _fix(lint, known, paths, workflow, {r.id for r in rules})
             if workflow["diff"]:
                 return 1 if outcome.diff else 0
             models, findings = outcome.models, outcome.findings
@@ -181,8 +184,9 @@ def _fixing(workflow) -> bool:
     return fixing
 
 
-def _fix(lint, known, paths, workflow):
-    """Run the fixer; print the diff (--diff) or what it changed, and why what remains has no fix."""
+def _fix(lint, known, paths, workflow, selected):
+    """Run the fixer on the findings of the ``selected`` rules; print the diff (--diff) or what it changed, and
+    why what remains has no fix."""
     from dynalint import baseline
     from dynalint.fix import run as fixer
 
@@ -191,7 +195,8 @@ def _fix(lint, known, paths, workflow):
         return models, findings if known is None else baseline.apply(known, findings)
 
     roots = [p for p in paths if p != "-"] + ([workflow["source_dir"]] if workflow["source_dir"] else [])
-    outcome = fixer.fix(linted, roots=roots, unsafe=workflow["unsafe_fixes"], write=not workflow["diff"])
+    outcome = fixer.fix(linted, roots=roots, unsafe=workflow["unsafe_fixes"], write=not workflow["diff"],
+                        fixing=lambda finding: finding.rule_id in selected)
     if workflow["diff"]:
         click.echo(outcome.diff, nl=False)
     if not workflow["quiet"]:

@@ -207,6 +207,33 @@ def test_dynamic_blocks_are_not_changed(infra):
     assert "the `replica` blocks come from a dynamic block" in result.stderr
 
 
+def test_no_fix_makes_another_finding_appear(infra):
+    """PITR on a table makes DDB102 judge its replicas; replicas of a dynamic block cannot be fixed in turn, so the
+    table's fix is left out (even with --select DDB101: the guard lints with every rule the configuration runs)."""
+    (infra / "main.tf").write_text(TABLE.replace("}\n}\n", """}
+  dynamic "replica" {
+    for_each = ["eu-west-1"]
+    content {
+      region_name = replica.value
+    }
+  }
+}
+""", 1).replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n  stream_enabled   = true\n'
+                '  stream_view_type = "NEW_AND_OLD_IMAGES"\n'))
+    before = (infra / "main.tf").read_text()
+    result = run("--fix", "--select", "DDB101", "infra")
+    assert ("no fix for DDB101 on aws_dynamodb_table.orders (infra/main.tf:1): fixing it would make DDB102 appear on "
+            "aws_dynamodb_table.orders, which has no fix dynalint can make") in result.stderr
+    assert (infra / "main.tf").read_text() == before
+    # where the replicas can be fixed too, both are, over two passes
+    (infra / "main.tf").write_text(before.replace('  dynamic "replica" {\n    for_each = ["eu-west-1"]\n    content {\n'
+                                                  '      region_name = replica.value\n    }\n  }\n',
+                                                  '  replica {\n    region_name = "eu-west-1"\n  }\n'))
+    result = run("--fix", "--select", "DDB101,DDB102", "infra")
+    assert result.stderr == "dynalint: fixed 2 findings in 1 file: infra/main.tf\n"
+    assert "point_in_time_recovery = true" in (infra / "main.tf").read_text()
+
+
 # ---------------------------------------------------------------- hostile input: fail closed, write nothing
 def test_a_link_out_of_the_tree_is_not_written_through(tmp_path, monkeypatch):
     outside = tmp_path / "outside"

@@ -69,36 +69,33 @@ class Outcome:
 
 
 def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe: bool = False,
-        write: bool = True) -> Outcome:
-    """Run passes until nothing changes; write the files (``write``) or only compute the diff."""
-    workspace = Workspace(roots)
-    fixed: dict[str, Any] = {}
-    settled = False
-    for _ in range(MAX_PASSES):
-        with workspace.lent():
-            models, findings = lint()
-            results = resolve_all(models, findings, workspace)
-            accepted = _choose(findings, results, unsafe)
-            if not accepted:
-                settled = True
-                break
-            texts = _apply(accepted, workspace)
-        for finding, patch in accepted.items():
-            fixed.setdefault(finding.fingerprint, finding)
-        for shown, text in texts.items():
-            workspace.edit(shown, text)
-    else:
-        with workspace.lent():
-            models, findings = lint()
-            results = resolve_all(models, findings, workspace)
-    outcome = Outcome(models, findings, fixed, settled=settled)
+        write: bool = True, fixing: Callable[[Any], bool] | None = None) -> Outcome:
+    """Run passes until nothing changes; write the files (``write``) or only compute the diff.
+
+    ``lint`` lints every rule the run checks; ``fixing`` says which findings to fix and report (the
+    command line's --select), default all. No fix may leave a finding where there was none (a rule,
+    on a resource, that did not fire before, such as DDB102 on the replicas of a table whose PITR
+    the fix turns on when the replicas cannot be fixed in turn): the fixes to blame are then left
+    out, and the fixing starts again from the files as they were.
+    """
+    fixing = fixing or (lambda finding: True)
+    banned: dict[tuple[str, str], str] = {}
+    for _ in range(MAX_ATTEMPTS):
+        attempt = _attempt(lint, Workspace(roots), unsafe, fixing, banned)
+        appeared = attempt.pairs[-1] - attempt.pairs[0]
+        blamed = _blame(attempt, appeared)
+        if not blamed:
+            break
+        banned.update(blamed)
+    workspace, models, findings, results = attempt.workspace, attempt.models, attempt.findings, attempt.results
+    outcome = Outcome(models, [f for f in findings if fixing(f)], attempt.fixed, settled=attempt.settled)
     outcome.diff = workspace.diff()
     outcome.changed = [shown for shown, _, _ in workspace.changed()]
     if write:
         workspace.write()
     if outcome.changed:
         _plans_out_of_date(outcome)
-    for finding in findings:
+    for finding in outcome.findings:
         result = results.get(finding.fingerprint)
         if isinstance(result, Patch) and not result.empty and not result.safe and not unsafe:
             outcome.unsafe_left.append(finding)
@@ -107,20 +104,81 @@ def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe
     return outcome
 
 
-def resolve_all(models: Sequence, findings: Sequence, workspace: Workspace,
-                strict: bool = True) -> dict[str, Patch | NoFix]:
+#: How many times fixing starts again, each time without the fixes that made a finding appear.
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class _Attempt:
+    workspace: Workspace
+    models: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)
+    applied: list = field(default_factory=list)   # per pass: the findings whose fix it applied
+    pairs: list = field(default_factory=list)     # per lint: the (rule, address) of the active findings
+    settled: bool = False
+
+
+def _attempt(lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callable, banned: dict) -> _Attempt:
+    attempt = _Attempt(workspace)
+    for number in range(MAX_PASSES + 1):
+        with workspace.lent():
+            models, findings = lint()
+            attempt.pairs.append({(f.rule_id, f.address) for f in findings if _active(f)})
+            results = resolve_all(models, [f for f in findings if fixing(f)], workspace, banned=banned)
+            attempt.models, attempt.findings, attempt.results = models, findings, results
+            accepted = _choose(findings, results, unsafe) if number < MAX_PASSES else {}
+            if not accepted:
+                attempt.settled = number < MAX_PASSES
+                return attempt
+            texts = _apply(accepted, workspace)
+        attempt.applied.append(list(accepted))
+        for finding in accepted:
+            attempt.fixed.setdefault(finding.fingerprint, finding)
+        for shown, text in texts.items():
+            workspace.edit(shown, text)
+    return attempt
+
+
+def _blame(attempt: _Attempt, appeared: set) -> dict[tuple[str, str], str]:
+    """The fixes to leave out for the findings that appeared: those on the same resource, else those of the pass
+    after which the finding first showed; each with the reason dynalint gives."""
+    blamed: dict[tuple[str, str], str] = {}
+    applied = [f for fixes in attempt.applied for f in fixes]
+    for rule_id, address in sorted(appeared):
+        why = f"fixing it would make {rule_id} appear on {address}, which has no fix dynalint can make"
+        culprits = [f for f in applied if f.address == address]
+        if not culprits:
+            first = next(i for i, pairs in enumerate(attempt.pairs) if (rule_id, address) in pairs)
+            culprits = attempt.applied[first - 1] if first > 0 else []
+        for finding in culprits:
+            blamed.setdefault((finding.rule_id, finding.address), why)
+    return blamed
+
+
+def _active(finding: Any) -> bool:
+    return not finding.suppressed and finding.baseline_state != "unchanged"
+
+
+def resolve_all(models: Sequence, findings: Sequence, workspace: Workspace, strict: bool = True,
+                banned: dict | None = None) -> dict[str, Patch | NoFix]:
     """The resolved fix of every active finding whose rule declares one, by fingerprint; instances checked.
 
     ``strict``: a file the fixer refuses stops everything (FileRefused); else its findings get no fix.
+    ``banned``: (rule id, address) -> why its fix must not be applied.
     """
     resolvers = {m.input_file: Resolver(workspace, m) for m in models}
     by_file = {m.input_file: m for m in models}
     results: dict[str, Patch | NoFix] = {}
     for finding in findings:
-        if finding.fix is None or finding.suppressed or finding.baseline_state == "unchanged":
+        if finding.fix is None or not _active(finding):
             continue
         resolver = resolvers.get(finding.input_file)
         if resolver is None:
+            continue
+        if banned and (finding.rule_id, finding.address) in banned:
+            results[finding.fingerprint] = NoFix(banned[(finding.rule_id, finding.address)])
             continue
         try:
             result = resolver.resolve(finding)
