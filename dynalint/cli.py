@@ -319,10 +319,10 @@ def rules(fmt: str, **sources) -> None:
                  "options": r.options, "origin": r.origin, "fix": r.fix} for r in listed]
         click.echo(json.dumps({"rules": rows}, indent=2))
     elif fmt == "markdown":
-        click.echo("| id | slug | level | summary |\n|---|---|---|---|")
+        click.echo("| id | slug | level | fix | summary |\n|---|---|---|---|---|")
         for r in listed:
             shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else r.id
-            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.summary} |")
+            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.fix or ''} | {r.summary} |")
     else:
         width = max((len(r.slug) for r in listed), default=0)
         for r in listed:
