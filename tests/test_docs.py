@@ -39,3 +39,17 @@ def test_write_then_nothing_is_stale(tmp_path):
     (tmp_path / "DDB999.md").write_text(docs.GENERATED + "\nold rule\n")
     assert docs.stale(RULES, tmp_path) == ["DDB999.md"]
     assert "DDB999.md" in docs.write(RULES, tmp_path) and not (tmp_path / "DDB999.md").exists()
+
+
+def test_each_page_says_whether_and_how_the_rule_fixes():
+    for rule in RULES:
+        page = docs.rule_page(rule)
+        assert f"| fix | {docs.FIX_WORDS[rule.fix]} |" in page
+        if rule.fix:
+            fix = re.search(r"^## Fix\n(.*?)(?=^## |\Z)", rule.help, re.S | re.M)
+            assert fix, f"{rule.id} fixes but has no Fix section"
+            assert ("Unsafe" in fix.group(1)) == (rule.fix == "unsafe"), rule.id
+            assert "dynalint --fix" in fix.group(1), rule.id
+    index = docs.index_page(RULES)
+    assert "| [DDB101](DDB101.md) | pitr-disabled | error | safe |" in index
+    assert "| [DDB206](DDB206.md) | dax-encryption-at-rest-disabled | error | unsafe |" in index

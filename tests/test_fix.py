@@ -2,6 +2,7 @@
 .tf, and everything a pull request could make hostile (links, line endings, encodings, files changed meanwhile)."""
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from dynalint.cli import main
 from dynalint.errors import RuleError
 from dynalint.fix import workspace
 from dynalint.rule import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set, rule
-from helpers import SAMPLES, validate_sarif
+from helpers import ROOT, SAMPLES, validate_sarif
 
 TABLE = """\
 resource "aws_dynamodb_table" "orders" {
@@ -124,6 +125,14 @@ def test_sample_bad_loses_every_safe_fixable_finding(tmp_path, monkeypatch):
     assert [f for f in after if f["rule_id"] in safe] == []
     assert {f["rule_id"] for f in after} >= {"DDB206", "DDB207", "DDB508"}  # unsafe: left for --unsafe-fixes
     assert {(f["rule_id"], f["address"]) for f in after} <= {(f["rule_id"], f["address"]) for f in before}
+
+
+def test_the_readme_shows_what_fix_makes_of_a_table(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SAMPLES / "bad" / "main.tf", "main.tf")
+    [shown] = re.findall(r"```diff\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    diff = "".join(line + "\n" for line in run("--diff", "main.tf").stdout.splitlines() if not line.startswith("@@"))
+    assert shown in diff
 
 
 # ---------------------------------------------------------------- what is not fixed
