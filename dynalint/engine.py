@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
+from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model
 from dynalint.rule import Context, Index, Issue, Rule, iter_issues
 
@@ -181,8 +182,6 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
 
 def _fix_of(rule: Rule, issue: Issue):
     """The issue's fix, where its rule declares fixes; never safer than the rule says (docs tell users so)."""
-    from dynalint.fix.declare import Fix
-
     fix = issue.fix
     if fix is None or rule.fix is None or not isinstance(fix, Fix):
         if fix is not None:

@@ -356,8 +356,10 @@ def _plans_out_of_date(outcome: Outcome) -> None:
 
 def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
     """What the run did, in lines for people: fixed, left for --unsafe-fixes, and why the rest has no fix."""
+    from dynalint.engine import scrub
     from dynalint.report import plural
 
+    secrets = frozenset().union(*(m.secrets for m in outcome.models)) if outcome.models else frozenset()
     lines = []
     files = ", ".join(outcome.changed[:5]) + (" ..." if len(outcome.changed) > 5 else "")
     if outcome.fixed and outcome.changed:
@@ -373,7 +375,7 @@ def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
         lines.append(f"{count} more {'fix needs' if count == 1 else 'fixes need'} --unsafe-fixes: {shown}{more}")
     for finding, reason in outcome.no_fix[:limit]:
         where = f" ({finding.source.file}:{finding.source.start_line})" if finding.source else ""
-        lines.append(f"no fix for {finding.rule_id} on {finding.address}{where}: {reason}")
+        lines.append(scrub(f"no fix for {finding.rule_id} on {finding.address}{where}: {reason}", secrets))
     if len(outcome.no_fix) > limit:
         lines.append(f"... and {len(outcome.no_fix) - limit} more findings without a fix")
     if not outcome.settled:
