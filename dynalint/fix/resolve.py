@@ -163,7 +163,7 @@ class Resolver:
         block = file.find_block("resource", labels, source.start_line)
         if block is None:
             return NoFix(f"no resource block {'.'.join(labels)} at {source.file}:{source.start_line} any more")
-        builder = _Builder(self, file, addr.module_path(module_address))
+        builder = _Builder(self, addr.module_path(module_address))
         try:
             self._refuse_overrides(source.file, labels)
             for change in fix.changes:
@@ -206,13 +206,11 @@ class Resolver:
 class _Builder:
     """Applies the changes of one fix, collecting operations per file."""
 
-    def __init__(self, resolver: Resolver, file: SourceFile, module_path: tuple[str, ...]) -> None:
+    def __init__(self, resolver: Resolver, module_path: tuple[str, ...]) -> None:
         self.resolver = resolver
-        self.file = file
         self.module_path = module_path
         self.ops: dict[str, list] = {}
         self.keys: dict[str, set] = {}
-        self.files: dict[str, SourceFile] = {}
         self.bodies: dict[tuple[str, int], _BodyEdit] = {}
         self.scope: tuple[str, ...] | None = None
 
@@ -383,7 +381,7 @@ class _Builder:
             raise _NoFix(f"the `{type_}` block shares a line with something else")
         first = file.line_at(start)
         previous = file.line_at(first.start - 1) if first.start else None
-        if file.comments_within(start, end) or (previous is not None and _comment_only(file, previous)):
+        if file.comments_within(start, end) or (previous is not None and _comment_only(previous)):
             raise _NoFix(f"a comment belongs to the `{type_}` block; remove it by hand")
         cut_start, cut_end = first.start, file.next_line_start(end - 1)
         if cut_end is None:
@@ -420,7 +418,6 @@ class _Builder:
             self.scope = reach
 
     def _op(self, file: SourceFile, op: Any, key: tuple) -> None:
-        self.files[file.shown] = file
         self.ops.setdefault(file.shown, []).append(op)
         self.keys.setdefault(file.shown, set()).add(key)
 
@@ -579,9 +576,8 @@ def _blank(file: SourceFile, line: layout.Line) -> bool:
     return file.text[line.start:line.end].strip(" \t\r") == ""
 
 
-def _comment_only(file: SourceFile, line: layout.Line) -> bool:
-    return bool(line.tokens) and all(layout.is_comment(t) or str(t).strip() == "" for t in line.tokens) and \
-        any(layout.is_comment(t) for t in line.tokens)
+def _comment_only(line: layout.Line) -> bool:
+    return bool(line.tokens) and all(layout.is_comment(t) for t in line.tokens)
 
 
 def _gap_has_blank(file: SourceFile, before: Any, after: Any) -> bool:

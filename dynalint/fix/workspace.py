@@ -89,9 +89,6 @@ class Workspace:
         self._edited[real] = text
         self._parsed.pop(real, None)
 
-    def forget_parses(self) -> None:
-        self._parsed.clear()
-
     def changed(self) -> list[tuple[str, str, str]]:
         """(shown path, original text, edited text) of every file whose text changed, in path order."""
         out = []
