@@ -122,8 +122,10 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     known = _read_baseline(workflow)
     fixing = _fixing(workflow)
     # Fixing lints with every rule the configuration runs, --select or not: no fix may make another rule fire.
-    checked = rules if not fixing else [r for r in registry.sorted()
-                                        if r in rules or r in settings.choose_rules(registry.sorted())]
+    checked = rules
+    if fixing:
+        wanted = {r.id for r in rules} | {r.id for r in settings.choose_rules(registry.sorted())}
+        checked = [r for r in registry.sorted() if r.id in wanted]
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
 
     def lint():
