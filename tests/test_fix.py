@@ -183,6 +183,19 @@ def test_a_module_called_twice_is_fixed_at_each_call(infra):
     assert "var.protect" in (infra / "table" / "main.tf").read_text()
 
 
+def test_a_variable_passed_down_two_module_calls_is_fixed_where_it_is_a_literal(infra):
+    (infra / "outer").mkdir()
+    (infra / "inner").mkdir()
+    (infra / "main.tf").write_text('module "outer" {\n  source  = "./outer"\n  protect = false\n}\n')
+    (infra / "outer" / "main.tf").write_text('variable "protect" {\n  type = bool\n}\n\nmodule "inner" {\n'
+                                             '  source  = "../inner"\n  protect = var.protect\n}\n')
+    inner = TABLE.replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n\n  deletion_protection_enabled = var.protect\n')
+    (infra / "inner" / "main.tf").write_text(inner + 'variable "protect" {\n  type = bool\n}\n')
+    result = run("--fix", "--select", "DDB103", "infra")
+    assert result.stderr == "dynalint: fixed 1 finding in 1 file: infra/main.tf\n"
+    assert (infra / "main.tf").read_text() == 'module "outer" {\n  source  = "./outer"\n  protect = true\n}\n'
+
+
 def test_a_root_variable_gets_no_fix(infra):
     (infra / "main.tf").write_text(TABLE.replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n'
                                                  '  deletion_protection_enabled = var.protect\n')
