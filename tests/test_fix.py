@@ -256,6 +256,20 @@ def test_no_fix_makes_another_finding_appear(infra):
     assert "point_in_time_recovery = true" in (infra / "main.tf").read_text()
 
 
+def test_when_blame_does_not_settle_no_fix_is_made(infra, monkeypatch):
+    from dynalint.fix import run as fixer
+
+    monkeypatch.setattr(fixer, "MAX_ATTEMPTS", 1)  # the DDB101 -> DDB102 case above needs a second attempt
+    (infra / "main.tf").write_text(TABLE.replace("}\n}\n", '}\n  dynamic "replica" {\n    for_each = ["eu-west-1"]\n'
+                                                 '    content {\n      region_name = replica.value\n    }\n  }\n}\n', 1)
+                                   .replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n  stream_enabled   = true\n'
+                                            '  stream_view_type = "NEW_AND_OLD_IMAGES"\n'))
+    before = (infra / "main.tf").read_text()
+    result = run("--fix", "--select", "DDB1", "infra")
+    assert "no fix was made: the fixes kept making other findings appear" in result.stderr
+    assert (infra / "main.tf").read_text() == before
+
+
 # ---------------------------------------------------------------- hostile input: fail closed, write nothing
 def test_a_link_out_of_the_tree_is_not_written_through(tmp_path, monkeypatch):
     outside = tmp_path / "outside"

@@ -66,6 +66,7 @@ class Outcome:
     unsafe_left: list = field(default_factory=list)     # findings whose fix needs --unsafe-fixes
     no_fix: list = field(default_factory=list)          # (finding, reason) for findings whose rule fixes
     settled: bool = True
+    gave_up: bool = False                               # the fixes kept making findings appear: none was made
 
 
 def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe: bool = False,
@@ -80,15 +81,25 @@ def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe
     """
     fixing = fixing or (lambda finding: True)
     banned: dict[tuple[str, str], str] = {}
+    attempt: _Attempt | None = None
     for _ in range(MAX_ATTEMPTS):
         attempt = _attempt(lint, Workspace(roots), unsafe, fixing, banned)
         appeared = attempt.pairs[-1] - attempt.pairs[0]
+        if not appeared:
+            break
         blamed = _blame(attempt, appeared)
-        if not blamed:
+        if not blamed.keys() - banned.keys():
+            attempt = None  # nothing more to blame: change nothing rather than leave a finding that was not there
             break
         banned.update(blamed)
+    else:
+        attempt = None
+    gave_up = attempt is None
+    if gave_up:
+        attempt = _attempt(lint, Workspace(roots), unsafe, fixing, banned, apply=False)
     workspace, models, findings, results = attempt.workspace, attempt.models, attempt.findings, attempt.results
-    outcome = Outcome(models, [f for f in findings if fixing(f)], attempt.fixed, settled=attempt.settled)
+    outcome = Outcome(models, [f for f in findings if fixing(f)], attempt.fixed, settled=attempt.settled,
+                      gave_up=gave_up)
     outcome.diff = workspace.diff()
     outcome.changed = [shown for shown, _, _ in workspace.changed()]
     if write:
@@ -104,8 +115,9 @@ def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe
     return outcome
 
 
-#: How many times fixing starts again, each time without the fixes that made a finding appear.
-MAX_ATTEMPTS = 5
+#: How many times fixing starts again, each time without the fixes that made a finding appear; past it, no fix
+#: is made at all.
+MAX_ATTEMPTS = 8
 
 
 @dataclass
@@ -120,7 +132,8 @@ class _Attempt:
     settled: bool = False
 
 
-def _attempt(lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callable, banned: dict) -> _Attempt:
+def _attempt(lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callable, banned: dict,
+             apply: bool = True) -> _Attempt:
     attempt = _Attempt(workspace)
     for number in range(MAX_PASSES + 1):
         with workspace.lent():
@@ -128,7 +141,7 @@ def _attempt(lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callabl
             attempt.pairs.append({(f.rule_id, f.address) for f in findings if _active(f)})
             results = resolve_all(models, [f for f in findings if fixing(f)], workspace, banned=banned)
             attempt.models, attempt.findings, attempt.results = models, findings, results
-            accepted = _choose(findings, results, unsafe) if number < MAX_PASSES else {}
+            accepted = _choose(findings, results, unsafe) if apply and number < MAX_PASSES else {}
             if not accepted:
                 attempt.settled = number < MAX_PASSES
                 return attempt
@@ -378,7 +391,10 @@ def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
         lines.append(scrub(f"no fix for {finding.rule_id} on {finding.address}{where}: {reason}", secrets))
     if len(outcome.no_fix) > limit:
         lines.append(f"... and {len(outcome.no_fix) - limit} more findings without a fix")
-    if not outcome.settled:
+    if outcome.gave_up:
+        lines.append("no fix was made: the fixes kept making other findings appear (please report this to "
+                     "dynalint, with the configuration)")
+    elif not outcome.settled:
         lines.append(f"the fixes did not settle after {MAX_PASSES} passes: run dynalint --fix again")
     return lines
 
