@@ -13,6 +13,12 @@ called several times): its fix is applied only when every instance it changes
 has the same finding with the same fix, so that no instance is changed for
 another's finding.
 
+No fix may leave a finding where there was none (a rule firing on a resource
+where it did not): the run lints with every rule the configuration runs, and
+when one appears, the fixes to blame are left out and fixing starts again from
+the files as they were (``fix``; past ``MAX_ATTEMPTS``, nothing is changed).
+Nothing is written before the last pass (dynalint.fix.workspace).
+
 ``proposals`` gives the same edits, one fix at a time against the files as
 they are, for SARIF's ``fixes``.
 """
