@@ -55,6 +55,7 @@ def main() -> None:
     dynalint plan.json                  lint a `terraform show -json` plan or state
     terraform show -json tfplan | dynalint -
     dynalint infra/                     lint the .tf files of a folder (and its local modules)
+    dynalint --fix infra/               repair what has a certain fix, then lint again (--diff: show it)
     dynalint rules                      list the rules
     dynalint explain DDB101             what a rule checks, why, and how to fix it
 
@@ -90,6 +91,15 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE as accepted, then report only new ones.")
 @click.option("--no-color", is_flag=True, help="No colors in text output (also: the NO_COLOR environment variable).")
+@click.option("--fix", is_flag=True,
+              help="Repair the .tf files for findings whose rule has a safe fix, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: also apply unsafe fixes (they replace a resource, cost money or change "
+                   "who has access; each rule's page says).")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes --fix would make as a unified diff and change nothing; exit 1 when there is one.")
+@click.option("--exit-non-zero-on-fix", is_flag=True,
+              help="With --fix: exit 1 when a file was changed, even if no finding remains (for pre-commit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
 @click.option("--roots", is_flag=True,
@@ -137,28 +147,93 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     registry, settings = _registry_and_settings(workflow)
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
+    fixing = _fixing(workflow)
+    # Fixing lints with every rule the configuration runs, --select or not: no fix may make another rule fire.
+    checked = rules
+    if fixing:
+        wanted = {r.id for r in rules} | {r.id for r in settings.choose_rules(registry.sorted())}
+        checked = [r for r in registry.sorted() if r.id in wanted]
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
-    try:
-        models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
-            paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
-            progress=progress.show)]
-        if changed_only:
-            models = [_no_changes_note(m) for m in models]
-        progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
-                      f" with {plural(len(rules), 'rule')}")
-        findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only,
-                              known_ids=registry.rules)
-    finally:
-        progress.clear()
-    findings = settings.suppress(findings)
-    findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
-    findings = _baselined(findings, known, workflow)
+
+    def lint():
+        try:
+            models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
+                paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
+                progress=progress.show)]
+            if changed_only:
+                models = [_no_changes_note(m) for m in models]
+            progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
+                          f" with {plural(len(checked), 'rule')}")
+            findings = engine.run(models, checked, registry.links, settings.run_options(), only_changed=changed_only,
+                                  known_ids=registry.rules)
+        finally:
+            progress.clear()
+        return models, settings.suppress(findings)
+
+    extra = {"only_changed": changed_only}
+    with _sharing_parses(fixing or fmt == "sarif"):
+        if fixing:
+            outcome = _fix(lint, known, paths, workflow, {r.id for r in rules})
+            if workflow["diff"]:
+                return 1 if outcome.diff else 0
+            models, findings = outcome.models, outcome.findings
+            findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
+        else:
+            models, findings = lint()
+            findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
+            findings = _baselined(findings, known, workflow)
+        if fmt == "sarif":
+            from dynalint.fix.run import proposals
+
+            extra["fixes"] = proposals(models, findings)
     color = _color(output, workflow["no_color"])
     report = Report(findings=findings, rules=rules, models=models, color=color, width=_width(output),
-                    show_suppressed=workflow["show_suppressed"],
-                    extra={"only_changed": changed_only})
+                    show_suppressed=workflow["show_suppressed"], extra=extra)
     _emit(fmt, report, output, workflow)
-    return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+    code = engine.exit_code(findings, fail_on or settings.fail_on or "error")
+    return max(code, 1) if fixing and workflow["exit_non_zero_on_fix"] and outcome.changed else code
+
+
+def _sharing_parses(wanted: bool):
+    """Fixing and SARIF's fixes read the .tf files after the loader: let them reuse its parse trees."""
+    import contextlib
+
+    from dynalint.load.sources import shared_parses
+
+    return shared_parses() if wanted else contextlib.nullcontext()
+
+
+def _fixing(workflow) -> bool:
+    """Whether this run fixes (--fix, or --diff which shows the fixes); the options that go with it."""
+    fixing = workflow["fix"] or workflow["diff"]
+    if workflow["unsafe_fixes"] and not fixing:
+        raise InputError("--unsafe-fixes goes with --fix or --diff")
+    if workflow["exit_non_zero_on_fix"] and not workflow["fix"]:
+        raise InputError("--exit-non-zero-on-fix goes with --fix")
+    if fixing and workflow["write_baseline"]:
+        raise InputError("--fix and --diff do not go with --write-baseline: fix first, then record what remains")
+    return fixing
+
+
+def _fix(lint, known, paths, workflow, selected):
+    """Run the fixer on the findings of the ``selected`` rules; print the diff (--diff) or what it changed, and
+    why what remains has no fix."""
+    from dynalint import baseline
+    from dynalint.fix import run as fixer
+
+    def linted():
+        models, findings = lint()
+        return models, findings if known is None else baseline.apply(known, findings)
+
+    roots = [p for p in paths if p != "-"] + ([workflow["source_dir"]] if workflow["source_dir"] else [])
+    outcome = fixer.fix(linted, roots=roots, unsafe=workflow["unsafe_fixes"], write=not workflow["diff"],
+                        fixing=lambda finding: finding.rule_id in selected)
+    if workflow["diff"]:
+        click.echo(outcome.diff, nl=False)
+    if not workflow["quiet"]:
+        for line in fixer.summary(outcome, diff=workflow["diff"]):
+            click.echo(f"dynalint: {_one_line(line)}", err=True)
+    return outcome
 
 
 def _roots(files, quiet: bool) -> list[str]:
@@ -283,13 +358,13 @@ def rules(fmt: str, **sources) -> None:
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
                  "security_severity": r.security_severity, "tags": list(r.tags), "summary": r.summary,
-                 "options": r.options, "origin": r.origin} for r in listed]
+                 "options": r.options, "origin": r.origin, "fix": r.fix} for r in listed]
         click.echo(json.dumps({"rules": rows}, indent=2))
     elif fmt == "markdown":
-        click.echo("| id | slug | level | summary |\n|---|---|---|---|")
+        click.echo("| id | slug | level | fix | summary |\n|---|---|---|---|---|")
         for r in listed:
             shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else r.id
-            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.summary} |")
+            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.fix or ''} | {r.summary} |")
     else:
         width = max((len(r.slug) for r in listed), default=0)
         for r in listed:
@@ -309,7 +384,8 @@ def explain(rule_id: str, **sources) -> None:
     if found is None:
         _fail(f"unknown rule {rule_id!r} (see `dynalint rules`)", False)
     options = ", ".join(f"{k}={v!r}" for k, v in found.options.items())
-    click.echo(f"{found.id} {found.slug} ({found.level}{', options: ' + options if options else ''})\n")
+    fix = f", fix: {found.fix}" if found.fix else ""
+    click.echo(f"{found.id} {found.slug} ({found.level}{fix}{', options: ' + options if options else ''})\n")
     click.echo(found.summary + "\n")
     click.echo(found.documentation)
 

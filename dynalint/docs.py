@@ -27,14 +27,24 @@ def rule_page(rule: Rule) -> str:
         facts.append(f"| tags | {', '.join(rule.tags)} |")
     if rule.options:
         facts.append("| options | " + ", ".join(f"`{k}` = `{_value(v)}`" for k, v in rule.options.items()) + " |")
+    facts.append(f"| fix | {FIX_WORDS[rule.fix]} |")
     lines = [GENERATED, "", f"# {rule.id} {rule.slug}", "", rule.summary, "", "| | |", "|---|---|", *facts, "",
              rule.documentation.strip(), ""]
     return "\n".join(lines)
 
 
+#: What the "fix" row of a rule's page says, by the rule's ``fix`` metadata.
+FIX_WORDS = {
+    "safe": "safe: `dynalint --fix` repairs it (see Fix)",
+    "unsafe": "unsafe: `dynalint --fix --unsafe-fixes` repairs it (see Fix)",
+    None: "none: no automatic fix",
+}
+
+
 def index_page(rules: Sequence[Rule]) -> str:
-    lines = [GENERATED, "", "# Rules", "", "| id | slug | level | summary |", "|---|---|---|---|"]
-    lines += [f"| [{r.id}]({r.id}.md) | {r.slug} | {r.level} | {r.summary} |" for r in rules]
+    lines = [GENERATED, "", "# Rules", "", "Fix: `safe` findings are repaired by `dynalint --fix`, `unsafe` ones "
+             "with `--unsafe-fixes` too.", "", "| id | slug | level | fix | summary |", "|---|---|---|---|---|"]
+    lines += [f"| [{r.id}]({r.id}.md) | {r.slug} | {r.level} | {r.fix or ''} | {r.summary} |" for r in rules]
     return "\n".join(lines) + "\n"
 
 

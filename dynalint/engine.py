@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
+from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Index, Issue, Rule, iter_issues
@@ -180,7 +181,20 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
         source=source,
         input_file=model.input_file,
         resource_source=block,
+        fix=_fix_of(rule, issue),
     )
+
+
+def _fix_of(rule: Rule, issue: Issue):
+    """The issue's fix, where its rule declares fixes; never safer than the rule says (docs tell users so)."""
+    fix = issue.fix
+    if fix is None or rule.fix is None or not isinstance(fix, Fix):
+        if fix is not None:
+            log.debug("%s: a fix dropped (declare fix= on the rule, and yield a dynalint.rule.Fix)", rule.id)
+        return None
+    if rule.fix == "unsafe" and fix.safe:
+        return Fix(fix.title, *fix.changes, safe=False)
+    return fix
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

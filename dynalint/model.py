@@ -226,6 +226,8 @@ class Finding:
     baseline_state: str | None = None
     # Where the resource is (its block, or its place in the input file), for reports grouped by resource.
     resource_source: Source | None = None
+    # The rule's repair (dynalint.fix.declare.Fix), when its rule declares fixes; dynalint.fix carries it out.
+    fix: Any = field(default=None, compare=False, repr=False)
 
     @property
     def resource_location(self) -> Source | None:

@@ -17,9 +17,17 @@ The docstring is the rule's documentation: its first line is the short
 description, the rest is markdown with the sections What it checks, Why it
 matters, Known limits, Options, References. The Example and Use instead
 sections come from complete Terraform files in ``examples/<ID>/`` beside the
-module (see dynalint.rule_examples), where the docstring may add prose. The check
+module (see dynalint.rule_examples), where the docstring may add prose; a rule
+that repairs what it finds adds a Fix section saying what ``--fix`` changes. The check
 function gets one resource of a type in ``applies`` and a ``Context``; it yields
 ``Issue``s. It never prints, reads files or changes the resource.
+
+A rule that can repair what it finds says so with ``fix="safe"`` (or
+``"unsafe"``) and yields each ``Issue`` with the ``Fix`` that repairs it
+(dynalint.fix.declare: changes to the resource's configuration, not to text)::
+
+    yield Issue("...", path="deletion_protection_enabled",
+                fix=Fix("Set `deletion_protection_enabled = true`", Set("deletion_protection_enabled", True)))
 """
 from __future__ import annotations
 
@@ -31,20 +39,28 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from dynalint.errors import RuleError
+from dynalint.fix.declare import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set
 from dynalint.model import Level, Resource
 
 KINDS = ("config", "change", "graph")
+#: What a rule's fixes may be: "safe" (``dynalint --fix`` applies them; a finding's fix may still be unsafe),
+#: "unsafe" (every fix needs ``--unsafe-fixes``), or None (the rule fixes nothing).
+FIXES = ("safe", "unsafe")
+
+__all__ = ["rule", "Issue", "Rule", "Context", "Fix", "Set", "Extend", "AddBlock", "RemoveBlock", "Block", "Ref"]
 _ID = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
 class Issue:
-    """What a check yields: the message, the attribute it is about, and an optional level override."""
+    """What a check yields: the message, the attribute it is about, an optional level override, and the
+    ``Fix`` that repairs it (only for rules declared with ``fix=``)."""
 
     message: str
     path: str | None = None
     level: Level | str | None = None
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,7 @@ class Rule:
     origin: str = "dynalint"
     help_uri: str | None = None  # where a custom rule is documented; built-in rules have docs/rules/ID.md
     examples: Path | None = None  # the directory of its example files (dynalint.rule_examples)
+    fix: str | None = None  # "safe" or "unsafe" when its issues carry fixes (see FIXES)
 
     @property
     def builtin(self) -> bool:
@@ -94,7 +111,7 @@ def _section(markdown: str, title: str) -> str:
 
 def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = "config",
          security_severity: float | None = None, tags: Iterable[str] = (), precision: str = "high",
-         options: dict[str, Any] | None = None) -> Callable[[Callable], Rule]:
+         options: dict[str, Any] | None = None, fix: str | None = None) -> Callable[[Callable], Rule]:
     """Declare a rule; the decorated function is its check, its docstring its documentation."""
 
     def wrap(fn: Callable) -> Rule:
@@ -110,11 +127,13 @@ def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = 
             raise RuleError(f"{id}: the check function needs a docstring whose first line says what it finds")
         if security_severity is not None and not 0 < float(security_severity) <= 10:
             raise RuleError(f"{id}: security_severity must be above 0 and at most 10")
+        if fix is not None and fix not in FIXES:
+            raise RuleError(f"{id}: fix {fix!r} is not one of {', '.join(FIXES)} (or None)")
         return Rule(
             id=id, slug=slug, level=Level.parse(level), applies=tuple(applies), check=fn, kind=kind,
             summary=summary.strip(), help=body.strip(), security_severity=security_severity,
             tags=tuple(tags), precision=precision, options=dict(options or {}),
-            origin=fn.__module__, examples=_examples_beside(fn, id),
+            origin=fn.__module__, examples=_examples_beside(fn, id), fix=fix,
         )
 
     return wrap

@@ -40,7 +40,7 @@ SIDES = ("bad", "good")
 SETTINGS = ".dynalint.yaml"  # beside a side's main.tf: the settings file `dynalint` finds there
 # Where the examples' sections go when the docstring has none: before the first section that
 # comes after them in this order (Definition: what explain adds to a YAML rule).
-_ORDER = ("What it checks", "Why it matters", "Known limits", "Example", "Use instead", "Options", "References",
+_ORDER = ("What it checks", "Why it matters", "Known limits", "Example", "Use instead", "Fix", "Options", "References",
           "Definition")
 _HEADER = """\
 # What dynalint reports on bad/ ({kind}, every rule on); on good/ it reports nothing.

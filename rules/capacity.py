@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping
 
 from dynalint.graph import Link
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Extend, Fix, Issue, Ref, rule
 from dynalint.values import blocks, configured_constants, dig, is_configured, known_str, label
 
 TAGS = ("capacity", "reliability", "dynamodb")
@@ -838,7 +838,7 @@ GSI_BLOCK = "global_secondary_index"
 
 
 @rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
-      security_severity=3.0, tags=TAGS)
+      security_severity=3.0, tags=TAGS, fix="safe")
 def autoscaled_capacity_not_ignored(table, ctx):
     """An autoscaled table's capacity is not in `lifecycle { ignore_changes }`: every apply resets it.
 
@@ -888,6 +888,13 @@ def autoscaled_capacity_not_ignored(table, ctx):
     `write_capacity`, and `global_secondary_index` when an index is
     autoscaled too.
 
+    ## Fix
+    `dynalint --fix` adds what is missing to `ignore_changes`, creating the
+    `lifecycle` block or the list where there is none: safe for
+    `read_capacity` and `write_capacity`, which the autoscaler owns. Adding
+    `global_secondary_index` is an unsafe fix (`--unsafe-fixes`): Terraform
+    then also ignores every later change to the indexes, which you may not want.
+
     ## References
     - [aws_dynamodb_table: ignore read_capacity and write_capacity with an autoscaling policy](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table)
     - [aws_appautoscaling_policy: DynamoDB table autoscaling, and ignore_changes on what a policy scales](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/appautoscaling_policy)
@@ -916,7 +923,10 @@ def autoscaled_capacity_not_ignored(table, ctx):
     listed = ", ".join([*ignored, *missing]) if isinstance(ignored, tuple) else ", ".join(missing)
     yield Issue(f"Table {label(table)} autoscales {' and '.join(scaled)}, but its lifecycle does not ignore changes "
                 f"to {', '.join(missing)}: every apply sets the capacity back to what the .tf writes, undoing the "
-                f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes")
+                f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes",
+                fix=Fix(f"Add {', '.join(missing)} to `lifecycle {{ ignore_changes }}`",
+                        Extend(("lifecycle", "ignore_changes"), [Ref(m) for m in missing]),
+                        safe=GSI_BLOCK not in missing))
 
 
 def _ignores(ignored: tuple[str, ...], attribute: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Block, Fix, Issue, Set, rule
 from dynalint.values import bool_of, dig, label
 
 from ._ddb import pitr_enabled, replicas, table_of_replica
@@ -32,7 +32,7 @@ FORCE_NEW = ("name", "hash_key", "range_key", "local_secondary_index", "restore_
 
 
 @rule(id="DDB101", slug="pitr-disabled", level="error", applies=["aws_dynamodb_table"],
-      security_severity=6.5, tags=TAGS)
+      security_severity=6.5, tags=TAGS, fix="safe")
 def pitr_disabled(table, ctx):
     """Point-in-time recovery is off for the table.
 
@@ -53,6 +53,13 @@ def pitr_disabled(table, ctx):
     as off, even though the plan shows the block as "known after apply": that is
     the AWS default.
 
+    ## Fix
+    Safe: `dynalint --fix` adds `point_in_time_recovery { enabled = true }` (or
+    `enabled = true` in an empty block), or turns a literal `enabled = false`
+    into `true`; where `enabled` is `var.NAME` of a module, it changes the
+    literal the module call passes instead. The table is updated in place;
+    PITR is billed by the table's size, which is what this rule asks for.
+
     ## References
     - [Point-in-time recovery for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html)
     - [aws_dynamodb_table: point_in_time_recovery](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#point_in_time_recovery)
@@ -61,11 +68,12 @@ def pitr_disabled(table, ctx):
     if enabled is False:
         yield Issue(f"Table {label(table)} has point-in-time recovery off: add "
                     "`point_in_time_recovery { enabled = true }` to keep 35 days of continuous backups.",
-                    path="point_in_time_recovery")
+                    path="point_in_time_recovery",
+                    fix=Fix("Turn point-in-time recovery on", Set("point_in_time_recovery.enabled", True)))
 
 
 @rule(id="DDB102", slug="replica-pitr-disabled", level="warning",
-      applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS)
+      applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS, fix="safe")
 def replica_pitr_disabled(resource, ctx):
     """A global table replica has point-in-time recovery off while the table has it on.
 
@@ -84,6 +92,13 @@ def replica_pitr_disabled(resource, ctx):
     ## Known limits
     A replica whose setting is known only after apply is not judged.
 
+    ## Fix
+    Safe: `dynalint --fix` sets `point_in_time_recovery = true` in the replica
+    block whose literal `region_name` the finding names (written on one line,
+    the block is written out over several), or on the
+    `aws_dynamodb_table_replica`. Replicas made by a `dynamic` block are not
+    changed.
+
     ## References
     - [Global tables: backups and PITR](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html)
     - [aws_dynamodb_table: replica](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#replica)
@@ -97,7 +112,8 @@ def replica_pitr_disabled(resource, ctx):
             return
         yield Issue(f"Replica {resource.address} has point-in-time recovery off: set "
                     "`point_in_time_recovery = true`; each replica keeps its own backups.",
-                    path="point_in_time_recovery")
+                    path="point_in_time_recovery",
+                    fix=Fix("Set `point_in_time_recovery = true`", Set("point_in_time_recovery", True)))
         return
     if pitr_enabled(resource.values) is not True:
         return
@@ -110,14 +126,18 @@ def replica_pitr_disabled(resource, ctx):
             continue
         region = replica.get("region_name")
         where = f"in {region}" if isinstance(region, str) else "(region not known)"
+        fix = None
+        if isinstance(region, str):
+            fix = Fix(f"Set `point_in_time_recovery = true` in the replica in {region}",
+                      Set((Block("replica", region_name=region), "point_in_time_recovery"), True))
         yield Issue(f"Table {label(resource)} has point-in-time recovery on, but its replica {where} "
                     "does not: set `point_in_time_recovery = true` in that replica block.",
                     path=f"replica.{region}.point_in_time_recovery" if isinstance(region, str)
-                    else "replica.point_in_time_recovery")
+                    else "replica.point_in_time_recovery", fix=fix)
 
 
 @rule(id="DDB103", slug="deletion-protection-disabled", level="error", applies=["aws_dynamodb_table"],
-      security_severity=6.5, tags=TAGS)
+      security_severity=6.5, tags=TAGS, fix="safe")
 def deletion_protection_disabled(table, ctx):
     """Deletion protection is off for the table.
 
@@ -132,6 +152,12 @@ def deletion_protection_disabled(table, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
+    ## Fix
+    Safe: `dynalint --fix` adds `deletion_protection_enabled = true` with the
+    table's other arguments, or turns a literal `false` into `true` (through
+    `var.NAME` of a module, at the module call). Nothing changes until someone
+    deletes the table, which then takes a change of its own first.
+
     ## References
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     """
@@ -140,7 +166,8 @@ def deletion_protection_disabled(table, ctx):
         return
     yield Issue(f"Table {label(table)} has deletion protection off: set "
                 "`deletion_protection_enabled = true` so that no apply can drop it by mistake.",
-                path="deletion_protection_enabled")
+                path="deletion_protection_enabled",
+                fix=Fix("Set `deletion_protection_enabled = true`", Set("deletion_protection_enabled", True)))
 
 
 @rule(id="DDB104", slug="table-destroyed", level="error", applies=["aws_dynamodb_table"], kind="change",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Fix, Issue, Set, rule
 from dynalint.values import bool_of, label
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
@@ -278,7 +278,7 @@ def replica_without_regional_key(resource, ctx):
 
 
 @rule(id="DDB206", slug="dax-encryption-at-rest-disabled", level="error", applies=["aws_dax_cluster"],
-      security_severity=7.0, tags=DAX_TAGS)
+      security_severity=7.0, tags=DAX_TAGS, fix="unsafe")
 def dax_encryption_at_rest_disabled(cluster, ctx):
     """A DAX cluster does not encrypt its cache at rest.
 
@@ -295,17 +295,25 @@ def dax_encryption_at_rest_disabled(cluster, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
+    ## Fix
+    Unsafe (`--unsafe-fixes`): `dynalint --fix` adds
+    `server_side_encryption { enabled = true }` (or turns a literal `false` into
+    `true`). An existing cluster is replaced: its cache starts empty and its
+    endpoint is down while the new nodes are created.
+
     ## References
     - [DAX encryption at rest](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionAtRest.html)
     """
     if enabled_flag(cluster.values, "server_side_encryption") is False:
         yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} keeps cached table data unencrypted on its "
                     "nodes: add `server_side_encryption { enabled = true }` (this replaces the cluster).",
-                    path="server_side_encryption")
+                    path="server_side_encryption",
+                    fix=Fix("Turn encryption at rest on (replaces the cluster)",
+                            Set("server_side_encryption.enabled", True), safe=False))
 
 
 @rule(id="DDB207", slug="dax-endpoint-not-tls", level="warning", applies=["aws_dax_cluster"],
-      security_severity=6.0, tags=DAX_TAGS)
+      security_severity=6.0, tags=DAX_TAGS, fix="unsafe")
 def dax_endpoint_not_tls(cluster, ctx):
     """A DAX cluster endpoint accepts unencrypted connections.
 
@@ -321,6 +329,12 @@ def dax_endpoint_not_tls(cluster, ctx):
     ## Known limits
     A value known only after apply is not judged.
 
+    ## Fix
+    Unsafe (`--unsafe-fixes`): `dynalint --fix` sets
+    `cluster_endpoint_encryption_type = "TLS"`. An existing cluster is
+    replaced, and clients must then connect with TLS on port 9111: update them
+    in the same change.
+
     ## References
     - [DAX encryption in transit](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionInTransit.html)
     """
@@ -330,4 +344,6 @@ def dax_endpoint_not_tls(cluster, ctx):
     shown = f"'{kind}'" if isinstance(kind, str) and kind else "not set (NONE)"
     yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} endpoint encryption is {shown}: set "
                 "`cluster_endpoint_encryption_type = \"TLS\"` so clients connect over TLS on port 9111 "
-                "(this replaces the cluster).", path="cluster_endpoint_encryption_type")
+                "(this replaces the cluster).", path="cluster_endpoint_encryption_type",
+                fix=Fix("Set `cluster_endpoint_encryption_type = \"TLS\"` (replaces the cluster)",
+                        Set("cluster_endpoint_encryption_type", "TLS"), safe=False))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
 from dynalint.values import block, blocks, bool_of, label
 
 TAGS = ("schema", "dynamodb")
@@ -200,7 +200,7 @@ def _known_str(value: Any) -> Any:
 
 # ---------------------------------------------------------------- DDB301-DDB303: attribute blocks
 @rule(id="DDB301", slug="undefined-key-attribute", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+      security_severity=2.0, tags=TAGS, fix="unsafe")
 def undefined_key_attribute(table, ctx):
     """A key of the table or of an index has no `attribute` block.
 
@@ -221,6 +221,12 @@ def undefined_key_attribute(table, ctx):
     Keys and attribute blocks whose values are known only after apply, or
     written with `dynamic` blocks, are not judged.
 
+    ## Fix
+    Unsafe (`--unsafe-fixes`): `dynalint --fix` adds an `attribute` block for
+    the key, after the table's other `attribute` blocks, with `type = "S"`: the
+    configuration does not say the key's type, and a string is only the usual
+    one. Check it: changing a key's type later replaces the table.
+
     ## References
     - [AttributeDefinition (DynamoDB API)](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeDefinition.html)
     - [aws_dynamodb_table: attribute](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#attribute)
@@ -235,11 +241,13 @@ def undefined_key_attribute(table, ctx):
     for name, uses in sorted(missing.items()):
         yield Issue(f"Table {label(table)} uses '{name}' as {' and '.join(uses)} but has no `attribute` block "
                     f"for it: add an `attribute` block with `name = \"{name}\"` and the key's type (S, N or B).",
-                    path=f"attribute.{name}")
+                    path=f"attribute.{name}",
+                    fix=Fix(f"Declare attribute '{name}' as a string (S): check the type",
+                            AddBlock("attribute", {"name": name, "type": "S"}), safe=False))
 
 
 @rule(id="DDB302", slug="unused-attribute-definition", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+      security_severity=2.0, tags=TAGS, fix="safe")
 def unused_attribute_definition(table, ctx):
     """An `attribute` block declares an attribute that is no key of the table or of an index.
 
@@ -261,6 +269,12 @@ def unused_attribute_definition(table, ctx):
     table without `hash_key` (restored or imported tables take their key
     schema from the source).
 
+    ## Fix
+    Safe: `dynalint --fix` removes the `attribute` block whose literal `name`
+    no key uses (the provider refuses the table as it is, so nothing that
+    exists changes). A block with a comment in or directly above it is left
+    for you: removing it would remove the comment.
+
     ## References
     - [Core components: attributes and primary key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html)
     - [aws_dynamodb_table: attribute](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#attribute)
@@ -278,7 +292,8 @@ def unused_attribute_definition(table, ctx):
         why = " (the TTL attribute needs no declaration either)" if name == ttl_name else ""
         yield Issue(f"Table {label(table)} declares attribute '{name}' in an `attribute` block but no key of the "
                     f"table or of an index uses it: remove the block{why}; attributes that are no key are "
-                    "schemaless.", path=f"attribute.{name}")
+                    "schemaless.", path=f"attribute.{name}",
+                    fix=Fix(f"Remove the `attribute` block of '{name}'", RemoveBlock((Block("attribute", name=name),))))
 
 
 @rule(id="DDB303", slug="invalid-key-attribute-type", level="error", applies=["aws_dynamodb_table"],

@@ -5,7 +5,7 @@ from collections import Counter
 from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Extend, Fix, Issue, Set, rule
 from dynalint.values import blocks, bool_of, configured_constants, is_configured, label
 
 from ._ddb import replicas, table_name_from_arn
@@ -77,7 +77,7 @@ def _replicas_text(table: Resource, ctx) -> str:
 
 # ---------------------------------------------------------------- table rules
 @rule(id="DDB501", slug="stream-settings-inconsistent", level="error", applies=[TABLE],
-      security_severity=2.0, tags=TAGS)
+      security_severity=2.0, tags=TAGS, fix="safe")
 def stream_settings_inconsistent(table, ctx):
     """The table's stream_enabled and stream_view_type contradict each other.
 
@@ -103,6 +103,14 @@ def stream_settings_inconsistent(table, ctx):
     the configuration leaves out is not reported, even though the plan still
     shows the prior one: the provider does not send it.
 
+    ## Fix
+    Where the table writes a view type and leaves `stream_enabled` out,
+    `dynalint --fix` adds `stream_enabled = true`: safe, the view type says a
+    stream was meant. Where it writes `stream_enabled = false`, which of the two
+    was meant is not certain: turning the stream on is an unsafe fix
+    (`--unsafe-fixes`); removing the view type is yours to choose. A missing or
+    invalid view type has no fix: only you know what the consumers need.
+
     ## References
     - [Change data capture for DynamoDB Streams](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html)
     - [StreamSpecification](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_StreamSpecification.html)
@@ -120,9 +128,12 @@ def stream_settings_inconsistent(table, ctx):
                     "the consumers need (NEW_AND_OLD_IMAGES for global tables).", path="stream_view_type")
     elif enabled is not True and _written_view_type(table) is not None:
         state = "false" if enabled is False else "not set"
+        written = table.configured is None or is_configured(table.configured, ("stream_enabled",))
+        explicit = enabled is False and written
         yield Issue(f"Table {label(table)} sets stream_view_type but stream_enabled is {state}, so DynamoDB "
                     "creates no stream: set `stream_enabled = true`, or remove stream_view_type.",
-                    path="stream_enabled")
+                    path="stream_enabled",
+                    fix=Fix("Set `stream_enabled = true`", Set("stream_enabled", True), safe=not explicit))
 
 
 @rule(id="DDB502", slug="global-table-stream-view-type", level="error", applies=[TABLE],
@@ -430,7 +441,8 @@ def stream_consumer_unbounded_retries(mapping, ctx):
 
 
 @rule(id="DDB508", slug="stream-consumer-no-partial-batch", level="note",
-      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS)
+      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS,
+      fix="unsafe")
 def stream_consumer_no_partial_batch(mapping, ctx):
     """A Lambda function reading a DynamoDB stream retries whole batches for one bad record.
 
@@ -454,6 +466,14 @@ def stream_consumer_no_partial_batch(mapping, ctx):
     `batchItemFailures`; dynalint cannot see the code. A value known only
     after apply is not judged.
 
+    ## Fix
+    Unsafe (`--unsafe-fixes`): `dynalint --fix` sets
+    `bisect_batch_on_function_error = true` and adds `"ReportBatchItemFailures"`
+    to `function_response_types`. It changes how Lambda invokes the function
+    (a failing batch is retried in halves, so more invocations), and a
+    function that returns a response of its own shape may then see records
+    counted as failed: check the function's code first.
+
     ## References
     - [Configuring partial batch response with DynamoDB and Lambda](https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html)
     - [Retaining discarded records for a DynamoDB event source](https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html)
@@ -468,7 +488,10 @@ def stream_consumer_no_partial_batch(mapping, ctx):
     yield Issue(f"Event source mapping {mapping.address} on {source} retries whole batches when one record fails: "
                 "set `bisect_batch_on_function_error = true` and add \"ReportBatchItemFailures\" to "
                 "function_response_types (returning batchItemFailures from the function).",
-                path="function_response_types")
+                path="function_response_types",
+                fix=Fix("Bisect failing batches and report item failures",
+                        Set("bisect_batch_on_function_error", True),
+                        Extend("function_response_types", ["ReportBatchItemFailures"]), safe=False))
 
 
 def _reports_item_failures(types: Any) -> bool | Any:

@@ -8,8 +8,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from dynalint import config, custom, engine, yaml_rules
+from dynalint.cli import main
 from dynalint.load import load_inputs
 from helpers import ROOT, flagged, load_case, run_rules
 
@@ -87,7 +89,7 @@ def test_the_example_python_rule_options():
 
 # ---------------------------------------------------------------- docs/custom-rules.md
 def test_the_docs_python_rule_runs(tmp_path):
-    [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "@rule(" in b]
+    [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "ACME100" in b]
     (tmp_path / "streams.py").write_text(module)
     registry = custom.registry([tmp_path], entry_points=False)
     found = run_rules([load_case("custom")], [registry.rules["ACME100"]], registry.links)
@@ -110,9 +112,26 @@ def test_the_docs_yaml_examples_load(tmp_path):
     rule = ("  - id: {}\n    level: note\n    summary: s\n    message: m\n    resource_types: [aws_dynamodb_table]\n"
             "    require: {{attribute: name, exists: true}}\n")
     (policies / "r.yaml").write_text("rules:\n" + rule.format("ACME001") + rule.format("ACME101"))
-    [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "@rule(" in b]
+    [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "ACME100" in b]
     (policies / "streams.py").write_text(module)
     (tmp_path / ".dynalint.yaml").write_text(settings)
     dirs = config.rules_dirs(tmp_path / ".dynalint.yaml")
     loaded = config.load(tmp_path / ".dynalint.yaml", custom.registry(dirs, entry_points=False).sorted())
     assert loaded.options["ACME100"] == {"exempt_prefixes": ["tmp-", "load-"]}
+
+
+def test_the_docs_fix_example_fixes(tmp_path, monkeypatch):
+    [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "ACME200" in b]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "classes.py").write_text(module)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(
+        'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "pk"\n}\n')
+    args = ["--rules-dir", "rules", "--select", "ACME200", "--no-config", "infra"]
+    assert "ACME200" in CliRunner().invoke(main, args).stdout
+    CliRunner().invoke(main, ["--fix", *args])
+    assert (tmp_path / "infra" / "main.tf").read_text() == (
+        'resource "aws_dynamodb_table" "t" {\n  name        = "t"\n  hash_key    = "pk"\n'
+        '  table_class = "STANDARD"\n}\n')
+    assert "ACME200" not in CliRunner().invoke(main, args).stdout

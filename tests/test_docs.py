@@ -80,3 +80,15 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert "python -m pytest -m slow" in command  # the slow end-to-end tests are part of it
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert ci.count(command) == 1
+def test_each_page_says_whether_and_how_the_rule_fixes():
+    for rule in RULES:
+        page = docs.rule_page(rule)
+        assert f"| fix | {docs.FIX_WORDS[rule.fix]} |" in page
+        if rule.fix:
+            fix = re.search(r"^## Fix\n(.*?)(?=^## |\Z)", rule.help, re.S | re.M)
+            assert fix, f"{rule.id} fixes but has no Fix section"
+            assert ("Unsafe" in fix.group(1)) == (rule.fix == "unsafe"), rule.id
+            assert "dynalint --fix" in fix.group(1), rule.id
+    index = docs.index_page(RULES)
+    assert "| [DDB101](DDB101.md) | pitr-disabled | error | safe |" in index
+    assert "| [DDB206](DDB206.md) | dax-encryption-at-rest-disabled | error | unsafe |" in index

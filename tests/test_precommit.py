@@ -68,10 +68,13 @@ def put(repo: Path, relative: str, source: Path) -> None:
 
 # ---------------------------------------------------------------- the manifest
 def test_hooks_manifest():
-    assert set(HOOKS) == {"dynalint", "dynalint-plan"}
+    assert set(HOOKS) == {"dynalint", "dynalint-fix", "dynalint-plan"}
     for hook in HOOKS.values():
         assert hook["language"] == "python" and hook["name"]
     assert HOOKS["dynalint"]["entry"] == "dynalint --roots"  # changed files are linted through their roots
+    assert HOOKS["dynalint-fix"]["entry"] == "dynalint --roots --fix --exit-non-zero-on-fix"  # the same roots, fixed
+    assert HOOKS["dynalint-fix"]["files"] == HOOKS["dynalint"]["files"]
+    assert HOOKS["dynalint-fix"]["require_serial"] is True
     assert HOOKS["dynalint-plan"]["entry"] == "dynalint"
     assert HOOKS["dynalint"]["require_serial"] is True  # one run sees every changed file: each root once
 
@@ -182,6 +185,25 @@ def test_tf_hook_fails_on_a_bad_table_then_passes_once_fixed(user_repo, pre_comm
 
 
 @pytest.mark.slow
+def test_fix_hook_fixes_and_fails_until_the_fix_is_staged(user_repo, pre_commit_env):
+    """dynalint-fix, like ruff's hook: it repairs the file and fails, so that the fix is reviewed; staged, it passes."""
+    (user_repo / "infra").mkdir()
+    (user_repo / "infra" / "keys.tf").write_text(KEY)
+    encrypted = BAD_TABLE.replace("  }\n}\n", "  }\n  server_side_encryption {\n    enabled     = true\n"
+                                  "    kms_key_arn = aws_kms_key.tables.arn\n  }\n}\n")
+    (user_repo / "infra" / "main.tf").write_text(encrypted)
+    failed = try_repo(user_repo, pre_commit_env, "dynalint-fix")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"dynalint --fix \(Terraform\)\.+Failed", failed.stdout)
+    assert "files were modified by this hook" in failed.stdout
+    assert "fixed 2 findings in 1 file: infra/main.tf" in failed.stdout
+    fixed = (user_repo / "infra" / "main.tf").read_text()
+    assert "deletion_protection_enabled = true" in fixed and "point_in_time_recovery {" in fixed
+    passed = try_repo(user_repo, pre_commit_env, "dynalint-fix")  # stages the fix first
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert (user_repo / "infra" / "main.tf").read_text() == fixed
+
+
 def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     put(user_repo, "plan.json", case_plan("workflow"))
     (user_repo / ".dynalint.yaml").write_text("fail_on: never\n")
@@ -197,7 +219,8 @@ def test_the_readme_snippet_runs(user_repo, pre_commit_env):
     config = yaml.safe_load(snippet)
     [entry] = config["repos"]
     assert entry["repo"] == "https://github.com/dynalint/dynalint"
-    assert {hook["id"] for hook in entry["hooks"]} == set(HOOKS)
+    assert {hook["id"] for hook in entry["hooks"]} == set(HOOKS) - {"dynalint-fix"}  # it replaces dynalint
+    assert "- id: dynalint-fix" in readme
     # the same file, pointed at this checkout instead of GitHub
     entry.update(repo=str(ROOT), rev=head())
     (user_repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))

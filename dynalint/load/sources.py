@@ -11,6 +11,8 @@ directory, then the current directory) and the plan's ``module_calls``.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import os
 import re
@@ -118,7 +120,17 @@ MAX_TF_BYTES = int(os.environ.get("DYNALINT_MAX_TF_BYTES", 8 * 1024 * 1024))
 MAX_TREE_DEPTH = 400
 
 
+#: While ``dynalint --fix`` works, the texts it has edited in memory (real path -> text): the loader reads them
+#: instead of the files, which are written once the fixing is done (see dynalint.fix.workspace).
+EDITED: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar("dynalint_edited", default=None)
+
+
 def read_tf_text(path: Path, shown: str) -> str:
+    edited = EDITED.get()
+    if edited:
+        text = edited.get(os.path.realpath(path))
+        if text is not None:
+            return text
     try:
         size = path.stat().st_size
         if size > MAX_TF_BYTES:
@@ -133,8 +145,33 @@ def read_tf_text(path: Path, shown: str) -> str:
         raise InputError(f"{shown}: not UTF-8 text (byte {exc.start}); Terraform reads .tf files as UTF-8") from None
 
 
+#: Parse trees by text, kept while ``shared_parses`` is active: ``dynalint --fix`` and SARIF's fixes read the
+#: .tf files again after the loader, and must not parse them twice (no step mutates a tree).
+_PARSED: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("dynalint_parsed", default=None)
+
+
+@contextlib.contextmanager
+def shared_parses() -> Iterator[None]:
+    """Within this block, parsing a text that was parsed before returns the same tree."""
+    token = _PARSED.set({})
+    try:
+        yield
+    finally:
+        _PARSED.reset(token)
+
+
 def parse_tf(text: str, shown: str) -> Any:
     """The raw Lark tree of HCL text, or an InputError with file:line:column and the parser's message."""
+    parsed = _PARSED.get()
+    if parsed is None:
+        return _parse_tf(text, shown)
+    tree = parsed.get(text)
+    if tree is None:
+        tree = parsed[text] = _parse_tf(text, shown)
+    return tree
+
+
+def _parse_tf(text: str, shown: str) -> Any:
     import hcl2
     from lark.exceptions import LarkError, UnexpectedInput
 

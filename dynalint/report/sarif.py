@@ -20,7 +20,8 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 def render(report: Report) -> str:
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: _order(report.rules, r))
     index = {r.id: i for i, r in enumerate(rules)}
-    results = [_result(f, index) for f in report.findings if f.rule_id in index]
+    fixes = report.extra.get("fixes") or {}
+    results = [_result(f, index, fixes.get(f.fingerprint)) for f in report.findings if f.rule_id in index]
     run = {
         "tool": {
             "driver": {
@@ -65,7 +66,7 @@ def _descriptor(rule: Rule) -> dict:
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict:
+def _result(f: Finding, index: dict[str, int], proposal=None) -> dict:
     location = _location(f)
     fingerprints = {"dynalint/v1": f.fingerprint}
     if location["physicalLocation"]["artifactLocation"].get("uriBaseId") is None or _in_plan(f):
@@ -85,7 +86,30 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
         result["suppressions"] = [{"kind": f.suppression.kind, "justification": f.suppression.justification}]
     if f.baseline_state:
         result["baselineState"] = f.baseline_state
+    if proposal is not None and proposal.edits:
+        result["fixes"] = [_fix(proposal)]
     return result
+
+
+def _fix(proposal) -> dict:
+    """A fix (dynalint.fix.run.Proposal) as SARIF's ``fix``: its edits as replacements, per file, in the
+    lines and columns (Unicode code points, see ``columnKind``) of the file as it is."""
+    changes: dict[str, list] = {}
+    for edit in proposal.edits:
+        region = {"startLine": edit.start_line, "startColumn": edit.start_column,
+                  "endLine": edit.end_line, "endColumn": edit.end_column}
+        replacement = {"deletedRegion": region}
+        if edit.text:
+            replacement["insertedContent"] = {"text": edit.text}
+        changes.setdefault(edit.file, []).append(replacement)
+    artifact_changes = []
+    for file, replacements in changes.items():
+        uri, base = artifact_uri(file)
+        location = {"uri": uri, **({"uriBaseId": base} if base else {})}
+        artifact_changes.append({"artifactLocation": location, "replacements": replacements})
+    title = proposal.title if proposal.safe else f"{proposal.title} (unsafe: dynalint applies it with --unsafe-fixes)"
+    return {"description": {"text": _sentence(title)}, "artifactChanges": artifact_changes,
+            "properties": {"safe": proposal.safe}}
 
 
 def _in_plan(f: Finding) -> bool:
