@@ -6,11 +6,16 @@ knows nothing about DynamoDB.
 """
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import importlib
+import json
 import logging
 import pkgutil
+import re
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote, quote_plus
 from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
@@ -164,26 +169,70 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
     source = resource.source
     if source is None and model.plan_locator:
         source = model.plan_locator.get(resource.address)
+    # a path names policy statements by Sid and a for_each key may come from nonsensitive(): both may hold a
+    # copy of a secret, and the fingerprint (in baselines) is a hash of them
+    address, path = scrub(resource.address, model.secrets), scrub(issue.path, model.secrets)
     return Finding(
         rule_id=rule.id,
         level=level,
-        address=resource.address,
+        address=address,
         message=message,
         resource_type=resource.type,
-        path=issue.path,
-        fingerprint=fingerprint(rule.id, resource.address, issue.path),
+        path=path,
+        fingerprint=fingerprint(rule.id, address, path),
         actions=resource.actions,
         source=source,
         input_file=model.input_file,
     )
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace any sensitive string that found its way into a message."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, "(sensitive)")
-    return text
+def scrub(text: str | None, secrets: Iterable[str]) -> str | None:
+    """Replace any sensitive string that found its way into a text, in any form a copy of it takes."""
+    if not text or not secrets:
+        return text
+    pattern = _secret_pattern(secrets if isinstance(secrets, frozenset) else frozenset(secrets))
+    return pattern.sub("(sensitive)", text) if pattern.search(text) else text
+
+
+@functools.lru_cache(maxsize=8)  # one pattern per input, built once for all its findings
+def _secret_pattern(secrets: frozenset[str]) -> re.Pattern:
+    forms = {form for secret in secrets for form in secret_forms(secret)}
+    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=lambda f: (-len(f), f))))
+
+
+def secret_forms(secret: str) -> set[str]:
+    """The forms a copy of ``secret`` takes in another attribute: as it is; JSON-escaped, as Python and
+    Terraform's ``jsonencode`` write it (once, or twice for a document inside a document); URL-encoded
+    (``urlencode``, ``quote``); base64 (``base64encode``: standard and URL alphabets, with and without
+    padding, and the part that is the secret's own when it is encoded after 1 or 2 other bytes, as in
+    ``base64encode("user:${password}")``)."""
+    forms = {secret}
+    for escaped in (_json_escaped(secret, ascii_only) for ascii_only in (False, True)):
+        forms |= {escaped, _go_html_escaped(escaped), _json_escaped(escaped, False)}
+    forms |= {quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
+    raw = secret.encode("utf-8", "replace")
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        first, last = -(-offset // 3) * 4, (offset + len(raw)) // 3 * 4  # the groups of the secret's bytes alone
+        core = encoded if offset == 0 else encoded[first:last]
+        if len(core) >= 8 or offset == 0:
+            forms |= {core, core.rstrip("="), core.translate(_URL_SAFE), core.translate(_URL_SAFE).rstrip("=")}
+    return {form for form in forms if len(form) >= 4}
+
+
+_URL_SAFE = str.maketrans("+/", "-_")
+
+
+def _json_escaped(text: str, ascii_only: bool) -> str:
+    return json.dumps(text, ensure_ascii=ascii_only)[1:-1]
+
+
+def _go_html_escaped(escaped: str) -> str:
+    """Go's encoding/json (Terraform's jsonencode) also escapes <, >, & and the line separators."""
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        escaped = escaped.replace(char, code)
+    return escaped
 
 
 def fingerprint(rule_id: str, address: str, path: str | None) -> str:
