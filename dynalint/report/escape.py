@@ -82,8 +82,10 @@ def cap(value: str, limit: int) -> str:
 
 # ---------------------------------------------------------------- GitHub Actions workflow commands
 def workflow_data(value: str) -> str:
-    """The message of a workflow command: ``%``, CR and LF escaped; other control characters made visible."""
-    return one_line(value).replace("%", "%25")
+    """The message of a workflow command: as ``text`` makes it (line breaks and other control characters
+    visible, no ``##[``, which the runner would obey if it ever read the line as a legacy command), then
+    ``%`` escaped."""
+    return text(value).replace("%", "%25")
 
 
 def workflow_property(value: str) -> str:
