@@ -67,6 +67,9 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
 @click.option("--no-config", is_flag=True, help="Use no settings file.")
+@click.option("--allow-config-code", is_flag=True,
+              help="Run the Python rules in the settings file's rules_dirs (its YAML rules always load; see the "
+                   "README's security model).")
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
@@ -108,6 +111,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     # collector would walk them again and again for nothing (60% of the time of json.load on a large plan).
     gc.disable()
     registry, settings = _registry_and_settings(workflow)
+    _say_settings(fmt, settings, workflow)
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
@@ -165,11 +169,32 @@ def _config_path(workflow) -> Path | None:
 def _registry(workflow, config_path: Path | None):
     from dynalint import config, custom
 
-    return custom.registry([*(config.rules_dirs(config_path) if config_path else ()), *workflow["rules_dirs"]])
+    directories = tuple(config.rules_dirs(config_path)) if config_path else ()
+    named = custom.ConfigRules(config_path, directories, workflow["allow_config_code"]) if directories else None
+    return custom.registry(workflow["rules_dirs"], config=named)
+
+
+def _say_settings(fmt: str, settings, workflow) -> None:
+    """Which settings file governs the run, on stderr, where a CI log keeps it: a reviewer sees whether the
+    gate's settings came from the workflow (--config) or from the repository under review. Said for the
+    formats made for GitHub (github, sarif), and for every format in a GitHub Actions job."""
+    if workflow["quiet"] or (fmt not in ("github", "sarif") and os.environ.get("GITHUB_ACTIONS") != "true"):
+        return
+    from dynalint.report.escape import text
+
+    if settings.path is None:
+        why = "--no-config" if workflow["no_config"] else "no .dynalint.yaml or [tool.dynalint] found"
+        click.echo(f"dynalint: settings: none ({why})", err=True)
+        return
+    how = "--config" if workflow["config_file"] else "found from the working directory"
+    code = "; its Python rules run: --allow-config-code" if workflow["allow_config_code"] else ""
+    click.echo(f"dynalint: settings: {text(settings.path)} ({how}{code})", err=True)
 
 
 def _rule_sources(command):
     """The options that say where custom rules come from, for commands that list or explain rules."""
+    command = click.option("--allow-config-code", is_flag=True,
+                           help="Load the Python rules in the settings file's rules_dirs.")(command)
     command = click.option("--no-config", is_flag=True, help="Use no settings file.")(command)
     command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
                            help="Settings file whose rules_dirs to load.")(command)

@@ -140,21 +140,31 @@ def load(path: Path, rules: Sequence[Rule]) -> Config:
 
 
 def rules_dirs(path: Path) -> list[Path]:
-    """The config's ``rules_dirs``, each relative to the file's directory. Read before the rest of the
-    file is checked: the rule ids the rest names may be those of the rules in these directories."""
+    """The config's ``rules_dirs``, each relative to the file's directory and inside it. Read before the rest
+    of the file is checked: the rule ids the rest names may be those of the rules in these directories.
+
+    A directory outside the config file's folder (an absolute path, ``..``, or a symbolic link leading out)
+    is refused: a settings file in the repository under review must not reach files elsewhere on the
+    machine. Directories elsewhere are named on the command line, with ``--rules-dir``.
+    """
     data, prefix, locate, shown = _read(path)
     names = data.get("rules_dirs", [])
+
+    def where(*key) -> str:
+        line = locate(["rules_dirs", *key]) if locate else None
+        return f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs', *key], prefix)}"
+
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-        line = locate(["rules_dirs"]) if locate else None
-        raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs'], prefix)}: "
-                         "expected a list of directory names")
+        raise InputError(f"{where()}: expected a list of directory names")
+    folder = path.parent.resolve()
     found = []
     for i, name in enumerate(names):
-        directory = path.parent / Path(name).expanduser()
+        directory = path.parent / name
+        if Path(name).is_absolute() or not directory.resolve().is_relative_to(folder):
+            raise InputError(f"{where(i)}: {name!r} is outside the config file's folder: a config file names "
+                             "rule directories beside it or below it; name others with --rules-dir")
         if not directory.is_dir():
-            line = locate(["rules_dirs", i]) if locate else None
-            raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs', i], prefix)}: "
-                             f"no directory {name!r} (relative to the config file)")
+            raise InputError(f"{where(i)}: no directory {name!r} (relative to the config file)")
         found.append(directory)
     return found
 

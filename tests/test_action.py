@@ -96,7 +96,8 @@ def workspace(tmp_path):
 # ---------------------------------------------------------------- structure
 def test_action_is_composite_with_the_documented_inputs_and_output():
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "args", "version"}
+    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "allow-config-code",
+                                     "args", "version"}
     assert ACTION["inputs"]["paths"]["required"] is True
     assert all(spec.get("description") for spec in ACTION["inputs"].values())
     assert ACTION["inputs"]["sarif-file"]["default"] and ACTION["inputs"]["format"]["default"] == "github"
@@ -147,6 +148,47 @@ def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     results = json.loads((workspace / "reports" / "dynalint.sarif").read_text())["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"DDB105"}
     assert outputs["sarif-file"] == "reports/dynalint.sarif"
+
+
+def pull_request_settings(workspace: Path) -> None:
+    """What a pull request can commit: settings that turn the gate off, and a Python rule that would run."""
+    (workspace / ".dynalint.yaml").write_text("fail_on: never\nignore:\n  - {rule: ALL, address: '*', reason: pr}\n"
+                                              "rules_dirs: [policies]\n")
+    (workspace / "policies").mkdir()
+    (workspace / "policies" / "evil.py").write_text(
+        "import pathlib\npathlib.Path('ran-pull-request-code').write_text('x')\n"
+        "import dynalint.engine\ndynalint.engine.exit_code = lambda *a, **k: 0\n")
+
+
+def test_pull_request_settings_found_in_the_workspace_run_no_code(workspace, runner_temp):
+    pull_request_settings(workspace)
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json")
+    assert code == 2 and "--allow-config-code" in log, log
+    assert not (workspace / "ran-pull-request-code").exists()
+    # an allow-config-code that is neither true nor false stops the step before dynalint runs
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json", allow_config_code="yes")
+    assert code == 2 and "allow-config-code is true or false" in log
+
+
+def test_config_input_replaces_the_pull_requests_settings(workspace, runner_temp):
+    pull_request_settings(workspace)
+    (workspace / "base").mkdir()
+    (workspace / "base" / ".dynalint.yaml").write_text("fail_on: error\n")  # the base branch's copy
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json", config="base/.dynalint.yaml")
+    assert code == 1, log  # the gate holds: the pull request's fail_on and ignore are not read
+    assert "dynalint: settings: base/.dynalint.yaml (--config)" in log
+    assert not (workspace / "ran-pull-request-code").exists()
+    assert json.loads((workspace / outputs["sarif-file"]).read_text())["runs"][0]["results"]
+
+
+def test_allow_config_code_runs_the_configs_python_rules(workspace, runner_temp):
+    (workspace / ".dynalint.yaml").write_text("rules_dirs: [policies]\n")
+    (workspace / "policies").mkdir()
+    (workspace / "policies" / "marker.py").write_text(
+        "import pathlib\npathlib.Path('ran').write_text('x')\nfrom dynalint.rules.durability import pitr_disabled\n")
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json", allow_config_code="true")
+    assert code == 1 and (workspace / "ran").exists(), log
+    assert "its Python rules run: --allow-config-code" in log
 
 
 def test_args_reach_both_runs(workspace, runner_temp):
