@@ -69,6 +69,8 @@ def read(path: str) -> frozenset[str]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: the baseline is not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, or nesting past the parser's depth
+        raise InputError(f"{path}: not a dynalint baseline (make one with --write-baseline)") from None
     if not isinstance(doc, dict) or doc.get("tool") != "dynalint" or not isinstance(doc.get("findings"), list):
         raise InputError(f"{path}: not a dynalint baseline (make one with --write-baseline)")
     if doc.get("version") != VERSION:

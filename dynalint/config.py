@@ -34,13 +34,12 @@ from it.
 from __future__ import annotations
 
 import difflib
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from dynalint import address as addr
-from dynalint import engine
+from dynalint import engine, userfiles
 from dynalint.errors import InputError, described, shown_path as _shown
 from dynalint.model import Finding, Level, Suppression
 from dynalint.rule import Rule
@@ -174,29 +173,14 @@ def _read(path: Path) -> tuple[dict, str, Any, str]:
     """The settings of a file, the key prefix its messages show, a YAML line locator (None for TOML),
     and the file's name as messages show it."""
     shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{shown}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
+    text = userfiles.read_text(path, shown, InputError, "config file")
     if path.suffix == ".toml":
         return _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else ""), None, shown
     return _yaml_settings(text, shown), "", line_locator(text), shown
 
 
 def _yaml_settings(text: str, shown: str) -> dict:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark is not None else shown
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{where}: invalid YAML: {problem}") from None
-    except RecursionError:  # PyYAML builds nested collections recursively
-        raise InputError(f"{shown}: YAML nested too deeply to be dynalint settings") from None
+    data = userfiles.load_yaml(text, shown, InputError)
     if data is None:  # an empty file, or only comments: every default
         return {}
     if not isinstance(data, dict):
@@ -206,11 +190,7 @@ def _yaml_settings(text: str, shown: str) -> dict:
 
 
 def _toml_settings(text: str, path: Path, shown: str) -> dict:
-    tomllib = _tomllib()
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{shown}: invalid TOML: {exc}") from None
+    doc = userfiles.load_toml(text, shown, InputError)
     if path.name != PYPROJECT:
         return doc
     table = doc.get("tool", {}).get("dynalint") if isinstance(doc.get("tool"), dict) else None
@@ -221,27 +201,17 @@ def _toml_settings(text: str, path: Path, shown: str) -> dict:
     return table
 
 
-def _tomllib():
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    return tomllib
-
-
 def _has_tool_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml met while searching holds [tool.dynalint] (parsed only if it may)."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = userfiles.read_text(pyproject, _shown(pyproject), InputError, "config file")
+    except InputError:
+        if pyproject.stat().st_size > userfiles.MAX_BYTES:
+            raise  # it may be the settings: refused, not passed over
         return False
     if "dynalint" not in text:
         return False
-    tomllib = _tomllib()
-    try:
-        tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{_shown(pyproject)}: invalid TOML: {exc}") from None
+    tool = userfiles.load_toml(text, _shown(pyproject), InputError).get("tool")
     return isinstance(tool, dict) and "dynalint" in tool
 
 

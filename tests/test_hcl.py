@@ -210,7 +210,7 @@ def test_sarif_from_tree_and_plan_is_valid_and_points_at_the_same_tf_lines():
     for path in (APP, f"{APP}/plan.json"):
         result = run(path, "-f", "sarif")
         assert result.exit_code == 1, result.output
-        doc = json.loads(result.output)
+        doc = json.loads(result.stdout)
         validate_sarif(doc)
         docs.append(doc)
         for r in doc["runs"][0]["results"]:
@@ -406,7 +406,7 @@ def test_five_hundred_resources_lint_in_under_five_seconds(tmp_path):
     result = run(str(tmp_path), "-f", "sarif")
     elapsed = time.monotonic() - start
     assert _resource_count(tmp_path) == 500
-    assert json.loads(result.output)["runs"][0]["results"]
+    assert json.loads(result.stdout)["runs"][0]["results"]
     assert elapsed < 5, f"500 resources took {elapsed:.1f} s"
 
 

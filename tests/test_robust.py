@@ -170,7 +170,8 @@ def test_errored_plan_is_linted_with_one_note(tmp_path):
     assert proc.stdout.count(b"the plan errored in Terraform") == 1 and proc.stderr == b""
     sarif = dynalint("plan.json", "-f", "sarif", cwd=tmp_path)  # no note in SARIF: stderr has it, once
     assert sarif.returncode == 1 and json.loads(sarif.stdout)["runs"][0]["results"]
-    assert sarif.stderr.decode().splitlines() == ["dynalint: note: plan.json: the plan errored in Terraform; "
+    assert sarif.stderr.decode().splitlines() == ["dynalint: settings: none (no .dynalint.yaml or [tool.dynalint] found)",
+                                                  "dynalint: note: plan.json: the plan errored in Terraform; "
                                                   "linting the resources it holds"]
     assert dynalint("plan.json", "-f", "sarif", "--quiet", cwd=tmp_path).stderr == b""
 
