@@ -229,9 +229,9 @@ def test_version_input_installs_that_release_instead_of_the_checkout(workspace, 
 
 
 # ---------------------------------------------------------------- the README's workflow
-def readme_workflow() -> dict:
+def readme_workflow(marker: str = "upload-sarif") -> dict:
     readme = (ROOT / "README.md").read_text()
-    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "upload-sarif" in b]
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if marker in b]
     return yaml.safe_load(block)
 
 
@@ -281,3 +281,35 @@ def test_readme_workflow_runs_from_plan_to_sarif(tmp_path, runner_temp):
     assert code == 1, log  # the durability case has errors
     sarif = json.loads((tmp_path / outputs["sarif-file"]).read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"DDB101", "DDB103"}
+
+
+# ---------------------------------------------------------------- the README's workflow for pull requests from forks
+def test_readme_fork_workflow_reads_the_pull_request_as_data_and_the_settings_from_the_base_branch():
+    workflow = readme_workflow("dynalint-pr.yml")
+    assert workflow[True] == "pull_request"  # YAML reads the key `on` as true; never pull_request_target
+    assert workflow["permissions"] == {"contents": "read"}
+    [job] = workflow["jobs"].values()
+    checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert all(c["with"]["persist-credentials"] is False for c in checkouts)
+    pr, base = checkouts
+    assert "ref" not in pr["with"] and base["with"]["ref"] == "${{ github.base_ref }}"
+    lint = next(s for s in job["steps"] if s.get("uses", "").startswith("dynalint/dynalint@"))
+    assert set(lint["with"]) <= set(ACTION["inputs"]) and "allow-config-code" not in lint["with"]
+    assert lint["with"]["paths"].startswith(pr["with"]["path"] + "/")
+    assert lint["with"]["config"] == f'{base["with"]["path"]}/{base["with"]["sparse-checkout"].strip()}'
+    assert not any("terraform" in str(s.get("run", "")) for s in job["steps"])
+
+
+def test_readme_fork_workflow_holds_the_gate_against_the_pull_requests_settings(tmp_path, runner_temp):
+    lint = next(s for s in readme_workflow("dynalint-pr.yml")["jobs"]["dynalint"]["steps"]
+                if s.get("uses", "").startswith("dynalint/dynalint@"))
+    infra = tmp_path / lint["with"]["paths"]
+    infra.mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "tf" / "durability" / "main.tf", infra / "main.tf")
+    pull_request_settings(infra.parent)  # the pull request's own .dynalint.yaml and Python rule
+    (tmp_path / lint["with"]["config"]).parent.mkdir()
+    (tmp_path / lint["with"]["config"]).write_text("fail_on: error\n")
+    code, log, outputs = run_action(tmp_path, runner_temp, **{k.replace("-", "_"): v for k, v in lint["with"].items()})
+    assert code == 1, log  # the durability tables fail the gate
+    assert "::error file=pr/infra/main.tf" in log and outputs["sarif-file"] == ""
+    assert not (infra.parent / "ran-pull-request-code").exists()
