@@ -1,5 +1,5 @@
-"""Config and YAML rules files, read within bounds: they come with the repository under review, so a
-small file must not cost minutes or gigabytes.
+"""Config, YAML rules and baseline files, read within bounds: they come with the repository under review,
+so a small file must not cost minutes or gigabytes.
 
 - a file above ``MAX_BYTES`` is refused (hand-written settings and rules are far smaller);
 - YAML aliases are counted as what they expand to: ``&a [x, x]`` then ``[*a, *a]`` nine levels deep is
@@ -21,21 +21,21 @@ MAX_BYTES = 1024 * 1024
 MAX_VALUES = 100_000
 
 
-def read_text(path: Path, shown: str, error: type[Exception], what: str) -> str:
-    """The UTF-8 text of a settings or rules file (``what`` names it in messages), refused above MAX_BYTES."""
+def read_text(path: Path, shown: str, error: type[Exception], what: str, limit: int = MAX_BYTES) -> str:
+    """The UTF-8 text of a settings, rules or baseline file (``what`` names it in messages), refused above
+    ``limit`` bytes (a link to /dev/zero included)."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise error(f"{shown}: {size:,} bytes is larger than dynalint reads in a {what} "
-                        f"({MAX_BYTES // 1024:,} KB)")
+        if size > limit:
+            raise error(f"{shown}: {size:,} bytes is larger than dynalint reads in a {what} ({limit // 1024:,} KB)")
         with path.open("rb") as stream:  # read at most the cap: a pipe or a device has no size
-            data = stream.read(MAX_BYTES + 1)
+            data = stream.read(limit + 1)
     except FileNotFoundError:
         raise error(f"{shown}: {what} not found") from None
     except OSError as exc:
         raise error(f"{shown}: cannot read the {what}: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise error(f"{shown}: larger than dynalint reads in a {what} ({MAX_BYTES // 1024:,} KB)")
+    if len(data) > limit:
+        raise error(f"{shown}: larger than dynalint reads in a {what} ({limit // 1024:,} KB)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

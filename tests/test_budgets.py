@@ -217,3 +217,11 @@ def test_infinite_and_huge_numbers_in_a_plan_are_linted(tmp_path):
     result = dynalint("plan.json", "--no-config", "-f", "sarif", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["runs"][0]["results"] and "Infinity" not in result.stdout
+
+
+def test_a_baseline_linked_to_a_device_is_refused(tmp_path):
+    # a pull request can commit .dynalint-baseline.json as a link to /dev/zero: no size, no end
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    (tmp_path / "baseline.json").symlink_to("/dev/zero")
+    refused(dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path), "baseline.json:",
+            "larger than dynalint reads in a baseline (65,536 KB)")
