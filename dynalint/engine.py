@@ -196,8 +196,41 @@ def scrub(text: str | None, secrets: Iterable[str]) -> str | None:
 
 @functools.lru_cache(maxsize=8)  # one pattern per input, built once for all its findings
 def _secret_pattern(secrets: frozenset[str]) -> re.Pattern:
+    """One pattern for every form of every secret, the longest match first. The forms are merged into a
+    prefix tree: an alternation of thousands of strings is tried one by one at each position of the text,
+    a tree once per character."""
     forms = {form for secret in secrets for form in secret_forms(secret)}
-    return re.compile("|".join(re.escape(form) for form in sorted(forms, key=lambda f: (-len(f), f))))
+    short = [form for form in forms if len(form) <= _TREE_MAX]
+    long = sorted((form for form in forms if len(form) > _TREE_MAX), key=lambda f: (-len(f), f))
+    return re.compile("|".join([*(re.escape(form) for form in long), *([_tree_pattern(short)] if short else [])]))
+
+
+_TREE_MAX = 200  # longer forms (rare: a whole document marked sensitive) are listed as they are
+
+
+def _tree_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words`` (longest first), as a prefix tree of characters."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = []
+        for char in sorted(k for k in node if k):
+            text, child = char, node[char]
+            while len(child) == 1 and "" not in child:  # a chain of single characters: one literal
+                (char, child), = child.items()
+                text += char
+            branches.append(re.escape(text) + pattern(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
 def secret_forms(secret: str) -> set[str]:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dynalint.cli import main
 from dynalint.load import load_input
@@ -281,3 +283,14 @@ def test_scrub_removes_every_form_a_copy_takes(copy):
     assert "(sensitive)" in scrubbed
     for fragment in ("ss ", "wörd", "more", copy(secret)[4:-4]):
         assert fragment not in scrubbed.replace("is open", "").replace("statement", ""), scrubbed
+
+
+@given(st.lists(st.text(alphabet="ab(.\\", min_size=1, max_size=6), min_size=1, max_size=12),
+       st.text(alphabet="ab(.\\x", max_size=40))
+def test_the_prefix_tree_pattern_matches_as_the_plain_alternation_does(words, text):
+    import re
+
+    from dynalint.engine import _tree_pattern
+
+    plain = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    assert re.sub(_tree_pattern(words), "#", text) == re.sub(plain, "#", text)
