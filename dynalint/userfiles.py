@@ -46,8 +46,9 @@ def load_yaml(text: str, shown: str, error: type[Exception]) -> Any:
     """The document of a YAML text (safe types only), after its expanded size is checked."""
     import yaml
 
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # refuses characters YAML does not allow (ESC, say) at once
         root = loader.get_single_node()
         if root is None:
             return None
@@ -61,7 +62,8 @@ def load_yaml(text: str, shown: str, error: type[Exception]) -> Any:
     except RecursionError:  # PyYAML composes and builds nested collections recursively
         raise error(f"{shown}: YAML nested too deeply to read") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_toml(text: str, shown: str, error: type[Exception]) -> dict:

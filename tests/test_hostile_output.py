@@ -32,7 +32,6 @@ ANNOTATION = re.compile(r"^::(error|warning|notice) [^:\n]*::")
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ALLOWED_TAGS = {"p", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "strong", "em",
                 "details", "summary", "a"}
-DOCS = "https://github.com/dynalint/dynalint/blob/main/docs/rules/"
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +63,7 @@ def assert_markdown_inert(text: str, where: str) -> None:
     assert tags <= ALLOWED_TAGS, f"{where}: {tags - ALLOWED_TAGS}"
     assert "<details open" not in html and "<img" not in html
     for href in re.findall(r"<a\b[^>]*\bhref=\"([^\"]*)\"", html):
-        assert href.startswith(DOCS), f"{where}: a link to {href}"
+        assert re.fullmatch(r"(https://github.com/dynalint/dynalint/blob/main/)?docs/rules/(DDB\d+|DL\d+)\.md", href), href
     outside_code = re.sub(r"<(code|pre|a)\b.*?</\1>", "", html, flags=re.S)
     words = re.sub(r"<[^>]+>", "", outside_code)
     assert not re.search(r"@\w|#\d|www\.|://", words), f"{where}: {re.search(r'.{20}(@|#|www|://).{20}', words)}"
@@ -148,3 +147,55 @@ def test_errors_naming_hostile_files_are_one_inert_line(hostile_files, tmp_path)
         result = run(*args)
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert_inert(result.stderr, "text", f"{args}", stream="stderr")
+
+
+HOSTILE_RULES = """\
+rules:
+  - id: EVIL001
+    level: error
+    summary: "Summary\\n::error::summary ##[error]s <img src=x onerror=alert(1)> @octocat \\e[2J"
+    message: "Table {label}\\n\\n::error file=x::message ##[error]m <details open> [l](https://evil.example) @octocat"
+    help: "## Use instead\\n<img src=x onerror=alert(1)> @octocat [click](https://evil.example)\\n::error::help ##[error]h \\e[2J"
+    help_uri: https://evil.example/help
+    resource_types: [aws_dynamodb_table]
+    require: {attribute: point_in_time_recovery, exists: true}
+"""
+
+
+@pytest.fixture
+def hostile_rules(tmp_path, monkeypatch):
+    """A pull request's config whose YAML rule (YAML rules load from a config: they run no code) says hostile
+    things in every text field."""
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "evil.yaml").write_text(HOSTILE_RULES)
+    (tmp_path / ".dynalint.yaml").write_text("rules_dirs: [policies]\n")
+    (tmp_path / "plan.json").write_text(case_plan("hostile").read_text())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_custom_rules_texts_are_inert_in_every_format(hostile_rules, fmt):
+    result = run("plan.json", "-f", fmt, "--select", "EVIL")
+    assert result.exit_code == 1, result.output
+    assert_run_inert(result, fmt, f"custom rule -f {fmt}")
+
+
+@pytest.mark.parametrize("command", [["rules"], ["rules", "--format", "markdown"], ["rules", "--format", "json"],
+                                     ["explain", "EVIL001"]])
+def test_a_custom_rules_texts_are_inert_in_listings(hostile_rules, command):
+    result = run(*command)
+    assert result.exit_code == 0, result.output
+    fmt = "markdown" if "markdown" in command else "text"
+    for line in result.stdout.split("\n"):  # explain prints the help's lines as lines, each made inert
+        assert "\x1b" not in line and not line.lstrip().startswith("::") and "##[" not in line, line
+    if fmt == "markdown":
+        assert_markdown_inert(result.stdout, "rules --format markdown")
+
+
+def test_a_rules_file_holding_a_raw_escape_is_one_inert_line(hostile_rules):
+    (hostile_rules / "policies" / "evil.yaml").write_text("rules:\n  - id: EVIL001\n    summary: \"a\x1b[2Jb\"\n")
+    result = run("plan.json")
+    assert result.exit_code == 2 and result.stderr == (
+        "dynalint: error: policies/evil.yaml: invalid YAML: unacceptable character #x001b: special characters are "
+        "not allowed\n")
