@@ -149,4 +149,4 @@ def test_tf_cli_args_do_not_reach_terraform_show(tmp_path):
     subprocess.run([sys.executable, "-m", "dynalint", "tfplan", "--no-config"], cwd=tmp_path, capture_output=True,
                    text=True, timeout=60, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
                                                "TF_CLI_ARGS": "-input=false", "TF_CLI_ARGS_show": "-x"})
-    assert (bin_dir / "args").read_text() == "||-chdir=. show -json -no-color tfplan\n"
+    assert (bin_dir / "args").read_text() == "||-chdir=. show -json -no-color ./tfplan\n"

@@ -167,7 +167,8 @@ def _show_binary_plan(name: str) -> bytes:
     # TF_CLI_ARGS and TF_CLI_ARGS_show add flags to every `terraform show`: the JSON must come out as is
     env = {k: v for k, v in os.environ.items() if k not in ("TF_CLI_ARGS", "TF_CLI_ARGS_show")}
     try:
-        result = subprocess.run([terraform, f"-chdir={plan.parent}", "show", "-json", "-no-color", plan.name],
+        # ./NAME: a file name starting with "-" is a file to terraform, not a flag
+        result = subprocess.run([terraform, f"-chdir={plan.parent}", "show", "-json", "-no-color", f"./{plan.name}"],
                                 capture_output=True, timeout=300, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"{name}: binary plan; `terraform show -json` failed ({exc}); run `{command}` yourself") from None
