@@ -32,10 +32,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
+from dynalint import userfiles
 from dynalint.errors import InputError
 from dynalint.model import Finding
 
 VERSION = 1
+# A baseline of 100,000 findings is about 20 MB; a file larger than this is not one (a link to /dev/zero, say).
+MAX_BYTES = 64 * 1024 * 1024
 
 
 def entries(findings: Iterable[Finding]) -> list[dict]:
@@ -63,16 +66,15 @@ def _document(rows: list[dict]) -> str:
 
 def read(path: str) -> frozenset[str]:
     """The fingerprints a baseline file records."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: baseline file not found (make one with --write-baseline {path})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
+    if not Path(path).exists():
+        raise InputError(f"{path}: baseline file not found (make one with --write-baseline {path})")
+    text = userfiles.read_text(Path(path), path, InputError, "baseline", limit=MAX_BYTES)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: the baseline is not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, or nesting past the parser's depth
+        raise InputError(f"{path}: not a dynalint baseline (make one with --write-baseline)") from None
     if not isinstance(doc, dict) or doc.get("tool") != "dynalint" or not isinstance(doc.get("findings"), list):
         raise InputError(f"{path}: not a dynalint baseline (make one with --write-baseline)")
     if doc.get("version") != VERSION:

@@ -84,6 +84,9 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
 @click.option("--no-config", is_flag=True, help="Use no settings file.")
+@click.option("--allow-config-code", is_flag=True,
+              help="Run the Python rules in the settings file's rules_dirs (its YAML rules always load; see the "
+                   "README's security model).")
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
               help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
@@ -190,6 +193,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     report = Report(findings=findings, rules=rules, models=models, color=color, width=_width(output),
                     show_suppressed=workflow["show_suppressed"], extra=extra)
     _emit(fmt, report, output, workflow)
+    _say_settings(fmt, settings, workflow)  # after the report: an input refused (exit 2) stays one line
     code = engine.exit_code(findings, fail_on or settings.fail_on or "error")
     return max(code, 1) if fixing and workflow["exit_non_zero_on_fix"] and outcome.changed else code
 
@@ -231,8 +235,10 @@ def _fix(lint, known, paths, workflow, selected):
     if workflow["diff"]:
         click.echo(outcome.diff, nl=False)
     if not workflow["quiet"]:
+        from dynalint.report.escape import text
+
         for line in fixer.summary(outcome, diff=workflow["diff"]):
-            click.echo(f"dynalint: {_one_line(line)}", err=True)
+            click.echo(f"dynalint: {text(line)}", err=True)
     return outcome
 
 
@@ -281,11 +287,32 @@ def _config_path(workflow) -> Path | None:
 def _registry(workflow, config_path: Path | None):
     from dynalint import config, custom
 
-    return custom.registry([*(config.rules_dirs(config_path) if config_path else ()), *workflow["rules_dirs"]])
+    directories = tuple(config.rules_dirs(config_path)) if config_path else ()
+    named = custom.ConfigRules(config_path, directories, workflow["allow_config_code"]) if directories else None
+    return custom.registry(workflow["rules_dirs"], config=named)
+
+
+def _say_settings(fmt: str, settings, workflow) -> None:
+    """Which settings file governs the run, on stderr, where a CI log keeps it: a reviewer sees whether the
+    gate's settings came from the workflow (--config) or from the repository under review. Said for the
+    formats made for GitHub (github, sarif), and for every format in a GitHub Actions job."""
+    if workflow["quiet"] or (fmt not in ("github", "sarif") and os.environ.get("GITHUB_ACTIONS") != "true"):
+        return
+    from dynalint.report.escape import text
+
+    if settings.path is None:
+        why = "--no-config" if workflow["no_config"] else "no .dynalint.yaml or [tool.dynalint] found"
+        click.echo(f"dynalint: settings: none ({why})", err=True)
+        return
+    how = "--config" if workflow["config_file"] else "found from the working directory"
+    code = "; its Python rules run: --allow-config-code" if workflow["allow_config_code"] else ""
+    click.echo(f"dynalint: settings: {text(settings.path)} ({how}{code})", err=True)
 
 
 def _rule_sources(command):
     """The options that say where custom rules come from, for commands that list or explain rules."""
+    command = click.option("--allow-config-code", is_flag=True,
+                           help="Load the Python rules in the settings file's rules_dirs.")(command)
     command = click.option("--no-config", is_flag=True, help="Use no settings file.")(command)
     command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
                            help="Settings file whose rules_dirs to load.")(command)
@@ -306,11 +333,12 @@ def _read_baseline(workflow) -> frozenset[str] | None:
 def _baselined(findings, known: frozenset[str] | None, workflow):
     from dynalint import baseline
     from dynalint.report import plural
+    from dynalint.report.escape import text
 
     if workflow["write_baseline"]:
         known = baseline.write(workflow["write_baseline"], findings)
         if not workflow["quiet"]:
-            click.echo(f"dynalint: recorded {plural(len(known), 'finding')} in {workflow['write_baseline']}; "
+            click.echo(f"dynalint: recorded {plural(len(known), 'finding')} in {text(workflow['write_baseline'])}; "
                        "from now on only new findings are reported with --baseline.", err=True)
     return findings if known is None else baseline.apply(known, findings)
 
@@ -318,24 +346,25 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
 def _emit(fmt, report, output, workflow) -> None:
     """Print (or write) the report; --quiet keeps findings only, --statistics prints counts per rule."""
     from dynalint.report import render, statistics, summary_line
+    from dynalint.report.escape import text
 
     quiet = workflow["quiet"]
-    text = _findings_only(report, fmt) if quiet and fmt in ("text", "concise") else render(fmt, report)
+    rendered = _findings_only(report, fmt) if quiet and fmt in ("text", "concise") else render(fmt, report)
     # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8
-    text = text.encode("utf-8", "replace").decode("utf-8")
+    rendered = rendered.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
         # text and JSON reports hold the input notes (an errored plan, an unknown format_version); stderr has them
         # for the other formats
         for note in (warning for model in report.models for warning in model.warnings):
-            click.echo(f"dynalint: note: {note}", err=True)
+            click.echo(f"dynalint: note: {text(note)}", err=True)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_text(rendered, encoding="utf-8")
         if fmt != "text" and not quiet and not workflow["statistics"]:
-            click.echo(f"dynalint: {summary_line(report)} Report written to {output}.", err=True)
+            click.echo(f"dynalint: {summary_line(report)} Report written to {text(output)}.", err=True)
     if workflow["statistics"]:
         click.echo(statistics(report, summary=not quiet), nl=False)
     elif not output:
-        click.echo(text, nl=False, color=report.color)
+        click.echo(rendered, nl=False, color=report.color)
 
 
 def _findings_only(report, fmt: str) -> str:
@@ -354,21 +383,23 @@ def _findings_only(report, fmt: str) -> str:
 @_rule_sources
 def rules(fmt: str, **sources) -> None:
     """List the rules, built-in and custom: id, slug, level, summary."""
+    from dynalint.report.escape import json_document, markdown_text, text
+
     listed = _listed_registry(sources).sorted()
     if fmt == "json":
         rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
                  "security_severity": r.security_severity, "tags": list(r.tags), "summary": r.summary,
                  "options": r.options, "origin": r.origin, "fix": r.fix} for r in listed]
-        click.echo(json.dumps({"rules": rows}, indent=2))
+        click.echo(json_document(json.dumps({"rules": rows}, indent=2)))
     elif fmt == "markdown":
         click.echo("| id | slug | level | fix | summary |\n|---|---|---|---|---|")
-        for r in listed:
-            shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else r.id
-            click.echo(f"| {shown_id} | {r.slug} | {r.level} | {r.fix or ''} | {r.summary} |")
+        for r in listed:  # a custom rule's texts may come from the repository under review
+            shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else markdown_text(r.id)
+            click.echo(f"| {shown_id} | {markdown_text(r.slug)} | {r.level} | {r.fix or ''} | {markdown_text(r.summary)} |")
     else:
         width = max((len(r.slug) for r in listed), default=0)
         for r in listed:
-            click.echo(f"{r.id}  {r.slug:<{width}}  {str(r.level):<7}  {r.summary}")
+            click.echo(f"{text(r.id)}  {text(r.slug):<{width}}  {str(r.level):<7}  {text(r.summary)}")
 
 
 @main.command()
@@ -383,11 +414,14 @@ def explain(rule_id: str, **sources) -> None:
         found = by_slug[0] if by_slug else None
     if found is None:
         _fail(f"unknown rule {rule_id!r} (see `dynalint rules`)", False)
+    from dynalint.report.escape import block
+
     options = ", ".join(f"{k}={v!r}" for k, v in found.options.items())
     fix = f", fix: {found.fix}" if found.fix else ""
-    click.echo(f"{found.id} {found.slug} ({found.level}{fix}{', options: ' + options if options else ''})\n")
-    click.echo(found.summary + "\n")
-    click.echo(found.documentation)
+    # a custom rule's texts may come from the repository under review: no terminal sequence, no CI log command
+    click.echo(block(f"{found.id} {found.slug} ({found.level}{fix}{', options: ' + options if options else ''})\n"))
+    click.echo(block(found.summary + "\n"))
+    click.echo(block(found.documentation))
 
 
 def _listed_registry(sources):
@@ -461,9 +495,11 @@ class _Progress:
         self.enabled = enabled
         self.shown = False
 
-    def show(self, text: str) -> None:
+    def show(self, status: str) -> None:
         if self.enabled:
-            click.echo(f"\r\x1b[Kdynalint: {text} ...", err=True, nl=False)
+            from dynalint.report.escape import text
+
+            click.echo(f"\r\x1b[Kdynalint: {text(status)} ...", err=True, nl=False)
             self.shown = True
 
     def clear(self) -> None:
@@ -472,22 +508,29 @@ class _Progress:
             self.shown = False
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Log records (--debug) name addresses from the input: each is one line, with no CI workflow command."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        from dynalint.report.escape import text
+
+        return "dynalint: " + text(record.getMessage())
+
+
 def _setup_logging(debug: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
-                        format="dynalint: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLineFormatter())
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
 
 
 def _fail(message: str, debug: bool) -> None:
+    from dynalint.report.escape import text
+
     if debug:
         traceback.print_exc()
-    click.echo(f"dynalint: error: {_one_line(message)}", err=True)
+    # the message may quote the input: one line, and no line of it can pass for a CI workflow command
+    click.echo(f"dynalint: error: {text(message)}", err=True)
     sys.exit(2)
-
-
-def _one_line(text: str) -> str:
-    """``text`` with line breaks, control characters and lone surrogates escaped (they may come from the input):
-    an error is one line, and no line of it can pass for a CI workflow command."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 if __name__ == "__main__":  # pragma: no cover

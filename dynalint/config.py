@@ -37,13 +37,12 @@ An ``ignore`` entry that accepts no finding in a run is a DL004 note at its line
 from __future__ import annotations
 
 import difflib
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from dynalint import address as addr
-from dynalint import engine
+from dynalint import engine, userfiles
 from dynalint.errors import InputError, described, shown_path as _shown
 from dynalint.model import Finding, Level, Model, Source, Suppression
 from dynalint.rule import Rule
@@ -178,21 +177,31 @@ def load(path: Path, rules: Sequence[Rule]) -> Config:
 
 
 def rules_dirs(path: Path) -> list[Path]:
-    """The config's ``rules_dirs``, each relative to the file's directory. Read before the rest of the
-    file is checked: the rule ids the rest names may be those of the rules in these directories."""
+    """The config's ``rules_dirs``, each relative to the file's directory and inside it. Read before the rest
+    of the file is checked: the rule ids the rest names may be those of the rules in these directories.
+
+    A directory outside the config file's folder (an absolute path, ``..``, or a symbolic link leading out)
+    is refused: a settings file in the repository under review must not reach files elsewhere on the
+    machine. Directories elsewhere are named on the command line, with ``--rules-dir``.
+    """
     data, prefix, locate, shown = _read(path)
     names = data.get("rules_dirs", [])
+
+    def where(*key) -> str:
+        line = locate(["rules_dirs", *key]) if locate else None
+        return f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs', *key], prefix)}"
+
     if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-        line = locate(["rules_dirs"]) if locate else None
-        raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs'], prefix)}: "
-                         "expected a list of directory names")
+        raise InputError(f"{where()}: expected a list of directory names")
+    folder = path.parent.resolve()
     found = []
     for i, name in enumerate(names):
-        directory = path.parent / Path(name).expanduser()
+        directory = path.parent / name
+        if Path(name).is_absolute() or not directory.resolve().is_relative_to(folder):
+            raise InputError(f"{where(i)}: {name!r} is outside the config file's folder: a config file names "
+                             "rule directories beside it or below it; name others with --rules-dir")
         if not directory.is_dir():
-            line = locate(["rules_dirs", i]) if locate else None
-            raise InputError(f"{shown}{f':{line}' if line else ''}: {dotted(['rules_dirs', i], prefix)}: "
-                             f"no directory {name!r} (relative to the config file)")
+            raise InputError(f"{where(i)}: no directory {name!r} (relative to the config file)")
         found.append(directory)
     return found
 
@@ -202,29 +211,14 @@ def _read(path: Path) -> tuple[dict, str, Any, str]:
     """The settings of a file, the key prefix its messages show, a YAML line locator (None for TOML),
     and the file's name as messages show it."""
     shown = _shown(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{shown}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{shown}: cannot read the config file: {getattr(exc, 'strerror', None) or exc}") from None
+    text = userfiles.read_text(path, shown, InputError, "config file")
     if path.suffix == ".toml":
         return _toml_settings(text, path, shown), ("tool.dynalint" if path.name == PYPROJECT else ""), None, shown
     return _yaml_settings(text, shown), "", line_locator(text), shown
 
 
 def _yaml_settings(text: str, shown: str) -> dict:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark is not None else shown
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"{where}: invalid YAML: {problem}") from None
-    except RecursionError:  # PyYAML builds nested collections recursively
-        raise InputError(f"{shown}: YAML nested too deeply to be dynalint settings") from None
+    data = userfiles.load_yaml(text, shown, InputError)
     if data is None:  # an empty file, or only comments: every default
         return {}
     if not isinstance(data, dict):
@@ -234,11 +228,7 @@ def _yaml_settings(text: str, shown: str) -> dict:
 
 
 def _toml_settings(text: str, path: Path, shown: str) -> dict:
-    tomllib = _tomllib()
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{shown}: invalid TOML: {exc}") from None
+    doc = userfiles.load_toml(text, shown, InputError)
     if path.name != PYPROJECT:
         return doc
     table = doc.get("tool", {}).get("dynalint") if isinstance(doc.get("tool"), dict) else None
@@ -249,27 +239,17 @@ def _toml_settings(text: str, path: Path, shown: str) -> dict:
     return table
 
 
-def _tomllib():
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    return tomllib
-
-
 def _has_tool_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml met while searching holds [tool.dynalint] (parsed only if it may)."""
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = userfiles.read_text(pyproject, _shown(pyproject), InputError, "config file")
+    except InputError:
+        if pyproject.stat().st_size > userfiles.MAX_BYTES:
+            raise  # it may be the settings: refused, not passed over
         return False
     if "dynalint" not in text:
         return False
-    tomllib = _tomllib()
-    try:
-        tool = tomllib.loads(text).get("tool")
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{_shown(pyproject)}: invalid TOML: {exc}") from None
+    tool = userfiles.load_toml(text, _shown(pyproject), InputError).get("tool")
     return isinstance(tool, dict) and "dynalint" in tool
 
 

@@ -11,6 +11,12 @@ Two kinds of source, in this order, each only when the user asks for it:
   starts with ``_`` or ``.`` are not loaded: ``_helpers.py`` is for relative
   imports (``from ._helpers import x``). Subdirectories are not searched.
 
+A config file is part of the repository under review, so what it names is not
+the user's own choice the way the command line is: its directories' YAML rules
+load (data, checked against a schema), their Python rules only when the user
+allows it (``--allow-config-code``), and their files must lie inside the config
+file's folder (no symbolic link out of it).
+
 A rules module contributes the ``Rule`` objects it defines at module level,
 those in an optional ``RULES`` list, and the graph links in an optional
 ``LINKS`` list. Anything wrong (a file that does not import, a YAML schema
@@ -24,7 +30,7 @@ import importlib.machinery
 import importlib.util
 import sys
 import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterable, Sequence
@@ -39,11 +45,26 @@ RESERVED = ("DDB", "DL")
 RULE_FILES = (".py", ".yaml", ".yml")
 
 
-def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True) -> engine.Registry:
-    """The built-in rules, then those of installed packages, then those of each directory."""
+@dataclass(frozen=True)
+class ConfigRules:
+    """The ``rules_dirs`` of a config file: YAML rules always, Python rules only if ``run_code``."""
+
+    config: Path
+    directories: tuple[Path, ...]
+    run_code: bool = False
+
+
+def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True,
+             config: ConfigRules | None = None) -> engine.Registry:
+    """The built-in rules, then those of installed packages, then those of the config's directories, then
+    those of each directory named on the command line (``rules_dirs``)."""
     loader = _Loader(engine.builtin_registry())
     if entry_points:
         loader.add_entry_points()
+    if config is not None:
+        for directory in _unique(config.directories):
+            loader.add_directory(directory, named_by=None if config.run_code else config.config,
+                                 within=config.config.parent.resolve())
     for directory in _unique(rules_dirs):
         loader.add_directory(directory)
     return loader.registry
@@ -70,11 +91,23 @@ class _Loader:
             rules, links = _contributions(target, named)
             self._add(rules, links, suffix=f" ({named})")
 
-    def add_directory(self, directory: Path) -> None:
+    def add_directory(self, directory: Path, named_by: Path | None = None, within: Path | None = None) -> None:
+        """Load a directory's rule files. ``named_by``: the config file that names it, whose Python is not
+        run; ``within``: the folder its files must lie in, symbolic links followed."""
         files = sorted(p for p in directory.iterdir()
                        if p.suffix in RULE_FILES and p.is_file() and not p.name.startswith(("_", ".")))
         if not files:
             raise RuleError(f"{_shown(directory)}: no rules here (custom rules are *.py, *.yaml or *.yml files)")
+        outside = [f for f in files if within is not None and not f.resolve().is_relative_to(within)]
+        if outside:
+            raise RuleError(f"{_shown(directory)}/{outside[0].name}: a link to a file outside the config file's "
+                            "folder; name rules kept elsewhere with --rules-dir")
+        code = [f.name for f in files if f.suffix == ".py"]
+        if named_by is not None and code:
+            raise RuleError(f"{_shown(named_by)}: rules_dirs names {_shown(directory)}, which holds Python rules "
+                            f"({', '.join(code)}): dynalint runs Python that a config file names only with "
+                            "--allow-config-code, since a config file in the repository under review could run "
+                            "any code; or name the directory with --rules-dir")
         package = _package(directory)
         for file in files:
             if file.suffix == ".py":

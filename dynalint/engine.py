@@ -6,11 +6,16 @@ knows nothing about DynamoDB.
 """
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import importlib
+import json
 import logging
 import pkgutil
+import re
 from dataclasses import dataclass, field, replace
+from urllib.parse import quote, quote_plus
 from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
@@ -169,14 +174,17 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
     source = block
     if issue.path and block is not None and block.kind == "tf" and model.path_locator is not None:
         source = model.path_locator(resource.address, issue.path) or block
+    # a path names policy statements by Sid and a for_each key may come from nonsensitive(): both may hold a
+    # copy of a secret, and the fingerprint (in baselines) is a hash of them
+    address, path = scrub(resource.address, model.secrets), scrub(issue.path, model.secrets)
     return Finding(
         rule_id=rule.id,
         level=level,
-        address=resource.address,
+        address=address,
         message=message,
         resource_type=resource.type,
-        path=issue.path,
-        fingerprint=fingerprint(rule.id, resource.address, issue.path),
+        path=path,
+        fingerprint=fingerprint(rule.id, address, path),
         actions=resource.actions,
         source=source,
         input_file=model.input_file,
@@ -197,12 +205,86 @@ def _fix_of(rule: Rule, issue: Issue):
     return fix
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """Replace any sensitive string that found its way into a message."""
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, "(sensitive)")
-    return text
+def scrub(text: str | None, secrets: Iterable[str]) -> str | None:
+    """Replace any sensitive string that found its way into a text, in any form a copy of it takes."""
+    if not text or not secrets:
+        return text
+    pattern = _secret_pattern(secrets if isinstance(secrets, frozenset) else frozenset(secrets))
+    return pattern.sub("(sensitive)", text) if pattern.search(text) else text
+
+
+@functools.lru_cache(maxsize=8)  # one pattern per input, built once for all its findings
+def _secret_pattern(secrets: frozenset[str]) -> re.Pattern:
+    """One pattern for every form of every secret, the longest match first. The forms are merged into a
+    prefix tree: an alternation of thousands of strings is tried one by one at each position of the text,
+    a tree once per character."""
+    forms = {form for secret in secrets for form in secret_forms(secret)}
+    short = [form for form in forms if len(form) <= _TREE_MAX]
+    long = sorted((form for form in forms if len(form) > _TREE_MAX), key=lambda f: (-len(f), f))
+    return re.compile("|".join([*(re.escape(form) for form in long), *([_tree_pattern(short)] if short else [])]))
+
+
+_TREE_MAX = 200  # longer forms (rare: a whole document marked sensitive) are listed as they are
+
+
+def _tree_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words`` (longest first), as a prefix tree of characters."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = []
+        for char in sorted(k for k in node if k):
+            text, child = char, node[char]
+            while len(child) == 1 and "" not in child:  # a chain of single characters: one literal
+                (char, child), = child.items()
+                text += char
+            branches.append(re.escape(text) + pattern(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+def secret_forms(secret: str) -> set[str]:
+    """The forms a copy of ``secret`` takes in another attribute: as it is; JSON-escaped, as Python and
+    Terraform's ``jsonencode`` write it (once, or twice for a document inside a document); URL-encoded
+    (``urlencode``, ``quote``); base64 (``base64encode``: standard and URL alphabets, with and without
+    padding, and the part that is the secret's own when it is encoded after 1 or 2 other bytes, as in
+    ``base64encode("user:${password}")``)."""
+    forms = {secret}
+    for escaped in (_json_escaped(secret, ascii_only) for ascii_only in (False, True)):
+        forms |= {escaped, _go_html_escaped(escaped), _json_escaped(escaped, False)}
+    forms |= {quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
+    raw = secret.encode("utf-8", "replace")
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode()
+        first, last = -(-offset // 3) * 4, (offset + len(raw)) // 3 * 4  # the groups of the secret's bytes alone
+        core = encoded if offset == 0 else encoded[first:last]
+        if len(core) >= 8 or offset == 0:
+            forms |= {core, core.rstrip("="), core.translate(_URL_SAFE), core.translate(_URL_SAFE).rstrip("=")}
+    return {form for form in forms if len(form) >= 4}
+
+
+_URL_SAFE = str.maketrans("+/", "-_")
+
+
+def _json_escaped(text: str, ascii_only: bool) -> str:
+    return json.dumps(text, ensure_ascii=ascii_only)[1:-1]
+
+
+def _go_html_escaped(escaped: str) -> str:
+    """Go's encoding/json (Terraform's jsonencode) also escapes <, >, & and the line separators."""
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                       ("\u2029", "\\u2029")):
+        escaped = escaped.replace(char, code)
+    return escaped
 
 
 def fingerprint(rule_id: str, address: str, path: str | None) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from dynalint import address as addr
+from dynalint import userfiles
 from dynalint.errors import RuleError, described
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
@@ -327,23 +328,13 @@ def load_file(path: str | Path, shown: str | None = None) -> list[Rule]:
     """The rules of one YAML file; RuleError names the file, line, rule and path of a problem."""
     path = Path(path)
     shown = shown or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{shown}: cannot read the rules file: {getattr(exc, 'strerror', None) or exc}") from None
     # Examples sit beside the file, as beside a Python rule's module (dynalint.rule_examples).
-    return [replace(r, examples=path.parent / "examples" / r.id) for r in load_text(text, shown)]
+    return [replace(r, examples=path.parent / "examples" / r.id)
+            for r in load_text(userfiles.read_text(path, shown, RuleError, "rules file"), shown)]
 
 
 def load_text(text: str, shown: str) -> list[Rule]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark is not None else shown
-        raise RuleError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    data = userfiles.load_yaml(text, shown, RuleError)
     locate = line_locator(text)
     problems = _schema_problems(data)
     if problems:

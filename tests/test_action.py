@@ -96,7 +96,8 @@ def workspace(tmp_path):
 # ---------------------------------------------------------------- structure
 def test_action_is_composite_with_the_documented_inputs_and_output():
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "args", "version"}
+    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "allow-config-code",
+                                     "args", "version"}
     assert ACTION["inputs"]["paths"]["required"] is True
     assert all(spec.get("description") for spec in ACTION["inputs"].values())
     assert ACTION["inputs"]["sarif-file"]["default"] and ACTION["inputs"]["format"]["default"] == "github"
@@ -152,6 +153,50 @@ def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     assert outputs["sarif-file"] == "reports/dynalint.sarif"
 
 
+def pull_request_settings(workspace: Path) -> None:
+    """What a pull request can commit: settings that turn the gate off, and a Python rule that would run."""
+    (workspace / ".dynalint.yaml").write_text("fail_on: never\nignore:\n  - {rule: ALL, address: '*', reason: pr}\n"
+                                              "rules_dirs: [policies]\n")
+    (workspace / "policies").mkdir()
+    (workspace / "policies" / "evil.py").write_text(
+        "import pathlib\npathlib.Path('ran-pull-request-code').write_text('x')\n"
+        "import dynalint.engine\ndynalint.engine.exit_code = lambda *a, **k: 0\n")
+
+
+@pytest.mark.slow
+def test_pull_request_settings_found_in_the_workspace_run_no_code(workspace, runner_temp):
+    pull_request_settings(workspace)
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json")
+    assert code == 2 and "--allow-config-code" in log, log
+    assert not (workspace / "ran-pull-request-code").exists()
+    # an allow-config-code that is neither true nor false stops the step before dynalint runs
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json", allow_config_code="yes")
+    assert code == 2 and "allow-config-code is true or false" in log
+
+
+@pytest.mark.slow
+def test_config_input_replaces_the_pull_requests_settings(workspace, runner_temp):
+    pull_request_settings(workspace)
+    (workspace / "base").mkdir()
+    (workspace / "base" / ".dynalint.yaml").write_text("fail_on: error\n")  # the base branch's copy
+    code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json", config="base/.dynalint.yaml")
+    assert code == 1, log  # the gate holds: the pull request's fail_on and ignore are not read
+    assert "dynalint: settings: base/.dynalint.yaml (--config)" in log
+    assert not (workspace / "ran-pull-request-code").exists()
+    assert json.loads((workspace / outputs["sarif-file"]).read_text())["runs"][0]["results"]
+
+
+@pytest.mark.slow
+def test_allow_config_code_runs_the_configs_python_rules(workspace, runner_temp):
+    (workspace / ".dynalint.yaml").write_text("rules_dirs: [policies]\n")
+    (workspace / "policies").mkdir()
+    (workspace / "policies" / "marker.py").write_text(
+        "import pathlib\npathlib.Path('ran').write_text('x')\nfrom dynalint.rules.durability import pitr_disabled\n")
+    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json", allow_config_code="true")
+    assert code == 1 and (workspace / "ran").exists(), log
+    assert "its Python rules run: --allow-config-code" in log
+
+
 @pytest.mark.slow
 def test_args_reach_both_runs(workspace, runner_temp):
     code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json",
@@ -194,9 +239,9 @@ def test_version_input_installs_that_release_instead_of_the_checkout(workspace, 
 
 
 # ---------------------------------------------------------------- the README's workflow
-def readme_workflow() -> dict:
+def readme_workflow(marker: str = "upload-sarif") -> dict:
     readme = (ROOT / "README.md").read_text()
-    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "upload-sarif" in b]
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if marker in b]
     return yaml.safe_load(block)
 
 
@@ -247,3 +292,35 @@ def test_readme_workflow_runs_from_plan_to_sarif(tmp_path, runner_temp):
     assert code == 1, log  # the durability case has errors
     sarif = json.loads((tmp_path / outputs["sarif-file"]).read_text())
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"DDB101", "DDB103"}
+
+
+# ---------------------------------------------------------------- the README's workflow for pull requests from forks
+def test_readme_fork_workflow_reads_the_pull_request_as_data_and_the_settings_from_the_base_branch():
+    workflow = readme_workflow("dynalint-pr.yml")
+    assert workflow[True] == "pull_request"  # YAML reads the key `on` as true; never pull_request_target
+    assert workflow["permissions"] == {"contents": "read"}
+    [job] = workflow["jobs"].values()
+    checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert all(c["with"]["persist-credentials"] is False for c in checkouts)
+    pr, base = checkouts
+    assert "ref" not in pr["with"] and base["with"]["ref"] == "${{ github.base_ref }}"
+    lint = next(s for s in job["steps"] if s.get("uses", "").startswith("dynalint/dynalint@"))
+    assert set(lint["with"]) <= set(ACTION["inputs"]) and "allow-config-code" not in lint["with"]
+    assert lint["with"]["paths"].startswith(pr["with"]["path"] + "/")
+    assert lint["with"]["config"] == f'{base["with"]["path"]}/{base["with"]["sparse-checkout"].strip()}'
+    assert not any("terraform" in str(s.get("run", "")) for s in job["steps"])
+
+
+def test_readme_fork_workflow_holds_the_gate_against_the_pull_requests_settings(tmp_path, runner_temp):
+    lint = next(s for s in readme_workflow("dynalint-pr.yml")["jobs"]["dynalint"]["steps"]
+                if s.get("uses", "").startswith("dynalint/dynalint@"))
+    infra = tmp_path / lint["with"]["paths"]
+    infra.mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "tf" / "durability" / "main.tf", infra / "main.tf")
+    pull_request_settings(infra.parent)  # the pull request's own .dynalint.yaml and Python rule
+    (tmp_path / lint["with"]["config"]).parent.mkdir()
+    (tmp_path / lint["with"]["config"]).write_text("fail_on: error\n")
+    code, log, outputs = run_action(tmp_path, runner_temp, **{k.replace("-", "_"): v for k, v in lint["with"].items()})
+    assert code == 1, log  # the durability tables fail the gate
+    assert "::error file=pr/infra/main.tf" in log and outputs["sarif-file"] == ""
+    assert not (infra.parent / "ran-pull-request-code").exists()

@@ -1,6 +1,7 @@
 """Binary plans (`terraform plan -out tfplan`): shown with terraform when it is on PATH, else exit 2
 saying exactly what to run. The plan is made here by real terraform from tests/tf/durability."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -98,3 +99,58 @@ def test_a_zip_terraform_cannot_read_is_one_clear_line(tmp_path, made):
     [line] = result.stderr.splitlines()
     assert line.startswith("dynalint: error: tfplan: binary plan; `terraform show -json` failed: Error:")
     assert not set("│╷╵") & set(line)
+
+
+# ---------------------------------------------------------------- what the plan's folder could run (issue 14)
+def fake_terraform(folder: Path) -> Path:
+    """A `terraform` that records that it ran: what a checkout (or a plan folder's providers) could hold."""
+    script = folder / "terraform"
+    script.write_text(f"#!/bin/sh\necho ran > {folder / 'terraform-ran'}\necho '{{}}'\n")
+    script.chmod(0o755)
+    return script
+
+
+def zip_plan(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tfplan", b"not a plan")
+    return path
+
+
+@pytest.mark.parametrize("name", ["plan.json", "tfplan.JSON", "infra.tfplan.json"])
+def test_a_zip_named_json_is_never_handed_to_terraform(tmp_path, name):
+    # Only the zip signature matters: a real plan named so would be refused the same way.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_terraform(bin_dir)
+    zip_plan(tmp_path / name)
+    result = subprocess.run([sys.executable, "-m", "dynalint", name, "--no-config"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 2 and not (bin_dir / "terraform-ran").exists()
+    stem = name[:-len(".json")]
+    assert result.stderr == (f"dynalint: error: {name}: a zip file (a binary plan?) named .json: dynalint hands only "
+                             "files you name as binary plans to terraform, which starts the provider plugins of the "
+                             f"plan's folder; if it is your plan, rename it and run `terraform show -json "
+                             f"{stem}.tfplan > {name}` where it was made\n")
+
+
+def test_terraform_from_a_relative_path_entry_is_not_run(tmp_path):
+    fake_terraform(tmp_path)  # a `terraform` in the checkout, reached through PATH=".:..."
+    zip_plan(tmp_path / "tfplan")
+    result = subprocess.run([sys.executable, "-m", "dynalint", "tfplan", "--no-config"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PATH": f".{os.pathsep}/usr/bin{os.pathsep}/bin"})
+    assert result.returncode == 2 and not (tmp_path / "terraform-ran").exists()
+    assert "found through a relative PATH entry" in result.stderr
+
+
+def test_tf_cli_args_do_not_reach_terraform_show(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "terraform"
+    script.write_text(f"#!/bin/sh\necho \"$TF_CLI_ARGS|$TF_CLI_ARGS_show|$*\" > {bin_dir / 'args'}\necho '{{}}'\n")
+    script.chmod(0o755)
+    zip_plan(tmp_path / "tfplan")
+    subprocess.run([sys.executable, "-m", "dynalint", "tfplan", "--no-config"], cwd=tmp_path, capture_output=True,
+                   text=True, timeout=60, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+                                               "TF_CLI_ARGS": "-input=false", "TF_CLI_ARGS_show": "-x"})
+    assert (bin_dir / "args").read_text() == "||-chdir=. show -json -no-color ./tfplan\n"

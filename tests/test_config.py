@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from dynalint import config, engine
+from dynalint import config, engine, userfiles
 from dynalint.cli import main
 from dynalint.errors import InputError
 from dynalint.model import Finding, Level
@@ -310,7 +310,7 @@ def test_load_raises_input_error(tmp_path):
 
 
 def test_tomli_is_a_dependency_on_python_310_only():
-    project_table = config._tomllib().loads((ROOT / "pyproject.toml").read_text())["project"]
+    project_table = userfiles._tomllib().loads((ROOT / "pyproject.toml").read_text())["project"]
     assert any(d.replace(" ", "").startswith("tomli") and "python_version<'3.11'" in d.replace(" ", "").replace('"', "'")
                for d in project_table["dependencies"])
 

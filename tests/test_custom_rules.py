@@ -334,21 +334,24 @@ def test_entry_point_rules_in_a_real_process(site):
 # ---------------------------------------------------------------- the config file
 def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monkeypatch):
     project = tmp_path / "project"
-    config = write(project / "ci" / ".dynalint.yaml", f"""\
-        rules_dirs: [{os.path.relpath(house, project / "ci")}]
+    (project / "ci" / "policies").mkdir(parents=True)
+    house.rename(project / "ci" / "policies" / "house")
+    config = write(project / "ci" / ".dynalint.yaml", """\
+        rules_dirs: [policies/house]
         select: [HOUSE]
         rules:
           HOUSE001:
             level: error
-            options: {{prefix: "p"}}
-          HOUSE010: {{enabled: false}}
+            options: {prefix: "p"}
+          HOUSE010: {enabled: false}
         ignore:
           - rule: HOUSE001
             address: "module.*"
             reason: module tables are named by the platform team
         """)
     monkeypatch.chdir(tmp_path)  # neither the config's directory nor the rules'
-    result = run(PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002", "--show-suppressed")
+    result = run(PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002", "--show-suppressed",
+                 "--allow-config-code")
     assert result.exit_code == 1, result.output
     found = json.loads(result.stdout)["findings"]
     first = {f["address"]: f for f in found if f["rule_id"] == "HOUSE001"}
@@ -363,8 +366,8 @@ def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monk
 def test_config_found_upwards_loads_its_rules_dirs_for_rules_and_explain(house, tmp_path, monkeypatch):
     write(tmp_path / "pyproject.toml", f'[tool.dynalint]\nrules_dirs = ["{house.name}"]\n')
     monkeypatch.chdir(house)
-    assert "HOUSE001" in run("rules").output
-    explained = run("explain", "table-name-prefix")
+    assert "HOUSE001" in run("rules", "--allow-config-code").output
+    explained = run("explain", "table-name-prefix", "--allow-config-code")
     assert explained.exit_code == 0 and "Our IAM policies grant access by name prefix." in explained.output
     assert "HOUSE001" not in run("rules", "--no-config").output
 
@@ -377,7 +380,7 @@ def test_config_found_upwards_loads_its_rules_dirs_for_rules_and_explain(house, 
 def test_config_mistakes(house, tmp_path, monkeypatch, text, expected):
     write(tmp_path / ".dynalint.yaml", text)
     monkeypatch.chdir(tmp_path)
-    result = run(PLAN)
+    result = run(PLAN, "--allow-config-code")
     assert result.exit_code == 2 and result.stderr.startswith(f"dynalint: error: {expected}")
 
 
@@ -407,7 +410,8 @@ def test_sarif_lists_custom_rules_with_their_help(house, tmp_path):
     assert set(rules) == {"HOUSE001", "HOUSE002", "HOUSE003", "HOUSE010"}
     assert rules["HOUSE001"]["fullDescription"]["text"] == ("Table names that do not start with the prefix option. "
                                                             "Our IAM policies grant access by name prefix.")
-    assert "## What it checks" in rules["HOUSE001"]["help"]["markdown"]
+    # plain text: a custom rule's help may come from the repository under review, code scanning renders markdown
+    assert "## What it checks" in rules["HOUSE001"]["help"]["text"] and "markdown" not in rules["HOUSE001"]["help"]
     assert "## Definition" in rules["HOUSE010"]["help"]["text"]
     assert rules["HOUSE010"]["helpUri"] == INFORMATION_URI
     assert {r["ruleId"] for r in doc["runs"][0]["results"]} == {"HOUSE001", "HOUSE002", "HOUSE010"}

@@ -14,7 +14,7 @@ from dynalint import cli, engine
 from dynalint.cli import main
 from dynalint.model import Finding, Level, Source, Suppression
 from dynalint.report import Report, render
-from dynalint.report.github import escape_data, escape_property
+from dynalint.report.escape import one_line, workflow_data, workflow_property
 from dynalint.report.markdown import MARKER, MAX_CHARS
 from helpers import ROOT, SAMPLES
 
@@ -107,7 +107,7 @@ def test_junit_survives_characters_xml_cannot_hold():
     bad = finding("Table 'a\x00b\x1b[31m' & <friends>", suppression=None)
     text = render("junit", Report(findings=[bad], rules=RULES))
     failure = ET.fromstring(text.encode()).find("testsuite/testcase/failure")
-    assert "<friends>" in failure.get("message") and "\x00" not in failure.get("message")
+    assert failure.get("message") == "Table 'a\\x00b\\x1b[31m' & <friends>"  # visible escapes, XML-escaped
 
 
 def test_junit_is_deterministic():
@@ -149,8 +149,9 @@ def test_github_one_annotation_per_finding_with_file_line_and_title():
 
 
 def test_github_escaping_follows_the_runner():
-    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
-    assert escape_property("a,b:c%\n") == "a%2Cb%3Ac%25%0A"
+    # the runner unescapes %25, %3A and %2C; a line break from the input is shown as \n, on the same line
+    assert workflow_data("100% done\r\nnext") == "100%25 done\\r\\nnext"
+    assert workflow_property("a,b:c%\n") == "a%2Cb%3Ac%25\\n"
 
 
 def test_github_a_message_cannot_inject_a_command():
@@ -158,7 +159,7 @@ def test_github_a_message_cannot_inject_a_command():
     output = render("github", Report(findings=[sneaky], rules=RULES))
     [line, summary] = output.splitlines()
     [(command, props, message)] = parse_commands(output)
-    assert message == sneaky.message and props == {"file": "main.tf", "line": "3", "endLine": "9",
+    assert message == one_line(sneaky.message) and props == {"file": "main.tf", "line": "3", "endLine": "9",
                                                    "title": "DDB101 pitr-disabled: aws_dynamodb_table.t"}
 
 
@@ -192,7 +193,7 @@ def test_markdown_for_a_good_plan():
 def test_markdown_makes_plan_text_inert():
     evil = finding("Table '<img src=x onerror=alert(1)>' has `<b>` off.")
     text = render("markdown", Report(findings=[evil], rules=RULES))
-    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "`<b>`" in text and "<img" not in text
+    assert "\\<img src=x onerror=alert(1)\\>" in text and "`<b>`" in text and " <img" not in text
 
 
 def test_markdown_stays_under_the_comment_limit():
@@ -202,6 +203,17 @@ def test_markdown_stays_under_the_comment_limit():
     assert len(text) <= MAX_CHARS + 500
     shown = text.count("<details>")
     assert 0 < shown < 3000 and f"{3000 - shown} more findings not shown" in text
+
+
+def test_markdown_one_oversized_finding_hides_no_other():
+    # a 200,000-character table name (a plan can hold one) in the first finding, in its address too
+    huge = finding("Table '" + "x" * 200_000 + "' has point-in-time recovery off.",
+                   address='aws_dynamodb_table.t["' + "k" * 200_000 + '"]')
+    others = [finding(f"Table 'n{i}' has point-in-time recovery off.", address=f"aws_dynamodb_table.u{i}")
+              for i in range(10)]
+    text = render("markdown", Report(findings=[huge, *others], rules=RULES))
+    assert len(text) < 20_000 and "not shown" not in text
+    assert text.count("**Error**") == 11 and len(re.findall(r"200,0\d\d characters in all", text)) == 2
 
 
 def test_markdown_counts_suppressed_findings():

@@ -212,7 +212,7 @@ def test_sarif_from_tree_and_plan_is_valid_and_points_at_the_same_tf_lines():
     for path in (APP, f"{APP}/plan.json"):
         result = run(path, "-f", "sarif")
         assert result.exit_code == 1, result.output
-        doc = json.loads(result.output)
+        doc = json.loads(result.stdout)
         validate_sarif(doc)
         docs.append(doc)
         for r in doc["runs"][0]["results"]:

@@ -120,17 +120,17 @@ def run(*args):
 def test_sarif_text_and_github_carry_the_line_and_column():
     plan = "tests/tf/locations/plan.json"
     line, column = where(MAIN, "read_capacity               = 50000")
-    sarif = json.loads(run(plan, "-f", "sarif", "--select", "DDB410").output)
+    sarif = json.loads(run(plan, "-f", "sarif", "--select", "DDB410").stdout)
     validate_sarif(sarif)
     regions = {r["properties"]["address"]: r["locations"][0]["physicalLocation"] for r in sarif["runs"][0]["results"]}
     orders = regions["aws_dynamodb_table.orders"]
     assert orders["artifactLocation"]["uri"] == "tests/tf/locations/main.tf"
     assert orders["region"] == {"startLine": line, "startColumn": column}  # no endLine: see report/sarif.py
-    github = run(plan, "-f", "github", "--select", "DDB410").output
+    github = run(plan, "-f", "github", "--select", "DDB410").stdout
     assert f"file=tests/tf/locations/main.tf,line={line},col={column}," in github
-    text = run(plan, "--select", "DDB410").output
+    text = run(plan, "--select", "DDB410").stdout
     assert f"DDB410  tests/tf/locations/main.tf:{line}:{column}  Table 'orders'" in text
-    doc = json.loads(run(plan, "-f", "json", "--select", "DDB410").output)
+    doc = json.loads(run(plan, "-f", "json", "--select", "DDB410").stdout)
     located = {f["address"]: f for f in doc["findings"]}["aws_dynamodb_table.orders"]
     assert located["location"]["path"] == "read_capacity"
     assert located["resource_location"]["line"] == where(MAIN, 'resource "aws_dynamodb_table" "orders"')[0]

@@ -7,13 +7,17 @@ fragment of it.
 """
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dynalint import report
 from dynalint.cli import main
@@ -209,3 +213,85 @@ def test_debug_output_holds_no_canary(source):
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 1
     assert_clean(proc.stdout + proc.stderr, f"{source} --debug")
+
+
+# ---------------------------------------------------------------------- copies in other forms (issue 14)
+HOSTILE = TF_CASES / "hostile"
+
+
+def _sids() -> list[str]:
+    """The Sids real terraform wrote into the leaky policy: the canary JSON-escaped inside the policy string,
+    base64-encoded and URL-encoded (terraform's own encodings, not ours)."""
+    plan = json.loads(case_plan("hostile").read_text())
+    [policy] = [c for c in plan["resource_changes"] if c["type"] == "aws_dynamodb_resource_policy"]
+    raw = policy["change"]["after"]["policy"]
+    return [s["Sid"] for s in json.loads(raw)["Statement"]] + [raw[raw.index("sid-"):raw.index(" end") + 4]]
+
+
+def assert_no_copy(text: str, where: str) -> None:
+    secret = json.loads(case_plan("hostile").read_text())["variables"]["canary"]["value"]
+    for form in (secret, *_sids(), "CANARY-9d1e", "Q0FOQVJZ", "%22q%22", "U5BUlkt"):
+        assert form not in text, f"{where}: {form!r} leaked:\n{_around(text, form)}"
+
+
+def test_the_hostile_plan_holds_each_encoding_of_its_secret():
+    secret = json.loads(case_plan("hostile").read_text())["variables"]["canary"]["value"]
+    sids = _sids()
+    assert sids[0] == f"sid-{secret}" and "\\u003c" in sids[3] and '\\"q\\"' in sids[3]  # JSON-escaped in the document
+    assert base64.b64decode(sids[1]).decode() == secret and urllib.parse.unquote_plus(sids[2]) == secret
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("source", ["plan", "tf"])
+def test_a_copy_in_any_encoding_is_scrubbed_from_every_field(source, fmt, tmp_path):
+    path = str((case_plan("hostile") if source == "plan" else HOSTILE).relative_to(ROOT))
+    result = run(path, "-f", fmt, "--show-suppressed")
+    assert result.exit_code == 1, result.output
+    assert_no_copy(result.output, f"{source} -f {fmt}")
+    baseline = tmp_path / "baseline.json"
+    assert run(path, "-f", fmt, "--write-baseline", str(baseline)).exit_code == 0
+    assert_no_copy(baseline.read_text(), f"{source} baseline")
+
+
+def test_the_leaky_policy_is_still_judged_with_its_statements_named_sensitive():
+    findings = json.loads(run(str(case_plan("hostile").relative_to(ROOT)), "-f", "json").stdout)["findings"]
+    leaky = [(f["rule_id"], f["path"]) for f in findings if f["address"] == "aws_dynamodb_resource_policy.leaky"]
+    assert ("DDB601", "policy.Statement.sid-(sensitive)") in leaky
+    assert ("DDB603", "policy.Statement.(sensitive).Principal") in leaky
+
+
+@pytest.mark.parametrize("copy", [
+    lambda s: s,
+    lambda s: json.dumps(s)[1:-1],
+    lambda s: json.dumps(json.dumps(s))[1:-1],
+    lambda s: json.dumps(s)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+    lambda s: urllib.parse.quote(s, safe=""),
+    lambda s: urllib.parse.quote_plus(s),
+    lambda s: base64.b64encode(s.encode()).decode(),
+    lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="),
+    lambda s: base64.b64encode(f"user:{s}".encode()).decode(),
+    lambda s: base64.b64encode(f"{s}:x".encode()).decode(),
+    lambda s: base64.b64encode(f"ab{s}".encode()).decode(),
+], ids=["raw", "json", "json-twice", "jsonencode", "json-unicode", "url", "url-plus", "base64", "base64url",
+        "base64-after-5", "base64-before", "base64-after-2"])
+def test_scrub_removes_every_form_a_copy_takes(copy):
+    from dynalint.engine import scrub
+
+    secret = 'p<a>ss "wörd" & \\ more'
+    text = f"statement '{copy(secret)}' is open"
+    scrubbed = scrub(text, frozenset([secret]))
+    assert "(sensitive)" in scrubbed
+    for fragment in ("ss ", "wörd", "more", copy(secret)[4:-4]):
+        assert fragment not in scrubbed.replace("is open", "").replace("statement", ""), scrubbed
+
+
+@given(st.lists(st.text(alphabet="ab(.\\", min_size=1, max_size=6), min_size=1, max_size=12),
+       st.text(alphabet="ab(.\\x", max_size=40))
+def test_the_prefix_tree_pattern_matches_as_the_plain_alternation_does(words, text):
+    import re
+
+    from dynalint.engine import _tree_pattern
+
+    plain = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    assert re.sub(_tree_pattern(words), "#", text) == re.sub(plain, "#", text)

@@ -136,7 +136,7 @@ def test_cli_sarif_keeps_suppressed_results_and_the_exit_code_ignores_them(tmp_p
     runner = CliRunner()
     sarif = runner.invoke(main, [str(tmp_path), "-f", "sarif", "--select", "DDB101,DDB103"])
     assert sarif.exit_code == 0  # both errors are suppressed
-    results = json.loads(sarif.output)["runs"][0]["results"]
+    results = json.loads(sarif.stdout)["runs"][0]["results"]
     assert [r["suppressions"] for r in results] == [[{"kind": "inSource", "justification": "disposable sandbox"}]] * 2
     text = runner.invoke(main, [str(tmp_path), "--select", "DDB101,DDB103"]).output
     assert "DDB101" not in text and "2 suppressed" in text

@@ -142,17 +142,34 @@ def _show_binary_plan(name: str) -> bytes:
     """A binary plan (``terraform plan -out``) is a zip: ask terraform for its JSON.
 
     terraform reads it with the providers its directory was initialised with,
-    so it runs there (``-chdir``), whatever the current directory.
+    so it runs there (``-chdir``), whatever the current directory. That starts
+    the provider plugins found in the folder's ``.terraform/``: code. So only a
+    file the user names as a binary plan is handed to terraform, never one named
+    ``*.json`` (a committed file or a glob's match that claims to be JSON), and
+    terraform is the one on PATH by an absolute path (a relative PATH entry would
+    pick a ``terraform`` from the checkout).
     """
     if name == "-":
         raise InputError("-: this is a binary plan; pipe its JSON instead: `terraform show -json PLANFILE | dynalint -`")
     plan = Path(name)
+    if plan.suffix.lower() == ".json":
+        raise InputError(f"{name}: a zip file (a binary plan?) named .json: dynalint hands only files you name as "
+                         "binary plans to terraform, which starts the provider plugins of the plan's folder; if it "
+                         f"is your plan, rename it and run `terraform show -json {shlex.quote(plan.stem)}.tfplan > "
+                         f"{shlex.quote(name)}` where it was made")
     command = f"terraform show -json {shlex.quote(name)} > {shlex.quote(str(plan.with_suffix('.json')))}"
-    if shutil.which("terraform") is None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
         raise InputError(f"{name}: this is a binary plan file; run `{command}` and lint the JSON")
+    if not os.path.isabs(terraform):
+        raise InputError(f"{name}: binary plan; the terraform on PATH is {terraform}, found through a relative PATH "
+                         f"entry (a file of the working directory): dynalint does not run it; run `{command}`")
+    # TF_CLI_ARGS and TF_CLI_ARGS_show add flags to every `terraform show`: the JSON must come out as is
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CLI_ARGS", "TF_CLI_ARGS_show")}
     try:
-        result = subprocess.run(["terraform", f"-chdir={plan.parent}", "show", "-json", "-no-color", plan.name],
-                                capture_output=True, timeout=300)
+        # ./NAME: a file name starting with "-" is a file to terraform, not a flag
+        result = subprocess.run([terraform, f"-chdir={plan.parent}", "show", "-json", "-no-color", f"./{plan.name}"],
+                                capture_output=True, timeout=300, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"{name}: binary plan; `terraform show -json` failed ({exc}); run `{command}` yourself") from None
     if result.returncode != 0:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 from typing import Any, Callable
 
 from dynalint.errors import InputError
@@ -63,6 +64,9 @@ def parse_text(text: str, name: str) -> Any:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise InputError(f"{name}: invalid JSON, the file ends early ({where}): is it truncated?") from None
         raise InputError(f"{name}: invalid JSON at {where}: {exc.msg}") from None
+    except ValueError:  # Python reads integers of at most 4,300 digits (sys.get_int_max_str_digits)
+        raise InputError(f"{name}: a number in the JSON has more than {sys.get_int_max_str_digits():,} digits, "
+                         "more than dynalint reads") from None
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
 

@@ -299,7 +299,10 @@ def _read_tfvars(path: Path, shown: str) -> dict[str, Any]:
     for item in src.body_items(body):
         if item.data == "attribute":
             name, expr = src.attribute_parts(item)
-            values[name] = plain(literal.ev(expr, Scope(None, {})))
+            try:
+                values[name] = plain(literal.ev(expr, Scope(None, {})))
+            except TooLarge as exc:
+                raise TooLarge(shown, exc.line, exc.what) from None
     return values
 
 
@@ -373,6 +376,62 @@ def _deep_opaque(value: Any) -> Any:
 
 class EvalError(Exception):
     """An expression Terraform itself would reject (wrong type, missing key): its value is unknown."""
+
+
+# The evaluation budget (issue 14): a kilobyte of .tf can double a list forty times. A value built by an
+# expression holds at most MAX_VALUE_CELLS characters and elements (a part used twice counts twice, as it would
+# once written out), a number at most MAX_INT_BITS bits, and one evaluation spends at most MAX_WORK_CELLS on
+# what it builds and iterates (an iteration of a `for`, or an instance, costs ITERATION_CELLS: about 6 µs,
+# where a cell built costs well under one). A large real configuration (thousands of instances, each with a
+# policy document) spends a few tens of millions. Past a bound the input is refused (exit 2 with file:line).
+MAX_VALUE_CELLS = 4 * 1024 * 1024
+MAX_WORK_CELLS = 128 * 1024 * 1024
+ITERATION_CELLS = 64
+MAX_INT_BITS = 64 * 1024
+
+
+class TooLarge(InputError):
+    """An expression that builds more than the evaluation budget allows; the message names its file and line."""
+
+    def __init__(self, where: str, line: int | None, what: str) -> None:
+        self.line, self.what = line, what
+        place = ":".join(str(p) for p in (where, line) if p)
+        super().__init__(f"{place + ': ' if place else ''}this expression {what}: too large for dynalint to "
+                         "evaluate")
+
+
+def cells(value: Any, limit: int = MAX_VALUE_CELLS) -> int:
+    """The characters and elements of a value as written out: a part used twice counts twice, yet is walked
+    once. Stops counting past ``limit``."""
+    if isinstance(value, str):
+        return len(value)
+    if not isinstance(value, (list, dict)):
+        return 1
+    sizes: dict[int, int] = {}
+    stack = [value]
+    while stack:
+        node = stack[-1]
+        if id(node) in sizes:
+            stack.pop()
+            continue
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+        pending = [c for c in children if isinstance(c, (list, dict)) and id(c) not in sizes]
+        if pending:  # sized first; this node is looked at again after them
+            stack.extend(pending)
+            continue
+        total = len(node)
+        for child in children:
+            if isinstance(child, str):
+                total += len(child)
+            elif isinstance(child, (list, dict)):
+                total += sizes[id(child)]
+            else:
+                total += 1
+        sizes[id(node)] = total
+        stack.pop()
+        if total > limit:
+            return total
+    return sizes[id(value)]
 
 
 # ---------------------------------------------------------------------- module instances and scopes
@@ -461,6 +520,7 @@ class Evaluator:
         self._templates: dict[str, Any] = {}
         self._local_refs: dict[tuple[int, str], list[str]] = {}
         self._providers: dict[str, dict] = {}
+        self._work = 0  # characters, elements and iterations built so far (MAX_WORK_CELLS)
 
     # ------------------------------------------------------------ the walk
     def build(self) -> tuple[list, dict]:
@@ -564,11 +624,13 @@ class Evaluator:
             number = _count_number(count)
             if number is None:
                 return [(None, {"count": {"index": UNKNOWN}}, {})]
+            self._spend(meta["count"], ITERATION_CELLS * number, "makes instances")  # before they are made
             return [(i, {"count": {"index": i}}, {}) for i in range(number)]
         if "for_each" in meta:
             pairs = _for_each_pairs(self.ev(meta["for_each"], scope))
             if pairs is None:
                 return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}}, {})]
+            self._spend(meta["for_each"], ITERATION_CELLS * len(pairs), "makes instances")
             return [(k, {"each": {"key": k, "value": v}}, {"each": Origin(meta["for_each"], scope, k)})
                     for k, v in pairs]
         return [(None, {}, {})]
@@ -820,14 +882,50 @@ class Evaluator:
             return None
         return f"module.{parts[1]}.{self._output_reference(child, inner[0]) or inner[0]}"
 
+    # ------------------------------------------------------------ the budget
+    def _spend(self, node: Any, amount: int, what: str = "builds") -> None:
+        """Count ``amount`` cells built (or iterations, ``what="iterates"``) against the budget."""
+        self._work += amount
+        if what == "builds" and amount > MAX_VALUE_CELLS:
+            problem = (f"builds a value of more than {MAX_VALUE_CELLS:,} characters and elements (or a number of "
+                       f"more than {MAX_INT_BITS:,} bits)")
+        elif self._work > MAX_WORK_CELLS:
+            problem = (f"{what} past the budget of the whole configuration ({MAX_WORK_CELLS:,} characters and "
+                       f"elements built, an iteration counting {ITERATION_CELLS})")
+        else:
+            return
+        raise TooLarge(self._file_of(node), getattr(getattr(node, "meta", None), "line", None), problem)
+
+    def _built(self, node: Any, value: Any) -> Any:
+        """``value``, counted against the budget."""
+        too_long = isinstance(value, int) and value.bit_length() > MAX_INT_BITS
+        self._spend(node, MAX_VALUE_CELLS + 1 if too_long else cells(value))
+        return value
+
+    def _file_of(self, node: Any) -> str:
+        """The .tf file that holds an expression (looked for only when the budget is exceeded)."""
+        for module in self.tree.values():
+            for file in module.files:
+                for block in file.blocks:
+                    if any(part is node for part in getattr(block.body, "iter_subtrees", lambda: ())()):
+                        return block.file
+        return ""
+
     # ------------------------------------------------------------ expressions
     def ev(self, node: Any, scope: Scope) -> Any:
-        """The value of an expression: Python values, or UNKNOWN / SENSITIVE."""
+        """The value of an expression: Python values, or UNKNOWN / SENSITIVE.
+
+        Every value leaves here within MAX_VALUE_CELLS as written out: ``[local.a, local.a]`` shares ``a``
+        and costs nothing to build, but what reads it (a rule, ``plain``) would write it out.
+        """
         try:
-            return self._ev(node, scope)
+            value = self._ev(node, scope)
         except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError,
                 OverflowError, RecursionError):
             return UNKNOWN
+        if isinstance(value, (list, dict)) and cells(value) > MAX_VALUE_CELLS:
+            self._spend(node, MAX_VALUE_CELLS + 1)
+        return value
 
     def _ev(self, node: Any, scope: Scope) -> Any:
         kind = getattr(node, "data", None)
@@ -840,13 +938,13 @@ class Evaluator:
         return self._ev(_inner(node), scope)
 
     def _string(self, node: Any, scope: Scope) -> Any:
-        return self._template(_string_parts(node), scope)
+        return self._template(_string_parts(node), scope, node)
 
     def _heredoc(self, node: Any, scope: Scope) -> Any:
         parts = self.heredoc_parts(node)
         if parts is None:
             return UNKNOWN
-        return self._template(parts, scope)
+        return self._template(parts, scope, node)
 
     def heredoc_parts(self, node: Any) -> list | None:
         text = str(node.children[0])
@@ -854,7 +952,7 @@ class Evaluator:
             self._templates[text] = _template_parts(_heredoc_body(text), node.data == "heredoc_template_trim")
         return self._templates[text]
 
-    def _template(self, parts: list | None, scope: Scope) -> Any:
+    def _template(self, parts: list | None, scope: Scope, node: Any = None) -> Any:
         """A template's value: one interpolation alone keeps its type; otherwise the parts as one string."""
         if parts is None:
             return UNKNOWN  # a template Terraform would reject (an %{ if } without %{ endif }, ...)
@@ -864,7 +962,11 @@ class Evaluator:
         opaque = _opaque(values)
         if opaque is not None:
             return opaque
-        return "".join(_to_str(v) for v in values)
+        texts = [_to_str(v) for v in values]
+        size = sum(map(len, texts))
+        if size > 4096:  # counted before it is joined; short strings are bounded by the source and the iterations
+            self._spend(node, size)
+        return "".join(texts)
 
     def _render(self, parts: list, scope: Scope) -> list:
         """The pieces of a template, ``%{ if }`` and ``%{ for }`` directives applied."""
@@ -885,6 +987,7 @@ class Evaluator:
                 if pairs is None:
                     return [UNKNOWN if collection is not SENSITIVE else SENSITIVE]
                 for key, value in pairs:
+                    self._spend(part[2], ITERATION_CELLS, "iterates")
                     bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
                     out.extend(self._render(body, scope.bind(**bound)))
         return out
@@ -942,7 +1045,7 @@ class Evaluator:
         opaque = _opaque([a, b])
         if opaque is not None:
             return opaque
-        return _binary_op(operator, a, b)
+        return self._built(node, _binary_op(operator, a, b))
 
     def _traversal(self, node: Any, scope: Scope) -> Any:
         root, steps = _flatten(node)
@@ -992,7 +1095,10 @@ class Evaluator:
             opaque = _opaque(args)
             if opaque is not None:
                 return opaque
-        return function(*args)
+        grows = _GROWTH.get(name)
+        if grows is not None and grows(*args) > MAX_VALUE_CELLS:  # what the result may reach, before it is built
+            self._spend(node, MAX_VALUE_CELLS + 1)
+        return self._built(node, function(*args))
 
     def _try(self, node: Any, scope: Scope) -> Any:
         """``try(a, b)``: the first argument that evaluates without an error; unknown stays unknown."""
@@ -1041,6 +1147,7 @@ class Evaluator:
         is_object = node.data == "for_object_expr"
         out: Any = {} if is_object else []
         for key, value in pairs:
+            self._spend(node, ITERATION_CELLS, "iterates")
             bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             inner = scope.bind(**bound)
             if condition is not None:
@@ -1063,7 +1170,7 @@ class Evaluator:
                 raise EvalError(f"duplicate key {item_key!r} in a for expression")
             else:
                 out[item_key] = item
-        return out
+        return self._built(node, out)
 
     # ------------------------------------------------------------ configuration document
     def _module_document(self, path: tuple[str, ...]) -> dict:
@@ -2560,6 +2667,50 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "md5": lambda s: hashlib.md5(s.encode()).hexdigest(),
     "nonsensitive": lambda v: v,
     "sensitive": lambda v: SENSITIVE,
+}
+def _replace_bound(text: Any, search: Any, replacement: Any) -> int:
+    if not all(isinstance(a, str) for a in (text, search, replacement)):
+        return 0
+    regex = len(search) > 1 and search.startswith("/") and search.endswith("/")
+    found = len(text) + 1 if regex or not search else text.count(search)
+    return len(text) + found * len(replacement)
+
+
+def _format_bound(spec: Any, *args: Any) -> int:
+    """Each verb writes one argument, padded to its width: ``%99999999s`` asks for a huge string."""
+    if not isinstance(spec, str):
+        return 0
+    widths = [int(w) for w in re.findall(r"%[-+ #0]*(\d+)", spec)]
+    return len(spec) + sum(widths) + spec.count("%") * max((cells(a) for a in args), default=0)
+
+
+def _range_bound(*args: Any) -> int:
+    try:
+        return len(range(*[int(_to_num(x)) for x in args]))
+    except (TypeError, ValueError, OverflowError, EvalError):
+        return 0
+
+
+def _pow_bound(base: Any, exponent: Any) -> int:
+    """``pow`` of integers computes every digit: past MAX_INT_BITS it is refused before it is computed."""
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
+        return MAX_VALUE_CELLS + 1 if exponent * base.bit_length() > MAX_INT_BITS else 1
+    return 0
+
+
+def _join_bound(separator: Any, *lists: Any) -> int:
+    items = cells(list(lists))
+    return items + (len(separator) if isinstance(separator, str) else 0) * items
+
+
+# What a function's result may reach, from its arguments, for those whose result can be far larger than them.
+_GROWTH: dict[str, Callable[..., int]] = {
+    "range": _range_bound,
+    "replace": _replace_bound,
+    "format": _format_bound,
+    "join": _join_bound,
+    "jsonencode": cells,  # a part used twice is written twice
+    "pow": _pow_bound,
 }
 # Functions that look at unknown arguments themselves instead of being unknown as soon as one is.
 _SEES_UNKNOWN = frozenset({"length", "keys", "merge", "concat", "tolist", "tomap", "lookup",

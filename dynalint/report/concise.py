@@ -11,20 +11,22 @@ not know is 1. Lines are in file, line and column order. Suppressed and baseline
 shows suppressed ones, marked). The last line is the summary.
 
 Every string here may come from the pull request (file names, addresses,
-messages that quote values): each is made one printable line, and no line can
-start with ``::``, which the GitHub Actions runner would read as a workflow
-command.
+messages that quote values): each goes through ``escape.text`` (one printable
+line, no CI log command); a file name that starts with ``::``, which the GitHub
+Actions runner would read as a workflow command, is written ``./::...``, the
+same path.
 """
 from __future__ import annotations
 
 from dynalint.model import Finding
 from dynalint.report import Report, summary_line
+from dynalint.report.escape import one_line, text
 
 
 def render(report: Report) -> str:
     lines = [_line(f, *_where(f)) for f in sorted(report.visible, key=_where)]
     lines.append(summary_line(report))
-    return "".join(_safe_start(line) + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines)
 
 
 def _where(f: Finding) -> tuple[str, int, int]:
@@ -39,14 +41,10 @@ def _line(f: Finding, file: str, line: int, column: int) -> str:
     source = f.source
     about = f"{f.address}: " if source is None or source.kind == "plan" else ""
     tag = " [suppressed]" if f.suppressed else ""
-    return f"{one_line(file)}:{line}:{column}: {f.rule_id} {f.level} {one_line(about + f.message)}{tag}"
+    return f"{_file(file)}:{line}:{column}: {text(f.rule_id)} {f.level} {text(about + f.message)}{tag}"
 
 
-def one_line(text: str) -> str:
-    """``text`` with line breaks, control characters and lone surrogates escaped as Python does (``\\n``)."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
-def _safe_start(line: str) -> str:
-    """A line that would start with ``::`` (a file named so) starts with ``./`` instead: the same path."""
-    return "./" + line if line.startswith("::") else line
+def _file(name: str) -> str:
+    """A file name as ``text`` makes it, written ``./NAME`` where it would start the line with ``::``."""
+    name = one_line(name)
+    return text("./" + name if name.lstrip(" ").startswith("::") else name)

@@ -5,9 +5,10 @@ One line per active finding (suppressed and baselined ones are left out)::
     ::error file=infra/main.tf,line=12,endLine=30,title=DDB101 pitr-disabled%3A aws_dynamodb_table.orders::Table ...
 
 ``error`` / ``warning`` / ``notice`` follow the finding's level. Values are
-escaped as the Actions runner expects (actions/toolkit ``command.ts``): in the
-message ``%``, CR and LF; in properties also ``:`` and ``,``; so nothing in a
-message can start a command of its own. The last line is the plain summary.
+escaped as the Actions runner expects (actions/toolkit ``command.ts``, see
+``escape.workflow_data``): in the message ``%``, and control characters (CR
+and LF first) written visibly; in properties also ``:`` and ``,``; so nothing
+in a message can start a command of its own. The last line is the plain summary.
 GitHub shows at most 10 annotations of each level per step and 50 per job;
 the rest stay in the log.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from dynalint.model import Finding, Level
 from dynalint.report import Report, artifact_uri, summary_line
+from dynalint.report.escape import workflow_data, workflow_property
 
 _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}
 
@@ -30,8 +32,8 @@ def render(report: Report) -> str:
 def _command(f: Finding, slug: str) -> str:
     properties = _location(f)
     properties.append(("title", f"{f.rule_id} {slug}: {f.address}" if slug else f"{f.rule_id}: {f.address}"))
-    listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    return f"::{_COMMANDS[f.level]} {listed}::{escape_data(f.message)}"
+    listed = ",".join(f"{key}={workflow_property(value)}" for key, value in properties)
+    return f"::{_COMMANDS[f.level]} {listed}::{workflow_data(f.message)}"
 
 
 def _location(f: Finding) -> list[tuple[str, str]]:
@@ -47,10 +49,3 @@ def _location(f: Finding) -> list[tuple[str, str]]:
         out.append(("col", str(f.source.start_column)))
     return out
 
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

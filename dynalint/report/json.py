@@ -1,10 +1,14 @@
-"""JSON for scripts. The shape is stable and documented in docs/json-format.md (version "1")."""
+"""JSON for scripts. The shape is stable and documented in docs/json-format.md (version "1").
+
+Values are written as they are; ``escape.json_document`` writes the characters a terminal or a
+CI log would act on as ``\\u`` escapes."""
 from __future__ import annotations
 
 import json
 
 from dynalint.model import Finding, Source
 from dynalint.report import Report
+from dynalint.report.escape import json_document
 
 
 def render(report: Report) -> str:
@@ -19,7 +23,7 @@ def render(report: Report) -> str:
         "findings": [_finding(f, slugs.get(f.rule_id, "")) for f in report.findings
                      if report.show_suppressed or not f.suppressed],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _finding(f: Finding, slug: str) -> dict:

@@ -6,26 +6,25 @@ messages and the location in the text), ``<skipped>`` where every finding is
 suppressed or in the baseline, and nothing where the resource passed. The
 classname is the Terraform address, the name the rule id and slug, and ``file``
 / ``line`` point at the resource where its source is known. Deterministic: the
-same input gives the same bytes (no timestamps, times are 0).
+same input gives the same bytes (no timestamps, times are 0). Every string from the
+input goes through ``escape.text`` before ElementTree escapes it for XML: one line, no
+character XML cannot hold, no CI log command.
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from dynalint import engine
 from dynalint.model import Finding
 from dynalint.report import Report, artifact_uri
-
-# Characters XML 1.0 cannot hold at all (control characters other than tab, newline, return).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from dynalint.report.escape import text
 
 
 def render(report: Report) -> str:
     root = ET.Element("testsuites", name="dynalint")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for input_file, cases in _cases_by_input(report):
-        suite = ET.SubElement(root, "testsuite", name=_clean(input_file))
+        suite = ET.SubElement(root, "testsuite", name=text(input_file))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for (address, rule_id), findings in cases:
             _testcase(suite, address, rule_id, findings, report, counts)
@@ -56,22 +55,22 @@ def _cases_by_input(report: Report):
 
 def _testcase(suite, address: str, rule_id: str, findings: list[Finding], report: Report, counts: dict) -> None:
     slug = next((r.slug for r in report.rules if r.id == rule_id), "")
-    case = ET.SubElement(suite, "testcase", classname=_clean(address),
-                         name=_clean(f"{rule_id} {slug}".strip()), time="0")
+    case = ET.SubElement(suite, "testcase", classname=text(address),
+                         name=text(f"{rule_id} {slug}".strip()), time="0")
     located = next((f.resource_location for f in findings if f.resource_location is not None), None)
     if located is not None:
-        case.set("file", artifact_uri(located.file)[0])
+        case.set("file", text(artifact_uri(located.file)[0]))
         case.set("line", str(located.start_line))
     counts["tests"] += 1
     active = [f for f in findings if not f.suppressed and f.baseline_state != "unchanged"]
     if active:
         counts["failures"] += 1
         failure = ET.SubElement(case, "failure", type=str(max(f.level for f in active)),
-                                message=_clean(" ".join(f.message for f in active)))
-        failure.text = _clean("\n".join(_detail(f) for f in active))
+                                message=text(" ".join(f.message for f in active)))
+        failure.text = "\n".join(text(_detail(f)) for f in active)
     elif findings:
         counts["skipped"] += 1
-        ET.SubElement(case, "skipped", message=_clean("; ".join(_why_skipped(f) for f in findings)))
+        ET.SubElement(case, "skipped", message=text("; ".join(_why_skipped(f) for f in findings)))
 
 
 def _detail(f: Finding) -> str:
@@ -96,6 +95,3 @@ def _set_counts(element, counts: dict) -> None:
         element.set(key, str(counts[key]))
     element.set("time", "0")
 
-
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)

@@ -4,6 +4,11 @@ One run, one location per result. Every result carries our own stable
 fingerprint; ``primaryLocationLineHash`` is added only where the location is
 the plan file, because for a committed ``.tf`` file upload-sarif computes it
 from the source line and warns when one is already there.
+
+Strings from the input are JSON values, written through ``escape.json_document``; the one
+field GitHub renders as markdown, a rule's ``help.markdown``, is written for dynalint's own
+rules only: a custom rule's text may come from the repository under review (a YAML rules file
+a pull request adds), so code scanning shows it as ``help.text``, plain.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import json
 
 from dynalint.model import Finding
 from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
+from dynalint.report.escape import json_document, uri_reference
 from dynalint.rule import Rule
 from dynalint.rule_examples import documentation
 
@@ -38,7 +44,7 @@ def render(report: Report) -> str:
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     # Compact: the C encoder writes it several times faster than an indented one, and the file is
     # smaller for GitHub's 10 MB upload limit. Tools show SARIF; people rarely read it raw.
-    return json.dumps(log, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_document(json.dumps(log, ensure_ascii=False, separators=(",", ":"))) + "\n"
 
 
 def _order(rules, rule: Rule) -> int:
@@ -54,12 +60,15 @@ def _descriptor(rule: Rule) -> dict:
     properties = {"tags": tags[:10], "precision": rule.precision}
     if rule.security_severity is not None:
         properties["security-severity"] = f"{float(rule.security_severity):.1f}"
+    help_ = {"text": help_text}
+    if rule.builtin:
+        help_["markdown"] = f"# {rule.id} {rule.slug}\n\n{rule.summary}\n\n{help_text}"
     return {
         "id": rule.id,
         "name": _pascal(rule.slug),
         "shortDescription": {"text": _sentence(rule.summary)[:1024]},
         "fullDescription": {"text": _sentence(rule.full_description)},
-        "help": {"text": help_text, "markdown": f"# {rule.id} {rule.slug}\n\n{rule.summary}\n\n{help_text}"},
+        "help": help_,
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": str(rule.level)},
         "properties": properties,
@@ -120,7 +129,7 @@ def _location(f: Finding) -> dict:
     source = f.source
     file = source.file if source is not None else (f.input_file or "-")
     uri, base = artifact_uri(file)
-    artifact = {"uri": uri}
+    artifact = {"uri": uri_reference(uri) if base else uri}
     if base:
         artifact["uriBaseId"] = base
     region = {"startLine": source.start_line if source else 1}

@@ -1,0 +1,227 @@
+"""Budgets (issue 14): a small hostile file costs seconds and little memory, then exit 2 naming file and line.
+
+A kilobyte of YAML aliases expanded to billions of values, and a kilobyte and a half of .tf doubling a list
+forty times took 24 GB. Each case runs dynalint in a process of its own under a 2 GB address-space limit and a
+time limit, so that a regression fails the test instead of taking the machine down.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dynalint.load.hcl import MAX_INT_BITS, MAX_VALUE_CELLS
+from helpers import case_plan
+
+LIMIT_BYTES = 2 * 1024**3
+TABLE = """
+resource "aws_dynamodb_table" "t" {
+  name         = "t"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+  tags = { n = tostring(length(jsonencode(local.last))) }
+}
+"""
+
+
+def _limits() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+def dynalint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dynalint", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=180, preexec_fn=_limits)
+
+
+def refused(result: subprocess.CompletedProcess, start: str, says: str) -> None:
+    assert result.returncode == 2, result.stderr[-2000:]
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"dynalint: error: {start}") and says in line, line
+
+
+def doubling(first: str, step: str, levels: int = 40) -> str:
+    """``locals { l0 = FIRST, l1 = STEP(l0), ... }`` and a table that uses the last one."""
+    lines = ["locals {", f"  l0 = {first}"]
+    lines += [f"  l{i} = {step.format(p=f'local.l{i - 1}')}" for i in range(1, levels)]
+    lines += [f"  last = local.l{levels - 1}", "}"]
+    return "\n".join(lines) + "\n" + TABLE
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+# ---------------------------------------------------------------- .tf evaluation
+VALUE_BOMBS = {
+    "concat": ('["x"]', "concat({p}, {p})"),
+    "tuple": ('["x"]', "[{p}, {p}]"),  # shared, not copied: it would only grow once written out
+    "object": ('{ a = "x" }', "{{ a = {p}, b = {p} }}"),
+    "join": ('"xx"', 'join("", [{p}, {p}])'),
+    "format": ('"xx"', 'format("%s%s", {p}, {p})'),
+    "template": ('"xx"', '"${{{p}}}${{{p}}}"'),
+    "replace": ('"xx"', 'replace({p}, "x", "xx")'),
+    "flatten": ('["x"]', "flatten([{p}, {p}])"),
+    "merge-values": ('["x"]', "values({{ a = {p}, b = {p} }})"),
+    "for": ('["x", "y"]', "[for v in {p} : [v, v]]"),
+    "number": ("3", "{p} * {p}"),
+}
+
+
+@pytest.mark.parametrize("name", VALUE_BOMBS)
+def test_a_value_that_doubles_forty_times_is_refused_at_its_line(tmp_path, name):
+    first, step = VALUE_BOMBS[name]
+    text = doubling(first, step)
+    (tmp_path / "main.tf").write_text(text)
+    result = dynalint(".", "--no-config", cwd=tmp_path)
+    refused(result, "main.tf:", "this expression builds a value of more than")
+    line = int(result.stderr.split(":")[3])
+    assert 2 < line <= 41 and text.splitlines()[line - 1].lstrip().startswith("l")  # one of the doubling locals
+    # the value that stopped it is the first one past the budget
+    limit = MAX_INT_BITS if name == "number" else MAX_VALUE_CELLS
+    assert line - 2 <= limit.bit_length() + 2
+
+
+SINGLE_BOMBS = {
+    "range": 'length(range(1000000000))',
+    "format-width": 'format("%999999999s", "x")',
+    "pow": "pow(3, 100000000)",
+    "jsonencode-shared": "jsonencode([for i in range(20) : local.wide])",
+    "replace-regex": 'replace(local.wide_text, "/./", local.wide_text)',
+    "join-separator": "join(local.wide_text, local.wide)",
+}
+
+
+@pytest.mark.parametrize("name", SINGLE_BOMBS)
+def test_a_function_whose_result_would_be_too_large_is_refused_before_it_is_built(tmp_path, name):
+    text = ("locals {\n  wide      = [for i in range(200000) : i]\n  wide_text = join(\"\", [for i in range(20000) : "
+            "\"x\"])\n  last      = " + SINGLE_BOMBS[name] + "\n}\n" + TABLE)
+    (tmp_path / "main.tf").write_text(text)
+    refused(dynalint(".", "--no-config", cwd=tmp_path), "main.tf:4:", "this expression")
+
+
+@pytest.mark.slow  # it iterates the whole budget: seconds
+def test_iterations_past_the_budget_are_refused(tmp_path):
+    # Nothing is built (every element is filtered out), yet ten billion iterations would take hours.
+    text = ("locals {\n  r    = range(100000)\n  last = [for a in local.r : [for b in local.r : b if b < 0]]\n}\n"
+            + TABLE)
+    (tmp_path / "main.tf").write_text(text)
+    refused(dynalint(".", "--no-config", cwd=tmp_path), "main.tf:3:", "this expression iterates past the budget")
+
+
+def test_instances_past_the_budget_are_refused_before_they_are_made(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n  count = 1000000000\n  name  = "q"\n}\n')
+    refused(dynalint(".", "--no-config", cwd=tmp_path), "main.tf:2:", "this expression makes instances past the")
+
+
+def test_a_tfvars_file_that_builds_too_much_is_named(tmp_path):
+    (tmp_path / "main.tf").write_text('variable "v" {\n  type = list(number)\n}\n'
+                                      "locals {\n  last = var.v\n}\n" + TABLE)
+    (tmp_path / "terraform.tfvars").write_text("v = range(1000000000)\n")
+    refused(dynalint(".", "--no-config", cwd=tmp_path), "terraform.tfvars:1:", "builds a value of more than")
+
+
+@pytest.mark.slow  # 2,000 resources from .tf: seconds
+def test_the_budget_leaves_a_large_real_configuration_alone(tmp_path):
+    # 1,000 tables, each with a policy document of 5,000 characters and a for expression over 100 names; a
+    # 100,000-element list and a 100,000-character string: well inside every bound
+    statements = ", ".join(f'{{ Sid = "s{i}", Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = ["*"] }}'
+                           for i in range(60))
+    text = (f"locals {{\n  ids  = range(100000)\n  text = join(\"\", [for i in range(100000) : \"x\"])\n"
+            f"  names = [for i in range(100) : \"n-${{i}}\"]\n}}\n"
+            'resource "aws_dynamodb_table" "t" {\n  count        = 1000\n  name         = "t-${count.index}"\n'
+            '  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "pk"\n  attribute {\n    name = "pk"\n'
+            '    type = "S"\n  }\n  tags = { n = tostring(length(local.ids) + length(local.text)), '
+            'names = join(",", [for n in local.names : upper(n)]) }\n}\n'
+            'resource "aws_dynamodb_resource_policy" "p" {\n  count        = 1000\n'
+            '  resource_arn = aws_dynamodb_table.t[count.index].arn\n'
+            f'  policy       = jsonencode({{ Version = "2012-10-17", Statement = [{statements}] }})\n}}\n')
+    (tmp_path / "main.tf").write_text(text)
+    result = dynalint(".", "--no-config", "-f", "json", "--select", "DDB101", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert len(json.loads(result.stdout)["findings"]) == 1000
+
+
+# ---------------------------------------------------------------- YAML and TOML settings and rules
+def billion_laughs(levels: int = 9, top: str = "rules") -> str:
+    lines = ["x-a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\n{top}: *a{levels - 1}\n"
+
+
+def test_yaml_aliases_in_a_rules_file_are_counted_before_they_are_built(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "bomb.yaml").write_text(billion_laughs())  # 1 KB, 387 million values
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    # the sixth line's anchor is the first past the bound: 9**6 values
+    refused(dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path), "rules/bomb.yaml:6:",
+            "YAML aliases here expand to more than 100,000 values")
+
+
+@pytest.mark.parametrize("key", ["fail_on", "select", "rules_dirs", "ignore"])
+def test_yaml_aliases_in_the_config_file_are_counted_before_they_are_built(tmp_path, key):
+    (tmp_path / ".dynalint.yaml").write_text(billion_laughs(top=key))
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    for command in (["plan.json"], ["rules"]):
+        refused(dynalint(*command, cwd=tmp_path), ".dynalint.yaml:6:",
+                "YAML aliases here expand to more than 100,000 values")
+
+
+def test_a_yaml_alias_that_holds_itself_is_refused(tmp_path):
+    (tmp_path / ".dynalint.yaml").write_text("select: &a [DDB, *a]\n")
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    refused(dynalint("plan.json", cwd=tmp_path), ".dynalint.yaml:1:", "an alias refers to a node that holds it")
+
+
+def test_settings_and_rules_files_above_a_megabyte_are_refused(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "big.yaml").write_text("rules: []\n" + "# padding\n" * 120_000)
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    refused(dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path), "rules/big.yaml:",
+            "is larger than dynalint reads in a rules file (1,024 KB)")
+    (tmp_path / "pyproject.toml").write_text("[tool.dynalint]\n" + "# padding\n" * 120_000)
+    refused(dynalint("plan.json", cwd=tmp_path), "pyproject.toml:", "larger than dynalint reads in a config file")
+
+
+def test_toml_nested_past_the_parser_is_one_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.dynalint]\nselect = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    refused(dynalint("plan.json", cwd=tmp_path), "pyproject.toml:", "TOML nested too deeply to read")
+
+
+# ---------------------------------------------------------------- numbers
+def test_a_plan_number_of_thousands_of_digits_is_one_clear_line(tmp_path):
+    text = case_plan("capacity").read_text().replace('"read_capacity":10', '"read_capacity":' + "9" * 5000)
+    (tmp_path / "plan.json").write_text(text)
+    refused(dynalint("plan.json", "--no-config", cwd=tmp_path), "plan.json:", "has more than 4,300 digits")
+
+
+def test_a_baseline_number_of_thousands_of_digits_is_one_clear_line(tmp_path):
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    (tmp_path / "baseline.json").write_text('{"version": 1, "tool": "dynalint", "findings": [' + "9" * 5000 + "]}")
+    refused(dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path), "baseline.json:",
+            "not a dynalint baseline")
+
+
+def test_infinite_and_huge_numbers_in_a_plan_are_linted(tmp_path):
+    # 1e999999 reads as infinity: a value no rule can trust, judged without a traceback
+    text = case_plan("capacity").read_text().replace('"read_capacity":10', '"read_capacity":1e999999')
+    (tmp_path / "plan.json").write_text(text)
+    result = dynalint("plan.json", "--no-config", "-f", "sarif", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["runs"][0]["results"] and "Infinity" not in result.stdout
+
+
+def test_a_baseline_linked_to_a_device_is_refused(tmp_path):
+    # a pull request can commit .dynalint-baseline.json as a link to /dev/zero: no size, no end
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    (tmp_path / "baseline.json").symlink_to("/dev/zero")
+    refused(dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path), "baseline.json:",
+            "larger than dynalint reads in a baseline (65,536 KB)")
