@@ -1,13 +1,14 @@
-"""The plan section parser reads only what dynalint needs, and gives the same model as a full parse."""
+"""The decoder reads the whole document with the JSON parser: the same value as json.loads, and a
+top-level key written twice refused (issue 13)."""
 import json
 
 import pytest
 
-from dynalint.load.decode import _plan_sections, parse_plan
-from dynalint.load.plan import load_document
+from dynalint.errors import InputError
+from dynalint.load.decode import parse_document, parse_text
 from helpers import SAMPLES, SHARED, TF_CASES
 
-PLANS = sorted(TF_CASES.glob("*/plan.json")) + sorted(SAMPLES.glob("*/plan.json"))
+PLANS = sorted(TF_CASES.glob("**/plan.json")) + sorted(SAMPLES.glob("*/plan.json"))
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
 
 
@@ -16,68 +17,48 @@ def _text(path):
     return data.decode("utf-16") if data[:2] == b"\xff\xfe" else data.decode("utf-8-sig")
 
 
-def _model(doc):
-    return [(r.address, r.values, r.references, r.configured, r.region, r.default_tags, r.change)
-            for r in load_document(doc, "plan.json").resources]
-
-
 @pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_sections_give_the_same_model_as_the_whole_document(path):
+def test_the_document_is_what_json_loads_reads(path):
     text = _text(path)
-    try:
-        expected = _model(json.loads(text))
-    except Exception as exc:  # a fixture that is bad input on purpose fails the same way both times
-        with pytest.raises(type(exc)):
-            _model(parse_plan(text, "plan.json"))
-        return
-    assert _model(parse_plan(text, "plan.json")) == expected
-
-
-def test_real_plans_take_the_fast_path():
-    assert _plan_sections(_text(SAMPLES / "bad" / "plan.json")) is not None
-    doc = _plan_sections(_text(TF_CASES / "changes" / "plan.json"))
-    assert set(doc) <= {"format_version", "terraform_version", "variables", "resource_changes", "configuration",
-                        "complete", "errored"}
-    assert "planned_values" not in doc and "prior_state" not in doc
-
-
-def _plan(**sections):
-    base = {"format_version": "1.2", "terraform_version": "1.11.4", "variables": {"env": {"value": "prod"}},
-            "planned_values": {"root_module": {}}, "resource_changes": [], "prior_state": {},
-            "configuration": {"root_module": {"resources": []}}, "errored": False}
-    base.update(sections)
-    return json.dumps(base, separators=(",", ":"))  # as terraform writes it
-
-
-def test_nested_keys_with_section_names_are_not_taken_for_sections():
-    # Hand-built: resources whose attributes are named like plan sections.
-    decoy = {"address": "aws_x.y", "mode": "managed", "type": "aws_x", "name": "y",
-             "change": {"actions": ["create"], "before": None,
-                        "after": {"configuration": {}, "variables": {"A": "b"}, "errored": "no"}, "after_unknown": {}}}
-    text = _plan(resource_changes=[decoy], prior_state={"values": {"configuration": {"x": 1}}})
-    doc = parse_plan(text, "plan.json")
-    assert doc["configuration"] == {"root_module": {"resources": []}}
-    assert doc["variables"] == {"env": {"value": "prod"}} and doc["errored"] is False
-    assert doc["resource_changes"][0]["change"]["after"]["configuration"] == {}
+    assert parse_document(text, "plan.json") == json.loads(text)
 
 
 @pytest.mark.parametrize("text", [
-    _plan()[:-1],  # truncated: no closing brace
-    _plan().replace('"resource_changes":[]', '"resource_changes":{}'),  # not a list
-    json.dumps({"format_version": "1.0", "values": {"root_module": {}}}),  # a state
+    ' \n{ "a" : [1, {"b": 2}] ,\t"c":null }\r\n',  # whitespace wherever JSON allows it
+    "{}", " { } ", '{"a":{}}', "[]", "5", '"x"', "null",
 ])
-def test_anything_unusual_is_parsed_whole(text):
-    assert _plan_sections(text) is None
+def test_any_layout_reads_as_json_loads_reads_it(text):
+    assert parse_document(text, "plan.json") == json.loads(text)
 
 
-def test_old_plan_with_data_sources_only_in_planned_values_is_parsed_whole():
-    # Hand-built: terraform 0.12 wrote data sources with after = null and their values in planned_values.
-    data = {"address": "data.aws_x.y", "mode": "data", "type": "aws_x", "name": "y",
-            "change": {"actions": ["read"], "before": None, "after": None, "after_unknown": {}}}
-    assert _plan_sections(_plan(resource_changes=[data])) is None
-    assert "planned_values" in parse_plan(_plan(resource_changes=[data]), "plan.json")
+@pytest.mark.parametrize("text", [
+    '{"a": 1,}', '{"a" 1}', '{"a": 1 "b": 2}', '{"a": 1} x', '{"a": 1', '{a: 1}', '{"a": tru}', '{"a": 1}}',
+    '{"format_version": "1.2", "planned_values": {',
+])
+def test_malformed_json_gets_the_parsers_own_message(text):
+    with pytest.raises(InputError) as expected:
+        parse_text(text, "plan.json")
+    with pytest.raises(InputError) as got:
+        parse_document(text, "plan.json")
+    assert str(got.value) == str(expected.value)
 
 
-def test_pretty_printed_plans_take_the_fast_path_too():
-    text = json.dumps(json.loads(_text(TF_CASES / "durability" / "plan.json")), indent=2)
-    assert _plan_sections(text) is None or _model(parse_plan(text, "p")) == _model(json.loads(text))
+@pytest.mark.parametrize("text", [
+    '{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
+    '{"resource_changes": [{"address": "aws_x.y"}], "resource_changes": []}',
+    '{"a": 1, "a": 1}',  # the same value twice is still two copies
+    '{"resource_changes": [], "resource_\\u0063hanges": []}',  # the parser's reading of a key counts, not its text
+])
+def test_a_top_level_key_written_twice_is_refused(text):
+    with pytest.raises(InputError, match=r"^plan\.json: the top-level key \"(resource_changes|a)\" appears twice"):
+        parse_document(text, "plan.json")
+
+
+def test_a_key_named_like_a_section_inside_a_value_is_a_value():
+    text = '{"variables": {"meta": {"value": {"resource_changes": []}}}, "resource_changes": [{"address": "a.b"}]}'
+    assert parse_document(text, "plan.json")["resource_changes"] == [{"address": "a.b"}]
+
+
+def test_nesting_past_the_parsers_limit_is_one_line():
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_document('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "plan.json")
