@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
 from dynalint.errors import InputError
-from dynalint.load.decode import decode_input, parse_document
+from dynalint.load.decode import read_document
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
@@ -53,10 +53,8 @@ def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir:
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
     locator = plan_locations(data, name) if locate else None
-    text = decode_input(data, name)
+    doc = read_document(data, name)
     del data
-    doc = parse_document(text, name)
-    del text
     try:
         model = load_document(doc, name, allow_errored)
     except RecursionError:  # a value nested just below what the JSON parser accepts

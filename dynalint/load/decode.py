@@ -4,13 +4,23 @@
 in Windows PowerShell 5, and UTF-8 with a BOM in some editors. We read bytes and
 decode them ourselves so that all three load.
 
-The document is read once, whole, by the JSON parser: which part of it is the
+The document is read once, whole, by a JSON parser: which part of it is the
 plan's ``resource_changes`` or ``variables`` is decided by the parser, never by
 searching the text, so no value inside the document (a variable, a tag, a
 ``terraform_data`` input holding a key named like a section) can change how the
 rest is read. A top-level key written twice is refused: terraform writes each
 once, and two readers (one taking the first copy, one the last) would see two
-different plans.
+different plans. Below the top level a repeated key keeps its last copy, as
+every JSON reader of plans does (Go's encoding/json, jq, Python, OPA).
+
+``read_document`` is the fast reading (msgspec): the parser splits the top level
+into its sections, the sections dynalint reads are decoded (``planned_values``
+without the values it does not read, unless an old plan needs them), the others
+are skipped without building a Python object. Whatever msgspec refuses (bad
+JSON, a lone surrogate, NaN, nesting past its limit) is read again by
+``parse_document``, the standard library's parser, which decides: it reads what
+it can and gives its own message for the rest, so the fast reading changes the
+speed, never the answer.
 """
 from __future__ import annotations
 
@@ -18,6 +28,8 @@ import codecs
 import json
 import re
 from typing import Any
+
+import msgspec
 
 from dynalint.errors import InputError
 
@@ -98,9 +110,7 @@ def parse_document(text: str, name: str) -> Any:
                     raise _Malformed
                 value, at = _SCAN(text, _SPACE.match(text, at + 1).end())
                 if key in doc:
-                    shown = json.dumps(key, ensure_ascii=False)[:80]
-                    raise InputError(f"{name}: the top-level key {shown} appears twice: terraform writes each key "
-                                     "once, and readers disagree on which copy counts, so the plan is refused")
+                    raise InputError(_repeated(name, key))
                 doc[key] = value
                 at = _SPACE.match(text, at).end()
                 if text[at:at + 1] == ",":
@@ -118,3 +128,133 @@ def parse_document(text: str, name: str) -> Any:
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
     return doc
+
+
+# ---------------------------------------------------------------------- the fast reading (msgspec)
+class _Unread:
+    """What a section dynalint does not read holds after ``read_document``: skipped, not decoded."""
+
+    def __repr__(self) -> str:
+        return "<a section dynalint does not read>"
+
+
+UNREAD = _Unread()
+# The sections the loader reads (dynalint.load.plan, .validate, .config, .sources); planned_values apart.
+READ = frozenset({"format_version", "terraform_version", "variables", "resource_changes", "configuration",
+                  "errored", "complete", "applyable", "values"})
+
+
+class _PlannedResource(msgspec.Struct):
+    """A resource of planned_values as the cross-checks read it; its values are skipped."""
+
+    address: Any = msgspec.UNSET
+    mode: Any = msgspec.UNSET
+    type: Any = msgspec.UNSET
+    name: Any = msgspec.UNSET
+    index: Any = msgspec.UNSET
+
+
+class _PlannedModule(msgspec.Struct):
+    resources: list[_PlannedResource] | None | msgspec.UnsetType = msgspec.UNSET
+    child_modules: list[_PlannedModule] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class _Planned(msgspec.Struct):
+    root_module: _PlannedModule | None | msgspec.UnsetType = msgspec.UNSET
+
+
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ANY = msgspec.json.Decoder(Any, float_hook=float)  # float(): the standard library's reading of 1e400 too
+_PLANNED = msgspec.json.Decoder(_Planned)
+_WS = re.compile(rb"[ \t\n\r]*")
+_KEY = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+class _NotAsParsed(Exception):
+    """The walk of the top level met something else than what msgspec parsed: the slow reading decides."""
+
+
+def read_document(data: bytes, name: str) -> Any:
+    """The document, with the sections dynalint does not read left ``UNREAD``; the same answer as
+    ``parse_document(decode_input(data))`` (that reading decides wherever msgspec refuses)."""
+    if not data or data.isspace():
+        raise InputError(f"{name}: the file is empty (expected the output of `terraform show -json`)")
+    try:
+        buffer = _utf8(data, name)
+        top = _TOP.decode(buffer)
+        _keys_written_once(buffer, top)
+        doc = {key: _section(key, raw) for key, raw in top.items()}
+        if "planned_values" in top and _planned_values_needed(doc):
+            doc["planned_values"] = _ANY.decode(top["planned_values"])
+        return doc
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError, _NotAsParsed):
+        return parse_document(decode_input(data, name), name)
+
+
+def _utf8(data: bytes, name: str) -> bytes:
+    """UTF-8 bytes of the document: as it is (less a BOM), or re-encoded from UTF-16."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):]
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (len(data) >= 2 and (data[0] == 0) != (data[1] == 0)):
+        return decode_text(data, name).encode("utf-8")  # an InputError here is the slow reading's too
+    return data
+
+
+def _section(key: str, raw: msgspec.Raw) -> Any:
+    if key in READ:
+        return _ANY.decode(raw)
+    if key == "planned_values":
+        return msgspec.to_builtins(_PLANNED.decode(raw))  # addresses and modes only; UNSET fields left out
+    return UNREAD
+
+
+def _planned_values_needed(doc: dict) -> bool:
+    """Whether the loader reads the values of planned_values: a plan without resource changes (its data
+    sources, if any), or an old one whose data sources have no "after" (terraform 0.12 and 0.13)."""
+    changes = doc.get("resource_changes")
+    if not isinstance(changes, list) or not changes:
+        return True
+    return any(isinstance(entry, dict) and entry.get("mode") == "data" and isinstance(entry.get("change"), dict)
+               and entry["change"].get("after") is None for entry in changes)
+
+
+def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> None:
+    """_NotAsParsed when a top-level key appears twice; exact, at the cost of a copy and a comparison of bytes.
+
+    msgspec keeps the last copy of a key. Walking the keys in the order they are
+    written, each value must be, byte for byte, the copy msgspec kept: a key written
+    once always is, and a key written twice is either not (its first copy differs) or
+    is met again (the same copy twice).
+    """
+    seen: set[str] = set()
+    at = _WS.match(buffer).end()
+    if buffer[at:at + 1] != b"{":
+        raise _NotAsParsed
+    at = _WS.match(buffer, at + 1).end()
+    if buffer[at:at + 1] == b"}":
+        return
+    while True:
+        found = _KEY.match(buffer, at)
+        if found is None:
+            raise _NotAsParsed
+        key = json.loads(found.group())
+        raw = top.get(key)
+        at = _WS.match(buffer, found.end()).end()
+        if raw is None or buffer[at:at + 1] != b":":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+        if key in seen or not buffer.startswith(bytes(raw), at):
+            raise _NotAsParsed  # a key written twice: the slow reading names the first one met again
+        seen.add(key)
+        at = _WS.match(buffer, at + len(raw)).end()
+        if buffer[at:at + 1] == b"}":
+            return
+        if buffer[at:at + 1] != b",":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+
+
+def _repeated(name: str, key: str) -> str:
+    shown = json.dumps(key, ensure_ascii=False)[:80]
+    return (f"{name}: the top-level key {shown} appears twice: terraform writes each key once, and readers "
+            "disagree on which copy counts, so the plan is refused")

@@ -25,7 +25,6 @@ import json
 import re
 from typing import Any
 
-from dynalint import address as addr
 from dynalint.errors import InputError
 
 KNOWN_MAJORS = ("0", "1")  # format_version majors dynalint reads; another may change what a field means
@@ -35,6 +34,7 @@ _TEXTS = ("module_address", "action_reason", "deposed", "previous_address")  # o
 _BLOCK_PARTS = ("expressions", "count_expression", "for_each_expression")
 _VERSION = re.compile(r"(\d+)\.\d+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')  # an instance key: [0], ["a"] (as address.py reads it)
 
 
 class _Problem(Exception):
@@ -100,7 +100,7 @@ def check_complete(doc: dict, name: str) -> None:
         if full in have:
             continue
         if blocks is None:
-            blocks = {_block(entry["address"]) for entry in changes}
+            blocks = {_INDEX.sub("", address) for address in have if "[" in address}
         if full not in blocks:
             raise InputError(f"{name}: resource_changes: no entry for {full}, which {where(path)} declares and "
                              "the plan says it is complete: the plan is cut short or edited")
@@ -313,14 +313,6 @@ def _configured_blocks(doc: dict):
 
 def _counted(block: dict) -> bool:
     return "count_expression" in block or "for_each_expression" in block
-
-
-def _block(address: str) -> str:
-    """``module.a["x"].aws_t.n[0]`` -> ``module.a.aws_t.n``; an address it cannot split stays as it is."""
-    try:
-        return ".".join(name for name, _ in addr.steps(address))
-    except ValueError:
-        return address
 
 
 # ---------------------------------------------------------------------- small checks
