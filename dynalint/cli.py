@@ -79,6 +79,9 @@ def main() -> None:
                    "then the current one]")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).")
+@click.option("--allow-errored-plan", is_flag=True,
+              help="Lint a plan terraform could not finish (\"errored\": true) instead of refusing it: what it "
+                   "holds is checked, what it misses is not.")
 @click.option("--show-suppressed", is_flag=True,
               help="Also show suppressed findings (dynalint:ignore comments, ignore entries of the config).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
@@ -162,7 +165,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
         try:
             models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
                 paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
-                progress=progress.show)]
+                progress=progress.show, allow_errored=workflow["allow_errored_plan"])]
             if changed_only:
                 models = [_no_changes_note(m) for m in models]
             progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"

@@ -14,6 +14,7 @@ import json
 import logging
 import pkgutil
 import re
+import traceback
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, quote_plus
 from typing import Any, Iterable, Sequence
@@ -22,7 +23,7 @@ from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model
 from dynalint.module_hints import with_module_hint
-from dynalint.rule import Context, Index, Issue, Rule, iter_issues
+from dynalint.rule import Context, Index, Issue, Rule, iter_issues, rule
 
 log = logging.getLogger("dynalint")
 
@@ -64,6 +65,7 @@ def builtin_registry() -> Registry:
         if not info.name.startswith("_"):
             registry.add_module(importlib.import_module(f"{pack.__name__}.{info.name}"))
     registry.add_module(suppress)  # DL001-DL003: findings about inline suppression comments
+    registry.add(rule_error)  # DL000: a rule that failed on a resource
     return registry
 
 
@@ -71,7 +73,9 @@ def select(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iterable[s
     """Rules chosen by id or prefix; the longest matching prefix decides, as in ruff.
 
     With no ``select`` every rule is chosen. A name that matches no rule is a
-    usage error: a typo must not silently turn a check off.
+    usage error: a typo must not silently turn a check off. DL000 (a rule that
+    failed) stays chosen whatever ``select`` says, unless ``ignore`` names it: a
+    check that could not run must not pass in silence because another was selected.
     """
     chosen_by = [(s.strip().upper(), True) for s in select if s.strip()]
     dropped_by = [(s.strip().upper(), False) for s in ignore if s.strip()]
@@ -88,7 +92,7 @@ def select(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iterable[s
             size = 0 if prefix == "ALL" else len(prefix)
             if (prefix == "ALL" or r.id.startswith(prefix)) and size >= best:
                 best, keep = size, verdict
-        if keep:
+        if keep or (r.id == RULE_ERROR and not any(p == "ALL" or r.id.startswith(p) for p, _ in dropped_by)):
             out.append(r)
     return out
 
@@ -114,6 +118,8 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
     settings = settings or RunOptions()
     models = list(models)
     findings: list[Finding] = []
+    error_rule = next((r for r in rules if r.id == RULE_ERROR), None)
+    failed = None if error_rule is None else (error_rule, settings.levels.get(RULE_ERROR, error_rule.level))
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
         index = Index(model.resources, links)
@@ -124,7 +130,7 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
             level = settings.levels.get(rule.id, rule.level)
             for type_ in rule.applies:
                 for resource in shown[rule.kind].get(type_, ()):
-                    findings.extend(_check(rule, resource, ctx, level, model))
+                    findings.extend(_check(rule, resource, ctx, level, model, failed))
     return _finish(suppress.apply_inline(models, findings, rules, known_ids))
 
 
@@ -153,15 +159,32 @@ def _shown(resource, kind: str, only_changed: bool) -> bool:
     return not resource.deleted
 
 
-def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model) -> list[Finding]:
+def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model,
+           failed: tuple[Rule, Level] | None) -> list[Finding]:
+    """The rule's findings on one resource; where it raises, those it made so far and a DL000 finding
+    (``failed``: the DL000 rule and its level, None when DL000 is ignored)."""
     out = []
     try:
         for issue in iter_issues(rule, resource, ctx):
             out.append(_finding(rule, resource, issue, level, model))
-    except Exception as exc:  # a rule that meets a shape it cannot judge stays silent
-        log.debug("%s skipped %s: %s: %s", rule.id, resource.address, type(exc).__name__, exc)
-        return []
+    except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
+        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        log.debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
+        if failed is not None:
+            out.append(_finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1],
+                                model))
     return out
+
+
+def _failure(rule: Rule, resource, exc: Exception) -> str:
+    """DL000's message: which rule failed on which resource, how, and what to do about it."""
+    detail = " ".join(str(exc).split())
+    detail = "".join(c if c.isprintable() else repr(c)[1:-1] for c in detail)
+    detail = f"{type(exc).__name__}: {detail[:200]}" if detail else type(exc).__name__
+    fix = ("a bug in dynalint: please report it" if rule.builtin
+           else f"fix the rule (from {rule.origin})")
+    return (f"Rule {rule.id} ({rule.slug}) failed on {resource.address} ({detail}), so this resource is not "
+            f"checked for {rule.id}: {fix}; `--debug` prints the traceback.")
 
 
 def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> Finding:
@@ -289,7 +312,7 @@ def _go_html_escaped(escaped: str) -> str:
 
 def fingerprint(rule_id: str, address: str, path: str | None) -> str:
     """Stable across runs and machines: rule id, resource address and attribute path only."""
-    key = f"{rule_id}\x00{address}\x00{path or ''}".encode()
+    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
     return hashlib.sha256(key).hexdigest()[:32]
 
 
@@ -321,3 +344,65 @@ def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
         if not f.suppressed and f.baseline_state != "unchanged" and f.level >= threshold:
             return 1
     return 0
+
+
+# ---------------------------------------------------------------------- DL000 (metadata: the findings come from _check)
+RULE_ERROR = "DL000"
+
+
+@rule(id=RULE_ERROR, slug="rule-error", level="error", applies=[], security_severity=5.0,
+      tags=("reliability", "security"), precision="very-high")
+def rule_error(resource, ctx):
+    """A rule failed on a resource, so the resource was not checked for it.
+
+    ## What it checks
+    Every rule, built-in or custom, on every resource it applies to. When a
+    check raises an error instead of finishing (a value of a shape it does not
+    expect, a bug), the findings it made before stay, and this finding says
+    which rule failed on which resource and how. It is an error by default, so
+    the run fails: a check that was not done is a check that did not pass.
+    `--debug` prints the traceback on stderr.
+
+    ## Why it matters
+    dynalint is a gate in CI. A rule that stopped silently would let through
+    exactly the table it could not read: a plan could open the gate by giving a
+    resource a shape that makes a rule fail. Reporting the failure as a finding
+    (as cfn-lint does with E0002) keeps the gate closed and shows what was not
+    checked.
+
+    ## Known limits
+    `--select` does not turn DL000 off (a failed check must not pass because
+    other rules were selected); `--ignore DL000`, `ignore_rules: [DL000]` or an
+    inline `# dynalint:ignore=DL000 reason` does, and `rules: {DL000: {level:
+    warning}}` lowers it. The message never holds a value the plan marks
+    sensitive.
+
+    ## Example
+    A custom rule that reads `table.values["tags"]["Owner"]` raises `KeyError`
+    on this table, which has no tags, and the table is not checked for it:
+    ```hcl
+    resource "aws_dynamodb_table" "scratch" {
+      name         = "scratch"
+      billing_mode = "PAY_PER_REQUEST"
+      hash_key     = "pk"
+      attribute {
+        name = "pk"
+        type = "S"
+      }
+    }
+    ```
+
+    ## Use instead
+    A check that reads what may be absent or unknown with care:
+    ```python
+    tags = table.values.get("tags")
+    if is_known(tags) and not (tags or {}).get("Owner"):
+        yield Issue("Table ... has no Owner tag: add one.", path="tags.Owner")
+    ```
+    For a built-in rule, report the finding's message as a bug.
+
+    ## References
+    - [Writing custom rules](https://github.com/dynalint/dynalint/blob/main/docs/custom-rules.md)
+    - [cfn-lint E0002, the same idea](https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md)
+    """
+    return ()

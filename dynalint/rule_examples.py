@@ -108,6 +108,18 @@ def load(rule: "Rule") -> Examples | None:
                     **{f"{side}_settings": _read(path) for side, path in settings.items() if path.is_file()})
 
 
+def no_example(rule: "Rule") -> str | None:
+    """Why a rule has no bad/good pair (``no_example:`` in its expected.yaml), or None. Only a rule that no
+    configuration can show has one: DL000, which reports a rule with a bug."""
+    import yaml
+
+    path = rule.examples / EXPECTED if rule.examples is not None else None
+    if path is None or not path.is_file() or (path.parent / "bad").is_dir():
+        return None
+    reason = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("no_example")
+    return str(reason) if reason else None
+
+
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 

@@ -82,7 +82,7 @@ def test_the_example_rules_on_the_plan_and_on_the_tf_sources(source):
 def test_the_example_python_rule_options():
     registry = custom.registry([EXAMPLE / "rules"], entry_points=False)
     model = load_inputs([str(EXAMPLE / "infra" / "plan.json")])[0]
-    [rule] = engine.select(registry.sorted(), ["ACME101"])
+    rule = registry.rules["ACME101"]
     elsewhere = engine.run([model], [rule], registry.links, engine.RunOptions(options={"ACME101": {"modules": ["x"]}}))
     assert elsewhere == []
 

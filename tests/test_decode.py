@@ -1,13 +1,14 @@
-"""The plan section parser reads only what dynalint needs, and gives the same model as a full parse."""
+"""The decoder reads the whole document with the JSON parser: the same value as json.loads, and a
+top-level key written twice refused (issue 13)."""
 import json
 
 import pytest
 
-from dynalint.load.decode import _plan_sections, parse_plan
-from dynalint.load.plan import load_document
+from dynalint.errors import InputError
+from dynalint.load.decode import parse_document, parse_text
 from helpers import SAMPLES, SHARED, TF_CASES
 
-PLANS = sorted(TF_CASES.glob("*/plan.json")) + sorted(SAMPLES.glob("*/plan.json"))
+PLANS = sorted(TF_CASES.glob("**/plan.json")) + sorted(SAMPLES.glob("*/plan.json"))
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
 
 
@@ -16,68 +17,157 @@ def _text(path):
     return data.decode("utf-16") if data[:2] == b"\xff\xfe" else data.decode("utf-8-sig")
 
 
-def _model(doc):
-    return [(r.address, r.values, r.references, r.configured, r.region, r.default_tags, r.change)
-            for r in load_document(doc, "plan.json").resources]
-
-
 @pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_sections_give_the_same_model_as_the_whole_document(path):
+def test_the_document_is_what_json_loads_reads(path):
     text = _text(path)
-    try:
-        expected = _model(json.loads(text))
-    except Exception as exc:  # a fixture that is bad input on purpose fails the same way both times
-        with pytest.raises(type(exc)):
-            _model(parse_plan(text, "plan.json"))
-        return
-    assert _model(parse_plan(text, "plan.json")) == expected
-
-
-def test_real_plans_take_the_fast_path():
-    assert _plan_sections(_text(SAMPLES / "bad" / "plan.json")) is not None
-    doc = _plan_sections(_text(TF_CASES / "changes" / "plan.json"))
-    assert set(doc) <= {"format_version", "terraform_version", "variables", "resource_changes", "configuration",
-                        "complete", "errored"}
-    assert "planned_values" not in doc and "prior_state" not in doc
-
-
-def _plan(**sections):
-    base = {"format_version": "1.2", "terraform_version": "1.11.4", "variables": {"env": {"value": "prod"}},
-            "planned_values": {"root_module": {}}, "resource_changes": [], "prior_state": {},
-            "configuration": {"root_module": {"resources": []}}, "errored": False}
-    base.update(sections)
-    return json.dumps(base, separators=(",", ":"))  # as terraform writes it
-
-
-def test_nested_keys_with_section_names_are_not_taken_for_sections():
-    # Hand-built: resources whose attributes are named like plan sections.
-    decoy = {"address": "aws_x.y", "mode": "managed", "type": "aws_x", "name": "y",
-             "change": {"actions": ["create"], "before": None,
-                        "after": {"configuration": {}, "variables": {"A": "b"}, "errored": "no"}, "after_unknown": {}}}
-    text = _plan(resource_changes=[decoy], prior_state={"values": {"configuration": {"x": 1}}})
-    doc = parse_plan(text, "plan.json")
-    assert doc["configuration"] == {"root_module": {"resources": []}}
-    assert doc["variables"] == {"env": {"value": "prod"}} and doc["errored"] is False
-    assert doc["resource_changes"][0]["change"]["after"]["configuration"] == {}
+    assert parse_document(text, "plan.json") == json.loads(text)
 
 
 @pytest.mark.parametrize("text", [
-    _plan()[:-1],  # truncated: no closing brace
-    _plan().replace('"resource_changes":[]', '"resource_changes":{}'),  # not a list
-    json.dumps({"format_version": "1.0", "values": {"root_module": {}}}),  # a state
+    ' \n{ "a" : [1, {"b": 2}] ,\t"c":null }\r\n',  # whitespace wherever JSON allows it
+    "{}", " { } ", '{"a":{}}', "[]", "5", '"x"', "null",
 ])
-def test_anything_unusual_is_parsed_whole(text):
-    assert _plan_sections(text) is None
+def test_any_layout_reads_as_json_loads_reads_it(text):
+    assert parse_document(text, "plan.json") == json.loads(text)
 
 
-def test_old_plan_with_data_sources_only_in_planned_values_is_parsed_whole():
-    # Hand-built: terraform 0.12 wrote data sources with after = null and their values in planned_values.
-    data = {"address": "data.aws_x.y", "mode": "data", "type": "aws_x", "name": "y",
-            "change": {"actions": ["read"], "before": None, "after": None, "after_unknown": {}}}
-    assert _plan_sections(_plan(resource_changes=[data])) is None
-    assert "planned_values" in parse_plan(_plan(resource_changes=[data]), "plan.json")
+@pytest.mark.parametrize("text", [
+    '{"a": 1,}', '{"a" 1}', '{"a": 1 "b": 2}', '{"a": 1} x', '{"a": 1', '{a: 1}', '{"a": tru}', '{"a": 1}}',
+    '{"format_version": "1.2", "planned_values": {',
+])
+def test_malformed_json_gets_the_parsers_own_message(text):
+    with pytest.raises(InputError) as expected:
+        parse_text(text, "plan.json")
+    with pytest.raises(InputError) as got:
+        parse_document(text, "plan.json")
+    assert str(got.value) == str(expected.value)
 
 
-def test_pretty_printed_plans_take_the_fast_path_too():
-    text = json.dumps(json.loads(_text(TF_CASES / "durability" / "plan.json")), indent=2)
-    assert _plan_sections(text) is None or _model(parse_plan(text, "p")) == _model(json.loads(text))
+@pytest.mark.parametrize("text", [
+    '{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
+    '{"resource_changes": [{"address": "aws_x.y"}], "resource_changes": []}',
+    '{"a": 1, "a": 1}',  # the same value twice is still two copies
+    '{"resource_changes": [], "resource_\\u0063hanges": []}',  # the parser's reading of a key counts, not its text
+])
+def test_a_top_level_key_written_twice_is_refused(text):
+    with pytest.raises(InputError, match=r"^plan\.json: the top-level key \"(resource_changes|a)\" appears twice"):
+        parse_document(text, "plan.json")
+
+
+def test_a_key_named_like_a_section_inside_a_value_is_a_value():
+    text = '{"variables": {"meta": {"value": {"resource_changes": []}}}, "resource_changes": [{"address": "a.b"}]}'
+    assert parse_document(text, "plan.json")["resource_changes"] == [{"address": "a.b"}]
+
+
+def test_nesting_past_the_parsers_limit_is_one_line():
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_document('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "plan.json")
+
+
+# ---------------------------------------------------------------------- the fast reading (msgspec)
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dynalint.load import decode  # noqa: E402
+from dynalint.load.decode import READ, UNREAD, decode_input, read_document  # noqa: E402
+
+
+def _slow(data: bytes):
+    return parse_document(decode_input(data, "plan.json"), "plan.json")
+
+
+def _without_values(planned):
+    """planned_values as the fast reading keeps it when the loader does not read its values."""
+    def module(m):
+        out = {}
+        if "resources" in m:
+            out["resources"] = None if m["resources"] is None else [
+                {k: r[k] for k in ("address", "mode", "type", "name", "index") if k in r} for r in m["resources"]]
+        if "child_modules" in m:
+            out["child_modules"] = None if m["child_modules"] is None else [module(c) for c in m["child_modules"]]
+        return out
+    if planned is None or "root_module" not in planned:
+        return planned if planned is None else {}
+    return {"root_module": None if planned["root_module"] is None else module(planned["root_module"])}
+
+
+def _same_reading(data: bytes) -> None:
+    """read_document gives what the standard library reads (the same error, or the same sections)."""
+    try:
+        slow = _slow(data)
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            read_document(data, "plan.json")
+        assert str(fast_error.value) == str(exc)
+        return
+    fast = read_document(data, "plan.json")
+    if not isinstance(slow, dict):
+        assert fast == slow
+        return
+    assert fast.keys() == slow.keys()
+    for key, value in fast.items():
+        if key in READ:
+            assert value == slow[key], key
+        elif key == "planned_values" and value != slow[key]:
+            assert value == _without_values(slow[key])
+        else:
+            assert value is UNREAD or value == slow[key]
+
+
+@pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_fast_reading_reads_every_real_plan_as_the_parser_does(path):
+    _same_reading(path.read_bytes())
+
+
+def test_real_plans_take_the_fast_reading(monkeypatch):
+    def slow(*_):
+        raise AssertionError("the slow reading was used")
+
+    monkeypatch.setattr(decode, "parse_document", slow)
+    doc = read_document((SAMPLES / "bad" / "plan.json").read_bytes(), "plan.json")
+    assert doc["prior_state"] is UNREAD and "values" not in doc["planned_values"]["root_module"]["resources"][0]
+    corpus = read_document((SHARED / "corpus" / "plans" / "reencoded__plan-tf1156-cmk-utf16le-bom.json").read_bytes(),
+                           "plan.json")  # UTF-16: re-encoded, then read fast
+    assert corpus["resource_changes"]
+
+
+@pytest.mark.parametrize("data", [
+    '{"format_version": "1.2", "terraform_version": "\\ud800"}'.encode(),  # a lone surrogate: msgspec refuses
+    b'{"format_version": "1.2", "variables": {"x": {"value": NaN}}}',  # not JSON, read by Python's parser
+    b'{"format_version": "1.2", "variables": {"x": {"value": 1e400}}}',  # inf, as Python reads it
+    b'{"format_version": "1.2", "variables": {"x": {"value": 123456789012345678901234567890}}}',
+    b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}',  # not UTF-8
+    b"\xef\xbb\xbf" + b'{"format_version": "1.0"}',
+    '{"format_version": "1.0", "values": {}}'.encode("utf-16"),
+    '{"format_version": "1.0", "values": {}}'.encode("utf-16-le"),
+    '{"format_version": "1.0", "values": {}}'.encode("utf-16-be"),
+    b'{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
+    b'{"a": 1, "a": 1}',
+    b'{"resource_changes": [], "resource_\\u0063hanges": []}',
+    b' {\n"a" :\t1 , "b":{"a":1,"a":2}}\r\n',
+    b"{}", b"[]", b"5", b"", b"  ", b'{"a": 1} x', b'{"a": 1,}',
+    b'{"planned_values": {"root_module": {"resources": [{"address": 7, "values": {}}]}}, "resource_changes": [1]}',
+    b'{"planned_values": {"root_module": {"resources": {}}}}',  # a shape the fast reading's types refuse
+])
+def test_the_fast_reading_gives_the_parsers_answer_on_odd_documents(data):
+    _same_reading(data)
+
+
+_KEYS = st.sampled_from(["format_version", "resource_changes", "variables", "planned_values", "values", "prior_state",
+                         "configuration", "errored", "root_module", "resources", "address", "mode", "x"])
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(_KEYS, _JSON), max_size=6), st.sampled_from([None, 1, "\t"]), st.integers(0, 5),
+       st.binary(max_size=2))
+def test_the_fast_reading_agrees_with_the_parser_on_any_object(pairs, indent, cut, noise):
+    """Objects with repeated keys, any layout, sometimes cut short or with bytes put in."""
+    body = ", ".join(f"{json.dumps(k)}: {json.dumps(v, indent=indent)}" for k, v in pairs)
+    data = ("{" + body + "}").encode()
+    if cut:
+        data = data[: max(0, len(data) - cut)] + noise
+    _same_reading(data)

@@ -76,17 +76,35 @@ def assert_run_inert(result, fmt: str, where: str) -> None:
 
 
 def hand_built_plan() -> str:
-    """The hostile plan with what terraform escapes written raw: a line break and ESC in an address, an
-    action and a format_version that are not terraform's, a table name with a line break."""
+    """The hostile plan with what terraform escapes written raw: a line break and ESC in an address, a
+    table name with a line break."""
     doc = json.loads(case_plan("hostile").read_text())
-    doc["format_version"] = "1.2\n::error::format ##[error]x"
     for change in doc["resource_changes"]:
         if change["address"] == "aws_dynamodb_table.named":
             change["address"] = 'aws_dynamodb_table.named["a\n::warning::b\x1b[2J\u202e"]'
             change["index"] = "a\n::warning::b\x1b[2J\u202e"
-            change["change"]["actions"] = ["create\n::error::act <b>@x</b>"]
             change["change"]["after"]["name"] = "n\r\n::error::name\n\n<details open>@octocat"
+    for planned in doc["planned_values"]["root_module"]["resources"]:  # the same resource, as planned
+        if planned["address"] == "aws_dynamodb_table.named":
+            planned["address"] = 'aws_dynamodb_table.named["a\n::warning::b\x1b[2J\u202e"]'
+            planned["index"] = "a\n::warning::b\x1b[2J\u202e"
     return json.dumps(doc)
+
+
+@pytest.mark.parametrize("field", ["format_version", "actions"])
+def test_a_hostile_value_where_terraform_writes_a_keyword_is_refused_in_one_inert_line(field):
+    """An action or a format_version that is not terraform's is refused (exit 2); the line that says so quotes
+    it inert."""
+    doc = json.loads(case_plan("hostile").read_text())
+    hostile = "1.2\n::error::forged ##[error]x \x1b[2J <b>@x</b>"
+    if field == "format_version":
+        doc["format_version"] = hostile
+    else:
+        doc["resource_changes"][0]["change"]["actions"] = [hostile]
+    result = run("-", "--no-config", "-f", "github", input=json.dumps(doc))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and field in result.stderr, result.stderr
+    assert_run_inert(result, "github", field)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

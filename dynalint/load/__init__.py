@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
 from dynalint.errors import InputError
-from dynalint.load.decode import decode_input, parse_plan
+from dynalint.load.decode import read_document
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
@@ -40,23 +40,23 @@ class _Bytes:
 
 
 def load_bytes(data: bytes, name: str, locate: bool = True, tf_sources: bool = False,
-               source_dir: str | None = None) -> Model:
+               source_dir: str | None = None, allow_errored: bool = False) -> Model:
     """Parse plan or state JSON bytes; ``locate`` also records where each address appears in them,
-    ``tf_sources`` points each resource at its .tf block (from ``source_dir``, the plan's directory or .)."""
-    return _load(_Bytes(data), name, locate, tf_sources, source_dir)
+    ``tf_sources`` points each resource at its .tf block (from ``source_dir``, the plan's directory or .),
+    ``allow_errored`` lints a plan terraform could not finish instead of refusing it."""
+    return _load(_Bytes(data), name, locate, tf_sources, source_dir, allow_errored)
 
 
-def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir: str | None) -> Model:
+def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir: str | None,
+          allow_errored: bool = False) -> Model:
     data = buffer.take()
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
     locator = plan_locations(data, name) if locate else None
-    text = decode_input(data, name)
+    doc = read_document(data, name)
     del data
-    doc = parse_plan(text, name)
-    del text
     try:
-        model = load_document(doc, name)
+        model = load_document(doc, name, allow_errored)
     except RecursionError:  # a value nested just below what the JSON parser accepts
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
     if locator is not None:
@@ -67,7 +67,8 @@ def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir:
 
 
 def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | None = None,
-                var_files: Sequence[str] = (), progress: Callable[[str], None] | None = None) -> list[Model]:
+                var_files: Sequence[str] = (), progress: Callable[[str], None] | None = None,
+                allow_errored: bool = False) -> list[Model]:
     """Every input of a command line, in order: .tf files and directories are read together (grouped by
     directory, once each); plans are located in their .tf sources."""
     from dynalint.load.hcl import load_tf_inputs
@@ -78,7 +79,8 @@ def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | Non
         if progress is not None:
             progress(f"[{number}/{len(paths)}] loading {path}")
         if not _is_tf_input(path):
-            models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir))
+            models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir,
+                                     allow_errored=allow_errored))
         elif path == tf_paths[0]:
             models.extend(load_tf_inputs(tf_paths, var_files))
     return models
@@ -89,9 +91,9 @@ def _is_tf_input(path: str) -> bool:
 
 
 def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_dir: str | None = None,
-               var_files: Sequence[str] = ()) -> Model:
+               var_files: Sequence[str] = (), allow_errored: bool = False) -> Model:
     if path == "-":
-        return _load(_Bytes(_read_capped(sys.stdin.buffer, "-")), "-", locate, tf_sources, source_dir)
+        return _load(_Bytes(_read_capped(sys.stdin.buffer, "-")), "-", locate, tf_sources, source_dir, allow_errored)
     p = Path(path)
     if not p.exists():
         what = "a symbolic link to nothing, or a link loop" if p.is_symlink() else "no such file or directory"
@@ -116,7 +118,7 @@ def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return _load(buffer, path, locate, tf_sources, source_dir)
+    return _load(buffer, path, locate, tf_sources, source_dir, allow_errored)
 
 
 def _read_capped(stream: BinaryIO, name: str, size: int = 0) -> bytes:

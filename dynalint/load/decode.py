@@ -4,12 +4,23 @@
 in Windows PowerShell 5, and UTF-8 with a BOM in some editors. We read bytes and
 decode them ourselves so that all three load.
 
-A plan repeats most of itself: ``planned_values`` and ``prior_state`` hold
-again what ``resource_changes`` holds, and ``relevant_attributes`` and
-``output_changes`` are of no use to a linter. ``parse_plan`` parses only the
-sections dynalint reads, which halves the time and the memory of parsing a
-large plan; when the document does not look exactly as terraform writes it,
-it parses the whole document instead.
+The document is read once, whole, by a JSON parser: which part of it is the
+plan's ``resource_changes`` or ``variables`` is decided by the parser, never by
+searching the text, so no value inside the document (a variable, a tag, a
+``terraform_data`` input holding a key named like a section) can change how the
+rest is read. A top-level key written twice is refused: terraform writes each
+once, and two readers (one taking the first copy, one the last) would see two
+different plans. Below the top level a repeated key keeps its last copy, as
+every JSON reader of plans does (Go's encoding/json, jq, Python, OPA).
+
+``read_document`` is the fast reading (msgspec): the parser splits the top level
+into its sections, the sections dynalint reads are decoded (``planned_values``
+without the values it does not read, unless an old plan needs them), the others
+are skipped without building a Python object. Whatever msgspec refuses (bad
+JSON, a lone surrogate, NaN, nesting past its limit) is read again by
+``parse_document``, the standard library's parser, which decides: it reads what
+it can and gives its own message for the rest, so the fast reading changes the
+speed, never the answer.
 """
 from __future__ import annotations
 
@@ -17,13 +28,14 @@ import codecs
 import json
 import re
 import sys
-from typing import Any, Callable
+from typing import Any
+
+import msgspec
 
 from dynalint.errors import InputError
 
-_SCAN = json.JSONDecoder().scan_once  # parses one JSON value at an index: (value, end)
-_SPACE = re.compile(r"[ \t\n\r]*")
-_CLOSE = re.compile(r"[ \t\n\r]*}[ \t\n\r]*\Z")
+_SCAN = json.JSONDecoder().scan_once  # the C parser: one JSON value at an index, (value, end)
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, exactly
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -56,6 +68,7 @@ def decode_input(data: bytes, name: str) -> str:
 
 
 def parse_text(text: str, name: str) -> Any:
+    """The whole document, or an InputError that says where the JSON goes wrong."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -71,103 +84,181 @@ def parse_text(text: str, name: str) -> Any:
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
 
 
-def parse_plan(text: str, name: str) -> Any:
-    """The sections of a plan dynalint reads, or the whole document where it is not a plan as terraform
-    writes it (a state, an old plan without resource_changes, an edited file, malformed JSON)."""
-    sections = _plan_sections(text)
-    return sections if sections is not None else parse_text(text, name)
+class _Malformed(Exception):
+    """The top level is not a well-formed object: parse_text says where, in its words."""
 
 
-def _is_changes(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(e, dict) and "address" in e for e in value)
+def parse_document(text: str, name: str) -> Any:
+    """The document, read once by the JSON parser; a top-level key that appears twice is an InputError.
 
-
-def _is_variables(value: Any) -> bool:
-    return isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
-
-
-def _is_configuration(value: Any) -> bool:
-    return isinstance(value, dict) and ("root_module" in value or "provider_config" in value)
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _is_flag(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _plan_sections(text: str) -> dict | None:
-    """Top-level keys found by their ``"key":`` marker, each value parsed where it starts and checked
-    for the shape it must have; None when anything is off.
-
-    Terraform writes the top level in a fixed order: format_version, terraform_version,
-    variables, planned_values, resource_drift, resource_changes, output_changes,
-    prior_state, configuration, relevant_attributes, checks, timestamp, applyable,
-    complete, errored. A string value cannot hold the marker (its quotes would be
-    escaped), but a nested object can have a key of the same name: ``resource_changes``
-    anchors the search, keys before it are looked for before ``planned_values``, keys
-    after it after its end, and every value must have its section's shape.
+    The top-level object is walked key by key, each key and value parsed by the
+    C parser where the previous one ended (so the walk sees exactly the keys the
+    parser sees); a document that is not an object is parsed as it is, for the
+    loader to say what it is instead.
     """
-    start = _SPACE.match(text).end()
-    if text[start:start + 1] != "{" or not _CLOSE.search(text, max(0, len(text) - 64)):
-        return None
-    if not text.startswith('"format_version":', _SPACE.match(text, start + 1).end()):
-        return None  # not terraform's order (keys sorted by `jq -S`, say): the windows below would miss sections
-    anchor = text.find('"resource_changes":')
-    if anchor < 0:
-        return None
+    at = _SPACE.match(text).end()
+    if text[at:at + 1] != "{":
+        return parse_text(text, name)
     doc: dict[str, Any] = {}
-    changes = _value_after(text, anchor, "resource_changes", _is_changes)
-    if changes is None:
-        return None
-    doc["resource_changes"], changes_end = changes
-    if any(e.get("mode") == "data" and _dict(e.get("change")).get("after") is None for e in doc["resource_changes"]):
-        return None  # an old plan whose data sources are only in planned_values: read everything
-    head_end = text.find('"planned_values":', 0, anchor)
-    head_end = anchor if head_end < 0 else head_end
-    for key, shape in (("format_version", _is_text), ("terraform_version", _is_text), ("variables", _is_variables)):
-        if not _take(doc, text, key, shape, 0, head_end):
-            return None
-    tail = changes_end
-    for key, shape in (("configuration", _is_configuration), ("complete", _is_flag), ("errored", _is_flag)):
-        found = _take(doc, text, key, shape, tail, len(text))
-        if found is False:
-            return None
-        if found is not True:
-            tail = found
+    try:
+        at = _SPACE.match(text, at + 1).end()
+        if text[at:at + 1] == "}":
+            at += 1
+        else:
+            while True:
+                if text[at:at + 1] != '"':
+                    raise _Malformed
+                key, at = _SCAN(text, at)
+                at = _SPACE.match(text, at).end()
+                if text[at:at + 1] != ":":
+                    raise _Malformed
+                value, at = _SCAN(text, _SPACE.match(text, at + 1).end())
+                if key in doc:
+                    raise InputError(_repeated(name, key))
+                doc[key] = value
+                at = _SPACE.match(text, at).end()
+                if text[at:at + 1] == ",":
+                    at = _SPACE.match(text, at + 1).end()
+                elif text[at:at + 1] == "}":
+                    at += 1
+                    break
+                else:
+                    raise _Malformed
+        if _SPACE.match(text, at).end() != len(text):
+            raise _Malformed
+    except (_Malformed, StopIteration, ValueError):
+        parse_text(text, name)  # raises the parser's own message, with line and column
+        raise InputError(f"{name}: invalid JSON") from None  # pragma: no cover - parse_text raised above
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
     return doc
 
 
-def _take(doc: dict, text: str, key: str, shape: Callable[[Any], bool], begin: int, end: int) -> int | bool:
-    """Put ``key``'s value in ``doc`` if its marker is between ``begin`` and ``end``: the end of the
-    value, ``True`` when the key is absent, ``False`` when a marker is there but no value fits."""
-    marker = f'"{key}":'
-    at = text.find(marker, begin, end)
-    if at < 0:
-        return True
-    while at >= 0:
-        found = _value_after(text, at, key, shape)
-        if found is not None:
-            doc[key], value_end = found
-            return value_end
-        at = text.find(marker, at + 1, end)
-    return False
+# ---------------------------------------------------------------------- the fast reading (msgspec)
+class _Unread:
+    """What a section dynalint does not read holds after ``read_document``: skipped, not decoded."""
+
+    def __repr__(self) -> str:
+        return "<a section dynalint does not read>"
 
 
-def _value_after(text: str, at: int, key: str, shape: Callable[[Any], bool]) -> tuple[Any, int] | None:
-    """The value after the marker at ``at``, if it parses, has the shape, and a key or the end follows."""
-    begin = _SPACE.match(text, at + len(key) + 3).end()
+UNREAD = _Unread()
+# The sections the loader reads (dynalint.load.plan, .validate, .config, .sources); planned_values apart.
+READ = frozenset({"format_version", "terraform_version", "variables", "resource_changes", "configuration",
+                  "errored", "complete", "applyable", "values"})
+
+
+class _PlannedResource(msgspec.Struct):
+    """A resource of planned_values as the cross-checks read it; its values are skipped."""
+
+    address: Any = msgspec.UNSET
+    mode: Any = msgspec.UNSET
+    type: Any = msgspec.UNSET
+    name: Any = msgspec.UNSET
+    index: Any = msgspec.UNSET
+
+
+class _PlannedModule(msgspec.Struct):
+    resources: list[_PlannedResource] | None | msgspec.UnsetType = msgspec.UNSET
+    child_modules: list[_PlannedModule] | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class _Planned(msgspec.Struct):
+    root_module: _PlannedModule | None | msgspec.UnsetType = msgspec.UNSET
+
+
+_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_ANY = msgspec.json.Decoder(Any, float_hook=float)  # float(): the standard library's reading of 1e400 too
+_PLANNED = msgspec.json.Decoder(_Planned)
+_WS = re.compile(rb"[ \t\n\r]*")
+_KEY = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+class _NotAsParsed(Exception):
+    """The walk of the top level met something else than what msgspec parsed: the slow reading decides."""
+
+
+def read_document(data: bytes, name: str) -> Any:
+    """The document, with the sections dynalint does not read left ``UNREAD``; the same answer as
+    ``parse_document(decode_input(data))`` (that reading decides wherever msgspec refuses)."""
+    if not data or data.isspace():
+        raise InputError(f"{name}: the file is empty (expected the output of `terraform show -json`)")
     try:
-        value, end = _SCAN(text, begin)
-    except (StopIteration, ValueError, RecursionError):
-        return None
-    after = _SPACE.match(text, end).end()
-    if not shape(value) or text[after:after + 1] not in (",", "}"):
-        return None
-    return value, end
+        buffer = _utf8(data, name)
+        top = _TOP.decode(buffer)
+        _keys_written_once(buffer, top)
+        doc = {key: _section(key, raw) for key, raw in top.items()}
+        if "planned_values" in top and _planned_values_needed(doc):
+            doc["planned_values"] = _ANY.decode(top["planned_values"])
+        return doc
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError, _NotAsParsed):
+        return parse_document(decode_input(data, name), name)
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
+def _utf8(data: bytes, name: str) -> bytes:
+    """UTF-8 bytes of the document: as it is (less a BOM), or re-encoded from UTF-16."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):]
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (len(data) >= 2 and (data[0] == 0) != (data[1] == 0)):
+        return decode_text(data, name).encode("utf-8")  # an InputError here is the slow reading's too
+    return data
+
+
+def _section(key: str, raw: msgspec.Raw) -> Any:
+    if key in READ:
+        return _ANY.decode(raw)
+    if key == "planned_values":
+        return msgspec.to_builtins(_PLANNED.decode(raw))  # addresses and modes only; UNSET fields left out
+    return UNREAD
+
+
+def _planned_values_needed(doc: dict) -> bool:
+    """Whether the loader reads the values of planned_values: a plan without resource changes (its data
+    sources, if any), or an old one whose data sources have no "after" (terraform 0.12 and 0.13)."""
+    changes = doc.get("resource_changes")
+    if not isinstance(changes, list) or not changes:
+        return True
+    return any(isinstance(entry, dict) and entry.get("mode") == "data" and isinstance(entry.get("change"), dict)
+               and entry["change"].get("after") is None for entry in changes)
+
+
+def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> None:
+    """_NotAsParsed when a top-level key appears twice; exact, at the cost of a copy and a comparison of bytes.
+
+    msgspec keeps the last copy of a key. Walking the keys in the order they are
+    written, each value must be, byte for byte, the copy msgspec kept: a key written
+    once always is, and a key written twice is either not (its first copy differs) or
+    is met again (the same copy twice).
+    """
+    seen: set[str] = set()
+    at = _WS.match(buffer).end()
+    if buffer[at:at + 1] != b"{":
+        raise _NotAsParsed
+    at = _WS.match(buffer, at + 1).end()
+    if buffer[at:at + 1] == b"}":
+        return
+    while True:
+        found = _KEY.match(buffer, at)
+        if found is None:
+            raise _NotAsParsed
+        key = json.loads(found.group())
+        raw = top.get(key)
+        at = _WS.match(buffer, found.end()).end()
+        if raw is None or buffer[at:at + 1] != b":":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+        if key in seen or not buffer.startswith(bytes(raw), at):
+            raise _NotAsParsed  # a key written twice: the slow reading names the first one met again
+        seen.add(key)
+        at = _WS.match(buffer, at + len(raw)).end()
+        if buffer[at:at + 1] == b"}":
+            return
+        if buffer[at:at + 1] != b",":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+
+
+def _repeated(name: str, key: str) -> str:
+    shown = json.dumps(key, ensure_ascii=False)[:80]
+    return (f"{name}: the top-level key {shown} appears twice: terraform writes each key once, and readers "
+            "disagree on which copy counts, so the plan is refused")

@@ -18,26 +18,33 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
 from dynalint.load.config import Configuration, Match, References, is_configured
+from dynalint.load.validate import check_complete, check_document, describe
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 
-KNOWN_FORMATS = ("0.", "1.")
 
+def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
+    """Build a Model from a parsed plan or state document, once it is checked whole (dynalint.load.validate).
 
-def load_document(doc: Any, name: str) -> Model:
-    """Build a Model from a parsed plan or state document."""
+    A plan terraform could not finish (``errored``) is refused unless ``allow_errored``: it holds only
+    part of the changes, and a gate that lints part of a plan passes what it did not see.
+    """
     kind = document_kind(doc, name)
+    check_document(doc, name, kind)
     warnings = []
-    version = doc.get("format_version")
-    if version is None:
-        warnings.append(f"{name}: no format_version; read as format 1.x")
-    elif not isinstance(version, str) or not version.startswith(KNOWN_FORMATS):
-        warnings.append(f"{name}: format_version {version!r} is not one dynalint knows (0.x, 1.x); read as 1.x")
     if doc.get("errored") is True:
-        warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds")
-    elif doc.get("complete") is False:
-        warnings.append(f"{name}: the plan is partial (made with -target, or with deferred changes): resources "
-                        "outside it are not seen, so a finding about a missing alarm, autoscaling or key may be "
-                        "about one that exists")
+        if not allow_errored:
+            raise InputError(f"{name}: errored: terraform could not finish this plan, so it holds only part of "
+                             "the changes; fix the errors terraform reported and plan again (or lint the part it "
+                             "holds with --allow-errored-plan)")
+        warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds "
+                        "(--allow-errored-plan)")
+    elif kind == "plan":
+        check_complete(doc, name)
+        if doc.get("complete") is False:
+            warnings.append(f"{name}: the plan is partial (made with -target, or with deferred changes): resources "
+                            "outside it are not seen, so a finding about a missing alarm, autoscaling or key may be "
+                            "about one that exists")
+    version = doc["format_version"]
     secrets: set[str] = set()
     try:
         resources, data = (_plan_resources if kind == "plan" else _state_resources)(doc, secrets)
@@ -56,8 +63,8 @@ def load_document(doc: Any, name: str) -> Model:
         data_sources=tuple(data),
         input_file=name,
         input_kind=kind,
-        format_version=version if isinstance(version, str) else None,
-        terraform_version=doc.get("terraform_version") if isinstance(doc.get("terraform_version"), str) else None,
+        format_version=version,
+        terraform_version=doc.get("terraform_version"),
         warnings=tuple(warnings),
         secrets=frozenset(secrets),
     )
@@ -73,8 +80,13 @@ def document_kind(doc: Any, name: str) -> str:
         return "plan"
     if "values" in doc or ("format_version" in doc and "terraform_version" in doc):
         return "state"
-    if set(doc) == {"format_version"}:  # `terraform show -json` where nothing is applied yet: an empty state
-        return "state"
+    if set(doc) == {"format_version"}:
+        version = doc["format_version"]
+        if version == "1.0" or (isinstance(version, str) and version.startswith("0.")):
+            return "state"  # `terraform show -json` where nothing is applied yet: an empty state
+        raise InputError(f"{name}: the JSON has only a format_version ({describe(version, True)}): not a plan (no "
+                         "resource_changes, planned_values or configuration), nor the empty state terraform writes "
+                         '({"format_version":"1.0"})')
     if not doc:
         raise InputError(f"{name}: the JSON is an empty object, not a Terraform plan or state")
     if "version" in doc and "resources" in doc and "lineage" in doc:
@@ -88,8 +100,8 @@ def document_kind(doc: Any, name: str) -> str:
 # ---------------------------------------------------------------------- plans
 def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
     config = Configuration(_dict(doc.get("configuration")), doc.get("variables"))
-    entries = [e for e in _list(doc.get("resource_changes")) if isinstance(e, dict) and isinstance(e.get("address"), str)]
-    if not entries:  # very old plans, or a plan with no changes list: fall back to planned values
+    entries = doc.get("resource_changes") or []
+    if not entries:  # no resource changes (check_complete made sure): the data sources of an old plan, if any
         return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
     planned_data = {
         r["address"]: r for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
@@ -98,7 +110,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
     raw = []
     for entry in entries:
         change = _dict(entry.get("change"))
-        actions = tuple(a for a in _list(change.get("actions")) if isinstance(a, str))
+        actions = tuple(change["actions"])
         after = change.get("after")
         if entry.get("mode") == "data" and after is None and entry["address"] in planned_data:
             after = planned_data[entry["address"]].get("values")
@@ -116,8 +128,8 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         raw.append((entry, values, Change(
             actions=actions,
             before=before,
-            replace_paths=tuple(tuple(p) for p in _list(change.get("replace_paths")) if _is_path(p)),
-            action_reason=entry.get("action_reason") if isinstance(entry.get("action_reason"), str) else None,
+            replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or ()),
+            action_reason=entry.get("action_reason"),
         ), module_address, module_path, local, configured))
     return build_resources(raw, config)
 
@@ -130,8 +142,6 @@ def _state_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list
 def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
     raw = []
     for entry in entries:
-        if not isinstance(entry.get("address"), str):
-            continue
         values = _mask(_dict(entry.get("values")), entry.get("sensitive_values"), secrets)
         values = values if isinstance(values, dict) else {}
         module_address = _module_of(entry["address"])
@@ -168,11 +178,11 @@ def build_resources(raw: list, config: Configuration, iterator_facts: Mapping[st
         region, default_tags = provider[block]
         resource = Resource(
             address=entry["address"],
-            type=str(entry.get("type", "")),
-            name=str(entry.get("name", "")),
+            type=entry["type"],
+            name=entry["name"],
             values=values,
             module=module_address,
-            mode=entry.get("mode") if entry.get("mode") in ("managed", "data") else "managed",
+            mode=entry["mode"],
             index=index,
             change=change,
             configured=configured,
@@ -455,11 +465,6 @@ def _root_sensitive_variables(doc: dict, secrets: set[str]) -> None:
         if isinstance(decl, dict) and decl.get("sensitive") is True:
             collect_secrets(_dict(values.get(name)).get("value"), secrets)
             collect_secrets(decl.get("default"), secrets)
-
-
-def _is_path(value: Any) -> bool:
-    """A replace path as terraform writes it: attribute names and list indexes."""
-    return isinstance(value, list) and all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in value)
 
 
 def _hashable(value: Any) -> Any:

@@ -1,0 +1,1 @@
+owner = "CANARY-tfvars-5d1e-do-not-print"
