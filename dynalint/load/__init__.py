@@ -9,9 +9,6 @@ in their ``.tf`` sources (see dynalint.load.sources).
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -70,8 +67,6 @@ def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | Non
                 var_files: Sequence[str] = (), progress: Callable[[str], None] | None = None) -> list[Model]:
     """Every input of a command line, in order: .tf files and directories are read together (grouped by
     directory, once each); plans are located in their .tf sources."""
-    from dynalint.load.hcl import load_tf_inputs
-
     tf_paths = [p for p in paths if _is_tf_input(p)]
     models: list[Model] = []
     for number, path in enumerate(paths, 1):
@@ -80,6 +75,8 @@ def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | Non
         if not _is_tf_input(path):
             models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir))
         elif path == tf_paths[0]:
+            from dynalint.load.hcl import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
+
             models.extend(load_tf_inputs(tf_paths, var_files))
     return models
 
@@ -144,6 +141,10 @@ def _show_binary_plan(name: str) -> bytes:
     terraform reads it with the providers its directory was initialised with,
     so it runs there (``-chdir``), whatever the current directory.
     """
+    import shlex
+    import shutil
+    import subprocess
+
     if name == "-":
         raise InputError("-: this is a binary plan; pipe its JSON instead: `terraform show -json PLANFILE | dynalint -`")
     plan = Path(name)
