@@ -8,8 +8,9 @@ from the source line and warns when one is already there.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure_ascii=False) writes a string
 
-from dynalint.model import Finding
+from dynalint.model import Finding, Source
 from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.rule import Rule
 
@@ -19,24 +20,21 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 def render(report: Report) -> str:
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: _order(report.rules, r))
     index = {r.id: i for i, r in enumerate(rules)}
-    results = [_result(f, index) for f in report.findings if f.rule_id in index]
-    run = {
-        "tool": {
-            "driver": {
-                "name": "dynalint",
-                "version": report.version,
-                "semanticVersion": report.version,
-                "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(r) for r in rules],
-            }
-        },
-        "results": results,
-        "columnKind": "unicodeCodePoints",
+    tool = {
+        "driver": {
+            "name": "dynalint",
+            "version": report.version,
+            "semanticVersion": report.version,
+            "informationUri": INFORMATION_URI,
+            "rules": [_descriptor(r) for r in rules],
+        }
     }
-    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    # Compact: the C encoder writes it several times faster than an indented one, and the file is
-    # smaller for GitHub's 10 MB upload limit. Tools show SARIF; people rarely read it raw.
-    return json.dumps(log, ensure_ascii=False, separators=(",", ":")) + "\n"
+    places: dict = {}
+    results = ",".join([_result(f, index, places) for f in report.findings if f.rule_id in index])
+    # Compact, as json.dumps(log, ensure_ascii=False, separators=(",", ":")) writes it: smaller for GitHub's
+    # 10 MB upload limit. The results, thousands of the same shape, are written by _result (see there).
+    return (f'{{"$schema":{_json(SCHEMA_URI)},"version":"2.1.0","runs":[{{"tool":{_json(tool)},'
+            f'"results":[{results}],"columnKind":"unicodeCodePoints"}}]}}\n')
 
 
 def _order(rules, rule: Rule) -> int:
@@ -64,49 +62,69 @@ def _descriptor(rule: Rule) -> dict:
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict:
-    location = _location(f)
-    fingerprints = {"dynalint/v1": f.fingerprint}
-    if location["physicalLocation"]["artifactLocation"].get("uriBaseId") is None or _in_plan(f):
-        fingerprints["primaryLocationLineHash"] = f"{f.fingerprint[:16]}:1"
-    result = {
-        "ruleId": f.rule_id,
-        "ruleIndex": index[f.rule_id],
-        "level": str(f.level),
-        "message": {"text": _sentence(f.message)},
-        "locations": [location],
-        "partialFingerprints": fingerprints,
-        "properties": {"address": f.address, "resourceType": f.resource_type, "planActions": list(f.actions)},
-    }
+def _result(f: Finding, index: dict[str, int], places: dict) -> str:
+    """One result as JSON text, byte for byte what json.dumps writes for::
+
+        {"ruleId": ..., "ruleIndex": ..., "level": ..., "message": {"text": ...},
+         "locations": [{"physicalLocation": {"artifactLocation": {"uri": ..., "uriBaseId"?: ...},
+                                             "region": {"startLine": ..., "startColumn"?: ...}},
+                        "logicalLocations": [{"fullyQualifiedName": address, "kind": "resource"}]}],
+         "partialFingerprints": {"dynalint/v1": ..., "primaryLocationLineHash"?: ...},
+         "properties": {"address": ..., "resourceType": ..., "planActions": [...], "attributePath"?: ...},
+         "suppressions"?: [{"kind": ..., "justification": ...}], "baselineState"?: ...}
+
+    Strings go through the encoder json.dumps uses (``encode_basestring``); writing
+    the text directly takes a fifth of building the dicts and encoding them.
+    ``places`` caches each location's physical part (a report names few places, each many times).
+    """
+    physical, has_base = _physical(f.source, f.input_file, places)
+    fingerprints = f'"dynalint/v1":{_str(f.fingerprint)}'
+    if not has_base or _in_plan(f):
+        fingerprints += f',"primaryLocationLineHash":{_str(f"{f.fingerprint[:16]}:1")}'
+    address = _str(f.address)
+    properties = (f'"address":{address},"resourceType":{_str(f.resource_type)},'
+                  f'"planActions":[{",".join([_str(a) for a in f.actions])}]')
     if f.path:
-        result["properties"]["attributePath"] = f.path
+        properties += f',"attributePath":{_str(f.path)}'
+    text = (f'{{"ruleId":{_str(f.rule_id)},"ruleIndex":{index[f.rule_id]},"level":{_str(str(f.level))},'
+            f'"message":{{"text":{_str(_sentence(f.message))}}},"locations":[{{"physicalLocation":{physical},'
+            f'"logicalLocations":[{{"fullyQualifiedName":{address},"kind":"resource"}}]}}],'
+            f'"partialFingerprints":{{{fingerprints}}},"properties":{{{properties}}}')
     if f.suppression is not None:
-        result["suppressions"] = [{"kind": f.suppression.kind, "justification": f.suppression.justification}]
+        text += (f',"suppressions":[{{"kind":{_str(f.suppression.kind)},'
+                 f'"justification":{_str(f.suppression.justification)}}}]')
     if f.baseline_state:
-        result["baselineState"] = f.baseline_state
-    return result
+        text += f',"baselineState":{_str(f.baseline_state)}'
+    return text + "}"
 
 
 def _in_plan(f: Finding) -> bool:
     return f.source is None or f.source.kind == "plan"
 
 
-def _location(f: Finding) -> dict:
-    source = f.source
-    file = source.file if source is not None else (f.input_file or "-")
-    uri, base = artifact_uri(file)
-    artifact = {"uri": uri}
-    if base:
-        artifact["uriBaseId"] = base
-    region = {"startLine": source.start_line if source else 1}
-    if source is not None and source.start_column:
-        region["startColumn"] = source.start_column
-    # No endLine: GitHub annotates a pull request only when every line of the region is in the
-    # diff, so a region spanning the whole resource block would hide alerts on partly edited blocks.
-    return {
-        "physicalLocation": {"artifactLocation": artifact, "region": region},
-        "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
-    }
+def _physical(source: Source | None, input_file: str | None, places: dict) -> tuple[str, bool]:
+    """The physicalLocation object as JSON text, and whether its artifact has a uriBaseId."""
+    file = source.file if source is not None else (input_file or "-")
+    line = source.start_line if source is not None else 1
+    column = source.start_column if source is not None else None
+    key = (file, line, column)
+    found = places.get(key)
+    if found is None:
+        uri, base = artifact_uri(file)
+        artifact = f'"uri":{_str(uri)}' + (f',"uriBaseId":{_str(base)}' if base else "")
+        region = f'"startLine":{_number(line)}' + (f',"startColumn":{_number(column)}' if column else "")
+        # No endLine: GitHub annotates a pull request only when every line of the region is in the
+        # diff, so a region spanning the whole resource block would hide alerts on partly edited blocks.
+        found = places[key] = (f'{{"artifactLocation":{{{artifact}}},"region":{{{region}}}}}', bool(base))
+    return found
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _number(value) -> str:
+    return str(value) if type(value) is int else _json(value)
 
 
 def _pascal(slug: str) -> str:
