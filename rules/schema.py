@@ -9,10 +9,11 @@ a plan is not the source order, so findings name an index by its name.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, is_known
 from dynalint.rule import Issue, rule
@@ -698,12 +699,24 @@ def low_cardinality_match(name: str, patterns: Iterable[Any]) -> str | None:
     order, status); the name is also tried in snake_case form, so ``is_*``
     matches ``isActive``. A pattern is a glob (``is_*``, ``*_flag``).
     """
-    words = [w.lower() for w in _WORDS.findall(name)]
-    candidates = [name.lower(), "_".join(words), *words]
-    for pattern in patterns:
-        if isinstance(pattern, str) and any(fnmatch.fnmatchcase(c, pattern.lower()) for c in candidates):
-            return pattern
-    return None
+    return _cardinality_matcher(tuple(p for p in patterns if isinstance(p, str)))(name)
+
+
+@functools.lru_cache(maxsize=16)  # one per set of patterns a run uses (the option's value)
+def _cardinality_matcher(patterns: tuple) -> Callable[[str], str | None]:
+    """``low_cardinality_match`` for these patterns: each compiled once, each name judged once."""
+    compiled = [(p, re.compile(fnmatch.translate(p.lower())).match) for p in patterns]
+
+    @functools.lru_cache(maxsize=4096)  # key names repeat across the tables of a plan
+    def match(name: str) -> str | None:
+        words = [w.lower() for w in _WORDS.findall(name)]
+        candidates = [name.lower(), "_".join(words), *words]
+        for pattern, matches in compiled:
+            if any(matches(c) for c in candidates):
+                return pattern
+        return None
+
+    return match
 
 
 @rule(id="DDB310", slug="gsi-low-cardinality-hash-key", level="warning", applies=["aws_dynamodb_table"],
