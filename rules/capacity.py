@@ -199,6 +199,13 @@ def _scaling(table: Resource, ctx) -> tuple[set, set] | Any:
     A policy or scheduled action aimed at the table with no target in this
     input counts as well: its target is registered elsewhere.
     """
+    done = ctx.memo("capacity.scaling", dict)  # DDB401 and DDB402 both ask, once per table
+    if table.address not in done:
+        done[table.address] = _read_scaling(table, ctx)
+    return done[table.address]
+
+
+def _read_scaling(table: Resource, ctx) -> tuple[set, set] | Any:
     targets: set = set()
     scalers: set = set()
     for target in _pointing_at(table, ctx, TARGET):
