@@ -164,6 +164,9 @@ class Resource:
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
     partial_json: Mapping[str, Any] = field(default_factory=dict)
+    # What rules derive from this resource alone and share (a table's indexes, a parsed policy), filled on
+    # first use by dynalint.values.derived: computed once, not once per rule that reads it.
+    _derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def deleted(self) -> bool:
