@@ -75,13 +75,16 @@ def main() -> None:
               help="Record today's findings in FILE as accepted, then report only new ones.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Check up to N inputs at once, each in a process of its own  [default: 0, one per processor]")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint Terraform plans or states (JSON of `terraform show -json`; `-` reads stdin), or .tf directories."""
     _setup_logging(debug)
     collecting = gc.isenabled()
     try:
-        code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
+        # the report, with every model and finding, is kept to the end: see _end_process
+        code, _report = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
     except (InputError, RuleError) as exc:
         _fail(str(exc), debug)
     except OSError as exc:
@@ -93,6 +96,8 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
     finally:
         if collecting:  # _check turns the cyclic collector off; a caller in the same process (tests) gets it back
             gc.enable()
+    if _ENDS_PROCESS:
+        _end_process(code)
     sys.exit(code)
 
 
@@ -111,16 +116,23 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     rules = settings.choose_rules(registry.sorted(), _split(select), _split(ignore))
     known = _read_baseline(workflow)
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
+    jobs = _jobs(workflow["jobs"], paths)
     try:
-        models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
-            paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
-            progress=progress.show)]
-        if changed_only:
-            models = [_no_changes_note(m) for m in models]
-        progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
-                      f" with {plural(len(rules), 'rule')}")
-        findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only,
-                              known_ids=registry.rules)
+        if jobs > 1:
+            from dynalint import parallel
+
+            work = parallel.Work(rules, registry.links, settings.run_options(), changed_only, list(registry.rules),
+                                 fmt != "text", workflow["source_dir"], workflow["var_files"],
+                                 prepare=lambda m: _prepared(m, stdin_filename, changed_only))
+            models, findings = parallel.check_inputs(paths, work, jobs, progress=progress.show)
+        else:
+            models = [_prepared(m, stdin_filename, changed_only) for m in load_inputs(
+                paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
+                progress=progress.show)]
+            progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
+                          f" with {plural(len(rules), 'rule')}")
+            findings = engine.run(models, rules, registry.links, settings.run_options(), only_changed=changed_only,
+                                  known_ids=registry.rules)
     finally:
         progress.clear()
     findings = _baselined(settings.suppress(findings), known, workflow)
@@ -129,7 +141,25 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                     show_suppressed=workflow["show_suppressed"],
                     extra={"only_changed": changed_only})
     _emit(fmt, report, output, workflow)
-    return engine.exit_code(findings, fail_on or settings.fail_on or "error")
+    return engine.exit_code(findings, fail_on or settings.fail_on or "error"), report
+
+
+def _prepared(model, stdin_filename: str, changed_only: bool):
+    """A model as loaded, named as --stdin-filename says, with the --changed-only note where it applies."""
+    model = _rename_stdin(model, stdin_filename)
+    return _no_changes_note(model) if changed_only else model
+
+
+def _jobs(asked: int, paths) -> int:
+    """How many processes check the inputs: one unless two or more inputs can go to workers (plans and
+    states from files, or .tf input) on a platform that can fork; at most ``asked`` (0: one per processor)."""
+    if asked == 1 or len(paths) < 2:
+        return 1
+    from dynalint import parallel
+
+    if not parallel.can_fork() or sum(1 for unit in parallel.units(paths) if parallel.poolable(unit)) < 2:
+        return 1
+    return asked or parallel.available_cores()
 
 
 def _no_changes_note(model):
@@ -383,5 +413,34 @@ def _one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+# Set by ``entry``: the process is the command line's own, not a caller's (tests invoke ``main`` in theirs).
+_ENDS_PROCESS = False
+
+
+def entry() -> None:
+    """The ``dynalint`` console script and ``python -m dynalint``: ``main``, in a process it may end itself."""
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
+    main(prog_name="dynalint")
+
+
+def _end_process(code: int) -> None:
+    """End the process now, as a normal exit would but for the teardown: output flushed, atexit handlers run,
+    then no object of the run freed one by one and no interpreter shutdown (the system takes the memory back
+    at once; on a large plan that teardown took longer than writing the report). Where output cannot be
+    flushed (a closed pipe), this returns and the process ends as usual, saying so as usual."""
+    import atexit
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()  # logging's flush, and any a custom rule registered
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -102,10 +102,18 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
     ``known_ids`` are every registered rule id, selected or not, so that a
     ``dynalint:ignore`` naming a rule that did not run is no unknown id.
     """
+    return finish(check_models(list(models), rules, links, settings, only_changed, known_ids))
+
+
+def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence = (),
+                 settings: RunOptions | None = None, only_changed: bool = False,
+                 known_ids: Iterable[str] | None = None) -> list[Finding]:
+    """``run`` without its last step: the findings of these models with their inline suppressions, in no
+    order. ``finish`` sorts those of every input of a command line at once (fingerprints are unique across
+    inputs), so several processes may each check some of the inputs."""
     from dynalint import suppress
 
     settings = settings or RunOptions()
-    models = list(models)
     findings: list[Finding] = []
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
@@ -118,7 +126,7 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
             for type_ in rule.applies:
                 for resource in shown[rule.kind].get(type_, ()):
                     findings.extend(_check(rule, resource, ctx, level, model))
-    return _finish(suppress.apply_inline(models, findings, rules, known_ids))
+    return suppress.apply_inline(models, findings, rules, known_ids)
 
 
 def _shown_by_kind(resources: Sequence, only_changed: bool) -> dict[str, dict[str, list]]:
@@ -192,7 +200,7 @@ def fingerprint(rule_id: str, address: str, path: str | None) -> str:
     return hashlib.sha256(key).hexdigest()[:32]
 
 
-def _finish(findings: list[Finding]) -> list[Finding]:
+def finish(findings: list[Finding]) -> list[Finding]:
     """Sort, drop exact repeats, and keep fingerprints unique (a second finding on one key gets #2)."""
     findings.sort(key=Finding.sort_key)
     out: list[Finding] = []

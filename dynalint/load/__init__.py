@@ -67,18 +67,31 @@ def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | Non
                 var_files: Sequence[str] = (), progress: Callable[[str], None] | None = None) -> list[Model]:
     """Every input of a command line, in order: .tf files and directories are read together (grouped by
     directory, once each); plans are located in their .tf sources."""
-    tf_paths = [p for p in paths if _is_tf_input(p)]
     models: list[Model] = []
-    for number, path in enumerate(paths, 1):
+    for number, (path, unit) in enumerate(input_units(paths), 1):
         if progress is not None:
             progress(f"[{number}/{len(paths)}] loading {path}")
-        if not _is_tf_input(path):
-            models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir))
-        elif path == tf_paths[0]:
-            from dynalint.load.hcl import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
-
-            models.extend(load_tf_inputs(tf_paths, var_files))
+        if unit:
+            models.extend(load_unit(unit, locate, source_dir, var_files))
     return models
+
+
+def input_units(paths: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each path of a command line with what is loaded at its place: the path alone (a plan or state), every
+    .tf input of the command line at the first one (they are read together), or nothing."""
+    tf_paths = tuple(p for p in paths if _is_tf_input(p))
+    return [(path, tf_paths if path == tf_paths[0] else ()) if _is_tf_input(path) else (path, (path,))
+            for path in paths]
+
+
+def load_unit(unit: Sequence[str], locate: bool = True, source_dir: str | None = None,
+              var_files: Sequence[str] = ()) -> list[Model]:
+    """The models of one unit of ``input_units``."""
+    if _is_tf_input(unit[0]):
+        from dynalint.load.hcl import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
+
+        return load_tf_inputs(list(unit), var_files)
+    return [load_input(unit[0], locate, tf_sources=True, source_dir=source_dir)]
 
 
 def _is_tf_input(path: str) -> bool:
