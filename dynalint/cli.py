@@ -236,8 +236,10 @@ def _emit(fmt, report, output, workflow) -> None:
 
     quiet = workflow["quiet"]
     text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
-    # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8
-    text = text.encode("utf-8", "replace").decode("utf-8")
+    # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8;
+    # ASCII text (the usual report) holds none, and is not copied twice to find out
+    if not text.isascii():
+        text = text.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
         # text and JSON reports hold the input notes (an errored plan, an unknown format_version); stderr has them
         # for the other formats
