@@ -232,13 +232,15 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
 
 def _emit(fmt, report, output, workflow) -> None:
     """Print (or write) the report; --quiet keeps findings only, --statistics prints counts per rule."""
-    from dynalint.report import render, statistics, summary_line
+    from dynalint.report import render_pieces, statistics, summary_line
 
     quiet = workflow["quiet"]
-    text = _findings_only(report) if quiet and fmt == "text" else render(fmt, report)
-    # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8;
-    # ASCII text (the usual report) holds none, and is not copied twice to find out
-    if not text.isascii():
+    pieces = [_findings_only(report)] if quiet and fmt == "text" else render_pieces(fmt, report)
+    # A lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8:
+    # it becomes "?" (errors="replace" where the report goes to a file, written in pieces). ASCII text (the usual
+    # report) holds none, and is not copied twice to find out.
+    text = None if output else "".join(pieces)
+    if text is not None and not text.isascii():
         text = text.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
         # text and JSON reports hold the input notes (an errored plan, an unknown format_version); stderr has them
@@ -246,7 +248,8 @@ def _emit(fmt, report, output, workflow) -> None:
         for note in (warning for model in report.models for warning in model.warnings):
             click.echo(f"dynalint: note: {note}", err=True)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with open(output, "w", encoding="utf-8", errors="replace") as stream:
+            stream.writelines(pieces)
         if fmt != "text" and not quiet and not workflow["statistics"]:
             click.echo(f"dynalint: {summary_line(report)} Report written to {output}.", err=True)
     if workflow["statistics"]:

@@ -410,6 +410,9 @@ def test_lone_surrogate_in_a_plan_is_written_as_a_question_mark(tmp_path, fmt):
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr and b"internal error" not in proc.stderr
     if fmt in ("text", "json", "markdown", "junit"):
         assert "or?ders" in proc.stdout.decode("utf-8")
+    # written to a file (SARIF in pieces): the same bytes as on stdout
+    written = dynalint("plan.json", "-f", fmt, "-o", "report.out", cwd=tmp_path)
+    assert written.returncode == 1 and (tmp_path / "report.out").read_bytes() == proc.stdout
 
 
 def test_yaml_rules_file_nested_past_the_recursion_limit(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure_ascii=False) writes a string
+from typing import Iterator
 
 from dynalint.model import Finding, Source
 from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
@@ -18,6 +19,16 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render(report: Report) -> str:
+    return "".join(pieces(report))
+
+
+def pieces(report: Report, batch: int = 500) -> Iterator[str]:
+    """The SARIF log in order, in pieces of ``batch`` results: a large plan's log is megabytes, and a writer
+    need not hold it whole (nor ``render`` copy it more than once).
+
+    Compact, as json.dumps(log, ensure_ascii=False, separators=(",", ":")) writes it: smaller for GitHub's
+    10 MB upload limit. The results, thousands of the same shape, are written by _result (see there).
+    """
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: _order(report.rules, r))
     index = {r.id: i for i, r in enumerate(rules)}
     tool = {
@@ -29,12 +40,13 @@ def render(report: Report) -> str:
             "rules": [_descriptor(r) for r in rules],
         }
     }
+    yield f'{{"$schema":{_json(SCHEMA_URI)},"version":"2.1.0","runs":[{{"tool":{_json(tool)},"results":['
     places: dict = {}
-    results = ",".join([_result(f, index, places) for f in report.findings if f.rule_id in index])
-    # Compact, as json.dumps(log, ensure_ascii=False, separators=(",", ":")) writes it: smaller for GitHub's
-    # 10 MB upload limit. The results, thousands of the same shape, are written by _result (see there).
-    return (f'{{"$schema":{_json(SCHEMA_URI)},"version":"2.1.0","runs":[{{"tool":{_json(tool)},'
-            f'"results":[{results}],"columnKind":"unicodeCodePoints"}}]}}\n')
+    shown = [f for f in report.findings if f.rule_id in index]
+    for start in range(0, len(shown), batch):
+        text = ",".join([_result(f, index, places) for f in shown[start:start + batch]])
+        yield "," + text if start else text
+    yield '],"columnKind":"unicodeCodePoints"}]}\n'
 
 
 def _order(rules, rule: Rule) -> int:
