@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Callable, Sequence
 
 from dynalint import engine
@@ -84,23 +84,42 @@ def check_inputs(paths: Sequence[str], work: Work, jobs: int,
 
     todo = units(paths)
     pooled = [i for i, unit in enumerate(todo) if poolable(unit)]
+    workers = max(1, min(jobs, len(pooled)))
     results: dict[int, tuple] = {}
     _WORK, _UNITS = work, todo
     try:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(pooled))),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            # the largest first, so that no big plan starts last and runs alone
-            futures = {pool.submit(_run, i): i for i in sorted(pooled, key=lambda i: -_size(todo[i]))}
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_run, task): task for task in _tasks(todo, pooled, workers)}
             for i, unit in enumerate(todo):
                 if not poolable(unit):
                     results[i] = _run_here(work, unit)
-            for done, future in enumerate(as_completed(futures), 1):
-                results[futures[future]] = future.result()
-                if progress is not None:
-                    progress(f"[{done}/{len(futures)}] checked {' '.join(todo[futures[future]])}")
+            done = 0
+            for future in as_completed(futures):
+                for i, result in zip(futures[future], future.result()):
+                    results[i] = _unpacked(result)
+                    done += 1
+                    if progress is not None:
+                        progress(f"[{done}/{len(pooled)}] checked {' '.join(todo[i])}")
     finally:
         _WORK, _UNITS = None, []
     return _gather(todo, results, work)
+
+
+def _tasks(todo: list, pooled: list[int], workers: int) -> list[list[int]]:
+    """The units in tasks of about an eighth of a worker's share of the bytes, the largest first: few enough
+    to cost little to hand out, small enough that the workers finish together (no big plan starts last)."""
+    sizes = {i: _size(todo[i]) for i in pooled}
+    target = sum(sizes.values()) / (workers * 8)
+    tasks: list[list[int]] = []
+    current: list[int] = []
+    held = 0
+    for i in sorted(pooled, key=lambda i: -sizes[i]):
+        current.append(i)
+        held += sizes[i]
+        if held >= target:
+            tasks.append(current)
+            current, held = [], 0
+    return tasks + [current] if current else tasks
 
 
 def _size(unit: Sequence[str]) -> int:
@@ -110,17 +129,23 @@ def _size(unit: Sequence[str]) -> int:
         return 0
 
 
-def _run(index: int) -> tuple:
-    """In a worker: ("ok", models stripped for the reports, findings), or the phase that failed."""
-    try:
-        models = _WORK.load(_UNITS[index])
-    except BaseException:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
-        return ("load",)
-    try:
-        findings = _WORK.check(models)
-    except BaseException:  # noqa: BLE001
-        return ("check",)
-    return ("ok", [_for_reports(m) for m in models], findings)
+def _run(task: Sequence[int]) -> list[tuple]:
+    """In a worker, for each unit of the task: ("ok", models packed, findings packed), or the phase that
+    failed."""
+    out = []
+    for index in task:
+        try:
+            models = _WORK.load(_UNITS[index])
+        except BaseException:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
+            out.append(("load",))
+            continue
+        try:
+            findings = _WORK.check(models)
+        except BaseException:  # noqa: BLE001
+            out.append(("check",))
+            continue
+        out.append(("ok", [_packed_model(m) for m in models], [_packed_finding(f) for f in findings]))
+    return out
 
 
 def _run_here(work: Work, unit: Sequence[str]) -> tuple:
@@ -154,15 +179,28 @@ def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Mod
     return models, engine.finish(findings)
 
 
-def _for_reports(model: Model) -> Model:
-    """What the reports read of a model once it is checked: its names and notes, and of each resource what
-    ``engine.checks`` asks (JUnit lists the rule x resource pairs that passed); values are left behind."""
-    return replace(model, resources=tuple(_bare(r) for r in model.resources), data_sources=(),
-                   plan_locator=None, secrets=frozenset())
+# What travels back from a worker, as tuples (pickled at a third of the cost of the dataclasses): a model
+# without its resources' values (what the reports read of it once it is checked: its names and notes, and of
+# each resource what ``engine.checks`` asks, for JUnit's list of the rule x resource pairs that passed),
+# and the findings, field by field.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
-def _bare(resource: Resource) -> Resource:
-    change = resource.change
-    return Resource(address=resource.address, type=resource.type, name=resource.name, values={},
-                    module=resource.module, mode=resource.mode,
-                    change=None if change is None else Change(actions=change.actions, before=None))
+def _packed_model(model: Model) -> tuple:
+    rows = tuple((r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions)
+                 for r in model.resources)
+    return replace(model, resources=(), data_sources=(), plan_locator=None, secrets=frozenset()), rows
+
+
+def _packed_finding(finding: Finding) -> tuple:
+    return tuple([getattr(finding, name) for name in _FINDING_FIELDS])
+
+
+def _unpacked(result: tuple) -> tuple:
+    if result[0] != "ok":
+        return result
+    models = [replace(model, resources=tuple(
+        Resource(address=address, type=type_, name=name, values={}, module=module, mode=mode,
+                 change=None if actions is None else Change(actions=actions, before=None))
+        for address, type_, name, module, mode, actions in rows)) for model, rows in result[1]]
+    return "ok", models, [Finding(*values) for values in result[2]]

@@ -153,3 +153,22 @@ def test_a_closed_pipe_ends_the_process_as_before():
     proc = subprocess.run(f"{sys.executable} -m dynalint --no-config {case_plan('durability')} {case_plan('changes')}"
                           " -f json | head -c 10", shell=True, capture_output=True, timeout=120, cwd=ROOT)
     assert proc.stdout == b'{\n  "versi'
+
+
+def test_the_same_plan_twice_numbers_its_fingerprints_as_one_process_does(tmp_path):
+    from dynalint.engine import fingerprint
+
+    for name in ("prod.json", "staging.json"):
+        (tmp_path / name).write_bytes(case_plan("durability").read_bytes())
+    args = [str(tmp_path / "prod.json"), str(tmp_path / "staging.json"), "-f", "json"]
+    one, many = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    assert one.stdout == many.stdout
+    found = json.loads(one.stdout)["findings"]
+    prod = [f for f in found if f["input"].endswith("prod.json")]
+    staging = [f for f in found if f["input"].endswith("staging.json")]
+    assert prod and len(prod) == len(staging)
+    for first, second in zip(prod, staging):  # one configuration, two plans: the second's keys are numbered
+        assert first["fingerprint"] == fingerprint(first["rule_id"], first["address"], first["path"])
+        assert second["fingerprint"] == fingerprint(second["rule_id"], second["address"], f"{second['path'] or ''}#2")
+        assert {k: v for k, v in second.items() if k not in ("input", "fingerprint", "location")} == \
+            {k: v for k, v in first.items() if k not in ("input", "fingerprint", "location")}
