@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import Callable, Sequence
 
 from dynalint import engine
@@ -182,7 +182,8 @@ def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Mod
 # What travels back from a worker, as tuples (pickled at a third of the cost of the dataclasses): a model
 # without its resources' values (what the reports read of it once it is checked: its names and notes, and of
 # each resource what ``engine.checks`` asks, for JUnit's list of the rule x resource pairs that passed),
-# and the findings, field by field.
+# and the findings, field by field. The parent makes the instances as unpickling does (no __init__ run again:
+# the worker made them), since it does so for every resource and finding of every input, alone.
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
@@ -199,8 +200,22 @@ def _packed_finding(finding: Finding) -> tuple:
 def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
         return result
-    models = [replace(model, resources=tuple(
-        Resource(address=address, type=type_, name=name, values={}, module=module, mode=mode,
-                 change=None if actions is None else Change(actions=actions, before=None))
-        for address, type_, name, module, mode, actions in rows)) for model, rows in result[1]]
-    return "ok", models, [Finding(*values) for values in result[2]]
+    models = [replace(model, resources=tuple(_bare_resource(*row) for row in rows)) for model, rows in result[1]]
+    return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values))) for values in result[2]]
+
+
+def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, actions: tuple | None) -> Resource:
+    change = None if actions is None else _made(Change, {"actions": actions, "before": None, "replace_paths": (),
+                                                        "action_reason": None})
+    return _made(Resource, {**_RESOURCE_DEFAULTS, "address": address, "type": type_, "name": name, "values": {},
+                            "module": module, "mode": mode, "change": change, "partial_json": {}, "_derived": {}})
+
+
+_RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}
+
+
+def _made(cls: type, state: dict):
+    """An instance of a frozen dataclass with these field values, made as unpickling makes one."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(state)
+    return instance
