@@ -1,21 +1,23 @@
-"""Several inputs of one command line at once, each loaded and checked in a worker process.
+"""Several inputs of one command line at once: this process and forked workers each load and check some.
 
 The workers are forked from the command-line process when the pool starts, so
 they run the very rules, links, options and loader settings it prepared, custom
 rules included: no module is imported again and no user code runs twice.
-Each worker takes one unit of ``dynalint.load.input_units`` (a plan, or the
-.tf inputs together), runs ``engine.check_models`` on it (inline suppressions
-are per input) and sends back its findings and its models stripped to what the
-reports read. The parent does what spans inputs, in input order, as one
-process would: sorting, unique fingerprints, then (in the command line) the
-config's suppressions, the baseline and the report. The output is the same
-bytes whatever the number of processes.
+The units of ``dynalint.load.input_units`` (a plan, or the .tf inputs together)
+are grouped in tasks, the largest first; the workers take tasks from the large
+end, this process from the small end, until none is left. A unit is loaded and
+checked by ``engine.check_models`` (inline suppressions are per input); a worker
+sends back its findings and its models stripped to what the reports read. This
+process then does what spans inputs, in input order, as one process would:
+sorting, unique fingerprints, then (in the command line) the config's
+suppressions, the baseline and the report. The output is the same bytes
+whatever the number of processes.
 
-A unit that fails in a worker is run again in the parent, so that the error
-(its one line, or its traceback with --debug) is the one a single process
-gives; loading errors come first, in input order, as when one process loads
-every input before it checks any. Where the platform cannot fork (Windows),
-inputs are checked one after the other.
+A unit that fails in a worker is run again here, so that the error (its one
+line, or its traceback with --debug) is the one a single process gives;
+loading errors come first, in input order, as when one process loads every
+input before it checks any. Where the platform cannot fork (Windows), inputs
+are checked one after the other.
 """
 from __future__ import annotations
 
@@ -78,38 +80,64 @@ def poolable(unit: Sequence[str]) -> bool:
 
 def check_inputs(paths: Sequence[str], work: Work, jobs: int,
                  progress: Callable[[str], None] | None = None) -> tuple[list[Model], list[Finding]]:
-    """The models and the sorted findings of every input, ``jobs`` worker processes at a time."""
+    """The models and the sorted findings of every input, in ``jobs`` processes: this one and jobs - 1 workers.
+
+    This process checks units too, taking them from the small end of the list while the workers take tasks
+    from the large end, so that neither waits for the other (and none of its results is pickled).
+    """
     global _WORK, _UNITS
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     todo = units(paths)
     pooled = [i for i, unit in enumerate(todo) if poolable(unit)]
-    workers = max(1, min(jobs, len(pooled)))
+    processes = max(2, min(jobs, len(pooled)))
+    tasks = deque(_tasks(todo, pooled, processes))
     results: dict[int, tuple] = {}
+    done = 0
+
+    def finished(i: int, result: tuple) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
+        if progress is not None:
+            progress(f"[{done}/{len(pooled)}] checked {' '.join(todo[i])}")
+
     _WORK, _UNITS = work, todo
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {pool.submit(_run, task): task for task in _tasks(todo, pooled, workers)}
+        with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            running: dict = {}
+
+            def hand_out() -> None:
+                # a task ahead for each worker (it starts at once when it is done), the last one left for here
+                while len(tasks) > 1 and len(running) < 2 * (processes - 1):
+                    task = tasks.popleft()
+                    running[pool.submit(_run, task)] = task
+
+            hand_out()
             for i, unit in enumerate(todo):
                 if not poolable(unit):
-                    results[i] = _run_here(work, unit)
-            done = 0
-            for future in as_completed(futures):
-                for i, result in zip(futures[future], future.result()):
-                    results[i] = _unpacked(result)
-                    done += 1
-                    if progress is not None:
-                        progress(f"[{done}/{len(pooled)}] checked {' '.join(todo[i])}")
+                    results[i] = _run_here(work, unit)  # stdin, read once, here
+            while tasks or running:
+                if tasks:
+                    for i in tasks.pop():
+                        finished(i, _run_here(work, todo[i]))
+                else:
+                    wait(running, return_when=FIRST_COMPLETED)
+                for future in [f for f in running if f.done()]:
+                    for i, result in zip(running.pop(future), future.result()):
+                        finished(i, _unpacked(result))
+                hand_out()
     finally:
         _WORK, _UNITS = None, []
     return _gather(todo, results, work)
 
 
-def _tasks(todo: list, pooled: list[int], workers: int) -> list[list[int]]:
-    """The units in tasks of about an eighth of a worker's share of the bytes, the largest first: few enough
-    to cost little to hand out, small enough that the workers finish together (no big plan starts last)."""
+def _tasks(todo: list, pooled: list[int], processes: int) -> list[list[int]]:
+    """The units in tasks of about an eighth of a process's share of the bytes, the largest first: few enough
+    to cost little to hand out, small enough that the processes finish together (no big plan starts last)."""
     sizes = {i: _size(todo[i]) for i in pooled}
-    target = sum(sizes.values()) / (workers * 8)
+    target = sum(sizes.values()) / (processes * 8)
     tasks: list[list[int]] = []
     current: list[int] = []
     held = 0
@@ -149,7 +177,7 @@ def _run(task: Sequence[int]) -> list[tuple]:
 
 
 def _run_here(work: Work, unit: Sequence[str]) -> tuple:
-    """In this process (stdin, read once): as ``_run``, keeping what went wrong to raise in its turn."""
+    """In this process: as ``_run`` (the models kept whole), keeping what went wrong to raise in its turn."""
     try:
         models = work.load(unit)
     except Exception as exc:  # noqa: BLE001
