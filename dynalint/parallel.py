@@ -164,12 +164,12 @@ def _run(task: Sequence[int]) -> list[tuple]:
     for index in task:
         try:
             models = _WORK.load(_UNITS[index])
-        except BaseException:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
+        except Exception:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
             out.append(("load",))
             continue
         try:
             findings = _WORK.check(models)
-        except BaseException:  # noqa: BLE001
+        except Exception:  # noqa: BLE001
             out.append(("check",))
             continue
         out.append(("ok", [_packed_model(m) for m in models], [_packed_finding(f) for f in findings]))
