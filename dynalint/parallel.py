@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, fields, replace
-from typing import Callable, Sequence
+from typing import Callable
 
 from dynalint import engine
 from dynalint.load import input_units, load_unit
@@ -134,10 +135,10 @@ def check_inputs(paths: Sequence[str], work: Work, jobs: int,
 
 
 def _tasks(todo: list, pooled: list[int], processes: int) -> list[list[int]]:
-    """The units in tasks of about an eighth of a process's share of the bytes, the largest first: few enough
+    """The units in tasks of about a sixteenth of a process's share of the bytes, the largest first: few enough
     to cost little to hand out, small enough that the processes finish together (no big plan starts last)."""
     sizes = {i: _size(todo[i]) for i in pooled}
-    target = sum(sizes.values()) / (processes * 8)
+    target = sum(sizes.values()) / (processes * 16)
     tasks: list[list[int]] = []
     current: list[int] = []
     held = 0
@@ -228,8 +229,25 @@ def _packed_finding(finding: Finding) -> tuple:
 def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
         return result
-    models = [replace(model, resources=tuple(_bare_resource(*row) for row in rows)) for model, rows in result[1]]
+    models = [replace(model, resources=_BareResources(rows)) for model, rows in result[1]]
     return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values))) for values in result[2]]
+
+
+class _BareResources(Sequence):
+    """A checked model's resources as the reports read them, made on first use: most reports only count them
+    (JUnit lists them), and a command line of many plans has tens of thousands."""
+
+    def __init__(self, rows: tuple) -> None:
+        self._rows = rows
+        self._made: tuple | None = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if self._made is None:
+            self._made = tuple(_bare_resource(*row) for row in self._rows)
+        return self._made[index]
 
 
 def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, actions: tuple | None) -> Resource:
