@@ -11,11 +11,12 @@ import json
 from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure_ascii=False) writes a string
 from typing import Iterator
 
-from dynalint.model import Finding, Source
+from dynalint.model import Finding, Level, Source
 from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.rule import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {level: _str(str(level)) for level in Level}
 
 
 def render(report: Report) -> str:
@@ -87,18 +88,21 @@ def _result(f: Finding, index: dict[str, int], places: dict) -> str:
 
     Strings go through the encoder json.dumps uses (``encode_basestring``); writing
     the text directly takes a fifth of building the dicts and encoding them.
-    ``places`` caches each location's physical part (a report names few places, each many times).
+    ``places`` caches each location's physical part (a report names few places, each many times) and each list
+    of plan actions.
     """
     physical, has_base = _physical(f.source, f.input_file, places)
     fingerprints = f'"dynalint/v1":{_str(f.fingerprint)}'
     if not has_base or _in_plan(f):
         fingerprints += f',"primaryLocationLineHash":{_str(f"{f.fingerprint[:16]}:1")}'
     address = _str(f.address)
-    properties = (f'"address":{address},"resourceType":{_str(f.resource_type)},'
-                  f'"planActions":[{",".join([_str(a) for a in f.actions])}]')
+    actions = places.get(("actions", f.actions))  # a handful of action lists, each written once
+    if actions is None:
+        actions = places[("actions", f.actions)] = ",".join([_str(a) for a in f.actions])
+    properties = f'"address":{address},"resourceType":{_str(f.resource_type)},"planActions":[{actions}]'
     if f.path:
         properties += f',"attributePath":{_str(f.path)}'
-    text = (f'{{"ruleId":{_str(f.rule_id)},"ruleIndex":{index[f.rule_id]},"level":{_str(str(f.level))},'
+    text = (f'{{"ruleId":{_str(f.rule_id)},"ruleIndex":{index[f.rule_id]},"level":{_LEVELS[f.level]},'
             f'"message":{{"text":{_str(_sentence(f.message))}}},"locations":[{{"physicalLocation":{physical},'
             f'"logicalLocations":[{{"fullyQualifiedName":{address},"kind":"resource"}}]}}],'
             f'"partialFingerprints":{{{fingerprints}}},"properties":{{{properties}}}')
