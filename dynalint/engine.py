@@ -133,15 +133,10 @@ def _shown_by_kind(resources: Sequence, only_changed: bool) -> dict[str, dict[st
     """Per rule kind, the resources ``checks`` lets through, by type: sorted out once, not per rule."""
     change: dict[str, list] = {}
     other: dict[str, list] = {}
-    for resource in resources:  # _shown for both kinds, inlined: this runs once per resource of the plan
-        planned = resource.change
-        if planned is None:
-            other.setdefault(resource.type, []).append(resource)
-            continue
-        if only_changed and not planned.touches:
-            continue
-        change.setdefault(resource.type, []).append(resource)
-        if not planned.is_delete:
+    for resource in resources:
+        if _shown(resource, "change", only_changed):
+            change.setdefault(resource.type, []).append(resource)
+        if _shown(resource, "config", only_changed):
             other.setdefault(resource.type, []).append(resource)
     return {"change": change, "config": other, "graph": other}
 

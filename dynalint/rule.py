@@ -154,7 +154,7 @@ class Index:
         self.live_by_type: dict[str, list[Resource]] = {}
         for r in self.resources:
             self.by_type.setdefault(r.type, []).append(r)
-            if r.change is None or not r.change.is_delete:  # not r.deleted, without the property's call
+            if not r.deleted:
                 self.live_by_type.setdefault(r.type, []).append(r)
         self._links = tuple(links)
         self._graph = None
