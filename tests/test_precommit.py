@@ -68,6 +68,7 @@ def test_hooks_manifest():
         assert hook["entry"] == "dynalint" and hook["language"] == "python" and hook["name"]
     assert HOOKS["dynalint"]["files"] == r"\.tf$"
     assert HOOKS["dynalint"]["require_serial"] is True  # a module's .tf files are linted together
+    assert HOOKS["dynalint-plan"]["require_serial"] is True  # dynalint spreads the plans over the processors
 
 
 @pytest.mark.parametrize("path, linted", [
