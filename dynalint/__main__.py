@@ -1,4 +1,4 @@
 """``python -m dynalint`` runs the command line."""
-from dynalint.cli import main
+from dynalint.cli import entry
 
-main(prog_name="dynalint")
+entry()

@@ -111,6 +111,8 @@ def main() -> None:
 @click.option("--roots", is_flag=True,
               help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
                    "that contain it or call its module (the pre-commit hook).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Check up to N inputs at once, each in a process of its own  [default: 0, one per processor]")
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint plans, states or .tf folders (the default command).
@@ -120,7 +122,8 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
     _setup_logging(debug)
     collecting = gc.isenabled()
     try:
-        code = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
+        # the report, with every model and finding, is kept to the end: see _end_process
+        code, _report = _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow)
     except (InputError, RuleError) as exc:
         _fail(str(exc), debug)
     except OSError as exc:
@@ -132,10 +135,12 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
     finally:
         if collecting:  # _check turns the cyclic collector off; a caller in the same process (tests) gets it back
             gc.enable()
+    if _ENDS_PROCESS:
+        _end_process(code)
     sys.exit(code)
 
 
-def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow) -> int:
+def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, workflow) -> tuple[int, object]:
     from dynalint import engine
     from dynalint.load import load_inputs
     from dynalint.report import Report, plural
@@ -143,7 +148,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     if workflow["roots"] and paths:
         paths = _roots(paths, workflow["quiet"])
         if not paths:
-            return 0
+            return 0, None
     if not paths:
         raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
                          "(see dynalint --help)")
@@ -161,17 +166,27 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
         checked = [r for r in registry.sorted() if r.id in wanted]
     progress = _Progress(_wants_progress(paths, workflow["quiet"]))
 
+    jobs = 1 if fixing else _jobs(workflow["jobs"], paths)  # fixing lints again after each pass: here
+
     def lint():
         try:
-            models = [_rename_stdin(m, stdin_filename) for m in load_inputs(
-                paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
-                progress=progress.show, allow_errored=workflow["allow_errored_plan"])]
-            if changed_only:
-                models = [_no_changes_note(m) for m in models]
-            progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
-                          f" with {plural(len(checked), 'rule')}")
-            findings = engine.run(models, checked, registry.links, settings.run_options(), only_changed=changed_only,
-                                  known_ids=registry.rules)
+            if jobs > 1:
+                from dynalint import parallel
+
+                work = parallel.Work(checked, registry.links, settings.run_options(), changed_only,
+                                     list(registry.rules), fmt != "text", workflow["source_dir"], workflow["var_files"],
+                                     prepare=lambda m: _prepared(m, stdin_filename, changed_only),
+                                     allow_errored=workflow["allow_errored_plan"],
+                                     whole_models=fmt in ("markdown", "sarif"))
+                models, findings = parallel.check_inputs(paths, work, jobs, progress=progress.show)
+            else:
+                models = [_prepared(m, stdin_filename, changed_only) for m in load_inputs(
+                    paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
+                    progress=progress.show, allow_errored=workflow["allow_errored_plan"])]
+                progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
+                              f" with {plural(len(checked), 'rule')}")
+                findings = engine.run(models, checked, registry.links, settings.run_options(),
+                                      only_changed=changed_only, known_ids=registry.rules)
         finally:
             progress.clear()
         return models, settings.suppress(findings)
@@ -181,7 +196,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
         if fixing:
             outcome = _fix(lint, known, paths, workflow, {r.id for r in rules})
             if workflow["diff"]:
-                return 1 if outcome.diff else 0
+                return (1 if outcome.diff else 0), None
             models, findings = outcome.models, outcome.findings
             findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
         else:
@@ -198,7 +213,9 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
     _emit(fmt, report, output, workflow)
     _say_settings(fmt, settings, workflow)  # after the report: an input refused (exit 2) stays one line
     code = engine.exit_code(findings, fail_on or settings.fail_on or "error")
-    return max(code, 1) if fixing and workflow["exit_non_zero_on_fix"] and outcome.changed else code
+    if fixing and workflow["exit_non_zero_on_fix"] and outcome.changed:
+        code = max(code, 1)
+    return code, report
 
 
 def _sharing_parses(wanted: bool):
@@ -255,6 +272,24 @@ def _roots(files, quiet: bool) -> list[str]:
         shown = ", ".join(roots) if roots else "none (no .tf files beside the changed files)"
         click.echo(f"dynalint: Terraform roots that contain or call the changed files: {shown}", err=True)
     return roots
+
+
+def _prepared(model, stdin_filename: str, changed_only: bool):
+    """A model as loaded, named as --stdin-filename says, with the --changed-only note where it applies."""
+    model = _rename_stdin(model, stdin_filename)
+    return _no_changes_note(model) if changed_only else model
+
+
+def _jobs(asked: int, paths) -> int:
+    """How many processes check the inputs: one unless two or more inputs can go to workers (plans and
+    states from files, or .tf input) on a platform that can fork; at most ``asked`` (0: one per processor)."""
+    if asked == 1 or len(paths) < 2:
+        return 1
+    from dynalint import parallel
+
+    if not parallel.can_fork() or sum(1 for unit in parallel.units(paths) if parallel.poolable(unit)) < 2:
+        return 1
+    return asked or parallel.available_cores()
 
 
 def _no_changes_note(model):
@@ -348,20 +383,25 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
 
 def _emit(fmt, report, output, workflow) -> None:
     """Print (or write) the report; --quiet keeps findings only, --statistics prints counts per rule."""
-    from dynalint.report import render, statistics, summary_line
+    from dynalint.report import render_pieces, statistics, summary_line
     from dynalint.report.escape import text
 
     quiet = workflow["quiet"]
-    rendered = _findings_only(report, fmt) if quiet and fmt in ("text", "concise") else render(fmt, report)
-    # a lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8
-    rendered = rendered.encode("utf-8", "replace").decode("utf-8")
+    pieces = [_findings_only(report, fmt)] if quiet and fmt in ("text", "concise") else render_pieces(fmt, report)
+    # A lone surrogate (a \ud800 escape in the JSON: no tool writes one, a hand can) cannot be written as UTF-8:
+    # it becomes "?" (errors="replace" where the report goes to a file, written in pieces). ASCII text (the usual
+    # report) holds none, and is not copied twice to find out.
+    rendered = None if output else "".join(pieces)
+    if rendered is not None and not rendered.isascii():
+        rendered = rendered.encode("utf-8", "replace").decode("utf-8")
     if not quiet and (fmt not in ("text", "json") or workflow["statistics"]):
         # text and JSON reports hold the input notes (an errored plan, an unknown format_version); stderr has them
         # for the other formats
         for note in (warning for model in report.models for warning in model.warnings):
             click.echo(f"dynalint: note: {text(note)}", err=True)
     if output:
-        Path(output).write_text(rendered, encoding="utf-8")
+        with open(output, "w", encoding="utf-8", errors="replace") as stream:
+            stream.writelines(pieces)
         if fmt != "text" and not quiet and not workflow["statistics"]:
             click.echo(f"dynalint: {summary_line(report)} Report written to {text(output)}.", err=True)
     if workflow["statistics"]:
@@ -536,5 +576,34 @@ def _fail(message: str, debug: bool) -> None:
     sys.exit(2)
 
 
+# Set by ``entry``: the process is the command line's own, not a caller's (tests invoke ``main`` in theirs).
+_ENDS_PROCESS = False
+
+
+def entry() -> None:
+    """The ``dynalint`` console script and ``python -m dynalint``: ``main``, in a process it may end itself."""
+    global _ENDS_PROCESS
+    _ENDS_PROCESS = True
+    main(prog_name="dynalint")
+
+
+def _end_process(code: int) -> None:
+    """End the process now, as a normal exit would but for the teardown: output flushed, atexit handlers run,
+    then no object of the run freed one by one and no interpreter shutdown (the system takes the memory back
+    at once; on a large plan that teardown took longer than writing the report). Where output cannot be
+    flushed (a closed pipe), this returns and the process ends as usual, saying so as usual."""
+    import atexit
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        atexit._run_exitfuncs()  # logging's flush, and any a custom rule registered
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

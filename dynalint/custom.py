@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import importlib.machinery
 import importlib.util
+import os
 import sys
 import traceback
 from dataclasses import dataclass, replace
@@ -35,7 +36,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Iterable, Sequence
 
-from dynalint import engine, yaml_rules
+from dynalint import engine
 from dynalint.errors import RuleError, shown_path as _shown
 from dynalint.graph import Link
 from dynalint.rule import Rule
@@ -70,6 +71,45 @@ def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True,
     return loader.registry
 
 
+def may_declare_entry_points(group: str, paths: Sequence[Any] | None = None) -> bool:
+    """False only when no installed distribution can declare an entry point in ``group``.
+
+    importlib.metadata takes longer to import and to scan than a small run
+    takes to lint: this looks where it looks (each ``*.dist-info`` and
+    ``*.egg-info``, and an ``.egg``'s ``EGG-INFO``, in each directory of
+    ``sys.path``) for an ``entry_points.txt`` that holds the group's name at
+    all. Any place it cannot read as plainly (a zip file on the path, a
+    meta-path finder of another kind) answers True, and importlib.metadata
+    decides, as it does wherever a file names the group.
+    """
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
+        return True
+    needle = group.encode()
+    for entry in sys.path if paths is None else paths:
+        if not isinstance(entry, str):
+            return True
+        root = entry or "."
+        try:
+            children = os.listdir(root)
+        except OSError:
+            if os.path.isfile(root):
+                return True  # a zip file: importlib.metadata reads it
+            continue
+        egg = os.path.basename(entry).lower().endswith(".egg")
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info"):
+                try:
+                    with open(os.path.join(root, child, "entry_points.txt"), "rb") as stream:
+                        if needle in stream.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 class _Loader:
     def __init__(self, registry: engine.Registry) -> None:
         self.registry = registry
@@ -79,6 +119,8 @@ class _Loader:
 
     # ------------------------------------------------------------ sources
     def add_entry_points(self) -> None:
+        if not may_declare_entry_points(ENTRY_POINT_GROUP):
+            return
         from importlib.metadata import entry_points
 
         for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.name, p.value)):
@@ -118,6 +160,8 @@ class _Loader:
                                     "e.g. _helpers.py)")
                 self._add(rules, links)
             else:
+                from dynalint import yaml_rules  # jsonschema and pyyaml: only for YAML rules
+
                 self._add(yaml_rules.load_file(file, _shown(file)), [])
 
     # ------------------------------------------------------------ registering

@@ -8,6 +8,8 @@ a literal value that a ``Link`` recognises (an autoscaling target's
 keeps the attribute paths of ``a`` that name ``b`` (``via``).
 
 The engine knows no resource type: the rule pack registers its Links.
+Neighbour queries (``related``) read plain adjacency maps; the networkx view
+(``Graph.nx``, ``ctx.graph`` in a rule) is built the first time it is asked for.
 """
 from __future__ import annotations
 
@@ -33,15 +35,19 @@ class Link:
 
 
 class Graph:
-    def __init__(self, resources: Iterable[Resource], links: Iterable[Link] = ()) -> None:
-        import networkx as nx  # only the runs that need the graph pay for the import
+    """The edges, kept as plain adjacency maps; the networkx view is built only when asked for (``nx``).
 
+    Rules ask for neighbours (``related``), which the maps answer without
+    networkx: a run whose rules need nothing more does not pay its import.
+    """
+
+    def __init__(self, resources: Iterable[Resource], links: Iterable[Link] = ()) -> None:
         live = [r for r in resources if not r.deleted]
         self._by_address = {r.address: r for r in live}
         by_type: dict[str, list[Resource]] = {}
         for r in live:
             by_type.setdefault(r.type, []).append(r)
-        edges: dict[tuple[str, str], set[str]] = {}  # collected first, then added to networkx at once
+        edges: dict[tuple[str, str], set[str]] = {}
         for r in live:
             for via, target in r.references:
                 if target in self._by_address and target != r.address:
@@ -60,9 +66,30 @@ class Graph:
                     for target in named.get(key, ()):
                         if target != s.address:
                             edges.setdefault((s.address, target), set()).add(link.via)
-        self._g = nx.DiGraph()
-        self._g.add_nodes_from(self._by_address)
-        self._g.add_edges_from((source, target, {"via": via}) for (source, target), via in edges.items())
+        self._edges = edges
+        # node -> [(neighbour, its resource, the via paths of the edge)], by neighbour address
+        self._out: dict[str, list[tuple[str, Resource, set[str]]]] = {}
+        self._in: dict[str, list[tuple[str, Resource, set[str]]]] = {}
+        for (source, target), via in sorted(edges.items()):
+            self._out.setdefault(source, []).append((target, self._by_address[target], via))
+            self._in.setdefault(target, []).append((source, self._by_address[source], via))
+        self._nx = None
+
+    @property
+    def nx(self):
+        """The graph as a networkx ``DiGraph``: nodes are addresses, each edge has a ``via`` set.
+
+        Built on first use (importing networkx takes longer than a small run).
+        It is shared: read it, do not change it.
+        """
+        if self._nx is None:
+            import networkx as nx
+
+            graph = nx.DiGraph()
+            graph.add_nodes_from(self._by_address)
+            graph.add_edges_from((source, target, {"via": via}) for (source, target), via in self._edges.items())
+            self._nx = graph
+        return self._nx
 
     def related(self, resource: Resource, type: str | None = None, via: str | None = None,
                 direction: str = "both") -> list[Resource]:
@@ -71,26 +98,27 @@ class Graph:
         ``direction``: "out" (resources this one names), "in" (resources that
         name this one) or "both". ``via`` matches the attribute path on the side
         that names the other (a prefix: "replica" matches "replica.kms_key_arn").
+        Sorted by address.
         """
         node = resource.address
-        if node not in self._g:
+        if node not in self._by_address:
             return []
-        found: dict[str, Resource] = {}
+        sides = []
         if direction in ("out", "both"):
-            for target, data in self._g.succ[node].items():
-                self._add(found, target, type, via, data)
+            sides.append(self._out.get(node, ()))
         if direction in ("in", "both"):
-            for source, data in self._g.pred[node].items():
-                self._add(found, source, type, via, data)
+            sides.append(self._in.get(node, ()))
+        found: dict[str, Resource] = {}
+        for side in sides:
+            for address, other, paths in side:
+                if type is not None and other.type != type:
+                    continue
+                if via is not None and not any(v == via or v.startswith(via + ".") for v in paths):
+                    continue
+                found[address] = other
+        if len(sides) == 1:
+            return list(found.values())  # one side is in address order already
         return [found[a] for a in sorted(found)]
-
-    def _add(self, found: dict, address: str, type: str | None, via: str | None, data: dict) -> None:
-        other = self._by_address[address]
-        if type is not None and other.type != type:
-            return
-        if via is not None and not any(v == via or v.startswith(via + ".") for v in data["via"]):
-            return
-        found[address] = other
 
 
 def _safe_keys(fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:

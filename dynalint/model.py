@@ -192,6 +192,9 @@ class Resource:
     # None when the input carries no lifecycle (a plan or state read without its .tf files).
     lifecycle: Mapping[str, Any] | None = None
     module_settings: tuple[ModuleSetting, ...] = ()
+    # What rules derive from this resource alone and share (a table's indexes, a parsed policy), filled on
+    # first use by dynalint.values.derived: computed once, not once per rule that reads it.
+    _derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def deleted(self) -> bool:

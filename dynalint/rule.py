@@ -164,6 +164,12 @@ class Context:
         """Resources tied to this one by reference or by a literal name (see dynalint.graph)."""
         return self._index.graph.related(resource, type, via, direction)
 
+    @property
+    def graph(self):
+        """The resource graph as a networkx ``DiGraph`` (nodes: addresses; edges: ``via``, a set of attribute
+        paths), for questions beyond neighbours (paths, cycles). Built on first use; read it, do not change it."""
+        return self._index.graph.nx
+
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()`` once per input, shared by every call of every rule that asks for ``key``.
 

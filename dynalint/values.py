@@ -10,13 +10,30 @@ much on the per-resource hot path.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from dynalint.load.config import Constant, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
 __all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of",
-           "configured_constants", "is_configured", "tags_all"]
+           "configured_constants", "is_configured", "tags_all", "derived"]
+
+
+def derived(resource: Resource, key: str, build: Callable[[Resource], Any]) -> Any:
+    """``build(resource)``, computed the first time any rule asks for ``key`` on this resource and then shared.
+
+    For what several rules read of one resource (a table's indexes, a
+    policy's statements). ``build`` must depend on the resource alone (not on
+    options or other resources: those go through ``ctx.memo``), and the
+    value it returns is shared: read it, do not change it. Name the key after
+    the module that owns it (``"schema.indexes"``).
+    """
+    cache = resource._derived
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = build(resource)
+        return value
 
 
 def blocks(values: Any, key: str) -> list | Any:
@@ -30,14 +47,14 @@ def blocks(values: Any, key: str) -> list | Any:
     value = values.get(key)
     if value is None:
         return []
-    if not is_known(value):
+    if value is UNKNOWN or value is SENSITIVE:  # is_known, inlined: rules call this tens of thousands of times
         return value
     if isinstance(value, dict):  # a single nested block written as an object
         return [value]
     if not isinstance(value, list):
         return []
     for b in value:
-        if not is_known(b):
+        if b is UNKNOWN or b is SENSITIVE:
             return b
     return [b for b in value if isinstance(b, dict)]
 

@@ -24,10 +24,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from dynalint import address as addr
 from dynalint.model import UNKNOWN, Resource, Unresolved, is_known
+from dynalint.values import derived
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 #: Resource types whose ``arn`` is an ARN of the service, for pieces of a policy known only by reference.
@@ -71,7 +72,14 @@ class Statement:
 
 
 def policy_statements(resource: Resource, attribute: str = "policy") -> list[Statement] | None:
-    """The statements of a resource's policy: its JSON text where known, else what the .tf source writes of it."""
+    """The statements of a resource's policy: its JSON text where known, else what the .tf source writes of it.
+
+    Parsed once per resource and attribute, for every rule that reads them: the list is shared, read it.
+    """
+    return derived(resource, f"iam.statements.{attribute}", lambda r: _read_statements(r, attribute))
+
+
+def _read_statements(resource: Resource, attribute: str) -> list[Statement] | None:
     value = resource.values.get(attribute)
     if value is UNKNOWN:
         value = resource.partial_json.get(attribute)
@@ -88,10 +96,10 @@ def parse_policy(document: Any, module: str = "") -> list[Statement] | None:
             document = json.loads(document)
         except ValueError:
             return None
-    if not isinstance(document, Mapping):
+    if not isinstance(document, dict):
         return None
     raw = document.get("Statement")
-    if isinstance(raw, Mapping):
+    if isinstance(raw, dict):
         raw = [raw]
     if not isinstance(raw, list):
         return None
@@ -104,7 +112,7 @@ _ELEMENTS = ("Effect", "Action", "NotAction", "Resource", "NotResource", "Princi
 def _statement(index: int, item: Any, module: str) -> Statement | None:
     if _opaque(item):
         return Statement(index, None, "", None, None, None, None, None, None, None, unknown=frozenset(_ELEMENTS))
-    if not isinstance(item, Mapping) or not (_opaque(item.get("Effect")) or item.get("Effect") in ("Allow", "Deny")):
+    if not isinstance(item, dict) or not (_opaque(item.get("Effect")) or item.get("Effect") in ("Allow", "Deny")):
         return None
     sid = item.get("Sid")
     effect = item.get("Effect")
@@ -129,7 +137,7 @@ def _holds_opaque(value: Any) -> bool:
         v = stack.pop()
         if _opaque(v):
             return True
-        if isinstance(v, Mapping):
+        if isinstance(v, dict):
             stack.extend(v.keys())
             stack.extend(v.values())
         elif isinstance(v, list):
@@ -304,7 +312,7 @@ def is_anyone(principal: Any) -> bool:
     """Principal "*", {"AWS": "*"} or {"AWS": [..., "*"]}: every AWS account and anonymous callers."""
     if principal == "*":
         return True
-    if isinstance(principal, Mapping):
+    if isinstance(principal, dict):
         found = _strings(principal.get("AWS")) or ()
         return "*" in found
     return False
@@ -328,10 +336,10 @@ def narrows_principal(statement: Statement) -> bool:
     if "Condition" in statement.unknown:
         return True  # a condition not known yet may well pin the caller down
     condition = statement.condition
-    if not isinstance(condition, Mapping):
+    if not isinstance(condition, dict):
         return False
     for operator, tests in condition.items():
-        if not isinstance(tests, Mapping) or not isinstance(operator, str) or "ifexists" in operator.lower():
+        if not isinstance(tests, dict) or not isinstance(operator, str) or "ifexists" in operator.lower():
             continue
         for key, values in tests.items():
             if isinstance(key, str) and key.lower() in TRUSTED_CONDITION_KEYS and _pinned(key, values):

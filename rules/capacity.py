@@ -93,14 +93,14 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
     are not constants, the answer holds only if every block agrees.
     """
     tree = table.configured
-    configured = tree.get("global_secondary_index") if isinstance(tree, Mapping) else None
+    configured = tree.get("global_secondary_index") if isinstance(tree, dict) else None
     if not isinstance(configured, list):
         return None
     names = configured_constants(table, "global_secondary_index", "name")
     for block_name, block in zip(names, configured):
-        if block_name == name and isinstance(block, Mapping):
+        if block_name == name and isinstance(block, dict):
             return key in block
-    written = [key in b for b in configured if isinstance(b, Mapping)]
+    written = [key in b for b in configured if isinstance(b, dict)]
     if written and all(written):
         return True
     return False if written and not any(written) else None
@@ -199,6 +199,13 @@ def _scaling(table: Resource, ctx) -> tuple[set, set] | Any:
     A policy or scheduled action aimed at the table with no target in this
     input counts as well: its target is registered elsewhere.
     """
+    done = ctx.memo("capacity.scaling", dict)  # DDB401 and DDB402 both ask, once per table
+    if table.address not in done:
+        done[table.address] = _read_scaling(table, ctx)
+    return done[table.address]
+
+
+def _read_scaling(table: Resource, ctx) -> tuple[set, set] | Any:
     targets: set = set()
     scalers: set = set()
     for target in _pointing_at(table, ctx, TARGET):

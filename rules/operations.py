@@ -5,7 +5,7 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
@@ -66,7 +66,7 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
             continue
         if not is_known(metric) or not is_known(dimensions):
             return WATCHES
-        if not isinstance(dimensions, Mapping) or "GlobalSecondaryIndexName" in dimensions:
+        if not isinstance(dimensions, dict) or "GlobalSecondaryIndexName" in dimensions:
             continue
         table_name = dimensions.get("TableName")
         if is_known(table_name) and is_known(name) and table_name != name:

@@ -9,14 +9,14 @@ a plan is not the source order, so findings name an index by its name.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
-import weakref
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, is_known
 from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
-from dynalint.values import block, blocks, bool_of, label
+from dynalint.values import block, blocks, bool_of, derived, label
 
 TAGS = ("schema", "dynamodb")
 GSI = "global_secondary_index"
@@ -77,6 +77,10 @@ def name_list(value: Any) -> Any:
 
 
 def table_keys(table) -> tuple[Any, Any]:
+    return derived(table, "schema.keys", _read_table_keys)
+
+
+def _read_table_keys(table) -> tuple[Any, Any]:
     return key_name(table.values.get("hash_key")), key_name(table.values.get("range_key"))
 
 
@@ -86,13 +90,15 @@ def indexes(table, kind: str) -> list[Index] | Any:
     An LSI's hash key is the table's hash key. Read once per table: most rules of
     this module ask for them.
     """
-    cached = _INDEXES.setdefault(table, {})
-    if kind not in cached:
-        cached[kind] = _read_indexes(table, kind)
-    return cached[kind]
+    return derived(table, "schema.gsis", _read_gsis) if kind == GSI else derived(table, "schema.lsis", _read_lsis)
 
 
-_INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # table -> kind -> its indexes
+def _read_gsis(table) -> list[Index] | Any:
+    return _read_indexes(table, GSI)
+
+
+def _read_lsis(table) -> list[Index] | Any:
+    return _read_indexes(table, LSI)
 
 
 def _read_indexes(table, kind: str) -> list[Index] | Any:
@@ -150,6 +156,10 @@ def _single(names: list[str]) -> Any:
 
 def known_indexes(table) -> list[Index]:
     """GSIs then LSIs, leaving out a kind whose blocks are not known."""
+    return derived(table, "schema.known-indexes", _read_known_indexes)
+
+
+def _read_known_indexes(table) -> list[Index]:
     out = []
     for kind in (GSI, LSI):
         found = indexes(table, kind)
@@ -168,6 +178,10 @@ def all_indexes(table) -> list[Index] | Any:
 
 def attribute_types(table) -> dict[str, Any] | Any:
     """Declared attribute name -> type (the type may be UNKNOWN); UNKNOWN when a name is not known."""
+    return derived(table, "schema.attribute-types", _read_attribute_types)
+
+
+def _read_attribute_types(table) -> dict[str, Any] | Any:
     found = blocks(table.values, "attribute")
     if not is_known(found):
         return UNKNOWN
@@ -180,16 +194,22 @@ def attribute_types(table) -> dict[str, Any] | Any:
     return out
 
 
-def key_uses(table) -> Iterator[tuple[str, str]]:
+def key_uses(table) -> tuple[tuple[str, str], ...]:
     """(attribute name, where it is used as a key) for every known key of the table and its indexes."""
+    return derived(table, "schema.key-uses", _read_key_uses)
+
+
+def _read_key_uses(table) -> tuple[tuple[str, str], ...]:
+    out = []
     table_hash, table_range = table_keys(table)
     for role, name in (("hash_key", table_hash), ("range_key", table_range)):
         if isinstance(name, str):
-            yield name, f"the table's {role}"
+            out.append((name, f"the table's {role}"))
     for index in known_indexes(table):
         if is_known(index.keys):
             for name, role in index.keys:
-                yield name, f"the {role} of {index.title}"
+                out.append((name, f"the {role} of {index.title}"))
+    return tuple(out)
 
 
 def _known_str(value: Any) -> Any:
@@ -558,12 +578,24 @@ def low_cardinality_match(name: str, patterns: Iterable[Any]) -> str | None:
     order, status); the name is also tried in snake_case form, so ``is_*``
     matches ``isActive``. A pattern is a glob (``is_*``, ``*_flag``).
     """
-    words = [w.lower() for w in _WORDS.findall(name)]
-    candidates = [name.lower(), "_".join(words), *words]
-    for pattern in patterns:
-        if isinstance(pattern, str) and any(fnmatch.fnmatchcase(c, pattern.lower()) for c in candidates):
-            return pattern
-    return None
+    return _cardinality_matcher(tuple(p for p in patterns if isinstance(p, str)))(name)
+
+
+@functools.lru_cache(maxsize=16)  # one per set of patterns a run uses (the option's value)
+def _cardinality_matcher(patterns: tuple) -> Callable[[str], str | None]:
+    """``low_cardinality_match`` for these patterns: each compiled once, each name judged once."""
+    compiled = [(p, re.compile(fnmatch.translate(p.lower())).match) for p in patterns]
+
+    @functools.lru_cache(maxsize=4096)  # key names repeat across the tables of a plan
+    def match(name: str) -> str | None:
+        words = [w.lower() for w in _WORDS.findall(name)]
+        candidates = [name.lower(), "_".join(words), *words]
+        for pattern, matches in compiled:
+            if any(matches(c) for c in candidates):
+                return pattern
+        return None
+
+    return match
 
 
 @rule(id="DDB310", slug="gsi-low-cardinality-hash-key", level="warning", applies=["aws_dynamodb_table"],

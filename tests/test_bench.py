@@ -107,17 +107,48 @@ def test_deleted_resources_leave_the_configuration_and_the_planned_values():
 def test_run_py_end_to_end_on_the_smallest_plan(tmp_path):
     markdown, raw = tmp_path / "results.md", tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "10", "--runs", "1", "--no-checkov",
-                           "--out", str(tmp_path), "--markdown", str(markdown), "--json", str(raw), "-q"],
-                          capture_output=True, text=True, timeout=120)
+                           "--seeds", "1,7", "--generators", "ours", "--many", "2", "--many-tables", "10",
+                           "--many-runs", "1", "--out", str(tmp_path), "--markdown", str(markdown), "--json",
+                           str(raw), "-q"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "sarif / parse" in done.stdout and "text / parse" in done.stdout
-    assert len(list(tmp_path.glob("plan-10-seed0-*.json"))) == 1
-    row = json.loads(raw.read_text())["rows"][0]
-    assert row["tables"] == 10 and row["resources"] > 10
-    for name in ("sarif", "text", "parse"):
-        samples = row["series"][name]["samples"]
-        assert len(samples) == 1 and samples[0]["code"] == 0 and samples[0]["wall"] > 0 and samples[0]["rss_kb"] > 0
-    assert "| 10 |" in markdown.read_text()
+    assert "sarif / parse" in done.stdout and "text / parse" in done.stdout and "Worst plan per size" in done.stdout
+    assert len(list(tmp_path.glob("plan-ours-10-seed1-*.json"))) == 1
+    assert len(list(tmp_path.glob("plan-ours-10-seed7-*.json"))) == 1
+    result = json.loads(raw.read_text())
+    assert [(r["generator"], r["seed"]) for r in result["rows"]] == [("ours", 1), ("ours", 7)]
+    for row in result["rows"]:
+        assert row["tables"] == 10 and row["resources"] > 10
+        for name in ("sarif", "text", "parse"):
+            samples = row["series"][name]["samples"]
+            assert len(samples) == 1 and samples[0]["code"] == 0 and samples[0]["wall"] > 0
+            assert samples[0]["rss_kb"] > 0
+    many = result["many"]
+    assert many["plans"] == 2 and many["jobs"] == 2
+    assert all(len(many["series"][name]["samples"]) == 1 for name in ("one", "jobs"))
+    text = markdown.read_text()
+    assert "| ours | 1 | 10 |" in text and "2 plans of 10 tables in one command line" in text
+
+
+def test_run_py_summary_quotes_the_worst_plan_of_each_size():
+    run_py = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    run = importlib.util.module_from_spec(run_py)
+    sys.modules[run_py.name] = run
+    run_py.loader.exec_module(run)
+
+    def row(generator, seed, tables, sarif, parse, rss_kb=1000):
+        series = {"sarif": run.Series([run.Sample(w, rss_kb, 0) for w in sarif]),
+                  "parse": run.Series([run.Sample(w, 1, 0) for w in parse])}
+        return run.Row(generator, seed, tables, "p", 1000 * 1024, 10, series)
+
+    rows = [row("ours", 1, 100, [1.0, 1.0, 1.0], [0.5, 0.5, 0.5]),
+            row("shared", 7, 100, [1.5, 3.0, 1.5], [0.5, 1.0, 0.5], rss_kb=4000),  # paired: 3.0x each turn
+            row("ours", 1, 1000, [9.0, 9.0, 9.0], [4.0, 4.0, 4.0]),
+            row("shared", 7, 1000, [16.0, 16.0, 16.0], [4.0, 4.0, 4.0])]
+    small, large = run.summary_rows(rows)
+    assert small[2] == "3.00x (shared seed 7)"  # not the best plan's 2.00x
+    assert small[5] == "4.00x (shared seed 7)"
+    assert large[2] == "4.00x (shared seed 7)" and large[4] == "16.00 s (shared seed 7)"
+    assert large[7] == "10.67x (shared seed 7) for 10x the tables"  # 16.0 / 1.5
 
 
 def test_the_tf_tree_generator_writes_what_dynalint_reads(tmp_path):

@@ -472,3 +472,57 @@ def test_a_suppression_naming_a_loaded_custom_rule_is_no_unknown_id(house, tmp_p
     write(tmp_path / "infra" / "main.tf", TF)
     result = run(str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "DL002", "-f", "json")
     assert json.loads(result.stdout)["findings"] == []
+
+
+# ---------------------------------------------------------------- entry points: the cheap look first
+def _declared(paths: list[str]) -> list[str]:
+    """What importlib.metadata finds in the group on these paths (the answer the guard must never miss)."""
+    from importlib.metadata import distributions
+
+    return [p.name for d in distributions(path=paths) for p in d.entry_points if p.group == custom.ENTRY_POINT_GROUP]
+
+
+@pytest.mark.parametrize("layout, expected", [
+    ({}, False),
+    ({"other-1.0.dist-info/entry_points.txt": "[console_scripts]\nother = other:main\n"}, False),
+    ({"Other-1.0.dist-info/METADATA": "Name: other\n"}, False),  # no entry_points.txt at all
+    ({"acme-1.0.dist-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+    ({"ACME-1.0.DIST-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),  # importlib ignores the case
+    ({"acme.egg-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+    ({"acme-1.0.egg/EGG-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+], ids=["empty", "other-group", "no-file", "dist-info", "upper-case", "egg-info", "egg"])
+def test_the_entry_point_guard_agrees_with_importlib_metadata(tmp_path, layout, expected):
+    for name, text in layout.items():
+        write(tmp_path / name, text)
+    paths = [str(tmp_path), str(tmp_path / "missing"), *(str(tmp_path / n.split("/")[0]) for n in layout
+                                                        if n.split("/")[0].endswith(".egg"))]
+    assert bool(_declared(paths)) == expected  # the layout means what the test says to importlib.metadata
+    assert custom.may_declare_entry_points(custom.ENTRY_POINT_GROUP, paths) == expected
+
+
+def test_the_entry_point_guard_leaves_what_it_cannot_read_to_importlib_metadata(tmp_path, monkeypatch):
+    archive = tmp_path / "site.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # an empty zip file on the path: importlib.metadata reads zips
+    assert custom.may_declare_entry_points(custom.ENTRY_POINT_GROUP, [str(archive)])
+
+    class Finder:  # a meta-path finder that may know distributions of its own
+        @staticmethod
+        def find_distributions(*args, **kwargs):
+            return iter(())
+
+    monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Finder])
+    assert custom.may_declare_entry_points(custom.ENTRY_POINT_GROUP, [str(tmp_path)])
+
+
+def test_no_entry_point_scan_when_no_distribution_declares_one():
+    code = textwrap.dedent(f"""
+        import sys
+        from click.testing import CliRunner
+        from dynalint.cli import main
+        result = CliRunner().invoke(main, ["--no-config", {PLAN!r}, "-f", "sarif"])
+        assert result.exit_code in (0, 1), result.output
+        print("importlib.metadata" in sys.modules)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

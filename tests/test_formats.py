@@ -379,11 +379,16 @@ def with_stderr_on_a_terminal(*args) -> tuple[str, str]:
 
 
 def test_progress_on_a_terminal_for_many_inputs():
-    stdout, stderr = with_stderr_on_a_terminal(WORKFLOW, ENCRYPTION, "--select", "DDB1")
+    stdout, stderr = with_stderr_on_a_terminal(WORKFLOW, ENCRYPTION, "--select", "DDB1", "--jobs", "1")
     assert f"[1/2] loading {WORKFLOW}" in stderr and f"[2/2] loading {ENCRYPTION}" in stderr
     assert re.search(r"checking \d+ resources with \d+ rules", stderr)
     assert stderr.endswith("\r\x1b[K")  # the status line is erased: the report is not mixed with it
     assert "\x1b" not in stdout and stdout.strip().splitlines()[-1].startswith("Found ")
+    # in worker processes, each input is counted as it is done (in whatever order they finish)
+    together, stderr = with_stderr_on_a_terminal(WORKFLOW, ENCRYPTION, "--select", "DDB1", "--jobs", "2")
+    assert together == stdout
+    assert "[1/2] checked " in stderr and "[2/2] checked " in stderr
+    assert WORKFLOW in stderr and ENCRYPTION in stderr and stderr.endswith("\r\x1b[K")
 
 
 def test_no_progress_when_quiet_or_small_or_not_a_terminal():

@@ -77,6 +77,7 @@ def test_hooks_manifest():
     assert HOOKS["dynalint-fix"]["require_serial"] is True
     assert HOOKS["dynalint-plan"]["entry"] == "dynalint"
     assert HOOKS["dynalint"]["require_serial"] is True  # one run sees every changed file: each root once
+    assert HOOKS["dynalint-plan"]["require_serial"] is True  # dynalint spreads the plans over the processors
 
 
 @pytest.mark.parametrize("path, linted", [

@@ -395,6 +395,9 @@ def test_lone_surrogate_in_a_plan_is_written_as_its_escape(tmp_path, fmt):
     if fmt in ("text", "json", "markdown", "junit"):  # as the input wrote it: visible, and valid UTF-8
         shown = "or\\\\ud800ders" if fmt == "markdown" else "or\\ud800ders"  # markdown escapes the backslash
         assert shown in proc.stdout.decode("utf-8")
+    # written to a file (SARIF in pieces): the same bytes as on stdout
+    written = dynalint("plan.json", "-f", fmt, "-o", "report.out", cwd=tmp_path)
+    assert written.returncode == 1 and (tmp_path / "report.out").read_bytes() == proc.stdout
 
 
 def test_yaml_rules_file_nested_past_the_recursion_limit(tmp_path):

@@ -115,3 +115,70 @@ def test_github_ingestion_rules_report_nothing(tmp_path):
                     "-o", str(out), str(src)], capture_output=True, timeout=120)
     problems = json.loads(out.read_text())["runs"][0]["results"]
     assert problems == []
+
+
+# ---------------------------------------------------------------------- results written as text
+def _spec(f, rule_index: int) -> dict:
+    """A result as a dict, in the order SARIF results are written (the shape _result writes as text)."""
+    from dynalint.report import artifact_uri
+    from dynalint.report.escape import uri_reference
+
+    source = f.source
+    uri, base = artifact_uri(source.file if source is not None else (f.input_file or "-"))
+    artifact = {"uri": uri_reference(uri), "uriBaseId": base} if base else {"uri": uri}
+    region = {"startLine": source.start_line if source else 1}
+    if source is not None and source.start_column:
+        region["startColumn"] = source.start_column
+    fingerprints = {"dynalint/v1": f.fingerprint}
+    if not base or source is None or source.kind == "plan":
+        fingerprints["primaryLocationLineHash"] = f"{f.fingerprint[:16]}:1"
+    message = f.message.strip()
+    result = {
+        "ruleId": f.rule_id, "ruleIndex": rule_index, "level": str(f.level),
+        "message": {"text": message if message.endswith((".", "!", "?")) else message + "."},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region},
+                       "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}],
+        "partialFingerprints": fingerprints,
+        "properties": {"address": f.address, "resourceType": f.resource_type, "planActions": list(f.actions)},
+    }
+    if f.path:
+        result["properties"]["attributePath"] = f.path
+    if f.suppression is not None:
+        result["suppressions"] = [{"kind": f.suppression.kind, "justification": f.suppression.justification}]
+    if f.baseline_state:
+        result["baselineState"] = f.baseline_state
+    return result
+
+
+def _findings_strategy():
+    from hypothesis import strategies as st
+
+    from dynalint.model import Finding, Level, Source, Suppression
+
+    text = st.text(alphabet=st.characters(exclude_categories=()), max_size=12)  # controls, quotes, surrogates
+    sources = st.none() | st.builds(Source, file=st.sampled_from(["main.tf", "plan.json", "/elsewhere/x.tf", "-"]),
+                                    start_line=st.integers(1, 10**6), start_column=st.none() | st.integers(0, 99),
+                                    kind=st.sampled_from(["tf", "plan"]))
+    return st.lists(st.builds(
+        Finding, rule_id=st.sampled_from(["DDB101", "DDB203", "X1"]), level=st.sampled_from(list(Level)),
+        address=text, message=text, resource_type=text, path=st.none() | text, fingerprint=st.text("0123456789abcdef#2"),
+        actions=st.lists(text, max_size=3).map(tuple), source=sources, input_file=st.none() | text,
+        suppression=st.none() | st.builds(Suppression, kind=text, justification=text),
+        baseline_state=st.none() | st.sampled_from(["new", "unchanged", ""])), max_size=4)
+
+
+def test_results_are_the_bytes_json_dumps_writes():
+    from hypothesis import given, settings
+
+    from dynalint.report import sarif
+
+    @settings(max_examples=300, deadline=None)
+    @given(_findings_strategy())
+    def check(findings):
+        index = {"DDB101": 0, "DDB203": 1, "X1": 2}
+        places: dict = {}
+        for f in findings:
+            expected = json.dumps(_spec(f, index[f.rule_id]), ensure_ascii=False, separators=(",", ":"))
+            assert sarif._result(f, index, places) == expected
+
+    check()

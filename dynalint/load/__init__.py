@@ -9,9 +9,6 @@ in their ``.tf`` sources (see dynalint.load.sources).
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -71,19 +68,31 @@ def load_inputs(paths: Sequence[str], locate: bool = True, source_dir: str | Non
                 allow_errored: bool = False) -> list[Model]:
     """Every input of a command line, in order: .tf files and directories are read together (grouped by
     directory, once each); plans are located in their .tf sources."""
-    from dynalint.load.hcl import load_tf_inputs
-
-    tf_paths = [p for p in paths if _is_tf_input(p)]
     models: list[Model] = []
-    for number, path in enumerate(paths, 1):
+    for number, (path, unit) in enumerate(input_units(paths), 1):
         if progress is not None:
             progress(f"[{number}/{len(paths)}] loading {path}")
-        if not _is_tf_input(path):
-            models.append(load_input(path, locate, tf_sources=True, source_dir=source_dir,
-                                     allow_errored=allow_errored))
-        elif path == tf_paths[0]:
-            models.extend(load_tf_inputs(tf_paths, var_files))
+        if unit:
+            models.extend(load_unit(unit, locate, source_dir, var_files, allow_errored))
     return models
+
+
+def input_units(paths: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each path of a command line with what is loaded at its place: the path alone (a plan or state), every
+    .tf input of the command line at the first one (they are read together), or nothing."""
+    tf_paths = tuple(p for p in paths if _is_tf_input(p))
+    return [(path, tf_paths if path == tf_paths[0] else ()) if _is_tf_input(path) else (path, (path,))
+            for path in paths]
+
+
+def load_unit(unit: Sequence[str], locate: bool = True, source_dir: str | None = None,
+              var_files: Sequence[str] = (), allow_errored: bool = False) -> list[Model]:
+    """The models of one unit of ``input_units``."""
+    if _is_tf_input(unit[0]):
+        from dynalint.load.hcl import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
+
+        return load_tf_inputs(list(unit), var_files)
+    return [load_input(unit[0], locate, tf_sources=True, source_dir=source_dir, allow_errored=allow_errored)]
 
 
 def _is_tf_input(path: str) -> bool:
@@ -151,6 +160,10 @@ def _show_binary_plan(name: str) -> bytes:
     terraform is the one on PATH by an absolute path (a relative PATH entry would
     pick a ``terraform`` from the checkout).
     """
+    import shlex
+    import shutil
+    import subprocess
+
     if name == "-":
         raise InputError("-: this is a binary plan; pipe its JSON instead: `terraform show -json PLANFILE | dynalint -`")
     plan = Path(name)

@@ -25,12 +25,18 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.model import Model, Source
 
-_ADDRESS = re.compile(rb'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_ADDRESS = re.compile(rb'"address"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')  # the key and its JSON string value
 _CHANGES = re.compile(rb'"resource_changes"\s*:')
 
 
 def plan_locations(data: bytes, file: str) -> dict[str, Source]:
-    """Map each address to its line and column in the file (1-based), in one pass over the bytes."""
+    """Map each address to its line and column in the file (1-based), in one pass over the bytes.
+
+    An address is located where it first appears from ``resource_changes`` on
+    (each entry starts with its address). Later mentions (prior state,
+    configuration) cost only a lookup: lines and columns are counted, and the
+    address decoded, once per address.
+    """
     text = data
     if text.startswith(b"\xef\xbb\xbf"):
         text = text[3:]
@@ -40,28 +46,30 @@ def plan_locations(data: bytes, file: str) -> dict[str, Source]:
     changes = _CHANGES.search(text)
     if changes:
         start = changes.end()
+    first: dict[bytes, int] = {}  # the address as written -> where it first appears
+    for match in _ADDRESS.finditer(text, start):
+        if match.group(1) not in first:
+            first[match.group(1)] = match.start()
     found: dict[str, Source] = {}
     line, column, scanned = 1, 1, 0
     # In ASCII text a character is a byte: columns need no decoding (the usual case).
     characters = (lambda _text, begin, end: end - begin) if text.isascii() else _characters
-    for match in _ADDRESS.finditer(text, start):
-        pos = match.start()
-        newlines = text.count(b"\n", scanned, pos)
+    for raw, pos in first.items():  # in the order of the file
+        newlines = text.count(b"\n", scanned, pos) if text.find(b"\n", scanned, pos) >= 0 else 0  # find: memchr
         if newlines:
             line += newlines
             line_start = text.rfind(b"\n", scanned, pos) + 1
             column = 1 + characters(text, line_start, pos)
         else:
-            # terraform writes the plan on one line: count only what lies since the last match,
+            # terraform writes the plan on one line: count only what lies since the last address,
             # or a plan of many resources takes quadratic time.
             column += characters(text, scanned, pos)
         scanned = pos
-        raw = match.group(1)
         try:
             address = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
         except ValueError:
             continue
-        if address not in found:
+        if address not in found:  # two spellings of one address (an escape): the first place counts
             found[address] = Source(file=file, start_line=line, start_column=column, kind="plan")
     return found
 

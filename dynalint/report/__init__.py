@@ -6,7 +6,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from dynalint import __version__
 from dynalint.model import Finding, Level, Model
@@ -53,6 +53,16 @@ def render(fmt: str, report: Report) -> str:
         raise ValueError(fmt)
     module = importlib.import_module(f"dynalint.report.{fmt}")
     return module.render(report)
+
+
+def render_pieces(fmt: str, report: Report) -> Iterable[str]:
+    """``render(fmt, report)`` in pieces, for a writer: SARIF comes in batches of results, so that writing a
+    large plan's report to a file never holds it whole; the other formats come whole."""
+    if fmt == "sarif":
+        from dynalint.report import sarif
+
+        return sarif.pieces(report)
+    return [render(fmt, report)]
 
 
 def artifact_uri(file: str) -> tuple[str, str | None]:

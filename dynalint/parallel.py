@@ -1,0 +1,277 @@
+"""Several inputs of one command line at once: this process and forked workers each load and check some.
+
+The workers are forked from the command-line process when the pool starts, so
+they run the very rules, links, options and loader settings it prepared, custom
+rules included: no module is imported again and no user code runs twice.
+The units of ``dynalint.load.input_units`` (a plan, or the .tf inputs together)
+are grouped in tasks, the largest first; the workers take tasks from the large
+end, this process from the small end, until none is left. A unit is loaded and
+checked by ``engine.check_models`` (inline suppressions are per input); a worker
+sends back its findings and its models stripped to what the reports read. This
+process then does what spans inputs, in input order, as one process would:
+sorting, unique fingerprints, then (in the command line) the config's
+suppressions, the baseline and the report. The output is the same bytes
+whatever the number of processes.
+
+A unit that fails in a worker is run again here, so that the error (its one
+line, or its traceback with --debug) is the one a single process gives;
+loading errors come first, in input order, as when one process loads every
+input before it checks any. Where the platform cannot fork (Windows), inputs
+are checked one after the other.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import Callable
+
+from dynalint import engine
+from dynalint.load import input_units, load_unit
+from dynalint.model import Change, Finding, Model, Resource
+
+
+def available_cores() -> int:
+    """The processors this process may run on (its CPU affinity where the platform tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@dataclass(frozen=True)
+class Work:
+    """What every unit is checked with (the workers inherit it: nothing of it is pickled)."""
+
+    rules: Sequence
+    links: Sequence
+    settings: engine.RunOptions
+    only_changed: bool
+    known_ids: Sequence[str]
+    locate: bool
+    source_dir: str | None
+    var_files: Sequence[str]
+    prepare: Callable[[Model], Model]  # applied to each model after loading (the command line's notes)
+    allow_errored: bool = False  # --allow-errored-plan
+    # The report reads the resources themselves (the markdown diagram, SARIF's fix proposals): workers send the
+    # models back whole, not stripped to what the other reports read.
+    whole_models: bool = False
+
+    def load(self, unit: Sequence[str]) -> list[Model]:
+        return [self.prepare(m) for m in load_unit(unit, self.locate, self.source_dir, self.var_files,
+                                                   self.allow_errored)]
+
+    def check(self, models: list[Model]) -> list[Finding]:
+        return engine.check_models(models, self.rules, self.links, self.settings, self.only_changed, self.known_ids)
+
+
+_WORK: Work | None = None  # set in the parent before the pool forks its workers
+_UNITS: list[tuple[str, ...]] = []
+
+
+def units(paths: Sequence[str]) -> list[tuple[str, ...]]:
+    """What is loaded and checked together, in the order of the command line (see ``input_units``)."""
+    return [unit for _path, unit in input_units(paths) if unit]
+
+
+def poolable(unit: Sequence[str]) -> bool:
+    """Whether a worker may take the unit: all but stdin, which this process reads."""
+    return unit != ("-",)
+
+
+def check_inputs(paths: Sequence[str], work: Work, jobs: int,
+                 progress: Callable[[str], None] | None = None) -> tuple[list[Model], list[Finding]]:
+    """The models and the sorted findings of every input, in ``jobs`` processes: this one and jobs - 1 workers.
+
+    This process checks units too, taking them from the small end of the list while the workers take tasks
+    from the large end, so that neither waits for the other (and none of its results is pickled).
+    """
+    global _WORK, _UNITS
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    todo = units(paths)
+    pooled = [i for i, unit in enumerate(todo) if poolable(unit)]
+    processes = max(2, min(jobs, len(pooled)))
+    tasks = deque(_tasks(todo, pooled, processes))
+    results: dict[int, tuple] = {}
+    done = 0
+
+    def finished(i: int, result: tuple) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
+        if progress is not None:
+            progress(f"[{done}/{len(pooled)}] checked {' '.join(todo[i])}")
+
+    _WORK, _UNITS = work, todo
+    try:
+        with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            running: dict = {}
+
+            def hand_out() -> None:
+                # a task ahead for each worker (it starts at once when it is done), the last one left for here
+                while len(tasks) > 1 and len(running) < 2 * (processes - 1):
+                    task = tasks.popleft()
+                    running[pool.submit(_run, task)] = task
+
+            hand_out()
+            for i, unit in enumerate(todo):
+                if not poolable(unit):
+                    results[i] = _run_here(work, unit)  # stdin, read once, here
+            while tasks or running:
+                if tasks:
+                    for i in tasks.pop():
+                        finished(i, _run_here(work, todo[i]))
+                else:
+                    wait(running, return_when=FIRST_COMPLETED)
+                for future in [f for f in running if f.done()]:
+                    for i, result in zip(running.pop(future), future.result()):
+                        finished(i, _unpacked(result))
+                hand_out()
+    finally:
+        _WORK, _UNITS = None, []
+    return _gather(todo, results, work)
+
+
+def _tasks(todo: list, pooled: list[int], processes: int) -> list[list[int]]:
+    """The units in tasks of about a sixteenth of a process's share of the bytes, the largest first: few enough
+    to cost little to hand out, small enough that the processes finish together (no big plan starts last)."""
+    sizes = {i: _size(todo[i]) for i in pooled}
+    target = sum(sizes.values()) / (processes * 16)
+    tasks: list[list[int]] = []
+    current: list[int] = []
+    held = 0
+    for i in sorted(pooled, key=lambda i: -sizes[i]):
+        current.append(i)
+        held += sizes[i]
+        if held >= target:
+            tasks.append(current)
+            current, held = [], 0
+    return tasks + [current] if current else tasks
+
+
+def _size(unit: Sequence[str]) -> int:
+    try:
+        return sum(os.path.getsize(p) for p in unit if os.path.isfile(p))
+    except OSError:
+        return 0
+
+
+def _run(task: Sequence[int]) -> list[tuple]:
+    """In a worker, for each unit of the task: ("ok", models packed, findings packed), or the phase that
+    failed."""
+    out = []
+    for index in task:
+        try:
+            models = _WORK.load(_UNITS[index])
+        except Exception:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
+            out.append(("load",))
+            continue
+        try:
+            findings = _WORK.check(models)
+        except Exception:  # noqa: BLE001
+            out.append(("check",))
+            continue
+        out.append(("ok", [_packed_model(m, _WORK.whole_models) for m in models],
+                     [_packed_finding(f) for f in findings]))
+    return out
+
+
+def _run_here(work: Work, unit: Sequence[str]) -> tuple:
+    """In this process: as ``_run`` (the models kept whole), keeping what went wrong to raise in its turn."""
+    try:
+        models = work.load(unit)
+    except Exception as exc:  # noqa: BLE001
+        return ("load", exc)
+    try:
+        return ("ok", models, work.check(models))
+    except Exception as exc:  # noqa: BLE001
+        return ("check", exc)
+
+
+def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Model], list[Finding]]:
+    """Every input's models and findings in input order; the first failure raised as one process raises it:
+    a loading error before any checking error (one process loads every input before it checks any)."""
+    for phase in ("load", "check"):
+        for i in sorted(results):
+            if results[i][0] != phase:
+                continue
+            if len(results[i]) > 1:
+                raise results[i][1]
+            models = work.load(todo[i])  # what failed in a worker fails here again, with its own traceback
+            results[i] = ("ok", models, work.check(models))
+    models: list[Model] = []
+    findings: list[Finding] = []
+    for i in sorted(results):
+        models.extend(results[i][1])
+        findings.extend(results[i][2])
+    return models, engine.finish(findings)
+
+
+# What travels back from a worker, as tuples (pickled at a third of the cost of the dataclasses): a model
+# without its resources' values (what the reports read of it once it is checked: its names and notes, and of
+# each resource what ``engine.checks`` asks, for JUnit's list of the rule x resource pairs that passed),
+# and the findings, field by field. The parent makes the instances as unpickling does (no __init__ run again:
+# the worker made them), since it does so for every resource and finding of every input, alone.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def _packed_model(model: Model, whole: bool) -> tuple:
+    if whole:  # the resources as they are (per-rule caches left behind); only the .tf locator stays here
+        resources = tuple(replace(r) for r in model.resources)
+        return replace(model, resources=resources, plan_locator=None, path_locator=None), None
+    rows = tuple((r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions)
+                 for r in model.resources)
+    return replace(model, resources=(), data_sources=(), plan_locator=None, path_locator=None,
+                   secrets=frozenset()), rows
+
+
+def _packed_finding(finding: Finding) -> tuple:
+    return tuple([getattr(finding, name) for name in _FINDING_FIELDS])
+
+
+def _unpacked(result: tuple) -> tuple:
+    if result[0] != "ok":
+        return result
+    models = [model if rows is None else replace(model, resources=_BareResources(rows)) for model, rows in result[1]]
+    return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values))) for values in result[2]]
+
+
+class _BareResources(Sequence):
+    """A checked model's resources as the reports read them, made on first use: most reports only count them
+    (JUnit lists them), and a command line of many plans has tens of thousands."""
+
+    def __init__(self, rows: tuple) -> None:
+        self._rows = rows
+        self._made: tuple | None = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if self._made is None:
+            self._made = tuple(_bare_resource(*row) for row in self._rows)
+        return self._made[index]
+
+
+def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, actions: tuple | None) -> Resource:
+    change = None if actions is None else _made(Change, {"actions": actions, "before": None, "replace_paths": (),
+                                                        "action_reason": None})
+    return _made(Resource, {**_RESOURCE_DEFAULTS, "address": address, "type": type_, "name": name, "values": {},
+                            "module": module, "mode": mode, "change": change, "partial_json": {}, "_derived": {}})
+
+
+_RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}
+
+
+def _made(cls: type, state: dict):
+    """An instance of a frozen dataclass with these field values, made as unpickling makes one."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(state)
+    return instance

@@ -1,0 +1,97 @@
+"""The resource graph: neighbour queries from plain maps, the networkx view only on first use."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import networkx as nx
+
+from dynalint import engine
+from dynalint.rule import Context, Index, Issue, rule
+from helpers import ROOT, _REGISTRY, case_plan, load_case
+
+MODEL = load_case("encryption")
+
+
+def _index() -> Index:
+    return Index(MODEL.resources, _REGISTRY.links)
+
+
+def test_related_and_the_networkx_view_hold_the_same_edges():
+    index = _index()
+    graph = Context(index, {}).graph
+    assert isinstance(graph, nx.DiGraph)
+    assert graph is Context(index, {}).graph  # built once per input, shared by every rule
+    live = {r.address: r for r in MODEL.resources if not r.deleted}
+    assert set(graph.nodes) == set(live)
+    assert graph.number_of_edges() > 0
+    for address, resource in live.items():
+        out = [r.address for r in index.graph.related(resource, direction="out")]
+        into = [r.address for r in index.graph.related(resource, direction="in")]
+        assert out == sorted(graph.successors(address))
+        assert into == sorted(graph.predecessors(address))
+        for target in out:
+            via = graph.edges[address, target]["via"]
+            assert via and all(index.graph.related(resource, via=v, direction="out") for v in via)
+
+
+def test_related_filters_by_type_and_by_via_prefix():
+    index = _index()
+    graph = index.graph.nx
+    # an edge whose via is a dotted path is found by its first step as well, and not by another attribute
+    source, target, via = next((s, t, v) for s, t, d in graph.edges(data=True) for v in sorted(d["via"]) if "." in v)
+    resource, other = index.by_address[source], index.by_address[target]
+    head = via.split(".")[0]
+    assert other in index.graph.related(resource, type=other.type, via=head, direction="out")
+    assert other not in index.graph.related(resource, type=other.type, via=head + "_not", direction="out")
+    assert other not in index.graph.related(resource, type="aws_no_such_type", direction="out")
+    assert resource in index.graph.related(other, type=resource.type, via=via, direction="in")
+    assert resource in index.graph.related(other, type=resource.type, via=via)  # "both" holds "in"
+
+
+@rule(id="NET001", slug="graph-reach", level="note", applies=["aws_kms_key"], kind="graph")
+def _graph_reach(key, ctx):
+    """Counts what reaches a key through any path."""
+    yield Issue(f"{len(nx.ancestors(ctx.graph, key.address))} resources reach {key.address}")
+
+
+def test_a_rule_may_ask_the_networkx_graph():
+    found = engine.run([MODEL], [_graph_reach], _REGISTRY.links)
+    graph = _index().graph.nx
+    assert found and all(f.message == f"{len(nx.ancestors(graph, f.address))} resources reach {f.address}"
+                         for f in found)
+    assert any(not f.message.startswith("0 ") for f in found)
+
+
+_IMPORTED = textwrap.dedent("""
+    import sys
+    from click.testing import CliRunner
+    from dynalint.cli import main
+    result = CliRunner().invoke(main, ["--no-config", *sys.argv[1:]])
+    assert result.exit_code in (0, 1), result.output
+    print("networkx" in sys.modules)
+""")
+
+
+def _networkx_imported(*args: str) -> bool:
+    proc = subprocess.run([sys.executable, "-c", _IMPORTED, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip() == "True"
+
+
+def test_rules_that_ask_only_for_neighbours_do_not_import_networkx(tmp_path):
+    plan = str(case_plan("encryption"))
+    assert not _networkx_imported(plan, "-f", "sarif")  # every built-in rule, DDB203 among them (a graph rule)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "size.py").write_text(textwrap.dedent('''
+        from dynalint.rule import Issue, rule
+
+        @rule(id="NET002", slug="graph-size", level="note", applies=["aws_kms_key"], kind="graph")
+        def size(key, ctx):
+            """Counts the edges of the graph."""
+            yield Issue(f"{ctx.graph.number_of_edges()} edges")
+    '''))
+    assert _networkx_imported(plan, "--rules-dir", str(rules), "-f", "json")

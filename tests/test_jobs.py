@@ -1,0 +1,176 @@
+"""Several inputs in worker processes (--jobs): the same bytes, exit codes and errors as one process."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dynalint import parallel
+from dynalint.cli import main
+from helpers import ROOT, SAMPLES, case_plan
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="--jobs runs inputs one after the other here")
+
+FORMATS = ("text", "sarif", "json", "junit", "github", "markdown")
+EXAMPLE = ROOT / "examples" / "custom-rules"
+# plans with inline suppressions (sensitive), sensitive values, modules, deletes, a .tf tree, stdin
+INPUTS = [str(case_plan(n).relative_to(ROOT)) for n in ("sensitive", "access", "changes", "streams", "capacity")]
+INPUTS += ["tests/hcl/app", "-", str((SAMPLES / "mixed" / "plan.json").relative_to(ROOT))]
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, ["--no-config", *args], input=stdin, catch_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def at_repo_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize("extra", [[], ["--show-suppressed", "--statistics"], ["--changed-only"]],
+                         ids=["plain", "suppressed-statistics", "changed-only"])
+def test_jobs_give_the_bytes_of_one_process(extra):
+    stdin = (SAMPLES / "bad" / "plan.json").read_text()
+    for fmt in FORMATS:
+        one = run(*INPUTS, "-f", fmt, "--jobs", "1", "--stdin-filename", "piped.json", *extra, stdin=stdin)
+        many = run(*INPUTS, "-f", fmt, "--jobs", "3", "--stdin-filename", "piped.json", *extra, stdin=stdin)
+        assert one.exit_code == 1, one.output
+        assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr), fmt
+
+
+def test_custom_rules_config_and_baseline_reach_the_workers(tmp_path):
+    plans = ["examples/custom-rules/infra/plan.json", str(case_plan("custom").relative_to(ROOT))]
+    config = ["--config", str(EXAMPLE / ".dynalint.yaml"), "--allow-config-code"]
+    baseline = tmp_path / "baseline.json"
+    recorded = CliRunner().invoke(main, [*config, plans[0], "--write-baseline", str(baseline), "-f", "json"])
+    assert recorded.exit_code in (0, 1), recorded.output
+    outputs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, [*config, *plans, "--baseline", str(baseline), "-f", "sarif",
+                                           "--jobs", jobs], catch_exceptions=False)
+        outputs.append((result.exit_code, result.stdout))
+    assert outputs[0] == outputs[1]
+    doc = json.loads(outputs[0][1])
+    results = doc["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"ACME001", "ACME101"}  # custom rules and their configured options
+    assert any(r.get("baselineState") == "unchanged" for r in results)
+    assert any(r.get("baselineState") == "new" for r in results)  # the second plan is not in the baseline
+
+
+PID_RULES = '''
+import os
+from dynalint.rule import Issue, rule
+
+@rule(id="PID001", slug="checked-by", level="note", applies=["aws_dynamodb_table"])
+def checked_by(table, ctx):
+    """Says which process checked the table."""
+    yield Issue(f"pid {os.getpid()}")
+'''
+
+
+def _pids(*args: str) -> set[int]:
+    result = run(*args, "-f", "json", "--select", "PID001")
+    assert result.exit_code == 0, result.output
+    return {int(f["message"].split()[1].rstrip(".")) for f in json.loads(result.stdout)["findings"]}
+
+
+def test_inputs_are_checked_in_worker_processes(tmp_path):
+    (tmp_path / "pid.py").write_text(textwrap.dedent(PID_RULES))
+    plans = [str(case_plan(n).relative_to(ROOT)) for n in ("durability", "encryption", "schema", "capacity")]
+    rules = ["--rules-dir", str(tmp_path)]
+    assert _pids(*plans, *rules, "--jobs", "1") == {os.getpid()}
+    together = _pids(*plans, *rules, "--jobs", "2")  # this process and one worker
+    assert os.getpid() in together and len(together) == 2
+    assert 2 <= len(_pids(*plans, *rules, "--jobs", "3")) <= 3  # which worker takes a task is up to the pool
+    assert len(_pids(*plans[:2], *rules, "--jobs", "3")) == 2  # no more processes than inputs
+    if parallel.available_cores() > 1:
+        assert len(_pids(*plans, *rules)) > 1  # the default: one process per processor
+    assert _pids(plans[0], *rules) == {os.getpid()}  # one input: no worker
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_first_bad_input_is_the_error_whatever_the_jobs(tmp_path, jobs):
+    (tmp_path / "broken.json").write_text('{"format_version": "1.2", "resource_changes": [')
+    (tmp_path / "list.json").write_text("[]")
+    good = str(case_plan("durability").relative_to(ROOT))
+    args = [good, str(tmp_path / "broken.json"), good, str(tmp_path / "list.json"), str(tmp_path / "missing.json")]
+    one = run(*args, "--jobs", "1")
+    many = run(*args, "--jobs", jobs)
+    assert one.exit_code == 2 and one.stderr.count("\n") == 1 and "broken.json" in one.stderr
+    assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr)
+    # a plan fails to load after one that loads: the loading error still comes first, as in one process
+    later = run(good, str(tmp_path / "list.json"), "--jobs", jobs)
+    assert later.exit_code == 2 and "list.json" in later.stderr and "Traceback" not in later.stderr
+
+
+def test_a_worker_error_is_raised_again_with_its_traceback_under_debug(tmp_path):
+    (tmp_path / "list.json").write_text("[]")
+    good = str(case_plan("durability").relative_to(ROOT))
+    result = run(good, str(tmp_path / "list.json"), good, "--jobs", "2", "--debug")
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr and "dynalint/load/plan.py" in result.stderr  # the loader's own frames
+    assert result.stderr.rstrip().splitlines()[-1].startswith("dynalint: error: ")
+
+
+# ---------------------------------------------------------------------- the process ends itself
+ATEXIT_RULES = '''
+import atexit
+from pathlib import Path
+from dynalint.rule import Issue, rule
+
+atexit.register(lambda: Path({marker!r}).write_text("ran"))
+
+@rule(id="EXIT001", slug="atexit-marker", level="note", applies=["aws_dynamodb_table"])
+def marker(table, ctx):
+    """Registers an atexit handler when loaded."""
+    return ()
+'''
+
+
+def test_the_command_line_process_flushes_its_output_and_runs_atexit_handlers(tmp_path):
+    marker = tmp_path / "marker.txt"
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "exit.py").write_text(textwrap.dedent(ATEXIT_RULES.format(marker=str(marker))))
+    plans = [str(case_plan(n)) for n in ("durability", "encryption")]
+    proc = subprocess.run([sys.executable, "-m", "dynalint", "--no-config", *plans, "-f", "sarif",
+                           "--rules-dir", str(tmp_path / "rules")], capture_output=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    in_process = run(*plans, "-f", "sarif", "--rules-dir", str(tmp_path / "rules"))
+    assert proc.stdout.decode() == in_process.stdout  # every byte written before the process ended
+    assert marker.read_text() == "ran"
+    written = tmp_path / "out.sarif"
+    proc = subprocess.run([sys.executable, "-m", "dynalint", "--no-config", plans[0], "-o", str(written), "-f",
+                           "sarif", "-q"], capture_output=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 1 and json.loads(Path(written).read_text())["runs"][0]["results"]
+
+
+def test_a_closed_pipe_ends_the_process_as_before():
+    """`dynalint ... | head -1`: the reader goes away; the exit is Python's usual one, not a hang or a crash."""
+    proc = subprocess.run(f"{sys.executable} -m dynalint --no-config {case_plan('durability')} {case_plan('changes')}"
+                          " -f json | head -c 10", shell=True, capture_output=True, timeout=120, cwd=ROOT)
+    assert proc.stdout == b'{\n  "versi'
+
+
+def test_the_same_plan_twice_numbers_its_fingerprints_as_one_process_does(tmp_path):
+    from dynalint.engine import fingerprint
+
+    for name in ("prod.json", "staging.json"):
+        (tmp_path / name).write_bytes(case_plan("durability").read_bytes())
+    args = [str(tmp_path / "prod.json"), str(tmp_path / "staging.json"), "-f", "json"]
+    one, many = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    assert one.stdout == many.stdout
+    found = json.loads(one.stdout)["findings"]
+    prod = [f for f in found if f["input"].endswith("prod.json")]
+    staging = [f for f in found if f["input"].endswith("staging.json")]
+    assert prod and len(prod) == len(staging)
+    for first, second in zip(prod, staging):  # one configuration, two plans: the second's keys are numbered
+        assert first["fingerprint"] == fingerprint(first["rule_id"], first["address"], first["path"])
+        assert second["fingerprint"] == fingerprint(second["rule_id"], second["address"], f"{second['path'] or ''}#2")
+        where = ("input", "fingerprint", "location", "resource_location")  # the file differs, nothing else
+        assert {k: v for k, v in second.items() if k not in where} == {k: v for k, v in first.items() if k not in where}
