@@ -266,6 +266,8 @@ def test_examples_are_configurations_terraform_plans(tmp_path):
             text = (examples.side(side) / "main.tf").read_text()
             if re.search(r"^provider ", text, re.M) or (side == "bad" and rule_.id in TERRAFORM_REFUSES):
                 continue
+            if examples.bad_settings is not None:  # its finding is about the settings file, which a plan has not
+                continue
             module = root / "examples" / rule_.id
             module.mkdir(parents=True)
             unique = f'\\1"orders-{rule_.id.lower()}"'
