@@ -219,6 +219,8 @@ def mermaid_cli():
     chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") \
         or shutil.which("chromium-browser")
     if not mmdc or not chromium or not shutil.which("node"):
+        if os.environ.get("DYNALINT_TEST_REQUIRE_MERMAID"):  # CI (.ci/run) installs them: a skip would hide a failure
+            pytest.fail("DYNALINT_TEST_REQUIRE_MERMAID is set but node, mmdc or chromium is missing (see .ci/mermaid)")
         pytest.skip("the Mermaid CLI test needs node, mmdc and chromium: `apt-get install -y chromium` and "
                     "`PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .mermaid @mermaid-js/mermaid-cli@11.17.0` "
                     "(or set MERMAID_CLI and PUPPETEER_EXECUTABLE_PATH)")
