@@ -14,6 +14,7 @@ and review the diff::
     python tests/test_snapshots.py            # every case (a snapshot whose plan is gone is deleted)
     python tests/test_snapshots.py tf/schema  # some cases
 """
+
 from __future__ import annotations
 
 import difflib
@@ -21,10 +22,9 @@ import os
 import sys
 from pathlib import Path
 
-from helpers import ROOT, lint_model
-
 from dynalint.load import load_inputs
 from dynalint.model import Finding
+from helpers import ROOT, lint_model
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 REGENERATE = "python tests/test_snapshots.py"
@@ -51,7 +51,8 @@ def line(finding: Finding) -> str:
         place = finding.input_file or "-"
     else:
         place = f"{where.file}:{where.start_line}" + (f":{where.start_column}" if where.start_column else "")
-    text = f"{place}: {finding.rule_id} {finding.level.name.lower()} {finding.address} [{finding.path or ''}] {finding.message}"
+    level = finding.level.name.lower()
+    text = f"{place}: {finding.rule_id} {level} {finding.address} [{finding.path or ''}] {finding.message}"
     if finding.suppression is not None:
         text += f"  (suppressed, {finding.suppression.kind}: {finding.suppression.justification})"
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)  # one line a finding, whatever it says
@@ -62,9 +63,11 @@ def render(case: str, plan: Path) -> str:
     shown = plan.relative_to(ROOT).as_posix()
     [model] = load_inputs([shown])
     body = [line(f) for f in lint_model(model)]
-    header = [f"# Findings of `dynalint {shown} --no-config` (every rule), one a line: FILE:LINE[:COL]: RULE",
-              f"# LEVEL ADDRESS [PATH] MESSAGE. Rewritten by `{REGENERATE} {case}`: review the diff.",
-              f"# {len(body)} finding{'s' if len(body) != 1 else ''}"]
+    header = [
+        f"# Findings of `dynalint {shown} --no-config` (every rule), one a line: FILE:LINE[:COL]: RULE",
+        f"# LEVEL ADDRESS [PATH] MESSAGE. Rewritten by `{REGENERATE} {case}`: review the diff.",
+        f"# {len(body)} finding{'s' if len(body) != 1 else ''}",
+    ]
     return "\n".join(header + body) + "\n"
 
 
@@ -105,15 +108,26 @@ def test_findings_of_each_fixture_plan_are_its_snapshot(case, monkeypatch):
     assert target.is_file(), f"{target.relative_to(ROOT)} is missing: run `{REGENERATE} {case}`"
     expected, actual = target.read_text(encoding="utf-8"), render(case, CASES[case])
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                            f"{target.relative_to(ROOT)} (snapshot)", "today's findings"))
-        pytest.fail(f"the findings of {case} changed; if on purpose, run `{REGENERATE} {case}` and review the "
-                    f"diff:\n{diff}", pytrace=False)
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True),
+                actual.splitlines(True),
+                f"{target.relative_to(ROOT)} (snapshot)",
+                "today's findings",
+            )
+        )
+        pytest.fail(
+            f"the findings of {case} changed; if on purpose, run `{REGENERATE} {case}` and review the diff:\n{diff}",
+            pytrace=False,
+        )
 
 
 def test_every_snapshot_has_its_plan():
-    orphans = [p.relative_to(ROOT).as_posix() for p in sorted(SNAPSHOTS.rglob("*.txt"))
-               if p.relative_to(SNAPSHOTS).with_suffix("").as_posix() not in CASES]
+    orphans = [
+        p.relative_to(ROOT).as_posix()
+        for p in sorted(SNAPSHOTS.rglob("*.txt"))
+        if p.relative_to(SNAPSHOTS).with_suffix("").as_posix() not in CASES
+    ]
     assert not orphans, f"snapshots of plans that are gone: {orphans} (`{REGENERATE}` deletes them)"
 
 
