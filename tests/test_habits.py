@@ -1,6 +1,7 @@
 """The project's own settings stay in step with each other (issue 16): the lowest versions CI installs are the
-bounds pyproject.toml declares, the ruff that pre-commit runs is the one of the `lint` extra, and this
-repository's own hooks lint what they should."""
+bounds pyproject.toml declares, the ruff that pre-commit runs is the one of the `lint` extra, this
+repository's own hooks lint what they should, the CHANGELOG's newest version is dynalint's, and py.typed ships
+with the package."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
 
+import dynalint
 from helpers import ROOT
 
 if sys.version_info >= (3, 11):
@@ -62,6 +65,47 @@ def test_pre_commit_runs_the_ruff_of_the_lint_extra():
 
 def test_the_dev_extra_holds_the_test_and_lint_extras():
     assert PROJECT["optional-dependencies"]["dev"] == ["dynalint[test,lint]"]
+
+
+def test_the_changelog_names_this_version_first():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", text, re.M)
+    assert versions and versions[0] == dynalint.__version__, (versions[:2], dynalint.__version__)
+    assert versions == sorted(versions, key=Version, reverse=True)
+    assert text.index("## [Unreleased]") < text.index(f"## [{versions[0]}]")
+    for version in versions:  # each heading has its link at the bottom
+        assert re.search(rf"^\[{re.escape(version)}\]: https://", text, re.M), version
+
+
+def test_the_package_is_marked_typed():
+    assert (ROOT / "dynalint" / "py.typed").is_file()
+    assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"]["dynalint"]
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_py_typed_and_the_version(tmp_path):
+    # Built from a copy: setuptools reuses a build/ folder, where a file deleted since would still be.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "tests"))
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "--wheel-dir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        timeout=600,
+    )
+    [wheel] = tmp_path.glob("dynalint-*.whl")
+    assert wheel.name.startswith(f"dynalint-{dynalint.__version__}-")
+    assert "dynalint/py.typed" in zipfile.ZipFile(wheel).namelist()
 
 
 @pytest.mark.slow
