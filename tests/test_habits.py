@@ -105,7 +105,8 @@ def test_the_wheel_ships_py_typed_and_the_version(tmp_path):
     )
     [wheel] = tmp_path.glob("dynalint-*.whl")
     assert wheel.name.startswith(f"dynalint-{dynalint.__version__}-")
-    assert "dynalint/py.typed" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "dynalint/py.typed" in names and "dynalint/testing.py" in names
 
 
 @pytest.mark.slow
