@@ -246,7 +246,7 @@ def _registry(rules: Iterable[RuleLike] | None) -> tuple[engine.Registry, list]:
     builtin = _builtin()
     if rules is None:
         return builtin, list(builtin.links)
-    registry = engine.Registry()
+    registry = engine.Registry(family_order=builtin.family_order)
     for item in rules:
         if isinstance(item, Rule):
             registry.add(item)
