@@ -1,3 +1,3 @@
 """dynalint: a policy-as-code linter for Terraform that knows DynamoDB."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

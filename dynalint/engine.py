@@ -33,6 +33,9 @@ log = logging.getLogger("dynalint")
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     links: list = field(default_factory=list)
+    # The rule families (id prefixes) listed first, in this order; the others follow alphabetically. The rule
+    # pack says which (its FAMILY_ORDER): the engine knows no family of its own.
+    family_order: tuple[str, ...] = ()
 
     def add(self, rule: Rule) -> None:
         if rule.id in self.rules:
@@ -47,12 +50,14 @@ class Registry:
         self.links.extend(getattr(module, "LINKS", ()))
 
     def sorted(self) -> list[Rule]:
-        return [self.rules[k] for k in sorted(self.rules, key=_id_key)]
+        """The rules by family (``family_order``, then the others alphabetically), then by number."""
+        rank = {family: n for n, family in enumerate(self.family_order)}
 
+        def key(rule_id: str) -> tuple[int, str, int]:
+            head = rule_id.rstrip("0123456789")
+            return (rank.get(head, len(rank)), head, int(rule_id[len(head):] or 0))
 
-def _id_key(rule_id: str) -> tuple:
-    head = rule_id.rstrip("0123456789")
-    return (head != "DDB", head, int(rule_id[len(head):] or 0))
+        return [self.rules[k] for k in sorted(self.rules, key=key)]
 
 
 def builtin_registry() -> Registry:
@@ -61,7 +66,7 @@ def builtin_registry() -> Registry:
 
     from dynalint import suppress
 
-    registry = Registry()
+    registry = Registry(family_order=tuple(getattr(pack, "FAMILY_ORDER", ())))
     for info in sorted(pkgutil.iter_modules(pack.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
             registry.add_module(importlib.import_module(f"{pack.__name__}.{info.name}"))

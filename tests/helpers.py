@@ -1,10 +1,12 @@
-"""Test helpers that go through the public path: load a plan, run the engine, look at findings."""
+"""Test helpers that go through the public path: load a plan, run the engine, look at findings (the run and the
+Findings that check an address exists before saying it was not flagged are dynalint.testing's)."""
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from dynalint import engine
 from dynalint.load import load_bytes
 from dynalint.load.plan import load_document
 from dynalint.model import Finding, Model
+from dynalint.testing import ByAddress, Findings, Flagged, lint_models
 
 ROOT = Path(__file__).resolve().parent.parent
 TF_CASES = ROOT / "tests" / "tf"
@@ -42,20 +45,10 @@ def load_case(name: str) -> Model:
     return load_bytes(path.read_bytes(), str(path.relative_to(ROOT)))
 
 
-class Findings(list):
-    """A run's findings, and the addresses of the resources the run saw (for ``flagged``/``by_address``)."""
-
-    def __init__(self, findings: Iterable[Finding], addresses: Iterable[str]) -> None:
-        super().__init__(findings)
-        self.addresses = frozenset(addresses)
-
-
 def lint_model(model: Model, select: Iterable[str] = (), options: dict | None = None,
                only_changed: bool = False) -> Findings:
-    rules = engine.select(_REGISTRY.sorted(), list(select))
-    settings = engine.RunOptions(options=options or {})
-    found = engine.run([model], rules, _REGISTRY.links, settings, only_changed=only_changed)
-    return Findings(found, (r.address for r in model.resources))
+    """Every built-in rule (or those ``select`` chooses) on a model; a rule that fails is a DL000 finding."""
+    return lint_models([model], select=select, options=options, only_changed=only_changed, raise_rule_errors=False)
 
 
 def run_rules(models: Iterable[Model], rules: Iterable, links: Iterable = (),
@@ -75,67 +68,19 @@ def lint_doc(doc: dict, select: Iterable[str] = (), **kwargs: Any) -> Findings:
     return lint_model(load_document(json.loads(json.dumps(doc)), "plan.json"), select, **kwargs)
 
 
-class _Known:
-    """Asking whether an address was flagged first checks that the model has it: a renamed resource
-    must fail the test, not make ``address not in flagged(...)`` pass on nothing."""
-
-    addresses: frozenset[str]
-
-    def _exists(self, address: object) -> None:
-        if address not in self.addresses:
-            raise AssertionError(f"{address!r} is no resource of the linted input; it has "
-                                 f"{', '.join(sorted(self.addresses)) or 'none'}")
-
-
-class Flagged(_Known, set):
-    def __init__(self, addresses: Iterable[str], known: frozenset[str]) -> None:
-        super().__init__(addresses)
-        self.addresses = known
-
-    def __contains__(self, address: object) -> bool:
-        self._exists(address)
-        return set.__contains__(self, address)
-
-    def __and__(self, others: Iterable[str]) -> set[str]:
-        others = set(others)
-        for address in others:
-            self._exists(address)
-        return set(self) & others
-
-    __rand__ = __and__
-
-
-class ByAddress(_Known, dict):
-    def __init__(self, items: dict[str, list[Finding]], known: frozenset[str]) -> None:
-        super().__init__(items)
-        self.addresses = known
-
-    def __contains__(self, address: object) -> bool:
-        self._exists(address)
-        return dict.__contains__(self, address)
-
-    def get(self, address: str, default: Any = None) -> Any:
-        self._exists(address)
-        return dict.get(self, address, default)
-
-
-def _known(findings: Iterable[Finding]) -> frozenset[str]:
-    """The addresses the run saw: the findings must come from lint_model (or run_rules) as they are."""
+def _known(findings: Iterable[Finding]) -> Findings:
+    """The findings must come from lint_model (or run_rules) as they are: they know the addresses the run saw."""
     if not isinstance(findings, Findings):
         raise TypeError("pass the Findings that lint_model, lint_case, lint_doc or run_rules returned, "
                         "so that a negative assertion can check its address exists")
-    return findings.addresses
+    return findings
 
 
 def by_address(findings: Iterable[Finding], rule_id: str | None = None) -> ByAddress:
-    out: dict[str, list[Finding]] = {}
-    for f in findings:
-        if rule_id is None or f.rule_id == rule_id:
-            out.setdefault(f.address, []).append(f)
-    return ByAddress(out, _known(findings))
+    return _known(findings).by_address(rule_id)
 
 
 def flagged(findings: Iterable[Finding], rule_id: str) -> Flagged:
     """Addresses a rule fired on. ``address in`` / ``not in`` the result, and ``& {addresses}``, fail
     when an address is no resource of the linted input."""
-    return Flagged({f.address for f in findings if f.rule_id == rule_id}, _known(findings))
+    return _known(findings).flagged(rule_id)
