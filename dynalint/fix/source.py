@@ -2,7 +2,7 @@
 
 The text is what the file holds (decoded from UTF-8, a byte-order mark set
 aside); every offset a fix computes indexes it. Blocks, arguments and values
-are found in the raw Lark tree of python-hcl2 (see dynalint.load.sources),
+are found in the raw Lark tree of python-hcl2 (see dynalint.load.hcl.syntax),
 whose tokens carry their offsets: nothing is regenerated from the tree.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dynalint.errors import InputError
 from dynalint.fix import layout
-from dynalint.load import sources as src
+from dynalint.load.hcl.syntax import block_parts, body_items, label_text, literal_string, parse_tf
 
 _NOT_LITERAL = object()
 
@@ -33,7 +33,7 @@ class SourceFile:
 
     @classmethod
     def parse(cls, shown: str, text: str) -> "SourceFile":
-        return cls(shown, text, src.parse_tf(text, shown))
+        return cls(shown, text, parse_tf(text, shown))
 
     @cached_property
     def _regions(self) -> tuple[list[int], list[tuple[int, int, Any]]]:
@@ -135,7 +135,7 @@ class SourceFile:
     def top_blocks(self) -> Iterator[tuple[str, tuple[str, ...], Any]]:
         for child in self.tree.children[0].children:
             if getattr(child, "data", None) == "block":
-                kind, labels, _ = src.block_parts(child)
+                kind, labels, _ = block_parts(child)
                 yield kind, labels, child
 
     @cached_property
@@ -163,22 +163,22 @@ def braces(block: Any) -> tuple[Any, Any]:
 
 
 def items(body: Any) -> list[Any]:
-    return list(src.body_items(body))
+    return list(body_items(body))
 
 
 def attribute(body: Any, name: str) -> Any | None:
-    for item in src.body_items(body):
-        if item.data == "attribute" and src.label_text(item.children[0]) == name:
+    for item in body_items(body):
+        if item.data == "attribute" and label_text(item.children[0]) == name:
             return item
     return None
 
 
 def block_type(block: Any) -> str:
-    return src.block_parts(block)[0]
+    return block_parts(block)[0]
 
 
 def dynamic_type(block: Any) -> str | None:
-    kind, labels, _ = src.block_parts(block)
+    kind, labels, _ = block_parts(block)
     return labels[0] if kind == "dynamic" and labels else None
 
 
@@ -207,7 +207,7 @@ def literal(expr: Any) -> Any:
         except ValueError:
             return _NOT_LITERAL
     if data == "string":
-        text = src.literal_string(node)
+        text = literal_string(node)
         if text is None or "\\" in text:
             return _NOT_LITERAL if text is None else _unescaped(text)
         return text
