@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dynalint.errors import InputError
 from dynalint.fix import layout
-from dynalint.load.hcl.syntax import block_parts, body_items, label_text, literal_string, parse_tf
+from dynalint.load.hcl.syntax import block_parts, body_items, label_text, literal_string, parse_tf, tokens
 
 _NOT_LITERAL = object()
 
@@ -55,10 +55,8 @@ class SourceFile:
     def _region_lines(self, index: int) -> list[layout.Line]:
         cache = self.__dict__.setdefault("_lines_cache", {})
         if index not in cache:
-            from lark import Token
-
             start, end, block = self._regions[1][index]
-            found = [t for t in block.scan_values(lambda v: isinstance(v, Token))]
+            found = list(tokens(block))
             for child in self.tree.children[0].children:  # comments after the block on its last line
                 if getattr(child, "data", None) == "new_line_or_comment":
                     found += [t for t in child.children if start <= t.start_pos < end]
@@ -68,9 +66,7 @@ class SourceFile:
 
     @cached_property
     def _all_lines(self) -> list[layout.Line]:
-        from lark import Token
-
-        found = [t for t in self.tree.scan_values(lambda v: isinstance(v, Token)) if t.start_pos < len(self.text)]
+        found = [t for t in tokens(self.tree) if t.start_pos < len(self.text)]
         return layout.build_lines(self.text, sorted(found, key=lambda t: t.start_pos))
 
     def lines_around(self, offset: int) -> list[layout.Line]:

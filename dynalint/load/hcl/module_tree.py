@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.hcl.syntax import (_attributes, _comments, attribute_parts, block_parts, body_items, label_text,
-                                      literal_string, parse_tf)
+                                      literal_string, new_body, parse_tf)
 from dynalint.model import Source
 
 
@@ -211,12 +211,10 @@ def _merged_body(base: Any, override: Any) -> Any:
 
 
 def _without(body: Any, attributes: set[str], blocks: set[str]) -> Any:
-    from lark import Tree
-
     kept = [i for i in body_items(body)
             if not (i.data == "attribute" and label_text(i.children[0]) in attributes)
             and not (i.data == "block" and _nested_type(i) in blocks)]
-    return Tree("body", kept, meta=body.meta)
+    return new_body(kept, body)
 
 
 def _nested_type(block: Any) -> str:

@@ -181,6 +181,20 @@ def body_items(body: Any) -> Iterator[Any]:
             yield child
 
 
+def new_body(items: list[Any], like: Any) -> Any:
+    """A ``body`` tree holding ``items``, placed where ``like`` (a body) is: an override file's merge."""
+    from lark import Tree
+
+    return Tree("body", items, meta=like.meta)
+
+
+def tokens(tree: Any) -> Iterator[Any]:
+    """Every token of a tree (lark ``Token``: ``type``, ``value``, ``line``, ``start_pos``...), in tree order."""
+    from lark import Token
+
+    return tree.scan_values(lambda v: isinstance(v, Token))
+
+
 def attribute_parts(attribute: Any) -> tuple[str, Any]:
     """A Lark ``attribute`` tree -> (name, expression tree)."""
     return label_text(attribute.children[0]), attribute.children[-1]
