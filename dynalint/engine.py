@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import importlib
 import json
 import logging
@@ -21,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
-from dynalint.model import Finding, Level, Model
+from dynalint.model import Finding, Level, Model, fingerprint
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Index, Issue, Rule, iter_issues
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
@@ -317,12 +316,6 @@ def _go_html_escaped(escaped: str) -> str:
                        ("\u2029", "\\u2029")):
         escaped = escaped.replace(char, code)
     return escaped
-
-
-def fingerprint(rule_id: str, address: str, path: str | None) -> str:
-    """Stable across runs and machines: rule id, resource address and attribute path only."""
-    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
-    return hashlib.sha256(key).hexdigest()[:32]
 
 
 def finish(findings: list[Finding]) -> list[Finding]:

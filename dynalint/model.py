@@ -8,6 +8,7 @@ secret. "Absent" is ``None`` (or a missing key): a different answer from both.
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -183,7 +184,7 @@ class Resource:
     region: str | None = None
     default_tags: Mapping[str, Any] | None = None
     source: Source | None = None
-    # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (dynalint.suppress.Ignore).
+    # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (Ignore).
     ignores: tuple[Any, ...] = ()
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
@@ -245,12 +246,31 @@ class Finding:
         return (self.input_file or "", self.address, self.rule_id, self.path or "", self.message)
 
 
+def fingerprint(rule_id: str, address: str, path: str | None) -> str:
+    """Stable across runs and machines: rule id, resource address and attribute path only."""
+    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding is accepted: ``kind`` is "inSource" (a .tf comment) or "external" (config)."""
 
     kind: str
     justification: str
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One ``dynalint:ignore`` comment: where it is, the rule ids it names, and its reason."""
+
+    file: str
+    line: int
+    rule_ids: tuple[str, ...]
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return rule_id in self.rule_ids
 
 
 @dataclass(frozen=True)

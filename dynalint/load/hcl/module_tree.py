@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from dynalint import address as addr
 from dynalint.errors import InputError
+from dynalint.load.hcl.ignore_comments import attach_ignores
 from dynalint.load.hcl.syntax import (_attributes, _comments, attribute_parts, block_parts, body_items, label_text,
                                       literal_string, new_body, parse_tf)
 from dynalint.model import Source
@@ -153,8 +154,6 @@ def _is_file(entry: os.DirEntry) -> bool:
 
 def read_module_dir(directory: Path, shown: str) -> ModuleDir:
     """Parse every .tf file of a directory; duplicate declarations are errors, as in Terraform."""
-    from dynalint.suppress import attach_ignores
-
     module = ModuleDir(directory, shown)
     files = []
     paths = tf_files(directory)
