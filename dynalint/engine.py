@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 from typing import Any, Iterable, Sequence
 
+from dynalint import suppress
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model, fingerprint
@@ -57,8 +58,6 @@ def _id_key(rule_id: str) -> tuple:
 def builtin_registry() -> Registry:
     """Every rule of the built-in pack: each module of dynalint.rules, in name order."""
     import dynalint.rules as pack
-
-    from dynalint import suppress
 
     registry = Registry()
     for info in sorted(pkgutil.iter_modules(pack.__path__), key=lambda i: i.name):
@@ -122,8 +121,6 @@ def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence
     """``run`` without its last step: the findings of these models with their inline suppressions, in no
     order. ``finish`` sorts those of every input of a command line at once (fingerprints are unique across
     inputs), so several processes may each check some of the inputs."""
-    from dynalint import suppress
-
     settings = settings or RunOptions()
     findings: list[Finding] = []
     error_rule = next((r for r in rules if r.id == RULE_ERROR), None)
@@ -139,7 +136,8 @@ def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence
             for type_ in rule.applies:
                 for resource in shown[rule.kind].get(type_, ()):
                     findings.extend(_check(rule, resource, ctx, level, model, failed))
-    return suppress.apply_inline(models, findings, rules, known_ids)
+    known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
+    return suppress.apply_inline(models, findings, rules, known)
 
 
 def _shown_by_kind(resources: Sequence, only_changed: bool) -> dict[str, dict[str, list]]:

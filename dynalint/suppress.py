@@ -27,7 +27,7 @@ them and found by dynalint.config, which owns those entries.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from dynalint import address as addr
 from dynalint.model import Finding, Ignore, Model, Source, Suppression, fingerprint
@@ -39,8 +39,12 @@ TAGS = ("maintainability", "suppression")
 
 # ---------------------------------------------------------------------- applying them
 def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule],
-                 known_ids: Iterable[str] | None = None) -> list[Finding]:
-    """Mark findings their resource's comments suppress; add the findings about the comments themselves."""
+                 known_ids: Callable[[], Iterable[str]]) -> list[Finding]:
+    """Mark findings their resource's comments suppress; add the findings about the comments themselves.
+
+    ``known_ids()`` gives every rule id dynalint knows (a comment may name one that did not run); it is
+    asked only when a rule about the comments runs.
+    """
     ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
     out = []
     for finding in findings:
@@ -51,16 +55,10 @@ def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequen
         out.append(finding)
     chosen = {r.id: r for r in rules if r.id in _OWN}
     if chosen:
-        known = (set(known_ids) if known_ids is not None else _known_ids()) | {r.id for r in rules}
+        known = set(known_ids()) | {r.id for r in rules}
         for model in models:
             out.extend(_comment_findings(model, chosen, known))
     return out
-
-
-def _known_ids() -> set[str]:
-    from dynalint import engine
-
-    return set(engine.builtin_registry().rules)
 
 
 def _comment_findings(model: Model, chosen: dict[str, Rule], known: set[str]) -> list[Finding]:
