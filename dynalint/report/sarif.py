@@ -18,7 +18,7 @@ from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure
 from typing import Iterator
 
 from dynalint.model import Finding, Level, Source
-from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
+from dynalint.report.base import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.report.escape import json_document, uri_reference
 from dynalint.rule import Rule
 from dynalint.rule_examples import documentation
