@@ -1,6 +1,6 @@
 """The configured tree: which attributes and blocks a resource's configuration sets (``Resource.configured``).
 
-The loader builds it (dynalint.load.config) from a plan's ``configuration``
+The loader builds it (dynalint.load.configuration) from a plan's ``configuration``
 or from the ``.tf`` block: a mapping of attribute names to leaves, nested
 blocks as lists of such mappings. A leaf is a ``Constant`` (the value is
 written as a constant) or ``SET`` (an expression that is not a constant). Rules

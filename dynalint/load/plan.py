@@ -18,7 +18,7 @@ from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
 from dynalint.configured import Match, is_configured
-from dynalint.load.config import Configuration, References
+from dynalint.load.configuration import Configuration, References
 from dynalint.load.validate import check_complete, check_document, describe
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 

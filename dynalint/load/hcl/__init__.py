@@ -27,7 +27,7 @@ one Resource per instance, as a plan would show it:
   from the source (a plan would refuse it too), the block is linted once, at
   its address without an index, with ``count.index``/``each.*`` unknown.
 - ``configured`` trees and references come from the same code as for plans
-  (``dynalint.load.config``) fed with the expressions Terraform would write in
+  (``dynalint.load.configuration``) fed with the expressions Terraform would write in
   the plan's ``configuration``; one addition: references made through locals
   are followed (a plan's configuration does not record them).
 - the provider's ``region`` and ``default_tags`` where they are known, through

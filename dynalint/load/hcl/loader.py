@@ -9,7 +9,7 @@ from typing import Any, Iterable, Sequence
 
 from dynalint import address as addr
 from dynalint.errors import InputError
-from dynalint.load.config import Configuration
+from dynalint.load.configuration import Configuration
 from dynalint.load.hcl.documents import PARTIAL_DOCUMENTS
 from dynalint.load.hcl.evaluator import Evaluator
 from dynalint.load.hcl.module_tree import ModuleDir, display_path, module_tree, split_address, tf_files

@@ -1,7 +1,7 @@
 """The ``configuration`` a plan would carry, written from the source (ConfigurationWriter, part of the
 Evaluator): each resource block's expressions as ``constant_value`` or ``references``, module calls, outputs,
 variables' defaults, and the provider configuration each resource uses (``provider = aws.west``, module
-``providers`` maps). dynalint.load.config then reads ``.tf`` input as it reads a plan."""
+``providers`` maps). dynalint.load.configuration then reads ``.tf`` input as it reads a plan."""
 from __future__ import annotations
 
 from typing import Any
