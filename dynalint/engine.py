@@ -23,7 +23,7 @@ from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model, fingerprint
 from dynalint.module_hints import with_module_hint
-from dynalint.rule import Context, Index, Issue, Rule, iter_issues
+from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
 
 log = logging.getLogger("dynalint")
@@ -127,7 +127,7 @@ def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence
     failed = None if error_rule is None else (error_rule, settings.levels.get(RULE_ERROR, error_rule.level))
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
-        index = Index(model.resources, links)
+        index = ResourceIndex(model.resources, links)
         shown = _shown_by_kind(model.resources, only_changed)
         for rule in rules:
             options = {**rule.options, **settings.options.get(rule.id, {})}

@@ -41,7 +41,7 @@ class ModuleConfig:
 
 
 class Configuration:
-    """Index over ``configuration``: module configs by path, provider regions, root variable values."""
+    """The ``configuration`` section read once: module configs by path, provider regions, root variable values."""
 
     def __init__(self, doc: dict, variables: dict | None) -> None:
         self.modules: dict[tuple[str, ...], ModuleConfig] = {}
