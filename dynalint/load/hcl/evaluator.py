@@ -29,6 +29,7 @@ from dynalint.load.hcl.syntax import (META_ARGUMENTS, META_BLOCKS, SINGLE_BLOCKS
                                       _identifier_name, _inner, _literal_key, _trees, attribute_parts, block_parts,
                                       body_items)
 from dynalint.load.hcl.templates import _heredoc_body, _string_parts, _template_parts
+from dynalint.load.plan import RawResource
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
 
 
@@ -51,9 +52,10 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         self._work = 0  # characters, elements and iterations built so far (MAX_WORK_CELLS)
 
     # ------------------------------------------------------------ the walk
-    def build(self) -> tuple[list, dict]:
-        """Raw entries for the plan loader's ``_finish``, and the configuration document they refer to."""
-        raw: list = []
+    def build(self) -> tuple[list[RawResource], dict]:
+        """Every resource instance for the plan loader's ``build_resources``, and the configuration document
+        they refer to."""
+        raw: list[RawResource] = []
         stack = [self.root]
         while stack:
             instance = stack.pop()
@@ -96,14 +98,14 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                              if any(block.startswith(child.address + ".") for block in blocks))
         return out
 
-    def _raw(self, instance: ModuleInstance, local: str, item: Instance) -> tuple:
+    def _raw(self, instance: ModuleInstance, local: str, item: Instance) -> RawResource:
         block = instance.module.resources[local]
         data = block.kind == "data"
         entry = {"address": item.address, "mode": "data" if data else "managed", "type": block.labels[0],
                  "name": block.labels[1]}
         if item.index is not None:
             entry["index"] = item.index
-        return (entry, item.values, None, instance.address, instance.path, local, None)
+        return RawResource(entry, item.values, None, instance.address, instance.path, local, None)
 
     def root_values(self) -> dict[str, Any]:
         """Root variables whose value is known, for ``Configuration`` (a variable that is null counts as unset)."""

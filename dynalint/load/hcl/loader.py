@@ -74,7 +74,7 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     evaluator = Evaluator(tree, inputs)
     raw, expressions = evaluator.build()
     config = Configuration(expressions, {k: {"value": v} for k, v in evaluator.root_values().items()})
-    raw = [(*entry[:-1], config.configured(entry[4], entry[5])) for entry in raw]
+    raw = [entry._replace(configured=config.configured(entry.module_path, entry.local)) for entry in raw]
     resources, data = build_resources(raw, config, evaluator.iterator_facts)
     resources = [_from_tf(r, evaluator) for r in resources]
     modules = _unique(tree.values())
