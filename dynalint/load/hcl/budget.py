@@ -2,7 +2,7 @@
 crafted ``.tf`` cannot take the machine; past a bound the input is refused (``TooLarge``: exit 2, file:line)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from dynalint.errors import InputError
 
@@ -66,3 +66,40 @@ def cells(value: Any, limit: int = MAX_VALUE_CELLS) -> int:
 #: Steps ReferenceTracer may take in one load: enough for every public module tried (a few thousand), and a
 #: bound on what a crafted tree can cost (locals that fork in two at each level would take 2**depth steps).
 TRACE_BUDGET = 100_000
+
+
+class Budget:
+    """What one evaluation has built and walked so far (``work``), against the bounds above. Past one,
+    ``TooLarge`` names the file and line of the expression, looked for in ``tree`` (the module tree) then."""
+
+    def __init__(self, tree: Mapping[tuple[str, ...], Any]) -> None:
+        self.tree = tree
+        self.work = 0  # characters, elements and iterations built so far (MAX_WORK_CELLS)
+
+    def spend(self, node: Any, amount: int, what: str = "builds") -> None:
+        """Count ``amount`` cells built (or iterations, ``what="iterates"``) against the budget."""
+        self.work += amount
+        if what == "builds" and amount > MAX_VALUE_CELLS:
+            problem = (f"builds a value of more than {MAX_VALUE_CELLS:,} characters and elements (or a number of "
+                       f"more than {MAX_INT_BITS:,} bits)")
+        elif self.work > MAX_WORK_CELLS:
+            problem = (f"{what} past the budget of the whole configuration ({MAX_WORK_CELLS:,} characters and "
+                       f"elements built, an iteration counting {ITERATION_CELLS})")
+        else:
+            return
+        raise TooLarge(self.file_of(node), getattr(getattr(node, "meta", None), "line", None), problem)
+
+    def built(self, node: Any, value: Any) -> Any:
+        """``value``, counted against the budget."""
+        too_long = isinstance(value, int) and value.bit_length() > MAX_INT_BITS
+        self.spend(node, MAX_VALUE_CELLS + 1 if too_long else cells(value))
+        return value
+
+    def file_of(self, node: Any) -> str:
+        """The .tf file that holds an expression (looked for only when the budget is exceeded)."""
+        for module in self.tree.values():
+            for file in module.files:
+                for block in file.blocks:
+                    if any(part is node for part in getattr(block.body, "iter_subtrees", lambda: ())()):
+                        return block.file
+        return ""

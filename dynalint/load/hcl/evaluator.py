@@ -1,7 +1,7 @@
 """The Evaluator: the values of a module tree's expressions, as Terraform would compute them at plan time.
 
 Values are computed lazily, with a guard against reference cycles, and within
-the budget (dynalint.load.hcl.budget). What names stand for is in
+the budget (``self.budget``, dynalint.load.hcl.budget). What names stand for is in
 dynalint.load.hcl.modules, the configuration document it writes in
 dynalint.load.hcl.plan_configuration, documents known in part in
 dynalint.load.hcl.documents (the Evaluator's other parts); each kind of
@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dynalint import address as addr
-from dynalint.load.hcl.budget import (ITERATION_CELLS, MAX_INT_BITS, MAX_VALUE_CELLS, MAX_WORK_CELLS, TRACE_BUDGET,
-                                      TooLarge, cells)
+from dynalint.load.hcl.budget import ITERATION_CELLS, MAX_VALUE_CELLS, TRACE_BUDGET, Budget, cells
 from dynalint.load.hcl.conversions import (EvalError, Outputs, _binary_op, _get_attr, _get_index, _iterate, _opaque,
                                            _to_bool, _to_num, _to_str, plain)
 from dynalint.load.hcl.documents import DocumentDrafts
@@ -49,7 +48,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         self._templates: dict[str, Any] = {}
         self._local_refs: dict[tuple[int, str], list[str]] = {}
         self._providers: dict[str, dict] = {}
-        self._work = 0  # characters, elements and iterations built so far (MAX_WORK_CELLS)
+        self.budget = Budget(tree)
 
     # ------------------------------------------------------------ the walk
     def build(self) -> tuple[list[RawResource], dict]:
@@ -158,35 +157,6 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
             blocks.append(self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}}),
                                            leaf=leaf))
 
-    # ------------------------------------------------------------ the budget
-    def _spend(self, node: Any, amount: int, what: str = "builds") -> None:
-        """Count ``amount`` cells built (or iterations, ``what="iterates"``) against the budget."""
-        self._work += amount
-        if what == "builds" and amount > MAX_VALUE_CELLS:
-            problem = (f"builds a value of more than {MAX_VALUE_CELLS:,} characters and elements (or a number of "
-                       f"more than {MAX_INT_BITS:,} bits)")
-        elif self._work > MAX_WORK_CELLS:
-            problem = (f"{what} past the budget of the whole configuration ({MAX_WORK_CELLS:,} characters and "
-                       f"elements built, an iteration counting {ITERATION_CELLS})")
-        else:
-            return
-        raise TooLarge(self._file_of(node), getattr(getattr(node, "meta", None), "line", None), problem)
-
-    def _built(self, node: Any, value: Any) -> Any:
-        """``value``, counted against the budget."""
-        too_long = isinstance(value, int) and value.bit_length() > MAX_INT_BITS
-        self._spend(node, MAX_VALUE_CELLS + 1 if too_long else cells(value))
-        return value
-
-    def _file_of(self, node: Any) -> str:
-        """The .tf file that holds an expression (looked for only when the budget is exceeded)."""
-        for module in self.tree.values():
-            for file in module.files:
-                for block in file.blocks:
-                    if any(part is node for part in getattr(block.body, "iter_subtrees", lambda: ())()):
-                        return block.file
-        return ""
-
     # ------------------------------------------------------------ expressions
     def ev(self, node: Any, scope: Scope) -> Any:
         """The value of an expression: Python values, or UNKNOWN / SENSITIVE.
@@ -200,7 +170,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                 OverflowError, RecursionError):
             return UNKNOWN
         if isinstance(value, (list, dict)) and cells(value) > MAX_VALUE_CELLS:
-            self._spend(node, MAX_VALUE_CELLS + 1)
+            self.budget.spend(node, MAX_VALUE_CELLS + 1)
         return value
 
     def _ev(self, node: Any, scope: Scope) -> Any:
@@ -241,7 +211,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         texts = [_to_str(v) for v in values]
         size = sum(map(len, texts))
         if size > 4096:  # counted before it is joined; short strings are bounded by the source and the iterations
-            self._spend(node, size)
+            self.budget.spend(node, size)
         return "".join(texts)
 
     def _render(self, parts: list, scope: Scope) -> list:
@@ -263,7 +233,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                 if pairs is None:
                     return [UNKNOWN if collection is not SENSITIVE else SENSITIVE]
                 for key, value in pairs:
-                    self._spend(part[2], ITERATION_CELLS, "iterates")
+                    self.budget.spend(part[2], ITERATION_CELLS, "iterates")
                     bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
                     out.extend(self._render(body, scope.bind(**bound)))
         return out
@@ -321,7 +291,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         opaque = _opaque([a, b])
         if opaque is not None:
             return opaque
-        return self._built(node, _binary_op(operator, a, b))
+        return self.budget.built(node, _binary_op(operator, a, b))
 
     def _traversal(self, node: Any, scope: Scope) -> Any:
         root, steps = _flatten(node)
@@ -373,8 +343,8 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                 return opaque
         grows = _GROWTH.get(name)
         if grows is not None and grows(*args) > MAX_VALUE_CELLS:  # what the result may reach, before it is built
-            self._spend(node, MAX_VALUE_CELLS + 1)
-        return self._built(node, function(*args))
+            self.budget.spend(node, MAX_VALUE_CELLS + 1)
+        return self.budget.built(node, function(*args))
 
     def _try(self, node: Any, scope: Scope) -> Any:
         """``try(a, b)``: the first argument that evaluates without an error; unknown stays unknown."""
@@ -423,7 +393,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         is_object = node.data == "for_object_expr"
         out: Any = {} if is_object else []
         for key, value in pairs:
-            self._spend(node, ITERATION_CELLS, "iterates")
+            self.budget.spend(node, ITERATION_CELLS, "iterates")
             bound = {names[-1]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             inner = scope.bind(**bound)
             if condition is not None:
@@ -446,7 +416,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                 raise EvalError(f"duplicate key {item_key!r} in a for expression")
             else:
                 out[item_key] = item
-        return self._built(node, out)
+        return self.budget.built(node, out)
 
 
 def _inside(path: str, directory: str) -> bool:

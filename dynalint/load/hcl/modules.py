@@ -64,13 +64,13 @@ class ModuleNames:
             number = _count_number(count)
             if number is None:
                 return [(None, {"count": {"index": UNKNOWN}}, {})]
-            self._spend(meta["count"], ITERATION_CELLS * number, "makes instances")  # before they are made
+            self.budget.spend(meta["count"], ITERATION_CELLS * number, "makes instances")  # before they are made
             return [(i, {"count": {"index": i}}, {}) for i in range(number)]
         if "for_each" in meta:
             pairs = _for_each_pairs(self.ev(meta["for_each"], scope))
             if pairs is None:
                 return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}}, {})]
-            self._spend(meta["for_each"], ITERATION_CELLS * len(pairs), "makes instances")
+            self.budget.spend(meta["for_each"], ITERATION_CELLS * len(pairs), "makes instances")
             return [(k, {"each": {"key": k, "value": v}}, {"each": Origin(meta["for_each"], scope, k)})
                     for k, v in pairs]
         return [(None, {}, {})]
