@@ -5,13 +5,13 @@ made of other files. tests/test_rule_examples.py and scripts/rule_examples.py us
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
+from dynalint import config, engine
+from dynalint.engine import Registry
+from dynalint.load import load_inputs
+from dynalint.model import Finding
 from dynalint.rule_examples import PLAN_DIGESTS, SETTINGS, SIDES, Examples, Expected
-
-if TYPE_CHECKING:
-    from dynalint.engine import Registry
-    from dynalint.model import Finding
 
 _HEADER = """\
 # What dynalint reports on bad/ ({kind}, every rule on); on good/ it reports nothing.
@@ -39,12 +39,9 @@ def stale_plan(examples: Examples, side: str) -> str | None:
     return None
 
 
-def lint(examples: Examples, side: str, registry: "Registry") -> list["Finding"]:
+def lint(examples: Examples, side: str, registry: Registry) -> list[Finding]:
     """What ``dynalint`` reports on one side of the examples, every rule of ``registry`` on: the .tf
     directory, or for a change rule the plan of it; suppressed findings are not reported."""
-    from dynalint import engine
-    from dynalint.load import load_inputs
-
     target = examples.side(side) / "plan.json" if examples.planned and side in SIDES else examples.side(side)
     if not target.exists():
         raise FileNotFoundError(f"{target} is missing: run python scripts/terraform_plans.py {target.parent}")
@@ -53,15 +50,13 @@ def lint(examples: Examples, side: str, registry: "Registry") -> list["Finding"]
     findings = engine.run(models, rules, registry.links, known_ids=registry.rules)
     settings = examples.side(side) / SETTINGS
     if settings.is_file():  # an example of a settings-file rule (DL004) brings its settings, as `dynalint bad/` run there
-        from dynalint import config
-
         chosen = config.load(settings, rules)
         findings = chosen.suppress(findings)
         findings += chosen.unused_ignores(findings, models, rules)
     return [f for f in findings if not f.suppressed]
 
 
-def observed(examples: Examples, findings: Iterable["Finding"]) -> list[Expected]:
+def observed(examples: Examples, findings: Iterable[Finding]) -> list[Expected]:
     """Findings as expectations: the line in the side's main.tf (None where a finding points into the
     plan); a file name as an address (a comment on no resource) as `dynalint bad/` shows it, run in the
     example's directory."""
@@ -74,7 +69,7 @@ def observed(examples: Examples, findings: Iterable["Finding"]) -> list[Expected
     return sorted(out, key=lambda e: (e.line or 0, e.rule, e.address, e.path or ""))
 
 
-def compare(examples: Examples, findings: Iterable["Finding"]) -> list[str]:
+def compare(examples: Examples, findings: Iterable[Finding]) -> list[str]:
     """What differs between the bad example's findings and expected.yaml, in words (empty: they agree)."""
     problems = []
     expected = {e.key: e for e in examples.expected}
@@ -100,7 +95,7 @@ def _shown(e: Expected) -> str:
     return f"{e.rule} on {e.address}{f' ({e.path})' if e.path else ''} at {where}"
 
 
-def expected_text(examples: Examples, findings: Iterable["Finding"]) -> str:
+def expected_text(examples: Examples, findings: Iterable[Finding]) -> str:
     """expected.yaml for what dynalint reports today, keeping the ``because`` of findings it already lists."""
     import yaml
 

@@ -97,7 +97,7 @@ class Source:
     # "plan" when it is the plan/state JSON.
     kind: str = "tf"
     # For a location inside a resource block: the part of the finding's attribute path it is the place of
-    # ("replica.eu-west-1"); None for the resource block itself (dynalint.load.locate).
+    # ("replica.eu-west-1"); None for the resource block itself (dynalint.load.hcl.locate).
     path: str | None = None
 
 
@@ -189,7 +189,7 @@ class Resource:
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
     partial_json: Mapping[str, Any] = field(default_factory=dict)
-    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.lifecycle): ``{}`` when it has none,
+    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.hcl.lifecycle): ``{}`` when it has none,
     # None when the input carries no lifecycle (a plan or state read without its .tf files).
     lifecycle: Mapping[str, Any] | None = None
     module_settings: tuple[ModuleSetting, ...] = ()
@@ -290,5 +290,5 @@ class Model:
     plan_locator: Any = field(default=None, compare=False, repr=False)
     # ``# dynalint:ignore=...`` comments in the .tf sources that sit on no resource block.
     orphan_ignores: tuple[Any, ...] = ()
-    # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.locate.PathLocator).
+    # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.hcl.locate.PathLocator).
     path_locator: Any = field(default=None, compare=False, repr=False)

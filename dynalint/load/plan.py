@@ -172,7 +172,7 @@ def build_resources(raw: list[RawResource], config: Configuration, iterator_fact
     ``iterator_facts`` (.tf input) adds, per address, what the configuration
     cannot say about its iterators' elements: the (attribute path, module
     instance address, reference) of what they refer to, and the ModuleSettings
-    of what they write (see hcl.ReferenceTracer).
+    of what they write (see dynalint.load.hcl.tracer).
     """
     refs = reference_resolver(config, [(r.entry["address"], r.module_address) for r in raw])
     resources, data = [], []

@@ -20,6 +20,7 @@ from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
+from dynalint.load.hcl.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
 from dynalint.load.hcl.module_tree import ModuleDir, _real, display_path, module_tree, split_address, tf_files
 from dynalint.model import Model, Source
 
@@ -82,7 +83,7 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
     """Point each resource of a plan at the .tf block that declares it, with its inline suppressions, and
     read there what the plan cannot say: the policies it knows only after apply, in part
     (``Resource.partial_json``), and what its dynamic blocks and for_each elements hold and refer to
-    (see hcl.complete_plan_from_tf).
+    (see dynalint.load.hcl.loader.complete_plan_from_tf).
 
     Candidates: ``source_dir`` if given, else the plan file's directory, then
     the current directory; the one whose module tree declares most of the
@@ -111,7 +112,8 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
             warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
                             "locations stay in the plan file")
         return replace(model, warnings=tuple(warnings))
-    from dynalint.load.hcl.loader import complete_plan_from_tf, plan_evaluator  # the .tf evaluator, for what the plan cannot say
+    # the .tf evaluator, for what the plan cannot say: imported only for a plan beside its .tf files
+    from dynalint.load.hcl.loader import complete_plan_from_tf, plan_evaluator
     from dynalint.load.hcl.locate import PathLocator
 
     variables = doc.get("variables") if isinstance(doc, dict) else None
@@ -163,8 +165,6 @@ def _block_of(tree: dict[tuple[str, ...], ModuleDir], address: str) -> tuple[Mod
 
 
 def _located(tree: dict[tuple[str, ...], ModuleDir], resource: Any) -> Any:
-    from dynalint.load.hcl.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
-
     found = _block_of(tree, resource.address)
     if found is None:
         return resource

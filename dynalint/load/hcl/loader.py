@@ -12,6 +12,8 @@ from dynalint.errors import InputError
 from dynalint.load.configuration import Configuration
 from dynalint.load.hcl.documents import PARTIAL_DOCUMENTS
 from dynalint.load.hcl.evaluator import Evaluator
+from dynalint.load.hcl.lifecycle import lifecycle_of
+from dynalint.load.hcl.locate import PathLocator
 from dynalint.load.hcl.module_tree import ModuleDir, display_path, module_tree, split_address, tf_files
 from dynalint.load.hcl.syntax import _attributes, _blocks, block_parts, literal_string
 from dynalint.load.hcl.tfvars import root_inputs
@@ -67,8 +69,6 @@ def _roots_below(top: Path, shown: str) -> list[tuple[Path, str]]:
 def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
              tree: dict[tuple[str, ...], ModuleDir] | None = None) -> Model:
     """Read the module tree under ``root`` and build its Model (an InputError on a syntax error)."""
-    from dynalint.load.hcl.locate import PathLocator  # it reads keys with this module's Evaluator
-
     tree = tree if tree is not None else module_tree(root, shown)
     inputs, warnings = root_inputs(root, shown, tree[()], var_files)
     evaluator = Evaluator(tree, inputs)
@@ -181,8 +181,6 @@ def _remote_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[str]:
 def _from_tf(resource: Any, evaluator: "Evaluator") -> Any:
     """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part,
     its lifecycle."""
-    from dynalint.load.hcl.lifecycle import lifecycle_of  # it reads the syntax tree with this module's helpers
-
     module, local = evaluator.block_of[resource.address]
     block = module.resources[local]
     return replace(resource, source=block.source, ignores=module.ignores.get(local, ()),
