@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning (see DESIGN.md, "SARIF").
+"""SARIF 2.1.0 for GitHub code scanning (see docs/architecture.md, "Reports").
 
 One run, one location per result. Every result carries our own stable
 fingerprint; ``primaryLocationLineHash`` is added only where the location is
