@@ -14,6 +14,7 @@ imports it. A new module must be given its layer in LAYERS below.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,16 @@ def test_a_module_that_reaches_up_or_into_the_loader_breaks_the_layers():
     assert not allowed("values", "engine") and not allowed("model", "values") and allowed("engine", "rule pack")
     assert not allowed("rule API", "loader") and not allowed("report", "loader") and allowed("application", "loader")
     assert allowed("loader", "model") and allowed("loader", "values") and not allowed("loader", "rule API")
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists the packages a wheel holds: one left out (a new folder of modules) would be missing
+    from an installed dynalint while the tests, run from the checkout, pass."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert set(setuptools["packages"]) == packages
+    assert setuptools["package-dir"] == {"dynalint.rules": "rules"}
