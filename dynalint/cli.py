@@ -222,7 +222,7 @@ def _sharing_parses(wanted: bool):
     """Fixing and SARIF's fixes read the .tf files after the loader: let them reuse its parse trees."""
     import contextlib
 
-    from dynalint.load.sources import shared_parses
+    from dynalint.load.hcl.syntax import shared_parses
 
     return shared_parses() if wanted else contextlib.nullcontext()
 

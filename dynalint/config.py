@@ -44,7 +44,7 @@ from typing import Any, Iterable, Sequence
 from dynalint import address as addr
 from dynalint import engine, userfiles
 from dynalint.errors import InputError, described, shown_path as _shown
-from dynalint.model import Finding, Level, Model, Source, Suppression
+from dynalint.model import Finding, Level, Model, Source, Suppression, fingerprint
 from dynalint.rule import Rule
 from dynalint.yamlpath import dotted, line_locator
 
@@ -138,7 +138,7 @@ class Config:
             message = f"The ignore entry for {entry.rule} on {entry.address!r} accepted no finding: {why}."
             where, path = self.path or "config", f"{entry.rule} {entry.address}"
             out.append(Finding(rule_id=dl004.id, level=level, address=f"ignore[{index}]", message=message, resource_type="",
-                               path=path, fingerprint=engine.fingerprint(dl004.id, where, path),
+                               path=path, fingerprint=fingerprint(dl004.id, where, path),
                                source=Source(where, entry.line or 1, kind="tf"), input_file=where))
         return out
 

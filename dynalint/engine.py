@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import importlib
 import json
 import logging
@@ -19,11 +18,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 from typing import Any, Iterable, Sequence
 
+from dynalint import suppress
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
-from dynalint.model import Finding, Level, Model
+from dynalint.model import Finding, Level, Model, fingerprint
 from dynalint.module_hints import with_module_hint
-from dynalint.rule import Context, Index, Issue, Rule, iter_issues
+from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
 
 log = logging.getLogger("dynalint")
@@ -63,8 +63,6 @@ class Registry:
 def builtin_registry() -> Registry:
     """Every rule of the built-in pack: each module of dynalint.rules, in name order."""
     import dynalint.rules as pack
-
-    from dynalint import suppress
 
     registry = Registry(family_order=tuple(getattr(pack, "FAMILY_ORDER", ())))
     for info in sorted(pkgutil.iter_modules(pack.__path__), key=lambda i: i.name):
@@ -128,15 +126,13 @@ def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence
     """``run`` without its last step: the findings of these models with their inline suppressions, in no
     order. ``finish`` sorts those of every input of a command line at once (fingerprints are unique across
     inputs), so several processes may each check some of the inputs."""
-    from dynalint import suppress
-
     settings = settings or RunOptions()
     findings: list[Finding] = []
     error_rule = next((r for r in rules if r.id == RULE_ERROR), None)
     failed = None if error_rule is None else (error_rule, settings.levels.get(RULE_ERROR, error_rule.level))
     for model in models:
         # --changed-only narrows what is checked, not what the graph sees.
-        index = Index(model.resources, links)
+        index = ResourceIndex(model.resources, links)
         shown = _shown_by_kind(model.resources, only_changed)
         for rule in rules:
             options = {**rule.options, **settings.options.get(rule.id, {})}
@@ -145,7 +141,8 @@ def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence
             for type_ in rule.applies:
                 for resource in shown[rule.kind].get(type_, ()):
                     findings.extend(_check(rule, resource, ctx, level, model, failed))
-    return suppress.apply_inline(models, findings, rules, known_ids)
+    known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
+    return suppress.apply_inline(models, findings, rules, known)
 
 
 def _shown_by_kind(resources: Sequence, only_changed: bool) -> dict[str, dict[str, list]]:
@@ -322,12 +319,6 @@ def _go_html_escaped(escaped: str) -> str:
                        ("\u2029", "\\u2029")):
         escaped = escaped.replace(char, code)
     return escaped
-
-
-def fingerprint(rule_id: str, address: str, path: str | None) -> str:
-    """Stable across runs and machines: rule id, resource address and attribute path only."""
-    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
-    return hashlib.sha256(key).hexdigest()[:32]
 
 
 def finish(findings: list[Finding]) -> list[Finding]:

@@ -8,6 +8,7 @@ secret. "Absent" is ``None`` (or a missing key): a different answer from both.
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -96,7 +97,7 @@ class Source:
     # "plan" when it is the plan/state JSON.
     kind: str = "tf"
     # For a location inside a resource block: the part of the finding's attribute path it is the place of
-    # ("replica.eu-west-1"); None for the resource block itself (dynalint.load.locate).
+    # ("replica.eu-west-1"); None for the resource block itself (dynalint.load.hcl.locate).
     path: str | None = None
 
 
@@ -183,12 +184,12 @@ class Resource:
     region: str | None = None
     default_tags: Mapping[str, Any] | None = None
     source: Source | None = None
-    # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (dynalint.suppress.Ignore).
+    # Inline ``# dynalint:ignore=...`` comments on the resource's .tf block (Ignore).
     ignores: tuple[Any, ...] = ()
     # JSON documents (policies) that ``values`` holds as UNKNOWN but the .tf source writes in part: attribute ->
     # the document, decoded, with an ``Unresolved`` for each piece known only after apply.
     partial_json: Mapping[str, Any] = field(default_factory=dict)
-    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.lifecycle): ``{}`` when it has none,
+    # The block's ``lifecycle`` as the .tf source writes it (dynalint.load.hcl.lifecycle): ``{}`` when it has none,
     # None when the input carries no lifecycle (a plan or state read without its .tf files).
     lifecycle: Mapping[str, Any] | None = None
     module_settings: tuple[ModuleSetting, ...] = ()
@@ -245,12 +246,31 @@ class Finding:
         return (self.input_file or "", self.address, self.rule_id, self.path or "", self.message)
 
 
+def fingerprint(rule_id: str, address: str, path: str | None) -> str:
+    """Stable across runs and machines: rule id, resource address and attribute path only."""
+    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding is accepted: ``kind`` is "inSource" (a .tf comment) or "external" (config)."""
 
     kind: str
     justification: str
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """One ``dynalint:ignore`` comment: where it is, the rule ids it names, and its reason."""
+
+    file: str
+    line: int
+    rule_ids: tuple[str, ...]
+    reason: str
+
+    def covers(self, rule_id: str) -> bool:
+        return rule_id in self.rule_ids
 
 
 @dataclass(frozen=True)
@@ -270,5 +290,5 @@ class Model:
     plan_locator: Any = field(default=None, compare=False, repr=False)
     # ``# dynalint:ignore=...`` comments in the .tf sources that sit on no resource block.
     orphan_ignores: tuple[Any, ...] = ()
-    # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.locate.PathLocator).
+    # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.hcl.locate.PathLocator).
     path_locator: Any = field(default=None, compare=False, repr=False)

@@ -148,7 +148,7 @@ def _examples_beside(fn: Callable, rule_id: str) -> Path | None:
 class Context:
     """What a check may ask: its options, and the other resources of the same input."""
 
-    def __init__(self, index: "Index", options: dict[str, Any]) -> None:
+    def __init__(self, index: "ResourceIndex", options: dict[str, Any]) -> None:
         self._index = index
         self.options = options
 
@@ -182,7 +182,7 @@ class Context:
         return cache[key]
 
 
-class Index:
+class ResourceIndex:
     """One model's resources, indexed once by type and address; the graph is built on first use."""
 
     def __init__(self, resources: Iterable[Resource], links: Iterable[Any] = ()) -> None:

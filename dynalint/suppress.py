@@ -14,6 +14,9 @@ dismissed), the other formats hide it unless ``--show-suppressed``. Only
 dynalint's own comments count: ``#checkov:skip=`` or ``#trivy:ignore:``
 suppress nothing here.
 
+The comments are read with the ``.tf`` files (dynalint.load.hcl.ignore_comments)
+and held by the resources they belong to (``Resource.ignores``).
+
 Mistakes in the comments are findings themselves, of the rules below (notes,
 selectable and ignorable like any rule): DL001 a comment without a reason
 (it still suppresses), DL002 a rule id dynalint does not know (the known ids of
@@ -23,89 +26,25 @@ them and found by dynalint.config, which owns those entries.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from dataclasses import replace
+from typing import Callable, Iterable, Sequence
 
 from dynalint import address as addr
-from dynalint.model import Finding, Model, Source, Suppression
+from dynalint.model import Finding, Ignore, Model, Source, Suppression, fingerprint
 from dynalint.rule import Rule, rule
 
 NO_REASON = "(no reason given)"
-_DIRECTIVE = re.compile(r"dynalint:ignore(?P<rest>(?:[=\s].*)?)$", re.I | re.S)
-_IDS = re.compile(r"=\s*(?P<ids>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)")
 TAGS = ("maintainability", "suppression")
-
-
-@dataclass(frozen=True)
-class Ignore:
-    """One ``dynalint:ignore`` comment: where it is, the rule ids it names, and its reason."""
-
-    file: str
-    line: int
-    rule_ids: tuple[str, ...]
-    reason: str
-
-    def covers(self, rule_id: str) -> bool:
-        return rule_id in self.rule_ids
-
-
-def parse_comment(text: str, file: str, line: int) -> Ignore | None:
-    """The Ignore a comment's text (delimiter stripped) holds, or None when it is no dynalint comment."""
-    match = _DIRECTIVE.match(text.strip())
-    if match is None:
-        return None
-    rest = match.group("rest").strip()
-    ids: tuple[str, ...] = ()
-    found = _IDS.match(rest)
-    if found:
-        ids = tuple(dict.fromkeys(i.strip().upper() for i in found.group("ids").split(",")))
-        rest = rest[found.end():]
-    reason = rest.strip().lstrip("-–—:").strip()
-    return Ignore(file, line, ids, reason)
-
-
-def attach_ignores(files: Iterable[Any], resources: dict[str, Any], overrides: dict[tuple[str, int], str] | None = None
-                   ) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
-    """The Ignores of each resource block of a module (by ``aws_t.n``), and those on no resource block.
-
-    ``overrides`` maps the blocks of override files (by file and line) to the resource they change.
-    """
-    by_block = {(b.file, b.start_line): local for local, b in resources.items() if b.kind == "resource"}
-    by_block.update(overrides or {})
-    attached: dict[str, list[Ignore]] = {}
-    orphans: list[Ignore] = []
-    for tf_file in files:
-        comment_lines = {line for line, _ in tf_file.comments}
-        starts = {block.start_line: block for block in tf_file.blocks}
-        for line, text in tf_file.comments:
-            ignore = parse_comment(text, tf_file.path, line)
-            if ignore is None:
-                continue
-            block = _block_at(tf_file.blocks, line) or _block_below(starts, comment_lines, line)
-            local = by_block.get((block.file, block.start_line)) if block is not None else None
-            if local is None:
-                orphans.append(ignore)
-            else:
-                attached.setdefault(local, []).append(ignore)
-    return {k: tuple(v) for k, v in attached.items()}, tuple(orphans)
-
-
-def _block_at(blocks: Iterable[Any], line: int) -> Any:
-    return next((b for b in blocks if b.start_line <= line <= b.end_line), None)
-
-
-def _block_below(starts: dict[int, Any], comment_lines: set[int], line: int) -> Any:
-    below = line + 1
-    while below not in starts and below in comment_lines:
-        below += 1
-    return starts.get(below)
 
 
 # ---------------------------------------------------------------------- applying them
 def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule],
-                 known_ids: Iterable[str] | None = None) -> list[Finding]:
-    """Mark findings their resource's comments suppress; add the findings about the comments themselves."""
+                 known_ids: Callable[[], Iterable[str]]) -> list[Finding]:
+    """Mark findings their resource's comments suppress; add the findings about the comments themselves.
+
+    ``known_ids()`` gives every rule id dynalint knows (a comment may name one that did not run); it is
+    asked only when a rule about the comments runs.
+    """
     ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
     out = []
     for finding in findings:
@@ -116,16 +55,10 @@ def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequen
         out.append(finding)
     chosen = {r.id: r for r in rules if r.id in _OWN}
     if chosen:
-        known = (set(known_ids) if known_ids is not None else _known_ids()) | {r.id for r in rules}
+        known = set(known_ids()) | {r.id for r in rules}
         for model in models:
             out.extend(_comment_findings(model, chosen, known))
     return out
-
-
-def _known_ids() -> set[str]:
-    from dynalint import engine
-
-    return set(engine.builtin_registry().rules)
 
 
 def _comment_findings(model: Model, chosen: dict[str, Rule], known: set[str]) -> list[Finding]:
@@ -156,8 +89,6 @@ def _comment_findings(model: Model, chosen: dict[str, Rule], known: set[str]) ->
 
 
 def _finding(rule_: Rule, model: Model, ignore: Ignore, owner: str, type_: str, message: str) -> Finding:
-    from dynalint.engine import fingerprint
-
     path = f"{','.join(ignore.rule_ids)} {ignore.reason}".strip()
     return Finding(rule_id=rule_.id, level=rule_.level, address=owner, message=message, resource_type=type_,
                    path=path, fingerprint=fingerprint(rule_.id, owner, path),

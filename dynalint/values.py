@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from dynalint.load.config import Constant, is_configured
+from dynalint.configured import Constant, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
 __all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of",

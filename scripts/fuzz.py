@@ -404,7 +404,7 @@ def problems_of_bytes(data: bytes, name: str = "plan.json") -> list[Problem]:
 def problems_of_tf(text: str) -> list[Problem]:
     """The same for a directory holding one main.tf with ``text``."""
     from dynalint.errors import InputError
-    from dynalint.load.hcl import load_tf_inputs
+    from dynalint.load.hcl.loader import load_tf_inputs
 
     with tempfile.TemporaryDirectory(prefix="dynalint-fuzz-") as tmp:
         Path(tmp, "main.tf").write_text(text, encoding="utf-8", errors="surrogatepass")

@@ -2,7 +2,7 @@
 """Check the rules' examples (rules/examples/<ID>/, dynalint/examples/<ID>/), or rewrite their expected.yaml.
 
 Each rule's bad example must get exactly the findings its expected.yaml lists, at
-the lines it gives; the good example none (see dynalint/rule_examples.py).
+the lines it gives; the good example none (see dynalint/rule_examples.py and dynalint/example_checks.py).
 
     python scripts/rule_examples.py                 # check every rule's examples
     python scripts/rule_examples.py --update        # rewrite every expected.yaml from today's findings
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dynalint import engine, rule_examples  # noqa: E402
+from dynalint import engine, example_checks, rule_examples  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,17 +47,17 @@ def _problems(rule, registry, update: bool) -> list[str]:
     if examples is None:
         return [] if rule_examples.no_example(rule) else [f"no examples in {rule.examples}"]
     if examples.planned:  # its plans must be today's: regenerate them first (scripts/terraform_plans.py)
-        stale = [rule_examples.stale_plan(examples, side) for side in rule_examples.SIDES]
+        stale = [example_checks.stale_plan(examples, side) for side in rule_examples.SIDES]
         if any(stale):
             return [p for p in stale if p]
-    bad = rule_examples.lint(examples, "bad", registry)
-    good = rule_examples.lint(examples, "good", registry)
-    problems = rule_examples.compare(examples, bad)
+    bad = example_checks.lint(examples, "bad", registry)
+    good = example_checks.lint(examples, "good", registry)
+    problems = example_checks.compare(examples, bad)
     if update and problems:
-        (examples.directory / rule_examples.EXPECTED).write_text(rule_examples.expected_text(examples, bad),
+        (examples.directory / rule_examples.EXPECTED).write_text(example_checks.expected_text(examples, bad),
                                                                  encoding="utf-8")
         print(f"{rule.id}: rewrote {rule_examples.EXPECTED}: " + "; ".join(problems))
-        problems = rule_examples.compare(rule_examples.load(rule), bad)
+        problems = example_checks.compare(rule_examples.load(rule), bad)
     return problems + [f"good: unexpected {f.rule_id} on {f.address}" for f in good]
 
 

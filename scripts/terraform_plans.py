@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dynalint import rule_examples  # noqa: E402
+from dynalint import example_checks, rule_examples  # noqa: E402
 
 CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl",
               ROOT / "tests" / "public"]
@@ -241,7 +241,7 @@ def regenerate(case: Path, terraform: Terraform) -> str:
         plan = terraform.plan(work)
         (case / "plan.json").write_text(terraform.run(work, "show", "-json", "tfplan"))
         if beside is not None and beside.parent != case:
-            (case / rule_examples.PLAN_DIGESTS).write_text(rule_examples.plan_digests(case))
+            (case / rule_examples.PLAN_DIGESTS).write_text(example_checks.plan_digests(case))
     actions: dict[str, int] = {}
     for change in plan.get("resource_changes", []):
         key = "/".join(change["change"]["actions"])

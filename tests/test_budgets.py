@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dynalint.load.hcl import MAX_INT_BITS, MAX_VALUE_CELLS
+from dynalint.load.hcl.budget import MAX_INT_BITS, MAX_VALUE_CELLS
 from helpers import case_plan
 
 LIMIT_BYTES = 2 * 1024**3

@@ -25,6 +25,7 @@ from dynalint import engine
 from dynalint.fix import layout, run
 from dynalint.fix.source import SourceFile
 from dynalint.load import load_inputs
+from dynalint.load.hcl.syntax import tokens
 from helpers import ROOT
 
 REGISTRY = engine.builtin_registry()
@@ -115,10 +116,8 @@ def segments(path: Path, data: bytes) -> list[tuple]:
 
 
 def comments(data: bytes) -> Counter:
-    from lark import Token
-
     tree = SourceFile.parse("x", data.decode("utf-8-sig")).tree
-    return Counter(str(t).strip() for t in tree.scan_values(lambda v: isinstance(v, Token)) if layout.is_comment(t))
+    return Counter(str(t).strip() for t in tokens(tree) if layout.is_comment(t))
 
 
 @CI

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from dynalint import cli, engine
 from dynalint.cli import main
-from dynalint.model import Finding, Level, Source, Suppression
+from dynalint.model import Finding, Level, Source, Suppression, fingerprint
 from dynalint.report import Report, render
 from dynalint.report.escape import one_line, workflow_data, workflow_property
 from dynalint.report.markdown import MARKER, MAX_CHARS
@@ -41,7 +41,7 @@ def json_findings(*args) -> list[dict]:
 def finding(message: str, address: str = "aws_dynamodb_table.t", rule_id: str = "DDB101", **kwargs) -> Finding:
     """A finding built by hand, for reporter edge cases no plan can hold (control characters, sheer count)."""
     return Finding(rule_id=rule_id, level=kwargs.pop("level", Level.ERROR), address=address, message=message,
-                   resource_type="aws_dynamodb_table", fingerprint=engine.fingerprint(rule_id, address, None),
+                   resource_type="aws_dynamodb_table", fingerprint=fingerprint(rule_id, address, None),
                    input_file="plan.json", **kwargs)
 
 

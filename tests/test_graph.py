@@ -8,14 +8,14 @@ import textwrap
 import networkx as nx
 
 from dynalint import engine
-from dynalint.rule import Context, Index, Issue, rule
+from dynalint.rule import Context, Issue, ResourceIndex, rule
 from helpers import ROOT, _REGISTRY, case_plan, load_case
 
 MODEL = load_case("encryption")
 
 
-def _index() -> Index:
-    return Index(MODEL.resources, _REGISTRY.links)
+def _index() -> ResourceIndex:
+    return ResourceIndex(MODEL.resources, _REGISTRY.links)
 
 
 def test_related_and_the_networkx_view_hold_the_same_edges():

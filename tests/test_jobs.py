@@ -158,7 +158,7 @@ def test_a_closed_pipe_ends_the_process_as_before():
 
 
 def test_the_same_plan_twice_numbers_its_fingerprints_as_one_process_does(tmp_path):
-    from dynalint.engine import fingerprint
+    from dynalint.model import fingerprint
 
     for name in ("prod.json", "staging.json"):
         (tmp_path / name).write_bytes(case_plan("durability").read_bytes())

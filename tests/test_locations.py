@@ -1,5 +1,5 @@
 """Findings about an attribute or a nested block point at the line and column that write it
-(dynalint.load.locate), from .tf input and from a plan read beside its .tf, in every format."""
+(dynalint.load.hcl.locate), from .tf input and from a plan read beside its .tf, in every format."""
 import json
 import shutil
 

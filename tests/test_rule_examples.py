@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dynalint import engine, rule_examples
+from dynalint import engine, example_checks, rule_examples
 from dynalint.rule import rule
 from helpers import ROOT
 
@@ -40,13 +40,13 @@ def test_every_rule_has_examples_and_every_example_a_rule():
 @pytest.mark.parametrize("rule_id", [r.id for r in SHOWN])
 def test_bad_example_gets_exactly_the_expected_findings(rule_id):
     examples = _examples(rule_id)
-    problems = rule_examples.compare(examples, rule_examples.lint(examples, "bad", REGISTRY))
+    problems = example_checks.compare(examples, example_checks.lint(examples, "bad", REGISTRY))
     assert problems == [], f"{rule_id}: {problems} (python scripts/rule_examples.py --update {rule_id} rewrites lines)"
 
 
 @pytest.mark.parametrize("rule_id", [r.id for r in SHOWN])
 def test_good_example_gets_nothing(rule_id):
-    found = rule_examples.lint(_examples(rule_id), "good", REGISTRY)
+    found = example_checks.lint(_examples(rule_id), "good", REGISTRY)
     assert [(f.rule_id, f.address, f.message) for f in found] == []
 
 
@@ -67,17 +67,17 @@ def test_planned_example_configurations_are_well_configured(rule_id, side):
 def test_plans_were_made_of_the_examples(rule_id, side):
     """bad/plan.json and good/plan.json are the plans of today's files (scripts/terraform_plans.py
     records what it planned in plan.sha256)."""
-    assert rule_examples.stale_plan(_examples(rule_id), side) is None
+    assert example_checks.stale_plan(_examples(rule_id), side) is None
 
 
 def test_a_changed_example_makes_its_plan_stale(tmp_path):
     _write(tmp_path, {"before/main.tf": "a", "bad/main.tf": "b", "good/main.tf": "c"})
     examples = rule_examples.Examples("X1", tmp_path, bad="b", good="c", before="a")
-    (tmp_path / "bad" / "plan.sha256").write_text(rule_examples.plan_digests(tmp_path / "bad"))
-    assert rule_examples.stale_plan(examples, "bad") is None
-    assert "run python scripts/terraform_plans.py" in rule_examples.stale_plan(examples, "good")  # none recorded
+    (tmp_path / "bad" / "plan.sha256").write_text(example_checks.plan_digests(tmp_path / "bad"))
+    assert example_checks.stale_plan(examples, "bad") is None
+    assert "run python scripts/terraform_plans.py" in example_checks.stale_plan(examples, "good")  # none recorded
     (tmp_path / "before" / "main.tf").write_text("a2")
-    assert "bad/plan.json was not made of today's" in rule_examples.stale_plan(examples, "bad")
+    assert "bad/plan.json was not made of today's" in example_checks.stale_plan(examples, "bad")
 
 
 def _tf(directory: Path):
@@ -196,19 +196,19 @@ def test_compare_names_every_difference(tmp_path):
         return Finding(rule_id=rule_id, level=Level.NOTE, address=address, message="m", resource_type="a",
                        source=Source("bad/main.tf", line))
 
-    problems = rule_examples.compare(examples, [finding("XMPL001", "a.b", 4), finding("DDB201", "a.b", 1),
+    problems = example_checks.compare(examples, [finding("XMPL001", "a.b", 4), finding("DDB201", "a.b", 1),
                                                 finding("DDB101", "a.c", 9)])
     assert problems == ["DDB101 on a.c: a finding of another rule needs `because:`",
                         "unexpected DDB201 on a.b at line 1", "XMPL001 on a.b at line 4: expected.yaml says line 3",
                         "missing DDB103 on a.d at line 9"]
-    text = rule_examples.expected_text(examples, [finding("XMPL001", "a.b", 4), finding("DDB103", "a.d", 9)])
+    text = example_checks.expected_text(examples, [finding("XMPL001", "a.b", 4), finding("DDB103", "a.d", 9)])
     (tmp_path / "expected.yaml").write_text(text)
     assert rule_examples.read_expected(tmp_path / "expected.yaml") == (
         rule_examples.Expected("XMPL001", "a.b", 4), rule_examples.Expected("DDB103", "a.d", 9, because="why"))
     # a finding whose attribute path changed keeps its reason
     moved = Finding(rule_id="DDB103", level=Level.NOTE, address="a.d", message="m", resource_type="a",
                     path="deletion_protection_enabled", source=Source("bad/main.tf", 10))
-    text = rule_examples.expected_text(rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})()),
+    text = example_checks.expected_text(rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})()),
                                        [finding("XMPL001", "a.b", 4), moved])
     assert "  path: deletion_protection_enabled\n  line: 10\n  because: why\n" in text
 
@@ -250,7 +250,8 @@ def test_examples_are_configurations_terraform_plans(tmp_path):
     all in one root module (one module each), and dynalint finds in that plan what it finds in the
     .tf: nothing in a good example, the rules of expected.yaml in a bad one (those that need no
     change). In one account and region a table's name is unique, so each copy's table gets its own;
-    DDB505's examples bring their own provider block, and DL004's a settings file: they are left out."""
+    DDB505's examples bring their own provider block and are left out, and so are DL004's, whose finding
+    comes from the settings file beside its main.tf; DL000 has none."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from terraform_plans import PROVIDERS_TF, Terraform, find_mirror
 

@@ -1,4 +1,4 @@
-"""SARIF output: valid against the official 2.1.0 schema, and shaped as DESIGN.md and GitHub want."""
+"""SARIF output: valid against the official 2.1.0 schema, and shaped as docs/architecture.md and GitHub want."""
 import json
 import os
 import shutil

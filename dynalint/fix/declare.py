@@ -1,6 +1,6 @@
 """How a rule says what repairs a finding: changes to the resource's configuration, not to text.
 
-A rule knows nothing about files (DESIGN.md), so its fix names what the
+A rule knows nothing about files (docs/architecture.md), so its fix names what the
 resource's block must say, and ``dynalint --fix`` (dynalint.fix.resolve) turns
 that into minimal text edits of the ``.tf`` source::
 

@@ -32,7 +32,8 @@ from dynalint.fix import layout, source as hcl
 from dynalint.fix.declare import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set, render
 from dynalint.fix.layout import Delete, Insert, NewLine, Replace
 from dynalint.fix.source import SourceFile
-from dynalint.load import sources as src
+from dynalint.load.hcl.module_tree import display_path, module_tree, split_address, tf_files
+from dynalint.load.hcl.syntax import label_text
 
 #: Blocks Terraform's style puts last in a resource: new blocks of other types go before them.
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -155,7 +156,7 @@ class Resolver:
         if source is None or source.kind != "tf":
             return NoFix("the finding is located in the plan file: dynalint fixes .tf sources it can locate")
         try:
-            module_address, local = src.split_address(finding.address)
+            module_address, local = split_address(finding.address)
             labels = tuple(addr.strip_index(local).split("."))
         except ValueError:
             return NoFix("the resource's address cannot be read")
@@ -175,9 +176,9 @@ class Resolver:
 
     def _refuse_overrides(self, shown: str, labels: tuple[str, ...]) -> None:
         directory = os.path.dirname(shown)
-        for path in src.tf_files(Path(directory or ".")):
+        for path in tf_files(Path(directory or ".")):
             if path.name == "override.tf" or path.name.endswith("_override.tf"):
-                other = self.workspace.file(src.display_path(directory, path.name))
+                other = self.workspace.file(display_path(directory, path.name))
                 if other.find_block("resource", labels) is not None:
                     raise _NoFix(f"{other.shown} overrides this resource")
 
@@ -188,7 +189,7 @@ class Resolver:
                 raise _NoFix("the module call cannot be found: no resource of the root module is located in a "
                              ".tf file")
             try:
-                self._tree = src.module_tree(Path(root or "."), root, strict=False)
+                self._tree = module_tree(Path(root or "."), root, strict=False)
             except InputError as exc:
                 raise _NoFix(f"the module tree cannot be read ({exc})") from None
         return self._tree
@@ -240,7 +241,7 @@ class _Builder:
                 continue
             type_ = step.type if isinstance(step, Block) else step
             body_items = hcl.items(place.body)
-            if any(i.data == "attribute" and src.label_text(i.children[0]) == type_ for i in body_items):
+            if any(i.data == "attribute" and label_text(i.children[0]) == type_ for i in body_items):
                 raise _NoFix(f"`{type_}` is written as an argument here, not as a block")
             written = [i for i in body_items if i.data == "block" and hcl.block_type(i) == type_]
             dynamic = any(i.data == "block" and hcl.dynamic_type(i) == type_ for i in body_items)
@@ -528,7 +529,7 @@ class _Builder:
         lines = [NewLine(indent, text=file.text[start:opening.end_pos])]
         for item in written:
             expr = hcl.expression(item)
-            lines.append(NewLine(inner, src.label_text(item.children[0]), file.text[slice(*hcl.span(expr))]))
+            lines.append(NewLine(inner, label_text(item.children[0]), file.text[slice(*hcl.span(expr))]))
         lines += [NewLine(inner, n, v) for n, v in edit.attributes]
         for new in edit.blocks:
             lines += new.lines(inner)

@@ -2,7 +2,7 @@
 
 The text is what the file holds (decoded from UTF-8, a byte-order mark set
 aside); every offset a fix computes indexes it. Blocks, arguments and values
-are found in the raw Lark tree of python-hcl2 (see dynalint.load.sources),
+are found in the raw Lark tree of python-hcl2 (see dynalint.load.hcl.syntax),
 whose tokens carry their offsets: nothing is regenerated from the tree.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from dynalint.errors import InputError
 from dynalint.fix import layout
-from dynalint.load import sources as src
+from dynalint.load.hcl.syntax import block_parts, body_items, label_text, literal_string, parse_tf, tokens
 
 _NOT_LITERAL = object()
 
@@ -33,7 +33,7 @@ class SourceFile:
 
     @classmethod
     def parse(cls, shown: str, text: str) -> "SourceFile":
-        return cls(shown, text, src.parse_tf(text, shown))
+        return cls(shown, text, parse_tf(text, shown))
 
     @cached_property
     def _regions(self) -> tuple[list[int], list[tuple[int, int, Any]]]:
@@ -55,10 +55,8 @@ class SourceFile:
     def _region_lines(self, index: int) -> list[layout.Line]:
         cache = self.__dict__.setdefault("_lines_cache", {})
         if index not in cache:
-            from lark import Token
-
             start, end, block = self._regions[1][index]
-            found = [t for t in block.scan_values(lambda v: isinstance(v, Token))]
+            found = list(tokens(block))
             for child in self.tree.children[0].children:  # comments after the block on its last line
                 if getattr(child, "data", None) == "new_line_or_comment":
                     found += [t for t in child.children if start <= t.start_pos < end]
@@ -68,9 +66,7 @@ class SourceFile:
 
     @cached_property
     def _all_lines(self) -> list[layout.Line]:
-        from lark import Token
-
-        found = [t for t in self.tree.scan_values(lambda v: isinstance(v, Token)) if t.start_pos < len(self.text)]
+        found = [t for t in tokens(self.tree) if t.start_pos < len(self.text)]
         return layout.build_lines(self.text, sorted(found, key=lambda t: t.start_pos))
 
     def lines_around(self, offset: int) -> list[layout.Line]:
@@ -135,7 +131,7 @@ class SourceFile:
     def top_blocks(self) -> Iterator[tuple[str, tuple[str, ...], Any]]:
         for child in self.tree.children[0].children:
             if getattr(child, "data", None) == "block":
-                kind, labels, _ = src.block_parts(child)
+                kind, labels, _ = block_parts(child)
                 yield kind, labels, child
 
     @cached_property
@@ -163,22 +159,22 @@ def braces(block: Any) -> tuple[Any, Any]:
 
 
 def items(body: Any) -> list[Any]:
-    return list(src.body_items(body))
+    return list(body_items(body))
 
 
 def attribute(body: Any, name: str) -> Any | None:
-    for item in src.body_items(body):
-        if item.data == "attribute" and src.label_text(item.children[0]) == name:
+    for item in body_items(body):
+        if item.data == "attribute" and label_text(item.children[0]) == name:
             return item
     return None
 
 
 def block_type(block: Any) -> str:
-    return src.block_parts(block)[0]
+    return block_parts(block)[0]
 
 
 def dynamic_type(block: Any) -> str | None:
-    kind, labels, _ = src.block_parts(block)
+    kind, labels, _ = block_parts(block)
     return labels[0] if kind == "dynamic" and labels else None
 
 
@@ -207,7 +203,7 @@ def literal(expr: Any) -> Any:
         except ValueError:
             return _NOT_LITERAL
     if data == "string":
-        text = src.literal_string(node)
+        text = literal_string(node)
         if text is None or "\\" in text:
             return _NOT_LITERAL if text is None else _unescaped(text)
         return text

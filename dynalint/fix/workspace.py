@@ -1,7 +1,7 @@
 """The files ``dynalint --fix`` reads and edits: in memory while it works, on disk once, safely, at the end.
 
 Every pass of the fixer lints again what the previous passes changed: the
-edited texts are lent to the loader (``dynalint.load.sources.EDITED``) so that
+edited texts are lent to the loader (``dynalint.load.hcl.module_tree.EDITED``) so that
 nothing is written before the work is done and ``--diff`` sees exactly what
 ``--fix`` would write. Writing then refuses, with one line and nothing
 written:
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from dynalint.fix.source import FileRefused, SourceFile
-from dynalint.load import sources as src
+from dynalint.load.hcl.module_tree import EDITED, MAX_TF_BYTES
 
 
 @dataclass
@@ -76,11 +76,11 @@ class Workspace:
     @contextlib.contextmanager
     def lent(self) -> Iterator[None]:
         """Let the loader read the edited texts instead of the files on disk."""
-        token = src.EDITED.set(dict(self._edited))
+        token = EDITED.set(dict(self._edited))
         try:
             yield
         finally:
-            src.EDITED.reset(token)
+            EDITED.reset(token)
 
     # ------------------------------------------------------------------ editing
     def edit(self, shown: str, text: str) -> None:
@@ -144,7 +144,7 @@ def _read_bytes(path: Path, shown: str) -> bytes:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused(f"{shown}: not a regular file")
-        if info.st_size > src.MAX_TF_BYTES:
+        if info.st_size > MAX_TF_BYTES:
             raise FileRefused(f"{shown}: larger than dynalint reads in a .tf file")
         return path.read_bytes()
     except OSError as exc:

@@ -89,7 +89,7 @@ def load_unit(unit: Sequence[str], locate: bool = True, source_dir: str | None =
               var_files: Sequence[str] = (), allow_errored: bool = False) -> list[Model]:
     """The models of one unit of ``input_units``."""
     if _is_tf_input(unit[0]):
-        from dynalint.load.hcl import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
+        from dynalint.load.hcl.loader import load_tf_inputs  # python-hcl2 and the evaluator: only for .tf input
 
         return load_tf_inputs(list(unit), var_files)
     return [load_input(unit[0], locate, tf_sources=True, source_dir=source_dir, allow_errored=allow_errored)]
@@ -108,7 +108,7 @@ def load_input(path: str, locate: bool = True, tf_sources: bool = False, source_
         what = "a symbolic link to nothing, or a link loop" if p.is_symlink() else "no such file or directory"
         raise InputError(f"{path}: {what}")
     if _is_tf_input(path):
-        from dynalint.load.hcl import load_tf_inputs
+        from dynalint.load.hcl.loader import load_tf_inputs
 
         models = load_tf_inputs([path], var_files)
         if len(models) != 1:

@@ -12,14 +12,28 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
-from dynalint.load.config import Configuration, Match, References, is_configured
+from dynalint.configured import Match, is_configured
+from dynalint.load.configuration import Configuration, References
 from dynalint.load.validate import check_complete, check_document, describe
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
+
+
+class RawResource(NamedTuple):
+    """A resource instance as read from the input, before its references are resolved: what
+    ``build_resources`` makes a Resource of (from a plan, a state, or the .tf evaluator)."""
+
+    entry: dict  # the input's entry: address, type, name, mode, and index when it has one
+    values: dict
+    change: Change | None
+    module_address: str  # the module instance: module.a["x"]
+    module_path: tuple[str, ...]  # the module, without instance keys: ("a",)
+    local: str  # the block's address in its module: aws_t.n, data.aws_t.n
+    configured: dict | None  # the configured tree (dynalint.configured)
 
 
 def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
@@ -125,7 +139,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
             values = _mask(values, change.get("after_sensitive"), secrets)
             values = values if isinstance(values, dict) else {}
         before = _mask(before, change.get("before_sensitive"), secrets)
-        raw.append((entry, values, Change(
+        raw.append(RawResource(entry, values, Change(
             actions=actions,
             before=before,
             replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or ()),
@@ -146,21 +160,21 @@ def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
         values = values if isinstance(values, dict) else {}
         module_address = _module_of(entry["address"])
         module_path, local = _config_key(entry, module_address)
-        raw.append((entry, values, None, module_address, module_path, local, config.configured(module_path, local)))
+        raw.append(RawResource(entry, values, None, module_address, module_path, local,
+                               config.configured(module_path, local)))
     return build_resources(raw, config)
 
 
-def build_resources(raw: list, config: Configuration, iterator_facts: Mapping[str, tuple] | None = None,
+def build_resources(raw: list[RawResource], config: Configuration, iterator_facts: Mapping[str, tuple] | None = None,
                     ) -> tuple[list[Resource], list[Resource]]:
     """Resolve references now that every instance address is known, and build the Resources.
 
     ``iterator_facts`` (.tf input) adds, per address, what the configuration
     cannot say about its iterators' elements: the (attribute path, module
     instance address, reference) of what they refer to, and the ModuleSettings
-    of what they write (see hcl.ReferenceTracer).
+    of what they write (see dynalint.load.hcl.tracer).
     """
-    refs = reference_resolver(config, [(entry["address"], module_address)
-                                       for entry, _v, _c, module_address, *_ in raw])
+    refs = reference_resolver(config, [(r.entry["address"], r.module_address) for r in raw])
     resources, data = [], []
     ref_cache: dict[tuple, list] = {}
     provider: dict[tuple, tuple] = {}  # (module path, block) -> (region, default_tags)

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from dynalint.load import sources as src
+from dynalint.load.hcl.module_tree import LOCAL_SOURCE, call_source, display_path, parse_tf_file, read_tf_text, tf_files
 
 
 def roots_of(files: Sequence[str], top: str = ".") -> list[str]:
@@ -35,7 +35,7 @@ def roots_of(files: Sequence[str], top: str = ".") -> list[str]:
     changed = []
     for file in files:
         directory = Path(file) if Path(file).is_dir() else Path(file).parent
-        if src.tf_files(directory):
+        if tf_files(directory):
             changed.append(os.path.realpath(directory))
             directories.setdefault(changed[-1], directory)
     callers = _callers(directories)
@@ -48,7 +48,7 @@ def _tf_directories(top: Path) -> dict[str, Path]:
     out = {}
     for directory, subdirectories, _files in os.walk(top, followlinks=False):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-        if src.tf_files(Path(directory)):
+        if tf_files(Path(directory)):
             out.setdefault(os.path.realpath(directory), Path(directory))
     return out
 
@@ -64,7 +64,7 @@ def _callers(directories: dict[str, Path]) -> dict[str, set[str]]:
             if callee == real:
                 continue
             if callee not in directories:
-                if not src.tf_files(path):
+                if not tf_files(path):
                     continue
                 directories[callee] = path
                 pending.append(callee)
@@ -74,13 +74,13 @@ def _callers(directories: dict[str, Path]) -> dict[str, set[str]]:
 
 def _local_calls(directory: Path) -> Iterator[tuple[str, Path]]:
     """The directories a module's ``module`` blocks name as local sources: (real path, path)."""
-    for path in src.tf_files(directory):
-        shown = src.display_path("", str(path))
-        if "module" not in src.read_tf_text(path, shown):  # a module block cannot be written without its keyword
+    for path in tf_files(directory):
+        shown = display_path("", str(path))
+        if "module" not in read_tf_text(path, shown):  # a module block cannot be written without its keyword
             continue
-        for block in src.parse_tf_file(path, shown).blocks:
-            source = src.call_source(block) if block.kind == "module" else None
-            if source is not None and source.startswith(src.LOCAL_SOURCE):
+        for block in parse_tf_file(path, shown).blocks:
+            source = call_source(block) if block.kind == "module" else None
+            if source is not None and source.startswith(LOCAL_SOURCE):
                 yield os.path.realpath(directory / source), directory / source
 
 
@@ -101,6 +101,6 @@ def _roots_above(start: str, callers: dict[str, set[str]]) -> list[str]:
 
 def _shown(directory: Path, top: Path) -> str:
     try:
-        return src.display_path("", os.path.relpath(directory, top))
+        return display_path("", os.path.relpath(directory, top))
     except ValueError:  # another drive (Windows)
         return str(directory)

@@ -19,7 +19,7 @@ same path.
 from __future__ import annotations
 
 from dynalint.model import Finding
-from dynalint.report import Report, summary_line
+from dynalint.report.base import Report, summary_line
 from dynalint.report.escape import one_line, text
 
 

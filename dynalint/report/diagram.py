@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 from dynalint.model import Finding, Level, Model, Resource
-from dynalint.report import Report, plural
+from dynalint.report.base import Report, plural
 
 MAX_TABLES = 10
 MAX_PARTS = 4

@@ -15,7 +15,7 @@ the rest stay in the log.
 from __future__ import annotations
 
 from dynalint.model import Finding, Level
-from dynalint.report import Report, artifact_uri, summary_line
+from dynalint.report.base import Report, artifact_uri, summary_line
 from dynalint.report.escape import workflow_data, workflow_property
 
 _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from dynalint.model import Finding, Source
-from dynalint.report import Report
+from dynalint.report.base import Report
 from dynalint.report.escape import json_document
 
 

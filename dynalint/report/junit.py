@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from dynalint import engine
 from dynalint.model import Finding
-from dynalint.report import Report, artifact_uri
+from dynalint.report.base import Report, artifact_uri
 from dynalint.report.escape import text
 
 

@@ -17,7 +17,7 @@ GitHub's comment size limit (65,536 characters) are counted, not shown.
 from __future__ import annotations
 
 from dynalint.model import Finding, Level
-from dynalint.report import Report, help_uri, plural, summary_line
+from dynalint.report.base import Report, help_uri, plural, summary_line
 from dynalint.report.diagram import diagram
 from dynalint.report.escape import markdown_code, markdown_text
 from dynalint.rule import Rule

@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning (see DESIGN.md, "SARIF").
+"""SARIF 2.1.0 for GitHub code scanning (see docs/architecture.md, "Reports").
 
 One run, one location per result. Every result carries our own stable
 fingerprint; ``primaryLocationLineHash`` is added only where the location is
@@ -18,7 +18,7 @@ from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure
 from typing import Iterator
 
 from dynalint.model import Finding, Level, Source
-from dynalint.report import INFORMATION_URI, Report, artifact_uri, help_uri
+from dynalint.report.base import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.report.escape import json_document, uri_reference
 from dynalint.rule import Rule
 from dynalint.rule_examples import documentation

@@ -11,7 +11,7 @@ import textwrap
 from itertools import groupby
 
 from dynalint.model import Finding, Level
-from dynalint.report import Report, summary_line
+from dynalint.report.base import Report, summary_line
 from dynalint.report.escape import text
 
 _COLORS = {Level.ERROR: "\x1b[31m", Level.WARNING: "\x1b[33m", Level.NOTE: "\x1b[36m"}

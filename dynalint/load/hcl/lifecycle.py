@@ -15,23 +15,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from dynalint.load import sources as src
-from dynalint.load.hcl import _flatten, _literal_index, _trees, _unwrap
+from dynalint.load.hcl.module_tree import TfBlock
+from dynalint.load.hcl.syntax import (_flatten, _literal_index, _trees, _unwrap, attribute_parts, block_parts,
+                                      body_items, literal_string)
 from dynalint.model import UNKNOWN
 
 _FLAGS = ("prevent_destroy", "create_before_destroy")
 
 
-def lifecycle_of(block: src.TfBlock) -> dict[str, Any]:
+def lifecycle_of(block: TfBlock) -> dict[str, Any]:
     """The ``lifecycle`` of a resource block (the last one wins, as in an override file's merge)."""
     out: dict[str, Any] = {}
-    for item in src.body_items(block.body):
-        if item.data != "block" or src.block_parts(item)[0] != "lifecycle":
+    for item in body_items(block.body):
+        if item.data != "block" or block_parts(item)[0] != "lifecycle":
             continue
-        for inner in src.body_items(src.block_parts(item)[2]):
+        for inner in body_items(block_parts(item)[2]):
             if inner.data != "attribute":
                 continue
-            name, expr = src.attribute_parts(inner)
+            name, expr = attribute_parts(inner)
             if name == "ignore_changes":
                 out[name] = _ignore_changes(expr)
             elif name in _FLAGS:
@@ -49,7 +50,7 @@ def _ignore_changes(expr: Any) -> Any:
         return UNKNOWN
     entries = []
     for element in _trees(node):
-        text = src.literal_string(element) or _traversal_text(element)
+        text = literal_string(element) or _traversal_text(element)
         if not text:
             return UNKNOWN
         entries.append(text.strip())

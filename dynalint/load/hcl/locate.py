@@ -41,9 +41,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from dynalint import address as addr
-from dynalint.load import sources as src
-from dynalint.load.hcl import (Evaluator, ModuleInstance, Scope, _flatten, _function_name, _index_text,
-                               _literal_key, _trees, _unwrap)
+from dynalint.load.hcl.evaluator import Evaluator
+from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, split_address
+from dynalint.load.hcl.scopes import ModuleInstance, Scope, _index_text
+from dynalint.load.hcl.syntax import (_flatten, _function_name, _literal_key, _trees, _unwrap, attribute_parts,
+                                      block_parts, body_items)
 from dynalint.model import Source
 
 #: Attributes that name a block among its siblings, tried first when a path step is a block key.
@@ -54,7 +56,7 @@ _TRANSPARENT = frozenset({"jsonencode", "yamlencode", "tolist", "toset", "tomap"
 _DOCUMENT_NAMES = {"Statement": "statement", "Sid": "sid", "Effect": "effect", "Action": "actions",
                    "NotAction": "not_actions", "Resource": "resources", "NotResource": "not_resources",
                    "Principal": "principals", "NotPrincipal": "not_principals", "Condition": "condition"}
-#: Modules followed upwards at most (a module tree is at most 32 deep; see dynalint.load.sources).
+#: Modules followed upwards at most (a module tree is at most 32 deep; see dynalint.load.hcl.module_tree).
 _MAX_FOLLOW = 64
 
 
@@ -75,12 +77,12 @@ class PathLocator:
     the one that built the model, for a plan one fed with the plan's variables.
     """
 
-    def __init__(self, tree: dict[tuple[str, ...], src.ModuleDir], evaluator: Callable[[], Evaluator]) -> None:
+    def __init__(self, tree: dict[tuple[str, ...], ModuleDir], evaluator: Callable[[], Evaluator]) -> None:
         self._tree = tree
         self._make_evaluator = evaluator
         self._evaluator: Evaluator | None = None
         self._cache: dict[tuple[str, str], Source | None] = {}
-        self._instances: dict[str, tuple[src.TfBlock, Scope] | None] = {}
+        self._instances: dict[str, tuple[TfBlock, Scope] | None] = {}
         self._strings_of: dict[tuple[int, int], tuple[Scope, dict[str, str]]] = {}  # (body, scope) ids
         self._bodies: dict[int, tuple[Any, dict[str, Any], dict[str, list[Any]]]] = {}
         self._files = {key: file for module in tree.values() for key, file in module.override_items.items()}
@@ -115,12 +117,12 @@ class PathLocator:
         return Source(file=spot.file, start_line=meta.line, end_line=meta.end_line, start_column=meta.column,
                       kind="tf", path=spot.path)
 
-    def _instance(self, address: str) -> tuple[ModuleInstance, src.TfBlock, dict] | None:
+    def _instance(self, address: str) -> tuple[ModuleInstance, TfBlock, dict] | None:
         """The module instance, the resource block and the names (``each``/``count``) of one instance."""
         evaluator = self.evaluator
         if evaluator.root is None:
             return None
-        module_address, local = src.split_address(address)
+        module_address, local = split_address(address)
         instance = evaluator.root
         parts = addr.steps(module_address) if module_address else ()
         for i in range(1, len(parts), 2):
@@ -147,7 +149,7 @@ class PathLocator:
             item = self._item(body, name)
             if item is not None and item.data == "attribute":
                 spot = self._at(item, spot, done + [name])
-                return self._value(src.attribute_parts(item)[1], steps[1:], spot, done + [name], owner)
+                return self._value(attribute_parts(item)[1], steps[1:], spot, done + [name], owner)
             blocks = self._blocks(body, name)
             if not blocks:
                 return spot
@@ -173,11 +175,11 @@ class PathLocator:
         if id(body) not in self._bodies:
             attributes: dict[str, Any] = {}
             blocks: dict[str, list[Any]] = {}
-            for item in src.body_items(body):
+            for item in body_items(body):
                 if item.data == "attribute":
-                    attributes.setdefault(src.attribute_parts(item)[0], item)
+                    attributes.setdefault(attribute_parts(item)[0], item)
                 else:
-                    kind, labels, _ = src.block_parts(item)
+                    kind, labels, _ = block_parts(item)
                     blocks.setdefault(labels[0] if kind == "dynamic" and labels else kind, []).append(item)
             self._bodies[id(body)] = (body, attributes, blocks)  # the body is kept alive with its id
         return self._bodies[id(body)]
@@ -221,14 +223,14 @@ class PathLocator:
 
     def _candidate(self, block: Any, scope: Scope) -> tuple[Any, Any, Scope, dict]:
         """(node, the body the walk goes on in, its scope, its attributes' string values) of one block."""
-        kind, labels, body = src.block_parts(block)
+        kind, labels, body = block_parts(block)
         if kind != "dynamic":
             return block, body, scope, self._strings(body, scope)
-        content = next((b for b in src.body_items(body) if b.data == "block" and src.block_parts(b)[0] == "content"),
+        content = next((b for b in body_items(body) if b.data == "block" and block_parts(b)[0] == "content"),
                        None)
-        inner = src.block_parts(content)[2] if content is not None else body
+        inner = block_parts(content)[2] if content is not None else body
         iterator = labels[0] if labels else "each"
-        for name, expr in (src.attribute_parts(i) for i in src.body_items(body) if i.data == "attribute"):
+        for name, expr in (attribute_parts(i) for i in body_items(body) if i.data == "attribute"):
             if name == "iterator":
                 iterator = str(_unwrap(expr).children[0]) if getattr(_unwrap(expr), "data", None) == "identifier" \
                     else iterator
@@ -240,9 +242,9 @@ class PathLocator:
         key = (id(body), id(scope))
         if key not in self._strings_of:
             out = {}
-            for item in src.body_items(body):
+            for item in body_items(body):
                 if item.data == "attribute":
-                    name, expr = src.attribute_parts(item)
+                    name, expr = attribute_parts(item)
                     value = self.evaluator.ev(expr, scope)
                     if isinstance(value, str):
                         out[name] = value
@@ -348,14 +350,14 @@ class PathLocator:
             if argument is None:
                 return None
             parent = _Spot(None, module.call.file, Scope(module.parent, module.call_names), spot.path)
-            return src.attribute_parts(argument)[1], names[1:], self._at(argument, parent, spot.path), \
+            return attribute_parts(argument)[1], names[1:], self._at(argument, parent, spot.path), \
                 module.call
         if name == "each" and names[0] == "value" and owner is not None:
             key = spot.scope.names.get("each", {}).get("key")
             for_each = self._item(_body_of(owner), "for_each")
             if not isinstance(key, str) or for_each is None:
                 return None
-            collection = _unwrap(src.attribute_parts(for_each)[1])
+            collection = _unwrap(attribute_parts(for_each)[1])
             if getattr(collection, "data", None) != "object":
                 return None
             found = self._object_element(collection, [key], spot)
@@ -367,7 +369,7 @@ class PathLocator:
 
 
 def _body_of(owner: Any) -> Any:
-    return owner.body if isinstance(owner, src.TfBlock) else owner
+    return owner.body if isinstance(owner, TfBlock) else owner
 
 
 def _trees_of_call(call: Any) -> list:
