@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, is_configured, label
+from dynalint.values import blocks, is_configured, is_number, label, number_of
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
                    narrows_principal, policy_statements, referred_address, resource_is_everything,
@@ -517,13 +517,8 @@ def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
         return True
     if protocol not in ("tcp", "6"):
         return False
-    if not _is_number(from_port) or not _is_number(to_port):
-        return False
-    return from_port <= port <= to_port
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    from_port, to_port = number_of(from_port), number_of(to_port)
+    return is_number(from_port) and is_number(to_port) and from_port <= port <= to_port
 
 
 # ---------------------------------------------------------------- links

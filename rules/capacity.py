@@ -18,7 +18,10 @@ from typing import Any, Iterator, Mapping
 from dynalint.graph import Link
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Ref, rule
-from dynalint.values import blocks, configured_constants, dig, is_configured, known_str, label
+from dynalint.values import (blocks, configured_constants, dig, is_configured, is_number, known_str, label,
+                             number_of)
+
+from ._messages import shown_number
 
 TAGS = ("capacity", "reliability", "dynamodb")
 COST_TAGS = ("capacity", "cost", "dynamodb")
@@ -43,26 +46,6 @@ SCALED, TARGET_ONLY, NOTHING = "scaled", "target without policy", "nothing"
 
 
 # ---------------------------------------------------------------- reading values
-def _number(value: Any) -> float | int | None | Any:
-    """A number (plans hold numbers, .tf input may hold numeric strings); None when absent or not a number."""
-    if not is_known(value):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _shown(number: float | int) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
 def _provisioned(values: Mapping) -> bool | Any:
     """True for PROVISIONED or unset (the default), False for PAY_PER_REQUEST, the sentinel when not known."""
     mode = values.get("billing_mode")
@@ -108,7 +91,7 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
 
 def _gsi_capacity(table: Resource, gsi: Mapping, key: str) -> Any:
     """A GSI's read_capacity/write_capacity, with an unset provider-computed value read as absent."""
-    value = _number(gsi.get(key))
+    value = number_of(gsi.get(key))
     if value is UNKNOWN and _gsi_sets(table, gsi["name"], key) is False:
         return None
     return value
@@ -117,7 +100,7 @@ def _gsi_capacity(table: Resource, gsi: Mapping, key: str) -> Any:
 def _capacity_places(table: Resource) -> Iterator[tuple[str | None, str, Any, str]]:
     """(GSI name or None for the table, attribute, value, path) for each read/write capacity of the table."""
     for key in ("read_capacity", "write_capacity"):
-        yield None, key, _number(table.values.get(key)), key
+        yield None, key, number_of(table.values.get(key)), key
     for gsi in _gsis(table):
         name = gsi["name"]
         for key in ("read_capacity", "write_capacity"):
@@ -461,11 +444,11 @@ def capacity_on_on_demand_table(resource, ctx):
     if not _on_demand(resource.values):
         return
     for gsi, key, value, path in _capacity_places(resource):
-        if not isinstance(value, (int, float)) or value <= 0 or not _writes(resource, gsi, key):
+        if not is_number(value) or value <= 0 or not _writes(resource, gsi, key):
             continue
         yield Issue(f"Table {label(resource)} is on-demand (PAY_PER_REQUEST) but the configuration gives "
-                    f"{_owner(gsi)} {key} = {_shown(value)}: remove it; on-demand capacity is billed per request, "
-                    "not provisioned.", path=path)
+                    f"{_owner(gsi)} {key} = {shown_number(value)}: remove it; on-demand capacity is billed per "
+                    "request, not provisioned.", path=path)
 
 
 def _writes(table: Resource, gsi: str | None, key: str) -> bool:
@@ -520,8 +503,8 @@ def provisioned_without_capacity(table, ctx):
     for gsi, key, value, path in _capacity_places(table):
         if value is None:
             problem = f"has no {key}"
-        elif isinstance(value, (int, float)) and value < 1:
-            problem = f"has {key} = {_shown(value)}"
+        elif is_number(value) and value < 1:
+            problem = f"has {key} = {shown_number(value)}"
         else:
             continue
         yield Issue(f"Table {label(table)} uses provisioned capacity but {_owner(gsi)} {problem}: set {key} to at "
@@ -574,18 +557,19 @@ def autoscaling_bounds_invalid(resource, ctx):
         return
     if not _is_dynamodb(resource.values):
         return
-    low, high = _number(resource.values.get("min_capacity")), _number(resource.values.get("max_capacity"))
+    low, high = number_of(resource.values.get("min_capacity")), number_of(resource.values.get("max_capacity"))
     quota = ctx.options["max_table_capacity"]
     name = resource.address
-    if isinstance(low, (int, float)) and low < 1:
-        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)}: DynamoDB provisioned capacity is at "
-                    "least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
-    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)} above max_capacity {_shown(high)}: "
-                    "make min_capacity at most max_capacity, or AWS rejects the target.", path="max_capacity")
-    if isinstance(high, (int, float)) and high > quota:
-        yield Issue(f"Autoscaling target {name} has max_capacity {_shown(high)}, above the per-table quota of "
-                    f"{_shown(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
+    if is_number(low) and low < 1:
+        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)}: DynamoDB provisioned capacity "
+                    "is at least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
+    if is_number(low) and is_number(high) and low > high:
+        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)} above max_capacity "
+                    f"{shown_number(high)}: make min_capacity at most max_capacity, or AWS rejects the target.",
+                    path="max_capacity")
+    if is_number(high) and high > quota:
+        yield Issue(f"Autoscaling target {name} has max_capacity {shown_number(high)}, above the per-table quota of "
+                    f"{shown_number(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
                     path="max_capacity")
 
 
@@ -596,12 +580,13 @@ def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
     metric = _predefined_metric(config)
     if not isinstance(metric, str) or not _METRIC.match(metric):
         return
-    target = _number(config.get("target_value"))
+    target = number_of(config.get("target_value"))
     low, high = UTILIZATION_RANGE
-    if isinstance(target, (int, float)) and not low <= target <= high:
-        hint = f" (written as a fraction? {_shown(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
-        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value {_shown(target)}{hint}: "
-                    f"DynamoDB accepts a target utilization of {low} to {high} percent, use e.g. 70.",
+    if is_number(target) and not low <= target <= high:
+        hint = f" (written as a fraction? {shown_number(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
+        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value "
+                    f"{shown_number(target)}{hint}: DynamoDB accepts a target utilization of {low} to {high} percent, "
+                    "use e.g. 70.",
                     path="target_tracking_scaling_policy_configuration.target_value")
 
 
@@ -691,17 +676,19 @@ def autoscaling_cooldowns_inverted(policy, ctx):
         return
     base = ("target_tracking_scaling_policy_configuration", 0)
     out_limit, in_limit = ctx.options["max_scale_out_cooldown"], ctx.options["min_scale_in_cooldown"]
-    scale_out = _number(config.get("scale_out_cooldown"))
-    if isinstance(scale_out, (int, float)) and scale_out > out_limit and \
+    scale_out = number_of(config.get("scale_out_cooldown"))
+    if is_number(scale_out) and scale_out > out_limit and \
             is_configured(policy.configured, base + ("scale_out_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} waits {_shown(scale_out)} s between scale-outs: set "
-                    f"scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic climbs.",
+        yield Issue(f"Autoscaling policy {policy.address} waits {shown_number(scale_out)} s between scale-outs: "
+                    f"set scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic "
+                    "climbs.",
                     path="target_tracking_scaling_policy_configuration.scale_out_cooldown")
-    scale_in = _number(config.get("scale_in_cooldown"))
-    if isinstance(scale_in, (int, float)) and scale_in < in_limit and \
+    scale_in = number_of(config.get("scale_in_cooldown"))
+    if is_number(scale_in) and scale_in < in_limit and \
             is_configured(policy.configured, base + ("scale_in_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} scales in {_shown(scale_in)} s after the last scale-in: "
-                    f"set scale_in_cooldown to {in_limit} or more, so capacity is not given back between bursts.",
+        yield Issue(f"Autoscaling policy {policy.address} scales in {shown_number(scale_in)} s after the last "
+                    f"scale-in: set scale_in_cooldown to {in_limit} or more, so capacity is not given back between "
+                    "bursts.",
                     path="target_tracking_scaling_policy_configuration.scale_in_cooldown")
 
 
@@ -786,16 +773,17 @@ def gsi_write_capacity_below_table(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    table_writes = _number(table.values.get("write_capacity"))
-    if not isinstance(table_writes, (int, float)) or table_writes < 1:
+    table_writes = number_of(table.values.get("write_capacity"))
+    if not is_number(table_writes) or table_writes < 1:
         return
     for gsi in _gsis(table):
         writes = _gsi_capacity(table, gsi, "write_capacity")
-        if isinstance(writes, (int, float)) and 0 < writes < table_writes:
+        if is_number(writes) and 0 < writes < table_writes:
             name = gsi["name"]
-            yield Issue(f"Table {label(table)} takes {_shown(table_writes)} write units but its GSI '{name}' only "
-                        f"{_shown(writes)}: raise the GSI's write_capacity to at least {_shown(table_writes)}, or "
-                        "index writes throttle the table.", path=f"global_secondary_index.{name}.write_capacity")
+            yield Issue(f"Table {label(table)} takes {shown_number(table_writes)} write units but its GSI '{name}' "
+                        f"only {shown_number(writes)}: raise the GSI's write_capacity to at least "
+                        f"{shown_number(table_writes)}, or index writes throttle the table.",
+                        path=f"global_secondary_index.{name}.write_capacity")
 
 
 # ---------------------------------------------------------------- DDB410
@@ -833,9 +821,9 @@ def capacity_above_quota(table, ctx):
         return
     quota = ctx.options["max_table_capacity"]
     for gsi, key, value, path in _capacity_places(table):
-        if isinstance(value, (int, float)) and value > quota:
-            yield Issue(f"Table {label(table)} asks for {key} = {_shown(value)} on {_owner(gsi)}, above the "
-                        f"per-table quota of {_shown(quota)}: lower it or request a quota increase (then raise "
+        if is_number(value) and value > quota:
+            yield Issue(f"Table {label(table)} asks for {key} = {shown_number(value)} on {_owner(gsi)}, above the "
+                        f"per-table quota of {shown_number(quota)}: lower it or request a quota increase (then raise "
                         "max_table_capacity).", path=path)
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Fix, Issue, Set, rule
-from dynalint.values import bool_of, label
+from dynalint.values import bool_of, is_number, label, number_of
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
+from ._messages import shown_number
 
 TAGS = ("security", "encryption", "dynamodb")
 DAX_TAGS = ("security", "encryption", "dax")
@@ -216,15 +217,15 @@ def kms_key_short_deletion_window(key, ctx):
     - [Deleting AWS KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html)
     - [Inaccessible KMS key for a DynamoDB table](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html)
     """
-    days = key.values.get("deletion_window_in_days")
+    days = number_of(key.values.get("deletion_window_in_days"))
     minimum = ctx.options["min_kms_deletion_window"]
-    if not isinstance(days, (int, float)) or isinstance(days, bool) or days >= minimum:
+    if not is_number(days) or days >= minimum:
         return
     users = _encrypted_tables(key, ctx)
     if users:
-        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {days:g} days after "
-                    f"it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the table and "
-                    "its backups are unreadable.", path="deletion_window_in_days")
+        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {shown_number(days)} "
+                    f"days after it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the "
+                    "table and its backups are unreadable.", path="deletion_window_in_days")
 
 
 @rule(id="DDB205", slug="replica-without-regional-key", level="warning",

@@ -9,7 +9,9 @@ from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, bool_of, label, tags_all
+from dynalint.values import blocks, bool_of, is_number, label, number_of, tags_all
+
+from ._messages import shown_number
 
 TAGS = ("operations", "dynamodb")
 MONITORING_TAGS = ("operations", "monitoring", "dynamodb")
@@ -597,9 +599,10 @@ def dax_single_node(cluster, ctx):
     - [DAX cluster components: nodes and replicas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.concepts.cluster.html)
     - [aws_dax_cluster: replication_factor](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dax_cluster)
     """
-    nodes = cluster.values.get("replication_factor")
-    if not isinstance(nodes, (int, float)) or isinstance(nodes, bool) or nodes >= 3:
+    nodes = number_of(cluster.values.get("replication_factor"))
+    if not is_number(nodes) or nodes >= 3:
         return
-    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {nodes:g} node{'s' if nodes != 1 else ''}: set "
+    plural = "s" if nodes != 1 else ""
+    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {shown_number(nodes)} node{plural}: set "
                 "`replication_factor = 3` (one primary and two replicas in different AZs) so one node failure does "
                 "not take the cache down.", path="replication_factor")

@@ -6,9 +6,10 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Set, rule
-from dynalint.values import blocks, bool_of, configured_constants, is_configured, label
+from dynalint.values import blocks, bool_of, configured_constants, is_configured, label, number_of
 
 from ._ddb import replicas, table_name_from_arn
+from ._messages import shown_number
 
 TAGS = ("reliability", "streams", "dynamodb")
 GLOBAL_TAGS = ("reliability", "global-tables", "dynamodb")
@@ -330,25 +331,13 @@ def _dynamodb_stream_source(mapping: Resource, ctx) -> str | None:
     return f"the stream of table '{name}'" if name else "a DynamoDB stream"
 
 
-def _number(value: Any) -> float | None | Any:
-    """A numeric setting as a float: None when absent, UNKNOWN when not known or not a number."""
-    if value is None:
-        return None
-    if not is_known(value) or isinstance(value, bool):
-        return UNKNOWN
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return UNKNOWN
-
-
 def _retries_unbounded(mapping: Resource) -> bool | Any:
-    retries = _number(mapping.values.get("maximum_retry_attempts"))
+    retries = number_of(mapping.values.get("maximum_retry_attempts"))
     return retries if not is_known(retries) else retries is None or retries < 0
 
 
 def _record_age_unbounded(mapping: Resource) -> bool | Any:
-    age = _number(mapping.values.get("maximum_record_age_in_seconds"))
+    age = number_of(mapping.values.get("maximum_record_age_in_seconds"))
     return age if not is_known(age) else age is None or age < 0 or age >= STREAM_RETENTION_SECONDS
 
 
@@ -537,14 +526,14 @@ def stream_consumer_invalid_parameters(mapping, ctx):
     source = _dynamodb_stream_source(mapping, ctx)
     if source is None:
         return
-    batch = _number(mapping.values.get("batch_size"))
+    batch = number_of(mapping.values.get("batch_size"))
     if is_known(batch) and batch not in (None, 0) and not _within(batch, BATCH_SIZE_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has batch_size {batch:g}: a DynamoDB "
-                    "stream accepts 1 to 10000.", path="batch_size")
-    factor = _number(mapping.values.get("parallelization_factor"))
+        yield Issue(f"Event source mapping {mapping.address} on {source} has batch_size {shown_number(batch)}: a "
+                    "DynamoDB stream accepts 1 to 10000.", path="batch_size")
+    factor = number_of(mapping.values.get("parallelization_factor"))
     if is_known(factor) and factor is not None and not _within(factor, PARALLELIZATION_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has parallelization_factor {factor:g}: "
-                    "set 1 to 10 batches per shard.", path="parallelization_factor")
+        yield Issue(f"Event source mapping {mapping.address} on {source} has parallelization_factor "
+                    f"{shown_number(factor)}: set 1 to 10 batches per shard.", path="parallelization_factor")
     position = mapping.values.get("starting_position")
     if position is None:
         yield Issue(f"Event source mapping {mapping.address} on {source} has no starting_position, which a "
