@@ -5,9 +5,10 @@ from typing import Any
 
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
 from dynalint.rule import Block, Fix, Issue, Set, rule
-from dynalint.values import bool_of, dig, label
+from dynalint.values import bool_of, dig, is_off, label
 
 from ._ddb import pitr_enabled, replicas, table_of_replica
+from ._messages import shown
 
 TAGS = ("security", "durability", "dynamodb")
 
@@ -104,8 +105,7 @@ def replica_pitr_disabled(resource, ctx):
     - [aws_dynamodb_table: replica](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#replica)
     """
     if resource.type == "aws_dynamodb_table_replica":
-        flag = bool_of(resource.values.get("point_in_time_recovery"))
-        if flag is True or not is_known(flag):
+        if not is_off(resource.values.get("point_in_time_recovery")):
             return
         table = table_of_replica(resource, ctx)
         if table is not None and pitr_enabled(table.values) is not True:
@@ -121,8 +121,7 @@ def replica_pitr_disabled(resource, ctx):
     if not is_known(found):
         return
     for replica in found:
-        flag = bool_of(replica.get("point_in_time_recovery"))
-        if flag is True or not is_known(flag):
+        if not is_off(replica.get("point_in_time_recovery")):
             continue
         region = replica.get("region_name")
         where = f"in {region}" if isinstance(region, str) else "(region not known)"
@@ -161,8 +160,7 @@ def deletion_protection_disabled(table, ctx):
     ## References
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     """
-    flag = bool_of(table.values.get("deletion_protection_enabled"))
-    if flag is True or not is_known(flag):
+    if not is_off(table.values.get("deletion_protection_enabled")):
         return
     yield Issue(f"Table {label(table)} has deletion protection off: set "
                 "`deletion_protection_enabled = true` so that no apply can drop it by mistake.",
@@ -275,18 +273,10 @@ def _describe(before: dict, after: Any, path: tuple) -> str:
     old, new = before.get(path[0]), dig(after, path[0])
     if isinstance(old, (str, int, float)) and (isinstance(new, (str, int, float)) or new is None or new is UNKNOWN
                                                or new is SENSITIVE):
-        return f"{text} changes from '{old}' to {_shown(new)}"
+        return f"{text} changes from '{old}' to {shown(new)}"
     if isinstance(new, (str, int, float)) and old is None:
         return f"{text} is set to '{new}'"
     return f"{text} changes"
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if not is_known(value):
-        return str(value)
-    return f"'{value}'"
 
 
 @rule(id="DDB106", slug="protection-lowered-before-destroy", level="error", applies=["aws_dynamodb_table"],
@@ -321,8 +311,7 @@ def protection_lowered(table, ctx):
         return
     before = change.before
     if bool_of(before.get("deletion_protection_enabled")) is True:
-        after = bool_of(table.values.get("deletion_protection_enabled"))
-        if after is False or after is None:
+        if is_off(table.values.get("deletion_protection_enabled")):
             yield Issue(f"The plan turns deletion protection off on table {label(table)}: "
                         "keep `deletion_protection_enabled = true` unless removing the table is intended.",
                         path="deletion_protection_enabled")

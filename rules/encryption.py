@@ -10,10 +10,10 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Fix, Issue, Set, rule
-from dynalint.values import bool_of, is_number, label, number_of
+from dynalint.values import is_number, is_off, label, number_of
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
-from ._messages import shown_number
+from ._messages import shown, shown_number
 
 TAGS = ("security", "encryption", "dynamodb")
 DAX_TAGS = ("security", "encryption", "dax")
@@ -130,7 +130,7 @@ def _arn_text(arn: Any) -> str:
         return "the default key"
     if arn is UNKNOWN:
         return "a key known only after apply"
-    return f"'{arn}'" if is_known(arn) else str(arn)
+    return shown(arn)
 
 
 def _encrypted_tables(key: Resource, ctx) -> list[Resource]:
@@ -182,8 +182,7 @@ def kms_key_rotation_disabled(key, ctx):
     spec = specs[0] or specs[1]
     if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
         return
-    flag = bool_of(key.values.get("enable_key_rotation"))
-    if flag is True or not is_known(flag):
+    if not is_off(key.values.get("enable_key_rotation")):
         return
     users = _encrypted_tables(key, ctx)
     if users:

@@ -18,6 +18,8 @@ from dynalint.model import UNKNOWN, is_known
 from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
 from dynalint.values import block, blocks, bool_of, derived, label
 
+from ._messages import shown
+
 TAGS = ("schema", "dynamodb")
 GSI = "global_secondary_index"
 LSI = "local_secondary_index"
@@ -896,19 +898,15 @@ def _gsi_changes(old: dict, new: Index) -> Iterator[str]:
                                                                      ("range_key", old_range, new.range_key))
                  if is_known(before) and is_known(after) and before != after]
         for attr, before, after in named:
-            yield f"{attr} changes from {_shown(before)} to {_shown(after)}"
+            yield f"{attr} changes from {shown(before)} to {shown(after)}"
         if not named:
             yield "its key_schema changes"
     old_projection = _known_str(old.get("projection_type"))
     if is_known(old_projection) and is_known(new.projection_type) and old_projection != new.projection_type:
-        yield f"projection_type changes from {_shown(old_projection)} to {_shown(new.projection_type)}"
+        yield f"projection_type changes from {shown(old_projection)} to {shown(new.projection_type)}"
     old_listed, new_listed = name_list(old.get("non_key_attributes")), new.non_key_attributes
     if is_known(old_listed) and is_known(new_listed) and set(old_listed) != set(new_listed):
         yield "its non_key_attributes change"
-
-
-def _shown(value: Any) -> str:
-    return "nothing" if value is None else f"'{value}'"
 
 
 # ---------------------------------------------------------------- DDB315: long key names

@@ -6,7 +6,7 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Set, rule
-from dynalint.values import blocks, bool_of, configured_constants, is_configured, label, number_of
+from dynalint.values import blocks, bool_of, configured_constants, is_configured, is_off, label, number_of
 
 from ._ddb import replicas, table_name_from_arn
 from ._messages import shown_number
@@ -470,9 +470,8 @@ def stream_consumer_no_partial_batch(mapping, ctx):
     source = _dynamodb_stream_source(mapping, ctx)
     if source is None:
         return
-    bisect = bool_of(mapping.values.get("bisect_batch_on_function_error"))
     reports = _reports_item_failures(mapping.values.get("function_response_types"))
-    if bisect is True or reports is True or not is_known(bisect) or not is_known(reports):
+    if not is_off(mapping.values.get("bisect_batch_on_function_error")) or reports is not False:
         return
     yield Issue(f"Event source mapping {mapping.address} on {source} retries whole batches when one record fails: "
                 "set `bisect_batch_on_function_error = true` and add \"ReportBatchItemFailures\" to "
