@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, is_configured, is_number, label, number_of
+from dynalint.values import blocks, is_configured, is_number, known_blocks, label, number_of
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
                    narrows_principal, policy_statements, referred_address, resource_is_everything,
@@ -493,9 +493,8 @@ def dax_unencrypted_port_open(cluster, ctx):
 
 def _opening_on(group: Resource, ctx, port: int) -> str | None:
     """What opens ``port`` to the group: "an inline ingress block" or a rule's address; None when nothing does."""
-    inline = blocks(group.values, "ingress")
-    if is_known(inline) and any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
-                                for b in inline):
+    if any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
+           for b in known_blocks(group.values, "ingress")):
         return "an inline ingress block"
     for rule_ in ctx.related(group, SG_RULE, via="security_group_id", direction="in"):
         v = rule_.values

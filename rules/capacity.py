@@ -18,8 +18,8 @@ from typing import Any, Iterator, Mapping
 from dynalint.graph import Link
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Ref, rule
-from dynalint.values import (blocks, configured_constants, dig, is_configured, is_number, known_str, label,
-                             number_of)
+from dynalint.values import (blocks, configured_constants, dig, is_configured, is_number, known_blocks, known_str,
+                             label, number_of, prior_values)
 
 from ._messages import shown_number
 
@@ -60,10 +60,8 @@ def _on_demand(values: Mapping) -> bool:
 
 def _gsis(table: Resource) -> list[Mapping]:
     """The table's GSI blocks that have a known name ([] when the list itself is not known)."""
-    found = blocks(table.values, "global_secondary_index")
-    if not is_known(found):
-        return []
-    return [g for g in found if isinstance(g.get("name"), str) and g.get("name")]
+    return [g for g in known_blocks(table.values, "global_secondary_index") if isinstance(g.get("name"), str)
+            and g.get("name")]
 
 
 def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
@@ -728,10 +726,10 @@ def billing_mode_switched(table, ctx):
     - [Considerations when switching capacity modes in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-switching-capacity-modes.html)
     - [Quotas in Amazon DynamoDB: read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = change.before.get("billing_mode"), table.values.get("billing_mode")
+    old, new = before.get("billing_mode"), table.values.get("billing_mode")
     if not is_known(old) or not is_known(new):  # decided at apply, or hidden: nothing to judge
         return
     old, new = old or "PROVISIONED", new or "PROVISIONED"

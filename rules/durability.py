@@ -5,7 +5,7 @@ from typing import Any
 
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
 from dynalint.rule import Block, Fix, Issue, Set, rule
-from dynalint.values import bool_of, dig, is_off, label
+from dynalint.values import bool_of, dig, is_off, label, prior_values
 
 from ._ddb import pitr_enabled, replicas, table_of_replica
 from ._messages import shown
@@ -306,10 +306,9 @@ def protection_lowered(table, ctx):
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     - [Point-in-time recovery](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    before = change.before
     if bool_of(before.get("deletion_protection_enabled")) is True:
         if is_off(table.values.get("deletion_protection_enabled")):
             yield Issue(f"The plan turns deletion protection off on table {label(table)}: "

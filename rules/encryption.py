@@ -10,7 +10,7 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Fix, Issue, Set, rule
-from dynalint.values import is_number, is_off, label, number_of
+from dynalint.values import is_number, is_off, known_blocks, label, number_of, prior_values
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
 from ._messages import shown, shown_number
@@ -90,16 +90,16 @@ def kms_key_changed(table, ctx):
     - [Managing encrypted tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.tutorial.html)
     - [DynamoDB service quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = table_key(change.before), table_key(table.values)
+    old, new = table_key(before), table_key(table.values)
     if old is not UNKNOWN and new is not UNKNOWN and old != new:
         yield Issue(f"The plan changes the encryption key of table {label(table)} from {_key_text(old)} to "
                     f"{_key_text(new)}: AWS limits key changes per table, so a retry or rollback the same day fails.",
                     path="server_side_encryption.kms_key_arn")
-    before_replicas = {r.get("region_name"): r for r in (replicas(change.before) if is_known(replicas(change.before))
-                                                          else []) if isinstance(r.get("region_name"), str)}
+    before_replicas = {r.get("region_name"): r for r in known_blocks(before, "replica")
+                       if isinstance(r.get("region_name"), str)}
     after_replicas = replicas(table.values)
     if not is_known(after_replicas):
         return

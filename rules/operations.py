@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, bool_of, is_number, label, number_of, tags_all
+from dynalint.values import blocks, bool_of, is_number, known_blocks, label, number_of, tags_all
 
 from ._messages import shown_number
 
@@ -296,24 +296,19 @@ def cloudtrail_all_table_data_events(trail, ctx):
     - [DataResource (CloudTrail API)](https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html)
     - [AWS CloudTrail pricing](https://aws.amazon.com/cloudtrail/pricing/)
     """
-    for i, selector in enumerate(_known_blocks(trail.values, "event_selector")):
-        for data in _known_blocks(selector, "data_resource"):
+    for i, selector in enumerate(known_blocks(trail.values, "event_selector")):
+        for data in known_blocks(selector, "data_resource"):
             values = data.get("values")
             if data.get("type") == "AWS::DynamoDB::Table" and isinstance(values, list) \
                     and any(_every_table(v) for v in values):
                 yield Issue(f"Trail {label(trail)} logs DynamoDB data events for every table in the account "
                             "(\"arn:aws:dynamodb\"): list the ARNs of the tables that need an audit trail, since "
                             "each data event is billed.", path=f"event_selector.{i}.data_resource")
-    for i, selector in enumerate(_known_blocks(trail.values, "advanced_event_selector")):
-        if _advanced_every_table(_known_blocks(selector, "field_selector")):
+    for i, selector in enumerate(known_blocks(trail.values, "advanced_event_selector")):
+        if _advanced_every_table(known_blocks(selector, "field_selector")):
             yield Issue(f"Trail {label(trail)} has an advanced event selector for DynamoDB tables without a "
                         "resources.ARN selector, so it logs data events for every table: add one that names "
                         "the tables, since each data event is billed.", path=f"advanced_event_selector.{i}")
-
-
-def _known_blocks(values: Any, key: str) -> list:
-    found = blocks(values, key)
-    return found if is_known(found) else []
 
 
 def _every_table(value: Any) -> bool:
@@ -542,7 +537,7 @@ def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
 
 
 def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]:
-    types = {b.get("name"): b.get("type") for b in _known_blocks(table.values, "attribute")
+    types = {b.get("name"): b.get("type") for b in known_blocks(table.values, "attribute")
              if isinstance(b.get("name"), str)}
     for role in ("hash_key", "range_key"):
         key = table.values.get(role)

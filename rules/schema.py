@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, is_known
 from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
-from dynalint.values import block, blocks, bool_of, derived, label
+from dynalint.values import block, blocks, bool_of, derived, label, prior_values
 
 from ._messages import shown
 
@@ -861,10 +861,10 @@ def gsi_key_changed(table, ctx):
     - [Managing global secondary indexes: adding and deleting](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html)
     - [UpdateTable: GlobalSecondaryIndexUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    prior = prior_values(table)
+    if prior is None:
         return
-    before = _unique_by_name(blocks(change.before, GSI))
+    before = _unique_by_name(blocks(prior, GSI))
     after = indexes(table, GSI)
     if not is_known(after):
         return

@@ -6,7 +6,7 @@ from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Set, rule
-from dynalint.values import blocks, bool_of, configured_constants, is_configured, is_off, label, number_of
+from dynalint.values import blocks, bool_of, configured_constants, is_configured, is_off, label, number_of, prior_values
 
 from ._ddb import replicas, table_name_from_arn
 from ._messages import shown_number
@@ -214,13 +214,13 @@ def global_table_stream_changed(table, ctx):
     - [Global tables: how it works (streams)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html)
     - [UpdateTable: StreamSpecification](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html#DDB-UpdateTable-request-StreamSpecification)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = _stream(change.before), _stream(table.values)
+    old, new = _stream(before), _stream(table.values)
     if old is UNKNOWN or new is UNKNOWN or old == new:
         return
-    had, has = _replica_regions(change.before), _replica_regions(table.values)
+    had, has = _replica_regions(before), _replica_regions(table.values)
     standalone = _standalone_replicas(table, ctx)
     existing = [r for r in standalone if not (r.change and r.change.is_create)]
     replicated_before = (is_known(had) and bool(had)) or bool(existing)
