@@ -13,11 +13,12 @@ from typing import Any, Iterable, Iterator
 from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, is_configured, is_number, known_blocks, label, number_of
+from dynalint.values import is_configured, is_number, known_blocks, label, number_of
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
                    narrows_principal, policy_statements, referred_address, resource_is_everything,
                    resource_reaches_service)
+from ._key_schema import all_indexes
 
 TAGS = ("security", "access", "dynamodb")
 NETWORK_TAGS = ("security", "network", "dynamodb")
@@ -283,13 +284,8 @@ def _wild(text: str) -> bool:
 
 def _index_names(table: Resource) -> list[str]:
     """Names of the table's GSIs and LSIs; [] when it has none or they are not known."""
-    names = []
-    for key in ("global_secondary_index", "local_secondary_index"):
-        found = blocks(table.values, key)
-        if not is_known(found):
-            return []
-        names += [b["name"] for b in found if isinstance(b.get("name"), str)]
-    return sorted(names)
+    found = all_indexes(table)
+    return sorted(i.name for i in found if isinstance(i.name, str)) if is_known(found) else []
 
 
 def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:

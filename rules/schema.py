@@ -11,19 +11,17 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator
 
-from dynalint.model import UNKNOWN, is_known
+from dynalint.model import is_known
 from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
-from dynalint.values import block, blocks, bool_of, derived, label, prior_values
+from dynalint.values import block, blocks, bool_of, label, prior_values
 
+from ._key_schema import (GSI, KIND_WORDS, LSI, SecondaryIndex, all_indexes, attribute_types, indexes, key_uses,
+                          known_indexes, read_index, table_keys)
 from ._messages import shown
 
 TAGS = ("schema", "dynamodb")
-GSI = "global_secondary_index"
-LSI = "local_secondary_index"
-KIND_WORDS = {GSI: "global secondary index", LSI: "local secondary index"}
 KEY_TYPES = ("S", "N", "B")
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
@@ -31,193 +29,6 @@ LOW_CARDINALITY_PATTERNS = ["status", "state", "type", "kind", "category", "is_*
                             "active", "deleted", "bool", "gender"]
 # Words of a name: an upper-case run (an acronym), a capitalised or lower-case word, a run of digits.
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-
-
-# ---------------------------------------------------------------- reading the key schema
-@dataclass(frozen=True)
-class Index:
-    """One secondary index as the rules read it; keys are None when absent, UNKNOWN when not known.
-
-    ``keys`` is every key attribute of the index as (name, role) pairs, or
-    UNKNOWN; ``hash_key``/``range_key`` are UNKNOWN for a multi-attribute key.
-    """
-
-    kind: str
-    name: Any
-    hash_key: Any
-    range_key: Any
-    projection_type: Any
-    non_key_attributes: Any
-    keys: Any
-
-    @property
-    def path(self) -> str:
-        return f"{self.kind}.{self.name}" if isinstance(self.name, str) else self.kind
-
-    @property
-    def title(self) -> str:
-        named = f" '{self.name}'" if isinstance(self.name, str) else ""
-        return f"{KIND_WORDS[self.kind]}{named}"
-
-
-def key_name(value: Any) -> Any:
-    """A key attribute name, None when absent (the plan shows an unset GSI range_key as ""), else UNKNOWN."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    return UNKNOWN  # not known until apply, sensitive, or not a string: cannot be judged
-
-
-def name_list(value: Any) -> Any:
-    """non_key_attributes as a list of names ([] when absent), or UNKNOWN when any of it is not known."""
-    if value is None:
-        return []
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        return UNKNOWN
-    return list(value)
-
-
-def table_keys(table) -> tuple[Any, Any]:
-    return derived(table, "schema.keys", _read_table_keys)
-
-
-def _read_table_keys(table) -> tuple[Any, Any]:
-    return key_name(table.values.get("hash_key")), key_name(table.values.get("range_key"))
-
-
-def indexes(table, kind: str) -> list[Index] | Any:
-    """The table's indexes of one kind, sorted by name; UNKNOWN when the blocks are not known.
-
-    An LSI's hash key is the table's hash key. Read once per table: most rules of
-    this module ask for them.
-    """
-    return derived(table, "schema.gsis", _read_gsis) if kind == GSI else derived(table, "schema.lsis", _read_lsis)
-
-
-def _read_gsis(table) -> list[Index] | Any:
-    return _read_indexes(table, GSI)
-
-
-def _read_lsis(table) -> list[Index] | Any:
-    return _read_indexes(table, LSI)
-
-
-def _read_indexes(table, kind: str) -> list[Index] | Any:
-    found = blocks(table.values, kind)
-    if not is_known(found):
-        return UNKNOWN
-    table_hash = table_keys(table)[0]
-    out = []
-    for b in found:
-        hash_key, range_key, keys = _gsi_keys(b) if kind == GSI else _lsi_keys(b, table_hash)
-        out.append(Index(kind=kind, name=_known_str(b.get("name")), hash_key=hash_key, range_key=range_key,
-                         projection_type=_known_str(b.get("projection_type")),
-                         non_key_attributes=name_list(b.get("non_key_attributes")), keys=keys))
-    return sorted(out, key=lambda i: (str(i.name), str(i.hash_key), str(i.range_key)))
-
-
-def _gsi_keys(found: Mapping) -> tuple[Any, Any, Any]:
-    """(hash_key, range_key, keys) of a GSI block.
-
-    aws provider 6 may write `key_schema` blocks instead of hash_key/range_key,
-    with up to four attributes per role; such a multi-attribute key has no
-    single hash_key or range_key to judge.
-    """
-    schema = blocks(found, "key_schema")
-    if not is_known(schema):
-        return UNKNOWN, UNKNOWN, UNKNOWN
-    if not schema:
-        hash_key, range_key = key_name(found.get("hash_key")), key_name(found.get("range_key"))
-        return hash_key, range_key, _key_pairs((hash_key, "hash_key"), (range_key, "range_key"))
-    roles: dict[str, list[str]] = {"HASH": [], "RANGE": []}
-    for element in schema:
-        name, role = element.get("attribute_name"), element.get("key_type")
-        if not isinstance(name, str) or role not in roles:
-            return UNKNOWN, UNKNOWN, UNKNOWN
-        roles[role].append(name)
-    keys = tuple([(name, "hash_key") for name in roles["HASH"]] + [(name, "range_key") for name in roles["RANGE"]])
-    return _single(roles["HASH"]), _single(roles["RANGE"]), keys
-
-
-def _lsi_keys(found: Mapping, table_hash: Any) -> tuple[Any, Any, Any]:
-    """(hash_key, range_key, keys) of an LSI block: its hash key is the table's."""
-    range_key = key_name(found.get("range_key"))
-    return table_hash, range_key, _key_pairs((range_key, "range_key"))
-
-
-def _key_pairs(*named: tuple[Any, str]) -> Any:
-    if any(not is_known(name) for name, _role in named):
-        return UNKNOWN
-    return tuple((name, role) for name, role in named if name is not None)
-
-
-def _single(names: list[str]) -> Any:
-    return names[0] if len(names) == 1 else (None if not names else UNKNOWN)
-
-
-def known_indexes(table) -> list[Index]:
-    """GSIs then LSIs, leaving out a kind whose blocks are not known."""
-    return derived(table, "schema.known-indexes", _read_known_indexes)
-
-
-def _read_known_indexes(table) -> list[Index]:
-    out = []
-    for kind in (GSI, LSI):
-        found = indexes(table, kind)
-        if is_known(found):
-            out.extend(found)
-    return out
-
-
-def all_indexes(table) -> list[Index] | Any:
-    """GSIs then LSIs, or UNKNOWN when either kind is not known."""
-    gsis, lsis = indexes(table, GSI), indexes(table, LSI)
-    if not is_known(gsis) or not is_known(lsis):
-        return UNKNOWN
-    return gsis + lsis
-
-
-def attribute_types(table) -> dict[str, Any] | Any:
-    """Declared attribute name -> type (the type may be UNKNOWN); UNKNOWN when a name is not known."""
-    return derived(table, "schema.attribute-types", _read_attribute_types)
-
-
-def _read_attribute_types(table) -> dict[str, Any] | Any:
-    found = blocks(table.values, "attribute")
-    if not is_known(found):
-        return UNKNOWN
-    out: dict[str, Any] = {}
-    for attribute in found:
-        name = attribute.get("name")
-        if not isinstance(name, str):
-            return UNKNOWN
-        out[name] = attribute.get("type")
-    return out
-
-
-def key_uses(table) -> tuple[tuple[str, str], ...]:
-    """(attribute name, where it is used as a key) for every known key of the table and its indexes."""
-    return derived(table, "schema.key-uses", _read_key_uses)
-
-
-def _read_key_uses(table) -> tuple[tuple[str, str], ...]:
-    out = []
-    table_hash, table_range = table_keys(table)
-    for role, name in (("hash_key", table_hash), ("range_key", table_range)):
-        if isinstance(name, str):
-            out.append((name, f"the table's {role}"))
-    for index in known_indexes(table):
-        if is_known(index.keys):
-            for name, role in index.keys:
-                out.append((name, f"the {role} of {index.title}"))
-    return tuple(out)
-
-
-def _known_str(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    return None if value is None else UNKNOWN
 
 
 # ---------------------------------------------------------------- DDB301-DDB303: attribute blocks
@@ -460,7 +271,7 @@ def lsi_without_table_sort_key(table, ctx):
                 "a table with a sort key; add a range_key (a new table) or make the index global.", path=LSI)
 
 
-def _quoted_titles(found: list[Index]) -> str:
+def _quoted_titles(found: list[SecondaryIndex]) -> str:
     return ", ".join(i.title for i in found)
 
 
@@ -738,8 +549,8 @@ def index_duplicates_table_key(table, ctx):
     yield from _same_keys(table, sound, table_hash, table_range)
 
 
-def _same_names(table, found: list[Index]) -> Iterator[Issue]:
-    seen: dict[str, Index] = {}
+def _same_names(table, found: list[SecondaryIndex]) -> Iterator[Issue]:
+    seen: dict[str, SecondaryIndex] = {}
     reported: set[str] = set()
     for index in found:
         if not isinstance(index.name, str):
@@ -753,8 +564,8 @@ def _same_names(table, found: list[Index]) -> Iterator[Issue]:
                         "table; rename one.", path=f"{index.path}.name")
 
 
-def _same_keys(table, found: list[Index], table_hash: Any, table_range: Any) -> Iterator[Issue]:
-    seen: dict[tuple, Index] = {}
+def _same_keys(table, found: list[SecondaryIndex], table_hash: Any, table_range: Any) -> Iterator[Issue]:
+    seen: dict[tuple, SecondaryIndex] = {}
     for index in found:
         if not isinstance(index.hash_key, str) or not is_known(index.range_key):
             continue
@@ -873,7 +684,7 @@ def gsi_key_changed(table, ctx):
         old = before.get(gsi.name) if isinstance(gsi.name, str) and names_after.count(gsi.name) == 1 else None
         if old is None:
             continue
-        changes = list(_gsi_changes(old, gsi))
+        changes = list(_gsi_changes(read_index(old, GSI), gsi))
         if changes:
             yield Issue(f"The plan rebuilds the {gsi.title} of table {label(table)} because {' and '.join(changes)}: "
                         "it is deleted and backfilled again and queries on it fail meanwhile; add a new index "
@@ -891,20 +702,18 @@ def _unique_by_name(found: Any) -> dict[str, dict]:
     return {name: bs[0] for name, bs in by_name.items() if len(bs) == 1}
 
 
-def _gsi_changes(old: dict, new: Index) -> Iterator[str]:
-    old_hash, old_range, old_keys = _gsi_keys(old)
-    if is_known(old_keys) and is_known(new.keys) and old_keys != new.keys:
-        named = [(attr, before, after) for attr, before, after in (("hash_key", old_hash, new.hash_key),
-                                                                     ("range_key", old_range, new.range_key))
+def _gsi_changes(old: SecondaryIndex, new: SecondaryIndex) -> Iterator[str]:
+    if is_known(old.keys) and is_known(new.keys) and old.keys != new.keys:
+        named = [(attr, before, after) for attr, before, after in (("hash_key", old.hash_key, new.hash_key),
+                                                                     ("range_key", old.range_key, new.range_key))
                  if is_known(before) and is_known(after) and before != after]
         for attr, before, after in named:
             yield f"{attr} changes from {shown(before)} to {shown(after)}"
         if not named:
             yield "its key_schema changes"
-    old_projection = _known_str(old.get("projection_type"))
-    if is_known(old_projection) and is_known(new.projection_type) and old_projection != new.projection_type:
-        yield f"projection_type changes from {shown(old_projection)} to {shown(new.projection_type)}"
-    old_listed, new_listed = name_list(old.get("non_key_attributes")), new.non_key_attributes
+    if is_known(old.projection_type) and is_known(new.projection_type) and old.projection_type != new.projection_type:
+        yield f"projection_type changes from {shown(old.projection_type)} to {shown(new.projection_type)}"
+    old_listed, new_listed = old.non_key_attributes, new.non_key_attributes
     if is_known(old_listed) and is_known(new_listed) and set(old_listed) != set(new_listed):
         yield "its non_key_attributes change"
 
