@@ -8,9 +8,8 @@ from .tf input the rules judge the part written out (see ``_iam``).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
-from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Issue, rule
 from dynalint.values import is_configured, is_number, known_blocks, label, number_of
@@ -514,35 +513,3 @@ def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
         return False
     from_port, to_port = number_of(from_port), number_of(to_port)
     return is_number(from_port) and is_number(to_port) and from_port <= port <= to_port
-
-
-# ---------------------------------------------------------------- links
-def _strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str) and value:
-        yield value
-    elif isinstance(value, list):
-        yield from (v for v in value if isinstance(v, str) and v)
-
-
-def _own_id(resource: Resource) -> Iterator[str]:
-    yield from _strings_in(resource.values.get("id"))
-
-
-def _dax_groups(cluster: Resource) -> Iterator[str]:
-    yield from _strings_in(cluster.values.get("security_group_ids"))
-
-
-def _rule_group(rule_: Resource) -> Iterator[str]:
-    yield from _strings_in(rule_.values.get("security_group_id"))
-
-
-def _policy_endpoint(policy: Resource) -> Iterator[str]:
-    yield from _strings_in(policy.values.get("vpc_endpoint_id"))
-
-
-LINKS = [
-    Link("aws_dax_cluster", SECURITY_GROUP, "security_group_ids", _dax_groups, _own_id),
-    Link(SG_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
-    Link(SG_INGRESS_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
-    Link(ENDPOINT_POLICY, ENDPOINT, "vpc_endpoint_id", _policy_endpoint, _own_id),
-]

@@ -1,48 +1,31 @@
 """Capacity and scaling: billing mode, provisioned capacity, and the autoscaling that keeps it sized.
 
 A provisioned table (``billing_mode = "PROVISIONED"``, or unset: that is the
-default) is scaled by Application Auto Scaling: an ``aws_appautoscaling_target``
-per dimension (``service_namespace = "dynamodb"``, ``resource_id =
-"table/NAME"`` or ``"table/NAME/index/GSI"``, ``scalable_dimension =
-"dynamodb:table|index:Read|WriteCapacityUnits"``) and an
-``aws_appautoscaling_policy`` (or a scheduled action) on it. Targets name their
-table by reference or by a literal ``resource_id`` (``rules/links.py``);
-policies name their target by reference, or by the same three literal values
-(the Links below).
+default) needs read and write capacity on the table and on each GSI, and is
+scaled by Application Auto Scaling: which targets, policies and scheduled
+actions act on a table is read in ``rules/_autoscaling.py``.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator, Mapping
 
-from dynalint.graph import Link
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Ref, rule
-from dynalint.values import (blocks, configured_constants, dig, is_configured, is_number, known_blocks, known_str,
+from dynalint.values import (Match, blocks, configured_constants, is_configured, is_number, known_blocks, known_str,
                              label, number_of, prior_values)
 
+from ._autoscaling import (DIMENSION, NOTHING, POLICY, SCALED, TABLE, TARGET, TARGET_ONLY, TARGET_TRACKING,
+                           UNITS, UTILIZATION_METRIC, dimension_state, is_dynamodb, predefined_metric, policy_dimension,
+                           same_region, scaling_of, tracking)
+from ._key_schema import GSI
 from ._messages import shown_number
 
 TAGS = ("capacity", "reliability", "dynamodb")
 COST_TAGS = ("capacity", "cost", "dynamodb")
 
-TABLE = "aws_dynamodb_table"
-TARGET = "aws_appautoscaling_target"
-POLICY = "aws_appautoscaling_policy"
-SCHEDULED = "aws_appautoscaling_scheduled_action"
-SCALERS = (POLICY, SCHEDULED)
-UNITS = ("Read", "Write")
 ON_DEMAND = "PAY_PER_REQUEST"
-TARGET_TRACKING = "TargetTrackingScaling"
 MAX_TABLE_CAPACITY = 40000
 UTILIZATION_RANGE = (20, 90)
-
-_DIMENSION = re.compile(r"^dynamodb:(table|index):(Read|Write)CapacityUnits$")
-_METRIC = re.compile(r"^DynamoDB(Read|Write)CapacityUtilization$")
-# A GSI named only by an index target whose resource_id is not known.
-ANY_INDEX = "*"
-# How far a table dimension is scaled.
-SCALED, TARGET_ONLY, NOTHING = "scaled", "target without policy", "nothing"
 
 
 # ---------------------------------------------------------------- reading values
@@ -60,8 +43,7 @@ def _on_demand(values: Mapping) -> bool:
 
 def _gsis(table: Resource) -> list[Mapping]:
     """The table's GSI blocks that have a known name ([] when the list itself is not known)."""
-    return [g for g in known_blocks(table.values, "global_secondary_index") if isinstance(g.get("name"), str)
-            and g.get("name")]
+    return [g for g in known_blocks(table.values, GSI) if isinstance(g.get("name"), str) and g.get("name")]
 
 
 def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
@@ -70,17 +52,16 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
     The loader answers "is it configured" for set-typed blocks as a union (a
     key written in one GSI block counts as written in all), so an unset,
     provider-computed capacity of one GSI reads as unknown when another GSI
-    sets it. The block is found here by its constant name instead; when names
-    are not constants, the answer holds only if every block agrees.
+    sets it. The block is found here by its constant name instead (a ``Match``
+    step); when names are not constants, the answer holds only if every block
+    agrees.
     """
     tree = table.configured
-    configured = tree.get("global_secondary_index") if isinstance(tree, dict) else None
+    configured = tree.get(GSI) if isinstance(tree, dict) else None
     if not isinstance(configured, list):
         return None
-    names = configured_constants(table, "global_secondary_index", "name")
-    for block_name, block in zip(names, configured):
-        if block_name == name and isinstance(block, dict):
-            return key in block
+    if name in configured_constants(table, GSI, "name"):
+        return is_configured(tree, (GSI, Match("name", name), key))
     written = [key in b for b in configured if isinstance(b, dict)]
     if written and all(written):
         return True
@@ -109,181 +90,8 @@ def _owner(gsi: str | None) -> str:
     return f"its GSI '{gsi}'" if gsi else "the table"
 
 
-# ---------------------------------------------------------------- autoscaling in the graph
-def _index_of(resource_id: Any) -> str | None:
-    """``table/NAME/index/GSI`` -> "GSI"."""
-    if not isinstance(resource_id, str):
-        return None
-    parts = resource_id.split("/")
-    if len(parts) == 4 and parts[0] == "table" and parts[2] == "index" and parts[3]:
-        return parts[3]
-    return None
-
-
-def _is_dynamodb(values: Mapping) -> bool:
-    """The DynamoDB namespace, read from service_namespace or, where that is not known, the dimension."""
-    namespace = values.get("service_namespace")
-    if isinstance(namespace, str):
-        return namespace == "dynamodb"
-    dimension = values.get("scalable_dimension")
-    return isinstance(dimension, str) and dimension.startswith("dynamodb:")
-
-
-def _scaling_key(resource: Resource) -> tuple[str | None, str] | None | Any:
-    """What a target/policy scales: (None or GSI name, "Read"/"Write"); None when not DynamoDB capacity.
-
-    UNKNOWN when the dimension is not known; the GSI is ANY_INDEX when an
-    index dimension's resource_id is not known.
-    """
-    values = resource.values
-    namespace, dimension = values.get("service_namespace"), values.get("scalable_dimension")
-    if isinstance(namespace, str) and namespace != "dynamodb":
-        return None
-    if not is_known(dimension):
-        return UNKNOWN
-    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
-    if match is None:
-        return None
-    scope, unit = match.groups()
-    if scope == "table":
-        return (None, unit)
-    resource_id = values.get("resource_id")
-    if not is_known(resource_id):
-        return (ANY_INDEX, unit)
-    index = _index_of(resource_id)
-    return (index, unit) if index else None
-
-
-def _same_region(a: Resource, b: Resource) -> bool:
-    """False only when both regions are known and differ (a literal table name may exist in several regions)."""
-    return not (a.region and b.region and a.region != b.region)
-
-
-def _pointing_at(table: Resource, ctx, type_: str) -> list[Resource]:
-    """Resources of ``type_`` whose resource_id names the table, by reference or literally."""
-    return [r for r in ctx.related(table, type_, via="resource_id", direction="in") if _same_region(r, table)]
-
-
-def _scalers_of(target: Resource, ctx) -> list[Resource]:
-    """The policies and scheduled actions acting on a target, by reference or by the same literal values."""
-    found: list[Resource] = []
-    for type_ in SCALERS:
-        found += [s for s in ctx.related(target, type_, via="resource_id", direction="in") if _same_region(s, target)]
-    return found
-
-
-def _scaling(table: Resource, ctx) -> tuple[set, set] | Any:
-    """(keys with a target, keys with a policy or scheduled action) aimed at the table; UNKNOWN if unreadable.
-
-    A policy found through its target takes the target's key when its own
-    values are not known (a .tf policy that copies them from the target).
-    A policy or scheduled action aimed at the table with no target in this
-    input counts as well: its target is registered elsewhere.
-    """
-    done = ctx.memo("capacity.scaling", dict)  # DDB401 and DDB402 both ask, once per table
-    if table.address not in done:
-        done[table.address] = _read_scaling(table, ctx)
-    return done[table.address]
-
-
-def _read_scaling(table: Resource, ctx) -> tuple[set, set] | Any:
-    targets: set = set()
-    scalers: set = set()
-    for target in _pointing_at(table, ctx, TARGET):
-        key = _scaling_key(target)
-        if key is UNKNOWN:
-            return UNKNOWN
-        if key is None:
-            continue
-        targets.add(key)
-        for scaler in _scalers_of(target, ctx):
-            own = _scaling_key(scaler)
-            own = key if own is UNKNOWN else own
-            if own is not None:
-                scalers.add(own)
-    for type_ in SCALERS:
-        for scaler in _pointing_at(table, ctx, type_):
-            key = _scaling_key(scaler)
-            if key is UNKNOWN:
-                return UNKNOWN
-            if key is not None:
-                scalers.add(key)
-    return targets, scalers
-
-
-def _state(scaling: tuple[set, set], index: str | None, unit: str) -> str | Any:
-    """SCALED, TARGET_ONLY or NOTHING for one dimension of the table (index None) or a GSI; UNKNOWN if unsure."""
-    targets, scalers = scaling
-    if (index, unit) in scalers:
-        return SCALED
-    if index is not None and (ANY_INDEX, unit) in targets | scalers:
-        return UNKNOWN
-    return TARGET_ONLY if (index, unit) in targets else NOTHING
-
-
 def _dimension_name(scope: str, units: list[str]) -> str:
     return " and ".join(f"dynamodb:{scope}:{u}CapacityUnits" for u in units)
-
-
-def _triple(resource: Resource) -> Iterator[str]:
-    values = resource.values
-    parts = [values.get(k) for k in ("service_namespace", "resource_id", "scalable_dimension")]
-    if all(isinstance(p, str) and p for p in parts) and parts[0] == "dynamodb":
-        yield "|".join(parts)
-
-
-def _named_table(resource: Resource) -> Iterator[str]:
-    resource_id = resource.values.get("resource_id")
-    if resource.values.get("service_namespace") == "dynamodb" and isinstance(resource_id, str):
-        parts = resource_id.split("/")
-        if len(parts) >= 2 and parts[0] == "table" and parts[1]:
-            yield parts[1]
-
-
-def _table_name(table: Resource) -> Iterator[str]:
-    name = table.values.get("name")
-    if isinstance(name, str) and name:
-        yield name
-
-
-# A policy or scheduled action acts on the target with the same namespace,
-# resource_id and dimension, whether or not it refers to the target resource.
-LINKS = [
-    Link(POLICY, TARGET, "resource_id", _triple, _triple),
-    Link(SCHEDULED, TARGET, "resource_id", _triple, _triple),
-    Link(POLICY, TABLE, "resource_id", _named_table, _table_name),
-    Link(SCHEDULED, TABLE, "resource_id", _named_table, _table_name),
-]
-
-
-# ---------------------------------------------------------------- policies
-def _tracking(policy: Resource) -> Mapping | None:
-    """The target-tracking configuration of a DynamoDB target-tracking policy, else None."""
-    values = policy.values
-    if values.get("policy_type") != TARGET_TRACKING:
-        return None
-    config = blocks(values, "target_tracking_scaling_policy_configuration")
-    if not is_known(config) or not config:
-        return None
-    metric = _predefined_metric(config[0])
-    namespace_unknown = not isinstance(values.get("service_namespace"), str)
-    dynamodb = _is_dynamodb(values) or (namespace_unknown and isinstance(metric, str) and _METRIC.match(metric))
-    return config[0] if dynamodb else None
-
-
-def _predefined_metric(config: Mapping) -> Any:
-    return dig(config, "predefined_metric_specification", 0, "predefined_metric_type")
-
-
-def _policy_dimension(policy: Resource, ctx) -> Any:
-    """The policy's scalable_dimension, or, where it is not known, that of the one target it copies it from."""
-    own = policy.values.get("scalable_dimension")
-    if is_known(own):
-        return own
-    found = {t.values.get("scalable_dimension") for t in ctx.related(policy, TARGET, via="scalable_dimension",
-                                                                     direction="out")}
-    known = {d for d in found if isinstance(d, str)}
-    return known.pop() if len(known) == 1 and len(found) == 1 else UNKNOWN
 
 
 # ---------------------------------------------------------------- DDB401
@@ -330,10 +138,10 @@ def provisioned_without_autoscaling(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
-    states = {unit: _state(scaling, None, unit) for unit in UNITS}
+    states = {unit: dimension_state(scaling, None, unit) for unit in UNITS}
     missing = [u for u in UNITS if states[u] in (NOTHING, TARGET_ONLY)]
     if not missing:
         return
@@ -380,16 +188,16 @@ def gsi_without_autoscaling(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
-    table_units = [u for u in UNITS if _state(scaling, None, u) == SCALED]
+    table_units = [u for u in UNITS if dimension_state(scaling, None, u) == SCALED]
     if not table_units:
         return
     table_name = known_str(table.values.get("name")) or "<table>"
     for gsi in _gsis(table):
         name = gsi["name"]
-        missing = [u for u in table_units if _state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
+        missing = [u for u in table_units if dimension_state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
         if missing:
             words = " and ".join(u.lower() for u in missing)
             yield Issue(f"Table {label(table)} autoscales its {words} capacity, but its GSI '{name}' does not: add "
@@ -457,10 +265,10 @@ def _writes(table: Resource, gsi: str | None, key: str) -> bool:
 
 
 def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
-    if not _is_dynamodb(target.values):
+    if not is_dynamodb(target.values):
         return
     for table in ctx.related(target, TABLE, via="resource_id", direction="out"):
-        if _same_region(target, table) and _on_demand(table.values):
+        if same_region(target, table) and _on_demand(table.values):
             dimension = target.values.get("scalable_dimension")
             what = f"{dimension} of " if isinstance(dimension, str) else ""
             yield Issue(f"Autoscaling target {target.address} scales {what}table {label(table)}, which is on-demand "
@@ -553,7 +361,7 @@ def autoscaling_bounds_invalid(resource, ctx):
     if resource.type == POLICY:
         yield from _utilization_out_of_range(resource)
         return
-    if not _is_dynamodb(resource.values):
+    if not is_dynamodb(resource.values):
         return
     low, high = number_of(resource.values.get("min_capacity")), number_of(resource.values.get("max_capacity"))
     quota = ctx.options["max_table_capacity"]
@@ -572,11 +380,11 @@ def autoscaling_bounds_invalid(resource, ctx):
 
 
 def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
-    config = _tracking(policy)
+    config = tracking(policy)
     if config is None:
         return
-    metric = _predefined_metric(config)
-    if not isinstance(metric, str) or not _METRIC.match(metric):
+    metric = predefined_metric(config)
+    if not isinstance(metric, str) or not UTILIZATION_METRIC.match(metric):
         return
     target = number_of(config.get("target_value"))
     low, high = UTILIZATION_RANGE
@@ -622,11 +430,11 @@ def autoscaling_metric_mismatch(policy, ctx):
     config = blocks(policy.values, "target_tracking_scaling_policy_configuration")
     if not is_known(config) or not config:
         return
-    metric = _predefined_metric(config[0])
+    metric = predefined_metric(config[0])
     if not isinstance(metric, str) or not metric:
         return
-    dimension = _policy_dimension(policy, ctx)
-    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
+    dimension = policy_dimension(policy, ctx)
+    match = DIMENSION.match(dimension) if isinstance(dimension, str) else None
     if match is None:
         return
     unit = match.group(2)
@@ -669,7 +477,7 @@ def autoscaling_cooldowns_inverted(policy, ctx):
     - [Target tracking scaling policies: cooldown periods](https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html)
     - [Quotas in Amazon DynamoDB: decreasing provisioned throughput](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    config = _tracking(policy)
+    config = tracking(policy)
     if config is None:
         return
     base = ("target_tracking_scaling_policy_configuration", 0)
@@ -827,7 +635,6 @@ def capacity_above_quota(table, ctx):
 
 # ---------------------------------------------------------------- DDB411
 CAPACITY_ATTRIBUTES = {"Read": "read_capacity", "Write": "write_capacity"}
-GSI_BLOCK = "global_secondary_index"
 
 
 @rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
@@ -900,17 +707,17 @@ def autoscaled_capacity_not_ignored(table, ctx):
     ignored = lifecycle.get("ignore_changes", ())
     if ignored == "all" or not is_known(ignored):
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
     missing = [CAPACITY_ATTRIBUTES[u] for u in UNITS
-               if _state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
-    gsis = [g["name"] for g in _gsis(table) if any(_state(scaling, g["name"], u) == SCALED for u in UNITS)]
-    if gsis and not _ignores(ignored, GSI_BLOCK):
-        missing.append(GSI_BLOCK)
+               if dimension_state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
+    gsis = [g["name"] for g in _gsis(table) if any(dimension_state(scaling, g["name"], u) == SCALED for u in UNITS)]
+    if gsis and not _ignores(ignored, GSI):
+        missing.append(GSI)
     if not missing:
         return
-    units = [u.lower() for u in UNITS if _state(scaling, None, u) == SCALED]
+    units = [u.lower() for u in UNITS if dimension_state(scaling, None, u) == SCALED]
     scaled = [f"its {' and '.join(units)} capacity"] if units else []
     scaled += [f"its GSI{'s' if len(gsis) > 1 else ''} {', '.join(repr(g) for g in gsis)}"] if gsis else []
     listed = ", ".join([*ignored, *missing]) if isinstance(ignored, tuple) else ", ".join(missing)
@@ -919,7 +726,7 @@ def autoscaled_capacity_not_ignored(table, ctx):
                 f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes",
                 fix=Fix(f"Add {', '.join(missing)} to `lifecycle {{ ignore_changes }}`",
                         Extend(("lifecycle", "ignore_changes"), [Ref(m) for m in missing]),
-                        safe=GSI_BLOCK not in missing))
+                        safe=GSI not in missing))
 
 
 def _ignores(ignored: tuple[str, ...], attribute: str) -> bool:
