@@ -1,9 +1,6 @@
 """Observability and operations: alarms, insights, tags, audit cost, items managed by Terraform, DAX size."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from typing import Any, Iterator
 
@@ -11,6 +8,7 @@ from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Issue, rule
 from dynalint.values import blocks, bool_of, is_number, known_blocks, label, number_of, tags_all
 
+from ._dynamodb_json import read_item
 from ._messages import shown_number
 
 TAGS = ("operations", "dynamodb")
@@ -365,13 +363,6 @@ def table_item_resource(item, ctx):
                 "what the application wrote.")
 
 
-ITEM_LIMIT_BYTES = 400 * 1024
-MAX_DEPTH = 32
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
-_TYPES = _SCALAR_TYPES + ("M", "L", "SS", "NS", "BS")
-
-
 @rule(id="DDB707", slug="table-item-invalid", level="error", applies=["aws_dynamodb_table_item"], kind="graph",
       security_severity=2.0, tags=TAGS)
 def table_item_invalid(item, ctx):
@@ -409,7 +400,7 @@ def table_item_invalid(item, ctx):
     text = item.values.get("item")
     if not is_known(text) or not isinstance(text, str):
         return
-    doc, found = _read_item(text)
+    doc, found = read_item(text)
     tables = ctx.related(item, TABLE, via="table_name", direction="out")
     if doc is not None and len(tables) == 1:
         found = _key_problems(item, tables[0], doc) + found
@@ -417,118 +408,6 @@ def table_item_invalid(item, ctx):
         shown = "; ".join(found[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3 else "")
         yield Issue(f"Item {item.address} will be rejected by DynamoDB at apply: {shown}; fix `item` (and its "
                     "hash_key/range_key) to match the table.", path="item")
-
-
-def _read_item(text: str) -> tuple[dict | None, list[str]]:
-    """The item's attributes (None when it is not a JSON object) and what DynamoDB would reject in them."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return None, ["the item is not valid JSON"]
-    if not isinstance(doc, dict):
-        return None, ["the item is not a JSON object of attributes"]
-    problems = [p for name, value in doc.items() for p in _value_problems(name, value)]
-    if problems:
-        return doc, problems
-    size = sum(len(name.encode()) + _value_size(value) for name, value in doc.items())
-    if size > ITEM_LIMIT_BYTES:
-        problems.append(f"it is about {size // 1024} KB, above the 400 KB item limit")
-    depth = max((_depth(value) for value in doc.values()), default=0)
-    if depth > MAX_DEPTH:
-        problems.append(f"it nests maps and lists {depth} levels deep, above the limit of {MAX_DEPTH}")
-    return doc, problems
-
-
-def _value_problems(name: str, value: Any) -> list[str]:
-    """What DynamoDB would reject in one typed value (attribute names only in the text, never values)."""
-    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in _TYPES:
-        return [f"attribute '{name}' is not a typed DynamoDB value such as {{\"S\": ...}}"]
-    kind, inner = next(iter(value.items()))
-    checks = {
-        "S": lambda: isinstance(inner, str),
-        "N": lambda: _is_number(inner),
-        "B": lambda: _is_base64(inner),
-        "BOOL": lambda: isinstance(inner, bool),
-        "NULL": lambda: inner is True,
-        "M": lambda: isinstance(inner, dict),
-        "L": lambda: isinstance(inner, list),
-        "SS": lambda: _is_set(inner, lambda v: isinstance(v, str)),
-        "NS": lambda: _is_set(inner, _is_number),
-        "BS": lambda: _is_set(inner, _is_base64),
-    }
-    if not checks[kind]():
-        return [f"attribute '{name}' is not a valid {kind} value{_kind_hint(kind)}"]
-    if kind == "M":
-        return [p for key, sub in inner.items() for p in _value_problems(f"{name}.{key}", sub)]
-    if kind == "L":
-        return [p for i, sub in enumerate(inner) for p in _value_problems(f"{name}[{i}]", sub)]
-    return []
-
-
-def _kind_hint(kind: str) -> str:
-    return {"N": " (a number written as a string)", "NULL": " (it must be true)",
-            "B": " (base64)", "SS": " (a non-empty set without duplicates)",
-            "NS": " (a non-empty set of numbers without duplicates)",
-            "BS": " (a non-empty set of base64 values without duplicates)"}.get(kind, "")
-
-
-def _is_number(value: Any) -> bool:
-    if not isinstance(value, str) or not _NUMBER.match(value.strip()):
-        return False
-    digits = re.sub(r"[eE].*$", "", value).replace(".", "").lstrip("+-").strip("0")
-    return len(digits) <= 38
-
-
-def _is_base64(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return True
-
-
-def _is_set(value: Any, member) -> bool:
-    return isinstance(value, list) and bool(value) and all(member(v) for v in value) \
-        and len({json.dumps(v) for v in value}) == len(value)
-
-
-def _value_size(value: dict) -> int:
-    """Bytes DynamoDB counts for a typed value (the documented sizes; numbers approximated)."""
-    kind, inner = next(iter(value.items()))
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return _number_size(inner)
-    if kind == "B":
-        return len(base64.b64decode(inner))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in inner.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_size(v) for v in inner)
-    if kind == "SS":
-        return sum(len(v.encode()) for v in inner)
-    if kind == "NS":
-        return sum(_number_size(v) for v in inner)
-    return sum(len(base64.b64decode(v)) for v in inner)
-
-
-def _number_size(text: str) -> int:
-    digits = re.sub(r"[eE].*$", "", text).replace(".", "").lstrip("+-").strip("0")
-    return (len(digits) + 1) // 2 + 1
-
-
-def _depth(value: dict) -> int:
-    """How many maps and lists nest in a typed value (a scalar is 0, a map of scalars 1)."""
-    kind, inner = next(iter(value.items()))
-    if kind == "M":
-        return 1 + max((_depth(v) for v in inner.values()), default=0)
-    if kind == "L":
-        return 1 + max((_depth(v) for v in inner), default=0)
-    return 0
 
 
 def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
