@@ -17,8 +17,8 @@ from dynalint.load.config import Constant, Match, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
 __all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "known_blocks", "dig", "label", "known_str",
-           "bool_of", "is_off", "number_of", "is_number", "prior_values", "configured_constants", "is_configured",
-           "Match", "tags_all", "derived"]
+           "bool_of", "is_off", "number_of", "is_number", "prior_values", "configured_blocks", "configured_constants",
+           "is_configured", "Match", "tags_all", "derived"]
 
 #: The strings Terraform converts to a number: decimal notation, an optional sign and exponent ("5", "-1.5", "2e3").
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -182,6 +182,14 @@ def tags_all(resource: Resource) -> Mapping | Any:
     return {**(defaults or {}), **(tags if isinstance(tags, dict) else {})}
 
 
+def configured_blocks(resource: Resource, block_key: str) -> list | None:
+    """The ``block_key`` blocks as the configuration writes them (configured trees: leaves say what is set and
+    to which constant), in source order; None when the input carries no configuration of them."""
+    tree = resource.configured
+    found = tree.get(block_key) if isinstance(tree, dict) else None
+    return found if isinstance(found, list) else None
+
+
 def configured_constants(resource: Resource, block_key: str, attr: str) -> list[Any]:
     """The constant values the configuration writes for ``attr`` in each ``block_key`` block, in source order.
 
@@ -189,12 +197,8 @@ def configured_constants(resource: Resource, block_key: str, attr: str) -> list[
     values, this keeps blocks that a set collapses (two ``replica`` blocks
     with the same region). Empty when the input carries no configuration.
     """
-    tree = resource.configured
-    found = tree.get(block_key) if isinstance(tree, dict) else None
-    if not isinstance(found, list):
-        return []
     out = []
-    for item in found:
+    for item in configured_blocks(resource, block_key) or ():
         leaf = item.get(attr) if isinstance(item, dict) else None
         out.append(leaf.value if isinstance(leaf, Constant) else None)
     return out

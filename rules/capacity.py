@@ -11,8 +11,8 @@ from typing import Any, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Extend, Fix, Issue, Ref, rule
-from dynalint.values import (Match, blocks, configured_constants, is_configured, is_number, known_blocks, known_str,
-                             label, number_of, prior_values)
+from dynalint.values import (Match, blocks, configured_blocks, configured_constants, is_configured, is_number,
+                             known_blocks, known_str, label, number_of, prior_values)
 
 from ._autoscaling import (DIMENSION, NOTHING, POLICY, SCALED, TABLE, TARGET, TARGET_ONLY, TARGET_TRACKING,
                            UNITS, UTILIZATION_METRIC, dimension_state, is_dynamodb, predefined_metric, policy_dimension,
@@ -56,12 +56,11 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
     step); when names are not constants, the answer holds only if every block
     agrees.
     """
-    tree = table.configured
-    configured = tree.get(GSI) if isinstance(tree, dict) else None
-    if not isinstance(configured, list):
+    configured = configured_blocks(table, GSI)
+    if configured is None:
         return None
     if name in configured_constants(table, GSI, "name"):
-        return is_configured(tree, (GSI, Match("name", name), key))
+        return is_configured(table.configured, (GSI, Match("name", name), key))
     written = [key in b for b in configured if isinstance(b, dict)]
     if written and all(written):
         return True

@@ -15,6 +15,7 @@ from dynalint.graph import Link
 from dynalint.model import Resource
 from dynalint.values import known_blocks
 
+from ._alarms import alarm_metrics
 from ._autoscaling import POLICY, SCHEDULED, TARGET, scaling_ids, table_in_resource_id
 from ._ddb import table_name_from_arn
 
@@ -62,14 +63,9 @@ def _arn_table_keys(arn: Any) -> Iterator[str]:
 
 
 def _alarm_table(alarm: Resource) -> Iterator[str]:
-    dimensions = alarm.values.get("dimensions")
-    if isinstance(dimensions, dict):
-        yield from _string(dimensions.get("TableName"))
-    for query in known_blocks(alarm.values, "metric_query"):
-        for metric in known_blocks(query, "metric"):
-            dims = metric.get("dimensions")
-            if isinstance(dims, dict):
-                yield from _string(dims.get("TableName"))
+    for _namespace, _metric, dimensions in alarm_metrics(alarm):
+        if isinstance(dimensions, dict):
+            yield from _string(dimensions.get("TableName"))
 
 
 def _sse_key_arns(table: Resource) -> Iterator[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from dynalint.model import UNKNOWN, Resource, is_known
+from dynalint.model import Resource, is_known
 from dynalint.rule import Issue, rule
-from dynalint.values import blocks, bool_of, is_number, known_blocks, label, number_of, tags_all
+from dynalint.values import bool_of, is_number, known_blocks, label, number_of, tags_all
 
+from ._alarms import alarm_metrics
 from ._dynamodb_json import read_item
 from ._messages import shown_number
 
@@ -27,24 +28,6 @@ WATCHES = "watches"
 
 
 # ---------------------------------------------------------------- alarms
-def _alarm_metrics(alarm: Resource) -> list[tuple[Any, Any, Any]]:
-    """(namespace, metric_name, dimensions) of the alarm's metric and of each metric in its metric_query blocks."""
-    values = alarm.values
-    found = []
-    if values.get("metric_name") is not None or values.get("namespace") is not None:
-        found.append((values.get("namespace"), values.get("metric_name"), values.get("dimensions")))
-    queries = blocks(values, "metric_query")
-    if not is_known(queries):
-        return found + [(UNKNOWN, UNKNOWN, UNKNOWN)]
-    for query in queries:
-        metrics = blocks(query, "metric")
-        if not is_known(metrics):
-            found.append((UNKNOWN, UNKNOWN, UNKNOWN))
-            continue
-        found += [(m.get("namespace"), m.get("metric_name"), m.get("dimensions")) for m in metrics]
-    return found
-
-
 def _may_be(value: Any, wanted: tuple[str, ...] | str) -> bool:
     """A known value among ``wanted``, or a value not known yet (which may turn out to be)."""
     if not is_known(value):
@@ -61,7 +44,7 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
     """
     name = table.values.get("name")
     near_miss = None
-    for namespace, metric, dimensions in _alarm_metrics(alarm):
+    for namespace, metric, dimensions in alarm_metrics(alarm):
         if not _may_be(namespace, NAMESPACE) or not _may_be(metric, THROTTLE_METRICS):
             continue
         if not is_known(metric) or not is_known(dimensions):
@@ -154,7 +137,7 @@ def alarm_without_actions(alarm, ctx):
     - [Using Amazon CloudWatch alarms: alarm actions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html)
     - [aws_cloudwatch_metric_alarm](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm)
     """
-    if not any(namespace == NAMESPACE for namespace, _, _ in _alarm_metrics(alarm)):
+    if not any(namespace == NAMESPACE for namespace, _, _ in alarm_metrics(alarm)):
         return
     actions = alarm.values.get("alarm_actions")
     if not is_known(actions):
