@@ -8,10 +8,10 @@ from .tf input the rules judge the part written out (see ``_iam``).
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from dynalint.model import Resource, Unresolved, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Context, Issue, rule
 from dynalint.values import is_configured, is_number, known_blocks, label, number_of
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
@@ -55,7 +55,7 @@ def _named(resource: Resource) -> str:
 # ---------------------------------------------------------------- DDB601
 @rule(id="DDB601", slug="iam-dynamodb-wildcard", level="warning",
       applies=[*IDENTITY_POLICIES, RESOURCE_POLICY, ENDPOINT, ENDPOINT_POLICY], security_severity=7.0, tags=TAGS)
-def iam_dynamodb_wildcard(resource, ctx):
+def iam_dynamodb_wildcard(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows every DynamoDB action ("dynamodb:*" or "*").
 
     ## What it checks
@@ -121,7 +121,7 @@ def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
     return resource_reaches_service(statement, "dynamodb") or bool(names_dynamodb and statement.resource_pieces)
 
 
-def _judged_policy(resource: Resource, ctx) -> tuple[list[Statement], bool]:
+def _judged_policy(resource: Resource, ctx: Context) -> tuple[list[Statement], bool]:
     """The statements DDB601 judges, and whether only those naming dynamodb: actions count."""
     statements = policy_statements(resource) or []
     if resource.type == ENDPOINT:
@@ -160,7 +160,7 @@ INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
 
 @rule(id="DDB602", slug="iam-missing-index-arn", level="warning", applies=IDENTITY_POLICIES, kind="graph",
       security_severity=2.0, tags=TAGS)
-def iam_missing_index_arn(policy, ctx):
+def iam_missing_index_arn(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows Query or Scan on a table with indexes, but not on the indexes.
 
     ## What it checks
@@ -216,7 +216,7 @@ def _readable(statement: Statement) -> bool:
             and all(referred_address(statement, piece) or is_stream_arn(piece) for piece in statement.resource_pieces))
 
 
-def _indexed_tables(ctx) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
+def _indexed_tables(ctx: Context) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
     """Tables that have secondary indexes, by name and by address: built once per input, not once per policy."""
     found: dict[str, list] = {}
     for table in ctx.resources(TABLE):
@@ -358,7 +358,7 @@ class _TableArn:
 # ---------------------------------------------------------------- DDB603
 @rule(id="DDB603", slug="resource-policy-public", level="error", applies=[RESOURCE_POLICY],
       security_severity=9.5, tags=TAGS)
-def resource_policy_public(resource_policy, ctx):
+def resource_policy_public(resource_policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A table's resource policy allows anyone, with no condition that narrows who.
 
     ## What it checks
@@ -403,7 +403,7 @@ def resource_policy_public(resource_policy, ctx):
 # ---------------------------------------------------------------- DDB604
 @rule(id="DDB604", slug="vpc-endpoint-not-gateway", level="note", applies=[ENDPOINT],
       security_severity=1.0, tags=NETWORK_TAGS)
-def vpc_endpoint_not_gateway(endpoint, ctx):
+def vpc_endpoint_not_gateway(endpoint: Resource, ctx: Context) -> Iterator[Issue]:
     """A VPC endpoint for DynamoDB is of type Interface, where a free Gateway endpoint would do.
 
     ## What it checks
@@ -441,7 +441,7 @@ def vpc_endpoint_not_gateway(endpoint, ctx):
 # ---------------------------------------------------------------- DDB605
 @rule(id="DDB605", slug="dax-unencrypted-port-open", level="warning", applies=["aws_dax_cluster"], kind="graph",
       security_severity=5.0, tags=DAX_TAGS)
-def dax_unencrypted_port_open(cluster, ctx):
+def dax_unencrypted_port_open(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A security group of a DAX cluster allows ingress on port 8111, plain-text DAX.
 
     ## What it checks
@@ -486,7 +486,7 @@ def dax_unencrypted_port_open(cluster, ctx):
                     path=f"security_group_ids.{group.address}")
 
 
-def _opening_on(group: Resource, ctx, port: int) -> str | None:
+def _opening_on(group: Resource, ctx: Context, port: int) -> str | None:
     """What opens ``port`` to the group: "an inline ingress block" or a rule's address; None when nothing does."""
     if any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
            for b in known_blocks(group.values, "ingress")):

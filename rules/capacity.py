@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Mapping
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Extend, Fix, Issue, Ref, rule
+from dynalint.rule import Context, Extend, Fix, Issue, Ref, rule
 from dynalint.values import (Match, blocks, configured_blocks, configured_constants, is_configured, is_number,
                              known_blocks, known_str, label, number_of, prior_values)
 
@@ -96,7 +96,7 @@ def _dimension_name(scope: str, units: list[str]) -> str:
 # ---------------------------------------------------------------- DDB401
 @rule(id="DDB401", slug="provisioned-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
       security_severity=4.0, tags=TAGS)
-def provisioned_without_autoscaling(table, ctx):
+def provisioned_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table does not scale its read or write capacity.
 
     ## What it checks
@@ -158,7 +158,7 @@ def provisioned_without_autoscaling(table, ctx):
 # ---------------------------------------------------------------- DDB402
 @rule(id="DDB402", slug="gsi-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=TAGS)
-def gsi_without_autoscaling(table, ctx):
+def gsi_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI of an autoscaled provisioned table does not scale with it.
 
     ## What it checks
@@ -208,7 +208,7 @@ def gsi_without_autoscaling(table, ctx):
 # ---------------------------------------------------------------- DDB403
 @rule(id="DDB403", slug="capacity-on-on-demand-table", level="warning", applies=[TABLE, TARGET], kind="graph",
       security_severity=2.0, tags=COST_TAGS)
-def capacity_on_on_demand_table(resource, ctx):
+def capacity_on_on_demand_table(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """An on-demand table is given provisioned capacity or an autoscaling target.
 
     ## What it checks
@@ -263,7 +263,7 @@ def _writes(table: Resource, gsi: str | None, key: str) -> bool:
     return _gsi_sets(table, gsi, key) is True
 
 
-def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
+def _target_on_on_demand(target: Resource, ctx: Context) -> Iterator[Issue]:
     if not is_dynamodb(target.values):
         return
     for table in ctx.related(target, TABLE, via="resource_id", direction="out"):
@@ -279,7 +279,7 @@ def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
 # ---------------------------------------------------------------- DDB404
 @rule(id="DDB404", slug="provisioned-without-capacity", level="error", applies=[TABLE], security_severity=2.0,
       tags=TAGS)
-def provisioned_without_capacity(table, ctx):
+def provisioned_without_capacity(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table or GSI has no read or write capacity.
 
     ## What it checks
@@ -319,7 +319,7 @@ def provisioned_without_capacity(table, ctx):
 # ---------------------------------------------------------------- DDB405
 @rule(id="DDB405", slug="autoscaling-bounds-invalid", level="error", applies=[TARGET, POLICY],
       security_severity=2.0, tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
-def autoscaling_bounds_invalid(resource, ctx):
+def autoscaling_bounds_invalid(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """DynamoDB autoscaling bounds or target utilization that AWS rejects or cannot reach.
 
     ## What it checks
@@ -398,7 +398,7 @@ def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
 # ---------------------------------------------------------------- DDB406
 @rule(id="DDB406", slug="autoscaling-metric-mismatch", level="error", applies=[POLICY], kind="graph",
       security_severity=2.0, tags=TAGS)
-def autoscaling_metric_mismatch(policy, ctx):
+def autoscaling_metric_mismatch(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy tracks the wrong capacity metric for its dimension.
 
     ## What it checks
@@ -447,7 +447,7 @@ def autoscaling_metric_mismatch(policy, ctx):
 # ---------------------------------------------------------------- DDB407
 @rule(id="DDB407", slug="autoscaling-cooldowns-inverted", level="note", applies=[POLICY], security_severity=1.0,
       tags=TAGS, options={"max_scale_out_cooldown": 60, "min_scale_in_cooldown": 300})
-def autoscaling_cooldowns_inverted(policy, ctx):
+def autoscaling_cooldowns_inverted(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy scales out slowly or scales in quickly.
 
     ## What it checks
@@ -500,7 +500,7 @@ def autoscaling_cooldowns_inverted(policy, ctx):
 # ---------------------------------------------------------------- DDB408
 @rule(id="DDB408", slug="billing-mode-switched", level="warning", applies=[TABLE], kind="change",
       security_severity=3.0, tags=COST_TAGS)
-def billing_mode_switched(table, ctx):
+def billing_mode_switched(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan switches an existing table between provisioned and on-demand capacity.
 
     ## What it checks
@@ -554,7 +554,7 @@ def billing_mode_switched(table, ctx):
 # ---------------------------------------------------------------- DDB409
 @rule(id="DDB409", slug="gsi-write-capacity-below-table", level="warning", applies=[TABLE],
       security_severity=3.0, tags=TAGS)
-def gsi_write_capacity_below_table(table, ctx):
+def gsi_write_capacity_below_table(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI has less write capacity than its provisioned table.
 
     ## What it checks
@@ -594,7 +594,7 @@ def gsi_write_capacity_below_table(table, ctx):
 # ---------------------------------------------------------------- DDB410
 @rule(id="DDB410", slug="capacity-above-quota", level="warning", applies=[TABLE], security_severity=2.0,
       tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
-def capacity_above_quota(table, ctx):
+def capacity_above_quota(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Provisioned capacity above the per-table quota.
 
     ## What it checks
@@ -638,7 +638,7 @@ CAPACITY_ATTRIBUTES = {"Read": "read_capacity", "Write": "write_capacity"}
 
 @rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=TAGS, fix="safe")
-def autoscaled_capacity_not_ignored(table, ctx):
+def autoscaled_capacity_not_ignored(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An autoscaled table's capacity is not in `lifecycle { ignore_changes }`: every apply resets it.
 
     ## What it checks

@@ -1,10 +1,10 @@
 """Durability: the settings and plan changes that decide whether a table's data survives."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
-from dynalint.model import SENSITIVE, UNKNOWN, is_known
-from dynalint.rule import Block, Fix, Issue, Set, rule
+from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
+from dynalint.rule import Block, Context, Fix, Issue, Set, rule
 from dynalint.values import bool_of, dig, is_off, label, prior_values
 
 from ._ddb import pitr_enabled, replicas, table_of_replica
@@ -34,7 +34,7 @@ FORCE_NEW = ("name", "hash_key", "range_key", "local_secondary_index", "restore_
 
 @rule(id="DDB101", slug="pitr-disabled", level="error", applies=["aws_dynamodb_table"],
       security_severity=6.5, tags=TAGS, fix="safe")
-def pitr_disabled(table, ctx):
+def pitr_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Point-in-time recovery is off for the table.
 
     ## What it checks
@@ -75,7 +75,7 @@ def pitr_disabled(table, ctx):
 
 @rule(id="DDB102", slug="replica-pitr-disabled", level="warning",
       applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS, fix="safe")
-def replica_pitr_disabled(resource, ctx):
+def replica_pitr_disabled(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table replica has point-in-time recovery off while the table has it on.
 
     ## What it checks
@@ -137,7 +137,7 @@ def replica_pitr_disabled(resource, ctx):
 
 @rule(id="DDB103", slug="deletion-protection-disabled", level="error", applies=["aws_dynamodb_table"],
       security_severity=6.5, tags=TAGS, fix="safe")
-def deletion_protection_disabled(table, ctx):
+def deletion_protection_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Deletion protection is off for the table.
 
     ## What it checks
@@ -170,7 +170,7 @@ def deletion_protection_disabled(table, ctx):
 
 @rule(id="DDB104", slug="table-destroyed", level="error", applies=["aws_dynamodb_table"], kind="change",
       security_severity=9.0, tags=TAGS)
-def table_destroyed(table, ctx):
+def table_destroyed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan deletes a DynamoDB table and its data.
 
     ## What it checks
@@ -217,7 +217,7 @@ def table_destroyed(table, ctx):
 
 @rule(id="DDB105", slug="table-replaced", level="error", applies=["aws_dynamodb_table"], kind="change",
       security_severity=9.0, tags=TAGS)
-def table_replaced(table, ctx):
+def table_replaced(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan replaces a DynamoDB table: it is recreated empty.
 
     ## What it checks
@@ -281,7 +281,7 @@ def _describe(before: dict, after: Any, path: tuple) -> str:
 
 @rule(id="DDB106", slug="protection-lowered-before-destroy", level="error", applies=["aws_dynamodb_table"],
       kind="change", security_severity=8.0, tags=TAGS)
-def protection_lowered(table, ctx):
+def protection_lowered(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan turns off deletion protection or point-in-time recovery on an existing table.
 
     ## What it checks

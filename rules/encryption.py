@@ -6,10 +6,10 @@ you control), never whether the data is encrypted.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Fix, Issue, Set, rule
+from dynalint.rule import Context, Fix, Issue, Set, rule
 from dynalint.values import is_number, is_off, known_blocks, label, number_of, prior_values
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
@@ -21,7 +21,7 @@ DAX_TAGS = ("security", "encryption", "dax")
 
 @rule(id="DDB201", slug="sse-not-customer-managed", level="warning", applies=["aws_dynamodb_table"],
       security_severity=4.0, tags=TAGS)
-def sse_not_customer_managed(table, ctx):
+def sse_not_customer_managed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table is encrypted with an AWS-owned or AWS-managed key, not a customer-managed one.
 
     ## What it checks
@@ -61,7 +61,7 @@ def sse_not_customer_managed(table, ctx):
 
 @rule(id="DDB202", slug="kms-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
       security_severity=5.0, tags=TAGS)
-def kms_key_changed(table, ctx):
+def kms_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the KMS key of an existing table or replica.
 
     ## What it checks
@@ -133,7 +133,7 @@ def _arn_text(arn: Any) -> str:
     return shown(arn)
 
 
-def _encrypted_tables(key: Resource, ctx) -> list[Resource]:
+def _encrypted_tables(key: Resource, ctx: Context) -> list[Resource]:
     """Tables and replicas a KMS key encrypts, directly or through an alias."""
     users = []
     for via in ("server_side_encryption", "replica"):
@@ -154,7 +154,7 @@ def _users_text(users: list[Resource]) -> str:
 
 @rule(id="DDB203", slug="kms-key-rotation-disabled", level="warning", applies=["aws_kms_key"], kind="graph",
       security_severity=5.0, tags=TAGS)
-def kms_key_rotation_disabled(key, ctx):
+def kms_key_rotation_disabled(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables does not rotate.
 
     ## What it checks
@@ -192,7 +192,7 @@ def kms_key_rotation_disabled(key, ctx):
 
 @rule(id="DDB204", slug="kms-key-short-deletion-window", level="note", applies=["aws_kms_key"], kind="graph",
       security_severity=3.0, tags=TAGS, options={"min_kms_deletion_window": 30})
-def kms_key_short_deletion_window(key, ctx):
+def kms_key_short_deletion_window(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables can be deleted after a short waiting period.
 
     ## What it checks
@@ -229,7 +229,7 @@ def kms_key_short_deletion_window(key, ctx):
 
 @rule(id="DDB205", slug="replica-without-regional-key", level="warning",
       applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS)
-def replica_without_regional_key(resource, ctx):
+def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table uses a customer-managed key, but a replica has no key of its own.
 
     ## What it checks
@@ -279,7 +279,7 @@ def replica_without_regional_key(resource, ctx):
 
 @rule(id="DDB206", slug="dax-encryption-at-rest-disabled", level="error", applies=["aws_dax_cluster"],
       security_severity=7.0, tags=DAX_TAGS, fix="unsafe")
-def dax_encryption_at_rest_disabled(cluster, ctx):
+def dax_encryption_at_rest_disabled(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster does not encrypt its cache at rest.
 
     ## What it checks
@@ -314,7 +314,7 @@ def dax_encryption_at_rest_disabled(cluster, ctx):
 
 @rule(id="DDB207", slug="dax-endpoint-not-tls", level="warning", applies=["aws_dax_cluster"],
       security_severity=6.0, tags=DAX_TAGS, fix="unsafe")
-def dax_endpoint_not_tls(cluster, ctx):
+def dax_endpoint_not_tls(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster endpoint accepts unencrypted connections.
 
     ## What it checks

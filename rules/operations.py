@@ -5,7 +5,7 @@ import re
 from typing import Any, Iterator
 
 from dynalint.model import Resource, is_known
-from dynalint.rule import Issue, rule
+from dynalint.rule import Context, Issue, rule
 from dynalint.values import bool_of, is_number, known_blocks, label, number_of, tags_all
 
 from ._alarms import alarm_metrics
@@ -64,7 +64,7 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
 
 @rule(id="DDB701", slug="no-throttle-alarm", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=MONITORING_TAGS)
-def no_throttle_alarm(table, ctx):
+def no_throttle_alarm(table: Resource, ctx: Context) -> Iterator[Issue]:
     """No CloudWatch alarm watches the table's throttling.
 
     ## What it checks
@@ -114,7 +114,7 @@ def no_throttle_alarm(table, ctx):
 
 @rule(id="DDB702", slug="alarm-without-actions", level="warning", applies=[ALARM],
       security_severity=3.0, tags=MONITORING_TAGS)
-def alarm_without_actions(alarm, ctx):
+def alarm_without_actions(alarm: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB alarm notifies nobody when it fires.
 
     ## What it checks
@@ -154,7 +154,7 @@ def alarm_without_actions(alarm, ctx):
 # ---------------------------------------------------------------- contributor insights
 @rule(id="DDB703", slug="no-contributor-insights", level="note", applies=[TABLE], kind="graph",
       security_severity=1.0, tags=MONITORING_TAGS)
-def no_contributor_insights(table, ctx):
+def no_contributor_insights(table: Resource, ctx: Context) -> Iterator[Issue]:
     """CloudWatch Contributor Insights is off for the table.
 
     ## What it checks
@@ -187,7 +187,7 @@ def no_contributor_insights(table, ctx):
 # ---------------------------------------------------------------- tags
 @rule(id="DDB704", slug="missing-tags", level="note", applies=[TABLE, "aws_dax_cluster"],
       security_severity=1.0, tags=TAGS, options={"required_tags": []})
-def missing_tags(resource, ctx):
+def missing_tags(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table or DAX cluster has no tags, or lacks a required tag.
 
     ## What it checks
@@ -251,7 +251,7 @@ def _tag_keys(resource: Resource) -> set[str] | Any:
 # ---------------------------------------------------------------- CloudTrail
 @rule(id="DDB705", slug="cloudtrail-all-table-data-events", level="note", applies=["aws_cloudtrail"],
       security_severity=1.0, tags=TAGS)
-def cloudtrail_all_table_data_events(trail, ctx):
+def cloudtrail_all_table_data_events(trail: Resource, ctx: Context) -> Iterator[Issue]:
     """A CloudTrail trail logs DynamoDB data events for every table in the account.
 
     ## What it checks
@@ -313,7 +313,7 @@ def _advanced_every_table(fields: list) -> bool:
 # ---------------------------------------------------------------- items
 @rule(id="DDB706", slug="table-item-resource", level="note", applies=["aws_dynamodb_table_item"],
       security_severity=1.0, tags=TAGS)
-def table_item_resource(item, ctx):
+def table_item_resource(item: Resource, ctx: Context) -> Iterator[Issue]:
     """Table data is managed by Terraform through aws_dynamodb_table_item.
 
     ## What it checks
@@ -348,7 +348,7 @@ def table_item_resource(item, ctx):
 
 @rule(id="DDB707", slug="table-item-invalid", level="error", applies=["aws_dynamodb_table_item"], kind="graph",
       security_severity=2.0, tags=TAGS)
-def table_item_invalid(item, ctx):
+def table_item_invalid(item: Resource, ctx: Context) -> Iterator[Issue]:
     """The item's JSON is not a valid DynamoDB item for its table; the apply fails.
 
     ## What it checks
@@ -434,7 +434,7 @@ def _key_value_problems(role: str, key: str, declared: Any, value: Any, table: R
 # ---------------------------------------------------------------- DAX
 @rule(id="DDB708", slug="dax-single-node", level="warning", applies=["aws_dax_cluster"],
       security_severity=4.0, tags=DAX_TAGS)
-def dax_single_node(cluster, ctx):
+def dax_single_node(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster has fewer than three nodes.
 
     ## What it checks

@@ -13,8 +13,8 @@ import functools
 import re
 from typing import Any, Callable, Iterable, Iterator
 
-from dynalint.model import is_known
-from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
+from dynalint.model import Resource, is_known
+from dynalint.rule import AddBlock, Block, Context, Fix, Issue, RemoveBlock, rule
 from dynalint.values import block, blocks, bool_of, label, prior_values
 
 from ._key_schema import (GSI, KIND_WORDS, LSI, SecondaryIndex, all_indexes, attribute_types, indexes, key_uses,
@@ -34,7 +34,7 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # ---------------------------------------------------------------- DDB301-DDB303: attribute blocks
 @rule(id="DDB301", slug="undefined-key-attribute", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, fix="unsafe")
-def undefined_key_attribute(table, ctx):
+def undefined_key_attribute(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key of the table or of an index has no `attribute` block.
 
     ## What it checks
@@ -81,7 +81,7 @@ def undefined_key_attribute(table, ctx):
 
 @rule(id="DDB302", slug="unused-attribute-definition", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, fix="safe")
-def unused_attribute_definition(table, ctx):
+def unused_attribute_definition(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block declares an attribute that is no key of the table or of an index.
 
     ## What it checks
@@ -131,7 +131,7 @@ def unused_attribute_definition(table, ctx):
 
 @rule(id="DDB303", slug="invalid-key-attribute-type", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def invalid_key_attribute_type(table, ctx):
+def invalid_key_attribute_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block's type is not S, N or B.
 
     ## What it checks
@@ -173,7 +173,7 @@ def invalid_key_attribute_type(table, ctx):
 # ---------------------------------------------------------------- DDB304-DDB309: indexes and projections
 @rule(id="DDB304", slug="too-many-lsis", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def too_many_lsis(table, ctx):
+def too_many_lsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more than 5 local secondary indexes.
 
     ## What it checks
@@ -203,7 +203,7 @@ def too_many_lsis(table, ctx):
 
 @rule(id="DDB305", slug="too-many-gsis", level="warning", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, options={"max_gsis": 20})
-def too_many_gsis(table, ctx):
+def too_many_gsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more global secondary indexes than the quota allows.
 
     ## What it checks
@@ -240,7 +240,7 @@ def too_many_gsis(table, ctx):
 
 @rule(id="DDB306", slug="lsi-without-table-sort-key", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def lsi_without_table_sort_key(table, ctx):
+def lsi_without_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has a local secondary index but no range_key.
 
     ## What it checks
@@ -277,7 +277,7 @@ def _quoted_titles(found: list[SecondaryIndex]) -> str:
 
 @rule(id="DDB307", slug="lsi-duplicates-table-sort-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=TAGS)
-def lsi_duplicates_table_sort_key(table, ctx):
+def lsi_duplicates_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A local secondary index sorts by the table's own range_key.
 
     ## What it checks
@@ -313,7 +313,7 @@ def lsi_duplicates_table_sort_key(table, ctx):
 
 @rule(id="DDB308", slug="projection-attributes-mismatch", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def projection_attributes_mismatch(table, ctx):
+def projection_attributes_mismatch(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index's non_key_attributes do not fit its projection_type.
 
     ## What it checks
@@ -350,7 +350,7 @@ def projection_attributes_mismatch(table, ctx):
 
 @rule(id="DDB309", slug="too-many-projected-attributes", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def too_many_projected_attributes(table, ctx):
+def too_many_projected_attributes(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's indexes project more than 100 non-key attributes in all.
 
     ## What it checks
@@ -414,7 +414,7 @@ def _cardinality_matcher(patterns: tuple) -> Callable[[str], str | None]:
 @rule(id="DDB310", slug="gsi-low-cardinality-hash-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=3.0, tags=("performance", *TAGS), precision="medium",
       options={"low_cardinality_patterns": LOW_CARDINALITY_PATTERNS})
-def gsi_low_cardinality_hash_key(table, ctx):
+def gsi_low_cardinality_hash_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index is partitioned by an attribute whose name says it has few values.
 
     ## What it checks
@@ -470,7 +470,7 @@ def gsi_low_cardinality_hash_key(table, ctx):
 
 @rule(id="DDB311", slug="gsi-projects-all", level="note", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=("cost", *TAGS))
-def gsi_projects_all(table, ctx):
+def gsi_projects_all(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index projects every attribute.
 
     ## What it checks
@@ -502,7 +502,7 @@ def gsi_projects_all(table, ctx):
 
 @rule(id="DDB312", slug="index-duplicates-table-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=TAGS)
-def index_duplicates_table_key(table, ctx):
+def index_duplicates_table_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index repeats the table's key or another index, or a key schema repeats its own hash key.
 
     ## What it checks
@@ -549,7 +549,7 @@ def index_duplicates_table_key(table, ctx):
     yield from _same_keys(table, sound, table_hash, table_range)
 
 
-def _same_names(table, found: list[SecondaryIndex]) -> Iterator[Issue]:
+def _same_names(table: Resource, found: list[SecondaryIndex]) -> Iterator[Issue]:
     seen: dict[str, SecondaryIndex] = {}
     reported: set[str] = set()
     for index in found:
@@ -564,7 +564,7 @@ def _same_names(table, found: list[SecondaryIndex]) -> Iterator[Issue]:
                         "table; rename one.", path=f"{index.path}.name")
 
 
-def _same_keys(table, found: list[SecondaryIndex], table_hash: Any, table_range: Any) -> Iterator[Issue]:
+def _same_keys(table: Resource, found: list[SecondaryIndex], table_hash: Any, table_range: Any) -> Iterator[Issue]:
     seen: dict[tuple, SecondaryIndex] = {}
     for index in found:
         if not isinstance(index.hash_key, str) or not is_known(index.range_key):
@@ -588,7 +588,7 @@ def _pair_text(pair: tuple) -> str:
 
 
 # ---------------------------------------------------------------- DDB313: TTL
-def _ttl_attribute_name(table) -> str | None:
+def _ttl_attribute_name(table: Resource) -> str | None:
     ttl = block(table.values, "ttl")
     if ttl is None or not is_known(ttl):
         return None
@@ -598,7 +598,7 @@ def _ttl_attribute_name(table) -> str | None:
 
 @rule(id="DDB313", slug="ttl-attribute-not-number", level="error", applies=["aws_dynamodb_table"],
       security_severity=3.0, tags=TAGS)
-def ttl_attribute_not_number(table, ctx):
+def ttl_attribute_not_number(table: Resource, ctx: Context) -> Iterator[Issue]:
     """TTL is enabled on an attribute that can never hold a Number, or on no attribute.
 
     ## What it checks
@@ -645,7 +645,7 @@ def ttl_attribute_not_number(table, ctx):
 # ---------------------------------------------------------------- DDB314: GSI rebuilt by a change
 @rule(id="DDB314", slug="gsi-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
       security_severity=4.0, tags=TAGS)
-def gsi_key_changed(table, ctx):
+def gsi_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the keys or projection of an existing global secondary index.
 
     ## What it checks
@@ -721,7 +721,7 @@ def _gsi_changes(old: SecondaryIndex, new: SecondaryIndex) -> Iterator[str]:
 # ---------------------------------------------------------------- DDB315: long key names
 @rule(id="DDB315", slug="long-key-attribute-name", level="note", applies=["aws_dynamodb_table"],
       security_severity=0.5, tags=("cost", *TAGS), options={"max_key_name_length": 32})
-def long_key_attribute_name(table, ctx):
+def long_key_attribute_name(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key attribute has a long name, stored again in every item.
 
     ## What it checks

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Extend, Fix, Issue, Set, rule
+from dynalint.rule import Context, Extend, Fix, Issue, Set, rule
 from dynalint.values import blocks, bool_of, configured_constants, is_configured, is_off, label, number_of, prior_values
 
 from ._ddb import replicas, table_name_from_arn
@@ -63,12 +63,12 @@ def _replica_regions(values: Any) -> list | Any:
     return [r.get("region_name") for r in found if isinstance(r.get("region_name"), str)]
 
 
-def _standalone_replicas(table: Resource, ctx) -> list[Resource]:
+def _standalone_replicas(table: Resource, ctx: Context) -> list[Resource]:
     """The aws_dynamodb_table_replica resources of the input that replicate this table."""
     return ctx.related(table, STANDALONE_REPLICA, via="global_table_arn", direction="in")
 
 
-def _replicas_text(table: Resource, ctx) -> str:
+def _replicas_text(table: Resource, ctx: Context) -> str:
     blocks = replicas(table.values)
     if is_known(blocks) and blocks:
         return "replica blocks"
@@ -79,7 +79,7 @@ def _replicas_text(table: Resource, ctx) -> str:
 # ---------------------------------------------------------------- table rules
 @rule(id="DDB501", slug="stream-settings-inconsistent", level="error", applies=[TABLE],
       security_severity=2.0, tags=TAGS, fix="safe")
-def stream_settings_inconsistent(table, ctx):
+def stream_settings_inconsistent(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's stream_enabled and stream_view_type contradict each other.
 
     ## What it checks
@@ -139,7 +139,7 @@ def stream_settings_inconsistent(table, ctx):
 
 @rule(id="DDB502", slug="global-table-stream-view-type", level="error", applies=[TABLE],
       security_severity=5.0, tags=GLOBAL_TAGS)
-def global_table_stream_view_type(table, ctx):
+def global_table_stream_view_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table's stream is off or does not carry both item images.
 
     ## What it checks
@@ -183,7 +183,7 @@ def global_table_stream_view_type(table, ctx):
 
 @rule(id="DDB503", slug="global-table-stream-changed", level="error", applies=[TABLE], kind="change",
       security_severity=6.0, tags=GLOBAL_TAGS)
-def global_table_stream_changed(table, ctx):
+def global_table_stream_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the stream of a table that has replicas.
 
     ## What it checks
@@ -239,7 +239,7 @@ def global_table_stream_changed(table, ctx):
 
 @rule(id="DDB504", slug="legacy-global-table", level="warning", applies=["aws_dynamodb_global_table"],
       security_severity=3.0, tags=GLOBAL_TAGS)
-def legacy_global_table(global_table, ctx):
+def legacy_global_table(global_table: Resource, ctx: Context) -> Iterator[Issue]:
     """The global table uses the legacy version 2017.11.29.
 
     ## What it checks
@@ -269,7 +269,7 @@ def legacy_global_table(global_table, ctx):
 
 @rule(id="DDB505", slug="replica-region-invalid", level="error", applies=[TABLE],
       security_severity=2.0, tags=GLOBAL_TAGS)
-def replica_region_invalid(table, ctx):
+def replica_region_invalid(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Two replica blocks name the same region, or a replica is in the table's own region.
 
     ## What it checks
@@ -311,7 +311,7 @@ def replica_region_invalid(table, ctx):
 
 
 # ---------------------------------------------------------------- stream consumers
-def _dynamodb_stream_source(mapping: Resource, ctx) -> str | None:
+def _dynamodb_stream_source(mapping: Resource, ctx: Context) -> str | None:
     """How a message names the mapping's source when it is a DynamoDB stream; None when it is not one.
 
     A known ARN decides by its shape (Kinesis and SQS ARNs are never judged);
@@ -343,7 +343,7 @@ def _record_age_unbounded(mapping: Resource) -> bool | Any:
 
 @rule(id="DDB506", slug="stream-consumer-without-failure-destination", level="warning",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
-def stream_consumer_without_failure_destination(mapping, ctx):
+def stream_consumer_without_failure_destination(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reads a DynamoDB stream with nowhere to send the records it gives up on.
 
     ## What it checks
@@ -395,7 +395,7 @@ def _has_failure_destination(values: Any) -> bool | Any:
 
 @rule(id="DDB507", slug="stream-consumer-unbounded-retries", level="warning",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
-def stream_consumer_unbounded_retries(mapping, ctx):
+def stream_consumer_unbounded_retries(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function retries a failing DynamoDB stream batch until its records expire.
 
     ## What it checks
@@ -432,7 +432,7 @@ def stream_consumer_unbounded_retries(mapping, ctx):
 @rule(id="DDB508", slug="stream-consumer-no-partial-batch", level="note",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS,
       fix="unsafe")
-def stream_consumer_no_partial_batch(mapping, ctx):
+def stream_consumer_no_partial_batch(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reading a DynamoDB stream retries whole batches for one bad record.
 
     ## What it checks
@@ -496,7 +496,7 @@ def _reports_item_failures(types: Any) -> bool | Any:
 
 @rule(id="DDB509", slug="stream-consumer-invalid-parameters", level="error",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS)
-def stream_consumer_invalid_parameters(mapping, ctx):
+def stream_consumer_invalid_parameters(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda mapping on a DynamoDB stream has a setting DynamoDB streams do not accept.
 
     ## What it checks
