@@ -11,7 +11,7 @@ much on the per-resource hot path.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeGuard
 
 from dynalint.load.config import Constant, Match, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
@@ -140,7 +140,7 @@ def number_of(value: Any) -> int | float | None | Any:
     return UNKNOWN
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """Whether the value is a number (an int or a float; a boolean is not one)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 

@@ -148,7 +148,7 @@ def scaling_ids(resource: Resource) -> Iterator[str]:
     """A DynamoDB target's (or policy's, or scheduled action's) namespace, resource_id and dimension as one key:
     a policy acts on the target with the same three, whether or not it refers to the target resource."""
     values = resource.values
-    parts = [values.get(k) for k in ("service_namespace", "resource_id", "scalable_dimension")]
+    parts: list[Any] = [values.get(k) for k in ("service_namespace", "resource_id", "scalable_dimension")]
     if all(isinstance(p, str) and p for p in parts) and parts[0] == "dynamodb":
         yield "|".join(parts)
 

@@ -38,7 +38,7 @@ def is_aws_managed_key(arn: str) -> bool:
     return arn == AWS_MANAGED_ALIAS or arn.endswith(":" + AWS_MANAGED_ALIAS)
 
 
-def table_key(values: Any) -> tuple[str, Any]:
+def table_key(values: Any) -> tuple[str, Any] | Any:
     """Which KMS key encrypts a table: ("owned", None), ("managed", arn|None), ("customer", arn), or UNKNOWN.
 
     ("customer", UNKNOWN) means the configuration names a key known only after apply.

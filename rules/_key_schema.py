@@ -153,7 +153,7 @@ def known_indexes(table: Resource) -> list[SecondaryIndex]:
 
 
 def _read_known_indexes(table: Resource) -> list[SecondaryIndex]:
-    out = []
+    out: list[SecondaryIndex] = []
     for kind in (GSI, LSI):
         found = indexes(table, kind)
         if is_known(found):

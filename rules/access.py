@@ -148,9 +148,11 @@ def _writes_endpoint_policy(endpoint: Resource) -> bool:
     if endpoint.configured is not None:
         return is_configured(endpoint.configured, ("policy",))
     text = endpoint.values.get("policy")
+    if not isinstance(text, str):
+        return False
     try:
         return json.loads(text) != DEFAULT_ENDPOINT_POLICY
-    except (TypeError, ValueError):
+    except ValueError:
         return False
 
 
@@ -343,7 +345,8 @@ class _TableArn:
 
     def referred_by(self, statement: Statement, piece: Unresolved, suffix: str) -> bool:
         """Whether a piece written as ``"${aws_dynamodb_table.t.arn}<text>"`` takes in this table's ARN + ``suffix``."""
-        return referred_address(statement, piece) == self.address and matches(piece.suffix, suffix)
+        return (referred_address(statement, piece) == self.address and piece.suffix is not None
+                and matches(piece.suffix, suffix))
 
     def matched(self, pattern: str, suffix: str) -> bool:
         parts = pattern.split(":", 5)

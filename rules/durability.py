@@ -201,7 +201,7 @@ def table_destroyed(table: Resource, ctx: Context) -> Iterator[Issue]:
     - [Backing up a DynamoDB table](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Backup.Tutorial.html)
     """
     change = table.change
-    if not change.is_delete:
+    if change is None or not change.is_delete:
         return
     before = change.before if isinstance(change.before, dict) else {}
     name = before.get("name")
@@ -245,7 +245,7 @@ def table_replaced(table: Resource, ctx: Context) -> Iterator[Issue]:
     - [Core components: primary key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey)
     """
     change = table.change
-    if not change.is_replace:
+    if change is None or not change.is_replace:
         return
     before = change.before if isinstance(change.before, dict) else {}
     paths = [p for p in change.replace_paths if p] or [(k,) for k in FORCE_NEW if _differs(before, table.values, k)]

@@ -256,7 +256,9 @@ def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[I
         if resource.values.get("kms_key_arn") is not None:
             return
         table = table_of_replica(resource, ctx)
-        key = table_key(table.values) if table is not None else UNKNOWN
+        if table is None:
+            return
+        key = table_key(table.values)
         if key is not UNKNOWN and key[0] == "customer":
             yield Issue(f"Replica {resource.address} has no kms_key_arn while table {label(table)} uses a "
                         "customer-managed key: set `kms_key_arn` to a key in the replica's region.",
