@@ -103,8 +103,8 @@ def read_index(found: Mapping, kind: str, table_hash: Any = None) -> SecondaryIn
     """One index block (of the plan's values, or of its prior values) as a SecondaryIndex; ``table_hash`` is
     the table's hash key, an LSI's own."""
     hash_key, range_key, keys = _gsi_keys(found) if kind == GSI else _lsi_keys(found, table_hash)
-    return SecondaryIndex(kind=kind, name=_known_str(found.get("name")), hash_key=hash_key, range_key=range_key,
-                          projection_type=_known_str(found.get("projection_type")),
+    return SecondaryIndex(kind=kind, name=_string_setting(found.get("name")), hash_key=hash_key, range_key=range_key,
+                          projection_type=_string_setting(found.get("projection_type")),
                           non_key_attributes=name_list(found.get("non_key_attributes")), keys=keys)
 
 
@@ -205,7 +205,8 @@ def _read_key_uses(table: Resource) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _known_str(value: Any) -> Any:
+def _string_setting(value: Any) -> Any:
+    """A string setting: the string, None when absent, UNKNOWN when not known (or not a string)."""
     if isinstance(value, str):
         return value
     return None if value is None else UNKNOWN
