@@ -10,13 +10,18 @@ much on the per-resource hot path.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+import re
+from typing import Any, Callable, Mapping, TypeGuard
 
-from dynalint.configured import Constant, is_configured
+from dynalint.configured import Constant, Match, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
-__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "dig", "label", "known_str", "bool_of",
-           "configured_constants", "is_configured", "tags_all", "derived"]
+__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "known_blocks", "dig", "label", "known_str",
+           "bool_of", "is_off", "number_of", "is_number", "prior_values", "configured_blocks", "configured_constants",
+           "is_configured", "Match", "tags_all", "derived"]
+
+#: The strings Terraform converts to a number: decimal notation, an optional sign and exponent ("5", "-1.5", "2e3").
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def derived(resource: Resource, key: str, build: Callable[[Resource], Any]) -> Any:
@@ -57,6 +62,12 @@ def blocks(values: Any, key: str) -> list | Any:
         if b is UNKNOWN or b is SENSITIVE:
             return b
     return [b for b in value if isinstance(b, dict)]
+
+
+def known_blocks(values: Any, key: str) -> list:
+    """The nested blocks under ``key``, [] when absent or not known: for a rule that judges what it can see."""
+    found = blocks(values, key)
+    return found if is_known(found) else []
 
 
 def block(values: Any, key: str) -> Mapping | None | Any:
@@ -103,6 +114,46 @@ def bool_of(value: Any) -> bool | None | Any:
     return None
 
 
+def is_off(value: Any) -> bool:
+    """Whether a boolean setting is known to be off: false, or left out (None: the AWS default is off).
+
+    False when it is on or not known (a rule then has nothing to judge).
+    """
+    flag = bool_of(value)
+    return flag is False or flag is None
+
+
+def number_of(value: Any) -> int | float | None | Any:
+    """A numeric setting: the number, None when absent, the sentinel when not known.
+
+    Plans hold numbers; .tf input and hand-written plans may hold the strings
+    Terraform converts to one ("5", "2e3"), read as floats. A value that is
+    written but is no number (a boolean, "five", a list) cannot be judged:
+    UNKNOWN, so that a rule stays silent instead of reading it as absent.
+    """
+    if value is None or value is UNKNOWN or value is SENSITIVE:
+        return value
+    if is_number(value):
+        return value
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return float(value)
+    return UNKNOWN
+
+
+def is_number(value: Any) -> TypeGuard[int | float]:
+    """Whether the value is a number (an int or a float; a boolean is not one)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def prior_values(resource: Resource) -> dict | None:
+    """The values a resource has before the plan updates it in place; None for any other change (create,
+    replace, delete, no-op) and outside plans, where a change rule has nothing to compare."""
+    change = resource.change
+    if change is None or not change.is_update or not isinstance(change.before, dict):
+        return None
+    return change.before
+
+
 def known_str(value: Any) -> str | None:
     """The value when it is a known string, else None."""
     return value if isinstance(value, str) else None
@@ -131,6 +182,14 @@ def tags_all(resource: Resource) -> Mapping | Any:
     return {**(defaults or {}), **(tags if isinstance(tags, dict) else {})}
 
 
+def configured_blocks(resource: Resource, block_key: str) -> list | None:
+    """The ``block_key`` blocks as the configuration writes them (configured trees: leaves say what is set and
+    to which constant), in source order; None when the input carries no configuration of them."""
+    tree = resource.configured
+    found = tree.get(block_key) if isinstance(tree, dict) else None
+    return found if isinstance(found, list) else None
+
+
 def configured_constants(resource: Resource, block_key: str, attr: str) -> list[Any]:
     """The constant values the configuration writes for ``attr`` in each ``block_key`` block, in source order.
 
@@ -138,12 +197,8 @@ def configured_constants(resource: Resource, block_key: str, attr: str) -> list[
     values, this keeps blocks that a set collapses (two ``replica`` blocks
     with the same region). Empty when the input carries no configuration.
     """
-    tree = resource.configured
-    found = tree.get(block_key) if isinstance(tree, dict) else None
-    if not isinstance(found, list):
-        return []
     out = []
-    for item in found:
+    for item in configured_blocks(resource, block_key) or ():
         leaf = item.get(attr) if isinstance(item, dict) else None
         out.append(leaf.value if isinstance(leaf, Constant) else None)
     return out

@@ -31,7 +31,7 @@ from dynalint import userfiles
 from dynalint.errors import RuleError, described
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
-from dynalint.values import bool_of, label, tags_all
+from dynalint.values import bool_of, is_number, label, number_of, tags_all
 from dynalint.yamlpath import dotted, line_locator
 
 SCHEMA_FILE = Path(__file__).with_name("schemas") / "rule.schema.json"
@@ -43,7 +43,6 @@ LENGTHS = {"length_equals": operator.eq, "length_less_than": operator.lt,
            "length_less_than_or_equal": operator.le, "length_greater_than": operator.gt,
            "length_greater_than_or_equal": operator.ge}
 OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", *COMPARISONS, "contains", *LENGTHS)
-_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
 @functools.lru_cache(maxsize=1)
@@ -164,14 +163,10 @@ def _root(resource: Resource, first: str) -> Mapping:
 
 
 # ---------------------------------------------------------------- operators: (value, operand) -> answer
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        return float(value)
-    return None
+def _number(value: Any) -> int | float | None:
+    """The number a value is or holds as text (read as dynalint.values reads numbers), else None."""
+    number = number_of(value)
+    return number if is_number(number) else None
 
 
 def _same(value: Any, operand: Any) -> bool | None:
@@ -180,7 +175,7 @@ def _same(value: Any, operand: Any) -> bool | None:
         return None
     if isinstance(operand, bool):
         return bool_of(value) is operand
-    if isinstance(operand, (int, float)) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+    if is_number(operand) or is_number(value):
         number, wanted = _number(value), _number(operand)
         return number is not None and number == wanted
     if isinstance(operand, list):

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.values import block, blocks, bool_of, dig
+from dynalint.rule import Context
+from dynalint.values import block, blocks, bool_of
 
 AWS_MANAGED_ALIAS = "alias/aws/dynamodb"
 _TABLE_ARN = re.compile(r"^arn:aws[\w-]*:dynamodb:[^:]*:[^:]*:table/([^/]+)")
@@ -37,7 +38,7 @@ def is_aws_managed_key(arn: str) -> bool:
     return arn == AWS_MANAGED_ALIAS or arn.endswith(":" + AWS_MANAGED_ALIAS)
 
 
-def table_key(values: Any) -> tuple[str, Any]:
+def table_key(values: Any) -> tuple[str, Any] | Any:
     """Which KMS key encrypts a table: ("owned", None), ("managed", arn|None), ("customer", arn), or UNKNOWN.
 
     ("customer", UNKNOWN) means the configuration names a key known only after apply.
@@ -74,11 +75,7 @@ def replicas(values: Any) -> list | Any:
     return blocks(values, "replica")
 
 
-def table_of_replica(replica: Resource, ctx) -> Resource | None:
+def table_of_replica(replica: Resource, ctx: Context) -> Resource | None:
     """The aws_dynamodb_table an aws_dynamodb_table_replica replicates, where it is in the input."""
     found = ctx.related(replica, "aws_dynamodb_table", via="global_table_arn", direction="out")
     return found[0] if found else None
-
-
-def name_of(resource: Resource) -> Any:
-    return dig(resource.values, "name")

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
-from dynalint.graph import Link
 from dynalint.model import Resource, Unresolved, is_known
-from dynalint.rule import Issue, rule
-from dynalint.values import blocks, is_configured, label
+from dynalint.rule import Context, Issue, rule
+from dynalint.values import is_configured, is_number, known_blocks, label, number_of
 
 from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
                    narrows_principal, policy_statements, referred_address, resource_is_everything,
                    resource_reaches_service)
+from ._key_schema import all_indexes
 
 TAGS = ("security", "access", "dynamodb")
 NETWORK_TAGS = ("security", "network", "dynamodb")
@@ -55,7 +55,7 @@ def _named(resource: Resource) -> str:
 # ---------------------------------------------------------------- DDB601
 @rule(id="DDB601", slug="iam-dynamodb-wildcard", level="warning",
       applies=[*IDENTITY_POLICIES, RESOURCE_POLICY, ENDPOINT, ENDPOINT_POLICY], security_severity=7.0, tags=TAGS)
-def iam_dynamodb_wildcard(resource, ctx):
+def iam_dynamodb_wildcard(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows every DynamoDB action ("dynamodb:*" or "*").
 
     ## What it checks
@@ -121,7 +121,7 @@ def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
     return resource_reaches_service(statement, "dynamodb") or bool(names_dynamodb and statement.resource_pieces)
 
 
-def _judged_policy(resource: Resource, ctx) -> tuple[list[Statement], bool]:
+def _judged_policy(resource: Resource, ctx: Context) -> tuple[list[Statement], bool]:
     """The statements DDB601 judges, and whether only those naming dynamodb: actions count."""
     statements = policy_statements(resource) or []
     if resource.type == ENDPOINT:
@@ -148,9 +148,11 @@ def _writes_endpoint_policy(endpoint: Resource) -> bool:
     if endpoint.configured is not None:
         return is_configured(endpoint.configured, ("policy",))
     text = endpoint.values.get("policy")
+    if not isinstance(text, str):
+        return False
     try:
         return json.loads(text) != DEFAULT_ENDPOINT_POLICY
-    except (TypeError, ValueError):
+    except ValueError:
         return False
 
 
@@ -160,7 +162,7 @@ INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
 
 @rule(id="DDB602", slug="iam-missing-index-arn", level="warning", applies=IDENTITY_POLICIES, kind="graph",
       security_severity=2.0, tags=TAGS)
-def iam_missing_index_arn(policy, ctx):
+def iam_missing_index_arn(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows Query or Scan on a table with indexes, but not on the indexes.
 
     ## What it checks
@@ -216,7 +218,7 @@ def _readable(statement: Statement) -> bool:
             and all(referred_address(statement, piece) or is_stream_arn(piece) for piece in statement.resource_pieces))
 
 
-def _indexed_tables(ctx) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
+def _indexed_tables(ctx: Context) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
     """Tables that have secondary indexes, by name and by address: built once per input, not once per policy."""
     found: dict[str, list] = {}
     for table in ctx.resources(TABLE):
@@ -283,13 +285,8 @@ def _wild(text: str) -> bool:
 
 def _index_names(table: Resource) -> list[str]:
     """Names of the table's GSIs and LSIs; [] when it has none or they are not known."""
-    names = []
-    for key in ("global_secondary_index", "local_secondary_index"):
-        found = blocks(table.values, key)
-        if not is_known(found):
-            return []
-        names += [b["name"] for b in found if isinstance(b.get("name"), str)]
-    return sorted(names)
+    found = all_indexes(table)
+    return sorted(i.name for i in found if isinstance(i.name, str)) if is_known(found) else []
 
 
 def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:
@@ -348,7 +345,8 @@ class _TableArn:
 
     def referred_by(self, statement: Statement, piece: Unresolved, suffix: str) -> bool:
         """Whether a piece written as ``"${aws_dynamodb_table.t.arn}<text>"`` takes in this table's ARN + ``suffix``."""
-        return referred_address(statement, piece) == self.address and matches(piece.suffix, suffix)
+        return (referred_address(statement, piece) == self.address and piece.suffix is not None
+                and matches(piece.suffix, suffix))
 
     def matched(self, pattern: str, suffix: str) -> bool:
         parts = pattern.split(":", 5)
@@ -363,7 +361,7 @@ class _TableArn:
 # ---------------------------------------------------------------- DDB603
 @rule(id="DDB603", slug="resource-policy-public", level="error", applies=[RESOURCE_POLICY],
       security_severity=9.5, tags=TAGS)
-def resource_policy_public(resource_policy, ctx):
+def resource_policy_public(resource_policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A table's resource policy allows anyone, with no condition that narrows who.
 
     ## What it checks
@@ -408,7 +406,7 @@ def resource_policy_public(resource_policy, ctx):
 # ---------------------------------------------------------------- DDB604
 @rule(id="DDB604", slug="vpc-endpoint-not-gateway", level="note", applies=[ENDPOINT],
       security_severity=1.0, tags=NETWORK_TAGS)
-def vpc_endpoint_not_gateway(endpoint, ctx):
+def vpc_endpoint_not_gateway(endpoint: Resource, ctx: Context) -> Iterator[Issue]:
     """A VPC endpoint for DynamoDB is of type Interface, where a free Gateway endpoint would do.
 
     ## What it checks
@@ -446,7 +444,7 @@ def vpc_endpoint_not_gateway(endpoint, ctx):
 # ---------------------------------------------------------------- DDB605
 @rule(id="DDB605", slug="dax-unencrypted-port-open", level="warning", applies=["aws_dax_cluster"], kind="graph",
       security_severity=5.0, tags=DAX_TAGS)
-def dax_unencrypted_port_open(cluster, ctx):
+def dax_unencrypted_port_open(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A security group of a DAX cluster allows ingress on port 8111, plain-text DAX.
 
     ## What it checks
@@ -491,11 +489,10 @@ def dax_unencrypted_port_open(cluster, ctx):
                     path=f"security_group_ids.{group.address}")
 
 
-def _opening_on(group: Resource, ctx, port: int) -> str | None:
+def _opening_on(group: Resource, ctx: Context, port: int) -> str | None:
     """What opens ``port`` to the group: "an inline ingress block" or a rule's address; None when nothing does."""
-    inline = blocks(group.values, "ingress")
-    if is_known(inline) and any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
-                                for b in inline):
+    if any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
+           for b in known_blocks(group.values, "ingress")):
         return "an inline ingress block"
     for rule_ in ctx.related(group, SG_RULE, via="security_group_id", direction="in"):
         v = rule_.values
@@ -517,42 +514,5 @@ def _covers(protocol: Any, from_port: Any, to_port: Any, port: int) -> bool:
         return True
     if protocol not in ("tcp", "6"):
         return False
-    if not _is_number(from_port) or not _is_number(to_port):
-        return False
-    return from_port <= port <= to_port
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-# ---------------------------------------------------------------- links
-def _strings_in(value: Any) -> Iterator[str]:
-    if isinstance(value, str) and value:
-        yield value
-    elif isinstance(value, list):
-        yield from (v for v in value if isinstance(v, str) and v)
-
-
-def _own_id(resource: Resource) -> Iterator[str]:
-    yield from _strings_in(resource.values.get("id"))
-
-
-def _dax_groups(cluster: Resource) -> Iterator[str]:
-    yield from _strings_in(cluster.values.get("security_group_ids"))
-
-
-def _rule_group(rule_: Resource) -> Iterator[str]:
-    yield from _strings_in(rule_.values.get("security_group_id"))
-
-
-def _policy_endpoint(policy: Resource) -> Iterator[str]:
-    yield from _strings_in(policy.values.get("vpc_endpoint_id"))
-
-
-LINKS = [
-    Link("aws_dax_cluster", SECURITY_GROUP, "security_group_ids", _dax_groups, _own_id),
-    Link(SG_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
-    Link(SG_INGRESS_RULE, SECURITY_GROUP, "security_group_id", _rule_group, _own_id),
-    Link(ENDPOINT_POLICY, ENDPOINT, "vpc_endpoint_id", _policy_endpoint, _own_id),
-]
+    from_port, to_port = number_of(from_port), number_of(to_port)
+    return is_number(from_port) and is_number(to_port) and from_port <= port <= to_port

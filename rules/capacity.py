@@ -1,68 +1,34 @@
 """Capacity and scaling: billing mode, provisioned capacity, and the autoscaling that keeps it sized.
 
 A provisioned table (``billing_mode = "PROVISIONED"``, or unset: that is the
-default) is scaled by Application Auto Scaling: an ``aws_appautoscaling_target``
-per dimension (``service_namespace = "dynamodb"``, ``resource_id =
-"table/NAME"`` or ``"table/NAME/index/GSI"``, ``scalable_dimension =
-"dynamodb:table|index:Read|WriteCapacityUnits"``) and an
-``aws_appautoscaling_policy`` (or a scheduled action) on it. Targets name their
-table by reference or by a literal ``resource_id`` (``rules/links.py``);
-policies name their target by reference, or by the same three literal values
-(the Links below).
+default) needs read and write capacity on the table and on each GSI, and is
+scaled by Application Auto Scaling: which targets, policies and scheduled
+actions act on a table is read in ``rules/_autoscaling.py``.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator, Mapping
 
-from dynalint.graph import Link
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Extend, Fix, Issue, Ref, rule
-from dynalint.values import blocks, configured_constants, dig, is_configured, known_str, label
+from dynalint.rule import Context, Extend, Fix, Issue, Ref, rule
+from dynalint.values import (Match, blocks, configured_blocks, configured_constants, is_configured, is_number,
+                             known_blocks, known_str, label, number_of, prior_values)
+
+from ._autoscaling import (DIMENSION, NOTHING, POLICY, SCALED, TABLE, TARGET, TARGET_ONLY, TARGET_TRACKING,
+                           UNITS, UTILIZATION_METRIC, dimension_state, is_dynamodb, predefined_metric, policy_dimension,
+                           same_region, scaling_of, tracking)
+from ._key_schema import GSI
+from ._messages import shown_number
 
 TAGS = ("capacity", "reliability", "dynamodb")
 COST_TAGS = ("capacity", "cost", "dynamodb")
 
-TABLE = "aws_dynamodb_table"
-TARGET = "aws_appautoscaling_target"
-POLICY = "aws_appautoscaling_policy"
-SCHEDULED = "aws_appautoscaling_scheduled_action"
-SCALERS = (POLICY, SCHEDULED)
-UNITS = ("Read", "Write")
 ON_DEMAND = "PAY_PER_REQUEST"
-TARGET_TRACKING = "TargetTrackingScaling"
 MAX_TABLE_CAPACITY = 40000
 UTILIZATION_RANGE = (20, 90)
 
-_DIMENSION = re.compile(r"^dynamodb:(table|index):(Read|Write)CapacityUnits$")
-_METRIC = re.compile(r"^DynamoDB(Read|Write)CapacityUtilization$")
-# A GSI named only by an index target whose resource_id is not known.
-ANY_INDEX = "*"
-# How far a table dimension is scaled.
-SCALED, TARGET_ONLY, NOTHING = "scaled", "target without policy", "nothing"
-
 
 # ---------------------------------------------------------------- reading values
-def _number(value: Any) -> float | int | None | Any:
-    """A number (plans hold numbers, .tf input may hold numeric strings); None when absent or not a number."""
-    if not is_known(value):
-        return value
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _shown(number: float | int) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
 def _provisioned(values: Mapping) -> bool | Any:
     """True for PROVISIONED or unset (the default), False for PAY_PER_REQUEST, the sentinel when not known."""
     mode = values.get("billing_mode")
@@ -77,10 +43,7 @@ def _on_demand(values: Mapping) -> bool:
 
 def _gsis(table: Resource) -> list[Mapping]:
     """The table's GSI blocks that have a known name ([] when the list itself is not known)."""
-    found = blocks(table.values, "global_secondary_index")
-    if not is_known(found):
-        return []
-    return [g for g in found if isinstance(g.get("name"), str) and g.get("name")]
+    return [g for g in known_blocks(table.values, GSI) if isinstance(g.get("name"), str) and g.get("name")]
 
 
 def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
@@ -89,17 +52,15 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
     The loader answers "is it configured" for set-typed blocks as a union (a
     key written in one GSI block counts as written in all), so an unset,
     provider-computed capacity of one GSI reads as unknown when another GSI
-    sets it. The block is found here by its constant name instead; when names
-    are not constants, the answer holds only if every block agrees.
+    sets it. The block is found here by its constant name instead (a ``Match``
+    step); when names are not constants, the answer holds only if every block
+    agrees.
     """
-    tree = table.configured
-    configured = tree.get("global_secondary_index") if isinstance(tree, dict) else None
-    if not isinstance(configured, list):
+    configured = configured_blocks(table, GSI)
+    if configured is None:
         return None
-    names = configured_constants(table, "global_secondary_index", "name")
-    for block_name, block in zip(names, configured):
-        if block_name == name and isinstance(block, dict):
-            return key in block
+    if name in configured_constants(table, GSI, "name"):
+        return is_configured(table.configured, (GSI, Match("name", name), key))
     written = [key in b for b in configured if isinstance(b, dict)]
     if written and all(written):
         return True
@@ -108,7 +69,7 @@ def _gsi_sets(table: Resource, name: str, key: str) -> bool | None:
 
 def _gsi_capacity(table: Resource, gsi: Mapping, key: str) -> Any:
     """A GSI's read_capacity/write_capacity, with an unset provider-computed value read as absent."""
-    value = _number(gsi.get(key))
+    value = number_of(gsi.get(key))
     if value is UNKNOWN and _gsi_sets(table, gsi["name"], key) is False:
         return None
     return value
@@ -117,7 +78,7 @@ def _gsi_capacity(table: Resource, gsi: Mapping, key: str) -> Any:
 def _capacity_places(table: Resource) -> Iterator[tuple[str | None, str, Any, str]]:
     """(GSI name or None for the table, attribute, value, path) for each read/write capacity of the table."""
     for key in ("read_capacity", "write_capacity"):
-        yield None, key, _number(table.values.get(key)), key
+        yield None, key, number_of(table.values.get(key)), key
     for gsi in _gsis(table):
         name = gsi["name"]
         for key in ("read_capacity", "write_capacity"):
@@ -128,187 +89,14 @@ def _owner(gsi: str | None) -> str:
     return f"its GSI '{gsi}'" if gsi else "the table"
 
 
-# ---------------------------------------------------------------- autoscaling in the graph
-def _index_of(resource_id: Any) -> str | None:
-    """``table/NAME/index/GSI`` -> "GSI"."""
-    if not isinstance(resource_id, str):
-        return None
-    parts = resource_id.split("/")
-    if len(parts) == 4 and parts[0] == "table" and parts[2] == "index" and parts[3]:
-        return parts[3]
-    return None
-
-
-def _is_dynamodb(values: Mapping) -> bool:
-    """The DynamoDB namespace, read from service_namespace or, where that is not known, the dimension."""
-    namespace = values.get("service_namespace")
-    if isinstance(namespace, str):
-        return namespace == "dynamodb"
-    dimension = values.get("scalable_dimension")
-    return isinstance(dimension, str) and dimension.startswith("dynamodb:")
-
-
-def _scaling_key(resource: Resource) -> tuple[str | None, str] | None | Any:
-    """What a target/policy scales: (None or GSI name, "Read"/"Write"); None when not DynamoDB capacity.
-
-    UNKNOWN when the dimension is not known; the GSI is ANY_INDEX when an
-    index dimension's resource_id is not known.
-    """
-    values = resource.values
-    namespace, dimension = values.get("service_namespace"), values.get("scalable_dimension")
-    if isinstance(namespace, str) and namespace != "dynamodb":
-        return None
-    if not is_known(dimension):
-        return UNKNOWN
-    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
-    if match is None:
-        return None
-    scope, unit = match.groups()
-    if scope == "table":
-        return (None, unit)
-    resource_id = values.get("resource_id")
-    if not is_known(resource_id):
-        return (ANY_INDEX, unit)
-    index = _index_of(resource_id)
-    return (index, unit) if index else None
-
-
-def _same_region(a: Resource, b: Resource) -> bool:
-    """False only when both regions are known and differ (a literal table name may exist in several regions)."""
-    return not (a.region and b.region and a.region != b.region)
-
-
-def _pointing_at(table: Resource, ctx, type_: str) -> list[Resource]:
-    """Resources of ``type_`` whose resource_id names the table, by reference or literally."""
-    return [r for r in ctx.related(table, type_, via="resource_id", direction="in") if _same_region(r, table)]
-
-
-def _scalers_of(target: Resource, ctx) -> list[Resource]:
-    """The policies and scheduled actions acting on a target, by reference or by the same literal values."""
-    found: list[Resource] = []
-    for type_ in SCALERS:
-        found += [s for s in ctx.related(target, type_, via="resource_id", direction="in") if _same_region(s, target)]
-    return found
-
-
-def _scaling(table: Resource, ctx) -> tuple[set, set] | Any:
-    """(keys with a target, keys with a policy or scheduled action) aimed at the table; UNKNOWN if unreadable.
-
-    A policy found through its target takes the target's key when its own
-    values are not known (a .tf policy that copies them from the target).
-    A policy or scheduled action aimed at the table with no target in this
-    input counts as well: its target is registered elsewhere.
-    """
-    done = ctx.memo("capacity.scaling", dict)  # DDB401 and DDB402 both ask, once per table
-    if table.address not in done:
-        done[table.address] = _read_scaling(table, ctx)
-    return done[table.address]
-
-
-def _read_scaling(table: Resource, ctx) -> tuple[set, set] | Any:
-    targets: set = set()
-    scalers: set = set()
-    for target in _pointing_at(table, ctx, TARGET):
-        key = _scaling_key(target)
-        if key is UNKNOWN:
-            return UNKNOWN
-        if key is None:
-            continue
-        targets.add(key)
-        for scaler in _scalers_of(target, ctx):
-            own = _scaling_key(scaler)
-            own = key if own is UNKNOWN else own
-            if own is not None:
-                scalers.add(own)
-    for type_ in SCALERS:
-        for scaler in _pointing_at(table, ctx, type_):
-            key = _scaling_key(scaler)
-            if key is UNKNOWN:
-                return UNKNOWN
-            if key is not None:
-                scalers.add(key)
-    return targets, scalers
-
-
-def _state(scaling: tuple[set, set], index: str | None, unit: str) -> str | Any:
-    """SCALED, TARGET_ONLY or NOTHING for one dimension of the table (index None) or a GSI; UNKNOWN if unsure."""
-    targets, scalers = scaling
-    if (index, unit) in scalers:
-        return SCALED
-    if index is not None and (ANY_INDEX, unit) in targets | scalers:
-        return UNKNOWN
-    return TARGET_ONLY if (index, unit) in targets else NOTHING
-
-
 def _dimension_name(scope: str, units: list[str]) -> str:
     return " and ".join(f"dynamodb:{scope}:{u}CapacityUnits" for u in units)
-
-
-def _triple(resource: Resource) -> Iterator[str]:
-    values = resource.values
-    parts = [values.get(k) for k in ("service_namespace", "resource_id", "scalable_dimension")]
-    if all(isinstance(p, str) and p for p in parts) and parts[0] == "dynamodb":
-        yield "|".join(parts)
-
-
-def _named_table(resource: Resource) -> Iterator[str]:
-    resource_id = resource.values.get("resource_id")
-    if resource.values.get("service_namespace") == "dynamodb" and isinstance(resource_id, str):
-        parts = resource_id.split("/")
-        if len(parts) >= 2 and parts[0] == "table" and parts[1]:
-            yield parts[1]
-
-
-def _table_name(table: Resource) -> Iterator[str]:
-    name = table.values.get("name")
-    if isinstance(name, str) and name:
-        yield name
-
-
-# A policy or scheduled action acts on the target with the same namespace,
-# resource_id and dimension, whether or not it refers to the target resource.
-LINKS = [
-    Link(POLICY, TARGET, "resource_id", _triple, _triple),
-    Link(SCHEDULED, TARGET, "resource_id", _triple, _triple),
-    Link(POLICY, TABLE, "resource_id", _named_table, _table_name),
-    Link(SCHEDULED, TABLE, "resource_id", _named_table, _table_name),
-]
-
-
-# ---------------------------------------------------------------- policies
-def _tracking(policy: Resource) -> Mapping | None:
-    """The target-tracking configuration of a DynamoDB target-tracking policy, else None."""
-    values = policy.values
-    if values.get("policy_type") != TARGET_TRACKING:
-        return None
-    config = blocks(values, "target_tracking_scaling_policy_configuration")
-    if not is_known(config) or not config:
-        return None
-    metric = _predefined_metric(config[0])
-    namespace_unknown = not isinstance(values.get("service_namespace"), str)
-    dynamodb = _is_dynamodb(values) or (namespace_unknown and isinstance(metric, str) and _METRIC.match(metric))
-    return config[0] if dynamodb else None
-
-
-def _predefined_metric(config: Mapping) -> Any:
-    return dig(config, "predefined_metric_specification", 0, "predefined_metric_type")
-
-
-def _policy_dimension(policy: Resource, ctx) -> Any:
-    """The policy's scalable_dimension, or, where it is not known, that of the one target it copies it from."""
-    own = policy.values.get("scalable_dimension")
-    if is_known(own):
-        return own
-    found = {t.values.get("scalable_dimension") for t in ctx.related(policy, TARGET, via="scalable_dimension",
-                                                                     direction="out")}
-    known = {d for d in found if isinstance(d, str)}
-    return known.pop() if len(known) == 1 and len(found) == 1 else UNKNOWN
 
 
 # ---------------------------------------------------------------- DDB401
 @rule(id="DDB401", slug="provisioned-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
       security_severity=4.0, tags=TAGS)
-def provisioned_without_autoscaling(table, ctx):
+def provisioned_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table does not scale its read or write capacity.
 
     ## What it checks
@@ -349,10 +137,10 @@ def provisioned_without_autoscaling(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
-    states = {unit: _state(scaling, None, unit) for unit in UNITS}
+    states = {unit: dimension_state(scaling, None, unit) for unit in UNITS}
     missing = [u for u in UNITS if states[u] in (NOTHING, TARGET_ONLY)]
     if not missing:
         return
@@ -370,7 +158,7 @@ def provisioned_without_autoscaling(table, ctx):
 # ---------------------------------------------------------------- DDB402
 @rule(id="DDB402", slug="gsi-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=TAGS)
-def gsi_without_autoscaling(table, ctx):
+def gsi_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI of an autoscaled provisioned table does not scale with it.
 
     ## What it checks
@@ -399,16 +187,16 @@ def gsi_without_autoscaling(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
-    table_units = [u for u in UNITS if _state(scaling, None, u) == SCALED]
+    table_units = [u for u in UNITS if dimension_state(scaling, None, u) == SCALED]
     if not table_units:
         return
     table_name = known_str(table.values.get("name")) or "<table>"
     for gsi in _gsis(table):
         name = gsi["name"]
-        missing = [u for u in table_units if _state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
+        missing = [u for u in table_units if dimension_state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
         if missing:
             words = " and ".join(u.lower() for u in missing)
             yield Issue(f"Table {label(table)} autoscales its {words} capacity, but its GSI '{name}' does not: add "
@@ -420,7 +208,7 @@ def gsi_without_autoscaling(table, ctx):
 # ---------------------------------------------------------------- DDB403
 @rule(id="DDB403", slug="capacity-on-on-demand-table", level="warning", applies=[TABLE, TARGET], kind="graph",
       security_severity=2.0, tags=COST_TAGS)
-def capacity_on_on_demand_table(resource, ctx):
+def capacity_on_on_demand_table(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """An on-demand table is given provisioned capacity or an autoscaling target.
 
     ## What it checks
@@ -461,11 +249,11 @@ def capacity_on_on_demand_table(resource, ctx):
     if not _on_demand(resource.values):
         return
     for gsi, key, value, path in _capacity_places(resource):
-        if not isinstance(value, (int, float)) or value <= 0 or not _writes(resource, gsi, key):
+        if not is_number(value) or value <= 0 or not _writes(resource, gsi, key):
             continue
         yield Issue(f"Table {label(resource)} is on-demand (PAY_PER_REQUEST) but the configuration gives "
-                    f"{_owner(gsi)} {key} = {_shown(value)}: remove it; on-demand capacity is billed per request, "
-                    "not provisioned.", path=path)
+                    f"{_owner(gsi)} {key} = {shown_number(value)}: remove it; on-demand capacity is billed per "
+                    "request, not provisioned.", path=path)
 
 
 def _writes(table: Resource, gsi: str | None, key: str) -> bool:
@@ -475,11 +263,11 @@ def _writes(table: Resource, gsi: str | None, key: str) -> bool:
     return _gsi_sets(table, gsi, key) is True
 
 
-def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
-    if not _is_dynamodb(target.values):
+def _target_on_on_demand(target: Resource, ctx: Context) -> Iterator[Issue]:
+    if not is_dynamodb(target.values):
         return
     for table in ctx.related(target, TABLE, via="resource_id", direction="out"):
-        if _same_region(target, table) and _on_demand(table.values):
+        if same_region(target, table) and _on_demand(table.values):
             dimension = target.values.get("scalable_dimension")
             what = f"{dimension} of " if isinstance(dimension, str) else ""
             yield Issue(f"Autoscaling target {target.address} scales {what}table {label(table)}, which is on-demand "
@@ -491,7 +279,7 @@ def _target_on_on_demand(target: Resource, ctx) -> Iterator[Issue]:
 # ---------------------------------------------------------------- DDB404
 @rule(id="DDB404", slug="provisioned-without-capacity", level="error", applies=[TABLE], security_severity=2.0,
       tags=TAGS)
-def provisioned_without_capacity(table, ctx):
+def provisioned_without_capacity(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table or GSI has no read or write capacity.
 
     ## What it checks
@@ -520,8 +308,8 @@ def provisioned_without_capacity(table, ctx):
     for gsi, key, value, path in _capacity_places(table):
         if value is None:
             problem = f"has no {key}"
-        elif isinstance(value, (int, float)) and value < 1:
-            problem = f"has {key} = {_shown(value)}"
+        elif is_number(value) and value < 1:
+            problem = f"has {key} = {shown_number(value)}"
         else:
             continue
         yield Issue(f"Table {label(table)} uses provisioned capacity but {_owner(gsi)} {problem}: set {key} to at "
@@ -531,7 +319,7 @@ def provisioned_without_capacity(table, ctx):
 # ---------------------------------------------------------------- DDB405
 @rule(id="DDB405", slug="autoscaling-bounds-invalid", level="error", applies=[TARGET, POLICY],
       security_severity=2.0, tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
-def autoscaling_bounds_invalid(resource, ctx):
+def autoscaling_bounds_invalid(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """DynamoDB autoscaling bounds or target utilization that AWS rejects or cannot reach.
 
     ## What it checks
@@ -572,43 +360,45 @@ def autoscaling_bounds_invalid(resource, ctx):
     if resource.type == POLICY:
         yield from _utilization_out_of_range(resource)
         return
-    if not _is_dynamodb(resource.values):
+    if not is_dynamodb(resource.values):
         return
-    low, high = _number(resource.values.get("min_capacity")), _number(resource.values.get("max_capacity"))
+    low, high = number_of(resource.values.get("min_capacity")), number_of(resource.values.get("max_capacity"))
     quota = ctx.options["max_table_capacity"]
     name = resource.address
-    if isinstance(low, (int, float)) and low < 1:
-        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)}: DynamoDB provisioned capacity is at "
-                    "least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
-    if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
-        yield Issue(f"Autoscaling target {name} has min_capacity {_shown(low)} above max_capacity {_shown(high)}: "
-                    "make min_capacity at most max_capacity, or AWS rejects the target.", path="max_capacity")
-    if isinstance(high, (int, float)) and high > quota:
-        yield Issue(f"Autoscaling target {name} has max_capacity {_shown(high)}, above the per-table quota of "
-                    f"{_shown(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
+    if is_number(low) and low < 1:
+        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)}: DynamoDB provisioned capacity "
+                    "is at least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
+    if is_number(low) and is_number(high) and low > high:
+        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)} above max_capacity "
+                    f"{shown_number(high)}: make min_capacity at most max_capacity, or AWS rejects the target.",
+                    path="max_capacity")
+    if is_number(high) and high > quota:
+        yield Issue(f"Autoscaling target {name} has max_capacity {shown_number(high)}, above the per-table quota of "
+                    f"{shown_number(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
                     path="max_capacity")
 
 
 def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
-    config = _tracking(policy)
+    config = tracking(policy)
     if config is None:
         return
-    metric = _predefined_metric(config)
-    if not isinstance(metric, str) or not _METRIC.match(metric):
+    metric = predefined_metric(config)
+    if not isinstance(metric, str) or not UTILIZATION_METRIC.match(metric):
         return
-    target = _number(config.get("target_value"))
+    target = number_of(config.get("target_value"))
     low, high = UTILIZATION_RANGE
-    if isinstance(target, (int, float)) and not low <= target <= high:
-        hint = f" (written as a fraction? {_shown(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
-        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value {_shown(target)}{hint}: "
-                    f"DynamoDB accepts a target utilization of {low} to {high} percent, use e.g. 70.",
+    if is_number(target) and not low <= target <= high:
+        hint = f" (written as a fraction? {shown_number(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
+        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value "
+                    f"{shown_number(target)}{hint}: DynamoDB accepts a target utilization of {low} to {high} percent, "
+                    "use e.g. 70.",
                     path="target_tracking_scaling_policy_configuration.target_value")
 
 
 # ---------------------------------------------------------------- DDB406
 @rule(id="DDB406", slug="autoscaling-metric-mismatch", level="error", applies=[POLICY], kind="graph",
       security_severity=2.0, tags=TAGS)
-def autoscaling_metric_mismatch(policy, ctx):
+def autoscaling_metric_mismatch(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy tracks the wrong capacity metric for its dimension.
 
     ## What it checks
@@ -639,11 +429,11 @@ def autoscaling_metric_mismatch(policy, ctx):
     config = blocks(policy.values, "target_tracking_scaling_policy_configuration")
     if not is_known(config) or not config:
         return
-    metric = _predefined_metric(config[0])
+    metric = predefined_metric(config[0])
     if not isinstance(metric, str) or not metric:
         return
-    dimension = _policy_dimension(policy, ctx)
-    match = _DIMENSION.match(dimension) if isinstance(dimension, str) else None
+    dimension = policy_dimension(policy, ctx)
+    match = DIMENSION.match(dimension) if isinstance(dimension, str) else None
     if match is None:
         return
     unit = match.group(2)
@@ -657,7 +447,7 @@ def autoscaling_metric_mismatch(policy, ctx):
 # ---------------------------------------------------------------- DDB407
 @rule(id="DDB407", slug="autoscaling-cooldowns-inverted", level="note", applies=[POLICY], security_severity=1.0,
       tags=TAGS, options={"max_scale_out_cooldown": 60, "min_scale_in_cooldown": 300})
-def autoscaling_cooldowns_inverted(policy, ctx):
+def autoscaling_cooldowns_inverted(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy scales out slowly or scales in quickly.
 
     ## What it checks
@@ -686,29 +476,31 @@ def autoscaling_cooldowns_inverted(policy, ctx):
     - [Target tracking scaling policies: cooldown periods](https://docs.aws.amazon.com/autoscaling/application/userguide/target-tracking-scaling-policy-overview.html)
     - [Quotas in Amazon DynamoDB: decreasing provisioned throughput](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    config = _tracking(policy)
+    config = tracking(policy)
     if config is None:
         return
     base = ("target_tracking_scaling_policy_configuration", 0)
     out_limit, in_limit = ctx.options["max_scale_out_cooldown"], ctx.options["min_scale_in_cooldown"]
-    scale_out = _number(config.get("scale_out_cooldown"))
-    if isinstance(scale_out, (int, float)) and scale_out > out_limit and \
+    scale_out = number_of(config.get("scale_out_cooldown"))
+    if is_number(scale_out) and scale_out > out_limit and \
             is_configured(policy.configured, base + ("scale_out_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} waits {_shown(scale_out)} s between scale-outs: set "
-                    f"scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic climbs.",
+        yield Issue(f"Autoscaling policy {policy.address} waits {shown_number(scale_out)} s between scale-outs: "
+                    f"set scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic "
+                    "climbs.",
                     path="target_tracking_scaling_policy_configuration.scale_out_cooldown")
-    scale_in = _number(config.get("scale_in_cooldown"))
-    if isinstance(scale_in, (int, float)) and scale_in < in_limit and \
+    scale_in = number_of(config.get("scale_in_cooldown"))
+    if is_number(scale_in) and scale_in < in_limit and \
             is_configured(policy.configured, base + ("scale_in_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} scales in {_shown(scale_in)} s after the last scale-in: "
-                    f"set scale_in_cooldown to {in_limit} or more, so capacity is not given back between bursts.",
+        yield Issue(f"Autoscaling policy {policy.address} scales in {shown_number(scale_in)} s after the last "
+                    f"scale-in: set scale_in_cooldown to {in_limit} or more, so capacity is not given back between "
+                    "bursts.",
                     path="target_tracking_scaling_policy_configuration.scale_in_cooldown")
 
 
 # ---------------------------------------------------------------- DDB408
 @rule(id="DDB408", slug="billing-mode-switched", level="warning", applies=[TABLE], kind="change",
       security_severity=3.0, tags=COST_TAGS)
-def billing_mode_switched(table, ctx):
+def billing_mode_switched(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan switches an existing table between provisioned and on-demand capacity.
 
     ## What it checks
@@ -741,10 +533,10 @@ def billing_mode_switched(table, ctx):
     - [Considerations when switching capacity modes in DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-switching-capacity-modes.html)
     - [Quotas in Amazon DynamoDB: read/write capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = change.before.get("billing_mode"), table.values.get("billing_mode")
+    old, new = before.get("billing_mode"), table.values.get("billing_mode")
     if not is_known(old) or not is_known(new):  # decided at apply, or hidden: nothing to judge
         return
     old, new = old or "PROVISIONED", new or "PROVISIONED"
@@ -762,7 +554,7 @@ def billing_mode_switched(table, ctx):
 # ---------------------------------------------------------------- DDB409
 @rule(id="DDB409", slug="gsi-write-capacity-below-table", level="warning", applies=[TABLE],
       security_severity=3.0, tags=TAGS)
-def gsi_write_capacity_below_table(table, ctx):
+def gsi_write_capacity_below_table(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI has less write capacity than its provisioned table.
 
     ## What it checks
@@ -786,22 +578,23 @@ def gsi_write_capacity_below_table(table, ctx):
     """
     if _provisioned(table.values) is not True:
         return
-    table_writes = _number(table.values.get("write_capacity"))
-    if not isinstance(table_writes, (int, float)) or table_writes < 1:
+    table_writes = number_of(table.values.get("write_capacity"))
+    if not is_number(table_writes) or table_writes < 1:
         return
     for gsi in _gsis(table):
         writes = _gsi_capacity(table, gsi, "write_capacity")
-        if isinstance(writes, (int, float)) and 0 < writes < table_writes:
+        if is_number(writes) and 0 < writes < table_writes:
             name = gsi["name"]
-            yield Issue(f"Table {label(table)} takes {_shown(table_writes)} write units but its GSI '{name}' only "
-                        f"{_shown(writes)}: raise the GSI's write_capacity to at least {_shown(table_writes)}, or "
-                        "index writes throttle the table.", path=f"global_secondary_index.{name}.write_capacity")
+            yield Issue(f"Table {label(table)} takes {shown_number(table_writes)} write units but its GSI '{name}' "
+                        f"only {shown_number(writes)}: raise the GSI's write_capacity to at least "
+                        f"{shown_number(table_writes)}, or index writes throttle the table.",
+                        path=f"global_secondary_index.{name}.write_capacity")
 
 
 # ---------------------------------------------------------------- DDB410
 @rule(id="DDB410", slug="capacity-above-quota", level="warning", applies=[TABLE], security_severity=2.0,
       tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
-def capacity_above_quota(table, ctx):
+def capacity_above_quota(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Provisioned capacity above the per-table quota.
 
     ## What it checks
@@ -833,20 +626,19 @@ def capacity_above_quota(table, ctx):
         return
     quota = ctx.options["max_table_capacity"]
     for gsi, key, value, path in _capacity_places(table):
-        if isinstance(value, (int, float)) and value > quota:
-            yield Issue(f"Table {label(table)} asks for {key} = {_shown(value)} on {_owner(gsi)}, above the "
-                        f"per-table quota of {_shown(quota)}: lower it or request a quota increase (then raise "
+        if is_number(value) and value > quota:
+            yield Issue(f"Table {label(table)} asks for {key} = {shown_number(value)} on {_owner(gsi)}, above the "
+                        f"per-table quota of {shown_number(quota)}: lower it or request a quota increase (then raise "
                         "max_table_capacity).", path=path)
 
 
 # ---------------------------------------------------------------- DDB411
 CAPACITY_ATTRIBUTES = {"Read": "read_capacity", "Write": "write_capacity"}
-GSI_BLOCK = "global_secondary_index"
 
 
 @rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=TAGS, fix="safe")
-def autoscaled_capacity_not_ignored(table, ctx):
+def autoscaled_capacity_not_ignored(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An autoscaled table's capacity is not in `lifecycle { ignore_changes }`: every apply resets it.
 
     ## What it checks
@@ -914,17 +706,17 @@ def autoscaled_capacity_not_ignored(table, ctx):
     ignored = lifecycle.get("ignore_changes", ())
     if ignored == "all" or not is_known(ignored):
         return
-    scaling = _scaling(table, ctx)
+    scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
     missing = [CAPACITY_ATTRIBUTES[u] for u in UNITS
-               if _state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
-    gsis = [g["name"] for g in _gsis(table) if any(_state(scaling, g["name"], u) == SCALED for u in UNITS)]
-    if gsis and not _ignores(ignored, GSI_BLOCK):
-        missing.append(GSI_BLOCK)
+               if dimension_state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
+    gsis = [g["name"] for g in _gsis(table) if any(dimension_state(scaling, g["name"], u) == SCALED for u in UNITS)]
+    if gsis and not _ignores(ignored, GSI):
+        missing.append(GSI)
     if not missing:
         return
-    units = [u.lower() for u in UNITS if _state(scaling, None, u) == SCALED]
+    units = [u.lower() for u in UNITS if dimension_state(scaling, None, u) == SCALED]
     scaled = [f"its {' and '.join(units)} capacity"] if units else []
     scaled += [f"its GSI{'s' if len(gsis) > 1 else ''} {', '.join(repr(g) for g in gsis)}"] if gsis else []
     listed = ", ".join([*ignored, *missing]) if isinstance(ignored, tuple) else ", ".join(missing)
@@ -933,7 +725,7 @@ def autoscaled_capacity_not_ignored(table, ctx):
                 f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes",
                 fix=Fix(f"Add {', '.join(missing)} to `lifecycle {{ ignore_changes }}`",
                         Extend(("lifecycle", "ignore_changes"), [Ref(m) for m in missing]),
-                        safe=GSI_BLOCK not in missing))
+                        safe=GSI not in missing))
 
 
 def _ignores(ignored: tuple[str, ...], attribute: str) -> bool:

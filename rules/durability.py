@@ -1,13 +1,14 @@
 """Durability: the settings and plan changes that decide whether a table's data survives."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
-from dynalint.model import SENSITIVE, UNKNOWN, is_known
-from dynalint.rule import Block, Fix, Issue, Set, rule
-from dynalint.values import bool_of, dig, label
+from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
+from dynalint.rule import Block, Context, Fix, Issue, Set, rule
+from dynalint.values import bool_of, dig, is_off, label, prior_values
 
 from ._ddb import pitr_enabled, replicas, table_of_replica
+from ._messages import shown
 
 TAGS = ("security", "durability", "dynamodb")
 
@@ -33,7 +34,7 @@ FORCE_NEW = ("name", "hash_key", "range_key", "local_secondary_index", "restore_
 
 @rule(id="DDB101", slug="pitr-disabled", level="error", applies=["aws_dynamodb_table"],
       security_severity=6.5, tags=TAGS, fix="safe")
-def pitr_disabled(table, ctx):
+def pitr_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Point-in-time recovery is off for the table.
 
     ## What it checks
@@ -74,7 +75,7 @@ def pitr_disabled(table, ctx):
 
 @rule(id="DDB102", slug="replica-pitr-disabled", level="warning",
       applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS, fix="safe")
-def replica_pitr_disabled(resource, ctx):
+def replica_pitr_disabled(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table replica has point-in-time recovery off while the table has it on.
 
     ## What it checks
@@ -104,8 +105,7 @@ def replica_pitr_disabled(resource, ctx):
     - [aws_dynamodb_table: replica](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#replica)
     """
     if resource.type == "aws_dynamodb_table_replica":
-        flag = bool_of(resource.values.get("point_in_time_recovery"))
-        if flag is True or not is_known(flag):
+        if not is_off(resource.values.get("point_in_time_recovery")):
             return
         table = table_of_replica(resource, ctx)
         if table is not None and pitr_enabled(table.values) is not True:
@@ -121,8 +121,7 @@ def replica_pitr_disabled(resource, ctx):
     if not is_known(found):
         return
     for replica in found:
-        flag = bool_of(replica.get("point_in_time_recovery"))
-        if flag is True or not is_known(flag):
+        if not is_off(replica.get("point_in_time_recovery")):
             continue
         region = replica.get("region_name")
         where = f"in {region}" if isinstance(region, str) else "(region not known)"
@@ -138,7 +137,7 @@ def replica_pitr_disabled(resource, ctx):
 
 @rule(id="DDB103", slug="deletion-protection-disabled", level="error", applies=["aws_dynamodb_table"],
       security_severity=6.5, tags=TAGS, fix="safe")
-def deletion_protection_disabled(table, ctx):
+def deletion_protection_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Deletion protection is off for the table.
 
     ## What it checks
@@ -161,8 +160,7 @@ def deletion_protection_disabled(table, ctx):
     ## References
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     """
-    flag = bool_of(table.values.get("deletion_protection_enabled"))
-    if flag is True or not is_known(flag):
+    if not is_off(table.values.get("deletion_protection_enabled")):
         return
     yield Issue(f"Table {label(table)} has deletion protection off: set "
                 "`deletion_protection_enabled = true` so that no apply can drop it by mistake.",
@@ -172,7 +170,7 @@ def deletion_protection_disabled(table, ctx):
 
 @rule(id="DDB104", slug="table-destroyed", level="error", applies=["aws_dynamodb_table"], kind="change",
       security_severity=9.0, tags=TAGS)
-def table_destroyed(table, ctx):
+def table_destroyed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan deletes a DynamoDB table and its data.
 
     ## What it checks
@@ -203,7 +201,7 @@ def table_destroyed(table, ctx):
     - [Backing up a DynamoDB table](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Backup.Tutorial.html)
     """
     change = table.change
-    if not change.is_delete:
+    if change is None or not change.is_delete:
         return
     before = change.before if isinstance(change.before, dict) else {}
     name = before.get("name")
@@ -219,7 +217,7 @@ def table_destroyed(table, ctx):
 
 @rule(id="DDB105", slug="table-replaced", level="error", applies=["aws_dynamodb_table"], kind="change",
       security_severity=9.0, tags=TAGS)
-def table_replaced(table, ctx):
+def table_replaced(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan replaces a DynamoDB table: it is recreated empty.
 
     ## What it checks
@@ -247,7 +245,7 @@ def table_replaced(table, ctx):
     - [Core components: primary key](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.CoreComponents.html#HowItWorks.CoreComponents.PrimaryKey)
     """
     change = table.change
-    if not change.is_replace:
+    if change is None or not change.is_replace:
         return
     before = change.before if isinstance(change.before, dict) else {}
     paths = [p for p in change.replace_paths if p] or [(k,) for k in FORCE_NEW if _differs(before, table.values, k)]
@@ -275,23 +273,15 @@ def _describe(before: dict, after: Any, path: tuple) -> str:
     old, new = before.get(path[0]), dig(after, path[0])
     if isinstance(old, (str, int, float)) and (isinstance(new, (str, int, float)) or new is None or new is UNKNOWN
                                                or new is SENSITIVE):
-        return f"{text} changes from '{old}' to {_shown(new)}"
+        return f"{text} changes from '{old}' to {shown(new)}"
     if isinstance(new, (str, int, float)) and old is None:
         return f"{text} is set to '{new}'"
     return f"{text} changes"
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if not is_known(value):
-        return str(value)
-    return f"'{value}'"
-
-
 @rule(id="DDB106", slug="protection-lowered-before-destroy", level="error", applies=["aws_dynamodb_table"],
       kind="change", security_severity=8.0, tags=TAGS)
-def protection_lowered(table, ctx):
+def protection_lowered(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan turns off deletion protection or point-in-time recovery on an existing table.
 
     ## What it checks
@@ -316,13 +306,11 @@ def protection_lowered(table, ctx):
     - [Using deletion protection](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection)
     - [Point-in-time recovery](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    before = change.before
     if bool_of(before.get("deletion_protection_enabled")) is True:
-        after = bool_of(table.values.get("deletion_protection_enabled"))
-        if after is False or after is None:
+        if is_off(table.values.get("deletion_protection_enabled")):
             yield Issue(f"The plan turns deletion protection off on table {label(table)}: "
                         "keep `deletion_protection_enabled = true` unless removing the table is intended.",
                         path="deletion_protection_enabled")

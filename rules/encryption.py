@@ -6,13 +6,14 @@ you control), never whether the data is encrypted.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Fix, Issue, Set, rule
-from dynalint.values import bool_of, label
+from dynalint.rule import Context, Fix, Issue, Set, rule
+from dynalint.values import is_number, is_off, known_blocks, label, number_of, prior_values
 
 from ._ddb import enabled_flag, replicas, table_key, table_of_replica
+from ._messages import shown, shown_number
 
 TAGS = ("security", "encryption", "dynamodb")
 DAX_TAGS = ("security", "encryption", "dax")
@@ -20,7 +21,7 @@ DAX_TAGS = ("security", "encryption", "dax")
 
 @rule(id="DDB201", slug="sse-not-customer-managed", level="warning", applies=["aws_dynamodb_table"],
       security_severity=4.0, tags=TAGS)
-def sse_not_customer_managed(table, ctx):
+def sse_not_customer_managed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table is encrypted with an AWS-owned or AWS-managed key, not a customer-managed one.
 
     ## What it checks
@@ -60,7 +61,7 @@ def sse_not_customer_managed(table, ctx):
 
 @rule(id="DDB202", slug="kms-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
       security_severity=5.0, tags=TAGS)
-def kms_key_changed(table, ctx):
+def kms_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the KMS key of an existing table or replica.
 
     ## What it checks
@@ -89,16 +90,16 @@ def kms_key_changed(table, ctx):
     - [Managing encrypted tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.tutorial.html)
     - [DynamoDB service quotas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = table_key(change.before), table_key(table.values)
+    old, new = table_key(before), table_key(table.values)
     if old is not UNKNOWN and new is not UNKNOWN and old != new:
         yield Issue(f"The plan changes the encryption key of table {label(table)} from {_key_text(old)} to "
                     f"{_key_text(new)}: AWS limits key changes per table, so a retry or rollback the same day fails.",
                     path="server_side_encryption.kms_key_arn")
-    before_replicas = {r.get("region_name"): r for r in (replicas(change.before) if is_known(replicas(change.before))
-                                                          else []) if isinstance(r.get("region_name"), str)}
+    before_replicas = {r.get("region_name"): r for r in known_blocks(before, "replica")
+                       if isinstance(r.get("region_name"), str)}
     after_replicas = replicas(table.values)
     if not is_known(after_replicas):
         return
@@ -129,10 +130,10 @@ def _arn_text(arn: Any) -> str:
         return "the default key"
     if arn is UNKNOWN:
         return "a key known only after apply"
-    return f"'{arn}'" if is_known(arn) else str(arn)
+    return shown(arn)
 
 
-def _encrypted_tables(key: Resource, ctx) -> list[Resource]:
+def _encrypted_tables(key: Resource, ctx: Context) -> list[Resource]:
     """Tables and replicas a KMS key encrypts, directly or through an alias."""
     users = []
     for via in ("server_side_encryption", "replica"):
@@ -153,7 +154,7 @@ def _users_text(users: list[Resource]) -> str:
 
 @rule(id="DDB203", slug="kms-key-rotation-disabled", level="warning", applies=["aws_kms_key"], kind="graph",
       security_severity=5.0, tags=TAGS)
-def kms_key_rotation_disabled(key, ctx):
+def kms_key_rotation_disabled(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables does not rotate.
 
     ## What it checks
@@ -181,8 +182,7 @@ def kms_key_rotation_disabled(key, ctx):
     spec = specs[0] or specs[1]
     if isinstance(spec, str) and spec != "SYMMETRIC_DEFAULT":
         return
-    flag = bool_of(key.values.get("enable_key_rotation"))
-    if flag is True or not is_known(flag):
+    if not is_off(key.values.get("enable_key_rotation")):
         return
     users = _encrypted_tables(key, ctx)
     if users:
@@ -192,7 +192,7 @@ def kms_key_rotation_disabled(key, ctx):
 
 @rule(id="DDB204", slug="kms-key-short-deletion-window", level="note", applies=["aws_kms_key"], kind="graph",
       security_severity=3.0, tags=TAGS, options={"min_kms_deletion_window": 30})
-def kms_key_short_deletion_window(key, ctx):
+def kms_key_short_deletion_window(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables can be deleted after a short waiting period.
 
     ## What it checks
@@ -216,20 +216,20 @@ def kms_key_short_deletion_window(key, ctx):
     - [Deleting AWS KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html)
     - [Inaccessible KMS key for a DynamoDB table](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html)
     """
-    days = key.values.get("deletion_window_in_days")
+    days = number_of(key.values.get("deletion_window_in_days"))
     minimum = ctx.options["min_kms_deletion_window"]
-    if not isinstance(days, (int, float)) or isinstance(days, bool) or days >= minimum:
+    if not is_number(days) or days >= minimum:
         return
     users = _encrypted_tables(key, ctx)
     if users:
-        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {days:g} days after "
-                    f"it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the table and "
-                    "its backups are unreadable.", path="deletion_window_in_days")
+        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {shown_number(days)} "
+                    f"days after it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the "
+                    "table and its backups are unreadable.", path="deletion_window_in_days")
 
 
 @rule(id="DDB205", slug="replica-without-regional-key", level="warning",
       applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS)
-def replica_without_regional_key(resource, ctx):
+def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table uses a customer-managed key, but a replica has no key of its own.
 
     ## What it checks
@@ -256,7 +256,9 @@ def replica_without_regional_key(resource, ctx):
         if resource.values.get("kms_key_arn") is not None:
             return
         table = table_of_replica(resource, ctx)
-        key = table_key(table.values) if table is not None else UNKNOWN
+        if table is None:
+            return
+        key = table_key(table.values)
         if key is not UNKNOWN and key[0] == "customer":
             yield Issue(f"Replica {resource.address} has no kms_key_arn while table {label(table)} uses a "
                         "customer-managed key: set `kms_key_arn` to a key in the replica's region.",
@@ -279,7 +281,7 @@ def replica_without_regional_key(resource, ctx):
 
 @rule(id="DDB206", slug="dax-encryption-at-rest-disabled", level="error", applies=["aws_dax_cluster"],
       security_severity=7.0, tags=DAX_TAGS, fix="unsafe")
-def dax_encryption_at_rest_disabled(cluster, ctx):
+def dax_encryption_at_rest_disabled(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster does not encrypt its cache at rest.
 
     ## What it checks
@@ -314,7 +316,7 @@ def dax_encryption_at_rest_disabled(cluster, ctx):
 
 @rule(id="DDB207", slug="dax-endpoint-not-tls", level="warning", applies=["aws_dax_cluster"],
       security_severity=6.0, tags=DAX_TAGS, fix="unsafe")
-def dax_endpoint_not_tls(cluster, ctx):
+def dax_endpoint_not_tls(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster endpoint accepts unencrypted connections.
 
     ## What it checks

@@ -1,15 +1,16 @@
 """Observability and operations: alarms, insights, tags, audit cost, items managed by Terraform, DAX size."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from typing import Any, Iterator
 
-from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Issue, rule
-from dynalint.values import blocks, bool_of, label, tags_all
+from dynalint.model import Resource, is_known
+from dynalint.rule import Context, Issue, rule
+from dynalint.values import bool_of, is_number, known_blocks, label, number_of, tags_all
+
+from ._alarms import alarm_metrics
+from ._dynamodb_json import read_item
+from ._messages import shown_number
 
 TAGS = ("operations", "dynamodb")
 MONITORING_TAGS = ("operations", "monitoring", "dynamodb")
@@ -27,24 +28,6 @@ WATCHES = "watches"
 
 
 # ---------------------------------------------------------------- alarms
-def _alarm_metrics(alarm: Resource) -> list[tuple[Any, Any, Any]]:
-    """(namespace, metric_name, dimensions) of the alarm's metric and of each metric in its metric_query blocks."""
-    values = alarm.values
-    found = []
-    if values.get("metric_name") is not None or values.get("namespace") is not None:
-        found.append((values.get("namespace"), values.get("metric_name"), values.get("dimensions")))
-    queries = blocks(values, "metric_query")
-    if not is_known(queries):
-        return found + [(UNKNOWN, UNKNOWN, UNKNOWN)]
-    for query in queries:
-        metrics = blocks(query, "metric")
-        if not is_known(metrics):
-            found.append((UNKNOWN, UNKNOWN, UNKNOWN))
-            continue
-        found += [(m.get("namespace"), m.get("metric_name"), m.get("dimensions")) for m in metrics]
-    return found
-
-
 def _may_be(value: Any, wanted: tuple[str, ...] | str) -> bool:
     """A known value among ``wanted``, or a value not known yet (which may turn out to be)."""
     if not is_known(value):
@@ -61,7 +44,7 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
     """
     name = table.values.get("name")
     near_miss = None
-    for namespace, metric, dimensions in _alarm_metrics(alarm):
+    for namespace, metric, dimensions in alarm_metrics(alarm):
         if not _may_be(namespace, NAMESPACE) or not _may_be(metric, THROTTLE_METRICS):
             continue
         if not is_known(metric) or not is_known(dimensions):
@@ -81,7 +64,7 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
 
 @rule(id="DDB701", slug="no-throttle-alarm", level="warning", applies=[TABLE], kind="graph",
       security_severity=3.0, tags=MONITORING_TAGS)
-def no_throttle_alarm(table, ctx):
+def no_throttle_alarm(table: Resource, ctx: Context) -> Iterator[Issue]:
     """No CloudWatch alarm watches the table's throttling.
 
     ## What it checks
@@ -131,7 +114,7 @@ def no_throttle_alarm(table, ctx):
 
 @rule(id="DDB702", slug="alarm-without-actions", level="warning", applies=[ALARM],
       security_severity=3.0, tags=MONITORING_TAGS)
-def alarm_without_actions(alarm, ctx):
+def alarm_without_actions(alarm: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB alarm notifies nobody when it fires.
 
     ## What it checks
@@ -154,7 +137,7 @@ def alarm_without_actions(alarm, ctx):
     - [Using Amazon CloudWatch alarms: alarm actions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html)
     - [aws_cloudwatch_metric_alarm](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm)
     """
-    if not any(namespace == NAMESPACE for namespace, _, _ in _alarm_metrics(alarm)):
+    if not any(namespace == NAMESPACE for namespace, _, _ in alarm_metrics(alarm)):
         return
     actions = alarm.values.get("alarm_actions")
     if not is_known(actions):
@@ -171,7 +154,7 @@ def alarm_without_actions(alarm, ctx):
 # ---------------------------------------------------------------- contributor insights
 @rule(id="DDB703", slug="no-contributor-insights", level="note", applies=[TABLE], kind="graph",
       security_severity=1.0, tags=MONITORING_TAGS)
-def no_contributor_insights(table, ctx):
+def no_contributor_insights(table: Resource, ctx: Context) -> Iterator[Issue]:
     """CloudWatch Contributor Insights is off for the table.
 
     ## What it checks
@@ -204,7 +187,7 @@ def no_contributor_insights(table, ctx):
 # ---------------------------------------------------------------- tags
 @rule(id="DDB704", slug="missing-tags", level="note", applies=[TABLE, "aws_dax_cluster"],
       security_severity=1.0, tags=TAGS, options={"required_tags": []})
-def missing_tags(resource, ctx):
+def missing_tags(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table or DAX cluster has no tags, or lacks a required tag.
 
     ## What it checks
@@ -268,7 +251,7 @@ def _tag_keys(resource: Resource) -> set[str] | Any:
 # ---------------------------------------------------------------- CloudTrail
 @rule(id="DDB705", slug="cloudtrail-all-table-data-events", level="note", applies=["aws_cloudtrail"],
       security_severity=1.0, tags=TAGS)
-def cloudtrail_all_table_data_events(trail, ctx):
+def cloudtrail_all_table_data_events(trail: Resource, ctx: Context) -> Iterator[Issue]:
     """A CloudTrail trail logs DynamoDB data events for every table in the account.
 
     ## What it checks
@@ -294,24 +277,19 @@ def cloudtrail_all_table_data_events(trail, ctx):
     - [DataResource (CloudTrail API)](https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DataResource.html)
     - [AWS CloudTrail pricing](https://aws.amazon.com/cloudtrail/pricing/)
     """
-    for i, selector in enumerate(_known_blocks(trail.values, "event_selector")):
-        for data in _known_blocks(selector, "data_resource"):
+    for i, selector in enumerate(known_blocks(trail.values, "event_selector")):
+        for data in known_blocks(selector, "data_resource"):
             values = data.get("values")
             if data.get("type") == "AWS::DynamoDB::Table" and isinstance(values, list) \
                     and any(_every_table(v) for v in values):
                 yield Issue(f"Trail {label(trail)} logs DynamoDB data events for every table in the account "
                             "(\"arn:aws:dynamodb\"): list the ARNs of the tables that need an audit trail, since "
                             "each data event is billed.", path=f"event_selector.{i}.data_resource")
-    for i, selector in enumerate(_known_blocks(trail.values, "advanced_event_selector")):
-        if _advanced_every_table(_known_blocks(selector, "field_selector")):
+    for i, selector in enumerate(known_blocks(trail.values, "advanced_event_selector")):
+        if _advanced_every_table(known_blocks(selector, "field_selector")):
             yield Issue(f"Trail {label(trail)} has an advanced event selector for DynamoDB tables without a "
                         "resources.ARN selector, so it logs data events for every table: add one that names "
                         "the tables, since each data event is billed.", path=f"advanced_event_selector.{i}")
-
-
-def _known_blocks(values: Any, key: str) -> list:
-    found = blocks(values, key)
-    return found if is_known(found) else []
 
 
 def _every_table(value: Any) -> bool:
@@ -335,7 +313,7 @@ def _advanced_every_table(fields: list) -> bool:
 # ---------------------------------------------------------------- items
 @rule(id="DDB706", slug="table-item-resource", level="note", applies=["aws_dynamodb_table_item"],
       security_severity=1.0, tags=TAGS)
-def table_item_resource(item, ctx):
+def table_item_resource(item: Resource, ctx: Context) -> Iterator[Issue]:
     """Table data is managed by Terraform through aws_dynamodb_table_item.
 
     ## What it checks
@@ -368,16 +346,9 @@ def table_item_resource(item, ctx):
                 "what the application wrote.")
 
 
-ITEM_LIMIT_BYTES = 400 * 1024
-MAX_DEPTH = 32
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
-_TYPES = _SCALAR_TYPES + ("M", "L", "SS", "NS", "BS")
-
-
 @rule(id="DDB707", slug="table-item-invalid", level="error", applies=["aws_dynamodb_table_item"], kind="graph",
       security_severity=2.0, tags=TAGS)
-def table_item_invalid(item, ctx):
+def table_item_invalid(item: Resource, ctx: Context) -> Iterator[Issue]:
     """The item's JSON is not a valid DynamoDB item for its table; the apply fails.
 
     ## What it checks
@@ -412,7 +383,7 @@ def table_item_invalid(item, ctx):
     text = item.values.get("item")
     if not is_known(text) or not isinstance(text, str):
         return
-    doc, found = _read_item(text)
+    doc, found = read_item(text)
     tables = ctx.related(item, TABLE, via="table_name", direction="out")
     if doc is not None and len(tables) == 1:
         found = _key_problems(item, tables[0], doc) + found
@@ -422,125 +393,13 @@ def table_item_invalid(item, ctx):
                     "hash_key/range_key) to match the table.", path="item")
 
 
-def _read_item(text: str) -> tuple[dict | None, list[str]]:
-    """The item's attributes (None when it is not a JSON object) and what DynamoDB would reject in them."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return None, ["the item is not valid JSON"]
-    if not isinstance(doc, dict):
-        return None, ["the item is not a JSON object of attributes"]
-    problems = [p for name, value in doc.items() for p in _value_problems(name, value)]
-    if problems:
-        return doc, problems
-    size = sum(len(name.encode()) + _value_size(value) for name, value in doc.items())
-    if size > ITEM_LIMIT_BYTES:
-        problems.append(f"it is about {size // 1024} KB, above the 400 KB item limit")
-    depth = max((_depth(value) for value in doc.values()), default=0)
-    if depth > MAX_DEPTH:
-        problems.append(f"it nests maps and lists {depth} levels deep, above the limit of {MAX_DEPTH}")
-    return doc, problems
-
-
-def _value_problems(name: str, value: Any) -> list[str]:
-    """What DynamoDB would reject in one typed value (attribute names only in the text, never values)."""
-    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in _TYPES:
-        return [f"attribute '{name}' is not a typed DynamoDB value such as {{\"S\": ...}}"]
-    kind, inner = next(iter(value.items()))
-    checks = {
-        "S": lambda: isinstance(inner, str),
-        "N": lambda: _is_number(inner),
-        "B": lambda: _is_base64(inner),
-        "BOOL": lambda: isinstance(inner, bool),
-        "NULL": lambda: inner is True,
-        "M": lambda: isinstance(inner, dict),
-        "L": lambda: isinstance(inner, list),
-        "SS": lambda: _is_set(inner, lambda v: isinstance(v, str)),
-        "NS": lambda: _is_set(inner, _is_number),
-        "BS": lambda: _is_set(inner, _is_base64),
-    }
-    if not checks[kind]():
-        return [f"attribute '{name}' is not a valid {kind} value{_kind_hint(kind)}"]
-    if kind == "M":
-        return [p for key, sub in inner.items() for p in _value_problems(f"{name}.{key}", sub)]
-    if kind == "L":
-        return [p for i, sub in enumerate(inner) for p in _value_problems(f"{name}[{i}]", sub)]
-    return []
-
-
-def _kind_hint(kind: str) -> str:
-    return {"N": " (a number written as a string)", "NULL": " (it must be true)",
-            "B": " (base64)", "SS": " (a non-empty set without duplicates)",
-            "NS": " (a non-empty set of numbers without duplicates)",
-            "BS": " (a non-empty set of base64 values without duplicates)"}.get(kind, "")
-
-
-def _is_number(value: Any) -> bool:
-    if not isinstance(value, str) or not _NUMBER.match(value.strip()):
-        return False
-    digits = re.sub(r"[eE].*$", "", value).replace(".", "").lstrip("+-").strip("0")
-    return len(digits) <= 38
-
-
-def _is_base64(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return True
-
-
-def _is_set(value: Any, member) -> bool:
-    return isinstance(value, list) and bool(value) and all(member(v) for v in value) \
-        and len({json.dumps(v) for v in value}) == len(value)
-
-
-def _value_size(value: dict) -> int:
-    """Bytes DynamoDB counts for a typed value (the documented sizes; numbers approximated)."""
-    kind, inner = next(iter(value.items()))
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return _number_size(inner)
-    if kind == "B":
-        return len(base64.b64decode(inner))
-    if kind in ("BOOL", "NULL"):
-        return 1
-    if kind == "M":
-        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in inner.items())
-    if kind == "L":
-        return 3 + sum(1 + _value_size(v) for v in inner)
-    if kind == "SS":
-        return sum(len(v.encode()) for v in inner)
-    if kind == "NS":
-        return sum(_number_size(v) for v in inner)
-    return sum(len(base64.b64decode(v)) for v in inner)
-
-
-def _number_size(text: str) -> int:
-    digits = re.sub(r"[eE].*$", "", text).replace(".", "").lstrip("+-").strip("0")
-    return (len(digits) + 1) // 2 + 1
-
-
-def _depth(value: dict) -> int:
-    """How many maps and lists nest in a typed value (a scalar is 0, a map of scalars 1)."""
-    kind, inner = next(iter(value.items()))
-    if kind == "M":
-        return 1 + max((_depth(v) for v in inner.values()), default=0)
-    if kind == "L":
-        return 1 + max((_depth(v) for v in inner), default=0)
-    return 0
-
-
 def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
     """Where the item and its resource disagree with the table's key schema."""
     return list(_key_mismatches(item, table, doc))
 
 
 def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]:
-    types = {b.get("name"): b.get("type") for b in _known_blocks(table.values, "attribute")
+    types = {b.get("name"): b.get("type") for b in known_blocks(table.values, "attribute")
              if isinstance(b.get("name"), str)}
     for role in ("hash_key", "range_key"):
         key = table.values.get(role)
@@ -575,7 +434,7 @@ def _key_value_problems(role: str, key: str, declared: Any, value: Any, table: R
 # ---------------------------------------------------------------- DAX
 @rule(id="DDB708", slug="dax-single-node", level="warning", applies=["aws_dax_cluster"],
       security_severity=4.0, tags=DAX_TAGS)
-def dax_single_node(cluster, ctx):
+def dax_single_node(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster has fewer than three nodes.
 
     ## What it checks
@@ -597,9 +456,10 @@ def dax_single_node(cluster, ctx):
     - [DAX cluster components: nodes and replicas](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAX.concepts.cluster.html)
     - [aws_dax_cluster: replication_factor](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dax_cluster)
     """
-    nodes = cluster.values.get("replication_factor")
-    if not isinstance(nodes, (int, float)) or isinstance(nodes, bool) or nodes >= 3:
+    nodes = number_of(cluster.values.get("replication_factor"))
+    if not is_number(nodes) or nodes >= 3:
         return
-    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {nodes:g} node{'s' if nodes != 1 else ''}: set "
+    plural = "s" if nodes != 1 else ""
+    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {shown_number(nodes)} node{plural}: set "
                 "`replication_factor = 3` (one primary and two replicas in different AZs) so one node failure does "
                 "not take the cache down.", path="replication_factor")

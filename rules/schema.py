@@ -11,17 +11,17 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator
 
-from dynalint.model import UNKNOWN, is_known
-from dynalint.rule import AddBlock, Block, Fix, Issue, RemoveBlock, rule
-from dynalint.values import block, blocks, bool_of, derived, label
+from dynalint.model import Resource, is_known
+from dynalint.rule import AddBlock, Block, Context, Fix, Issue, RemoveBlock, rule
+from dynalint.values import block, blocks, bool_of, label, prior_values
+
+from ._key_schema import (GSI, KIND_WORDS, LSI, SecondaryIndex, all_indexes, attribute_types, indexes, key_uses,
+                          known_indexes, read_index, table_keys)
+from ._messages import shown
 
 TAGS = ("schema", "dynamodb")
-GSI = "global_secondary_index"
-LSI = "local_secondary_index"
-KIND_WORDS = {GSI: "global secondary index", LSI: "local secondary index"}
 KEY_TYPES = ("S", "N", "B")
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
@@ -31,197 +31,10 @@ LOW_CARDINALITY_PATTERNS = ["status", "state", "type", "kind", "category", "is_*
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
-# ---------------------------------------------------------------- reading the key schema
-@dataclass(frozen=True)
-class Index:
-    """One secondary index as the rules read it; keys are None when absent, UNKNOWN when not known.
-
-    ``keys`` is every key attribute of the index as (name, role) pairs, or
-    UNKNOWN; ``hash_key``/``range_key`` are UNKNOWN for a multi-attribute key.
-    """
-
-    kind: str
-    name: Any
-    hash_key: Any
-    range_key: Any
-    projection_type: Any
-    non_key_attributes: Any
-    keys: Any
-
-    @property
-    def path(self) -> str:
-        return f"{self.kind}.{self.name}" if isinstance(self.name, str) else self.kind
-
-    @property
-    def title(self) -> str:
-        named = f" '{self.name}'" if isinstance(self.name, str) else ""
-        return f"{KIND_WORDS[self.kind]}{named}"
-
-
-def key_name(value: Any) -> Any:
-    """A key attribute name, None when absent (the plan shows an unset GSI range_key as ""), else UNKNOWN."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    return UNKNOWN  # not known until apply, sensitive, or not a string: cannot be judged
-
-
-def name_list(value: Any) -> Any:
-    """non_key_attributes as a list of names ([] when absent), or UNKNOWN when any of it is not known."""
-    if value is None:
-        return []
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        return UNKNOWN
-    return list(value)
-
-
-def table_keys(table) -> tuple[Any, Any]:
-    return derived(table, "schema.keys", _read_table_keys)
-
-
-def _read_table_keys(table) -> tuple[Any, Any]:
-    return key_name(table.values.get("hash_key")), key_name(table.values.get("range_key"))
-
-
-def indexes(table, kind: str) -> list[Index] | Any:
-    """The table's indexes of one kind, sorted by name; UNKNOWN when the blocks are not known.
-
-    An LSI's hash key is the table's hash key. Read once per table: most rules of
-    this module ask for them.
-    """
-    return derived(table, "schema.gsis", _read_gsis) if kind == GSI else derived(table, "schema.lsis", _read_lsis)
-
-
-def _read_gsis(table) -> list[Index] | Any:
-    return _read_indexes(table, GSI)
-
-
-def _read_lsis(table) -> list[Index] | Any:
-    return _read_indexes(table, LSI)
-
-
-def _read_indexes(table, kind: str) -> list[Index] | Any:
-    found = blocks(table.values, kind)
-    if not is_known(found):
-        return UNKNOWN
-    table_hash = table_keys(table)[0]
-    out = []
-    for b in found:
-        hash_key, range_key, keys = _gsi_keys(b) if kind == GSI else _lsi_keys(b, table_hash)
-        out.append(Index(kind=kind, name=_known_str(b.get("name")), hash_key=hash_key, range_key=range_key,
-                         projection_type=_known_str(b.get("projection_type")),
-                         non_key_attributes=name_list(b.get("non_key_attributes")), keys=keys))
-    return sorted(out, key=lambda i: (str(i.name), str(i.hash_key), str(i.range_key)))
-
-
-def _gsi_keys(found: Mapping) -> tuple[Any, Any, Any]:
-    """(hash_key, range_key, keys) of a GSI block.
-
-    aws provider 6 may write `key_schema` blocks instead of hash_key/range_key,
-    with up to four attributes per role; such a multi-attribute key has no
-    single hash_key or range_key to judge.
-    """
-    schema = blocks(found, "key_schema")
-    if not is_known(schema):
-        return UNKNOWN, UNKNOWN, UNKNOWN
-    if not schema:
-        hash_key, range_key = key_name(found.get("hash_key")), key_name(found.get("range_key"))
-        return hash_key, range_key, _key_pairs((hash_key, "hash_key"), (range_key, "range_key"))
-    roles: dict[str, list[str]] = {"HASH": [], "RANGE": []}
-    for element in schema:
-        name, role = element.get("attribute_name"), element.get("key_type")
-        if not isinstance(name, str) or role not in roles:
-            return UNKNOWN, UNKNOWN, UNKNOWN
-        roles[role].append(name)
-    keys = tuple([(name, "hash_key") for name in roles["HASH"]] + [(name, "range_key") for name in roles["RANGE"]])
-    return _single(roles["HASH"]), _single(roles["RANGE"]), keys
-
-
-def _lsi_keys(found: Mapping, table_hash: Any) -> tuple[Any, Any, Any]:
-    """(hash_key, range_key, keys) of an LSI block: its hash key is the table's."""
-    range_key = key_name(found.get("range_key"))
-    return table_hash, range_key, _key_pairs((range_key, "range_key"))
-
-
-def _key_pairs(*named: tuple[Any, str]) -> Any:
-    if any(not is_known(name) for name, _role in named):
-        return UNKNOWN
-    return tuple((name, role) for name, role in named if name is not None)
-
-
-def _single(names: list[str]) -> Any:
-    return names[0] if len(names) == 1 else (None if not names else UNKNOWN)
-
-
-def known_indexes(table) -> list[Index]:
-    """GSIs then LSIs, leaving out a kind whose blocks are not known."""
-    return derived(table, "schema.known-indexes", _read_known_indexes)
-
-
-def _read_known_indexes(table) -> list[Index]:
-    out = []
-    for kind in (GSI, LSI):
-        found = indexes(table, kind)
-        if is_known(found):
-            out.extend(found)
-    return out
-
-
-def all_indexes(table) -> list[Index] | Any:
-    """GSIs then LSIs, or UNKNOWN when either kind is not known."""
-    gsis, lsis = indexes(table, GSI), indexes(table, LSI)
-    if not is_known(gsis) or not is_known(lsis):
-        return UNKNOWN
-    return gsis + lsis
-
-
-def attribute_types(table) -> dict[str, Any] | Any:
-    """Declared attribute name -> type (the type may be UNKNOWN); UNKNOWN when a name is not known."""
-    return derived(table, "schema.attribute-types", _read_attribute_types)
-
-
-def _read_attribute_types(table) -> dict[str, Any] | Any:
-    found = blocks(table.values, "attribute")
-    if not is_known(found):
-        return UNKNOWN
-    out: dict[str, Any] = {}
-    for attribute in found:
-        name = attribute.get("name")
-        if not isinstance(name, str):
-            return UNKNOWN
-        out[name] = attribute.get("type")
-    return out
-
-
-def key_uses(table) -> tuple[tuple[str, str], ...]:
-    """(attribute name, where it is used as a key) for every known key of the table and its indexes."""
-    return derived(table, "schema.key-uses", _read_key_uses)
-
-
-def _read_key_uses(table) -> tuple[tuple[str, str], ...]:
-    out = []
-    table_hash, table_range = table_keys(table)
-    for role, name in (("hash_key", table_hash), ("range_key", table_range)):
-        if isinstance(name, str):
-            out.append((name, f"the table's {role}"))
-    for index in known_indexes(table):
-        if is_known(index.keys):
-            for name, role in index.keys:
-                out.append((name, f"the {role} of {index.title}"))
-    return tuple(out)
-
-
-def _known_str(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    return None if value is None else UNKNOWN
-
-
 # ---------------------------------------------------------------- DDB301-DDB303: attribute blocks
 @rule(id="DDB301", slug="undefined-key-attribute", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, fix="unsafe")
-def undefined_key_attribute(table, ctx):
+def undefined_key_attribute(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key of the table or of an index has no `attribute` block.
 
     ## What it checks
@@ -268,7 +81,7 @@ def undefined_key_attribute(table, ctx):
 
 @rule(id="DDB302", slug="unused-attribute-definition", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, fix="safe")
-def unused_attribute_definition(table, ctx):
+def unused_attribute_definition(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block declares an attribute that is no key of the table or of an index.
 
     ## What it checks
@@ -318,7 +131,7 @@ def unused_attribute_definition(table, ctx):
 
 @rule(id="DDB303", slug="invalid-key-attribute-type", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def invalid_key_attribute_type(table, ctx):
+def invalid_key_attribute_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block's type is not S, N or B.
 
     ## What it checks
@@ -360,7 +173,7 @@ def invalid_key_attribute_type(table, ctx):
 # ---------------------------------------------------------------- DDB304-DDB309: indexes and projections
 @rule(id="DDB304", slug="too-many-lsis", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def too_many_lsis(table, ctx):
+def too_many_lsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more than 5 local secondary indexes.
 
     ## What it checks
@@ -390,7 +203,7 @@ def too_many_lsis(table, ctx):
 
 @rule(id="DDB305", slug="too-many-gsis", level="warning", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS, options={"max_gsis": 20})
-def too_many_gsis(table, ctx):
+def too_many_gsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more global secondary indexes than the quota allows.
 
     ## What it checks
@@ -427,7 +240,7 @@ def too_many_gsis(table, ctx):
 
 @rule(id="DDB306", slug="lsi-without-table-sort-key", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def lsi_without_table_sort_key(table, ctx):
+def lsi_without_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has a local secondary index but no range_key.
 
     ## What it checks
@@ -458,13 +271,13 @@ def lsi_without_table_sort_key(table, ctx):
                 "a table with a sort key; add a range_key (a new table) or make the index global.", path=LSI)
 
 
-def _quoted_titles(found: list[Index]) -> str:
+def _quoted_titles(found: list[SecondaryIndex]) -> str:
     return ", ".join(i.title for i in found)
 
 
 @rule(id="DDB307", slug="lsi-duplicates-table-sort-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=TAGS)
-def lsi_duplicates_table_sort_key(table, ctx):
+def lsi_duplicates_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A local secondary index sorts by the table's own range_key.
 
     ## What it checks
@@ -500,7 +313,7 @@ def lsi_duplicates_table_sort_key(table, ctx):
 
 @rule(id="DDB308", slug="projection-attributes-mismatch", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def projection_attributes_mismatch(table, ctx):
+def projection_attributes_mismatch(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index's non_key_attributes do not fit its projection_type.
 
     ## What it checks
@@ -537,7 +350,7 @@ def projection_attributes_mismatch(table, ctx):
 
 @rule(id="DDB309", slug="too-many-projected-attributes", level="error", applies=["aws_dynamodb_table"],
       security_severity=2.0, tags=TAGS)
-def too_many_projected_attributes(table, ctx):
+def too_many_projected_attributes(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's indexes project more than 100 non-key attributes in all.
 
     ## What it checks
@@ -601,7 +414,7 @@ def _cardinality_matcher(patterns: tuple) -> Callable[[str], str | None]:
 @rule(id="DDB310", slug="gsi-low-cardinality-hash-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=3.0, tags=("performance", *TAGS), precision="medium",
       options={"low_cardinality_patterns": LOW_CARDINALITY_PATTERNS})
-def gsi_low_cardinality_hash_key(table, ctx):
+def gsi_low_cardinality_hash_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index is partitioned by an attribute whose name says it has few values.
 
     ## What it checks
@@ -657,7 +470,7 @@ def gsi_low_cardinality_hash_key(table, ctx):
 
 @rule(id="DDB311", slug="gsi-projects-all", level="note", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=("cost", *TAGS))
-def gsi_projects_all(table, ctx):
+def gsi_projects_all(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index projects every attribute.
 
     ## What it checks
@@ -689,7 +502,7 @@ def gsi_projects_all(table, ctx):
 
 @rule(id="DDB312", slug="index-duplicates-table-key", level="warning", applies=["aws_dynamodb_table"],
       security_severity=1.0, tags=TAGS)
-def index_duplicates_table_key(table, ctx):
+def index_duplicates_table_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index repeats the table's key or another index, or a key schema repeats its own hash key.
 
     ## What it checks
@@ -736,8 +549,8 @@ def index_duplicates_table_key(table, ctx):
     yield from _same_keys(table, sound, table_hash, table_range)
 
 
-def _same_names(table, found: list[Index]) -> Iterator[Issue]:
-    seen: dict[str, Index] = {}
+def _same_names(table: Resource, found: list[SecondaryIndex]) -> Iterator[Issue]:
+    seen: dict[str, SecondaryIndex] = {}
     reported: set[str] = set()
     for index in found:
         if not isinstance(index.name, str):
@@ -751,8 +564,8 @@ def _same_names(table, found: list[Index]) -> Iterator[Issue]:
                         "table; rename one.", path=f"{index.path}.name")
 
 
-def _same_keys(table, found: list[Index], table_hash: Any, table_range: Any) -> Iterator[Issue]:
-    seen: dict[tuple, Index] = {}
+def _same_keys(table: Resource, found: list[SecondaryIndex], table_hash: Any, table_range: Any) -> Iterator[Issue]:
+    seen: dict[tuple, SecondaryIndex] = {}
     for index in found:
         if not isinstance(index.hash_key, str) or not is_known(index.range_key):
             continue
@@ -775,7 +588,7 @@ def _pair_text(pair: tuple) -> str:
 
 
 # ---------------------------------------------------------------- DDB313: TTL
-def _ttl_attribute_name(table) -> str | None:
+def _ttl_attribute_name(table: Resource) -> str | None:
     ttl = block(table.values, "ttl")
     if ttl is None or not is_known(ttl):
         return None
@@ -785,7 +598,7 @@ def _ttl_attribute_name(table) -> str | None:
 
 @rule(id="DDB313", slug="ttl-attribute-not-number", level="error", applies=["aws_dynamodb_table"],
       security_severity=3.0, tags=TAGS)
-def ttl_attribute_not_number(table, ctx):
+def ttl_attribute_not_number(table: Resource, ctx: Context) -> Iterator[Issue]:
     """TTL is enabled on an attribute that can never hold a Number, or on no attribute.
 
     ## What it checks
@@ -832,7 +645,7 @@ def ttl_attribute_not_number(table, ctx):
 # ---------------------------------------------------------------- DDB314: GSI rebuilt by a change
 @rule(id="DDB314", slug="gsi-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
       security_severity=4.0, tags=TAGS)
-def gsi_key_changed(table, ctx):
+def gsi_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the keys or projection of an existing global secondary index.
 
     ## What it checks
@@ -859,10 +672,10 @@ def gsi_key_changed(table, ctx):
     - [Managing global secondary indexes: adding and deleting](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html)
     - [UpdateTable: GlobalSecondaryIndexUpdates](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    prior = prior_values(table)
+    if prior is None:
         return
-    before = _unique_by_name(blocks(change.before, GSI))
+    before = _unique_by_name(blocks(prior, GSI))
     after = indexes(table, GSI)
     if not is_known(after):
         return
@@ -871,7 +684,7 @@ def gsi_key_changed(table, ctx):
         old = before.get(gsi.name) if isinstance(gsi.name, str) and names_after.count(gsi.name) == 1 else None
         if old is None:
             continue
-        changes = list(_gsi_changes(old, gsi))
+        changes = list(_gsi_changes(read_index(old, GSI), gsi))
         if changes:
             yield Issue(f"The plan rebuilds the {gsi.title} of table {label(table)} because {' and '.join(changes)}: "
                         "it is deleted and backfilled again and queries on it fail meanwhile; add a new index "
@@ -889,32 +702,26 @@ def _unique_by_name(found: Any) -> dict[str, dict]:
     return {name: bs[0] for name, bs in by_name.items() if len(bs) == 1}
 
 
-def _gsi_changes(old: dict, new: Index) -> Iterator[str]:
-    old_hash, old_range, old_keys = _gsi_keys(old)
-    if is_known(old_keys) and is_known(new.keys) and old_keys != new.keys:
-        named = [(attr, before, after) for attr, before, after in (("hash_key", old_hash, new.hash_key),
-                                                                     ("range_key", old_range, new.range_key))
+def _gsi_changes(old: SecondaryIndex, new: SecondaryIndex) -> Iterator[str]:
+    if is_known(old.keys) and is_known(new.keys) and old.keys != new.keys:
+        named = [(attr, before, after) for attr, before, after in (("hash_key", old.hash_key, new.hash_key),
+                                                                     ("range_key", old.range_key, new.range_key))
                  if is_known(before) and is_known(after) and before != after]
         for attr, before, after in named:
-            yield f"{attr} changes from {_shown(before)} to {_shown(after)}"
+            yield f"{attr} changes from {shown(before)} to {shown(after)}"
         if not named:
             yield "its key_schema changes"
-    old_projection = _known_str(old.get("projection_type"))
-    if is_known(old_projection) and is_known(new.projection_type) and old_projection != new.projection_type:
-        yield f"projection_type changes from {_shown(old_projection)} to {_shown(new.projection_type)}"
-    old_listed, new_listed = name_list(old.get("non_key_attributes")), new.non_key_attributes
+    if is_known(old.projection_type) and is_known(new.projection_type) and old.projection_type != new.projection_type:
+        yield f"projection_type changes from {shown(old.projection_type)} to {shown(new.projection_type)}"
+    old_listed, new_listed = old.non_key_attributes, new.non_key_attributes
     if is_known(old_listed) and is_known(new_listed) and set(old_listed) != set(new_listed):
         yield "its non_key_attributes change"
-
-
-def _shown(value: Any) -> str:
-    return "nothing" if value is None else f"'{value}'"
 
 
 # ---------------------------------------------------------------- DDB315: long key names
 @rule(id="DDB315", slug="long-key-attribute-name", level="note", applies=["aws_dynamodb_table"],
       security_severity=0.5, tags=("cost", *TAGS), options={"max_key_name_length": 32})
-def long_key_attribute_name(table, ctx):
+def long_key_attribute_name(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key attribute has a long name, stored again in every item.
 
     ## What it checks

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 from dynalint.model import UNKNOWN, Resource, is_known
-from dynalint.rule import Extend, Fix, Issue, Set, rule
-from dynalint.values import blocks, bool_of, configured_constants, is_configured, label
+from dynalint.rule import Context, Extend, Fix, Issue, Set, rule
+from dynalint.values import blocks, bool_of, configured_constants, is_configured, is_off, label, number_of, prior_values
 
 from ._ddb import replicas, table_name_from_arn
+from ._messages import shown_number
 
 TAGS = ("reliability", "streams", "dynamodb")
 GLOBAL_TAGS = ("reliability", "global-tables", "dynamodb")
@@ -62,12 +63,12 @@ def _replica_regions(values: Any) -> list | Any:
     return [r.get("region_name") for r in found if isinstance(r.get("region_name"), str)]
 
 
-def _standalone_replicas(table: Resource, ctx) -> list[Resource]:
+def _standalone_replicas(table: Resource, ctx: Context) -> list[Resource]:
     """The aws_dynamodb_table_replica resources of the input that replicate this table."""
     return ctx.related(table, STANDALONE_REPLICA, via="global_table_arn", direction="in")
 
 
-def _replicas_text(table: Resource, ctx) -> str:
+def _replicas_text(table: Resource, ctx: Context) -> str:
     blocks = replicas(table.values)
     if is_known(blocks) and blocks:
         return "replica blocks"
@@ -78,7 +79,7 @@ def _replicas_text(table: Resource, ctx) -> str:
 # ---------------------------------------------------------------- table rules
 @rule(id="DDB501", slug="stream-settings-inconsistent", level="error", applies=[TABLE],
       security_severity=2.0, tags=TAGS, fix="safe")
-def stream_settings_inconsistent(table, ctx):
+def stream_settings_inconsistent(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's stream_enabled and stream_view_type contradict each other.
 
     ## What it checks
@@ -138,7 +139,7 @@ def stream_settings_inconsistent(table, ctx):
 
 @rule(id="DDB502", slug="global-table-stream-view-type", level="error", applies=[TABLE],
       security_severity=5.0, tags=GLOBAL_TAGS)
-def global_table_stream_view_type(table, ctx):
+def global_table_stream_view_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table's stream is off or does not carry both item images.
 
     ## What it checks
@@ -182,7 +183,7 @@ def global_table_stream_view_type(table, ctx):
 
 @rule(id="DDB503", slug="global-table-stream-changed", level="error", applies=[TABLE], kind="change",
       security_severity=6.0, tags=GLOBAL_TAGS)
-def global_table_stream_changed(table, ctx):
+def global_table_stream_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the stream of a table that has replicas.
 
     ## What it checks
@@ -213,13 +214,13 @@ def global_table_stream_changed(table, ctx):
     - [Global tables: how it works (streams)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html)
     - [UpdateTable: StreamSpecification](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html#DDB-UpdateTable-request-StreamSpecification)
     """
-    change = table.change
-    if not change.is_update or not isinstance(change.before, dict):
+    before = prior_values(table)
+    if before is None:
         return
-    old, new = _stream(change.before), _stream(table.values)
+    old, new = _stream(before), _stream(table.values)
     if old is UNKNOWN or new is UNKNOWN or old == new:
         return
-    had, has = _replica_regions(change.before), _replica_regions(table.values)
+    had, has = _replica_regions(before), _replica_regions(table.values)
     standalone = _standalone_replicas(table, ctx)
     existing = [r for r in standalone if not (r.change and r.change.is_create)]
     replicated_before = (is_known(had) and bool(had)) or bool(existing)
@@ -238,7 +239,7 @@ def global_table_stream_changed(table, ctx):
 
 @rule(id="DDB504", slug="legacy-global-table", level="warning", applies=["aws_dynamodb_global_table"],
       security_severity=3.0, tags=GLOBAL_TAGS)
-def legacy_global_table(global_table, ctx):
+def legacy_global_table(global_table: Resource, ctx: Context) -> Iterator[Issue]:
     """The global table uses the legacy version 2017.11.29.
 
     ## What it checks
@@ -268,7 +269,7 @@ def legacy_global_table(global_table, ctx):
 
 @rule(id="DDB505", slug="replica-region-invalid", level="error", applies=[TABLE],
       security_severity=2.0, tags=GLOBAL_TAGS)
-def replica_region_invalid(table, ctx):
+def replica_region_invalid(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Two replica blocks name the same region, or a replica is in the table's own region.
 
     ## What it checks
@@ -310,7 +311,7 @@ def replica_region_invalid(table, ctx):
 
 
 # ---------------------------------------------------------------- stream consumers
-def _dynamodb_stream_source(mapping: Resource, ctx) -> str | None:
+def _dynamodb_stream_source(mapping: Resource, ctx: Context) -> str | None:
     """How a message names the mapping's source when it is a DynamoDB stream; None when it is not one.
 
     A known ARN decides by its shape (Kinesis and SQS ARNs are never judged);
@@ -330,31 +331,19 @@ def _dynamodb_stream_source(mapping: Resource, ctx) -> str | None:
     return f"the stream of table '{name}'" if name else "a DynamoDB stream"
 
 
-def _number(value: Any) -> float | None | Any:
-    """A numeric setting as a float: None when absent, UNKNOWN when not known or not a number."""
-    if value is None:
-        return None
-    if not is_known(value) or isinstance(value, bool):
-        return UNKNOWN
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return UNKNOWN
-
-
 def _retries_unbounded(mapping: Resource) -> bool | Any:
-    retries = _number(mapping.values.get("maximum_retry_attempts"))
+    retries = number_of(mapping.values.get("maximum_retry_attempts"))
     return retries if not is_known(retries) else retries is None or retries < 0
 
 
 def _record_age_unbounded(mapping: Resource) -> bool | Any:
-    age = _number(mapping.values.get("maximum_record_age_in_seconds"))
+    age = number_of(mapping.values.get("maximum_record_age_in_seconds"))
     return age if not is_known(age) else age is None or age < 0 or age >= STREAM_RETENTION_SECONDS
 
 
 @rule(id="DDB506", slug="stream-consumer-without-failure-destination", level="warning",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
-def stream_consumer_without_failure_destination(mapping, ctx):
+def stream_consumer_without_failure_destination(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reads a DynamoDB stream with nowhere to send the records it gives up on.
 
     ## What it checks
@@ -406,7 +395,7 @@ def _has_failure_destination(values: Any) -> bool | Any:
 
 @rule(id="DDB507", slug="stream-consumer-unbounded-retries", level="warning",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
-def stream_consumer_unbounded_retries(mapping, ctx):
+def stream_consumer_unbounded_retries(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function retries a failing DynamoDB stream batch until its records expire.
 
     ## What it checks
@@ -443,7 +432,7 @@ def stream_consumer_unbounded_retries(mapping, ctx):
 @rule(id="DDB508", slug="stream-consumer-no-partial-batch", level="note",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS,
       fix="unsafe")
-def stream_consumer_no_partial_batch(mapping, ctx):
+def stream_consumer_no_partial_batch(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reading a DynamoDB stream retries whole batches for one bad record.
 
     ## What it checks
@@ -481,9 +470,8 @@ def stream_consumer_no_partial_batch(mapping, ctx):
     source = _dynamodb_stream_source(mapping, ctx)
     if source is None:
         return
-    bisect = bool_of(mapping.values.get("bisect_batch_on_function_error"))
     reports = _reports_item_failures(mapping.values.get("function_response_types"))
-    if bisect is True or reports is True or not is_known(bisect) or not is_known(reports):
+    if not is_off(mapping.values.get("bisect_batch_on_function_error")) or reports is not False:
         return
     yield Issue(f"Event source mapping {mapping.address} on {source} retries whole batches when one record fails: "
                 "set `bisect_batch_on_function_error = true` and add \"ReportBatchItemFailures\" to "
@@ -508,7 +496,7 @@ def _reports_item_failures(types: Any) -> bool | Any:
 
 @rule(id="DDB509", slug="stream-consumer-invalid-parameters", level="error",
       applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS)
-def stream_consumer_invalid_parameters(mapping, ctx):
+def stream_consumer_invalid_parameters(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda mapping on a DynamoDB stream has a setting DynamoDB streams do not accept.
 
     ## What it checks
@@ -537,14 +525,14 @@ def stream_consumer_invalid_parameters(mapping, ctx):
     source = _dynamodb_stream_source(mapping, ctx)
     if source is None:
         return
-    batch = _number(mapping.values.get("batch_size"))
+    batch = number_of(mapping.values.get("batch_size"))
     if is_known(batch) and batch not in (None, 0) and not _within(batch, BATCH_SIZE_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has batch_size {batch:g}: a DynamoDB "
-                    "stream accepts 1 to 10000.", path="batch_size")
-    factor = _number(mapping.values.get("parallelization_factor"))
+        yield Issue(f"Event source mapping {mapping.address} on {source} has batch_size {shown_number(batch)}: a "
+                    "DynamoDB stream accepts 1 to 10000.", path="batch_size")
+    factor = number_of(mapping.values.get("parallelization_factor"))
     if is_known(factor) and factor is not None and not _within(factor, PARALLELIZATION_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has parallelization_factor {factor:g}: "
-                    "set 1 to 10 batches per shard.", path="parallelization_factor")
+        yield Issue(f"Event source mapping {mapping.address} on {source} has parallelization_factor "
+                    f"{shown_number(factor)}: set 1 to 10 batches per shard.", path="parallelization_factor")
     position = mapping.values.get("starting_position")
     if position is None:
         yield Issue(f"Event source mapping {mapping.address} on {source} has no starting_position, which a "

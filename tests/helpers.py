@@ -63,6 +63,15 @@ def lint_case(name: str, select: Iterable[str] = (), **kwargs: Any) -> Findings:
     return lint_model(load_case(name), select, **kwargs)
 
 
+def lint_tf(directory: Path, text: str, select: Iterable[str] = (), **kwargs: Any) -> Findings:
+    """Lint ``text`` as the main.tf of ``directory`` (a test's tmp_path): .tf input, as a pre-commit hook reads it."""
+    from dynalint.load import load_inputs
+
+    (directory / "main.tf").write_text(text)
+    [model] = load_inputs([str(directory)])
+    return lint_model(model, select, **kwargs)
+
+
 def lint_doc(doc: dict, select: Iterable[str] = (), **kwargs: Any) -> Findings:
     """Lint a plan given as a dict (for hand-built shapes real terraform cannot produce)."""
     return lint_model(load_document(json.loads(json.dumps(doc)), "plan.json"), select, **kwargs)

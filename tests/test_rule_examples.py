@@ -268,6 +268,9 @@ def test_examples_are_configurations_terraform_plans(tmp_path):
             settings = (examples.side(side) / ".dynalint.yaml").exists()  # the plan is linted without them
             if re.search(r"^provider ", text, re.M) or settings or (side == "bad" and rule_.id in TERRAFORM_REFUSES):
                 continue
+            if side == "bad" and examples.bad_settings is not None:
+                continue  # its finding is about the settings file beside it (DL004), which a plan does not carry
+
             module = root / "examples" / rule_.id
             module.mkdir(parents=True)
             unique = f'\\1"orders-{rule_.id.lower()}"'

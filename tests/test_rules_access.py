@@ -5,7 +5,7 @@ import pytest
 
 from dynalint.load import load_inputs
 from dynalint.model import UNKNOWN
-from helpers import TF_CASES, by_address, case_plan, flagged, lint_case, lint_doc, lint_model, load_case
+from helpers import TF_CASES, by_address, case_plan, flagged, lint_case, lint_doc, lint_model, lint_tf, load_case
 
 FINDINGS = lint_case("access", select=["DDB6"])
 
@@ -136,6 +136,28 @@ def test_ddb605_by_reference_inline_and_separate_rules():
     assert len(ruled) == 2  # dax_tls (9111 in, 8111 only out) is fine
     assert "aws_vpc_security_group_ingress_rule.dax_all_traffic" in ruled[0]
     assert "aws_security_group_rule.dax_ruled_range" in ruled[1]
+
+
+def test_ddb605_reads_ports_written_as_text(tmp_path):
+    # Terraform converts "8111" to a number: .tf input is judged as the plan would be (it used to be skipped).
+    found = lint_tf(tmp_path, """
+resource "aws_dax_cluster" "c" {
+  cluster_name       = "c"
+  replication_factor = 3
+  security_group_ids = [aws_security_group.g.id]
+}
+
+resource "aws_security_group" "g" {
+  name = "g"
+  ingress {
+    protocol  = "tcp"
+    from_port = "8000"
+    to_port   = "8200"
+  }
+}
+""", ["DDB605"])
+    [finding] = by_address(found, "DDB605")["aws_dax_cluster.c"]
+    assert "inline ingress block" in finding.message
 
 
 def test_ddb605_by_literal_group_id_on_a_tls_cluster():

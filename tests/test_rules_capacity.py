@@ -2,7 +2,7 @@
 import pytest
 
 from dynalint.load import load_inputs
-from helpers import ROOT, TF_CASES, by_address, flagged, lint_case, lint_doc, lint_model, load_case
+from helpers import ROOT, TF_CASES, by_address, flagged, lint_case, lint_doc, lint_model, lint_tf, load_case
 
 FINDINGS = lint_case("capacity", select=["DDB4"])
 CHANGES = lint_case("capacity_changes", select=["DDB4"])
@@ -181,6 +181,27 @@ def test_ddb404_table_without_capacity():
     found = lint_doc(doc, ["DDB404"])
     assert {f.path for f in found} == {"read_capacity", "write_capacity"}
     assert any("has no read_capacity" in f.message for f in found)
+
+
+def test_ddb404_capacity_written_as_no_number_is_not_judged_and_numeric_text_is_a_number(tmp_path):
+    # .tf input holds what is written. Terraform converts "0" and "1e1" to numbers; "five" and true it refuses
+    # to plan: dynalint cannot judge them (before, this rule read them as absent: "has no read_capacity").
+    text = "".join(f"""
+resource "aws_dynamodb_table" "{name}" {{
+  name           = "{name}"
+  hash_key       = "id"
+  read_capacity  = {read}
+  write_capacity = {write}
+  attribute {{
+    name = "id"
+    type = "S"
+  }}
+}}
+""" for name, read, write in (("words", '"five"', "true"), ("text", '"0"', '"1e1"')))
+    found = by_address(lint_tf(tmp_path, text, ["DDB404"]), "DDB404")
+    assert "aws_dynamodb_table.words" not in found
+    [zero] = found["aws_dynamodb_table.text"]
+    assert zero.path == "read_capacity" and "has read_capacity = 0:" in zero.message
 
 
 def test_ddb404_silent_on_on_demand_and_unknown_billing_mode():

@@ -1,5 +1,5 @@
 """DDB201-DDB207 on the plan real terraform made of tests/tf/encryption (and tests/tf/changes for DDB202)."""
-from helpers import by_address, flagged, lint_case, lint_doc
+from helpers import by_address, flagged, lint_case, lint_doc, lint_tf
 
 FINDINGS = lint_case("encryption", select=["DDB2"])
 CHANGES = lint_case("changes", select=["DDB202"])
@@ -58,3 +58,28 @@ def test_ddb206_and_ddb207_dax():
     assert flagged(FINDINGS, "DDB206") == {"aws_dax_cluster.plain"}
     assert flagged(FINDINGS, "DDB207") == {"aws_dax_cluster.plain", "aws_dax_cluster.none_tls"}
     assert "aws_dax_cluster.decided_later" not in by_address(FINDINGS)
+
+
+def test_ddb204_reads_a_deletion_window_written_as_text(tmp_path):
+    # Terraform converts "7" to the number 7: .tf input is judged as the plan would be (it used to be skipped).
+    found = lint_tf(tmp_path, """
+resource "aws_kms_key" "k" {
+  enable_key_rotation     = true
+  deletion_window_in_days = "7"
+}
+
+resource "aws_dynamodb_table" "t" {
+  name     = "t"
+  hash_key = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = aws_kms_key.k.arn
+  }
+}
+""", ["DDB204"])
+    [finding] = by_address(found, "DDB204")["aws_kms_key.k"]
+    assert "can be deleted 7 days after" in finding.message

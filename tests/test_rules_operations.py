@@ -1,7 +1,7 @@
 """DDB701-DDB708 on the plan real terraform made of tests/tf/operations."""
 import json
 
-from helpers import by_address, flagged, lint_case, lint_doc
+from helpers import by_address, flagged, lint_case, lint_doc, lint_tf
 
 FINDINGS = lint_case("operations", select=["DDB7"])
 
@@ -131,3 +131,15 @@ def test_ddb708_dax_below_three_nodes():
     assert flagged(FINDINGS, "DDB708") == {"aws_dax_cluster.single"}  # ha: 3; sized_later: unknown
     [finding] = by_address(FINDINGS, "DDB708")["aws_dax_cluster.single"]
     assert "1 node:" in finding.message and finding.path == "replication_factor"
+
+
+def test_ddb708_reads_a_node_count_written_as_text(tmp_path):
+    # "2" is the number 2 to Terraform, so to dynalint (.tf input used to be skipped); "three" cannot be judged.
+    found = lint_tf(tmp_path, "".join(f"""
+resource "aws_dax_cluster" "{name}" {{
+  cluster_name       = "{name}"
+  replication_factor = "{nodes}"
+}}
+""" for name, nodes in (("two", "2"), ("words", "three"))), ["DDB708"])
+    assert flagged(found, "DDB708") == {"aws_dax_cluster.two"}
+    assert "has 2 nodes:" in by_address(found, "DDB708")["aws_dax_cluster.two"][0].message

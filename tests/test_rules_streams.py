@@ -1,5 +1,5 @@
 """DDB501-DDB509 on plans real terraform made of tests/tf/streams and tests/tf/streams_changes."""
-from helpers import by_address, flagged, lint_case, lint_doc
+from helpers import by_address, flagged, lint_case, lint_doc, lint_tf
 
 FINDINGS = lint_case("streams", select=["DDB5"])
 CHANGES = lint_case("streams_changes", select=["DDB5"])
@@ -189,6 +189,34 @@ def test_ddb509_parallelization_factor_out_of_range():
         "batch_size": 10000.0}))
     [finding] = lint_doc(doc, ["DDB509"])
     assert finding.path == "parallelization_factor" and "20" in finding.message
+
+
+def test_ddb509_shows_every_digit_of_a_number_and_reads_numeric_text(tmp_path):
+    # Numbers in messages are written out (12345678, not 1.23457e+07 as `:g` showed them); "40" in .tf is 40.
+    found = lint_tf(tmp_path, """
+resource "aws_dynamodb_table" "orders" {
+  name             = "orders"
+  hash_key         = "id"
+  billing_mode     = "PAY_PER_REQUEST"
+  stream_enabled   = true
+  stream_view_type = "NEW_AND_OLD_IMAGES"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
+resource "aws_lambda_event_source_mapping" "m" {
+  event_source_arn       = aws_dynamodb_table.orders.stream_arn
+  function_name          = "consumer"
+  starting_position      = "LATEST"
+  batch_size             = 12345678
+  parallelization_factor = "40"
+}
+""", ["DDB509"])
+    messages = {f.path: f.message for f in found}
+    assert "has batch_size 12345678: a DynamoDB stream accepts 1 to 10000" in messages["batch_size"]
+    assert "has parallelization_factor 40: set 1 to 10" in messages["parallelization_factor"]
 
 
 def test_stream_consumer_rules_silent_on_good_twin_and_on_values_known_only_after_apply():

@@ -104,6 +104,15 @@ def test_number_comparisons(tmp_path, operator, bound, failing):
     assert fires(tmp_path, f"attribute: read_capacity\n{operator}: {bound}", when=when) == failing
 
 
+def test_numbers_written_as_text_compare_as_terraform_converts_them(tmp_path):
+    # "+50" and "5e1" are 50 to Terraform (and now here: "+50" used to be no number); " 50", with a space, is
+    # no number Terraform converts, so it equals no capacity (it used to be read as 50).
+    when = "attribute: billing_mode\nequals: PROVISIONED"
+    assert fires(tmp_path, "attribute: read_capacity\nequals: '+50'", when=when) == {SCRATCH, LATER}
+    assert fires(tmp_path, "attribute: read_capacity\nequals: '5e1'", when=when) == {SCRATCH, LATER}
+    assert fires(tmp_path, "attribute: read_capacity\nequals: ' 50'", when=when) == PROVISIONED
+
+
 def test_comparison_on_a_value_known_after_apply_is_silent(tmp_path):
     # later's recovery period is unknown; elsewhere it is absent, which is no number
     assert fires(tmp_path, "attribute: point_in_time_recovery.recovery_period_in_days\nless_than: 100") == \
