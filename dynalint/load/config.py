@@ -262,14 +262,19 @@ def _walk_leaves(exprs: Any, prefix: str) -> Iterator[tuple[str, dict]]:
 
 
 def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
+    """(attribute path, reference strings) of each expression in an expressions tree (nested blocks walked).
+
+    A ``constant_value`` is a value, whatever it holds: an object in it with a
+    ``references`` key (a module input, a ``terraform_data`` input) names nothing.
+    """
     if isinstance(exprs, list):
         for item in exprs:
             yield from _walk_refs(item, prefix)
         return
-    if not isinstance(exprs, dict):
+    if not isinstance(exprs, dict) or "constant_value" in exprs:
         return
     refs = exprs.get("references")
-    if isinstance(refs, list) and ("constant_value" not in exprs):
+    if isinstance(refs, list):
         yield prefix, [r for r in refs if isinstance(r, str)]
         return
     for key, value in exprs.items():
