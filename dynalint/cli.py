@@ -499,7 +499,7 @@ def _rename_stdin(model, name: str):
         return model
     from dataclasses import replace
 
-    locator = {a: replace(s, file=name) for a, s in (model.plan_locator or {}).items()}
+    locator = model.plan_locator.renamed(name) if model.plan_locator is not None else None
     return replace(model, input_file=name, plan_locator=locator)
 
 
