@@ -133,7 +133,10 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
     except Exception as exc:  # noqa: BLE001 - the user gets one line, --debug the traceback
         _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", debug)
     finally:
-        if collecting:  # _check turns the cyclic collector off; a caller in the same process (tests) gets it back
+        # _check turns the cyclic collector off; a caller in the same process (tests) gets it back. The command
+        # line's own process does not: the collection that enabling starts would walk every object of the run
+        # (tens of milliseconds on a large plan) just before the process ends.
+        if collecting and not _ENDS_PROCESS:
             gc.enable()
     if _ENDS_PROCESS:
         _end_process(code)
@@ -496,7 +499,7 @@ def _rename_stdin(model, name: str):
         return model
     from dataclasses import replace
 
-    locator = {a: replace(s, file=name) for a, s in (model.plan_locator or {}).items()}
+    locator = model.plan_locator.renamed(name) if model.plan_locator is not None else None
     return replace(model, input_file=name, plan_locator=locator)
 
 

@@ -95,3 +95,16 @@ def test_rules_that_ask_only_for_neighbours_do_not_import_networkx(tmp_path):
             yield Issue(f"{ctx.graph.number_of_edges()} edges")
     '''))
     assert _networkx_imported(plan, "--rules-dir", str(rules), "-f", "json")
+
+
+def test_a_constant_holding_a_references_key_names_no_resource():
+    # tests/tf/constant_refs: constants that hold {"references": [...]} (a terraform_data input, a module
+    # input whose other field a table reads) are values, not expressions: no edge comes of them.
+    model = load_case("constant_refs")
+    index = ResourceIndex(model.resources, _REGISTRY.links)
+    key = index.by_address["aws_kms_key.rotating"]
+    assert index.by_address["terraform_data.note"].references == ()
+    assert index.by_address["module.constant.aws_dynamodb_table.t"].references == ()
+    naming_the_key = index.graph.related(key, direction="in")
+    assert [r.address for r in naming_the_key] == ["module.keyed.aws_dynamodb_table.t"]  # the twin, by reference
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.rotating") in naming_the_key[0].references

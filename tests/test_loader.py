@@ -6,7 +6,7 @@ import pytest
 from dynalint.errors import InputError
 from dynalint.load import load_bytes, load_input
 from dynalint.model import SENSITIVE, UNKNOWN
-from helpers import SAMPLES, SHARED, case_plan, flagged, lint_model, load_case
+from helpers import SAMPLES, SHARED, TF_CASES, case_plan, flagged, lint_model, load_case
 
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
 needs_corpus = pytest.mark.skipif(not CORPUS, reason="../shared/corpus is not next to this checkout")
@@ -139,6 +139,45 @@ def test_plan_locations_point_at_each_address():
         source = model.plan_locator[resource.address]
         line = text.splitlines()[source.start_line - 1]
         assert line[source.start_column - 1:].startswith(f'"address":"{resource.address}"')
+
+
+def test_values_that_look_like_an_address_do_not_move_its_location():
+    # tests/tf/forged_address: a variable and another table's tags hold "address": "aws_dynamodb_table.orders"
+    # before the orders entry; the location is the entry the parser read, found by its place, not by a search.
+    path = case_plan("forged_address")
+    model = load_input(str(path))
+    text = path.read_text()
+    assert text.count('"address":"aws_dynamodb_table.orders"') > 1  # the decoys are there
+    source = model.plan_locator["aws_dynamodb_table.orders"]
+    assert source.start_line == 1
+    entry = text[source.start_column - 2:]
+    assert entry.startswith('{"address":"aws_dynamodb_table.orders","mode":"managed"')
+    assert text.index('"resource_changes":[') < source.start_column - 2 < text.index('"configuration":')
+
+
+@pytest.mark.parametrize("layout", [{"sort_keys": True}, {"indent": "\t", "sort_keys": True}])
+def test_entries_whose_address_is_not_their_first_key_are_located_at_it(tmp_path, layout):
+    # other tools rewrite plans: with sorted keys, "action_reason" comes before "address"
+    doc = json.loads(case_plan("changes").read_text())
+    assert any("action_reason" in entry for entry in doc["resource_changes"])
+    (tmp_path / "plan.json").write_text(json.dumps(doc, **layout))
+    model = load_input(str(tmp_path / "plan.json"))
+    lines = (tmp_path / "plan.json").read_text().splitlines()
+    for resource in model.resources:
+        source = model.plan_locator[resource.address]
+        assert lines[source.start_line - 1][source.start_column - 1:].startswith(
+            f'"address": {json.dumps(resource.address)}')
+
+
+def test_state_locations_point_at_each_address():
+    path = TF_CASES / "realworld" / "state.json"
+    model = load_input(str(path))
+    text = path.read_text()
+    assert model.input_kind == "state" and model.resources
+    for resource in model.resources:
+        source = model.plan_locator[resource.address]
+        line = text.splitlines()[source.start_line - 1]
+        assert line[source.start_column - 1:].startswith(f'"address":{json.dumps(resource.address)}')
 
 
 def test_pretty_printed_plan_locations_have_lines(tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
 from dynalint.errors import InputError
-from dynalint.load.decode import read_document
+from dynalint.load.decode import read_located
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
@@ -49,9 +49,10 @@ def _load(buffer: _Bytes, name: str, locate: bool, tf_sources: bool, source_dir:
     data = buffer.take()
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
-    locator = plan_locations(data, name) if locate else None
-    doc = read_document(data, name)
+    doc, places = read_located(data, name, locate)
     del data
+    locator = plan_locations(places, name) if locate else None
+    del places
     try:
         model = load_document(doc, name, allow_errored)
     except RecursionError:  # a value nested just below what the JSON parser accepts

@@ -217,7 +217,7 @@ class Configuration:
         if key not in self._refs:
             block = self.resource(module_path, local_address)
             exprs = block.get("expressions") if block else None
-            self._refs[key] = list(_walk_refs(exprs, "")) if isinstance(exprs, dict) else []
+            self._refs[key] = _walk_refs(exprs, "") if isinstance(exprs, dict) else []
         return self._refs[key]
 
 
@@ -244,20 +244,40 @@ def _walk_leaves(exprs: Any, prefix: str) -> Iterator[tuple[str, dict]]:
                 yield from _walk_leaves(value, path)  # a single nested block
 
 
-def _walk_refs(exprs: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
+def _walk_refs(exprs: Any, prefix: str) -> list[tuple[str, list[str]]]:
+    """(attribute path, reference strings) of each expression in an expressions tree (nested blocks walked),
+    in the order written.
+
+    A ``constant_value`` is a value, whatever it holds: an object in it with a
+    ``references`` key (a module input, a ``terraform_data`` input) names nothing.
+    """
+    out: list[tuple[str, list[str]]] = []
+    _refs_into(exprs, prefix, out)
+    return out
+
+
+def _refs_into(exprs: Any, prefix: str, out: list) -> None:
     if isinstance(exprs, list):
         for item in exprs:
-            yield from _walk_refs(item, prefix)
+            _refs_into(item, prefix, out)
         return
-    if not isinstance(exprs, dict):
+    if not isinstance(exprs, dict) or "constant_value" in exprs:
         return
     refs = exprs.get("references")
-    if isinstance(refs, list) and ("constant_value" not in exprs):
-        yield prefix, [r for r in refs if isinstance(r, str)]
+    if isinstance(refs, list):
+        out.append((prefix, [r for r in refs if isinstance(r, str)]))
         return
     for key, value in exprs.items():
-        if isinstance(value, (dict, list)):
-            yield from _walk_refs(value, f"{prefix}.{key}" if prefix else key)
+        if isinstance(value, dict):
+            if "constant_value" in value:  # the usual leaf, decided here rather than in a call
+                continue
+            refs = value.get("references")
+            if isinstance(refs, list):
+                out.append((f"{prefix}.{key}" if prefix else key, [r for r in refs if isinstance(r, str)]))
+                continue
+        elif not isinstance(value, list):
+            continue
+        _refs_into(value, f"{prefix}.{key}" if prefix else key, out)
 
 
 def _mapping(value: Any) -> dict:

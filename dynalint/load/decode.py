@@ -28,6 +28,7 @@ import codecs
 import json
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -168,31 +169,69 @@ class _Planned(msgspec.Struct):
 
 
 _TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_ANY = msgspec.json.Decoder(Any, float_hook=float)  # float(): the standard library's reading of 1e400 too
+_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+# Numbers as msgspec reads them: one it cannot hold as a float (1e400) is an error, so the standard library's
+# reading decides (inf), as for everything msgspec refuses. (A float_hook would give the same answer, slower.)
+_ANY = msgspec.json.Decoder(Any)
 _PLANNED = msgspec.json.Decoder(_Planned)
 _WS = re.compile(rb"[ \t\n\r]*")
-_KEY = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_KEY = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string (unrolled: no alternation tried per character)
+# An entry that starts with its "address" key, as terraform writes it: the key, then the JSON string.
+_ADDRESS_FIRST = re.compile(rb'\{[ \t\n\r]*("address")[ \t\n\r]*:[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")')
+_STRING = msgspec.json.Decoder(str)
+_ENCODE = msgspec.json.encode
 
 
 class _NotAsParsed(Exception):
     """The walk of the top level met something else than what msgspec parsed: the slow reading decides."""
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where the resource entries the loader reads are in the document's bytes (dynalint.load.sources
+    turns them into lines and columns): found by following the parser, never by searching the text,
+    so no value inside the document can move them."""
+
+    text: bytes  # the document as UTF-8, without a byte order mark
+    entries: tuple[tuple[int, str], ...]  # (offset of the entry's "address" key, or of the entry; its address)
+
+
 def read_document(data: bytes, name: str) -> Any:
     """The document, with the sections dynalint does not read left ``UNREAD``; the same answer as
     ``parse_document(decode_input(data))`` (that reading decides wherever msgspec refuses)."""
+    return read_located(data, name, locate=False)[0]
+
+
+def read_located(data: bytes, name: str, locate: bool = True) -> tuple[Any, Places | None]:
+    """``read_document``, and with ``locate`` the places of its resource entries (None where they
+    cannot be given: a document that is not UTF-8, or whose structure msgspec cannot walk)."""
     if not data or data.isspace():
         raise InputError(f"{name}: the file is empty (expected the output of `terraform show -json`)")
+    buffer = top = starts = entries = None
     try:
         buffer = _utf8(data, name)
         top = _TOP.decode(buffer)
-        _keys_written_once(buffer, top)
-        doc = {key: _section(key, raw) for key, raw in top.items()}
+        starts = _keys_written_once(buffer, top)
+        doc = {}
+        for key, raw in top.items():
+            if key == "resource_changes" and locate:
+                doc[key], entries = _entries(raw)
+            else:
+                doc[key] = _section(key, raw)
         if "planned_values" in top and _planned_values_needed(doc):
             doc["planned_values"] = _ANY.decode(top["planned_values"])
-        return doc
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError, _NotAsParsed):
-        return parse_document(decode_input(data, name), name)
+        doc = parse_document(decode_input(data, name), name)
+    if not locate or buffer is None or buffer is not data and not data.startswith(codecs.BOM_UTF8):
+        return doc, None  # UTF-16: offsets in re-encoded bytes would point nowhere in the file
+    return doc, _places(buffer, top, starts, doc, entries)
+
+
+def _entries(raw: msgspec.Raw) -> tuple[Any, list[msgspec.Raw] | None]:
+    """resource_changes, and its raw entries (whose lengths place them; None when it is no array).
+    Decoded whole, which is faster than entry by entry."""
+    doc = _ANY.decode(raw)
+    return doc, _LIST.decode(raw) if isinstance(doc, list) else None
 
 
 def _utf8(data: bytes, name: str) -> bytes:
@@ -222,21 +261,22 @@ def _planned_values_needed(doc: dict) -> bool:
                and entry["change"].get("after") is None for entry in changes)
 
 
-def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> None:
-    """_NotAsParsed when a top-level key appears twice; exact, at the cost of a copy and a comparison of bytes.
+def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> dict[str, int]:
+    """Where each top-level value starts; _NotAsParsed when a top-level key appears twice (exact, at the cost
+    of a copy and a comparison of bytes).
 
     msgspec keeps the last copy of a key. Walking the keys in the order they are
     written, each value must be, byte for byte, the copy msgspec kept: a key written
     once always is, and a key written twice is either not (its first copy differs) or
     is met again (the same copy twice).
     """
-    seen: set[str] = set()
+    starts: dict[str, int] = {}
     at = _WS.match(buffer).end()
     if buffer[at:at + 1] != b"{":
         raise _NotAsParsed
     at = _WS.match(buffer, at + 1).end()
     if buffer[at:at + 1] == b"}":
-        return
+        return starts
     while True:
         found = _KEY.match(buffer, at)
         if found is None:
@@ -247,15 +287,157 @@ def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> None:
         if raw is None or buffer[at:at + 1] != b":":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
-        if key in seen or not buffer.startswith(bytes(raw), at):
+        if key in starts or not buffer.startswith(bytes(raw), at):
             raise _NotAsParsed  # a key written twice: the slow reading names the first one met again
-        seen.add(key)
+        starts[key] = at
         at = _WS.match(buffer, at + len(raw)).end()
         if buffer[at:at + 1] == b"}":
-            return
+            return starts
         if buffer[at:at + 1] != b",":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
+
+
+# ---------------------------------------------------------------------- places of the resource entries
+def _places(buffer: bytes, top: dict | None, starts: dict | None, doc: Any,
+            entries: list[msgspec.Raw] | None) -> Places | None:
+    """The places of the entries the loader makes resources of: a plan's resource_changes, a state's
+    values tree. Offsets come from walking the bytes with the lengths the parser gives each value."""
+    if not isinstance(doc, dict):
+        return None
+    try:
+        if top is None:  # the slow reading decided: msgspec may still walk the structure
+            top = _TOP.decode(buffer)
+            starts = _keys_written_once(buffer, top)
+        if any(k in doc for k in ("resource_changes", "planned_values", "configuration")):
+            changes = doc.get("resource_changes")
+            if not isinstance(changes, list) or "resource_changes" not in top:
+                return Places(buffer, ())
+            entries = entries if entries is not None else _LIST.decode(top["resource_changes"])
+            found: list[tuple[int, str]] = []
+            _list_places(buffer, starts["resource_changes"], entries, changes, found)
+        else:
+            found = []
+            values = doc.get("values")
+            if isinstance(values, dict) and "values" in top:
+                _state_places(buffer, starts["values"], top["values"], values, found)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError, _NotAsParsed, IndexError):
+        return None
+    found.sort()  # a state's modules are walked depth first: the file's order is the offsets'
+    return Places(buffer, tuple(found))
+
+
+def _list_places(buffer: bytes, at: int, raws: list, entries: list, found: list) -> None:
+    """The place of each entry of the array at ``at`` (its elements ``raws``, as decoded ``entries``)."""
+    if len(raws) != len(entries):
+        raise _NotAsParsed
+    for start, raw, entry in zip(_element_starts(buffer, at, raws), raws, entries):
+        address = entry.get("address") if isinstance(entry, dict) else None
+        if not isinstance(address, str):
+            continue
+        try:  # as terraform writes it: the key first, then exactly a JSON string of the parsed address
+            if buffer.startswith(b'{"address":', start) and buffer.startswith(_ENCODE(address), start + 11):
+                found.append((start + 1, address))
+                continue
+        except UnicodeEncodeError:  # a lone surrogate, which the slow reading let through
+            pass
+        found.append((_address_key(buffer, start, raw, address), address))
+
+
+def _element_starts(buffer: bytes, at: int, raws: list) -> list[int]:
+    """Where each element of the array at ``at`` starts. Exact by construction: from the array's start,
+    each element is as long as the parser says and the bytes between two are a comma and whitespace."""
+    if buffer[at] != 0x5B:  # [
+        raise _NotAsParsed
+    at += 1
+    if buffer[at] in b" \t\n\r":
+        at = _WS.match(buffer, at).end()
+    out = []
+    for raw in raws:
+        out.append(at)
+        at += len(raw)
+        if buffer[at] in b" \t\n\r":
+            at = _WS.match(buffer, at).end()
+        if buffer[at] == 0x2C:  # ,
+            at += 1
+            if buffer[at] in b" \t\n\r":
+                at = _WS.match(buffer, at).end()
+        elif buffer[at] != 0x5D:  # ]
+            raise _NotAsParsed
+    if buffer[at] != 0x5D:
+        raise _NotAsParsed
+    return out
+
+
+def _address_key(buffer: bytes, at: int, raw: msgspec.Raw, address: str) -> int:
+    """Where the entry at ``at`` writes its address: its "address" key, else (a key written twice, say) the
+    entry's opening brace."""
+    head = _ADDRESS_FIRST.match(buffer, at)
+    if head is not None:  # terraform writes the address first
+        text = head.group(2)
+        try:
+            same = (text[1:-1] == address.encode("utf-8", "surrogatepass") if b"\\" not in text
+                    else _STRING.decode(text) == address)
+        except (msgspec.DecodeError, msgspec.ValidationError):  # a lone surrogate: the slow reading's address
+            same = False
+        if same:
+            return head.start(1)
+    try:
+        return _member_starts(buffer, at, _TOP.decode(raw))["address"][0]
+    except (_NotAsParsed, KeyError, msgspec.DecodeError, msgspec.ValidationError):
+        return at
+
+
+def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> dict[str, tuple[int, int]]:
+    """key -> (where the key starts, where its value starts) for the object at ``at`` whose members the parser
+    read as ``members``; _NotAsParsed for a key written twice (as _keys_written_once)."""
+    out: dict[str, tuple[int, int]] = {}
+    at = _WS.match(buffer, at + 1).end()
+    if buffer[at:at + 1] == b"}":
+        return out
+    while True:
+        found = _KEY.match(buffer, at)
+        if found is None:
+            raise _NotAsParsed
+        key = json.loads(found.group())
+        raw = members.get(key)
+        at = _WS.match(buffer, found.end()).end()
+        if raw is None or key in out or buffer[at:at + 1] != b":":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+        if not buffer.startswith(bytes(raw), at):
+            raise _NotAsParsed
+        out[key] = (found.start(), at)
+        at = _WS.match(buffer, at + len(raw)).end()
+        if buffer[at:at + 1] == b"}":
+            return out
+        if buffer[at:at + 1] != b",":
+            raise _NotAsParsed
+        at = _WS.match(buffer, at + 1).end()
+
+
+def _state_places(buffer: bytes, at: int, raw: msgspec.Raw, values: dict, found: list) -> None:
+    """The resources of a state's module tree (values.root_module, its child modules), in the bytes' order."""
+    members = _TOP.decode(raw)
+    module = values.get("root_module")
+    if not isinstance(module, dict) or "root_module" not in members:
+        return
+    stack = [(_member_starts(buffer, at, members)["root_module"][1], members["root_module"], module)]
+    while stack:
+        at, raw, module = stack.pop()
+        members = _TOP.decode(raw)
+        starts = _member_starts(buffer, at, members)
+        for key in ("resources", "child_modules"):
+            items = module.get(key)
+            if not isinstance(items, list) or key not in members:
+                continue
+            raws = _LIST.decode(members[key])
+            if key == "resources":
+                _list_places(buffer, starts[key][1], raws, items, found)
+            elif len(raws) == len(items):
+                stack.extend((start, child_raw, child) for start, child_raw, child
+                             in zip(_element_starts(buffer, starts[key][1], raws), raws, items)
+                             if isinstance(child, dict))
 
 
 def _repeated(name: str, key: str) -> str:

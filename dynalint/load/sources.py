@@ -11,49 +11,68 @@ directory, then the current directory) and the plan's ``module_calls``.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
+from collections import abc
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
+from dynalint.load.decode import Places
 from dynalint.load.hcl.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
 from dynalint.load.hcl.module_tree import ModuleDir, _real, display_path, module_tree, split_address, tf_files
 from dynalint.model import Model, Source
 
-_ADDRESS = re.compile(rb'"address"\s*:\s*"([^"\\]*(?:\\.[^"\\]*)*)"')  # the key and its JSON string value
-_CHANGES = re.compile(rb'"resource_changes"\s*:')
+
+class PlanLocations(abc.Mapping):
+    """address -> its Source in the plan or state file, made when asked for (a report asks for few)."""
+
+    def __init__(self, file: str, places: dict[str, tuple[int, int]]) -> None:
+        self.file = file
+        self._places = places  # address -> (line, column)
+        self._made: dict[str, Source] = {}
+
+    def __getitem__(self, address: str) -> Source:
+        source = self._made.get(address)
+        if source is None:
+            line, column = self._places[address]
+            source = self._made[address] = Source(file=self.file, start_line=line, start_column=column, kind="plan")
+        return source
+
+    def get(self, address: str, default: Any = None) -> Any:
+        return self[address] if address in self._places else default
+
+    def __contains__(self, address: object) -> bool:
+        return address in self._places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def renamed(self, file: str) -> PlanLocations:
+        """The same places in a file of another name (stdin named by --stdin-filename)."""
+        return PlanLocations(file, self._places)
 
 
-def plan_locations(data: bytes, file: str) -> dict[str, Source]:
-    """Map each address to its line and column in the file (1-based), in one pass over the bytes.
-
-    An address is located where it first appears from ``resource_changes`` on
-    (each entry starts with its address). Later mentions (prior state,
-    configuration) cost only a lookup: lines and columns are counted, and the
-    address decoded, once per address.
-    """
-    text = data
-    if text.startswith(b"\xef\xbb\xbf"):
-        text = text[3:]
-    if text[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(text) > 1 and (text[0] == 0 or text[1] == 0)):
-        return {}  # UTF-16: columns in bytes mean nothing to an editor; the line stays 1
-    start = 0
-    changes = _CHANGES.search(text)
-    if changes:
-        start = changes.end()
-    first: dict[bytes, int] = {}  # the address as written -> where it first appears
-    for match in _ADDRESS.finditer(text, start):
-        if match.group(1) not in first:
-            first[match.group(1)] = match.start()
-    found: dict[str, Source] = {}
+def plan_locations(places: Places | None, file: str) -> PlanLocations:
+    """Each resource entry's address -> its line and column in the file (1-based), from where the parser
+    found the entries (dynalint.load.decode.Places): the entry's ``"address"`` key. An address met twice
+    (a deposed object beside the current one) is where it is first. None (a UTF-16 file, whose columns in
+    bytes mean nothing to an editor) locates nothing."""
+    found: dict[str, tuple[int, int]] = {}
+    if places is None:
+        return PlanLocations(file, found)
+    text = places.text
     line, column, scanned = 1, 1, 0
     # In ASCII text a character is a byte: columns need no decoding (the usual case).
     characters = (lambda _text, begin, end: end - begin) if text.isascii() else _characters
-    for raw, pos in first.items():  # in the order of the file
+    for pos, address in places.entries:  # in the order of the file
+        if address in found:
+            continue
         newlines = text.count(b"\n", scanned, pos) if text.find(b"\n", scanned, pos) >= 0 else 0  # find: memchr
         if newlines:
             line += newlines
@@ -64,13 +83,8 @@ def plan_locations(data: bytes, file: str) -> dict[str, Source]:
             # or a plan of many resources takes quadratic time.
             column += characters(text, scanned, pos)
         scanned = pos
-        try:
-            address = json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
-        except ValueError:
-            continue
-        if address not in found:  # two spellings of one address (an escape): the first place counts
-            found[address] = Source(file=file, start_line=line, start_column=column, kind="plan")
-    return found
+        found[address] = (line, column)
+    return PlanLocations(file, found)
 
 
 def _characters(text: bytes, start: int, end: int) -> int:
