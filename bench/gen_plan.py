@@ -31,6 +31,7 @@ starting position, with ``replace_paths``) and deletions (a table removed
 from the configuration, a module instance or a count index dropped). Good
 and bad practice are mixed so that the rules have something to say.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,26 @@ TEAM_SIZE = 20
 STREAM_LABEL = "2026-11-20T09:14:03.118"
 CREATED = "2026-11-20T09:14:03Z"
 SCHEMA_VERSIONS = {"aws_dynamodb_table": 1, "aws_cloudwatch_metric_alarm": 1}
-WORDS = ("orders", "users", "sessions", "events", "inventory", "payments", "carts", "ledger", "profiles",
-         "catalog", "shipments", "invoices", "devices", "messages", "audit", "leases", "quotes", "refunds")
+WORDS = (
+    "orders",
+    "users",
+    "sessions",
+    "events",
+    "inventory",
+    "payments",
+    "carts",
+    "ledger",
+    "profiles",
+    "catalog",
+    "shipments",
+    "invoices",
+    "devices",
+    "messages",
+    "audit",
+    "leases",
+    "quotes",
+    "refunds",
+)
 THROTTLE_METRICS = ("ReadThrottleEvents", "WriteThrottleEvents")
 
 
@@ -182,7 +201,7 @@ def table_values(t: Table, new: bool) -> dict:
     provisioned = t.billing == "PROVISIONED"
     attrs = {t.hash_key: "S", **({t.range_key: "S" if t.range_key != "ts" else "N"} if t.range_key else {})}
     attrs.update(dict(t.extra_attributes))
-    for gsi_name, gsi_hash, gsi_range, _ in t.gsis:
+    for _gsi_name, gsi_hash, gsi_range, _ in t.gsis:
         attrs.setdefault(gsi_hash, "S")
         if gsi_range:
             attrs.setdefault(gsi_range, "S")
@@ -200,15 +219,26 @@ def table_values(t: Table, new: bool) -> dict:
         "billing_mode": t.billing,
         "deletion_protection_enabled": t.deletion_protection,
         "global_secondary_index": [
-            {"hash_key": h, "name": n, "non_key_attributes": ["status", "total"] if p == "INCLUDE" else [],
-             "on_demand_throughput": [], "projection_type": p, "range_key": r or "",
-             "read_capacity": gsi_capacity(0), "write_capacity": gsi_capacity(1)}
-            for n, h, r, p in sorted(t.gsis)],
+            {
+                "hash_key": h,
+                "name": n,
+                "non_key_attributes": ["status", "total"] if p == "INCLUDE" else [],
+                "on_demand_throughput": [],
+                "projection_type": p,
+                "range_key": r or "",
+                "read_capacity": gsi_capacity(0),
+                "write_capacity": gsi_capacity(1),
+            }
+            for n, h, r, p in sorted(t.gsis)
+        ],
         "hash_key": t.hash_key,
         "id": _maybe(t.name, new),
         "import_table": [],
-        "local_secondary_index": [{"name": t.lsi[0], "non_key_attributes": [], "projection_type": "KEYS_ONLY",
-                                   "range_key": t.lsi[1]}] if t.lsi else [],
+        "local_secondary_index": [
+            {"name": t.lsi[0], "non_key_attributes": [], "projection_type": "KEYS_ONLY", "range_key": t.lsi[1]}
+        ]
+        if t.lsi
+        else [],
         "name": t.name,
         "on_demand_throughput": [],
         "point_in_time_recovery": _pitr(t.pitr, new),
@@ -249,13 +279,20 @@ def _sse(t: Table, new: bool) -> list:
 
 def _replica(t: Table, region: str, new: bool) -> dict:
     arn = table_arn(t.name, region)
-    return {"arn": _maybe(arn, new), "kms_key_arn": _maybe("", new), "point_in_time_recovery": True,
-            "propagate_tags": False, "region_name": region,
-            "stream_arn": _maybe(f"{arn}/stream/{STREAM_LABEL}", new), "stream_label": _maybe(STREAM_LABEL, new)}
+    return {
+        "arn": _maybe(arn, new),
+        "kms_key_arn": _maybe("", new),
+        "point_in_time_recovery": True,
+        "propagate_tags": False,
+        "region_name": region,
+        "stream_arn": _maybe(f"{arn}/stream/{STREAM_LABEL}", new),
+        "stream_label": _maybe(STREAM_LABEL, new),
+    }
 
 
-def autoscaling_target_values(table: str, dimension: str, bounds: tuple[int, int], new: bool,
-                              index: str | None = None) -> dict:
+def autoscaling_target_values(
+    table: str, dimension: str, bounds: tuple[int, int], new: bool, index: str | None = None
+) -> dict:
     resource_id = f"table/{table}" + (f"/index/{index}" if index else "")
     return {
         "arn": _maybe(_arn("application-autoscaling", f"scalable-target/{_hex(resource_id + dimension, 28)}"), new),
@@ -263,8 +300,11 @@ def autoscaling_target_values(table: str, dimension: str, bounds: tuple[int, int
         "max_capacity": bounds[1],
         "min_capacity": bounds[0],
         "resource_id": resource_id,
-        "role_arn": _maybe(f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/dynamodb.application-autoscaling."
-                           "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable", new),
+        "role_arn": _maybe(
+            f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/dynamodb.application-autoscaling."
+            "amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
+            new,
+        ),
         "scalable_dimension": dimension,
         "service_namespace": "dynamodb",
         "suspended_state": _maybe([], new, U_LIST),
@@ -278,12 +318,17 @@ def autoscaling_policy_values(resource_id: str, dimension: str, target: float, n
     metric = f"DynamoDB{kind}CapacityUtilization"
     name = f"{metric}:{resource_id}"
     policy_id = _uuid(name)
-    alarms = [_arn("cloudwatch", f"alarm:TargetTracking-{resource_id}-{suffix}-{_uuid(name + suffix)}")
-              for suffix in ("AlarmHigh", "AlarmLow", "ProvisionedCapacityHigh", "ProvisionedCapacityLow")]
+    alarms = [
+        _arn("cloudwatch", f"alarm:TargetTracking-{resource_id}-{suffix}-{_uuid(name + suffix)}")
+        for suffix in ("AlarmHigh", "AlarmLow", "ProvisionedCapacityHigh", "ProvisionedCapacityLow")
+    ]
     return {
         "alarm_arns": _maybe(alarms, new, U_LIST),
-        "arn": _maybe(f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:scalingPolicy:{policy_id}:resource/dynamodb/"
-                      f"{resource_id}:policyName/{name}", new),
+        "arn": _maybe(
+            f"arn:aws:autoscaling:{REGION}:{ACCOUNT}:scalingPolicy:{policy_id}:resource/dynamodb/"
+            f"{resource_id}:policyName/{name}",
+            new,
+        ),
         "id": _maybe(name, new),
         "name": name,
         "policy_type": "TargetTrackingScaling",
@@ -291,15 +336,22 @@ def autoscaling_policy_values(resource_id: str, dimension: str, target: float, n
         "scalable_dimension": dimension,
         "service_namespace": "dynamodb",
         "step_scaling_policy_configuration": [],
-        "target_tracking_scaling_policy_configuration": [{
-            "customized_metric_specification": [], "disable_scale_in": False,
-            "predefined_metric_specification": [{"predefined_metric_type": metric, "resource_label": None}],
-            "scale_in_cooldown": None, "scale_out_cooldown": None, "target_value": target}],
+        "target_tracking_scaling_policy_configuration": [
+            {
+                "customized_metric_specification": [],
+                "disable_scale_in": False,
+                "predefined_metric_specification": [{"predefined_metric_type": metric, "resource_label": None}],
+                "scale_in_cooldown": None,
+                "scale_out_cooldown": None,
+                "target_value": target,
+            }
+        ],
     }
 
 
-def alarm_values(name: str, table: str, metric: str, threshold: float, new: bool,
-                 actions: list[str] | None = None) -> dict:
+def alarm_values(
+    name: str, table: str, metric: str, threshold: float, new: bool, actions: list[str] | None = None
+) -> dict:
     return {
         "actions_enabled": True,
         "alarm_actions": actions,
@@ -330,8 +382,12 @@ def alarm_values(name: str, table: str, metric: str, threshold: float, new: bool
 
 
 def insights_values(table: str, new: bool) -> dict:
-    return {"id": _maybe(f"name:{table}/account:{ACCOUNT}", new), "index_name": None, "table_name": table,
-            "timeouts": None}
+    return {
+        "id": _maybe(f"name:{table}/account:{ACCOUNT}", new),
+        "index_name": None,
+        "table_name": table,
+        "timeouts": None,
+    }
 
 
 @dataclass
@@ -388,9 +444,21 @@ def consumer_values(c: Consumer, key: str, new: bool) -> dict:
 
 
 def kms_values(key_id: str, description: str, rotation: bool, tags: dict | None, new: bool) -> dict:
-    policy = json.dumps({"Id": "key-default-1", "Statement": [{
-        "Action": "kms:*", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-        "Resource": "*", "Sid": "Enable IAM User Permissions"}], "Version": "2012-10-17"})
+    policy = json.dumps(
+        {
+            "Id": "key-default-1",
+            "Statement": [
+                {
+                    "Action": "kms:*",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                    "Resource": "*",
+                    "Sid": "Enable IAM User Permissions",
+                }
+            ],
+            "Version": "2012-10-17",
+        }
+    )
     return {
         "arn": _maybe(kms_arn(key_id), new),
         "bypass_policy_lockout_safety_check": False,
@@ -433,10 +501,22 @@ def iam_policy_values(name: str, document: Any, new: bool) -> dict:
 def iam_role_values(name: str, service: str) -> dict:
     trust = _policy_json([{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": service}}])
     return {
-        "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "assume_role_policy": trust, "create_date": CREATED,
-        "description": None, "force_detach_policies": False, "id": name, "inline_policy": [],
-        "managed_policy_arns": [], "max_session_duration": 3600, "name": name, "name_prefix": "", "path": "/",
-        "permissions_boundary": None, "tags": None, "tags_all": {}, "unique_id": "AROA" + _hex(name, 17).upper(),
+        "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+        "assume_role_policy": trust,
+        "create_date": CREATED,
+        "description": None,
+        "force_detach_policies": False,
+        "id": name,
+        "inline_policy": [],
+        "managed_policy_arns": [],
+        "max_session_duration": 3600,
+        "name": name,
+        "name_prefix": "",
+        "path": "/",
+        "permissions_boundary": None,
+        "tags": None,
+        "tags_all": {},
+        "unique_id": "AROA" + _hex(name, 17).upper(),
     }
 
 
@@ -445,56 +525,134 @@ def lambda_values(name: str, role_arn: str) -> dict:
     invoke = f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{arn}/invocations"
     code_hash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
     return {
-        "architectures": ["x86_64"], "arn": arn, "code_sha256": code_hash, "code_signing_config_arn": None,
-        "dead_letter_config": [], "description": None, "environment": [], "ephemeral_storage": [{"size": 512}],
-        "file_system_config": [], "filename": "./build/consumer.zip", "function_name": name,
-        "handler": "consumer.handler", "id": name, "image_config": [], "image_uri": None, "invoke_arn": invoke,
-        "kms_key_arn": None, "last_modified": "2026-11-20T09:14:03.000+0000", "layers": None,
-        "logging_config": [{"application_log_level": "", "log_format": "Text", "log_group": f"/aws/lambda/{name}",
-                            "system_log_level": ""}],
-        "memory_size": 256, "package_type": "Zip", "publish": False, "qualified_arn": f"{arn}:$LATEST",
+        "architectures": ["x86_64"],
+        "arn": arn,
+        "code_sha256": code_hash,
+        "code_signing_config_arn": None,
+        "dead_letter_config": [],
+        "description": None,
+        "environment": [],
+        "ephemeral_storage": [{"size": 512}],
+        "file_system_config": [],
+        "filename": "./build/consumer.zip",
+        "function_name": name,
+        "handler": "consumer.handler",
+        "id": name,
+        "image_config": [],
+        "image_uri": None,
+        "invoke_arn": invoke,
+        "kms_key_arn": None,
+        "last_modified": "2026-11-20T09:14:03.000+0000",
+        "layers": None,
+        "logging_config": [
+            {
+                "application_log_level": "",
+                "log_format": "Text",
+                "log_group": f"/aws/lambda/{name}",
+                "system_log_level": "",
+            }
+        ],
+        "memory_size": 256,
+        "package_type": "Zip",
+        "publish": False,
+        "qualified_arn": f"{arn}:$LATEST",
         "qualified_invoke_arn": invoke.replace("/invocations", ":$LATEST/invocations"),
-        "replace_security_groups_on_destroy": None, "replacement_security_group_ids": None,
-        "reserved_concurrent_executions": -1, "role": role_arn, "runtime": "python3.12", "s3_bucket": None,
-        "s3_key": None, "s3_object_version": None, "signing_job_arn": "", "signing_profile_version_arn": "",
-        "skip_destroy": False, "snap_start": [], "source_code_hash": code_hash, "source_code_size": 1843,
-        "tags": None, "tags_all": {}, "timeout": 30, "timeouts": None, "tracing_config": [{"mode": "PassThrough"}],
-        "version": "$LATEST", "vpc_config": [],
+        "replace_security_groups_on_destroy": None,
+        "replacement_security_group_ids": None,
+        "reserved_concurrent_executions": -1,
+        "role": role_arn,
+        "runtime": "python3.12",
+        "s3_bucket": None,
+        "s3_key": None,
+        "s3_object_version": None,
+        "signing_job_arn": "",
+        "signing_profile_version_arn": "",
+        "skip_destroy": False,
+        "snap_start": [],
+        "source_code_hash": code_hash,
+        "source_code_size": 1843,
+        "tags": None,
+        "tags_all": {},
+        "timeout": 30,
+        "timeouts": None,
+        "tracing_config": [{"mode": "PassThrough"}],
+        "version": "$LATEST",
+        "vpc_config": [],
     }
 
 
 def sqs_values(name: str) -> dict:
     return {
-        "arn": _arn("sqs", name), "content_based_deduplication": False, "deduplication_scope": "",
-        "delay_seconds": 0, "fifo_queue": False, "fifo_throughput_limit": "",
-        "id": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}", "kms_data_key_reuse_period_seconds": 300,
-        "kms_master_key_id": None, "max_message_size": 262144, "message_retention_seconds": 1209600, "name": name,
-        "name_prefix": "", "policy": "", "receive_wait_time_seconds": 0, "redrive_allow_policy": "",
-        "redrive_policy": "", "sqs_managed_sse_enabled": True, "tags": None, "tags_all": {}, "timeouts": None,
-        "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}", "visibility_timeout_seconds": 30,
+        "arn": _arn("sqs", name),
+        "content_based_deduplication": False,
+        "deduplication_scope": "",
+        "delay_seconds": 0,
+        "fifo_queue": False,
+        "fifo_throughput_limit": "",
+        "id": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}",
+        "kms_data_key_reuse_period_seconds": 300,
+        "kms_master_key_id": None,
+        "max_message_size": 262144,
+        "message_retention_seconds": 1209600,
+        "name": name,
+        "name_prefix": "",
+        "policy": "",
+        "receive_wait_time_seconds": 0,
+        "redrive_allow_policy": "",
+        "redrive_policy": "",
+        "sqs_managed_sse_enabled": True,
+        "tags": None,
+        "tags_all": {},
+        "timeouts": None,
+        "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}",
+        "visibility_timeout_seconds": 30,
     }
 
 
 def dax_values(name: str, role_arn: str, encrypted: bool) -> dict:
     endpoint = f"{name}.{_hex(name, 6)}.dax-clusters.{REGION}.amazonaws.com"
     return {
-        "arn": _arn("dax", f"cache/{name}"), "availability_zones": None, "cluster_address": endpoint,
-        "cluster_endpoint_encryption_type": "TLS" if encrypted else "NONE", "cluster_name": name,
-        "configuration_endpoint": f"{endpoint}:8111", "description": None, "iam_role_arn": role_arn, "id": name,
-        "maintenance_window": "sun:05:00-sun:06:00", "node_type": "dax.r5.large" if encrypted else "dax.t3.small",
-        "nodes": [{"address": f"{name}-{i}.{endpoint}", "availability_zone": f"{REGION}{'abc'[i]}",
-                   "id": f"{name}-{i}", "port": 8111} for i in range(3 if encrypted else 1)],
-        "notification_topic_arn": None, "parameter_group_name": "default.dax1.0", "port": 8111,
-        "replication_factor": 3 if encrypted else 1, "security_group_ids": ["sg-" + _hex(name, 17)],
+        "arn": _arn("dax", f"cache/{name}"),
+        "availability_zones": None,
+        "cluster_address": endpoint,
+        "cluster_endpoint_encryption_type": "TLS" if encrypted else "NONE",
+        "cluster_name": name,
+        "configuration_endpoint": f"{endpoint}:8111",
+        "description": None,
+        "iam_role_arn": role_arn,
+        "id": name,
+        "maintenance_window": "sun:05:00-sun:06:00",
+        "node_type": "dax.r5.large" if encrypted else "dax.t3.small",
+        "nodes": [
+            {
+                "address": f"{name}-{i}.{endpoint}",
+                "availability_zone": f"{REGION}{'abc'[i]}",
+                "id": f"{name}-{i}",
+                "port": 8111,
+            }
+            for i in range(3 if encrypted else 1)
+        ],
+        "notification_topic_arn": None,
+        "parameter_group_name": "default.dax1.0",
+        "port": 8111,
+        "replication_factor": 3 if encrypted else 1,
+        "security_group_ids": ["sg-" + _hex(name, 17)],
         "server_side_encryption": [{"enabled": True}] if encrypted else [{"enabled": False}],
-        "subnet_group_name": "default", "tags": None, "tags_all": {}, "timeouts": None,
+        "subnet_group_name": "default",
+        "tags": None,
+        "tags_all": {},
+        "timeouts": None,
     }
 
 
 def item_values(table: str) -> dict:
-    return {"hash_key": "pk", "id": f"{table}|pk||CONFIG|sk||v1",
-            "item": json.dumps({"pk": {"S": "CONFIG"}, "sk": {"S": "v1"}}, separators=(",", ":")),
-            "range_key": "sk", "table_name": table}
+    return {
+        "hash_key": "pk",
+        "id": f"{table}|pk||CONFIG|sk||v1",
+        "item": json.dumps({"pk": {"S": "CONFIG"}, "sk": {"S": "v1"}}, separators=(",", ":")),
+        "range_key": "sk",
+        "table_name": table,
+    }
 
 
 # ---------------------------------------------------------------------- configuration expressions
@@ -517,11 +675,19 @@ def refs(*names: str) -> dict:
     return {"references": out}
 
 
-def config_block(address: str, type_: str, expressions: dict, count: dict | None = None,
-                 for_each: dict | None = None) -> dict:
+def config_block(
+    address: str, type_: str, expressions: dict, count: dict | None = None, for_each: dict | None = None
+) -> dict:
     name = address.split(".")[-1]
-    block = {"address": address, "mode": "managed", "type": type_, "name": name, "provider_config_key": "aws",
-             "expressions": expressions, "schema_version": SCHEMA_VERSIONS.get(type_, 0)}
+    block = {
+        "address": address,
+        "mode": "managed",
+        "type": type_,
+        "name": name,
+        "provider_config_key": "aws",
+        "expressions": expressions,
+        "schema_version": SCHEMA_VERSIONS.get(type_, 0),
+    }
     if count is not None:
         block["count_expression"] = count
     if for_each is not None:
@@ -531,8 +697,9 @@ def config_block(address: str, type_: str, expressions: dict, count: dict | None
 
 def table_expressions(t: Table, name_expr: dict, kms_expr: dict | None) -> dict:
     ex: dict[str, Any] = {
-        "attribute": [{"name": const(a["name"]), "type": const(a["type"])}
-                      for a in table_values(t, False)["attribute"]],
+        "attribute": [
+            {"name": const(a["name"]), "type": const(a["type"])} for a in table_values(t, False)["attribute"]
+        ],
         "billing_mode": const(t.billing),
         "hash_key": const(t.hash_key),
         "name": name_expr,
@@ -544,8 +711,9 @@ def table_expressions(t: Table, name_expr: dict, kms_expr: dict | None) -> dict:
     if t.gsis:
         ex["global_secondary_index"] = [_gsi_expression(t, g) for g in t.gsis]
     if t.lsi:
-        ex["local_secondary_index"] = [{"name": const(t.lsi[0]), "projection_type": const("KEYS_ONLY"),
-                                        "range_key": const(t.lsi[1])}]
+        ex["local_secondary_index"] = [
+            {"name": const(t.lsi[0]), "projection_type": const("KEYS_ONLY"), "range_key": const(t.lsi[1])}
+        ]
     if t.ttl:
         ex["ttl"] = [{"attribute_name": const(t.ttl), "enabled": const(True)}]
     if t.pitr is not None:
@@ -597,12 +765,13 @@ class Res:
 
     @property
     def name(self) -> str:
-        local = self.address[len(self.module) + 1:] if self.module else self.address
+        local = self.address[len(self.module) + 1 :] if self.module else self.address
         return local.split(".")[1].split("[")[0]
 
 
-def change_for(state: str, old: dict | None, new_existing: dict | None, new_created: dict | None,
-               replace_paths: list | None = None) -> tuple:
+def change_for(
+    state: str, old: dict | None, new_existing: dict | None, new_created: dict | None, replace_paths: list | None = None
+) -> tuple:
     """(actions, before, after, replace_paths) for a resource in ``state``."""
     if state == "create":
         return ("create",), None, new_created, None
@@ -622,9 +791,20 @@ class Plan:
     module_calls: dict[str, dict] = field(default_factory=dict)
     outputs: dict[str, tuple[str, dict]] = field(default_factory=dict)  # name -> (value, expression)
 
-    def add(self, address: str, type_: str, state: str, old=None, new_existing=None, new_created=None,
-            replace_paths=None, module: str = "", index: Any = None, reason: str | None = None,
-            depends_on: tuple[str, ...] = ()) -> Res:
+    def add(
+        self,
+        address: str,
+        type_: str,
+        state: str,
+        old=None,
+        new_existing=None,
+        new_created=None,
+        replace_paths=None,
+        module: str = "",
+        index: Any = None,
+        reason: str | None = None,
+        depends_on: tuple[str, ...] = (),
+    ) -> Res:
         actions, before, after, paths = change_for(state, old, new_existing, new_created, replace_paths)
         if "delete" in actions and reason is None:
             reason = "delete_because_no_resource_config" if actions == ("delete",) else None
@@ -666,29 +846,67 @@ class Team:
         rotation_now = self._roll(rng, 0.8)
         rotation_before = rotation_now and not self._roll(rng, 0.15)
         key_desc = f"DynamoDB tables of team {self.number:03d}"
-        p.add(f"aws_kms_key.{tag}", "aws_kms_key", "keep",
-              kms_values(self.key_id, key_desc, rotation_before, self.common_tags, False),
-              kms_values(self.key_id, key_desc, rotation_now, self.common_tags, False))
-        p.root_blocks.append(config_block(f"aws_kms_key.{tag}", "aws_kms_key", {
-            "deletion_window_in_days": const(30), "description": const(key_desc),
-            "enable_key_rotation": const(rotation_now), "tags": refs("local.common_tags")}))
+        p.add(
+            f"aws_kms_key.{tag}",
+            "aws_kms_key",
+            "keep",
+            kms_values(self.key_id, key_desc, rotation_before, self.common_tags, False),
+            kms_values(self.key_id, key_desc, rotation_now, self.common_tags, False),
+        )
+        p.root_blocks.append(
+            config_block(
+                f"aws_kms_key.{tag}",
+                "aws_kms_key",
+                {
+                    "deletion_window_in_days": const(30),
+                    "description": const(key_desc),
+                    "enable_key_rotation": const(rotation_now),
+                    "tags": refs("local.common_tags"),
+                },
+            )
+        )
         role = f"{ENV}-{tag}-stream-consumer"
         role_values = iam_role_values(role, "lambda.amazonaws.com")
         p.add(f"aws_iam_role.consumer_{tag}", "aws_iam_role", "keep", role_values, role_values)
-        p.root_blocks.append(config_block(f"aws_iam_role.consumer_{tag}", "aws_iam_role", {
-            "assume_role_policy": {}, "name": refs("var.env")}))
+        p.root_blocks.append(
+            config_block(
+                f"aws_iam_role.consumer_{tag}", "aws_iam_role", {"assume_role_policy": {}, "name": refs("var.env")}
+            )
+        )
         fn = lambda_values(self.consumer, role_values["arn"])
-        p.add(f"aws_lambda_function.consumer_{tag}", "aws_lambda_function", "keep", fn, fn,
-              depends_on=(f"aws_iam_role.consumer_{tag}",))
-        p.root_blocks.append(config_block(f"aws_lambda_function.consumer_{tag}", "aws_lambda_function", {
-            "filename": refs("path.module"), "function_name": refs("var.env"), "handler": const("consumer.handler"),
-            "memory_size": const(256), "role": refs(f"aws_iam_role.consumer_{tag}.arn"),
-            "runtime": const("python3.12"), "timeout": const(30),
-            "tracing_config": [{"mode": const("PassThrough")}]}))
+        p.add(
+            f"aws_lambda_function.consumer_{tag}",
+            "aws_lambda_function",
+            "keep",
+            fn,
+            fn,
+            depends_on=(f"aws_iam_role.consumer_{tag}",),
+        )
+        p.root_blocks.append(
+            config_block(
+                f"aws_lambda_function.consumer_{tag}",
+                "aws_lambda_function",
+                {
+                    "filename": refs("path.module"),
+                    "function_name": refs("var.env"),
+                    "handler": const("consumer.handler"),
+                    "memory_size": const(256),
+                    "role": refs(f"aws_iam_role.consumer_{tag}.arn"),
+                    "runtime": const("python3.12"),
+                    "timeout": const(30),
+                    "tracing_config": [{"mode": const("PassThrough")}],
+                },
+            )
+        )
         queue = sqs_values(self.dlq)
         p.add(f"aws_sqs_queue.dlq_{tag}", "aws_sqs_queue", "keep", queue, queue)
-        p.root_blocks.append(config_block(f"aws_sqs_queue.dlq_{tag}", "aws_sqs_queue", {
-            "message_retention_seconds": const(1209600), "name": refs("var.env")}))
+        p.root_blocks.append(
+            config_block(
+                f"aws_sqs_queue.dlq_{tag}",
+                "aws_sqs_queue",
+                {"message_retention_seconds": const(1209600), "name": refs("var.env")},
+            )
+        )
         self.admin_policy()
         if self.number % 2 == 0:
             self.dax()
@@ -698,29 +916,48 @@ class Team:
         """A team-wide policy: least privilege for most teams, ``dynamodb:*`` on ``*`` for some."""
         p, tag = self.plan, self.tag
         wide = self._roll(self.rng, 0.3)
-        scoped = _policy_json([{"Action": ["dynamodb:DescribeTable", "dynamodb:ListTables"], "Effect": "Allow",
-                                "Resource": table_arn(f"{ENV}-{tag}-*")}])
+        scoped = _policy_json(
+            [
+                {
+                    "Action": ["dynamodb:DescribeTable", "dynamodb:ListTables"],
+                    "Effect": "Allow",
+                    "Resource": table_arn(f"{ENV}-{tag}-*"),
+                }
+            ]
+        )
         now = _policy_json([{"Action": "dynamodb:*", "Effect": "Allow", "Resource": "*"}]) if wide else scoped
         before = scoped if self._roll(self.rng, 0.1) else now
         name = f"{ENV}-{tag}-dynamodb-admin"
-        p.add(f"aws_iam_policy.admin_{tag}", "aws_iam_policy", "keep", iam_policy_values(name, before, False),
-              iam_policy_values(name, now, False))
-        p.root_blocks.append(config_block(f"aws_iam_policy.admin_{tag}", "aws_iam_policy", {
-            "name": refs("var.env"), "policy": {}}))
+        p.add(
+            f"aws_iam_policy.admin_{tag}",
+            "aws_iam_policy",
+            "keep",
+            iam_policy_values(name, before, False),
+            iam_policy_values(name, now, False),
+        )
+        p.root_blocks.append(
+            config_block(f"aws_iam_policy.admin_{tag}", "aws_iam_policy", {"name": refs("var.env"), "policy": {}})
+        )
 
     def dax(self) -> None:
         p, tag = self.plan, self.tag
         encrypted = self._roll(self.rng, 0.7)
         role = iam_role_values(f"{ENV}-{tag}-dax", "dax.amazonaws.com")
         p.add(f"aws_iam_role.dax_{tag}", "aws_iam_role", "keep", role, role)
-        p.root_blocks.append(config_block(f"aws_iam_role.dax_{tag}", "aws_iam_role", {
-            "assume_role_policy": {}, "name": refs("var.env")}))
+        p.root_blocks.append(
+            config_block(f"aws_iam_role.dax_{tag}", "aws_iam_role", {"assume_role_policy": {}, "name": refs("var.env")})
+        )
         name = f"{ENV}-{tag}-cache"
         values = dax_values(name, role["arn"], encrypted)
-        p.add(f"aws_dax_cluster.{tag}", "aws_dax_cluster", "keep", values, values,
-              depends_on=(f"aws_iam_role.dax_{tag}",))
-        ex = {"cluster_name": refs("var.env"), "iam_role_arn": refs(f"aws_iam_role.dax_{tag}.arn"),
-              "node_type": const(values["node_type"]), "replication_factor": const(values["replication_factor"])}
+        p.add(
+            f"aws_dax_cluster.{tag}", "aws_dax_cluster", "keep", values, values, depends_on=(f"aws_iam_role.dax_{tag}",)
+        )
+        ex = {
+            "cluster_name": refs("var.env"),
+            "iam_role_arn": refs(f"aws_iam_role.dax_{tag}.arn"),
+            "node_type": const(values["node_type"]),
+            "replication_factor": const(values["replication_factor"]),
+        }
         if encrypted:
             ex["cluster_endpoint_encryption_type"] = const("TLS")
             ex["server_side_encryption"] = [{"enabled": const(True)}]
@@ -750,11 +987,20 @@ class Team:
         if state == "replace":
             t.range_key = "sk" if old.range_key != "sk" else "ts"
             paths = [["range_key"]]
-        self.plan.add(addr, "aws_dynamodb_table", state, table_values(old, False), table_values(t, False),
-                      table_values(t, True), paths, depends_on=deps)
+        self.plan.add(
+            addr,
+            "aws_dynamodb_table",
+            state,
+            table_values(old, False),
+            table_values(t, False),
+            table_values(t, True),
+            paths,
+            depends_on=deps,
+        )
         if state != "delete":
-            self.plan.root_blocks.append(config_block(addr, "aws_dynamodb_table",
-                                                      table_expressions(t, refs("var.env"), key_expr)))
+            self.plan.root_blocks.append(
+                config_block(addr, "aws_dynamodb_table", table_expressions(t, refs("var.env"), key_expr))
+            )
         table_new = state in ("create", "replace")
         if t.billing == "PROVISIONED" and self._roll(rng, 0.8):
             self._root_autoscaling(rng, local, t, state, addr)
@@ -773,8 +1019,10 @@ class Team:
         provisioned = self._roll(rng, 0.5)
         gsi_count = int(rng.random() * 3.5)
         projections = ("ALL", "KEYS_ONLY", "INCLUDE")
-        gsis = tuple((f"by_{key}", key, "created_at" if k % 2 == 0 else None, projections[k % 3])
-                     for k, key in enumerate(("customer_id", "status", "owner")[:gsi_count]))
+        gsis = tuple(
+            (f"by_{key}", key, "created_at" if k % 2 == 0 else None, projections[k % 3])
+            for k, key in enumerate(("customer_id", "status", "owner")[:gsi_count])
+        )
         sse_roll = rng.random()
         range_key = "sk" if self._roll(rng, 0.7) else None
         replicas = ("us-west-2",) if self._roll(rng, 0.08) else ()
@@ -809,11 +1057,18 @@ class Team:
     def _dedicated_key(self, addr: str, key_id: str, table_state: str) -> None:
         state = {"create": "create", "delete": "delete"}.get(table_state, "keep")
         desc = "key of one table"
-        self.plan.add(addr, "aws_kms_key", state, kms_values(key_id, desc, True, None, False),
-                      kms_values(key_id, desc, True, None, False), kms_values(key_id, desc, True, None, True))
+        self.plan.add(
+            addr,
+            "aws_kms_key",
+            state,
+            kms_values(key_id, desc, True, None, False),
+            kms_values(key_id, desc, True, None, False),
+            kms_values(key_id, desc, True, None, True),
+        )
         if state != "delete":
-            self.plan.root_blocks.append(config_block(addr, "aws_kms_key", {
-                "description": const(desc), "enable_key_rotation": const(True)}))
+            self.plan.root_blocks.append(
+                config_block(addr, "aws_kms_key", {"description": const(desc), "enable_key_rotation": const(True)})
+            )
 
     def _root_autoscaling(self, rng: random.Random, local: str, t: Table, state: str, table_addr: str) -> None:
         child_state = "keep" if state == "replace" else state
@@ -822,29 +1077,61 @@ class Team:
             bounds = (t.capacity[0 if kind == "read" else 1], 100 if kind == "read" else 50)
             old_bounds = (bounds[0], bounds[1] - 20) if child_state == "keep" and self._roll(rng, 0.05) else bounds
             target = f"aws_appautoscaling_target.{local}_{kind}"
-            self.plan.add(target, "aws_appautoscaling_target", child_state,
-                          autoscaling_target_values(t.name, dim, old_bounds, False),
-                          autoscaling_target_values(t.name, dim, bounds, False),
-                          autoscaling_target_values(t.name, dim, bounds, True), depends_on=(table_addr,))
+            self.plan.add(
+                target,
+                "aws_appautoscaling_target",
+                child_state,
+                autoscaling_target_values(t.name, dim, old_bounds, False),
+                autoscaling_target_values(t.name, dim, bounds, False),
+                autoscaling_target_values(t.name, dim, bounds, True),
+                depends_on=(table_addr,),
+            )
             policy = f"aws_appautoscaling_policy.{local}_{kind}"
             values = [autoscaling_policy_values(f"table/{t.name}", dim, 70, new) for new in (False, True)]
-            self.plan.add(policy, "aws_appautoscaling_policy", child_state, values[0], values[0], values[1],
-                          depends_on=(target, table_addr))
+            self.plan.add(
+                policy,
+                "aws_appautoscaling_policy",
+                child_state,
+                values[0],
+                values[0],
+                values[1],
+                depends_on=(target, table_addr),
+            )
             if state == "delete":
                 continue
             metric = f"DynamoDB{kind.capitalize()}CapacityUtilization"
-            self.plan.root_blocks.append(config_block(target, "aws_appautoscaling_target", {
-                "max_capacity": const(bounds[1]), "min_capacity": const(bounds[0]),
-                "resource_id": refs(f"{table_addr}.name"), "scalable_dimension": const(dim),
-                "service_namespace": const("dynamodb")}))
-            self.plan.root_blocks.append(config_block(policy, "aws_appautoscaling_policy", {
-                "name": refs(f"{target}.resource_id"), "policy_type": const("TargetTrackingScaling"),
-                "resource_id": refs(f"{target}.resource_id"),
-                "scalable_dimension": refs(f"{target}.scalable_dimension"),
-                "service_namespace": refs(f"{target}.service_namespace"),
-                "target_tracking_scaling_policy_configuration": [{
-                    "predefined_metric_specification": [{"predefined_metric_type": const(metric)}],
-                    "target_value": const(70)}]}))
+            self.plan.root_blocks.append(
+                config_block(
+                    target,
+                    "aws_appautoscaling_target",
+                    {
+                        "max_capacity": const(bounds[1]),
+                        "min_capacity": const(bounds[0]),
+                        "resource_id": refs(f"{table_addr}.name"),
+                        "scalable_dimension": const(dim),
+                        "service_namespace": const("dynamodb"),
+                    },
+                )
+            )
+            self.plan.root_blocks.append(
+                config_block(
+                    policy,
+                    "aws_appautoscaling_policy",
+                    {
+                        "name": refs(f"{target}.resource_id"),
+                        "policy_type": const("TargetTrackingScaling"),
+                        "resource_id": refs(f"{target}.resource_id"),
+                        "scalable_dimension": refs(f"{target}.scalable_dimension"),
+                        "service_namespace": refs(f"{target}.service_namespace"),
+                        "target_tracking_scaling_policy_configuration": [
+                            {
+                                "predefined_metric_specification": [{"predefined_metric_type": const(metric)}],
+                                "target_value": const(70),
+                            }
+                        ],
+                    },
+                )
+            )
 
     def _root_alarm(self, rng: random.Random, local: str, t: Table, state: str, table_addr: str) -> None:
         """A throttle alarm; one in three names its table by a literal string rather than a reference."""
@@ -854,19 +1141,29 @@ class Team:
         name = f"{t.name}-throttled"
         actions = [_arn("sns", f"{ENV}-{self.tag}-oncall")] if self._roll(rng, 0.6) else None
         threshold_before = 10 if child_state == "keep" and self._roll(rng, 0.05) else 5
-        self.plan.add(addr, "aws_cloudwatch_metric_alarm", child_state,
-                      alarm_values(name, t.name, "ThrottledRequests", threshold_before, False, actions),
-                      alarm_values(name, t.name, "ThrottledRequests", 5, False, actions),
-                      alarm_values(name, t.name, "ThrottledRequests", 5, True, actions),
-                      depends_on=() if literal else (table_addr,))
+        self.plan.add(
+            addr,
+            "aws_cloudwatch_metric_alarm",
+            child_state,
+            alarm_values(name, t.name, "ThrottledRequests", threshold_before, False, actions),
+            alarm_values(name, t.name, "ThrottledRequests", 5, False, actions),
+            alarm_values(name, t.name, "ThrottledRequests", 5, True, actions),
+            depends_on=() if literal else (table_addr,),
+        )
         if state == "delete":
             return
         table_ref = const({"TableName": t.name}) if literal else refs(f"{table_addr}.name")
-        ex = {"alarm_name": const(name) if literal else refs(f"{table_addr}.name"),
-              "comparison_operator": const("GreaterThanThreshold"), "dimensions": table_ref,
-              "evaluation_periods": const(3), "metric_name": const("ThrottledRequests"),
-              "namespace": const("AWS/DynamoDB"), "period": const(60), "statistic": const("Sum"),
-              "threshold": const(5)}
+        ex = {
+            "alarm_name": const(name) if literal else refs(f"{table_addr}.name"),
+            "comparison_operator": const("GreaterThanThreshold"),
+            "dimensions": table_ref,
+            "evaluation_periods": const(3),
+            "metric_name": const("ThrottledRequests"),
+            "namespace": const("AWS/DynamoDB"),
+            "period": const(60),
+            "statistic": const("Sum"),
+            "threshold": const(5),
+        }
         if actions:
             ex["alarm_actions"] = const(actions)
             ex["treat_missing_data"] = const("notBreaching")
@@ -875,14 +1172,23 @@ class Team:
     def _root_insights(self, local: str, t: Table, state: str, table_addr: str) -> None:
         addr = f"aws_dynamodb_contributor_insights.{local}"
         child_state = "keep" if state == "replace" else state
-        self.plan.add(addr, "aws_dynamodb_contributor_insights", child_state, insights_values(t.name, False),
-                      insights_values(t.name, False), insights_values(t.name, True), depends_on=(table_addr,))
+        self.plan.add(
+            addr,
+            "aws_dynamodb_contributor_insights",
+            child_state,
+            insights_values(t.name, False),
+            insights_values(t.name, False),
+            insights_values(t.name, True),
+            depends_on=(table_addr,),
+        )
         if state != "delete":
-            self.plan.root_blocks.append(config_block(addr, "aws_dynamodb_contributor_insights", {
-                "table_name": refs(f"{table_addr}.name")}))
+            self.plan.root_blocks.append(
+                config_block(addr, "aws_dynamodb_contributor_insights", {"table_name": refs(f"{table_addr}.name")})
+            )
 
-    def _root_consumer(self, rng: random.Random, local: str, t: Table, state: str, table_addr: str,
-                       table_new: bool) -> None:
+    def _root_consumer(
+        self, rng: random.Random, local: str, t: Table, state: str, table_addr: str, table_new: bool
+    ) -> None:
         addr = f"aws_lambda_event_source_mapping.{local}_stream"
         safe = self._roll(rng, 0.7)
         stream_arn = f"{table_arn(t.name)}/stream/{STREAM_LABEL}"
@@ -898,41 +1204,73 @@ class Team:
         elif state == "keep" and safe and self._roll(rng, 0.05):
             old.batch_size = 10
         deps = (table_addr, f"aws_lambda_function.consumer_{self.tag}", f"aws_sqs_queue.dlq_{self.tag}")
-        self.plan.add(addr, "aws_lambda_event_source_mapping", child_state, consumer_values(old, addr, False),
-                      consumer_values(now, addr, False), consumer_values(now, addr, True), paths, depends_on=deps)
+        self.plan.add(
+            addr,
+            "aws_lambda_event_source_mapping",
+            child_state,
+            consumer_values(old, addr, False),
+            consumer_values(now, addr, False),
+            consumer_values(now, addr, True),
+            paths,
+            depends_on=deps,
+        )
         if state == "delete":
             return
-        ex = {"event_source_arn": refs(f"{table_addr}.stream_arn"),
-              "function_name": refs(f"aws_lambda_function.consumer_{self.tag}.arn"),
-              "starting_position": const("LATEST")}
+        ex = {
+            "event_source_arn": refs(f"{table_addr}.stream_arn"),
+            "function_name": refs(f"aws_lambda_function.consumer_{self.tag}.arn"),
+            "starting_position": const("LATEST"),
+        }
         if safe:
-            ex.update({"batch_size": const(100), "bisect_batch_on_function_error": const(True),
-                       "destination_config": [{"on_failure": [{
-                           "destination_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn")}]}],
-                       "function_response_types": const(["ReportBatchItemFailures"]),
-                       "maximum_batching_window_in_seconds": const(5), "maximum_record_age_in_seconds": const(3600),
-                       "maximum_retry_attempts": const(3)})
+            ex.update(
+                {
+                    "batch_size": const(100),
+                    "bisect_batch_on_function_error": const(True),
+                    "destination_config": [
+                        {"on_failure": [{"destination_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn")}]}
+                    ],
+                    "function_response_types": const(["ReportBatchItemFailures"]),
+                    "maximum_batching_window_in_seconds": const(5),
+                    "maximum_record_age_in_seconds": const(3600),
+                    "maximum_retry_attempts": const(3),
+                }
+            )
         self.plan.root_blocks.append(config_block(addr, "aws_lambda_event_source_mapping", dict(sorted(ex.items()))))
 
-    def _root_policy(self, rng: random.Random, local: str, t: Table, state: str, table_addr: str,
-                     table_new: bool) -> None:
+    def _root_policy(
+        self, rng: random.Random, local: str, t: Table, state: str, table_addr: str, table_new: bool
+    ) -> None:
         """Read/write access to one table; some forget the indexes, which the table's GSIs need."""
         addr = f"aws_iam_policy.{local}_rw"
         arn = table_arn(t.name)
         with_indexes = self._roll(rng, 0.7)
         resources = [arn, f"{arn}/index/*"] if with_indexes else arn
-        document = _policy_json([{"Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
-                                             "dynamodb:UpdateItem"], "Effect": "Allow", "Resource": resources}])
+        document = _policy_json(
+            [
+                {
+                    "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                    "Effect": "Allow",
+                    "Resource": resources,
+                }
+            ]
+        )
         name = f"{t.name}-rw"
         child_state = "keep" if state == "replace" else state
         after_doc = U if table_new else document
-        self.plan.add(addr, "aws_iam_policy", child_state, iam_policy_values(name, document, False),
-                      iam_policy_values(name, after_doc, False), iam_policy_values(name, after_doc, True),
-                      depends_on=(table_addr,))
+        self.plan.add(
+            addr,
+            "aws_iam_policy",
+            child_state,
+            iam_policy_values(name, document, False),
+            iam_policy_values(name, after_doc, False),
+            iam_policy_values(name, after_doc, True),
+            depends_on=(table_addr,),
+        )
         if state != "delete":
             table_refs = [f"{table_addr}.arn"] * (2 if with_indexes else 1)
-            self.plan.root_blocks.append(config_block(addr, "aws_iam_policy", {
-                "name": refs(f"{table_addr}.name"), "policy": refs(*table_refs)}))
+            self.plan.root_blocks.append(
+                config_block(addr, "aws_iam_policy", {"name": refs(f"{table_addr}.name"), "policy": refs(*table_refs)})
+            )
 
     def _root_item(self, local: str, t: Table, state: str, table_addr: str) -> None:
         """A seed item; the ones still planned are being removed from the configuration."""
@@ -961,84 +1299,184 @@ class Team:
         module = f'module.{call}["{key}"]'
         reason = "delete_because_no_module" if state == "delete" else None
         name = f"{ENV}-{self.tag}-{key}"
-        t = Table(name=name, billing="PROVISIONED", capacity=(5, 5), hash_key="id", range_key="sk",
-                  gsis=(("gsi1", "gsi_pk", None, "ALL"),), ttl="expires_at", pitr=pitr, sse="cmk",
-                  kms_key_arn=kms_arn(self.key_id), tags=dict(self.common_tags))
+        t = Table(
+            name=name,
+            billing="PROVISIONED",
+            capacity=(5, 5),
+            hash_key="id",
+            range_key="sk",
+            gsis=(("gsi1", "gsi_pk", None, "ALL"),),
+            ttl="expires_at",
+            pitr=pitr,
+            sse="cmk",
+            kms_key_arn=kms_arn(self.key_id),
+            tags=dict(self.common_tags),
+        )
         old = Table(**vars(t))
         if state == "keep" and self._roll(rng, 0.08):
             old.capacity = (10, 5)
         table_addr = f"{module}.aws_dynamodb_table.this"
         kms_dep = f"aws_kms_key.{self.tag}"
-        self.plan.add(table_addr, "aws_dynamodb_table", state, table_values(old, False), table_values(t, False),
-                      table_values(t, True), module=module, reason=reason, depends_on=(kms_dep,))
+        self.plan.add(
+            table_addr,
+            "aws_dynamodb_table",
+            state,
+            table_values(old, False),
+            table_values(t, False),
+            table_values(t, True),
+            module=module,
+            reason=reason,
+            depends_on=(kms_dep,),
+        )
         base = f"module.{call}"
         for i, kind in enumerate(("Read", "Write")):
             dim = f"dynamodb:table:{kind}CapacityUnits"
             target = [autoscaling_target_values(name, dim, (5, 200), new) for new in (False, True)]
-            self.plan.add(f"{module}.aws_appautoscaling_target.this[{i}]", "aws_appautoscaling_target", state,
-                          target[0], target[0], target[1], module=module, index=i, reason=reason,
-                          depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"))
+            self.plan.add(
+                f"{module}.aws_appautoscaling_target.this[{i}]",
+                "aws_appautoscaling_target",
+                state,
+                target[0],
+                target[0],
+                target[1],
+                module=module,
+                index=i,
+                reason=reason,
+                depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"),
+            )
             policy = [autoscaling_policy_values(f"table/{name}", dim, 70, new) for new in (False, True)]
-            self.plan.add(f"{module}.aws_appautoscaling_policy.this[{i}]", "aws_appautoscaling_policy", state,
-                          policy[0], policy[0], policy[1], module=module, index=i, reason=reason,
-                          depends_on=(kms_dep, f"{base}.aws_appautoscaling_target.this",
-                                      f"{base}.aws_dynamodb_table.this"))
+            self.plan.add(
+                f"{module}.aws_appautoscaling_policy.this[{i}]",
+                "aws_appautoscaling_policy",
+                state,
+                policy[0],
+                policy[0],
+                policy[1],
+                module=module,
+                index=i,
+                reason=reason,
+                depends_on=(kms_dep, f"{base}.aws_appautoscaling_target.this", f"{base}.aws_dynamodb_table.this"),
+            )
         for metric in THROTTLE_METRICS:
             alarm = [alarm_values(f"{name}-{metric}", name, metric, 5, new) for new in (False, True)]
-            self.plan.add(f'{module}.aws_cloudwatch_metric_alarm.throttle["{metric}"]', "aws_cloudwatch_metric_alarm",
-                          state, alarm[0], alarm[0], alarm[1], module=module, index=metric, reason=reason,
-                          depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"))
+            self.plan.add(
+                f'{module}.aws_cloudwatch_metric_alarm.throttle["{metric}"]',
+                "aws_cloudwatch_metric_alarm",
+                state,
+                alarm[0],
+                alarm[0],
+                alarm[1],
+                module=module,
+                index=metric,
+                reason=reason,
+                depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"),
+            )
 
     def _svc_call(self, keys: list[str], pitr_off: list[str]) -> dict:
         table = {
             "attribute": [{"name": const(n), "type": const("S")} for n in ("id", "sk", "gsi_pk")],
             "billing_mode": const("PROVISIONED"),
-            "global_secondary_index": [{"hash_key": const("gsi_pk"), "name": const("gsi1"),
-                                        "projection_type": const("ALL"), "read_capacity": const(5),
-                                        "write_capacity": const(5)}],
-            "hash_key": const("id"), "name": refs("var.env", "var.team", "var.name"),
+            "global_secondary_index": [
+                {
+                    "hash_key": const("gsi_pk"),
+                    "name": const("gsi1"),
+                    "projection_type": const("ALL"),
+                    "read_capacity": const(5),
+                    "write_capacity": const(5),
+                }
+            ],
+            "hash_key": const("id"),
+            "name": refs("var.env", "var.team", "var.name"),
             "point_in_time_recovery": [{"enabled": refs("var.pitr_off", "var.name")}],
-            "range_key": const("sk"), "read_capacity": const(5),
+            "range_key": const("sk"),
+            "read_capacity": const(5),
             "server_side_encryption": [{"enabled": const(True), "kms_key_arn": refs("var.kms_key_arn")}],
-            "tags": refs("var.tags"), "ttl": [{"attribute_name": const("expires_at"), "enabled": const(True)}],
+            "tags": refs("var.tags"),
+            "ttl": [{"attribute_name": const("expires_at"), "enabled": const(True)}],
             "write_capacity": const(5),
         }
         module = {
-            "outputs": {"table_arn": {"expression": refs("aws_dynamodb_table.this.arn")},
-                        "table_name": {"expression": refs("aws_dynamodb_table.this.name")}},
+            "outputs": {
+                "table_arn": {"expression": refs("aws_dynamodb_table.this.arn")},
+                "table_name": {"expression": refs("aws_dynamodb_table.this.name")},
+            },
             "resources": [
-                config_block("aws_appautoscaling_policy.this", "aws_appautoscaling_policy", {
-                    "name": {"references": ["var.dimensions", "count.index", "aws_appautoscaling_target.this",
-                                            "count.index"]},
-                    "policy_type": const("TargetTrackingScaling"),
-                    "resource_id": {"references": ["aws_appautoscaling_target.this", "count.index"]},
-                    "scalable_dimension": {"references": ["aws_appautoscaling_target.this", "count.index"]},
-                    "service_namespace": {"references": ["aws_appautoscaling_target.this", "count.index"]},
-                    "target_tracking_scaling_policy_configuration": [{
-                        "predefined_metric_specification": [{"predefined_metric_type": refs("var.dimensions",
-                                                                                            "count.index")}],
-                        "target_value": const(70)}]}, count=refs("var.dimensions")),
-                config_block("aws_appautoscaling_target.this", "aws_appautoscaling_target", {
-                    "max_capacity": const(200), "min_capacity": const(5),
-                    "resource_id": refs("aws_dynamodb_table.this.name"),
-                    "scalable_dimension": refs("var.dimensions", "count.index"),
-                    "service_namespace": const("dynamodb")}, count=refs("var.dimensions")),
-                config_block("aws_cloudwatch_metric_alarm.throttle", "aws_cloudwatch_metric_alarm", {
-                    "alarm_name": refs("aws_dynamodb_table.this.name", "each.key"),
-                    "comparison_operator": const("GreaterThanThreshold"),
-                    "dimensions": refs("aws_dynamodb_table.this.name"), "evaluation_periods": const(3),
-                    "metric_name": refs("each.key"), "namespace": const("AWS/DynamoDB"), "period": const(60),
-                    "statistic": const("Sum"), "threshold": const(5)}),
+                config_block(
+                    "aws_appautoscaling_policy.this",
+                    "aws_appautoscaling_policy",
+                    {
+                        "name": {
+                            "references": [
+                                "var.dimensions",
+                                "count.index",
+                                "aws_appautoscaling_target.this",
+                                "count.index",
+                            ]
+                        },
+                        "policy_type": const("TargetTrackingScaling"),
+                        "resource_id": {"references": ["aws_appautoscaling_target.this", "count.index"]},
+                        "scalable_dimension": {"references": ["aws_appautoscaling_target.this", "count.index"]},
+                        "service_namespace": {"references": ["aws_appautoscaling_target.this", "count.index"]},
+                        "target_tracking_scaling_policy_configuration": [
+                            {
+                                "predefined_metric_specification": [
+                                    {"predefined_metric_type": refs("var.dimensions", "count.index")}
+                                ],
+                                "target_value": const(70),
+                            }
+                        ],
+                    },
+                    count=refs("var.dimensions"),
+                ),
+                config_block(
+                    "aws_appautoscaling_target.this",
+                    "aws_appautoscaling_target",
+                    {
+                        "max_capacity": const(200),
+                        "min_capacity": const(5),
+                        "resource_id": refs("aws_dynamodb_table.this.name"),
+                        "scalable_dimension": refs("var.dimensions", "count.index"),
+                        "service_namespace": const("dynamodb"),
+                    },
+                    count=refs("var.dimensions"),
+                ),
+                config_block(
+                    "aws_cloudwatch_metric_alarm.throttle",
+                    "aws_cloudwatch_metric_alarm",
+                    {
+                        "alarm_name": refs("aws_dynamodb_table.this.name", "each.key"),
+                        "comparison_operator": const("GreaterThanThreshold"),
+                        "dimensions": refs("aws_dynamodb_table.this.name"),
+                        "evaluation_periods": const(3),
+                        "metric_name": refs("each.key"),
+                        "namespace": const("AWS/DynamoDB"),
+                        "period": const(60),
+                        "statistic": const("Sum"),
+                        "threshold": const(5),
+                    },
+                ),
                 config_block("aws_dynamodb_table.this", "aws_dynamodb_table", table),
             ],
-            "variables": {"dimensions": {"default": ["Read", "Write"]}, "env": {}, "kms_key_arn": {"default": None},
-                          "name": {}, "pitr_off": {"default": []}, "tags": {"default": {}}, "team": {}},
+            "variables": {
+                "dimensions": {"default": ["Read", "Write"]},
+                "env": {},
+                "kms_key_arn": {"default": None},
+                "name": {},
+                "pitr_off": {"default": []},
+                "tags": {"default": {}},
+                "team": {},
+            },
         }
         return {
             "source": "./modules/dynamo-service",
-            "expressions": {"env": refs("var.env"), "kms_key_arn": refs(f"aws_kms_key.{self.tag}.arn"),
-                            "name": refs("each.key"), "pitr_off": const(pitr_off), "tags": refs("local.common_tags"),
-                            "team": const(f"team-{self.number:03d}")},
+            "expressions": {
+                "env": refs("var.env"),
+                "kms_key_arn": refs(f"aws_kms_key.{self.tag}.arn"),
+                "name": refs("each.key"),
+                "pitr_off": const(pitr_off),
+                "tags": refs("local.common_tags"),
+                "team": const(f"team-{self.number:03d}"),
+            },
             "for_each_expression": refs(f"local.services_{self.tag}"),
             "module": module,
         }
@@ -1059,63 +1497,133 @@ class Team:
         module = f"module.{call}[{i}]"
         reason = "delete_because_count_index" if state == "delete" else None
         name = f"{ENV}-{self.tag}-shard-{i}"
-        t = Table(name=name, hash_key="id", range_key="ts", ttl="expires_at", pitr=True, sse="cmk",
-                  kms_key_arn=kms_arn(self.key_id), stream="NEW_IMAGE", deletion_protection=True)
+        t = Table(
+            name=name,
+            hash_key="id",
+            range_key="ts",
+            ttl="expires_at",
+            pitr=True,
+            sse="cmk",
+            kms_key_arn=kms_arn(self.key_id),
+            stream="NEW_IMAGE",
+            deletion_protection=True,
+        )
         table_addr = f"{module}.aws_dynamodb_table.this"
         kms_dep = f"aws_kms_key.{self.tag}"
-        self.plan.add(table_addr, "aws_dynamodb_table", state, table_values(t, False), table_values(t, False),
-                      table_values(t, True), module=module, reason=reason, depends_on=(kms_dep,))
+        self.plan.add(
+            table_addr,
+            "aws_dynamodb_table",
+            state,
+            table_values(t, False),
+            table_values(t, False),
+            table_values(t, True),
+            module=module,
+            reason=reason,
+            depends_on=(kms_dep,),
+        )
         stream_arn = f"{table_arn(name)}/stream/{STREAM_LABEL}"
         function = _arn("lambda", f"function:{self.consumer}")
         consumer = Consumer(stream_arn, function, "TRIM_HORIZON", 500, True, _arn("sqs", self.dlq))
         created = Consumer(U, function, "TRIM_HORIZON", 500, True, _arn("sqs", self.dlq))
         addr = f"{module}.aws_lambda_event_source_mapping.this"
         base = f"module.{call}"
-        self.plan.add(addr, "aws_lambda_event_source_mapping", state, consumer_values(consumer, addr, False),
-                      consumer_values(consumer, addr, False), consumer_values(created, addr, True), module=module,
-                      reason=reason, depends_on=(f"aws_lambda_function.consumer_{self.tag}",
-                                                 f"aws_sqs_queue.dlq_{self.tag}", kms_dep,
-                                                 f"{base}.aws_dynamodb_table.this"))
+        self.plan.add(
+            addr,
+            "aws_lambda_event_source_mapping",
+            state,
+            consumer_values(consumer, addr, False),
+            consumer_values(consumer, addr, False),
+            consumer_values(created, addr, True),
+            module=module,
+            reason=reason,
+            depends_on=(
+                f"aws_lambda_function.consumer_{self.tag}",
+                f"aws_sqs_queue.dlq_{self.tag}",
+                kms_dep,
+                f"{base}.aws_dynamodb_table.this",
+            ),
+        )
         alarm = [alarm_values(f"{name}-SystemErrors", name, "SystemErrors", 1, new) for new in (False, True)]
-        self.plan.add(f"{module}.aws_cloudwatch_metric_alarm.errors", "aws_cloudwatch_metric_alarm", state,
-                      alarm[0], alarm[0], alarm[1], module=module, reason=reason,
-                      depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"))
+        self.plan.add(
+            f"{module}.aws_cloudwatch_metric_alarm.errors",
+            "aws_cloudwatch_metric_alarm",
+            state,
+            alarm[0],
+            alarm[0],
+            alarm[1],
+            module=module,
+            reason=reason,
+            depends_on=(kms_dep, f"{base}.aws_dynamodb_table.this"),
+        )
 
     def _shard_call(self, count: int) -> dict:
         module = {
             "outputs": {"stream_arn": {"expression": refs("aws_dynamodb_table.this.stream_arn")}},
             "resources": [
-                config_block("aws_cloudwatch_metric_alarm.errors", "aws_cloudwatch_metric_alarm", {
-                    "alarm_name": refs("aws_dynamodb_table.this.name"),
-                    "comparison_operator": const("GreaterThanThreshold"),
-                    "dimensions": refs("aws_dynamodb_table.this.name"), "evaluation_periods": const(3),
-                    "metric_name": const("SystemErrors"), "namespace": const("AWS/DynamoDB"),
-                    "period": const(60), "statistic": const("Sum"), "threshold": const(1)}),
-                config_block("aws_dynamodb_table.this", "aws_dynamodb_table", {
-                    "attribute": [{"name": const("id"), "type": const("S")}, {"name": const("ts"), "type": const("N")}],
-                    "billing_mode": const("PAY_PER_REQUEST"), "deletion_protection_enabled": const(True),
-                    "hash_key": const("id"), "name": refs("var.env", "var.team", "var.shard"),
-                    "point_in_time_recovery": [{"enabled": const(True)}], "range_key": const("ts"),
-                    "server_side_encryption": [{"enabled": const(True), "kms_key_arn": refs("var.kms_key_arn")}],
-                    "stream_enabled": const(True), "stream_view_type": const("NEW_IMAGE"),
-                    "ttl": [{"attribute_name": const("expires_at"), "enabled": const(True)}]}),
-                config_block("aws_lambda_event_source_mapping.this", "aws_lambda_event_source_mapping", {
-                    "batch_size": const(500), "bisect_batch_on_function_error": const(True),
-                    "destination_config": [{"on_failure": [{"destination_arn": refs("var.dlq_arn")}]}],
-                    "event_source_arn": refs("aws_dynamodb_table.this.stream_arn"),
-                    "function_name": refs("var.consumer_arn"),
-                    "function_response_types": const(["ReportBatchItemFailures"]),
-                    "maximum_batching_window_in_seconds": const(5), "maximum_record_age_in_seconds": const(3600),
-                    "maximum_retry_attempts": const(3), "starting_position": const("TRIM_HORIZON")}),
+                config_block(
+                    "aws_cloudwatch_metric_alarm.errors",
+                    "aws_cloudwatch_metric_alarm",
+                    {
+                        "alarm_name": refs("aws_dynamodb_table.this.name"),
+                        "comparison_operator": const("GreaterThanThreshold"),
+                        "dimensions": refs("aws_dynamodb_table.this.name"),
+                        "evaluation_periods": const(3),
+                        "metric_name": const("SystemErrors"),
+                        "namespace": const("AWS/DynamoDB"),
+                        "period": const(60),
+                        "statistic": const("Sum"),
+                        "threshold": const(1),
+                    },
+                ),
+                config_block(
+                    "aws_dynamodb_table.this",
+                    "aws_dynamodb_table",
+                    {
+                        "attribute": [
+                            {"name": const("id"), "type": const("S")},
+                            {"name": const("ts"), "type": const("N")},
+                        ],
+                        "billing_mode": const("PAY_PER_REQUEST"),
+                        "deletion_protection_enabled": const(True),
+                        "hash_key": const("id"),
+                        "name": refs("var.env", "var.team", "var.shard"),
+                        "point_in_time_recovery": [{"enabled": const(True)}],
+                        "range_key": const("ts"),
+                        "server_side_encryption": [{"enabled": const(True), "kms_key_arn": refs("var.kms_key_arn")}],
+                        "stream_enabled": const(True),
+                        "stream_view_type": const("NEW_IMAGE"),
+                        "ttl": [{"attribute_name": const("expires_at"), "enabled": const(True)}],
+                    },
+                ),
+                config_block(
+                    "aws_lambda_event_source_mapping.this",
+                    "aws_lambda_event_source_mapping",
+                    {
+                        "batch_size": const(500),
+                        "bisect_batch_on_function_error": const(True),
+                        "destination_config": [{"on_failure": [{"destination_arn": refs("var.dlq_arn")}]}],
+                        "event_source_arn": refs("aws_dynamodb_table.this.stream_arn"),
+                        "function_name": refs("var.consumer_arn"),
+                        "function_response_types": const(["ReportBatchItemFailures"]),
+                        "maximum_batching_window_in_seconds": const(5),
+                        "maximum_record_age_in_seconds": const(3600),
+                        "maximum_retry_attempts": const(3),
+                        "starting_position": const("TRIM_HORIZON"),
+                    },
+                ),
             ],
             "variables": {"consumer_arn": {}, "dlq_arn": {}, "env": {}, "kms_key_arn": {}, "shard": {}, "team": {}},
         }
         return {
             "source": "./modules/stream-shard",
-            "expressions": {"consumer_arn": refs(f"aws_lambda_function.consumer_{self.tag}.arn"),
-                            "dlq_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn"), "env": refs("var.env"),
-                            "kms_key_arn": refs(f"aws_kms_key.{self.tag}.arn"), "shard": refs("count.index"),
-                            "team": const(self.tag)},
+            "expressions": {
+                "consumer_arn": refs(f"aws_lambda_function.consumer_{self.tag}.arn"),
+                "dlq_arn": refs(f"aws_sqs_queue.dlq_{self.tag}.arn"),
+                "env": refs("var.env"),
+                "kms_key_arn": refs(f"aws_kms_key.{self.tag}.arn"),
+                "shard": refs("count.index"),
+                "team": const(self.tag),
+            },
             "count_expression": const(count),
             "module": module,
         }
@@ -1150,8 +1658,14 @@ def _state_resource(res: Res, values: dict, with_depends: bool) -> dict:
     out: dict[str, Any] = {"address": res.address, "mode": "managed", "type": res.type, "name": res.name}
     if res.index is not None:
         out["index"] = res.index
-    out.update({"provider_name": PROVIDER, "schema_version": SCHEMA_VERSIONS.get(res.type, 0),
-                "values": known_part(values), "sensitive_values": sensitive_marks(values)})
+    out.update(
+        {
+            "provider_name": PROVIDER,
+            "schema_version": SCHEMA_VERSIONS.get(res.type, 0),
+            "values": known_part(values),
+            "sensitive_values": sensitive_marks(values),
+        }
+    )
     if with_depends and res.depends_on:
         out["depends_on"] = list(res.depends_on)
     return out
@@ -1204,13 +1718,24 @@ def generate(tables: int, seed: int = 0) -> dict:
             "root_module": _module_tree(planned, False),
         },
         "resource_changes": [_entry(r) for r in resources],
-        "output_changes": {n: {"actions": ["no-op"], "before": v, "after": v, "after_unknown": False,
-                               "before_sensitive": False, "after_sensitive": False} for n, v in outputs.items()},
+        "output_changes": {
+            n: {
+                "actions": ["no-op"],
+                "before": v,
+                "after": v,
+                "after_unknown": False,
+                "before_sensitive": False,
+                "after_sensitive": False,
+            }
+            for n, v in outputs.items()
+        },
         "prior_state": {
             "format_version": "1.0",
             "terraform_version": TERRAFORM_VERSION,
-            "values": {"outputs": {n: {"sensitive": False, "value": v, "type": "string"} for n, v in outputs.items()},
-                       "root_module": _module_tree(prior, True)},
+            "values": {
+                "outputs": {n: {"sensitive": False, "value": v, "type": "string"} for n, v in outputs.items()},
+                "root_module": _module_tree(prior, True),
+            },
         },
         "configuration": _configuration(plan),
         "relevant_attributes": _relevant(plan),
@@ -1222,9 +1747,16 @@ def generate(tables: int, seed: int = 0) -> dict:
 
 
 def _configuration(plan: Plan) -> dict:
-    provider = {"name": "aws", "full_name": PROVIDER, "version_constraint": "5.100.0", "expressions": {
-        "region": const(REGION), "skip_credentials_validation": const(True),
-        "skip_requesting_account_id": const(True)}}
+    provider = {
+        "name": "aws",
+        "full_name": PROVIDER,
+        "version_constraint": "5.100.0",
+        "expressions": {
+            "region": const(REGION),
+            "skip_credentials_validation": const(True),
+            "skip_requesting_account_id": const(True),
+        },
+    }
     return {
         "provider_config": {"aws": provider},
         "root_module": {

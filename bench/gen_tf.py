@@ -9,6 +9,7 @@ local merged with their own, a customer-managed key by reference, and
 deletion protection and PITR on for some; keys rotate for three in four. The
 same arguments give the same bytes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,9 @@ def write(directory: Path, tables: int) -> int:
         chunk = range(start, min(start + TABLES_PER_FILE, tables))
         (directory / f"tables_{part}.tf").write_text("".join(table(i, keys) for i in chunk))
     (directory / "keys.tf").write_text("".join(key(i) for i in range(keys)))
-    (directory / "variables.tf").write_text('variable "env" {\n  default = "prod"\n}\n'
-                                            'locals {\n  tags = { Team = "data", Env = var.env }\n}\n')
+    (directory / "variables.tf").write_text(
+        'variable "env" {\n  default = "prod"\n}\nlocals {\n  tags = { Team = "data", Env = var.env }\n}\n'
+    )
     return tables + keys
 
 

@@ -29,6 +29,7 @@ to quote. ``--many N`` also times N plans of 20 tables in one command line,
 PYTHONDONTWRITEBYTECODE, so Python modules are compiled once, as in an installed
 package.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,7 +98,7 @@ def paired_ratio(top: Series | None, bottom: Series | None) -> float | None:
     """The median over turns of top's time / bottom's time in the same turn (None if either failed)."""
     if not (top and bottom and top.ok and bottom.ok):
         return None
-    pairs = list(zip(top.samples, bottom.samples))
+    pairs = list(zip(top.samples, bottom.samples, strict=False))
     return statistics.median(a.wall / b.wall for a, b in pairs)
 
 
@@ -123,13 +124,15 @@ class Failed(Exception):
     pass
 
 
-def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = None,
-             ok_codes: tuple[int, ...] = (0,)) -> Sample:
+def run_once(
+    cmd: list[str], cwd: Path | None = None, timeout: float | None = None, ok_codes: tuple[int, ...] = (0,)
+) -> Sample:
     """Run a command to its end; wall time and the peak RSS of that very process (``os.wait4``)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                                env=CHILD_ENV)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=CHILD_ENV
+        )
         killer = threading.Timer(timeout, proc.kill) if timeout else None
         if killer:
             killer.start()
@@ -148,8 +151,9 @@ def run_once(cmd: list[str], cwd: Path | None = None, timeout: float | None = No
     return Sample(wall=wall, rss_kb=usage.ru_maxrss, code=code)
 
 
-def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None, scratch: Path,
-             formats: tuple[str, ...] = FORMATS) -> dict[str, tuple[list[str], Path | None, tuple[int, ...]]]:
+def commands(
+    plan: Path, python: str, dynalint: list[str], checkov: str | None, scratch: Path, formats: tuple[str, ...] = FORMATS
+) -> dict[str, tuple[list[str], Path | None, tuple[int, ...]]]:
     """name -> (argv, working directory, exit codes that mean success)."""
     out = {"parse": ([python, "-c", PARSE_FLOOR, str(plan)], None, (0,))}
     if "sarif" in formats:
@@ -162,8 +166,9 @@ def commands(plan: Path, python: str, dynalint: list[str], checkov: str | None, 
     return out
 
 
-def measure(label: str, runs: int, checkov_runs: int, cmds: dict, timeout: float,
-            progress, budget: float = 0) -> dict[str, Series]:
+def measure(
+    label: str, runs: int, checkov_runs: int, cmds: dict, timeout: float, progress, budget: float = 0
+) -> dict[str, Series]:
     """Run the commands in turns, ``runs`` times each (checkov ``checkov_runs`` times).
 
     With a ``budget`` (seconds), a command whose runs so far took that long runs no more.
@@ -196,8 +201,7 @@ def ensure_plan(out_dir: Path, generator: str, tables: int, seed: int, python: s
     if not path.exists():
         for stale in out_dir.glob(f"plan-{generator}-{tables}-seed{seed}-*.json"):
             stale.unlink()
-        subprocess.run([python, str(script), "--tables", str(tables), "--seed", str(seed), "-o", str(path)],
-                       check=True)
+        subprocess.run([python, str(script), "--tables", str(tables), "--seed", str(seed), "-o", str(path)], check=True)
     return path
 
 
@@ -229,13 +233,23 @@ def measure_many(args: argparse.Namespace, dynalint: list[str], progress) -> Man
         plan = folder / f"plan-{seed}.json"
         if not plan.exists():
             progress(f"many plans: generating {seed}/{args.many}")
-            subprocess.run([args.python, str(GENERATORS["ours"]), "--tables", str(args.many_tables), "--seed",
-                            str(seed), "-o", str(plan)], check=True)
+            subprocess.run(
+                [
+                    args.python,
+                    str(GENERATORS["ours"]),
+                    "--tables",
+                    str(args.many_tables),
+                    "--seed",
+                    str(seed),
+                    "-o",
+                    str(plan),
+                ],
+                check=True,
+            )
         plans.append(str(plan))
     base = [*dynalint, *plans, "-f", "sarif", "-o", os.devnull, "--fail-on", "never"]
     cmds = {"one": ([*base, "--jobs", "1"], None, (0,)), "jobs": ([*base, "--jobs", str(args.jobs)], None, (0,))}
-    series = measure(f"{args.many} plans of {args.many_tables} tables", args.many_runs, 0, cmds, args.timeout,
-                     progress)
+    series = measure(f"{args.many} plans of {args.many_tables} tables", args.many_runs, 0, cmds, args.timeout, progress)
     return Many(args.many, args.many_tables, args.jobs, series)
 
 
@@ -258,9 +272,22 @@ def _times(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}x"
 
 
-HEADERS = ("generator", "seed", "tables", "resources", "plan size", "dynalint sarif s", "dynalint text s",
-           "parse floor s", "sarif / parse", "text / parse", "checkov s", "checkov / sarif", "dynalint peak RSS",
-           "RSS / plan size")
+HEADERS = (
+    "generator",
+    "seed",
+    "tables",
+    "resources",
+    "plan size",
+    "dynalint sarif s",
+    "dynalint text s",
+    "parse floor s",
+    "sarif / parse",
+    "text / parse",
+    "checkov s",
+    "checkov / sarif",
+    "dynalint peak RSS",
+    "RSS / plan size",
+)
 
 
 def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
@@ -268,18 +295,37 @@ def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
     for row in rows:
         s = row.series
         peak = row.peak_rss_kb * 1024
-        out.append((
-            row.generator, str(row.seed), f"{row.tables:,}", f"{row.resources:,}", _mb(row.size_bytes),
-            _secs(s.get("sarif")), _secs(s.get("text")), _secs(s.get("parse")),
-            _times(row.ratio("sarif", "parse"), 2), _times(row.ratio("text", "parse"), 2), _secs(s.get("checkov")),
-            _times(row.ratio("checkov", "sarif")), _mb(peak) if peak else "–",
-            f"{peak / row.size_bytes:.1f}x" if peak else "–",
-        ))
+        out.append(
+            (
+                row.generator,
+                str(row.seed),
+                f"{row.tables:,}",
+                f"{row.resources:,}",
+                _mb(row.size_bytes),
+                _secs(s.get("sarif")),
+                _secs(s.get("text")),
+                _secs(s.get("parse")),
+                _times(row.ratio("sarif", "parse"), 2),
+                _times(row.ratio("text", "parse"), 2),
+                _secs(s.get("checkov")),
+                _times(row.ratio("checkov", "sarif")),
+                _mb(peak) if peak else "–",
+                f"{peak / row.size_bytes:.1f}x" if peak else "–",
+            )
+        )
     return out
 
 
-SUMMARY_HEADERS = ("tables", "plans", "worst sarif / parse", "worst text / parse", "slowest sarif s",
-                   "worst RSS / plan size", "least checkov / sarif", "worst growth from the size before")
+SUMMARY_HEADERS = (
+    "tables",
+    "plans",
+    "worst sarif / parse",
+    "worst text / parse",
+    "slowest sarif s",
+    "worst RSS / plan size",
+    "least checkov / sarif",
+    "worst growth from the size before",
+)
 
 
 def _worst(rows: list[Row], value, pick=max, unit: str = "x") -> str:
@@ -299,37 +345,50 @@ def summary_rows(rows: list[Row]) -> list[tuple[str, ...]]:
         these = [r for r in rows if r.tables == tables]
         before = {(r.generator, r.seed): r for r in rows if i and r.tables == sizes[i - 1]}
 
-        def growth(r: Row) -> float | None:
+        def growth(r: Row, before: dict = before) -> float | None:
             prior = before.get((r.generator, r.seed))
-            if prior is None or not (r.series.get("sarif") and prior.series.get("sarif")
-                                     and r.series["sarif"].ok and prior.series["sarif"].ok):
+            if prior is None or not (
+                r.series.get("sarif")
+                and prior.series.get("sarif")
+                and r.series["sarif"].ok
+                and prior.series["sarif"].ok
+            ):
                 return None
             return r.series["sarif"].median / prior.series["sarif"].median
 
-        out.append((
-            f"{tables:,}", str(len(these)), _worst(these, lambda r: r.ratio("sarif", "parse")),
-            _worst(these, lambda r: r.ratio("text", "parse")),
-            _worst(these, lambda r: r.series["sarif"].median if r.series.get("sarif") and r.series["sarif"].ok
-                   else None, unit=" s"),
-            _worst(these, lambda r: r.peak_rss_kb * 1024 / r.size_bytes if r.peak_rss_kb else None),
-            _worst(these, lambda r: r.ratio("checkov", "sarif"), pick=min),
-            (_worst(these, growth) + f" for {tables / sizes[i - 1]:.0f}x the tables") if i else "–",
-        ))
+        out.append(
+            (
+                f"{tables:,}",
+                str(len(these)),
+                _worst(these, lambda r: r.ratio("sarif", "parse")),
+                _worst(these, lambda r: r.ratio("text", "parse")),
+                _worst(
+                    these,
+                    lambda r: r.series["sarif"].median if r.series.get("sarif") and r.series["sarif"].ok else None,
+                    unit=" s",
+                ),
+                _worst(these, lambda r: r.peak_rss_kb * 1024 / r.size_bytes if r.peak_rss_kb else None),
+                _worst(these, lambda r: r.ratio("checkov", "sarif"), pick=min),
+                (_worst(these, growth) + f" for {tables / sizes[i - 1]:.0f}x the tables") if i else "–",
+            )
+        )
     return out
 
 
 def many_line(many: Many | None) -> str:
     if many is None:
         return ""
-    return (f"{many.plans} plans of {many.tables} tables in one command line: --jobs 1 "
-            f"{_secs(many.series.get('one'))} s, --jobs {many.jobs} {_secs(many.series.get('jobs'))} s, "
-            f"ratio {_times(many.ratio, 2)} (paired)")
+    return (
+        f"{many.plans} plans of {many.tables} tables in one command line: --jobs 1 "
+        f"{_secs(many.series.get('one'))} s, --jobs {many.jobs} {_secs(many.series.get('jobs'))} s, "
+        f"ratio {_times(many.ratio, 2)} (paired)"
+    )
 
 
 def plain_table(headers: tuple[str, ...], cells: list[tuple[str, ...]]) -> str:
     cells = [headers, *cells]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
+    return "\n".join("  ".join(c.rjust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells)
 
 
 def markdown_table(headers: tuple[str, ...], cells: list[tuple[str, ...]]) -> str:
@@ -346,26 +405,38 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-        memory = f"{int(mem) / 1024 ** 2:.0f} GiB"
+        mem = next(
+            line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        memory = f"{int(mem) / 1024**2:.0f} GiB"
     except (OSError, StopIteration):
         memory = "?"
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory, "os": platform.platform(terse=True),
-            "python": platform.python_version(), "load average": load}
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "load average": load,
+    }
 
 
 def describe(info: dict[str, str], args: argparse.Namespace, extras: dict[str, str], started: datetime) -> str:
     when = started.strftime("%Y-%m-%d %H:%M UTC")
-    parts = [f"started {when}; {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; "
-             f"Python {info['python']}; load average at start {info['load average']}",
-             f"generators: {', '.join(args.generators)}; seeds: {', '.join(map(str, args.seeds))}; runs: {args.runs}"
-             + (f" (checkov {args.checkov_runs}, first seed only, up to {args.checkov_max_tables:,} tables)"
-                if args.checkov else "")
-             + (f", fewer once a command has taken {args.budget:.0f} s" if args.budget else "")
-             + "; seconds are medians of whole-process wall time (min–max in brackets), ratios medians of "
-               "paired runs; peak RSS is the largest of the dynalint runs"]
+    parts = [
+        f"started {when}; {info['cpu']}, {info['cores']} cores, {info['memory']}; {info['os']}; "
+        f"Python {info['python']}; load average at start {info['load average']}",
+        f"generators: {', '.join(args.generators)}; seeds: {', '.join(map(str, args.seeds))}; runs: {args.runs}"
+        + (
+            f" (checkov {args.checkov_runs}, first seed only, up to {args.checkov_max_tables:,} tables)"
+            if args.checkov
+            else ""
+        )
+        + (f", fewer once a command has taken {args.budget:.0f} s" if args.budget else "")
+        + "; seconds are medians of whole-process wall time (min–max in brackets), ratios medians of "
+        "paired runs; peak RSS is the largest of the dynalint runs",
+    ]
     parts += [f"{k}: {v}" for k, v in extras.items()]
     return "\n".join(parts)
 
@@ -396,6 +467,7 @@ def _choice(allowed: tuple[str, ...], what: str):
         if unknown or not chosen:
             raise argparse.ArgumentTypeError(f"{what} are {' and '.join(allowed)}, not {text!r}")
         return chosen
+
     return parse
 
 
@@ -414,39 +486,67 @@ def _version(argv: list[str]) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=_sizes, default=list(DEFAULT_SIZES),
-                        help="table counts, comma separated (default 10,100,1000,5000)")
+    parser.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=list(DEFAULT_SIZES),
+        help="table counts, comma separated (default 10,100,1000,5000)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command and plan (default 5)")
-    parser.add_argument("--seeds", type=_seeds, default=list(DEFAULT_SEEDS),
-                        help="generator seeds, comma separated (default 1,7,42)")
-    parser.add_argument("--generators", type=_choice(tuple(GENERATORS), "generators"), default=tuple(GENERATORS),
-                        help="ours (bench/gen_plan.py), shared (../shared/bench/gen_plan.py, when it is there); "
-                             "default both")
-    parser.add_argument("--shared-generator", type=Path, help="where the shared generator is "
-                                                              "(default ../shared/bench/gen_plan.py)")
+    parser.add_argument(
+        "--seeds", type=_seeds, default=list(DEFAULT_SEEDS), help="generator seeds, comma separated (default 1,7,42)"
+    )
+    parser.add_argument(
+        "--generators",
+        type=_choice(tuple(GENERATORS), "generators"),
+        default=tuple(GENERATORS),
+        help="ours (bench/gen_plan.py), shared (../shared/bench/gen_plan.py, when it is there); default both",
+    )
+    parser.add_argument(
+        "--shared-generator", type=Path, help="where the shared generator is (default ../shared/bench/gen_plan.py)"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "out", help="where plans are kept (default bench/out)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the parse floor (default: this one)")
     parser.add_argument("--dynalint", help="dynalint command (default: the dynalint script beside --python)")
     parser.add_argument("--checkov", help="checkov executable (default: checkov on PATH, if any)")
     parser.add_argument("--no-checkov", action="store_true", help="do not run checkov even when it is installed")
     parser.add_argument("--checkov-runs", type=int, default=3, help="timed checkov runs per size (default 3)")
-    parser.add_argument("--checkov-max-tables", type=int, default=1000,
-                        help="largest plan checkov is run on (default 1000; it takes minutes per run)")
-    parser.add_argument("--formats", type=_choice(FORMATS, "formats"), default=FORMATS,
-                        help="dynalint output formats to time, comma separated (default sarif,text)")
-    parser.add_argument("--many", type=int, default=200,
-                        help="also time this many plans in one command line, --jobs 1 against --jobs J "
-                             "(default 200; 0 skips it)")
+    parser.add_argument(
+        "--checkov-max-tables",
+        type=int,
+        default=1000,
+        help="largest plan checkov is run on (default 1000; it takes minutes per run)",
+    )
+    parser.add_argument(
+        "--formats",
+        type=_choice(FORMATS, "formats"),
+        default=FORMATS,
+        help="dynalint output formats to time, comma separated (default sarif,text)",
+    )
+    parser.add_argument(
+        "--many",
+        type=int,
+        default=200,
+        help="also time this many plans in one command line, --jobs 1 against --jobs J (default 200; 0 skips it)",
+    )
     parser.add_argument("--many-tables", type=int, default=20, help="tables per plan for --many (default 20)")
     parser.add_argument("--many-runs", type=int, default=3, help="timed runs of each --many command (default 3)")
     parser.add_argument("--jobs", type=int, default=2, help="J for --many (default 2)")
-    parser.add_argument("--budget", type=float, default=0,
-                        help="seconds per command and plan after which it runs no more (default: no limit)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        help="seconds per command and plan after which it runs no more (default: no limit)",
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a run is killed (default 3600)")
     parser.add_argument("--markdown", type=Path, help="also write the tables, with the machine, as markdown")
     parser.add_argument("--json", type=Path, help="also write every sample as JSON")
-    parser.add_argument("--note", action="append", default=[],
-                        help="a line for the header, e.g. which build of dynalint is measured (repeatable)")
+    parser.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a line for the header, e.g. which build of dynalint is measured (repeatable)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.checkov_runs < 1 or args.many_runs < 1:
@@ -498,18 +598,39 @@ def main(argv: list[str] | None = None) -> int:
     extras["load average at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     header = describe(info, args, extras, started)
     summary = summary_rows(rows)
-    print(header + "\n\n" + plain_table(HEADERS, table_rows(rows)) + "\n\nWorst plan per size:\n"
-          + plain_table(SUMMARY_HEADERS, summary) + ("\n\n" + many_line(many) if many else ""))
+    print(
+        header
+        + "\n\n"
+        + plain_table(HEADERS, table_rows(rows))
+        + "\n\nWorst plan per size:\n"
+        + plain_table(SUMMARY_HEADERS, summary)
+        + ("\n\n" + many_line(many) if many else "")
+    )
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         notes = "\n".join(f"- {line}" for line in header.splitlines())
-        args.markdown.write_text(notes + "\n\n" + markdown_table(HEADERS, table_rows(rows)) + "\n\nWorst plan per "
-                                 "size:\n\n" + markdown_table(SUMMARY_HEADERS, summary) + "\n"
-                                 + ("\n" + many_line(many) + "\n" if many else ""), encoding="utf-8")
+        args.markdown.write_text(
+            notes + "\n\n" + markdown_table(HEADERS, table_rows(rows)) + "\n\nWorst plan per "
+            "size:\n\n"
+            + markdown_table(SUMMARY_HEADERS, summary)
+            + "\n"
+            + ("\n" + many_line(many) + "\n" if many else ""),
+            encoding="utf-8",
+        )
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "extras": extras, "rows": [asdict(r) for r in rows],
-                                         "many": asdict(many) if many else None}, indent=2) + "\n",
-                             encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "extras": extras,
+                    "rows": [asdict(r) for r in rows],
+                    "many": asdict(many) if many else None,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     failed = [s for r in rows for s in r.series.values()] + (list(many.series.values()) if many else [])
     return 0 if all(s.failure is None for s in failed) else 1
 
@@ -518,10 +639,15 @@ def _checkout() -> str:
     """The commit of the code measured, and whether the engine or the rules had changes not committed."""
     root = BENCH.parent
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "dynalint", "rules"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "dynalint", "rules"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return "commit unknown"
     if not head:

@@ -1,4 +1,5 @@
 """``python -m dynalint`` runs the command line."""
+
 from dynalint.cli import entry
 
 entry()

@@ -1,4 +1,5 @@
 """Terraform addresses: split ``module.a["x"].aws_t.n[0]`` into its parts."""
+
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,7 @@ _STEP = re.compile(r'([\w-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
 _LAST_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def steps(address: str) -> tuple[tuple[str, str], ...]:
     """``module.a["x"].aws_t.n[0]`` -> (("module",""),("a",'["x"]'),("aws_t",""),("n","[0]")).
 
@@ -27,7 +28,7 @@ def steps(address: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module_path(module_address: str) -> tuple[str, ...]:
     """``module.a["x"].module.b`` -> ("a", "b"): the module calls without instance keys."""
     if not module_address:
@@ -41,7 +42,7 @@ def strip_index(address: str) -> str:
     if address.endswith("]"):
         match = _LAST_INDEX.search(address)
         if match:
-            return address[:match.start()]
+            return address[: match.start()]
     return address
 
 
@@ -51,7 +52,7 @@ def join(module_address: str, local: str) -> str:
 
 # Where a glob's name takes every instance: a module name after ``module.`` followed by ``.`` (a call
 # is always followed by what it holds), or the pattern's last name after a dot (a resource's name).
-_INSTANCE_NAME = re.compile(r'(?<![\w-])module\.[\w-]+(?=\.)|(?<=\.)[\w-]+$')
+_INSTANCE_NAME = re.compile(r"(?<![\w-])module\.[\w-]+(?=\.)|(?<=\.)[\w-]+$")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ANY_INDEX = r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?'
 
@@ -70,9 +71,9 @@ def glob(pattern: str) -> re.Pattern:
     quoted = [m.span() for m in _QUOTED.finditer(pattern)]
     out, last = [], 0
     for match in _INSTANCE_NAME.finditer(pattern):
-        if pattern[match.end():match.end() + 1] == "[" or any(a <= match.start() < b for a, b in quoted):
+        if pattern[match.end() : match.end() + 1] == "[" or any(a <= match.start() < b for a, b in quoted):
             continue
-        out.append(_literal(pattern[last:match.end()]) + _ANY_INDEX)
+        out.append(_literal(pattern[last : match.end()]) + _ANY_INDEX)
         last = match.end()
     return re.compile("".join(out) + _literal(pattern[last:]), re.S)
 

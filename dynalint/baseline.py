@@ -25,12 +25,13 @@ and ``path`` are there for people reading the file. Messages are never stored
 findings a new address, so they count as new. Suppressed findings are not
 recorded: they are accepted already, each with its reason.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from dynalint import userfiles
 from dynalint.errors import InputError
@@ -43,8 +44,11 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def entries(findings: Iterable[Finding]) -> list[dict]:
     """One entry per active finding, in a stable order (address, rule, path, fingerprint)."""
-    rows = {f.fingerprint: {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "address": f.address,
-                            "path": f.path} for f in findings if not f.suppressed}
+    rows = {
+        f.fingerprint: {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "address": f.address, "path": f.path}
+        for f in findings
+        if not f.suppressed
+    }
     return sorted(rows.values(), key=lambda e: (e["address"], e["rule_id"], e["path"] or "", e["fingerprint"]))
 
 
@@ -78,8 +82,10 @@ def read(path: str) -> frozenset[str]:
     if not isinstance(doc, dict) or doc.get("tool") != "dynalint" or not isinstance(doc.get("findings"), list):
         raise InputError(f"{path}: not a dynalint baseline (make one with --write-baseline)")
     if doc.get("version") != VERSION:
-        raise InputError(f"{path}: baseline version {doc.get('version')!r} is not supported (expected {VERSION}); "
-                         "write it again with --write-baseline")
+        raise InputError(
+            f"{path}: baseline version {doc.get('version')!r} is not supported (expected {VERSION}); "
+            "write it again with --write-baseline"
+        )
     prints = [e.get("fingerprint") if isinstance(e, dict) else None for e in doc["findings"]]
     if not all(isinstance(p, str) and p for p in prints):
         raise InputError(f"{path}: every baseline entry needs a fingerprint; write it again with --write-baseline")

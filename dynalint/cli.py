@@ -3,6 +3,7 @@
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 the input or the usage is wrong (one line on stderr, never a traceback).
 """
+
 from __future__ import annotations
 
 import gc
@@ -65,54 +66,119 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--select", multiple=True, metavar="IDS", help="Rule ids or prefixes to run (e.g. DDB1,DDB201).")
 @click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes not to run.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default=None,
-              help="Exit 1 when a finding is at or above this level.  [default: the config's fail_on, else error]")
-@click.option("--changed-only", is_flag=True, help="Only check resources the plan creates, updates, replaces or deletes.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    default=None,
+    help="Exit 1 when a finding is at or above this level.  [default: the config's fail_on, else error]",
+)
+@click.option(
+    "--changed-only", is_flag=True, help="Only check resources the plan creates, updates, replaces or deletes."
+)
 @click.option("--stdin-filename", default="-", metavar="NAME", help="Name of the input read from stdin, for locations.")
-@click.option("--source-dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Where the .tf files of a plan are, to locate findings in them  [default: the plan's directory, "
-                   "then the current one]")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
-              help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).")
-@click.option("--allow-errored-plan", is_flag=True,
-              help="Lint a plan terraform could not finish (\"errored\": true) instead of refusing it: what it "
-                   "holds is checked, what it misses is not.")
-@click.option("--show-suppressed", is_flag=True,
-              help="Also show suppressed findings (dynalint:ignore comments, ignore entries of the config).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).")
+@click.option(
+    "--source-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Where the .tf files of a plan are, to locate findings in them  [default: the plan's directory, "
+    "then the current one]",
+)
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).",
+)
+@click.option(
+    "--allow-errored-plan",
+    is_flag=True,
+    help='Lint a plan terraform could not finish ("errored": true) instead of refusing it: what it '
+    "holds is checked, what it misses is not.",
+)
+@click.option(
+    "--show-suppressed",
+    is_flag=True,
+    help="Also show suppressed findings (dynalint:ignore comments, ignore entries of the config).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).",
+)
 @click.option("--no-config", is_flag=True, help="Use no settings file.")
-@click.option("--allow-config-code", is_flag=True,
-              help="Run the Python rules in the settings file's rules_dirs (its YAML rules always load; see the "
-                   "README's security model).")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False), metavar="DIR",
-              help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Report only findings not recorded in FILE (see --write-baseline).")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Record today's findings in FILE as accepted, then report only new ones.")
+@click.option(
+    "--allow-config-code",
+    is_flag=True,
+    help="Run the Python rules in the settings file's rules_dirs (its YAML rules always load; see the "
+    "README's security model).",
+)
+@click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Report only findings not recorded in FILE (see --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Record today's findings in FILE as accepted, then report only new ones.",
+)
 @click.option("--no-color", is_flag=True, help="No colors in text output (also: the NO_COLOR environment variable).")
-@click.option("--fix", is_flag=True,
-              help="Repair the .tf files for findings whose rule has a safe fix, then report what remains.")
-@click.option("--unsafe-fixes", is_flag=True,
-              help="With --fix or --diff: also apply unsafe fixes (they replace a resource, cost money or change "
-                   "who has access; each rule's page says).")
-@click.option("--diff", is_flag=True,
-              help="Print the fixes --fix would make as a unified diff and change nothing; exit 1 when there is one.")
-@click.option("--exit-non-zero-on-fix", is_flag=True,
-              help="With --fix: exit 1 when a file was changed, even if no finding remains (for pre-commit).")
+@click.option(
+    "--fix", is_flag=True, help="Repair the .tf files for findings whose rule has a safe fix, then report what remains."
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff: also apply unsafe fixes (they replace a resource, cost money or change "
+    "who has access; each rule's page says).",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes --fix would make as a unified diff and change nothing; exit 1 when there is one.",
+)
+@click.option(
+    "--exit-non-zero-on-fix",
+    is_flag=True,
+    help="With --fix: exit 1 when a file was changed, even if no finding remains (for pre-commit).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
-@click.option("--roots", is_flag=True,
-              help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
-                   "that contain it or call its module (the pre-commit hook).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Check up to N inputs at once, each in a process of its own  [default: 0, one per processor]")
+@click.option(
+    "--roots",
+    is_flag=True,
+    help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
+    "that contain it or call its module (the pre-commit hook).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Check up to N inputs at once, each in a process of its own  [default: 0, one per processor]",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint plans, states or .tf folders (the default command).
@@ -153,8 +219,10 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
         if not paths:
             return 0, None
     if not paths:
-        raise InputError("no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
-                         "(see dynalint --help)")
+        raise InputError(
+            "no input: give a plan or state JSON file, a directory of .tf files, or - to read stdin "
+            "(see dynalint --help)"
+        )
     # A plan parses into millions of dicts and lists and none of them form cycles: the cyclic garbage
     # collector would walk them again and again for nothing (60% of the time of json.load on a large plan).
     gc.disable()
@@ -176,20 +244,44 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
             if jobs > 1:
                 from dynalint import parallel
 
-                work = parallel.Work(checked, registry.links, settings.run_options(), changed_only,
-                                     list(registry.rules), fmt != "text", workflow["source_dir"], workflow["var_files"],
-                                     prepare=lambda m: _prepared(m, stdin_filename, changed_only),
-                                     allow_errored=workflow["allow_errored_plan"],
-                                     whole_models=fmt in ("markdown", "sarif"))
+                work = parallel.Work(
+                    checked,
+                    registry.links,
+                    settings.run_options(),
+                    changed_only,
+                    list(registry.rules),
+                    fmt != "text",
+                    workflow["source_dir"],
+                    workflow["var_files"],
+                    prepare=lambda m: _prepared(m, stdin_filename, changed_only),
+                    allow_errored=workflow["allow_errored_plan"],
+                    whole_models=fmt in ("markdown", "sarif"),
+                )
                 models, findings = parallel.check_inputs(paths, work, jobs, progress=progress.show)
             else:
-                models = [_prepared(m, stdin_filename, changed_only) for m in load_inputs(
-                    paths, locate=fmt != "text", source_dir=workflow["source_dir"], var_files=workflow["var_files"],
-                    progress=progress.show, allow_errored=workflow["allow_errored_plan"])]
-                progress.show(f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
-                              f" with {plural(len(checked), 'rule')}")
-                findings = engine.run(models, checked, registry.links, settings.run_options(),
-                                      only_changed=changed_only, known_ids=registry.rules)
+                models = [
+                    _prepared(m, stdin_filename, changed_only)
+                    for m in load_inputs(
+                        paths,
+                        locate=fmt != "text",
+                        source_dir=workflow["source_dir"],
+                        var_files=workflow["var_files"],
+                        progress=progress.show,
+                        allow_errored=workflow["allow_errored_plan"],
+                    )
+                ]
+                progress.show(
+                    f"checking {plural(sum(len(m.resources) for m in models), 'resource')}"
+                    f" with {plural(len(checked), 'rule')}"
+                )
+                findings = engine.run(
+                    models,
+                    checked,
+                    registry.links,
+                    settings.run_options(),
+                    only_changed=changed_only,
+                    known_ids=registry.rules,
+                )
         finally:
             progress.clear()
         return models, settings.suppress(findings)
@@ -211,8 +303,15 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
 
             extra["fixes"] = proposals(models, findings)
     color = _color(output, workflow["no_color"])
-    report = Report(findings=findings, rules=rules, models=models, color=color, width=_width(output),
-                    show_suppressed=workflow["show_suppressed"], extra=extra)
+    report = Report(
+        findings=findings,
+        rules=rules,
+        models=models,
+        color=color,
+        width=_width(output),
+        show_suppressed=workflow["show_suppressed"],
+        extra=extra,
+    )
     _emit(fmt, report, output, workflow)
     _say_settings(fmt, settings, workflow)  # after the report: an input refused (exit 2) stays one line
     code = engine.exit_code(findings, fail_on or settings.fail_on or "error")
@@ -253,8 +352,13 @@ def _fix(lint, known, paths, workflow, selected):
         return models, findings if known is None else baseline.apply(known, findings)
 
     roots = [p for p in paths if p != "-"] + ([workflow["source_dir"]] if workflow["source_dir"] else [])
-    outcome = fixer.fix(linted, roots=roots, unsafe=workflow["unsafe_fixes"], write=not workflow["diff"],
-                        fixing=lambda finding: finding.rule_id in selected)
+    outcome = fixer.fix(
+        linted,
+        roots=roots,
+        unsafe=workflow["unsafe_fixes"],
+        write=not workflow["diff"],
+        fixing=lambda finding: finding.rule_id in selected,
+    )
     if workflow["diff"]:
         click.echo(outcome.diff, nl=False)
     if not workflow["quiet"]:
@@ -302,7 +406,9 @@ def _no_changes_note(model):
     from dataclasses import replace
 
     kind = ".tf input" if model.input_kind == "hcl" else "a state"
-    note = f"{model.input_file}: --changed-only needs a plan; {kind} has no planned changes, so every resource is checked"
+    note = (
+        f"{model.input_file}: --changed-only needs a plan; {kind} has no planned changes, so every resource is checked"
+    )
     return replace(model, warnings=model.warnings + (note,))
 
 
@@ -352,13 +458,25 @@ def _say_settings(fmt: str, settings, workflow) -> None:
 
 def _rule_sources(command):
     """The options that say where custom rules come from, for commands that list or explain rules."""
-    command = click.option("--allow-config-code", is_flag=True,
-                           help="Load the Python rules in the settings file's rules_dirs.")(command)
+    command = click.option(
+        "--allow-config-code", is_flag=True, help="Load the Python rules in the settings file's rules_dirs."
+    )(command)
     command = click.option("--no-config", is_flag=True, help="Use no settings file.")(command)
-    command = click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-                           help="Settings file whose rules_dirs to load.")(command)
-    return click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-                        metavar="DIR", help="Also list the custom rules in DIR (repeatable).")(command)
+    command = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Settings file whose rules_dirs to load.",
+    )(command)
+    return click.option(
+        "--rules-dir",
+        "rules_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Also list the custom rules in DIR (repeatable).",
+    )(command)
 
 
 def _read_baseline(workflow) -> frozenset[str] | None:
@@ -366,8 +484,10 @@ def _read_baseline(workflow) -> frozenset[str] | None:
     from dynalint import baseline
 
     if workflow["baseline_file"] and workflow["write_baseline"]:
-        raise InputError("--baseline and --write-baseline do not go together: "
-                         "--write-baseline FILE records today's findings in FILE and reports only new ones")
+        raise InputError(
+            "--baseline and --write-baseline do not go together: "
+            "--write-baseline FILE records today's findings in FILE and reports only new ones"
+        )
     return baseline.read(workflow["baseline_file"]) if workflow["baseline_file"] else None
 
 
@@ -379,8 +499,11 @@ def _baselined(findings, known: frozenset[str] | None, workflow):
     if workflow["write_baseline"]:
         known = baseline.write(workflow["write_baseline"], findings)
         if not workflow["quiet"]:
-            click.echo(f"dynalint: recorded {plural(len(known), 'finding')} in {text(workflow['write_baseline'])}; "
-                       "from now on only new findings are reported with --baseline.", err=True)
+            click.echo(
+                f"dynalint: recorded {plural(len(known), 'finding')} in {text(workflow['write_baseline'])}; "
+                "from now on only new findings are reported with --baseline.",
+                err=True,
+            )
     return findings if known is None else baseline.apply(known, findings)
 
 
@@ -433,15 +556,30 @@ def rules(fmt: str, **sources) -> None:
 
     listed = _listed_registry(sources).sorted()
     if fmt == "json":
-        rows = [{"id": r.id, "slug": r.slug, "level": str(r.level), "kind": r.kind, "applies": list(r.applies),
-                 "security_severity": r.security_severity, "tags": list(r.tags), "summary": r.summary,
-                 "options": r.options, "origin": r.origin, "fix": r.fix} for r in listed]
+        rows = [
+            {
+                "id": r.id,
+                "slug": r.slug,
+                "level": str(r.level),
+                "kind": r.kind,
+                "applies": list(r.applies),
+                "security_severity": r.security_severity,
+                "tags": list(r.tags),
+                "summary": r.summary,
+                "options": r.options,
+                "origin": r.origin,
+                "fix": r.fix,
+            }
+            for r in listed
+        ]
         click.echo(json_document(json.dumps({"rules": rows}, indent=2)))
     elif fmt == "markdown":
         click.echo("| id | slug | level | fix | summary |\n|---|---|---|---|---|")
         for r in listed:  # a custom rule's texts may come from the repository under review
             shown_id = f"[{r.id}](docs/rules/{r.id}.md)" if r.builtin else markdown_text(r.id)
-            click.echo(f"| {shown_id} | {markdown_text(r.slug)} | {r.level} | {r.fix or ''} | {markdown_text(r.summary)} |")
+            click.echo(
+                f"| {shown_id} | {markdown_text(r.slug)} | {r.level} | {r.fix or ''} | {markdown_text(r.summary)} |"
+            )
     else:
         width = max((len(r.slug) for r in listed), default=0)
         for r in listed:

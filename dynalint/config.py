@@ -34,16 +34,19 @@ from it.
 An ``ignore`` entry that accepts no finding in a run is a DL004 note at its line
 (``Config.unused_ignores``): a glob that misses fails silently otherwise.
 """
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from dynalint import address as addr
 from dynalint import engine, userfiles
-from dynalint.errors import InputError, described, shown_path as _shown
+from dynalint.errors import InputError, described
+from dynalint.errors import shown_path as _shown
 from dynalint.model import Finding, Level, Model, Source, Suppression, fingerprint
 from dynalint.rule import Rule
 from dynalint.yamlpath import dotted, line_locator
@@ -89,8 +92,9 @@ class Config:
     def run_options(self) -> engine.RunOptions:
         return engine.RunOptions(options=self.options, levels=self.levels)
 
-    def choose_rules(self, rules: Sequence[Rule], cli_select: Iterable[str] = (),
-                     cli_ignore: Iterable[str] = ()) -> list[Rule]:
+    def choose_rules(
+        self, rules: Sequence[Rule], cli_select: Iterable[str] = (), cli_ignore: Iterable[str] = ()
+    ) -> list[Rule]:
         """The rules to run: the file's selection, then the command line's on top of it."""
         cli_select, cli_ignore = list(cli_select), list(cli_ignore)
         if cli_select:
@@ -111,8 +115,9 @@ class Config:
             out.append(f if entry is None else replace(f, suppression=Suppression("external", entry.reason)))
         return out
 
-    def unused_ignores(self, findings: Sequence[Finding], models: Sequence[Model], rules: Sequence[Rule],
-                       only_changed: bool = False) -> list[Finding]:
+    def unused_ignores(
+        self, findings: Sequence[Finding], models: Sequence[Model], rules: Sequence[Rule], only_changed: bool = False
+    ) -> list[Finding]:
         """DL004 notes (when DL004 is among ``rules``) for the ignore entries that matched no finding of
         the run. Entries none of whose rules ran are not judged; with ``only_changed`` (resources left
         unchecked) only entries whose glob matches no resource at all are."""
@@ -130,16 +135,30 @@ class Config:
             if matched and only_changed:
                 continue
             if matched:
-                why = (f"it matches {matched} resource{'s' if matched != 1 else ''}, none with a {entry.rule} finding "
-                       "in this run: remove the entry if the finding is gone for good")
+                why = (
+                    f"it matches {matched} resource{'s' if matched != 1 else ''}, none with a {entry.rule} finding "
+                    "in this run: remove the entry if the finding is gone for good"
+                )
             else:
-                why = ("its address glob matches no resource of this run: check the glob (a module's resources are "
-                       "`module.NAME.*`; `dynalint -f json` lists the addresses), or remove the entry")
+                why = (
+                    "its address glob matches no resource of this run: check the glob (a module's resources are "
+                    "`module.NAME.*`; `dynalint -f json` lists the addresses), or remove the entry"
+                )
             message = f"The ignore entry for {entry.rule} on {entry.address!r} accepted no finding: {why}."
             where, path = self.path or "config", f"{entry.rule} {entry.address}"
-            out.append(Finding(rule_id=dl004.id, level=level, address=f"ignore[{index}]", message=message, resource_type="",
-                               path=path, fingerprint=fingerprint(dl004.id, where, path),
-                               source=Source(where, entry.line or 1, kind="tf"), input_file=where))
+            out.append(
+                Finding(
+                    rule_id=dl004.id,
+                    level=level,
+                    address=f"ignore[{index}]",
+                    message=message,
+                    resource_type="",
+                    path=path,
+                    fingerprint=fingerprint(dl004.id, where, path),
+                    source=Source(where, entry.line or 1, kind="tf"),
+                    input_file=where,
+                )
+            )
         return out
 
 
@@ -198,8 +217,10 @@ def rules_dirs(path: Path) -> list[Path]:
     for i, name in enumerate(names):
         directory = path.parent / name
         if Path(name).is_absolute() or not directory.resolve().is_relative_to(folder):
-            raise InputError(f"{where(i)}: {name!r} is outside the config file's folder: a config file names "
-                             "rule directories beside it or below it; name others with --rules-dir")
+            raise InputError(
+                f"{where(i)}: {name!r} is outside the config file's folder: a config file names "
+                "rule directories beside it or below it; name others with --rules-dir"
+            )
         if not directory.is_dir():
             raise InputError(f"{where(i)}: no directory {name!r} (relative to the config file)")
         found.append(directory)
@@ -222,8 +243,9 @@ def _yaml_settings(text: str, shown: str) -> dict:
     if data is None:  # an empty file, or only comments: every default
         return {}
     if not isinstance(data, dict):
-        raise InputError(f"{shown}: expected a mapping of settings (fail_on, select, rules, ...), "
-                         f"got {described(data)}")
+        raise InputError(
+            f"{shown}: expected a mapping of settings (fail_on, select, rules, ...), got {described(data)}"
+        )
     return data
 
 
@@ -264,8 +286,11 @@ def schema(rules: Sequence[Rule]) -> dict:
             "properties": {
                 "enabled": {"type": "boolean"},
                 "level": {"enum": list(LEVELS)},
-                "options": {"type": "object", "additionalProperties": False,
-                            "properties": {name: _option_schema(default) for name, default in r.options.items()}},
+                "options": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {name: _option_schema(default) for name, default in r.options.items()},
+                },
             },
         }
         for r in rules
@@ -274,8 +299,11 @@ def schema(rules: Sequence[Rule]) -> dict:
         "type": "object",
         "additionalProperties": False,
         "required": ["rule", "address", "reason"],
-        "properties": {"rule": {"type": "string", "minLength": 1}, "address": {"type": "string", "minLength": 1},
-                       "reason": {"type": "string", "pattern": r"\S"}},
+        "properties": {
+            "rule": {"type": "string", "minLength": 1},
+            "address": {"type": "string", "minLength": 1},
+            "reason": {"type": "string", "pattern": r"\S"},
+        },
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -326,16 +354,16 @@ def _explain(error, rules: Sequence[Rule]) -> list[tuple[list, str]]:
     kind = error.validator
     if kind == "additionalProperties":
         known = list(error.schema.get("properties", {}))
-        return [([*path, key], _unknown_key(path, key, known, rules))
-                for key in error.instance if key not in known]
+        return [([*path, key], _unknown_key(path, key, known, rules)) for key in error.instance if key not in known]
     if kind == "type":
         return [(path, f"expected {_type_words(error.validator_value)}, got {described(error.instance)}")]
     if kind == "enum":
         return [(path, f"expected one of {', '.join(error.validator_value)}, got {error.instance!r}")]
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
-        return [(path, f"missing {', '.join(repr(k) for k in missing)} (an ignore entry needs rule, address "
-                       "and reason)")]
+        return [
+            (path, f"missing {', '.join(repr(k) for k in missing)} (an ignore entry needs rule, address and reason)")
+        ]
     if kind in ("minLength", "pattern"):
         return [(path, "must not be empty")]
     return [(path, error.message)]
@@ -361,8 +389,11 @@ def _rule_id_problems(data: dict, rules: Sequence[Rule]) -> list[tuple[list, str
     named = [(["select", i], v) for i, v in enumerate(data.get("select", []))]
     named += [(["ignore_rules", i], v) for i, v in enumerate(data.get("ignore_rules", []))]
     named += [(["ignore", i, "rule"], e["rule"]) for i, e in enumerate(data.get("ignore", []))]
-    return [(path, f"unknown rule id or prefix {value!r} (see `dynalint rules`)") for path, value in named
-            if value.strip().upper() != "ALL" and not any(i.startswith(value.strip().upper()) for i in ids)]
+    return [
+        (path, f"unknown rule id or prefix {value!r} (see `dynalint rules`)")
+        for path, value in named
+        if value.strip().upper() != "ALL" and not any(i.startswith(value.strip().upper()) for i in ids)
+    ]
 
 
 def _config(data: dict, shown: str, locate: Any = None) -> Config:
@@ -375,15 +406,23 @@ def _config(data: dict, shown: str, locate: Any = None) -> Config:
         enabled={rule_id: s["enabled"] for rule_id, s in rules.items() if "enabled" in s},
         levels={rule_id: Level.parse(s["level"]) for rule_id, s in rules.items() if "level" in s},
         options={rule_id: dict(s["options"]) for rule_id, s in rules.items() if s.get("options")},
-        ignore=tuple(IgnoreEntry(e["rule"].strip(), e["address"], e["reason"].strip(),
-                                 locate(["ignore", i]) if locate else None)
-                     for i, e in enumerate(data.get("ignore", ()))),
+        ignore=tuple(
+            IgnoreEntry(e["rule"].strip(), e["address"], e["reason"].strip(), locate(["ignore", i]) if locate else None)
+            for i, e in enumerate(data.get("ignore", ()))
+        ),
     )
 
 
 # ---------------------------------------------------------------- small helpers
 def _type_words(expected: Any) -> str:
-    words = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
-             "number": "a number", "boolean": "true or false", "null": "null"}
+    words = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "integer": "an integer",
+        "number": "a number",
+        "boolean": "true or false",
+        "null": "null",
+    }
     kinds = expected if isinstance(expected, list) else [expected]
     return " or ".join(words.get(k, k) for k in kinds)

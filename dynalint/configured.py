@@ -6,6 +6,7 @@ blocks as lists of such mappings. A leaf is a ``Constant`` (the value is
 written as a constant) or ``SET`` (an expression that is not a constant). Rules
 ask it through ``is_configured`` (dynalint.values re-exports it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -23,6 +23,7 @@ those in an optional ``RULES`` list, and the graph links in an optional
 error, an id used twice, an id of dynalint's own families DDB and DL) is a
 RuleError naming the file and line: exit 2, no traceback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,13 +32,15 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from dynalint import engine
-from dynalint.errors import RuleError, shown_path as _shown
+from dynalint.errors import RuleError
+from dynalint.errors import shown_path as _shown
 from dynalint.graph import Link
 from dynalint.rule import Rule
 
@@ -55,8 +58,9 @@ class ConfigRules:
     run_code: bool = False
 
 
-def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True,
-             config: ConfigRules | None = None) -> engine.Registry:
+def registry(
+    rules_dirs: Iterable[str | Path] = (), entry_points: bool = True, config: ConfigRules | None = None
+) -> engine.Registry:
     """The built-in rules, then those of installed packages, then those of the config's directories, then
     those of each directory named on the command line (``rules_dirs``)."""
     loader = _Loader(engine.builtin_registry())
@@ -64,8 +68,9 @@ def registry(rules_dirs: Iterable[str | Path] = (), entry_points: bool = True,
         loader.add_entry_points()
     if config is not None:
         for directory in _unique(config.directories):
-            loader.add_directory(directory, named_by=None if config.run_code else config.config,
-                                 within=config.config.parent.resolve())
+            loader.add_directory(
+                directory, named_by=None if config.run_code else config.config, within=config.config.parent.resolve()
+            )
     for directory in _unique(rules_dirs):
         loader.add_directory(directory)
     return loader.registry
@@ -136,28 +141,36 @@ class _Loader:
     def add_directory(self, directory: Path, named_by: Path | None = None, within: Path | None = None) -> None:
         """Load a directory's rule files. ``named_by``: the config file that names it, whose Python is not
         run; ``within``: the folder its files must lie in, symbolic links followed."""
-        files = sorted(p for p in directory.iterdir()
-                       if p.suffix in RULE_FILES and p.is_file() and not p.name.startswith(("_", ".")))
+        files = sorted(
+            p
+            for p in directory.iterdir()
+            if p.suffix in RULE_FILES and p.is_file() and not p.name.startswith(("_", "."))
+        )
         if not files:
             raise RuleError(f"{_shown(directory)}: no rules here (custom rules are *.py, *.yaml or *.yml files)")
         outside = [f for f in files if within is not None and not f.resolve().is_relative_to(within)]
         if outside:
-            raise RuleError(f"{_shown(directory)}/{outside[0].name}: a link to a file outside the config file's "
-                            "folder; name rules kept elsewhere with --rules-dir")
+            raise RuleError(
+                f"{_shown(directory)}/{outside[0].name}: a link to a file outside the config file's "
+                "folder; name rules kept elsewhere with --rules-dir"
+            )
         code = [f.name for f in files if f.suffix == ".py"]
         if named_by is not None and code:
-            raise RuleError(f"{_shown(named_by)}: rules_dirs names {_shown(directory)}, which holds Python rules "
-                            f"({', '.join(code)}): dynalint runs Python that a config file names only with "
-                            "--allow-config-code, since a config file in the repository under review could run "
-                            "any code; or name the directory with --rules-dir")
+            raise RuleError(
+                f"{_shown(named_by)}: rules_dirs names {_shown(directory)}, which holds Python rules "
+                f"({', '.join(code)}): dynalint runs Python that a config file names only with "
+                "--allow-config-code, since a config file in the repository under review could run "
+                "any code; or name the directory with --rules-dir"
+            )
         package = _package(directory)
         for file in files:
             if file.suffix == ".py":
                 module = _import(file, package, directory)
                 rules, links = _contributions(module, _shown(file))
                 if not rules:
-                    raise RuleError(f"{_shown(file)}: defines no rule (a helper module's name starts with '_', "
-                                    "e.g. _helpers.py)")
+                    raise RuleError(
+                        f"{_shown(file)}: defines no rule (a helper module's name starts with '_', e.g. _helpers.py)"
+                    )
                 self._add(rules, links)
             else:
                 from dynalint import yaml_rules  # jsonschema and pyyaml: only for YAML rules
@@ -182,11 +195,14 @@ class _Loader:
         other = self.registry.rules.get(rule.id)
         if other is not None:
             owner = f"dynalint's built-in rule ({other.origin})" if other.builtin else other.origin
-            raise RuleError(f"{rule.origin}: rule id {rule.id} is already defined by {owner}: "
-                            "give one of them another id")
+            raise RuleError(
+                f"{rule.origin}: rule id {rule.id} is already defined by {owner}: give one of them another id"
+            )
         if rule.id.rstrip("0123456789") in RESERVED:
-            raise RuleError(f"{rule.origin}: rule id {rule.id}: ids starting {' or '.join(RESERVED)} are kept for "
-                            "dynalint's own rules; use a prefix of your own, e.g. ACME001")
+            raise RuleError(
+                f"{rule.origin}: rule id {rule.id}: ids starting {' or '.join(RESERVED)} are kept for "
+                "dynalint's own rules; use a prefix of your own, e.g. ACME001"
+            )
 
 
 def _origin(rule: Rule) -> str:
@@ -280,5 +296,3 @@ def _unique(directories: Iterable[str | Path]) -> list[Path]:
         if path not in out:
             out.append(path)
     return out
-
-

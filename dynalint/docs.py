@@ -6,10 +6,11 @@ The pages are committed; a test regenerates them and fails when they differ.
 A file the generator did not write (no marker on its first line) is never
 overwritten or removed.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from dynalint.errors import InputError
 from dynalint.rule import Rule
@@ -19,8 +20,11 @@ GENERATED = _MARK + "`python scripts/rule_docs.py` from the rule's metadata: edi
 
 
 def rule_page(rule: Rule) -> str:
-    facts = [f"| level | `{rule.level}` |", f"| kind | {rule.kind} |",
-             f"| applies to | {', '.join(f'`{t}`' for t in rule.applies)} |"]
+    facts = [
+        f"| level | `{rule.level}` |",
+        f"| kind | {rule.kind} |",
+        f"| applies to | {', '.join(f'`{t}`' for t in rule.applies)} |",
+    ]
     if rule.security_severity is not None:
         facts.append(f"| security severity | {rule.security_severity:.1f} |")
     if rule.tags:
@@ -28,8 +32,20 @@ def rule_page(rule: Rule) -> str:
     if rule.options:
         facts.append("| options | " + ", ".join(f"`{k}` = `{_value(v)}`" for k, v in rule.options.items()) + " |")
     facts.append(f"| fix | {FIX_WORDS[rule.fix]} |")
-    lines = [GENERATED, "", f"# {rule.id} {rule.slug}", "", rule.summary, "", "| | |", "|---|---|", *facts, "",
-             rule.documentation.strip(), ""]
+    lines = [
+        GENERATED,
+        "",
+        f"# {rule.id} {rule.slug}",
+        "",
+        rule.summary,
+        "",
+        "| | |",
+        "|---|---|",
+        *facts,
+        "",
+        rule.documentation.strip(),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -42,8 +58,16 @@ FIX_WORDS = {
 
 
 def index_page(rules: Sequence[Rule]) -> str:
-    lines = [GENERATED, "", "# Rules", "", "Fix: `safe` findings are repaired by `dynalint --fix`, `unsafe` ones "
-             "with `--unsafe-fixes` too.", "", "| id | slug | level | fix | summary |", "|---|---|---|---|---|"]
+    lines = [
+        GENERATED,
+        "",
+        "# Rules",
+        "",
+        "Fix: `safe` findings are repaired by `dynalint --fix`, `unsafe` ones with `--unsafe-fixes` too.",
+        "",
+        "| id | slug | level | fix | summary |",
+        "|---|---|---|---|---|",
+    ]
     lines += [f"| [{r.id}]({r.id}.md) | {r.slug} | {r.level} | {r.fix or ''} | {r.summary} |" for r in rules]
     return "\n".join(lines) + "\n"
 
@@ -62,8 +86,10 @@ def write(rules: Sequence[Rule], directory: Path) -> list[str]:
     wanted = pages(rules)
     foreign = [name for name in wanted if (directory / name).exists() and not _generated(directory / name)]
     if foreign:
-        raise InputError(f"{directory}: {', '.join(sorted(foreign))} not written by the rule page generator: "
-                         "not overwritten (move it away, or write the pages to another folder)")
+        raise InputError(
+            f"{directory}: {', '.join(sorted(foreign))} not written by the rule page generator: "
+            "not overwritten (move it away, or write the pages to another folder)"
+        )
     directory.mkdir(parents=True, exist_ok=True)
     changed = []
     for name, text in wanted.items():
@@ -87,8 +113,11 @@ def _generated(path: Path) -> bool:
 def stale(rules: Sequence[Rule], directory: Path) -> list[str]:
     """Pages that are missing, different, or left over."""
     wanted = pages(rules)
-    out = [name for name, text in wanted.items()
-           if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text]
+    out = [
+        name
+        for name, text in wanted.items()
+        if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
+    ]
     out += [p.name for p in directory.glob("*.md") if p.name not in wanted]
     return sorted(out)
 

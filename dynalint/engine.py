@@ -4,6 +4,7 @@ Rules come from the built-in pack (``dynalint.rules``); the registry reads each
 area module's ``RULES`` (and the pack's ``LINKS`` for the graph). The engine
 knows nothing about DynamoDB.
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,9 +15,10 @@ import logging
 import pkgutil
 import re
 import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, quote_plus
-from typing import Any, Iterable, Sequence
 
 from dynalint import suppress
 from dynalint.errors import InputError, RuleError
@@ -55,7 +57,7 @@ class Registry:
 
         def key(rule_id: str) -> tuple[int, str, int]:
             head = rule_id.rstrip("0123456789")
-            return (rank.get(head, len(rank)), head, int(rule_id[len(head):] or 0))
+            return (rank.get(head, len(rank)), head, int(rule_id[len(head) :] or 0))
 
         return [self.rules[k] for k in sorted(self.rules, key=key)]
 
@@ -109,9 +111,14 @@ class RunOptions:
     levels: dict[str, Level] = field(default_factory=dict)
 
 
-def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
-        settings: RunOptions | None = None, only_changed: bool = False,
-        known_ids: Iterable[str] | None = None) -> list[Finding]:
+def run(
+    models: Iterable[Model],
+    rules: Sequence[Rule],
+    links: Sequence = (),
+    settings: RunOptions | None = None,
+    only_changed: bool = False,
+    known_ids: Iterable[str] | None = None,
+) -> list[Finding]:
     """Run the rules on every model; findings come back sorted and deduplicated.
 
     ``known_ids`` are every registered rule id, selected or not, so that a
@@ -120,9 +127,14 @@ def run(models: Iterable[Model], rules: Sequence[Rule], links: Sequence = (),
     return finish(check_models(list(models), rules, links, settings, only_changed, known_ids))
 
 
-def check_models(models: Sequence[Model], rules: Sequence[Rule], links: Sequence = (),
-                 settings: RunOptions | None = None, only_changed: bool = False,
-                 known_ids: Iterable[str] | None = None) -> list[Finding]:
+def check_models(
+    models: Sequence[Model],
+    rules: Sequence[Rule],
+    links: Sequence = (),
+    settings: RunOptions | None = None,
+    only_changed: bool = False,
+    known_ids: Iterable[str] | None = None,
+) -> list[Finding]:
     """``run`` without its last step: the findings of these models with their inline suppressions, in no
     order. ``finish`` sorts those of every input of a command line at once (fingerprints are unique across
     inputs), so several processes may each check some of the inputs."""
@@ -170,8 +182,9 @@ def _shown(resource, kind: str, only_changed: bool) -> bool:
     return not resource.deleted
 
 
-def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model,
-           failed: tuple[Rule, Level] | None) -> list[Finding]:
+def _check(
+    rule: Rule, resource, ctx: Context, level: Level, model: Model, failed: tuple[Rule, Level] | None
+) -> list[Finding]:
     """The rule's findings on one resource; where it raises, those it made so far and a DL000 finding
     (``failed``: the DL000 rule and its level, None when DL000 is ignored)."""
     out = []
@@ -182,8 +195,9 @@ def _check(rule: Rule, resource, ctx: Context, level: Level, model: Model,
         trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         log.debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
         if failed is not None:
-            out.append(_finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1],
-                                model))
+            out.append(
+                _finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1], model)
+            )
     return out
 
 
@@ -192,10 +206,11 @@ def _failure(rule: Rule, resource, exc: Exception) -> str:
     detail = " ".join(str(exc).split())
     detail = "".join(c if c.isprintable() else repr(c)[1:-1] for c in detail)
     detail = f"{type(exc).__name__}: {detail[:200]}" if detail else type(exc).__name__
-    fix = ("a bug in dynalint: please report it" if rule.builtin
-           else f"fix the rule (from {rule.origin})")
-    return (f"Rule {rule.id} ({rule.slug}) failed on {resource.address} ({detail}), so this resource is not "
-            f"checked for {rule.id}: {fix}; `--debug` prints the traceback.")
+    fix = "a bug in dynalint: please report it" if rule.builtin else f"fix the rule (from {rule.origin})"
+    return (
+        f"Rule {rule.id} ({rule.slug}) failed on {resource.address} ({detail}), so this resource is not "
+        f"checked for {rule.id}: {fix}; `--debug` prints the traceback."
+    )
 
 
 def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> Finding:
@@ -275,7 +290,7 @@ def _tree_pattern(words: list[str]) -> str:
         for char in sorted(k for k in node if k):
             text, child = char, node[char]
             while len(child) == 1 and "" not in child:  # a chain of single characters: one literal
-                (char, child), = child.items()
+                ((char, child),) = child.items()
                 text += char
             branches.append(re.escape(text) + pattern(child))
         if not branches:
@@ -315,8 +330,13 @@ def _json_escaped(text: str, ascii_only: bool) -> str:
 
 def _go_html_escaped(escaped: str) -> str:
     """Go's encoding/json (Terraform's jsonencode) also escapes <, >, & and the line separators."""
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                       ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         escaped = escaped.replace(char, code)
     return escaped
 
@@ -363,8 +383,15 @@ def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
 RULE_ERROR = "DL000"
 
 
-@declare_rule(id=RULE_ERROR, slug="rule-error", level="error", applies=[], security_severity=5.0,
-      tags=("reliability", "security"), precision="very-high")
+@declare_rule(
+    id=RULE_ERROR,
+    slug="rule-error",
+    level="error",
+    applies=[],
+    security_severity=5.0,
+    tags=("reliability", "security"),
+    precision="very-high",
+)
 def rule_error(resource, ctx):
     """A rule failed on a resource, so the resource was not checked for it.
 

@@ -2,10 +2,12 @@
 would, ``compare`` sets the bad side's findings against its expected.yaml, ``expected_text`` writes
 expected.yaml for what dynalint reports today, and ``stale_plan`` tells a planned example whose plans were
 made of other files. tests/test_rule_examples.py and scripts/rule_examples.py use them."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from dynalint import config, engine
 from dynalint.engine import Registry
@@ -26,16 +28,20 @@ def plan_digests(side: Path) -> str:
     files have changed since is stale."""
     import hashlib
 
-    return "".join(f"{hashlib.sha256((side / name).read_bytes()).hexdigest()}  {name}\n"
-                   for name in ("../before/main.tf", "main.tf"))
+    return "".join(
+        f"{hashlib.sha256((side / name).read_bytes()).hexdigest()}  {name}\n"
+        for name in ("../before/main.tf", "main.tf")
+    )
 
 
 def stale_plan(examples: Examples, side: str) -> str | None:
     """Why the plan of one side is not the plan of today's files, or None."""
     recorded = examples.side(side) / PLAN_DIGESTS
     if not recorded.is_file() or recorded.read_text(encoding="utf-8") != plan_digests(examples.side(side)):
-        return (f"{side}/plan.json was not made of today's before/main.tf and {side}/main.tf: run "
-                f"python scripts/terraform_plans.py {examples.side(side)}")
+        return (
+            f"{side}/plan.json was not made of today's before/main.tf and {side}/main.tf: run "
+            f"python scripts/terraform_plans.py {examples.side(side)}"
+        )
     return None
 
 
@@ -49,7 +55,9 @@ def lint(examples: Examples, side: str, registry: Registry) -> list[Finding]:
     rules = registry.sorted()
     findings = engine.run(models, rules, registry.links, known_ids=registry.rules)
     settings = examples.side(side) / SETTINGS
-    if settings.is_file():  # an example of a settings-file rule (DL004) brings its settings, as `dynalint bad/` run there
+    if (
+        settings.is_file()
+    ):  # an example of a settings-file rule (DL004) brings its settings, as `dynalint bad/` run there
         chosen = config.load(settings, rules)
         findings = chosen.suppress(findings)
         findings += chosen.unused_ignores(findings, models, rules)
@@ -64,7 +72,7 @@ def observed(examples: Examples, findings: Iterable[Finding]) -> list[Expected]:
     out = []
     for f in findings:
         line = f.source.start_line if f.source is not None and f.source.kind == "tf" else None
-        address = f.address[len(here):] if f.address.startswith(here) else f.address
+        address = f.address[len(here) :] if f.address.startswith(here) else f.address
         out.append(Expected(rule=f.rule_id, address=address, line=line, path=f.path))
     return sorted(out, key=lambda e: (e.line or 0, e.rule, e.address, e.path or ""))
 

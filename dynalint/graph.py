@@ -11,10 +11,11 @@ The engine knows no resource type: the rule pack registers its Links.
 Neighbour queries (``related``) read plain adjacency maps; the networkx view
 (``Graph.nx``, ``ctx.graph`` in a rule) is built the first time it is asked for.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from dynalint.model import Resource
 
@@ -91,8 +92,9 @@ class Graph:
             self._nx = graph
         return self._nx
 
-    def related(self, resource: Resource, type: str | None = None, via: str | None = None,
-                direction: str = "both") -> list[Resource]:
+    def related(
+        self, resource: Resource, type: str | None = None, via: str | None = None, direction: str = "both"
+    ) -> list[Resource]:
         """Resources tied to ``resource``, optionally of one type and through one attribute.
 
         ``direction``: "out" (resources this one names), "in" (resources that

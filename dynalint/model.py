@@ -5,12 +5,14 @@ apply is the sentinel ``UNKNOWN``; a value the plan marks sensitive is replaced
 by ``SENSITIVE`` when it is loaded, so no stage after the loader ever holds the
 secret. "Absent" is ``None`` (or a missing key): a different answer from both.
 """
+
 from __future__ import annotations
 
 import enum
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 class _Sentinel:
@@ -75,7 +77,7 @@ class Level(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Level":
+    def parse(cls, text: str) -> Level:
         try:
             return cls[text.upper()]
         except KeyError:
@@ -226,7 +228,7 @@ class Finding:
     # else the resource's block, else the resource's place in the input file.
     source: Source | None = None
     input_file: str | None = None
-    suppression: "Suppression | None" = None
+    suppression: Suppression | None = None
     baseline_state: str | None = None
     # Where the resource is (its block, or its place in the input file), for reports grouped by resource.
     resource_source: Source | None = None

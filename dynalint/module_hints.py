@@ -12,6 +12,7 @@ itself; the engine adds that to the message:
 
 The engine knows Terraform modules, not DynamoDB: nothing here reads a rule.
 """
+
 from __future__ import annotations
 
 from dynalint import address as addr

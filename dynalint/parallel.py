@@ -19,13 +19,13 @@ loading errors come first, in input order, as when one process loads every
 input before it checks any. Where the platform cannot fork (Windows), inputs
 are checked one after the other.
 """
+
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
-from typing import Callable
 
 from dynalint import engine
 from dynalint.load import input_units, load_unit
@@ -63,8 +63,9 @@ class Work:
     whole_models: bool = False
 
     def load(self, unit: Sequence[str]) -> list[Model]:
-        return [self.prepare(m) for m in load_unit(unit, self.locate, self.source_dir, self.var_files,
-                                                   self.allow_errored)]
+        return [
+            self.prepare(m) for m in load_unit(unit, self.locate, self.source_dir, self.var_files, self.allow_errored)
+        ]
 
     def check(self, models: list[Model]) -> list[Finding]:
         return engine.check_models(models, self.rules, self.links, self.settings, self.only_changed, self.known_ids)
@@ -84,8 +85,9 @@ def poolable(unit: Sequence[str]) -> bool:
     return unit != ("-",)
 
 
-def check_inputs(paths: Sequence[str], work: Work, jobs: int,
-                 progress: Callable[[str], None] | None = None) -> tuple[list[Model], list[Finding]]:
+def check_inputs(
+    paths: Sequence[str], work: Work, jobs: int, progress: Callable[[str], None] | None = None
+) -> tuple[list[Model], list[Finding]]:
     """The models and the sorted findings of every input, in ``jobs`` processes: this one and jobs - 1 workers.
 
     This process checks units too, taking them from the small end of the list while the workers take tasks
@@ -131,7 +133,7 @@ def check_inputs(paths: Sequence[str], work: Work, jobs: int,
                 else:
                     wait(running, return_when=FIRST_COMPLETED)
                 for future in [f for f in running if f.done()]:
-                    for i, result in zip(running.pop(future), future.result()):
+                    for i, result in zip(running.pop(future), future.result(), strict=False):
                         finished(i, _unpacked(result))
                 hand_out()
     finally:
@@ -178,8 +180,9 @@ def _run(task: Sequence[int]) -> list[tuple]:
         except Exception:  # noqa: BLE001
             out.append(("check",))
             continue
-        out.append(("ok", [_packed_model(m, _WORK.whole_models) for m in models],
-                     [_packed_finding(f) for f in findings]))
+        out.append(
+            ("ok", [_packed_model(m, _WORK.whole_models) for m in models], [_packed_finding(f) for f in findings])
+        )
     return out
 
 
@@ -226,10 +229,13 @@ def _packed_model(model: Model, whole: bool) -> tuple:
     if whole:  # the resources as they are (per-rule caches left behind); only the .tf locator stays here
         resources = tuple(replace(r) for r in model.resources)
         return replace(model, resources=resources, plan_locator=None, path_locator=None), None
-    rows = tuple((r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions)
-                 for r in model.resources)
-    return replace(model, resources=(), data_sources=(), plan_locator=None, path_locator=None,
-                   secrets=frozenset()), rows
+    rows = tuple(
+        (r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions)
+        for r in model.resources
+    )
+    return replace(
+        model, resources=(), data_sources=(), plan_locator=None, path_locator=None, secrets=frozenset()
+    ), rows
 
 
 def _packed_finding(finding: Finding) -> tuple:
@@ -240,7 +246,7 @@ def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
         return result
     models = [model if rows is None else replace(model, resources=_BareResources(rows)) for model, rows in result[1]]
-    return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values))) for values in result[2]]
+    return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values, strict=False))) for values in result[2]]
 
 
 class _BareResources(Sequence):
@@ -261,10 +267,26 @@ class _BareResources(Sequence):
 
 
 def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, actions: tuple | None) -> Resource:
-    change = None if actions is None else _made(Change, {"actions": actions, "before": None, "replace_paths": (),
-                                                        "action_reason": None})
-    return _made(Resource, {**_RESOURCE_DEFAULTS, "address": address, "type": type_, "name": name, "values": {},
-                            "module": module, "mode": mode, "change": change, "partial_json": {}, "_derived": {}})
+    change = (
+        None
+        if actions is None
+        else _made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
+    )
+    return _made(
+        Resource,
+        {
+            **_RESOURCE_DEFAULTS,
+            "address": address,
+            "type": type_,
+            "name": name,
+            "values": {},
+            "module": module,
+            "mode": mode,
+            "change": change,
+            "partial_json": {},
+            "_derived": {},
+        },
+    )
 
 
 _RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}

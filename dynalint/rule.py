@@ -29,14 +29,16 @@ A rule that can repair what it finds says so with ``fix="safe"`` (or
     yield Issue("...", path="deletion_protection_enabled",
                 fix=Fix("Set `deletion_protection_enabled = true`", Set("deletion_protection_enabled", True)))
 """
+
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from dynalint.errors import RuleError
 from dynalint.fix.declare import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set
@@ -69,7 +71,7 @@ class Rule:
     slug: str
     level: Level
     applies: tuple[str, ...]
-    check: Callable[[Resource, "Context"], Iterable[Issue]] = field(repr=False)
+    check: Callable[[Resource, Context], Iterable[Issue]] = field(repr=False)
     kind: str = "config"
     summary: str = ""
     help: str = ""
@@ -109,9 +111,19 @@ def _section(markdown: str, title: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = "config",
-         security_severity: float | None = None, tags: Iterable[str] = (), precision: str = "high",
-         options: dict[str, Any] | None = None, fix: str | None = None) -> Callable[[Callable], Rule]:
+def rule(
+    *,
+    id: str,
+    slug: str,
+    level: str,
+    applies: Iterable[str],
+    kind: str = "config",
+    security_severity: float | None = None,
+    tags: Iterable[str] = (),
+    precision: str = "high",
+    options: dict[str, Any] | None = None,
+    fix: str | None = None,
+) -> Callable[[Callable], Rule]:
     """Declare a rule; the decorated function is its check, its docstring its documentation."""
 
     def wrap(fn: Callable) -> Rule:
@@ -130,10 +142,21 @@ def rule(*, id: str, slug: str, level: str, applies: Iterable[str], kind: str = 
         if fix is not None and fix not in FIXES:
             raise RuleError(f"{id}: fix {fix!r} is not one of {', '.join(FIXES)} (or None)")
         return Rule(
-            id=id, slug=slug, level=Level.parse(level), applies=tuple(applies), check=fn, kind=kind,
-            summary=summary.strip(), help=body.strip(), security_severity=security_severity,
-            tags=tuple(tags), precision=precision, options=dict(options or {}),
-            origin=fn.__module__, examples=_examples_beside(fn, id), fix=fix,
+            id=id,
+            slug=slug,
+            level=Level.parse(level),
+            applies=tuple(applies),
+            check=fn,
+            kind=kind,
+            summary=summary.strip(),
+            help=body.strip(),
+            security_severity=security_severity,
+            tags=tuple(tags),
+            precision=precision,
+            options=dict(options or {}),
+            origin=fn.__module__,
+            examples=_examples_beside(fn, id),
+            fix=fix,
         )
 
     return wrap
@@ -148,7 +171,7 @@ def _examples_beside(fn: Callable, rule_id: str) -> Path | None:
 class Context:
     """What a check may ask: its options, and the other resources of the same input."""
 
-    def __init__(self, index: "ResourceIndex", options: dict[str, Any]) -> None:
+    def __init__(self, index: ResourceIndex, options: dict[str, Any]) -> None:
         self._index = index
         self.options = options
 
@@ -159,8 +182,9 @@ class Context:
     def resource(self, address: str) -> Resource | None:
         return self._index.by_address.get(address)
 
-    def related(self, resource: Resource, type: str | None = None, via: str | None = None,
-                direction: str = "both") -> list[Resource]:
+    def related(
+        self, resource: Resource, type: str | None = None, via: str | None = None, direction: str = "both"
+    ) -> list[Resource]:
         """Resources tied to this one by reference or by a literal name (see dynalint.graph)."""
         return self._index.graph.related(resource, type, via, direction)
 

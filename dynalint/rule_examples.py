@@ -19,14 +19,16 @@ sections: ``documentation()`` puts them into the help (docs/rules/,
 keep. dynalint.example_checks checks them (tests/test_rule_examples.py,
 scripts/rule_examples.py).
 """
+
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dynalint.rule import Rule
@@ -37,8 +39,18 @@ SIDES = ("bad", "good")
 SETTINGS = ".dynalint.yaml"  # beside a side's main.tf: the settings file `dynalint` finds there
 # Where the examples' sections go when the docstring has none: before the first section that
 # comes after them in this order (Definition: what explain adds to a YAML rule).
-_ORDER = ("What it checks", "Why it matters", "Known limits", "Example", "Use instead", "Fix", "Options", "References",
-          "Definition")
+_ORDER = (
+    "What it checks",
+    "Why it matters",
+    "Known limits",
+    "Example",
+    "Use instead",
+    "Fix",
+    "Options",
+    "References",
+    "Definition",
+)
+
 
 @dataclass(frozen=True)
 class Expected:
@@ -88,19 +100,24 @@ class Examples:
         return self.directory / name
 
 
-def load(rule: "Rule") -> Examples | None:
+def load(rule: Rule) -> Examples | None:
     """The rule's examples, or None when its examples directory has none."""
     directory = rule.examples
     if directory is None or not (directory / "bad" / "main.tf").is_file():
         return None
     before = directory / "before" / "main.tf"
     settings = {side: directory / side / SETTINGS for side in SIDES}
-    return Examples(rule_id=rule.id, directory=directory, bad=_read(directory / "bad" / "main.tf"),
-                    good=_read(directory / "good" / "main.tf"), before=_read(before) if before.is_file() else None,
-                    **{f"{side}_settings": _read(path) for side, path in settings.items() if path.is_file()})
+    return Examples(
+        rule_id=rule.id,
+        directory=directory,
+        bad=_read(directory / "bad" / "main.tf"),
+        good=_read(directory / "good" / "main.tf"),
+        before=_read(before) if before.is_file() else None,
+        **{f"{side}_settings": _read(path) for side, path in settings.items() if path.is_file()},
+    )
 
 
-def no_example(rule: "Rule") -> str | None:
+def no_example(rule: Rule) -> str | None:
     """Why a rule has no bad/good pair (``no_example:`` in its expected.yaml), or None. Only a rule that no
     configuration can show has one: DL000, which reports a rule with a bug."""
     import yaml
@@ -122,13 +139,20 @@ def read_expected(path: Path) -> tuple[Expected, ...]:
     if not path.is_file():
         return ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(Expected(rule=str(e["rule"]), address=str(e["address"]), line=e.get("line"),
-                          path=e.get("path"), because=e.get("because"))
-                 for e in data.get("findings") or ())
+    return tuple(
+        Expected(
+            rule=str(e["rule"]),
+            address=str(e["address"]),
+            line=e.get("line"),
+            path=e.get("path"),
+            because=e.get("because"),
+        )
+        for e in data.get("findings") or ()
+    )
 
 
 # ---------------------------------------------------------------- documentation
-def documentation(rule: "Rule", complete: bool = True) -> str:
+def documentation(rule: Rule, complete: bool = True) -> str:
     """The rule's help with its Example and Use instead sections made from its example files.
 
     Not ``complete`` (SARIF's help, written for every rule on every run): the fix as a diff, without
@@ -145,7 +169,7 @@ def documentation(rule: "Rule", complete: bool = True) -> str:
     return _with_sections(sections, {"Example": example, "Use instead": fix})
 
 
-def how_to_fix(rule: "Rule") -> str:
+def how_to_fix(rule: Rule) -> str:
     """What the "Use instead" section says, without the complete fixed file (for a PR comment)."""
     examples = load(rule)
     sections = _sections(rule.help)
@@ -155,15 +179,20 @@ def how_to_fix(rule: "Rule") -> str:
 
 
 def example_markdown(examples: Examples) -> str:
-    notes = "".join(f"\n\ndynalint also reports {e.rule} on `{e.address}`: {e.because.rstrip('.')}."
-                    for e in examples.also)
+    notes = "".join(
+        f"\n\ndynalint also reports {e.rule} on `{e.address}`: {e.because.rstrip('.')}." for e in examples.also
+    )
     if examples.planned:
-        return (f"With this deployed (`before/main.tf`):\n\n{_fence('hcl', examples.before)}\n\n"
-                f"this change (`bad/main.tf`) is reported:\n\n"
-                f"{_fence('diff', _diff(examples.before, examples.bad, 'before', 'bad'))}{notes}")
+        return (
+            f"With this deployed (`before/main.tf`):\n\n{_fence('hcl', examples.before)}\n\n"
+            f"this change (`bad/main.tf`) is reported:\n\n"
+            f"{_fence('diff', _diff(examples.before, examples.bad, 'before', 'bad'))}{notes}"
+        )
     if examples.bad_settings is not None:
-        return (f"With this `.dynalint.yaml`:\n\n{_fence('yaml', examples.bad_settings)}\n\n"
-                f"beside this `main.tf`:\n\n{_fence('hcl', examples.bad)}{notes}")
+        return (
+            f"With this `.dynalint.yaml`:\n\n{_fence('yaml', examples.bad_settings)}\n\n"
+            f"beside this `main.tf`:\n\n{_fence('hcl', examples.bad)}{notes}"
+        )
     return f"{_fence('hcl', examples.bad)}{notes}"
 
 
@@ -172,8 +201,9 @@ def fix_markdown(examples: Examples) -> str:
         return _fence("diff", _diff(examples.before, examples.good, "before", "good"))
     fixes = []
     if examples.bad_settings != examples.good_settings:
-        fixes.append(_fence("diff", _diff(examples.bad_settings or "", examples.good_settings or "", "bad", "good",
-                                          SETTINGS)))
+        fixes.append(
+            _fence("diff", _diff(examples.bad_settings or "", examples.good_settings or "", "bad", "good", SETTINGS))
+        )
     if examples.bad != examples.good:
         fixes.append(_fence("diff", _diff(examples.bad, examples.good, "bad", "good")))
     return "\n\n".join(fixes)
@@ -219,8 +249,13 @@ class _Matcher(difflib.SequenceMatcher):
         for n in range(1, len(codes) - 1):
             tag = codes[n][0]
             if tag in ("insert", "delete") and codes[n - 1][0] == codes[n + 1][0] == "equal":
-                self._slide(codes[n - 1], codes[n], codes[n + 1], self.b if tag == "insert" else self.a,
-                            3 if tag == "insert" else 1)
+                self._slide(
+                    codes[n - 1],
+                    codes[n],
+                    codes[n + 1],
+                    self.b if tag == "insert" else self.a,
+                    3 if tag == "insert" else 1,
+                )
         return [tuple(c) for c in codes if c[1] != c[2] or c[3] != c[4]]  # type: ignore[misc]
 
     @staticmethod
@@ -236,7 +271,7 @@ class _Matcher(difflib.SequenceMatcher):
             high += 1
 
         def score(pos: int) -> tuple:
-            block = lines[pos:pos + stop - start]
+            block = lines[pos : pos + stop - start]
             return (_balanced(block), not block[-1].strip(), not block[0].strip(), -abs(pos - start))
 
         shift = max(range(low, high + 1), key=score) - start
@@ -289,7 +324,7 @@ def _with_sections(sections: list[tuple[str | None, str]], replacements: dict[st
     for title, body in replacements.items():
         if title in titles:
             continue
-        after = _ORDER[_ORDER.index(title) + 1:]
+        after = _ORDER[_ORDER.index(title) + 1 :]
         later = [i for i, (t, _) in enumerate(out) if t in after]
         out.insert(later[0] if later else len(out), (title, body))
     parts = [body if title is None else f"## {title}\n{body}" for title, body in out if title is None or body]

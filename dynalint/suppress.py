@@ -24,10 +24,11 @@ the comment still suppress), DL003 a comment on no resource block. DL004, an
 ``ignore`` entry of the config file that accepted nothing, is declared here with
 them and found by dynalint.config, which owns those entries.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import Callable, Iterable, Sequence
 
 from dynalint import address as addr
 from dynalint.model import Finding, Ignore, Model, Source, Suppression, fingerprint
@@ -38,8 +39,9 @@ TAGS = ("maintainability", "suppression")
 
 
 # ---------------------------------------------------------------------- applying them
-def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule],
-                 known_ids: Callable[[], Iterable[str]]) -> list[Finding]:
+def apply_inline(
+    models: Sequence[Model], findings: list[Finding], rules: Sequence[Rule], known_ids: Callable[[], Iterable[str]]
+) -> list[Finding]:
     """Mark findings their resource's comments suppress; add the findings about the comments themselves.
 
     ``known_ids()`` gives every rule id dynalint knows (a comment may name one that did not run); it is
@@ -48,8 +50,9 @@ def apply_inline(models: Sequence[Model], findings: list[Finding], rules: Sequen
     ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
     out = []
     for finding in findings:
-        match = next((i for i in ignores.get((finding.input_file, finding.address), ()) if i.covers(finding.rule_id)),
-                     None)
+        match = next(
+            (i for i in ignores.get((finding.input_file, finding.address), ()) if i.covers(finding.rule_id)), None
+        )
         if match is not None and finding.suppression is None:
             finding = replace(finding, suppression=Suppression("inSource", match.reason or NO_REASON))
         out.append(finding)
@@ -71,28 +74,60 @@ def _comment_findings(model: Model, chosen: dict[str, Rule], known: set[str]) ->
         unknown = [i for i in ignore.rule_ids if i not in known]
         if "DL002" in chosen and (unknown or not ignore.rule_ids):
             named = f"rule id {', '.join(unknown)}, which dynalint does not know" if unknown else "no rule id"
-            out.append(_finding(chosen["DL002"], model, ignore, owner, type_,
-                                f"The dynalint:ignore comment on {owner} names {named}: use ids listed by "
-                                "`dynalint rules`, e.g. `# dynalint:ignore=DDB101 <reason>`."))
+            out.append(
+                _finding(
+                    chosen["DL002"],
+                    model,
+                    ignore,
+                    owner,
+                    type_,
+                    f"The dynalint:ignore comment on {owner} names {named}: use ids listed by "
+                    "`dynalint rules`, e.g. `# dynalint:ignore=DDB101 <reason>`.",
+                )
+            )
         if "DL001" in chosen and not ignore.reason and ignore.rule_ids:
-            out.append(_finding(chosen["DL001"], model, ignore, owner, type_,
-                                f"The dynalint:ignore comment for {', '.join(ignore.rule_ids)} on {owner} gives no "
-                                "reason: write why after the rule ids, e.g. "
-                                f"`# dynalint:ignore={','.join(ignore.rule_ids)} <reason>`."))
+            out.append(
+                _finding(
+                    chosen["DL001"],
+                    model,
+                    ignore,
+                    owner,
+                    type_,
+                    f"The dynalint:ignore comment for {', '.join(ignore.rule_ids)} on {owner} gives no "
+                    "reason: write why after the rule ids, e.g. "
+                    f"`# dynalint:ignore={','.join(ignore.rule_ids)} <reason>`.",
+                )
+            )
     if "DL003" in chosen:
         for ignore in model.orphan_ignores:
-            out.append(_finding(chosen["DL003"], model, ignore, ignore.file, "",
-                                f"The dynalint:ignore comment at {ignore.file}:{ignore.line} is on no resource "
-                                "block, so it suppresses nothing: put it inside the resource block, or on the "
-                                "line above it."))
+            out.append(
+                _finding(
+                    chosen["DL003"],
+                    model,
+                    ignore,
+                    ignore.file,
+                    "",
+                    f"The dynalint:ignore comment at {ignore.file}:{ignore.line} is on no resource "
+                    "block, so it suppresses nothing: put it inside the resource block, or on the "
+                    "line above it.",
+                )
+            )
     return out
 
 
 def _finding(rule_: Rule, model: Model, ignore: Ignore, owner: str, type_: str, message: str) -> Finding:
     path = f"{','.join(ignore.rule_ids)} {ignore.reason}".strip()
-    return Finding(rule_id=rule_.id, level=rule_.level, address=owner, message=message, resource_type=type_,
-                   path=path, fingerprint=fingerprint(rule_.id, owner, path),
-                   source=Source(ignore.file, ignore.line, kind="tf"), input_file=model.input_file)
+    return Finding(
+        rule_id=rule_.id,
+        level=rule_.level,
+        address=owner,
+        message=message,
+        resource_type=type_,
+        path=path,
+        fingerprint=fingerprint(rule_.id, owner, path),
+        source=Source(ignore.file, ignore.line, kind="tf"),
+        input_file=model.input_file,
+    )
 
 
 def block_address(address: str) -> str:
@@ -101,8 +136,15 @@ def block_address(address: str) -> str:
 
 
 # ---------------------------------------------------------------------- the rules (metadata: findings come from above)
-@rule(id="DL001", slug="suppression-without-reason", level="note", applies=[], security_severity=1.0, tags=TAGS,
-      precision="very-high")
+@rule(
+    id="DL001",
+    slug="suppression-without-reason",
+    level="note",
+    applies=[],
+    security_severity=1.0,
+    tags=TAGS,
+    precision="very-high",
+)
 def suppression_without_reason(resource, ctx):
     """A `dynalint:ignore` comment gives no reason.
 
@@ -125,8 +167,15 @@ def suppression_without_reason(resource, ctx):
     return ()
 
 
-@rule(id="DL002", slug="suppression-unknown-rule", level="note", applies=[], security_severity=1.0, tags=TAGS,
-      precision="very-high")
+@rule(
+    id="DL002",
+    slug="suppression-unknown-rule",
+    level="note",
+    applies=[],
+    security_severity=1.0,
+    tags=TAGS,
+    precision="very-high",
+)
 def suppression_unknown_rule(resource, ctx):
     """A `dynalint:ignore` comment names a rule id dynalint does not know, or none.
 
@@ -150,8 +199,15 @@ def suppression_unknown_rule(resource, ctx):
     return ()
 
 
-@rule(id="DL003", slug="suppression-not-on-resource", level="note", applies=[], security_severity=1.0,
-      tags=TAGS, precision="very-high")
+@rule(
+    id="DL003",
+    slug="suppression-not-on-resource",
+    level="note",
+    applies=[],
+    security_severity=1.0,
+    tags=TAGS,
+    precision="very-high",
+)
 def suppression_not_on_resource(resource, ctx):
     """A `dynalint:ignore` comment is on no resource block, so it suppresses nothing.
 
@@ -178,8 +234,15 @@ def suppression_not_on_resource(resource, ctx):
     return ()
 
 
-@rule(id="DL004", slug="config-ignore-unused", level="note", applies=[], security_severity=1.0, tags=TAGS,
-      precision="very-high")
+@rule(
+    id="DL004",
+    slug="config-ignore-unused",
+    level="note",
+    applies=[],
+    security_severity=1.0,
+    tags=TAGS,
+    precision="very-high",
+)
 def config_ignore_unused(resource, ctx):
     """An `ignore` entry of the config file accepted no finding in this run.
 

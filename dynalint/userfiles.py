@@ -11,6 +11,7 @@ so a small file must not cost minutes or gigabytes.
 Each function raises ``error`` (the caller's exception class: InputError for settings, RuleError for
 rules) with a message that names the file and, where known, the line.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -101,8 +102,10 @@ def _check_expansion(root: Any, shown: str, error: type[Exception]) -> None:
         children = _children(node, yaml)
         if not children_done:
             if key in on_path:
-                raise error(f"{shown}:{node.start_mark.line + 1}: invalid YAML: an alias refers to a node that "
-                            "holds it (a document without end)")
+                raise error(
+                    f"{shown}:{node.start_mark.line + 1}: invalid YAML: an alias refers to a node that "
+                    "holds it (a document without end)"
+                )
             on_path.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
@@ -111,8 +114,10 @@ def _check_expansion(root: Any, shown: str, error: type[Exception]) -> None:
         own = 1 + len(node.value) // 100 if isinstance(node, yaml.ScalarNode) else 1
         sizes[key] = own + sum(sizes[id(child)] for child in children)
         if sizes[key] > MAX_VALUES:
-            raise error(f"{shown}:{node.start_mark.line + 1}: YAML aliases here expand to more than "
-                        f"{MAX_VALUES:,} values: more than dynalint reads in a settings or rules file")
+            raise error(
+                f"{shown}:{node.start_mark.line + 1}: YAML aliases here expand to more than "
+                f"{MAX_VALUES:,} values: more than dynalint reads in a settings or rules file"
+            )
 
 
 def _children(node: Any, yaml: Any) -> list:

@@ -8,17 +8,38 @@ Values are plain dicts and lists (as JSON and the HCL loader make them); the
 helpers test for ``dict`` rather than ``Mapping``, which costs several times as
 much on the per-resource hot path.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping, TypeGuard
+from collections.abc import Callable, Mapping
+from typing import Any, TypeGuard
 
 from dynalint.configured import Constant, Match, is_configured
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 
-__all__ = ["UNKNOWN", "SENSITIVE", "is_known", "blocks", "block", "known_blocks", "dig", "label", "known_str",
-           "bool_of", "is_off", "number_of", "is_number", "prior_values", "configured_blocks", "configured_constants",
-           "is_configured", "Match", "tags_all", "derived"]
+__all__ = [
+    "UNKNOWN",
+    "SENSITIVE",
+    "is_known",
+    "blocks",
+    "block",
+    "known_blocks",
+    "dig",
+    "label",
+    "known_str",
+    "bool_of",
+    "is_off",
+    "number_of",
+    "is_number",
+    "prior_values",
+    "configured_blocks",
+    "configured_constants",
+    "is_configured",
+    "Match",
+    "tags_all",
+    "derived",
+]
 
 #: The strings Terraform converts to a number: decimal notation, an optional sign and exponent ("5", "-1.5", "2e3").
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")

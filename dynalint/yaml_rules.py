@@ -14,6 +14,7 @@ that depends on a value the plan does not know (or hides as sensitive) is
 None. A rule whose ``when`` or ``require`` is None stays silent on that
 resource, as built-in rules do.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,9 +23,10 @@ import json
 import operator
 import re
 import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from dynalint import address as addr
 from dynalint import userfiles
@@ -37,11 +39,19 @@ from dynalint.yamlpath import dotted, line_locator
 SCHEMA_FILE = Path(__file__).with_name("schemas") / "rule.schema.json"
 CONDITION_KINDS = ("all", "any", "not", "connected", "attribute")
 PLACEHOLDERS = ("label", "address", "type", "name")
-COMPARISONS = {"less_than": operator.lt, "less_than_or_equal": operator.le,
-               "greater_than": operator.gt, "greater_than_or_equal": operator.ge}
-LENGTHS = {"length_equals": operator.eq, "length_less_than": operator.lt,
-           "length_less_than_or_equal": operator.le, "length_greater_than": operator.gt,
-           "length_greater_than_or_equal": operator.ge}
+COMPARISONS = {
+    "less_than": operator.lt,
+    "less_than_or_equal": operator.le,
+    "greater_than": operator.gt,
+    "greater_than_or_equal": operator.ge,
+}
+LENGTHS = {
+    "length_equals": operator.eq,
+    "length_less_than": operator.lt,
+    "length_less_than_or_equal": operator.le,
+    "length_greater_than": operator.gt,
+    "length_greater_than_or_equal": operator.ge,
+}
 OPERATORS = ("exists", "equals", "not_equals", "in", "not_in", "matches", *COMPARISONS, "contains", *LENGTHS)
 
 
@@ -88,8 +98,10 @@ class _Each:
 
 EACH = _Each()
 _FIRST = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_STEP = re.compile(r'\.(?P<key>[A-Za-z0-9_-]+)|\[(?P<index>-?\d+)\]|\[(?P<each>\*)\]'
-                   r'|\["(?P<quoted>(?:[^"\\]|\\.)*)"\]')
+_STEP = re.compile(
+    r"\.(?P<key>[A-Za-z0-9_-]+)|\[(?P<index>-?\d+)\]|\[(?P<each>\*)\]"
+    r'|\["(?P<quoted>(?:[^"\\]|\\.)*)"\]'
+)
 
 
 def parse_path(text: str) -> tuple:
@@ -102,7 +114,7 @@ def parse_path(text: str) -> tuple:
     while pos < len(text):
         step = _STEP.match(text, pos)
         if step is None:
-            raise ValueError(f"cannot read {text[pos:]!r}: steps are .name, [0], [*] or [\"key\"]")
+            raise ValueError(f'cannot read {text[pos:]!r}: steps are .name, [0], [*] or ["key"]')
         if step.group("key") is not None:
             steps.append(step.group("key"))
         elif step.group("index") is not None:
@@ -181,7 +193,7 @@ def _same(value: Any, operand: Any) -> bool | None:
     if isinstance(operand, list):
         if not isinstance(value, list) or len(value) != len(operand):
             return False
-        return _all(_same(v, o) for v, o in zip(value, operand))
+        return _all(_same(v, o) for v, o in zip(value, operand, strict=False))
     return value == operand
 
 
@@ -224,6 +236,7 @@ def _comparison(compare: Callable) -> Callable[[Any, Any], bool]:
     def test(value: Any, operand: float) -> bool:
         number = _number(value)
         return number is not None and compare(number, operand)
+
     return test
 
 
@@ -232,11 +245,16 @@ def _length(compare: Callable) -> Callable[[Any, Any], bool]:
         if value is None:
             return compare(0, operand)
         return isinstance(value, (str, list, Mapping)) and compare(len(value), operand)
+
     return test
 
 
 _TESTS: dict[str, Callable[[Any, Any], bool | None]] = {
-    "exists": _exists, "equals": _equals, "not_equals": _not_equals, "in": _in, "not_in": _not_in,
+    "exists": _exists,
+    "equals": _equals,
+    "not_equals": _not_equals,
+    "in": _in,
+    "not_in": _not_in,
     "contains": _contains,
     **{name: _comparison(compare) for name, compare in COMPARISONS.items()},
     **{name: _length(compare) for name, compare in LENGTHS.items()},
@@ -324,8 +342,10 @@ def load_file(path: str | Path, shown: str | None = None) -> list[Rule]:
     path = Path(path)
     shown = shown or str(path)
     # Examples sit beside the file, as beside a Python rule's module (dynalint.rule_examples).
-    return [replace(r, examples=path.parent / "examples" / r.id)
-            for r in load_text(userfiles.read_text(path, shown, RuleError, "rules file"), shown)]
+    return [
+        replace(r, examples=path.parent / "examples" / r.id)
+        for r in load_text(userfiles.read_text(path, shown, RuleError, "rules file"), shown)
+    ]
 
 
 def load_text(text: str, shown: str) -> list[Rule]:
@@ -356,10 +376,18 @@ def _rule(raw: dict, index: int, origin: str) -> Rule:
     )
     graph = _uses_graph(require) or (when is not None and _uses_graph(when))
     return Rule(
-        id=raw["id"], slug=raw.get("slug", raw["id"].lower()), level=Level.parse(raw["level"]),
-        applies=tuple(raw["resource_types"]), check=spec.check, kind="graph" if graph else "config",
-        summary=raw["summary"].strip(), help=_help(raw), security_severity=raw.get("security_severity"),
-        tags=tuple(raw.get("tags", ())), origin=origin, help_uri=raw.get("help_uri"),
+        id=raw["id"],
+        slug=raw.get("slug", raw["id"].lower()),
+        level=Level.parse(raw["level"]),
+        applies=tuple(raw["resource_types"]),
+        check=spec.check,
+        kind="graph" if graph else "config",
+        summary=raw["summary"].strip(),
+        help=_help(raw),
+        security_severity=raw.get("security_severity"),
+        tags=tuple(raw.get("tags", ())),
+        origin=origin,
+        help_uri=raw.get("help_uri"),
     )
 
 
@@ -379,8 +407,12 @@ class _Spec:
         if self.when is not None and self.when.holds(resource, ctx) is not True:
             return
         if self.require.holds(resource, ctx) is False:
-            fields = {"label": label(resource), "address": resource.address, "type": resource.type,
-                      "name": resource.name}
+            fields = {
+                "label": label(resource),
+                "address": resource.address,
+                "type": resource.type,
+                "name": resource.name,
+            }
             yield Issue(self.message.format_map(fields), path=self.path)
 
 
@@ -422,8 +454,11 @@ def _message(text: str, at: list) -> str:
         raise _Invalid(at, f"{exc} (write {{{{ and }}}} for literal braces)") from None
     for name in fields:
         if name not in PLACEHOLDERS:
-            raise _Invalid(at, f"unknown placeholder {{{name}}} (known: "
-                               f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}; {{{{ and }}}} for braces)")
+            raise _Invalid(
+                at,
+                f"unknown placeholder {{{name}}} (known: "
+                f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}; {{{{ and }}}} for braces)",
+            )
     return text
 
 
@@ -502,18 +537,26 @@ def _one_of(error) -> str:
     if error.schema.get("title") == "condition":
         found = [k for k in CONDITION_KINDS if k in error.instance]
         if not found:
-            return ("expected a condition: a mapping with all, any, not, connected, or attribute and one "
-                    "operator")
-        return (f"a condition is one of all, any, not, connected or attribute; this one has "
-                f"{' and '.join(found)}: nest them under `all:` or `any:`")
+            return "expected a condition: a mapping with all, any, not, connected, or attribute and one operator"
+        return (
+            f"a condition is one of all, any, not, connected or attribute; this one has "
+            f"{' and '.join(found)}: nest them under `all:` or `any:`"
+        )
     found = [op for op in OPERATORS if op in error.instance]
     if not found:
         return f"no operator: add one of {', '.join(OPERATORS)}"
     return f"one operator per condition, this one has {', '.join(found)}: combine conditions with `all:`"
 
 
-_TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
-               "number": "a number", "boolean": "true or false", "null": "null"}
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
 _PATTERN_WORDS = {
     "id": "a rule id is capital letters then digits, e.g. ACME001",
     "slug": "a slug is lower-case words joined by '-', e.g. table-needs-cost-center",

@@ -3,9 +3,10 @@
 A path is a list of mapping keys and list positions, as jsonschema reports them:
 ``["rules", 0, "require", "all", 1]`` is named ``rules[0].require.all[1]``.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 def dotted(path: list, prefix: str = "") -> str:

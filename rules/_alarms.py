@@ -1,4 +1,5 @@
 """CloudWatch metric alarms: the metrics an alarm watches, its own and those of its ``metric_query`` blocks."""
+
 from __future__ import annotations
 
 from typing import Any

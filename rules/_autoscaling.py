@@ -9,10 +9,12 @@ table by reference or by a literal ``resource_id``; policies name their target
 by reference, or by the same three literal values (``scaling_ids``,
 ``table_in_resource_id``: the Links of ``rules/links.py``).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Context
@@ -172,8 +174,9 @@ def tracking(policy: Resource) -> Mapping | None:
         return None
     metric = predefined_metric(config[0])
     namespace_unknown = not isinstance(values.get("service_namespace"), str)
-    dynamodb = is_dynamodb(values) or (namespace_unknown and isinstance(metric, str)
-                                       and UTILIZATION_METRIC.match(metric) is not None)
+    dynamodb = is_dynamodb(values) or (
+        namespace_unknown and isinstance(metric, str) and UTILIZATION_METRIC.match(metric) is not None
+    )
     return config[0] if dynamodb else None
 
 
@@ -186,7 +189,9 @@ def policy_dimension(policy: Resource, ctx: Context) -> Any:
     own = policy.values.get("scalable_dimension")
     if is_known(own):
         return own
-    found = {t.values.get("scalable_dimension") for t in ctx.related(policy, TARGET, via="scalable_dimension",
-                                                                     direction="out")}
+    found = {
+        t.values.get("scalable_dimension")
+        for t in ctx.related(policy, TARGET, via="scalable_dimension", direction="out")
+    }
     known = {d for d in found if isinstance(d, str)}
     return known.pop() if len(known) == 1 and len(found) == 1 else UNKNOWN

@@ -4,6 +4,7 @@ Every helper answers True/False (or a value), None for "absent", or the
 UNKNOWN/SENSITIVE sentinel when the plan cannot tell; callers stay silent on
 the sentinel.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ The item of an ``aws_dynamodb_table_item`` is written this way. Problems name
 attributes, never their values (the state holds the item in plain text, the
 report must not).
 """
+
 from __future__ import annotations
 
 import base64
@@ -68,10 +69,14 @@ def _value_problems(name: str, value: Any) -> list[str]:
 
 
 def _kind_hint(kind: str) -> str:
-    return {"N": " (a number written as a string)", "NULL": " (it must be true)",
-            "B": " (base64)", "SS": " (a non-empty set without duplicates)",
-            "NS": " (a non-empty set of numbers without duplicates)",
-            "BS": " (a non-empty set of base64 values without duplicates)"}.get(kind, "")
+    return {
+        "N": " (a number written as a string)",
+        "NULL": " (it must be true)",
+        "B": " (base64)",
+        "SS": " (a non-empty set without duplicates)",
+        "NS": " (a non-empty set of numbers without duplicates)",
+        "BS": " (a non-empty set of base64 values without duplicates)",
+    }.get(kind, "")
 
 
 def is_n_value(value: Any) -> bool:
@@ -92,8 +97,12 @@ def _is_base64(value: Any) -> bool:
 
 
 def _is_set(value: Any, member) -> bool:
-    return isinstance(value, list) and bool(value) and all(member(v) for v in value) \
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(member(v) for v in value)
         and len({json.dumps(v) for v in value}) == len(value)
+    )
 
 
 def _value_size(value: dict) -> int:

@@ -18,13 +18,15 @@ Matching follows IAM: ``*`` matches any run of characters (``/`` and ``:``
 included), ``?`` exactly one. Actions compare case-insensitively; resource
 ARNs compare as written.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.model import UNKNOWN, Resource, Unresolved, is_known
@@ -117,12 +119,19 @@ def _statement(index: int, item: Any, module: str) -> Statement | None:
     sid = item.get("Sid")
     effect = item.get("Effect")
     return Statement(
-        index=index, sid=sid if isinstance(sid, str) else None, effect=effect if isinstance(effect, str) else "",
-        actions=_strings(item.get("Action")), not_actions=_strings(item.get("NotAction")),
-        resources=_strings(item.get("Resource")), not_resources=_strings(item.get("NotResource")),
-        principal=item.get("Principal"), not_principal=item.get("NotPrincipal"), condition=item.get("Condition"),
+        index=index,
+        sid=sid if isinstance(sid, str) else None,
+        effect=effect if isinstance(effect, str) else "",
+        actions=_strings(item.get("Action")),
+        not_actions=_strings(item.get("NotAction")),
+        resources=_strings(item.get("Resource")),
+        not_resources=_strings(item.get("NotResource")),
+        principal=item.get("Principal"),
+        not_principal=item.get("NotPrincipal"),
+        condition=item.get("Condition"),
         unknown=frozenset(e for e in _ELEMENTS if _holds_opaque(item.get(e))),
-        resource_pieces=tuple(_pieces(item.get("Resource"))), module=module,
+        resource_pieces=tuple(_pieces(item.get("Resource"))),
+        module=module,
     )
 
 
@@ -158,7 +167,7 @@ def referred_address(statement: Statement, piece: Unresolved) -> str | None:
     reference = piece.target
     if reference is None or not reference.endswith(".arn") or reference.startswith(("var.", "local.")):
         return None
-    return addr.join(statement.module, reference[:-len(".arn")]) if _resource_part(reference) else None
+    return addr.join(statement.module, reference[: -len(".arn")]) if _resource_part(reference) else None
 
 
 def is_stream_arn(piece: Unresolved) -> bool:
@@ -277,9 +286,11 @@ def resource_reaches_service(statement: Statement, service: str) -> bool:
     """Whether the statement's Resource can match some ARN of the service ("*", "arn:aws:dynamodb:...", or
     a piece known only after apply that refers to the ``arn`` of a resource of the service)."""
     if statement.resources is not None:
-        return (any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service))
-                or any(_arn_of(r, service) for piece in statement.resource_pieces
-                       for r in (*piece.references, piece.followed or "")))
+        return any(meets_prefix(p, prefix) for p in statement.resources for prefix in _arn_prefixes(service)) or any(
+            _arn_of(r, service)
+            for piece in statement.resource_pieces
+            for r in (*piece.references, piece.followed or "")
+        )
     if statement.not_resources is not None and "NotResource" not in statement.unknown:
         return not _covers_every_arn_of(statement.not_resources, service)
     return False
@@ -319,11 +330,26 @@ def is_anyone(principal: Any) -> bool:
 
 
 # Condition keys that make a statement to Principal "*" non-public, as DynamoDB's Block Public Access counts them.
-TRUSTED_CONDITION_KEYS = frozenset(k.lower() for k in (
-    "aws:PrincipalAccount", "aws:PrincipalArn", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-    "aws:SourceAccount", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:UserId",
-    "aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalIsAWSService",
-    "aws:Ec2InstanceSourceVpc", "aws:SourceOrgID", "aws:SourceOrgPaths"))
+TRUSTED_CONDITION_KEYS = frozenset(
+    k.lower()
+    for k in (
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:SourceAccount",
+        "aws:SourceArn",
+        "aws:SourceVpc",
+        "aws:SourceVpce",
+        "aws:UserId",
+        "aws:PrincipalServiceName",
+        "aws:PrincipalServiceNamesList",
+        "aws:PrincipalIsAWSService",
+        "aws:Ec2InstanceSourceVpc",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+    )
+)
 
 
 def narrows_principal(statement: Statement) -> bool:

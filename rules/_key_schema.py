@@ -6,10 +6,12 @@ value, None when absent, or UNKNOWN when the plan cannot tell. Index blocks are
 sets in the provider: their order in a plan is not the source order, so indexes
 come sorted by name.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.values import blocks, derived
@@ -103,9 +105,15 @@ def read_index(found: Mapping, kind: str, table_hash: Any = None) -> SecondaryIn
     """One index block (of the plan's values, or of its prior values) as a SecondaryIndex; ``table_hash`` is
     the table's hash key, an LSI's own."""
     hash_key, range_key, keys = _gsi_keys(found) if kind == GSI else _lsi_keys(found, table_hash)
-    return SecondaryIndex(kind=kind, name=_string_setting(found.get("name")), hash_key=hash_key, range_key=range_key,
-                          projection_type=_string_setting(found.get("projection_type")),
-                          non_key_attributes=name_list(found.get("non_key_attributes")), keys=keys)
+    return SecondaryIndex(
+        kind=kind,
+        name=_string_setting(found.get("name")),
+        hash_key=hash_key,
+        range_key=range_key,
+        projection_type=_string_setting(found.get("projection_type")),
+        non_key_attributes=name_list(found.get("non_key_attributes")),
+        keys=keys,
+    )
 
 
 def _gsi_keys(found: Mapping) -> tuple[Any, Any, Any]:

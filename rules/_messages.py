@@ -1,4 +1,5 @@
 """How rule messages show the values they talk about (``label`` in dynalint.values names the resource)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,18 +5,30 @@ The policy rules read the policy JSON the plan holds. A policy built with
 created in the same plan) is unknown in the plan, and is not judged there;
 from .tf input the rules judge the part written out (see ``_iam``).
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from dynalint.model import Resource, Unresolved, is_known
 from dynalint.rule import Context, Issue, rule
 from dynalint.values import is_configured, is_number, known_blocks, label, number_of
 
-from ._iam import (Statement, allows_action, allows_every_action_of, is_anyone, is_stream_arn, matches,
-                   narrows_principal, policy_statements, referred_address, resource_is_everything,
-                   resource_reaches_service)
+from ._iam import (
+    Statement,
+    allows_action,
+    allows_every_action_of,
+    is_anyone,
+    is_stream_arn,
+    matches,
+    narrows_principal,
+    policy_statements,
+    referred_address,
+    resource_is_everything,
+    resource_reaches_service,
+)
 from ._key_schema import all_indexes
 
 TAGS = ("security", "access", "dynamodb")
@@ -33,8 +45,10 @@ SG_RULE = "aws_security_group_rule"
 SG_INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
 DAX_PLAIN_PORT = 8111
 # What AWS attaches to an endpoint whose policy is not written (state input shows it).
-DEFAULT_ENDPOINT_POLICY = {"Version": "2008-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
+DEFAULT_ENDPOINT_POLICY = {
+    "Version": "2008-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}],
+}
 
 KIND_WORDS = {
     "aws_iam_policy": "IAM policy",
@@ -48,13 +62,19 @@ KIND_WORDS = {
 
 
 def _named(resource: Resource) -> str:
-    """"IAM policy 'readers'", "Resource policy aws_dynamodb_resource_policy.orders"."""
+    """ "IAM policy 'readers'", "Resource policy aws_dynamodb_resource_policy.orders"."""
     return f"{KIND_WORDS.get(resource.type, resource.type)} {label(resource)}"
 
 
 # ---------------------------------------------------------------- DDB601
-@rule(id="DDB601", slug="iam-dynamodb-wildcard", level="warning",
-      applies=[*IDENTITY_POLICIES, RESOURCE_POLICY, ENDPOINT, ENDPOINT_POLICY], security_severity=7.0, tags=TAGS)
+@rule(
+    id="DDB601",
+    slug="iam-dynamodb-wildcard",
+    level="warning",
+    applies=[*IDENTITY_POLICIES, RESOURCE_POLICY, ENDPOINT, ENDPOINT_POLICY],
+    security_severity=7.0,
+    tags=TAGS,
+)
 def iam_dynamodb_wildcard(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows every DynamoDB action ("dynamodb:*" or "*").
 
@@ -105,10 +125,13 @@ def iam_dynamodb_wildcard(resource: Resource, ctx: Context) -> Iterator[Issue]:
             continue
         everywhere = resource_is_everything(statement, "dynamodb")
         scope = "on every resource" if everywhere else "on the tables it names"
-        yield Issue(f"{_named(resource)} allows every DynamoDB action {scope} in statement {statement.shown}, "
-                    "DeleteTable and DeleteBackup included: list only the actions the caller needs"
-                    f"{' and name the table ARNs' if everywhere else ''}.",
-                    path=f"policy.Statement.{statement.key}", level="error" if everywhere else None)
+        yield Issue(
+            f"{_named(resource)} allows every DynamoDB action {scope} in statement {statement.shown}, "
+            "DeleteTable and DeleteBackup included: list only the actions the caller needs"
+            f"{' and name the table ARNs' if everywhere else ''}.",
+            path=f"policy.Statement.{statement.key}",
+            level="error" if everywhere else None,
+        )
 
 
 def _grants_all_dynamodb(statement: Statement, explicit_only: bool) -> bool:
@@ -160,8 +183,15 @@ def _writes_endpoint_policy(endpoint: Resource) -> bool:
 INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
 
 
-@rule(id="DDB602", slug="iam-missing-index-arn", level="warning", applies=IDENTITY_POLICIES, kind="graph",
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB602",
+    slug="iam-missing-index-arn",
+    level="warning",
+    applies=IDENTITY_POLICIES,
+    kind="graph",
+    security_severity=2.0,
+    tags=TAGS,
+)
 def iam_missing_index_arn(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A policy allows Query or Scan on a table with indexes, but not on the indexes.
 
@@ -205,20 +235,24 @@ def iam_missing_index_arn(policy: Resource, ctx: Context) -> Iterator[Issue]:
         if missing:
             actions = " and ".join(missing)
             written = _written_arn(allowed, arn)
-            yield Issue(f"{_named(policy)} allows {actions} on table {label(table)} but on none of its indexes "
-                        f"({', '.join(indexes)}): add \"{written}/index/*\" to Resource, or every {actions} "
-                        "with IndexName is denied.", path=f"policy.Resource.{arn.name}")
+            yield Issue(
+                f"{_named(policy)} allows {actions} on table {label(table)} but on none of its indexes "
+                f'({", ".join(indexes)}): add "{written}/index/*" to Resource, or every {actions} '
+                "with IndexName is denied.",
+                path=f"policy.Resource.{arn.name}",
+            )
 
 
 def _readable(statement: Statement) -> bool:
     """Whether DDB602 can read what a statement grants: its effect and actions known, and each piece of its
     Resource known only after apply the ARN of a resource in the configuration (``aws_dynamodb_table.t.arn``)
     or a table's stream ARN (never a table's or an index's: the usual stream-consumer statement)."""
-    return (not statement.unknown & {"Effect", "Action", "NotAction", "NotResource"}
-            and all(referred_address(statement, piece) or is_stream_arn(piece) for piece in statement.resource_pieces))
+    return not statement.unknown & {"Effect", "Action", "NotAction", "NotResource"} and all(
+        referred_address(statement, piece) or is_stream_arn(piece) for piece in statement.resource_pieces
+    )
 
 
-def _indexed_tables(ctx: Context) -> dict[str, list[tuple[Resource, list[str], "_TableArn"]]]:
+def _indexed_tables(ctx: Context) -> dict[str, list[tuple[Resource, list[str], _TableArn]]]:
     """Tables that have secondary indexes, by name and by address: built once per input, not once per policy."""
     found: dict[str, list] = {}
     for table in ctx.resources(TABLE):
@@ -274,7 +308,7 @@ def _table_name_in(pattern: str) -> Any:
     if not _wild(service) and service.lower() != "dynamodb":
         return None
     if resource.startswith("table/"):
-        name = resource[len("table/"):].split("/", 1)[0]
+        name = resource[len("table/") :].split("/", 1)[0]
         return _ANY if _wild(name) else name
     return _ANY if _wild(resource) else None
 
@@ -289,7 +323,7 @@ def _index_names(table: Resource) -> list[str]:
     return sorted(i.name for i in found if isinstance(i.name, str)) if is_known(found) else []
 
 
-def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:
+def _written_arn(allowed: list[Statement], arn: _TableArn) -> str:
     """The table ARN as the policy writes it (the first Resource that names the table)."""
     for statement in allowed:
         for pattern in statement.resources or ():
@@ -297,11 +331,11 @@ def _written_arn(allowed: list[Statement], arn: "_TableArn") -> str:
                 return pattern
         for piece in statement.resource_pieces:
             if arn.referred_by(statement, piece, ""):
-                return "${%s}" % piece.reference
+                return f"${{{piece.reference}}}"
     return arn.show()
 
 
-def _table_without_indexes(allowed: list[Statement], action: str, arn: "_TableArn", indexes: list[str]) -> bool:
+def _table_without_indexes(allowed: list[Statement], action: str, arn: _TableArn, indexes: list[str]) -> bool:
     granting = [s for s in allowed if allows_action(s, action)]
     if not any(arn.taken_by(s, "") for s in granting):
         return False
@@ -315,52 +349,67 @@ class _TableArn:
     policy's ARN: the policy is read as naming the table when the parts known agree.
     """
 
-    def __init__(self, name: str, partition: str | None, region: str | None, account: str | None,
-                 address: str = "") -> None:
+    def __init__(
+        self, name: str, partition: str | None, region: str | None, account: str | None, address: str = ""
+    ) -> None:
         self.name, self.partition, self.region, self.account = name, partition, region, account
         self.address = address  # the table's, to match a Resource written as `aws_dynamodb_table.t.arn`
 
     @classmethod
-    def of(cls, table: Resource) -> "_TableArn | None":
+    def of(cls, table: Resource) -> _TableArn | None:
         arn = table.values.get("arn")
         if isinstance(arn, str):
             parts = arn.split(":", 5)
             if len(parts) == 6 and parts[5].startswith("table/"):
-                return cls(parts[5][len("table/"):], parts[1], parts[3], parts[4], table.address)
+                return cls(parts[5][len("table/") :], parts[1], parts[3], parts[4], table.address)
         name = table.values.get("name")
         return cls(name, None, table.region, None, table.address) if isinstance(name, str) and name else None
 
     def show(self) -> str:
-        return (f"arn:{self.partition or 'aws'}:dynamodb:{self.region or '<region>'}:{self.account or '<account>'}"
-                f":table/{self.name}")
+        return (
+            f"arn:{self.partition or 'aws'}:dynamodb:{self.region or '<region>'}:{self.account or '<account>'}"
+            f":table/{self.name}"
+        )
 
     def taken_by(self, statement: Statement, suffix: str) -> bool:
         """Whether the statement's Resource (or NotResource) takes in this table's ARN plus ``suffix``."""
         if statement.resources is not None:
-            return (any(self.matched(p, suffix) for p in statement.resources)
-                    or any(self.referred_by(statement, piece, suffix) for piece in statement.resource_pieces))
+            return any(self.matched(p, suffix) for p in statement.resources) or any(
+                self.referred_by(statement, piece, suffix) for piece in statement.resource_pieces
+            )
         if statement.not_resources is not None:
             return not any(self.matched(p, suffix) for p in statement.not_resources)
         return False
 
     def referred_by(self, statement: Statement, piece: Unresolved, suffix: str) -> bool:
         """Whether a piece written as ``"${aws_dynamodb_table.t.arn}<text>"`` takes in this table's ARN + ``suffix``."""
-        return (referred_address(statement, piece) == self.address and piece.suffix is not None
-                and matches(piece.suffix, suffix))
+        return (
+            referred_address(statement, piece) == self.address
+            and piece.suffix is not None
+            and matches(piece.suffix, suffix)
+        )
 
     def matched(self, pattern: str, suffix: str) -> bool:
         parts = pattern.split(":", 5)
         if len(parts) != 6:  # "*", or a wildcard that spans several parts: fill the unknown parts with any value
-            stand_in = f"arn:{self.partition or 'aws'}:dynamodb:{self.region or 'us-east-1'}:" \
-                       f"{self.account or '000000000000'}:table/{self.name}{suffix}"
+            stand_in = (
+                f"arn:{self.partition or 'aws'}:dynamodb:{self.region or 'us-east-1'}:"
+                f"{self.account or '000000000000'}:table/{self.name}{suffix}"
+            )
             return matches(pattern, stand_in)
         known = ("arn", self.partition, "dynamodb", self.region, self.account, f"table/{self.name}{suffix}")
-        return all(value is None or matches(part, value) for part, value in zip(parts, known))
+        return all(value is None or matches(part, value) for part, value in zip(parts, known, strict=False))
 
 
 # ---------------------------------------------------------------- DDB603
-@rule(id="DDB603", slug="resource-policy-public", level="error", applies=[RESOURCE_POLICY],
-      security_severity=9.5, tags=TAGS)
+@rule(
+    id="DDB603",
+    slug="resource-policy-public",
+    level="error",
+    applies=[RESOURCE_POLICY],
+    security_severity=9.5,
+    tags=TAGS,
+)
 def resource_policy_public(resource_policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A table's resource policy allows anyone, with no condition that narrows who.
 
@@ -397,15 +446,23 @@ def resource_policy_public(resource_policy: Resource, ctx: Context) -> Iterator[
     """
     for statement in policy_statements(resource_policy) or []:
         if statement.allows and is_anyone(statement.principal) and not narrows_principal(statement):
-            yield Issue(f"{_named(resource_policy)} lets anyone call the table in statement {statement.shown} "
-                        "(Principal \"*\" with no Condition on the caller): name the accounts or roles in Principal, "
-                        "or add a Condition such as aws:PrincipalOrgID.",
-                        path=f"policy.Statement.{statement.key}.Principal")
+            yield Issue(
+                f"{_named(resource_policy)} lets anyone call the table in statement {statement.shown} "
+                '(Principal "*" with no Condition on the caller): name the accounts or roles in Principal, '
+                "or add a Condition such as aws:PrincipalOrgID.",
+                path=f"policy.Statement.{statement.key}.Principal",
+            )
 
 
 # ---------------------------------------------------------------- DDB604
-@rule(id="DDB604", slug="vpc-endpoint-not-gateway", level="note", applies=[ENDPOINT],
-      security_severity=1.0, tags=NETWORK_TAGS)
+@rule(
+    id="DDB604",
+    slug="vpc-endpoint-not-gateway",
+    level="note",
+    applies=[ENDPOINT],
+    security_severity=1.0,
+    tags=NETWORK_TAGS,
+)
 def vpc_endpoint_not_gateway(endpoint: Resource, ctx: Context) -> Iterator[Issue]:
     """A VPC endpoint for DynamoDB is of type Interface, where a free Gateway endpoint would do.
 
@@ -436,14 +493,24 @@ def vpc_endpoint_not_gateway(endpoint: Resource, ctx: Context) -> Iterator[Issue
     """
     kind = endpoint.values.get("vpc_endpoint_type")
     if _is_dynamodb_endpoint(endpoint) and isinstance(kind, str) and kind.lower() == "interface":
-        yield Issue(f"VPC endpoint {endpoint.address} reaches DynamoDB through an Interface endpoint, billed per "
-                    "AZ-hour and per GB: set `vpc_endpoint_type = \"Gateway\"` (free) unless on-premises or "
-                    "cross-region clients need it.", path="vpc_endpoint_type")
+        yield Issue(
+            f"VPC endpoint {endpoint.address} reaches DynamoDB through an Interface endpoint, billed per "
+            'AZ-hour and per GB: set `vpc_endpoint_type = "Gateway"` (free) unless on-premises or '
+            "cross-region clients need it.",
+            path="vpc_endpoint_type",
+        )
 
 
 # ---------------------------------------------------------------- DDB605
-@rule(id="DDB605", slug="dax-unencrypted-port-open", level="warning", applies=["aws_dax_cluster"], kind="graph",
-      security_severity=5.0, tags=DAX_TAGS)
+@rule(
+    id="DDB605",
+    slug="dax-unencrypted-port-open",
+    level="warning",
+    applies=["aws_dax_cluster"],
+    kind="graph",
+    security_severity=5.0,
+    tags=DAX_TAGS,
+)
 def dax_unencrypted_port_open(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A security group of a DAX cluster allows ingress on port 8111, plain-text DAX.
 
@@ -483,16 +550,20 @@ def dax_unencrypted_port_open(cluster: Resource, ctx: Context) -> Iterator[Issue
         if tls:
             fix = "the cluster uses TLS and never serves 8111, so allow only port 9111"
         else:
-            fix = "allow only port 9111 and set `cluster_endpoint_encryption_type = \"TLS\"`"
-        yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has security group {label(group)} that allows "
-                    f"ingress on port 8111 (plain-text DAX) through {where}: {fix}.",
-                    path=f"security_group_ids.{group.address}")
+            fix = 'allow only port 9111 and set `cluster_endpoint_encryption_type = "TLS"`'
+        yield Issue(
+            f"DAX cluster {label(cluster, 'cluster_name')} has security group {label(group)} that allows "
+            f"ingress on port 8111 (plain-text DAX) through {where}: {fix}.",
+            path=f"security_group_ids.{group.address}",
+        )
 
 
 def _opening_on(group: Resource, ctx: Context, port: int) -> str | None:
     """What opens ``port`` to the group: "an inline ingress block" or a rule's address; None when nothing does."""
-    if any(_covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
-           for b in known_blocks(group.values, "ingress")):
+    if any(
+        _covers(b.get("protocol"), b.get("from_port"), b.get("to_port"), port)
+        for b in known_blocks(group.values, "ingress")
+    ):
         return "an inline ingress block"
     for rule_ in ctx.related(group, SG_RULE, via="security_group_id", direction="in"):
         v = rule_.values

@@ -5,18 +5,47 @@ default) needs read and write capacity on the table and on each GSI, and is
 scaled by Application Auto Scaling: which targets, policies and scheduled
 actions act on a table is read in ``rules/_autoscaling.py``.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Context, Extend, Fix, Issue, Ref, rule
-from dynalint.values import (Match, blocks, configured_blocks, configured_constants, is_configured, is_number,
-                             known_blocks, known_str, label, number_of, prior_values)
+from dynalint.values import (
+    Match,
+    blocks,
+    configured_blocks,
+    configured_constants,
+    is_configured,
+    is_number,
+    known_blocks,
+    known_str,
+    label,
+    number_of,
+    prior_values,
+)
 
-from ._autoscaling import (DIMENSION, NOTHING, POLICY, SCALED, TABLE, TARGET, TARGET_ONLY, TARGET_TRACKING,
-                           UNITS, UTILIZATION_METRIC, dimension_state, is_dynamodb, predefined_metric, policy_dimension,
-                           same_region, scaling_of, tracking)
+from ._autoscaling import (
+    DIMENSION,
+    NOTHING,
+    POLICY,
+    SCALED,
+    TABLE,
+    TARGET,
+    TARGET_ONLY,
+    TARGET_TRACKING,
+    UNITS,
+    UTILIZATION_METRIC,
+    dimension_state,
+    is_dynamodb,
+    policy_dimension,
+    predefined_metric,
+    same_region,
+    scaling_of,
+    tracking,
+)
 from ._key_schema import GSI
 from ._messages import shown_number
 
@@ -94,8 +123,15 @@ def _dimension_name(scope: str, units: list[str]) -> str:
 
 
 # ---------------------------------------------------------------- DDB401
-@rule(id="DDB401", slug="provisioned-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
-      security_severity=4.0, tags=TAGS)
+@rule(
+    id="DDB401",
+    slug="provisioned-without-autoscaling",
+    level="warning",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=4.0,
+    tags=TAGS,
+)
 def provisioned_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table does not scale its read or write capacity.
 
@@ -149,15 +185,24 @@ def provisioned_without_autoscaling(table: Resource, ctx: Context) -> Iterator[I
     if bare:
         parts.append(f"has no autoscaling on {' or '.join(bare)} capacity")
     parts += [f"its {u.lower()} capacity target has no scaling policy" for u in missing if states[u] == TARGET_ONLY]
-    yield Issue(f"Table {label(table)} uses provisioned capacity and {', and '.join(parts)}: add a target-tracking "
-                f"aws_appautoscaling_policy (and its aws_appautoscaling_target) for "
-                f"{_dimension_name('table', missing)}, or set billing_mode = \"PAY_PER_REQUEST\".",
-                path="billing_mode")
+    yield Issue(
+        f"Table {label(table)} uses provisioned capacity and {', and '.join(parts)}: add a target-tracking "
+        f"aws_appautoscaling_policy (and its aws_appautoscaling_target) for "
+        f'{_dimension_name("table", missing)}, or set billing_mode = "PAY_PER_REQUEST".',
+        path="billing_mode",
+    )
 
 
 # ---------------------------------------------------------------- DDB402
-@rule(id="DDB402", slug="gsi-without-autoscaling", level="warning", applies=[TABLE], kind="graph",
-      security_severity=3.0, tags=TAGS)
+@rule(
+    id="DDB402",
+    slug="gsi-without-autoscaling",
+    level="warning",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=3.0,
+    tags=TAGS,
+)
 def gsi_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI of an autoscaled provisioned table does not scale with it.
 
@@ -199,15 +244,24 @@ def gsi_without_autoscaling(table: Resource, ctx: Context) -> Iterator[Issue]:
         missing = [u for u in table_units if dimension_state(scaling, name, u) in (NOTHING, TARGET_ONLY)]
         if missing:
             words = " and ".join(u.lower() for u in missing)
-            yield Issue(f"Table {label(table)} autoscales its {words} capacity, but its GSI '{name}' does not: add "
-                        f"an aws_appautoscaling_target with resource_id \"table/{table_name}/index/{name}\" and a "
-                        f"policy for {_dimension_name('index', missing)}, or the index throttles the table at peak.",
-                        path=f"global_secondary_index.{name}")
+            yield Issue(
+                f"Table {label(table)} autoscales its {words} capacity, but its GSI '{name}' does not: add "
+                f'an aws_appautoscaling_target with resource_id "table/{table_name}/index/{name}" and a '
+                f"policy for {_dimension_name('index', missing)}, or the index throttles the table at peak.",
+                path=f"global_secondary_index.{name}",
+            )
 
 
 # ---------------------------------------------------------------- DDB403
-@rule(id="DDB403", slug="capacity-on-on-demand-table", level="warning", applies=[TABLE, TARGET], kind="graph",
-      security_severity=2.0, tags=COST_TAGS)
+@rule(
+    id="DDB403",
+    slug="capacity-on-on-demand-table",
+    level="warning",
+    applies=[TABLE, TARGET],
+    kind="graph",
+    security_severity=2.0,
+    tags=COST_TAGS,
+)
 def capacity_on_on_demand_table(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """An on-demand table is given provisioned capacity or an autoscaling target.
 
@@ -251,9 +305,12 @@ def capacity_on_on_demand_table(resource: Resource, ctx: Context) -> Iterator[Is
     for gsi, key, value, path in _capacity_places(resource):
         if not is_number(value) or value <= 0 or not _writes(resource, gsi, key):
             continue
-        yield Issue(f"Table {label(resource)} is on-demand (PAY_PER_REQUEST) but the configuration gives "
-                    f"{_owner(gsi)} {key} = {shown_number(value)}: remove it; on-demand capacity is billed per "
-                    "request, not provisioned.", path=path)
+        yield Issue(
+            f"Table {label(resource)} is on-demand (PAY_PER_REQUEST) but the configuration gives "
+            f"{_owner(gsi)} {key} = {shown_number(value)}: remove it; on-demand capacity is billed per "
+            "request, not provisioned.",
+            path=path,
+        )
 
 
 def _writes(table: Resource, gsi: str | None, key: str) -> bool:
@@ -270,15 +327,18 @@ def _target_on_on_demand(target: Resource, ctx: Context) -> Iterator[Issue]:
         if same_region(target, table) and _on_demand(table.values):
             dimension = target.values.get("scalable_dimension")
             what = f"{dimension} of " if isinstance(dimension, str) else ""
-            yield Issue(f"Autoscaling target {target.address} scales {what}table {label(table)}, which is on-demand "
-                        "(PAY_PER_REQUEST): remove the target and its policies, or make the table PROVISIONED.",
-                        path="resource_id")
+            yield Issue(
+                f"Autoscaling target {target.address} scales {what}table {label(table)}, which is on-demand "
+                "(PAY_PER_REQUEST): remove the target and its policies, or make the table PROVISIONED.",
+                path="resource_id",
+            )
             return
 
 
 # ---------------------------------------------------------------- DDB404
-@rule(id="DDB404", slug="provisioned-without-capacity", level="error", applies=[TABLE], security_severity=2.0,
-      tags=TAGS)
+@rule(
+    id="DDB404", slug="provisioned-without-capacity", level="error", applies=[TABLE], security_severity=2.0, tags=TAGS
+)
 def provisioned_without_capacity(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A provisioned table or GSI has no read or write capacity.
 
@@ -312,13 +372,23 @@ def provisioned_without_capacity(table: Resource, ctx: Context) -> Iterator[Issu
             problem = f"has {key} = {shown_number(value)}"
         else:
             continue
-        yield Issue(f"Table {label(table)} uses provisioned capacity but {_owner(gsi)} {problem}: set {key} to at "
-                    "least 1, or the apply fails.", path=path)
+        yield Issue(
+            f"Table {label(table)} uses provisioned capacity but {_owner(gsi)} {problem}: set {key} to at "
+            "least 1, or the apply fails.",
+            path=path,
+        )
 
 
 # ---------------------------------------------------------------- DDB405
-@rule(id="DDB405", slug="autoscaling-bounds-invalid", level="error", applies=[TARGET, POLICY],
-      security_severity=2.0, tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
+@rule(
+    id="DDB405",
+    slug="autoscaling-bounds-invalid",
+    level="error",
+    applies=[TARGET, POLICY],
+    security_severity=2.0,
+    tags=TAGS,
+    options={"max_table_capacity": MAX_TABLE_CAPACITY},
+)
 def autoscaling_bounds_invalid(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """DynamoDB autoscaling bounds or target utilization that AWS rejects or cannot reach.
 
@@ -366,16 +436,23 @@ def autoscaling_bounds_invalid(resource: Resource, ctx: Context) -> Iterator[Iss
     quota = ctx.options["max_table_capacity"]
     name = resource.address
     if is_number(low) and low < 1:
-        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)}: DynamoDB provisioned capacity "
-                    "is at least 1 unit, set min_capacity to 1 or more.", path="min_capacity")
+        yield Issue(
+            f"Autoscaling target {name} has min_capacity {shown_number(low)}: DynamoDB provisioned capacity "
+            "is at least 1 unit, set min_capacity to 1 or more.",
+            path="min_capacity",
+        )
     if is_number(low) and is_number(high) and low > high:
-        yield Issue(f"Autoscaling target {name} has min_capacity {shown_number(low)} above max_capacity "
-                    f"{shown_number(high)}: make min_capacity at most max_capacity, or AWS rejects the target.",
-                    path="max_capacity")
+        yield Issue(
+            f"Autoscaling target {name} has min_capacity {shown_number(low)} above max_capacity "
+            f"{shown_number(high)}: make min_capacity at most max_capacity, or AWS rejects the target.",
+            path="max_capacity",
+        )
     if is_number(high) and high > quota:
-        yield Issue(f"Autoscaling target {name} has max_capacity {shown_number(high)}, above the per-table quota of "
-                    f"{shown_number(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
-                    path="max_capacity")
+        yield Issue(
+            f"Autoscaling target {name} has max_capacity {shown_number(high)}, above the per-table quota of "
+            f"{shown_number(quota)}: lower it, or raise the quota (and the max_table_capacity option).",
+            path="max_capacity",
+        )
 
 
 def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
@@ -389,15 +466,24 @@ def _utilization_out_of_range(policy: Resource) -> Iterator[Issue]:
     low, high = UTILIZATION_RANGE
     if is_number(target) and not low <= target <= high:
         hint = f" (written as a fraction? {shown_number(round(target * 100, 4))} % is meant)" if 0 < target < 1 else ""
-        yield Issue(f"Autoscaling policy {policy.address} tracks {metric} at target_value "
-                    f"{shown_number(target)}{hint}: DynamoDB accepts a target utilization of {low} to {high} percent, "
-                    "use e.g. 70.",
-                    path="target_tracking_scaling_policy_configuration.target_value")
+        yield Issue(
+            f"Autoscaling policy {policy.address} tracks {metric} at target_value "
+            f"{shown_number(target)}{hint}: DynamoDB accepts a target utilization of {low} to {high} percent, "
+            "use e.g. 70.",
+            path="target_tracking_scaling_policy_configuration.target_value",
+        )
 
 
 # ---------------------------------------------------------------- DDB406
-@rule(id="DDB406", slug="autoscaling-metric-mismatch", level="error", applies=[POLICY], kind="graph",
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB406",
+    slug="autoscaling-metric-mismatch",
+    level="error",
+    applies=[POLICY],
+    kind="graph",
+    security_severity=2.0,
+    tags=TAGS,
+)
 def autoscaling_metric_mismatch(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy tracks the wrong capacity metric for its dimension.
 
@@ -439,14 +525,23 @@ def autoscaling_metric_mismatch(policy: Resource, ctx: Context) -> Iterator[Issu
     unit = match.group(2)
     wanted = f"DynamoDB{unit}CapacityUtilization"
     if metric != wanted:
-        yield Issue(f"Autoscaling policy {policy.address} scales {dimension} but tracks {metric}: set "
-                    f"predefined_metric_type = \"{wanted}\".",
-                    path="target_tracking_scaling_policy_configuration.predefined_metric_specification")
+        yield Issue(
+            f"Autoscaling policy {policy.address} scales {dimension} but tracks {metric}: set "
+            f'predefined_metric_type = "{wanted}".',
+            path="target_tracking_scaling_policy_configuration.predefined_metric_specification",
+        )
 
 
 # ---------------------------------------------------------------- DDB407
-@rule(id="DDB407", slug="autoscaling-cooldowns-inverted", level="note", applies=[POLICY], security_severity=1.0,
-      tags=TAGS, options={"max_scale_out_cooldown": 60, "min_scale_in_cooldown": 300})
+@rule(
+    id="DDB407",
+    slug="autoscaling-cooldowns-inverted",
+    level="note",
+    applies=[POLICY],
+    security_severity=1.0,
+    tags=TAGS,
+    options={"max_scale_out_cooldown": 60, "min_scale_in_cooldown": 300},
+)
 def autoscaling_cooldowns_inverted(policy: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB scaling policy scales out slowly or scales in quickly.
 
@@ -482,24 +577,37 @@ def autoscaling_cooldowns_inverted(policy: Resource, ctx: Context) -> Iterator[I
     base = ("target_tracking_scaling_policy_configuration", 0)
     out_limit, in_limit = ctx.options["max_scale_out_cooldown"], ctx.options["min_scale_in_cooldown"]
     scale_out = number_of(config.get("scale_out_cooldown"))
-    if is_number(scale_out) and scale_out > out_limit and \
-            is_configured(policy.configured, base + ("scale_out_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} waits {shown_number(scale_out)} s between scale-outs: "
-                    f"set scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic "
-                    "climbs.",
-                    path="target_tracking_scaling_policy_configuration.scale_out_cooldown")
+    if (
+        is_number(scale_out)
+        and scale_out > out_limit
+        and is_configured(policy.configured, base + ("scale_out_cooldown",))
+    ):
+        yield Issue(
+            f"Autoscaling policy {policy.address} waits {shown_number(scale_out)} s between scale-outs: "
+            f"set scale_out_cooldown to {out_limit} or less, so the table is not throttled while traffic "
+            "climbs.",
+            path="target_tracking_scaling_policy_configuration.scale_out_cooldown",
+        )
     scale_in = number_of(config.get("scale_in_cooldown"))
-    if is_number(scale_in) and scale_in < in_limit and \
-            is_configured(policy.configured, base + ("scale_in_cooldown",)):
-        yield Issue(f"Autoscaling policy {policy.address} scales in {shown_number(scale_in)} s after the last "
-                    f"scale-in: set scale_in_cooldown to {in_limit} or more, so capacity is not given back between "
-                    "bursts.",
-                    path="target_tracking_scaling_policy_configuration.scale_in_cooldown")
+    if is_number(scale_in) and scale_in < in_limit and is_configured(policy.configured, base + ("scale_in_cooldown",)):
+        yield Issue(
+            f"Autoscaling policy {policy.address} scales in {shown_number(scale_in)} s after the last "
+            f"scale-in: set scale_in_cooldown to {in_limit} or more, so capacity is not given back between "
+            "bursts.",
+            path="target_tracking_scaling_policy_configuration.scale_in_cooldown",
+        )
 
 
 # ---------------------------------------------------------------- DDB408
-@rule(id="DDB408", slug="billing-mode-switched", level="warning", applies=[TABLE], kind="change",
-      security_severity=3.0, tags=COST_TAGS)
+@rule(
+    id="DDB408",
+    slug="billing-mode-switched",
+    level="warning",
+    applies=[TABLE],
+    kind="change",
+    security_severity=3.0,
+    tags=COST_TAGS,
+)
 def billing_mode_switched(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan switches an existing table between provisioned and on-demand capacity.
 
@@ -543,17 +651,27 @@ def billing_mode_switched(table: Resource, ctx: Context) -> Iterator[Issue]:
     if not isinstance(old, str) or not isinstance(new, str) or old == new:
         return
     if new == ON_DEMAND:
-        advice = ("AWS limits switches to on-demand per 24 hours, so a rollback may be refused; switch in a change "
-                  "of its own and remove the table's autoscaling")
+        advice = (
+            "AWS limits switches to on-demand per 24 hours, so a rollback may be refused; switch in a change "
+            "of its own and remove the table's autoscaling"
+        )
     else:
-        advice = ("switching back to on-demand is rate-limited for 24 hours; size the capacity from the table's "
-                  "peak consumption and add autoscaling")
+        advice = (
+            "switching back to on-demand is rate-limited for 24 hours; size the capacity from the table's "
+            "peak consumption and add autoscaling"
+        )
     yield Issue(f"The plan switches table {label(table)} from {old} to {new}: {advice}.", path="billing_mode")
 
 
 # ---------------------------------------------------------------- DDB409
-@rule(id="DDB409", slug="gsi-write-capacity-below-table", level="warning", applies=[TABLE],
-      security_severity=3.0, tags=TAGS)
+@rule(
+    id="DDB409",
+    slug="gsi-write-capacity-below-table",
+    level="warning",
+    applies=[TABLE],
+    security_severity=3.0,
+    tags=TAGS,
+)
 def gsi_write_capacity_below_table(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A GSI has less write capacity than its provisioned table.
 
@@ -585,15 +703,24 @@ def gsi_write_capacity_below_table(table: Resource, ctx: Context) -> Iterator[Is
         writes = _gsi_capacity(table, gsi, "write_capacity")
         if is_number(writes) and 0 < writes < table_writes:
             name = gsi["name"]
-            yield Issue(f"Table {label(table)} takes {shown_number(table_writes)} write units but its GSI '{name}' "
-                        f"only {shown_number(writes)}: raise the GSI's write_capacity to at least "
-                        f"{shown_number(table_writes)}, or index writes throttle the table.",
-                        path=f"global_secondary_index.{name}.write_capacity")
+            yield Issue(
+                f"Table {label(table)} takes {shown_number(table_writes)} write units but its GSI '{name}' "
+                f"only {shown_number(writes)}: raise the GSI's write_capacity to at least "
+                f"{shown_number(table_writes)}, or index writes throttle the table.",
+                path=f"global_secondary_index.{name}.write_capacity",
+            )
 
 
 # ---------------------------------------------------------------- DDB410
-@rule(id="DDB410", slug="capacity-above-quota", level="warning", applies=[TABLE], security_severity=2.0,
-      tags=TAGS, options={"max_table_capacity": MAX_TABLE_CAPACITY})
+@rule(
+    id="DDB410",
+    slug="capacity-above-quota",
+    level="warning",
+    applies=[TABLE],
+    security_severity=2.0,
+    tags=TAGS,
+    options={"max_table_capacity": MAX_TABLE_CAPACITY},
+)
 def capacity_above_quota(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Provisioned capacity above the per-table quota.
 
@@ -627,17 +754,28 @@ def capacity_above_quota(table: Resource, ctx: Context) -> Iterator[Issue]:
     quota = ctx.options["max_table_capacity"]
     for gsi, key, value, path in _capacity_places(table):
         if is_number(value) and value > quota:
-            yield Issue(f"Table {label(table)} asks for {key} = {shown_number(value)} on {_owner(gsi)}, above the "
-                        f"per-table quota of {shown_number(quota)}: lower it or request a quota increase (then raise "
-                        "max_table_capacity).", path=path)
+            yield Issue(
+                f"Table {label(table)} asks for {key} = {shown_number(value)} on {_owner(gsi)}, above the "
+                f"per-table quota of {shown_number(quota)}: lower it or request a quota increase (then raise "
+                "max_table_capacity).",
+                path=path,
+            )
 
 
 # ---------------------------------------------------------------- DDB411
 CAPACITY_ATTRIBUTES = {"Read": "read_capacity", "Write": "write_capacity"}
 
 
-@rule(id="DDB411", slug="autoscaled-capacity-not-ignored", level="warning", applies=[TABLE], kind="graph",
-      security_severity=3.0, tags=TAGS, fix="safe")
+@rule(
+    id="DDB411",
+    slug="autoscaled-capacity-not-ignored",
+    level="warning",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=3.0,
+    tags=TAGS,
+    fix="safe",
+)
 def autoscaled_capacity_not_ignored(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An autoscaled table's capacity is not in `lifecycle { ignore_changes }`: every apply resets it.
 
@@ -709,8 +847,11 @@ def autoscaled_capacity_not_ignored(table: Resource, ctx: Context) -> Iterator[I
     scaling = scaling_of(table, ctx)
     if scaling is UNKNOWN:
         return
-    missing = [CAPACITY_ATTRIBUTES[u] for u in UNITS
-               if dimension_state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])]
+    missing = [
+        CAPACITY_ATTRIBUTES[u]
+        for u in UNITS
+        if dimension_state(scaling, None, u) == SCALED and not _ignores(ignored, CAPACITY_ATTRIBUTES[u])
+    ]
     gsis = [g["name"] for g in _gsis(table) if any(dimension_state(scaling, g["name"], u) == SCALED for u in UNITS)]
     if gsis and not _ignores(ignored, GSI):
         missing.append(GSI)
@@ -720,12 +861,17 @@ def autoscaled_capacity_not_ignored(table: Resource, ctx: Context) -> Iterator[I
     scaled = [f"its {' and '.join(units)} capacity"] if units else []
     scaled += [f"its GSI{'s' if len(gsis) > 1 else ''} {', '.join(repr(g) for g in gsis)}"] if gsis else []
     listed = ", ".join([*ignored, *missing]) if isinstance(ignored, tuple) else ", ".join(missing)
-    yield Issue(f"Table {label(table)} autoscales {' and '.join(scaled)}, but its lifecycle does not ignore changes "
-                f"to {', '.join(missing)}: every apply sets the capacity back to what the .tf writes, undoing the "
-                f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.", path="lifecycle.ignore_changes",
-                fix=Fix(f"Add {', '.join(missing)} to `lifecycle {{ ignore_changes }}`",
-                        Extend(("lifecycle", "ignore_changes"), [Ref(m) for m in missing]),
-                        safe=GSI not in missing))
+    yield Issue(
+        f"Table {label(table)} autoscales {' and '.join(scaled)}, but its lifecycle does not ignore changes "
+        f"to {', '.join(missing)}: every apply sets the capacity back to what the .tf writes, undoing the "
+        f"autoscaler; add `lifecycle {{ ignore_changes = [{listed}] }}`.",
+        path="lifecycle.ignore_changes",
+        fix=Fix(
+            f"Add {', '.join(missing)} to `lifecycle {{ ignore_changes }}`",
+            Extend(("lifecycle", "ignore_changes"), [Ref(m) for m in missing]),
+            safe=GSI not in missing,
+        ),
+    )
 
 
 def _ignores(ignored: tuple[str, ...], attribute: str) -> bool:

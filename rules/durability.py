@@ -1,7 +1,9 @@
 """Durability: the settings and plan changes that decide whether a table's data survives."""
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from dynalint.model import SENSITIVE, UNKNOWN, Resource, is_known
 from dynalint.rule import Block, Context, Fix, Issue, Set, rule
@@ -28,12 +30,28 @@ REPLACE_REASONS = {
     "replace_because_cannot_update": "",
 }
 # Arguments of aws_dynamodb_table that force a new table when they change (aws provider 5.x).
-FORCE_NEW = ("name", "hash_key", "range_key", "local_secondary_index", "restore_source_name",
-             "restore_source_table_arn", "restore_date_time", "restore_to_latest_time", "import_table")
+FORCE_NEW = (
+    "name",
+    "hash_key",
+    "range_key",
+    "local_secondary_index",
+    "restore_source_name",
+    "restore_source_table_arn",
+    "restore_date_time",
+    "restore_to_latest_time",
+    "import_table",
+)
 
 
-@rule(id="DDB101", slug="pitr-disabled", level="error", applies=["aws_dynamodb_table"],
-      security_severity=6.5, tags=TAGS, fix="safe")
+@rule(
+    id="DDB101",
+    slug="pitr-disabled",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=6.5,
+    tags=TAGS,
+    fix="safe",
+)
 def pitr_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Point-in-time recovery is off for the table.
 
@@ -67,14 +85,23 @@ def pitr_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """
     enabled = pitr_enabled(table.values)
     if enabled is False:
-        yield Issue(f"Table {label(table)} has point-in-time recovery off: add "
-                    "`point_in_time_recovery { enabled = true }` to keep 35 days of continuous backups.",
-                    path="point_in_time_recovery",
-                    fix=Fix("Turn point-in-time recovery on", Set("point_in_time_recovery.enabled", True)))
+        yield Issue(
+            f"Table {label(table)} has point-in-time recovery off: add "
+            "`point_in_time_recovery { enabled = true }` to keep 35 days of continuous backups.",
+            path="point_in_time_recovery",
+            fix=Fix("Turn point-in-time recovery on", Set("point_in_time_recovery.enabled", True)),
+        )
 
 
-@rule(id="DDB102", slug="replica-pitr-disabled", level="warning",
-      applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS, fix="safe")
+@rule(
+    id="DDB102",
+    slug="replica-pitr-disabled",
+    level="warning",
+    applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"],
+    security_severity=5.0,
+    tags=TAGS,
+    fix="safe",
+)
 def replica_pitr_disabled(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table replica has point-in-time recovery off while the table has it on.
 
@@ -110,10 +137,12 @@ def replica_pitr_disabled(resource: Resource, ctx: Context) -> Iterator[Issue]:
         table = table_of_replica(resource, ctx)
         if table is not None and pitr_enabled(table.values) is not True:
             return
-        yield Issue(f"Replica {resource.address} has point-in-time recovery off: set "
-                    "`point_in_time_recovery = true`; each replica keeps its own backups.",
-                    path="point_in_time_recovery",
-                    fix=Fix("Set `point_in_time_recovery = true`", Set("point_in_time_recovery", True)))
+        yield Issue(
+            f"Replica {resource.address} has point-in-time recovery off: set "
+            "`point_in_time_recovery = true`; each replica keeps its own backups.",
+            path="point_in_time_recovery",
+            fix=Fix("Set `point_in_time_recovery = true`", Set("point_in_time_recovery", True)),
+        )
         return
     if pitr_enabled(resource.values) is not True:
         return
@@ -127,16 +156,29 @@ def replica_pitr_disabled(resource: Resource, ctx: Context) -> Iterator[Issue]:
         where = f"in {region}" if isinstance(region, str) else "(region not known)"
         fix = None
         if isinstance(region, str):
-            fix = Fix(f"Set `point_in_time_recovery = true` in the replica in {region}",
-                      Set((Block("replica", region_name=region), "point_in_time_recovery"), True))
-        yield Issue(f"Table {label(resource)} has point-in-time recovery on, but its replica {where} "
-                    "does not: set `point_in_time_recovery = true` in that replica block.",
-                    path=f"replica.{region}.point_in_time_recovery" if isinstance(region, str)
-                    else "replica.point_in_time_recovery", fix=fix)
+            fix = Fix(
+                f"Set `point_in_time_recovery = true` in the replica in {region}",
+                Set((Block("replica", region_name=region), "point_in_time_recovery"), True),
+            )
+        yield Issue(
+            f"Table {label(resource)} has point-in-time recovery on, but its replica {where} "
+            "does not: set `point_in_time_recovery = true` in that replica block.",
+            path=f"replica.{region}.point_in_time_recovery"
+            if isinstance(region, str)
+            else "replica.point_in_time_recovery",
+            fix=fix,
+        )
 
 
-@rule(id="DDB103", slug="deletion-protection-disabled", level="error", applies=["aws_dynamodb_table"],
-      security_severity=6.5, tags=TAGS, fix="safe")
+@rule(
+    id="DDB103",
+    slug="deletion-protection-disabled",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=6.5,
+    tags=TAGS,
+    fix="safe",
+)
 def deletion_protection_disabled(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Deletion protection is off for the table.
 
@@ -162,14 +204,23 @@ def deletion_protection_disabled(table: Resource, ctx: Context) -> Iterator[Issu
     """
     if not is_off(table.values.get("deletion_protection_enabled")):
         return
-    yield Issue(f"Table {label(table)} has deletion protection off: set "
-                "`deletion_protection_enabled = true` so that no apply can drop it by mistake.",
-                path="deletion_protection_enabled",
-                fix=Fix("Set `deletion_protection_enabled = true`", Set("deletion_protection_enabled", True)))
+    yield Issue(
+        f"Table {label(table)} has deletion protection off: set "
+        "`deletion_protection_enabled = true` so that no apply can drop it by mistake.",
+        path="deletion_protection_enabled",
+        fix=Fix("Set `deletion_protection_enabled = true`", Set("deletion_protection_enabled", True)),
+    )
 
 
-@rule(id="DDB104", slug="table-destroyed", level="error", applies=["aws_dynamodb_table"], kind="change",
-      security_severity=9.0, tags=TAGS)
+@rule(
+    id="DDB104",
+    slug="table-destroyed",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    kind="change",
+    security_severity=9.0,
+    tags=TAGS,
+)
 def table_destroyed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan deletes a DynamoDB table and its data.
 
@@ -211,12 +262,21 @@ def table_destroyed(table: Resource, ctx: Context) -> Iterator[Issue]:
     guard = ""
     if bool_of(before.get("deletion_protection_enabled")) is True:
         guard = " Deletion protection is on, so the apply will fail until it is turned off."
-    yield Issue(f"The plan deletes table {named}{why}: every item in it is lost once applied; "
-                f"use a `moved` block if it was renamed, or back it up first.{guard}")
+    yield Issue(
+        f"The plan deletes table {named}{why}: every item in it is lost once applied; "
+        f"use a `moved` block if it was renamed, or back it up first.{guard}"
+    )
 
 
-@rule(id="DDB105", slug="table-replaced", level="error", applies=["aws_dynamodb_table"], kind="change",
-      security_severity=9.0, tags=TAGS)
+@rule(
+    id="DDB105",
+    slug="table-replaced",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    kind="change",
+    security_severity=9.0,
+    tags=TAGS,
+)
 def table_replaced(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan replaces a DynamoDB table: it is recreated empty.
 
@@ -256,9 +316,11 @@ def table_replaced(table: Resource, ctx: Context) -> Iterator[Issue]:
     because = f" because {'; '.join(causes)}" if causes else ""
     name = before.get("name")
     named = f"'{name}'" if isinstance(name, str) else table.address
-    yield Issue(f"The plan replaces table {named}{because}: the new table starts empty; "
-                "keep the key schema and add a GSI instead, or migrate the data.",
-                path=".".join(str(s) for s in paths[0]) if paths else None)
+    yield Issue(
+        f"The plan replaces table {named}{because}: the new table starts empty; "
+        "keep the key schema and add a GSI instead, or migrate the data.",
+        path=".".join(str(s) for s in paths[0]) if paths else None,
+    )
 
 
 def _differs(before: dict, after: Any, key: str) -> bool:
@@ -271,16 +333,24 @@ def _describe(before: dict, after: Any, path: tuple) -> str:
     if len(path) != 1:
         return f"{text} changes"
     old, new = before.get(path[0]), dig(after, path[0])
-    if isinstance(old, (str, int, float)) and (isinstance(new, (str, int, float)) or new is None or new is UNKNOWN
-                                               or new is SENSITIVE):
+    if isinstance(old, (str, int, float)) and (
+        isinstance(new, (str, int, float)) or new is None or new is UNKNOWN or new is SENSITIVE
+    ):
         return f"{text} changes from '{old}' to {shown(new)}"
     if isinstance(new, (str, int, float)) and old is None:
         return f"{text} is set to '{new}'"
     return f"{text} changes"
 
 
-@rule(id="DDB106", slug="protection-lowered-before-destroy", level="error", applies=["aws_dynamodb_table"],
-      kind="change", security_severity=8.0, tags=TAGS)
+@rule(
+    id="DDB106",
+    slug="protection-lowered-before-destroy",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    kind="change",
+    security_severity=8.0,
+    tags=TAGS,
+)
 def protection_lowered(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan turns off deletion protection or point-in-time recovery on an existing table.
 
@@ -311,10 +381,14 @@ def protection_lowered(table: Resource, ctx: Context) -> Iterator[Issue]:
         return
     if bool_of(before.get("deletion_protection_enabled")) is True:
         if is_off(table.values.get("deletion_protection_enabled")):
-            yield Issue(f"The plan turns deletion protection off on table {label(table)}: "
-                        "keep `deletion_protection_enabled = true` unless removing the table is intended.",
-                        path="deletion_protection_enabled")
+            yield Issue(
+                f"The plan turns deletion protection off on table {label(table)}: "
+                "keep `deletion_protection_enabled = true` unless removing the table is intended.",
+                path="deletion_protection_enabled",
+            )
     if pitr_enabled(before) is True and pitr_enabled(table.values) is False:
-        yield Issue(f"The plan turns point-in-time recovery off on table {label(table)}, which deletes its "
-                    "continuous backups: keep `point_in_time_recovery { enabled = true }`.",
-                    path="point_in_time_recovery")
+        yield Issue(
+            f"The plan turns point-in-time recovery off on table {label(table)}, which deletes its "
+            "continuous backups: keep `point_in_time_recovery { enabled = true }`.",
+            path="point_in_time_recovery",
+        )

@@ -4,9 +4,11 @@ DynamoDB always encrypts data at rest. The question these rules ask is which
 key does it (AWS-owned, AWS-managed `aws/dynamodb`, or a customer-managed key
 you control), never whether the data is encrypted.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Context, Fix, Issue, Set, rule
@@ -19,8 +21,14 @@ TAGS = ("security", "encryption", "dynamodb")
 DAX_TAGS = ("security", "encryption", "dax")
 
 
-@rule(id="DDB201", slug="sse-not-customer-managed", level="warning", applies=["aws_dynamodb_table"],
-      security_severity=4.0, tags=TAGS)
+@rule(
+    id="DDB201",
+    slug="sse-not-customer-managed",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    security_severity=4.0,
+    tags=TAGS,
+)
 def sse_not_customer_managed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table is encrypted with an AWS-owned or AWS-managed key, not a customer-managed one.
 
@@ -49,18 +57,32 @@ def sse_not_customer_managed(table: Resource, ctx: Context) -> Iterator[Issue]:
     if key is UNKNOWN or key[0] == "customer":
         return
     if key[0] == "owned":
-        which, fix = ("the AWS-owned key", "add a `server_side_encryption` block with `enabled = true` and "
-                      "`kms_key_arn` set to a customer-managed key")
+        which, fix = (
+            "the AWS-owned key",
+            "add a `server_side_encryption` block with `enabled = true` and "
+            "`kms_key_arn` set to a customer-managed key",
+        )
     else:
-        which, fix = ("the AWS-managed key aws/dynamodb",
-                      "set `kms_key_arn` in its `server_side_encryption` block to a customer-managed key")
-    yield Issue(f"Table {label(table)} is encrypted with {which}: {fix} to control the key policy and audit "
-                "every use of the key.",
-                path="server_side_encryption")
+        which, fix = (
+            "the AWS-managed key aws/dynamodb",
+            "set `kms_key_arn` in its `server_side_encryption` block to a customer-managed key",
+        )
+    yield Issue(
+        f"Table {label(table)} is encrypted with {which}: {fix} to control the key policy and audit "
+        "every use of the key.",
+        path="server_side_encryption",
+    )
 
 
-@rule(id="DDB202", slug="kms-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
-      security_severity=5.0, tags=TAGS)
+@rule(
+    id="DDB202",
+    slug="kms-key-changed",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    kind="change",
+    security_severity=5.0,
+    tags=TAGS,
+)
 def kms_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the KMS key of an existing table or replica.
 
@@ -95,11 +117,14 @@ def kms_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
         return
     old, new = table_key(before), table_key(table.values)
     if old is not UNKNOWN and new is not UNKNOWN and old != new:
-        yield Issue(f"The plan changes the encryption key of table {label(table)} from {_key_text(old)} to "
-                    f"{_key_text(new)}: AWS limits key changes per table, so a retry or rollback the same day fails.",
-                    path="server_side_encryption.kms_key_arn")
-    before_replicas = {r.get("region_name"): r for r in known_blocks(before, "replica")
-                       if isinstance(r.get("region_name"), str)}
+        yield Issue(
+            f"The plan changes the encryption key of table {label(table)} from {_key_text(old)} to "
+            f"{_key_text(new)}: AWS limits key changes per table, so a retry or rollback the same day fails.",
+            path="server_side_encryption.kms_key_arn",
+        )
+    before_replicas = {
+        r.get("region_name"): r for r in known_blocks(before, "replica") if isinstance(r.get("region_name"), str)
+    }
     after_replicas = replicas(table.values)
     if not is_known(after_replicas):
         return
@@ -108,12 +133,16 @@ def kms_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
         previous = before_replicas.get(region) if isinstance(region, str) else None
         if previous is None:
             continue
-        old_arn, new_arn = (arn or None if is_known(arn) else arn
-                            for arn in (previous.get("kms_key_arn"), replica.get("kms_key_arn")))
+        old_arn, new_arn = (
+            arn or None if is_known(arn) else arn for arn in (previous.get("kms_key_arn"), replica.get("kms_key_arn"))
+        )
         if old_arn != new_arn and (is_known(new_arn) or new_arn is UNKNOWN):
-            yield Issue(f"The plan changes the KMS key of table {label(table)}'s replica in {region} from "
-                        f"{_arn_text(old_arn)} to {_arn_text(new_arn)}: AWS limits key changes, so a retry or "
-                        "rollback the same day fails.", path=f"replica.{region}.kms_key_arn")
+            yield Issue(
+                f"The plan changes the KMS key of table {label(table)}'s replica in {region} from "
+                f"{_arn_text(old_arn)} to {_arn_text(new_arn)}: AWS limits key changes, so a retry or "
+                "rollback the same day fails.",
+                path=f"replica.{region}.kms_key_arn",
+            )
 
 
 def _key_text(key: tuple) -> str:
@@ -152,8 +181,15 @@ def _users_text(users: list[Resource]) -> str:
     return ", ".join(names) + more
 
 
-@rule(id="DDB203", slug="kms-key-rotation-disabled", level="warning", applies=["aws_kms_key"], kind="graph",
-      security_severity=5.0, tags=TAGS)
+@rule(
+    id="DDB203",
+    slug="kms-key-rotation-disabled",
+    level="warning",
+    applies=["aws_kms_key"],
+    kind="graph",
+    security_severity=5.0,
+    tags=TAGS,
+)
 def kms_key_rotation_disabled(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables does not rotate.
 
@@ -186,12 +222,23 @@ def kms_key_rotation_disabled(key: Resource, ctx: Context) -> Iterator[Issue]:
         return
     users = _encrypted_tables(key, ctx)
     if users:
-        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} but does not rotate: set "
-                    "`enable_key_rotation = true`.", path="enable_key_rotation")
+        yield Issue(
+            f"KMS key {key.address} encrypts {_users_text(users)} but does not rotate: set "
+            "`enable_key_rotation = true`.",
+            path="enable_key_rotation",
+        )
 
 
-@rule(id="DDB204", slug="kms-key-short-deletion-window", level="note", applies=["aws_kms_key"], kind="graph",
-      security_severity=3.0, tags=TAGS, options={"min_kms_deletion_window": 30})
+@rule(
+    id="DDB204",
+    slug="kms-key-short-deletion-window",
+    level="note",
+    applies=["aws_kms_key"],
+    kind="graph",
+    security_severity=3.0,
+    tags=TAGS,
+    options={"min_kms_deletion_window": 30},
+)
 def kms_key_short_deletion_window(key: Resource, ctx: Context) -> Iterator[Issue]:
     """A KMS key that encrypts DynamoDB tables can be deleted after a short waiting period.
 
@@ -222,13 +269,22 @@ def kms_key_short_deletion_window(key: Resource, ctx: Context) -> Iterator[Issue
         return
     users = _encrypted_tables(key, ctx)
     if users:
-        yield Issue(f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {shown_number(days)} "
-                    f"days after it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the "
-                    "table and its backups are unreadable.", path="deletion_window_in_days")
+        yield Issue(
+            f"KMS key {key.address} encrypts {_users_text(users)} and can be deleted {shown_number(days)} "
+            f"days after it is scheduled: set `deletion_window_in_days = {minimum}`; without the key the "
+            "table and its backups are unreadable.",
+            path="deletion_window_in_days",
+        )
 
 
-@rule(id="DDB205", slug="replica-without-regional-key", level="warning",
-      applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"], security_severity=5.0, tags=TAGS)
+@rule(
+    id="DDB205",
+    slug="replica-without-regional-key",
+    level="warning",
+    applies=["aws_dynamodb_table", "aws_dynamodb_table_replica"],
+    security_severity=5.0,
+    tags=TAGS,
+)
 def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table uses a customer-managed key, but a replica has no key of its own.
 
@@ -260,9 +316,11 @@ def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[I
             return
         key = table_key(table.values)
         if key is not UNKNOWN and key[0] == "customer":
-            yield Issue(f"Replica {resource.address} has no kms_key_arn while table {label(table)} uses a "
-                        "customer-managed key: set `kms_key_arn` to a key in the replica's region.",
-                        path="kms_key_arn")
+            yield Issue(
+                f"Replica {resource.address} has no kms_key_arn while table {label(table)} uses a "
+                "customer-managed key: set `kms_key_arn` to a key in the replica's region.",
+                path="kms_key_arn",
+            )
         return
     key = table_key(resource.values)
     if key is UNKNOWN or key[0] != "customer":
@@ -274,13 +332,23 @@ def replica_without_regional_key(resource: Resource, ctx: Context) -> Iterator[I
         if replica.get("kms_key_arn") in (None, ""):
             region = replica.get("region_name")
             where = region if isinstance(region, str) else "its region"
-            yield Issue(f"Table {label(resource)} uses a customer-managed key, but its replica in {where} has no "
-                        "kms_key_arn and falls back to the AWS-owned key: set `kms_key_arn` to a key in "
-                        f"{where}.", path=f"replica.{where}.kms_key_arn")
+            yield Issue(
+                f"Table {label(resource)} uses a customer-managed key, but its replica in {where} has no "
+                "kms_key_arn and falls back to the AWS-owned key: set `kms_key_arn` to a key in "
+                f"{where}.",
+                path=f"replica.{where}.kms_key_arn",
+            )
 
 
-@rule(id="DDB206", slug="dax-encryption-at-rest-disabled", level="error", applies=["aws_dax_cluster"],
-      security_severity=7.0, tags=DAX_TAGS, fix="unsafe")
+@rule(
+    id="DDB206",
+    slug="dax-encryption-at-rest-disabled",
+    level="error",
+    applies=["aws_dax_cluster"],
+    security_severity=7.0,
+    tags=DAX_TAGS,
+    fix="unsafe",
+)
 def dax_encryption_at_rest_disabled(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster does not encrypt its cache at rest.
 
@@ -307,15 +375,27 @@ def dax_encryption_at_rest_disabled(cluster: Resource, ctx: Context) -> Iterator
     - [DAX encryption at rest](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DAXEncryptionAtRest.html)
     """
     if enabled_flag(cluster.values, "server_side_encryption") is False:
-        yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} keeps cached table data unencrypted on its "
-                    "nodes: add `server_side_encryption { enabled = true }` (this replaces the cluster).",
-                    path="server_side_encryption",
-                    fix=Fix("Turn encryption at rest on (replaces the cluster)",
-                            Set("server_side_encryption.enabled", True), safe=False))
+        yield Issue(
+            f"DAX cluster {label(cluster, 'cluster_name')} keeps cached table data unencrypted on its "
+            "nodes: add `server_side_encryption { enabled = true }` (this replaces the cluster).",
+            path="server_side_encryption",
+            fix=Fix(
+                "Turn encryption at rest on (replaces the cluster)",
+                Set("server_side_encryption.enabled", True),
+                safe=False,
+            ),
+        )
 
 
-@rule(id="DDB207", slug="dax-endpoint-not-tls", level="warning", applies=["aws_dax_cluster"],
-      security_severity=6.0, tags=DAX_TAGS, fix="unsafe")
+@rule(
+    id="DDB207",
+    slug="dax-endpoint-not-tls",
+    level="warning",
+    applies=["aws_dax_cluster"],
+    security_severity=6.0,
+    tags=DAX_TAGS,
+    fix="unsafe",
+)
 def dax_endpoint_not_tls(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster endpoint accepts unencrypted connections.
 
@@ -344,8 +424,14 @@ def dax_endpoint_not_tls(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     if not is_known(kind) or kind == "TLS":
         return
     shown = f"'{kind}'" if isinstance(kind, str) and kind else "not set (NONE)"
-    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} endpoint encryption is {shown}: set "
-                "`cluster_endpoint_encryption_type = \"TLS\"` so clients connect over TLS on port 9111 "
-                "(this replaces the cluster).", path="cluster_endpoint_encryption_type",
-                fix=Fix("Set `cluster_endpoint_encryption_type = \"TLS\"` (replaces the cluster)",
-                        Set("cluster_endpoint_encryption_type", "TLS"), safe=False))
+    yield Issue(
+        f"DAX cluster {label(cluster, 'cluster_name')} endpoint encryption is {shown}: set "
+        '`cluster_endpoint_encryption_type = "TLS"` so clients connect over TLS on port 9111 '
+        "(this replaces the cluster).",
+        path="cluster_endpoint_encryption_type",
+        fix=Fix(
+            'Set `cluster_endpoint_encryption_type = "TLS"` (replaces the cluster)',
+            Set("cluster_endpoint_encryption_type", "TLS"),
+            safe=False,
+        ),
+    )

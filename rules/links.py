@@ -7,9 +7,11 @@ namespace, resource_id and dimension, which name its target), an alarm's
 ``TableName`` dimension, a stream or table ARN, a KMS key ARN or alias, a
 security group or VPC endpoint id.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from dynalint.graph import Link
 from dynalint.model import Resource

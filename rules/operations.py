@@ -1,8 +1,10 @@
 """Observability and operations: alarms, insights, tags, audit cost, items managed by Terraform, DAX size."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from dynalint.model import Resource, is_known
 from dynalint.rule import Context, Issue, rule
@@ -22,8 +24,11 @@ INSIGHTS = "aws_dynamodb_contributor_insights"
 NAMESPACE = "AWS/DynamoDB"
 THROTTLE_METRICS = ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests")
 # The dimension sets CloudWatch publishes each throttle metric with, for a table (not one of its indexes).
-THROTTLE_DIMENSIONS = {"ReadThrottleEvents": {"TableName"}, "WriteThrottleEvents": {"TableName"},
-                       "ThrottledRequests": {"TableName", "Operation"}}
+THROTTLE_DIMENSIONS = {
+    "ReadThrottleEvents": {"TableName"},
+    "WriteThrottleEvents": {"TableName"},
+    "ThrottledRequests": {"TableName", "Operation"},
+}
 WATCHES = "watches"
 
 
@@ -56,14 +61,23 @@ def _throttle_verdict(alarm: Resource, table: Resource) -> str | None:
             continue
         if set(dimensions) == THROTTLE_DIMENSIONS[metric]:
             return WATCHES
-        near_miss = (f"alarm {label(alarm, 'alarm_name')} watches {metric} with the dimensions "
-                     f"{', '.join(sorted(dimensions)) or 'none'}, which CloudWatch never publishes "
-                     f"(it needs {' and '.join(sorted(THROTTLE_DIMENSIONS[metric]))})")
+        near_miss = (
+            f"alarm {label(alarm, 'alarm_name')} watches {metric} with the dimensions "
+            f"{', '.join(sorted(dimensions)) or 'none'}, which CloudWatch never publishes "
+            f"(it needs {' and '.join(sorted(THROTTLE_DIMENSIONS[metric]))})"
+        )
     return near_miss
 
 
-@rule(id="DDB701", slug="no-throttle-alarm", level="warning", applies=[TABLE], kind="graph",
-      security_severity=3.0, tags=MONITORING_TAGS)
+@rule(
+    id="DDB701",
+    slug="no-throttle-alarm",
+    level="warning",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=3.0,
+    tags=MONITORING_TAGS,
+)
 def no_throttle_alarm(table: Resource, ctx: Context) -> Iterator[Issue]:
     """No CloudWatch alarm watches the table's throttling.
 
@@ -103,17 +117,27 @@ def no_throttle_alarm(table: Resource, ctx: Context) -> Iterator[Issue]:
         return
     near_misses = [v for v in verdicts if v]
     if near_misses:
-        yield Issue(f"Table {label(table)} has no working throttle alarm: {near_misses[0]}; alarm on "
-                    "ReadThrottleEvents and WriteThrottleEvents with the TableName dimension only, or on "
-                    "ThrottledRequests with TableName and Operation.")
+        yield Issue(
+            f"Table {label(table)} has no working throttle alarm: {near_misses[0]}; alarm on "
+            "ReadThrottleEvents and WriteThrottleEvents with the TableName dimension only, or on "
+            "ThrottledRequests with TableName and Operation."
+        )
         return
-    yield Issue(f"Table {label(table)} has no CloudWatch alarm on its throttle metrics: add an "
-                "aws_cloudwatch_metric_alarm on ReadThrottleEvents and WriteThrottleEvents (namespace AWS/DynamoDB, "
-                "dimension TableName) so throttling pages someone before customers notice.")
+    yield Issue(
+        f"Table {label(table)} has no CloudWatch alarm on its throttle metrics: add an "
+        "aws_cloudwatch_metric_alarm on ReadThrottleEvents and WriteThrottleEvents (namespace AWS/DynamoDB, "
+        "dimension TableName) so throttling pages someone before customers notice."
+    )
 
 
-@rule(id="DDB702", slug="alarm-without-actions", level="warning", applies=[ALARM],
-      security_severity=3.0, tags=MONITORING_TAGS)
+@rule(
+    id="DDB702",
+    slug="alarm-without-actions",
+    level="warning",
+    applies=[ALARM],
+    security_severity=3.0,
+    tags=MONITORING_TAGS,
+)
 def alarm_without_actions(alarm: Resource, ctx: Context) -> Iterator[Issue]:
     """A DynamoDB alarm notifies nobody when it fires.
 
@@ -144,16 +168,29 @@ def alarm_without_actions(alarm: Resource, ctx: Context) -> Iterator[Issue]:
         return
     name = label(alarm, "alarm_name")
     if not actions:
-        yield Issue(f"Alarm {name} watches a DynamoDB metric but has no alarm_actions: add "
-                    "`alarm_actions = [<SNS topic ARN>]` so someone is told when it fires.", path="alarm_actions")
+        yield Issue(
+            f"Alarm {name} watches a DynamoDB metric but has no alarm_actions: add "
+            "`alarm_actions = [<SNS topic ARN>]` so someone is told when it fires.",
+            path="alarm_actions",
+        )
     elif bool_of(alarm.values.get("actions_enabled")) is False:
-        yield Issue(f"Alarm {name} watches a DynamoDB metric but its actions are switched off: remove "
-                    "`actions_enabled = false` so someone is told when it fires.", path="actions_enabled")
+        yield Issue(
+            f"Alarm {name} watches a DynamoDB metric but its actions are switched off: remove "
+            "`actions_enabled = false` so someone is told when it fires.",
+            path="actions_enabled",
+        )
 
 
 # ---------------------------------------------------------------- contributor insights
-@rule(id="DDB703", slug="no-contributor-insights", level="note", applies=[TABLE], kind="graph",
-      security_severity=1.0, tags=MONITORING_TAGS)
+@rule(
+    id="DDB703",
+    slug="no-contributor-insights",
+    level="note",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=1.0,
+    tags=MONITORING_TAGS,
+)
 def no_contributor_insights(table: Resource, ctx: Context) -> Iterator[Issue]:
     """CloudWatch Contributor Insights is off for the table.
 
@@ -180,13 +217,22 @@ def no_contributor_insights(table: Resource, ctx: Context) -> Iterator[Issue]:
         index = insights.values.get("index_name")
         if index is None or index == "" or not is_known(index):
             return
-    yield Issue(f"Table {label(table)} has no Contributor Insights: add an aws_dynamodb_contributor_insights "
-                "for it to see its most accessed and most throttled keys.")
+    yield Issue(
+        f"Table {label(table)} has no Contributor Insights: add an aws_dynamodb_contributor_insights "
+        "for it to see its most accessed and most throttled keys."
+    )
 
 
 # ---------------------------------------------------------------- tags
-@rule(id="DDB704", slug="missing-tags", level="note", applies=[TABLE, "aws_dax_cluster"],
-      security_severity=1.0, tags=TAGS, options={"required_tags": []})
+@rule(
+    id="DDB704",
+    slug="missing-tags",
+    level="note",
+    applies=[TABLE, "aws_dax_cluster"],
+    security_severity=1.0,
+    tags=TAGS,
+    options={"required_tags": []},
+)
 def missing_tags(resource: Resource, ctx: Context) -> Iterator[Issue]:
     """The table or DAX cluster has no tags, or lacks a required tag.
 
@@ -234,12 +280,18 @@ def missing_tags(resource: Resource, ctx: Context) -> Iterator[Issue]:
     missing = [k for k in required if k not in keys]
     if not keys:
         wanted = f" (required: {', '.join(required)})" if required else ""
-        yield Issue(f"{what} {name} has no tags{wanted}: add `tags` or the provider's `default_tags` so its cost "
-                    "can be allocated.", path="tags")
+        yield Issue(
+            f"{what} {name} has no tags{wanted}: add `tags` or the provider's `default_tags` so its cost "
+            "can be allocated.",
+            path="tags",
+        )
     elif missing:
         plural = len(missing) > 1
-        yield Issue(f"{what} {name} lacks the required tag{'s' if plural else ''} {', '.join(missing)}: add "
-                    f"{'them' if plural else 'it'} to `tags` or to the provider's `default_tags`.", path="tags")
+        yield Issue(
+            f"{what} {name} lacks the required tag{'s' if plural else ''} {', '.join(missing)}: add "
+            f"{'them' if plural else 'it'} to `tags` or to the provider's `default_tags`.",
+            path="tags",
+        )
 
 
 def _tag_keys(resource: Resource) -> set[str] | Any:
@@ -249,8 +301,14 @@ def _tag_keys(resource: Resource) -> set[str] | Any:
 
 
 # ---------------------------------------------------------------- CloudTrail
-@rule(id="DDB705", slug="cloudtrail-all-table-data-events", level="note", applies=["aws_cloudtrail"],
-      security_severity=1.0, tags=TAGS)
+@rule(
+    id="DDB705",
+    slug="cloudtrail-all-table-data-events",
+    level="note",
+    applies=["aws_cloudtrail"],
+    security_severity=1.0,
+    tags=TAGS,
+)
 def cloudtrail_all_table_data_events(trail: Resource, ctx: Context) -> Iterator[Issue]:
     """A CloudTrail trail logs DynamoDB data events for every table in the account.
 
@@ -280,16 +338,25 @@ def cloudtrail_all_table_data_events(trail: Resource, ctx: Context) -> Iterator[
     for i, selector in enumerate(known_blocks(trail.values, "event_selector")):
         for data in known_blocks(selector, "data_resource"):
             values = data.get("values")
-            if data.get("type") == "AWS::DynamoDB::Table" and isinstance(values, list) \
-                    and any(_every_table(v) for v in values):
-                yield Issue(f"Trail {label(trail)} logs DynamoDB data events for every table in the account "
-                            "(\"arn:aws:dynamodb\"): list the ARNs of the tables that need an audit trail, since "
-                            "each data event is billed.", path=f"event_selector.{i}.data_resource")
+            if (
+                data.get("type") == "AWS::DynamoDB::Table"
+                and isinstance(values, list)
+                and any(_every_table(v) for v in values)
+            ):
+                yield Issue(
+                    f"Trail {label(trail)} logs DynamoDB data events for every table in the account "
+                    '("arn:aws:dynamodb"): list the ARNs of the tables that need an audit trail, since '
+                    "each data event is billed.",
+                    path=f"event_selector.{i}.data_resource",
+                )
     for i, selector in enumerate(known_blocks(trail.values, "advanced_event_selector")):
         if _advanced_every_table(known_blocks(selector, "field_selector")):
-            yield Issue(f"Trail {label(trail)} has an advanced event selector for DynamoDB tables without a "
-                        "resources.ARN selector, so it logs data events for every table: add one that names "
-                        "the tables, since each data event is billed.", path=f"advanced_event_selector.{i}")
+            yield Issue(
+                f"Trail {label(trail)} has an advanced event selector for DynamoDB tables without a "
+                "resources.ARN selector, so it logs data events for every table: add one that names "
+                "the tables, since each data event is billed.",
+                path=f"advanced_event_selector.{i}",
+            )
 
 
 def _every_table(value: Any) -> bool:
@@ -311,8 +378,14 @@ def _advanced_every_table(fields: list) -> bool:
 
 
 # ---------------------------------------------------------------- items
-@rule(id="DDB706", slug="table-item-resource", level="note", applies=["aws_dynamodb_table_item"],
-      security_severity=1.0, tags=TAGS)
+@rule(
+    id="DDB706",
+    slug="table-item-resource",
+    level="note",
+    applies=["aws_dynamodb_table_item"],
+    security_severity=1.0,
+    tags=TAGS,
+)
 def table_item_resource(item: Resource, ctx: Context) -> Iterator[Issue]:
     """Table data is managed by Terraform through aws_dynamodb_table_item.
 
@@ -341,13 +414,22 @@ def table_item_resource(item: Resource, ctx: Context) -> Iterator[Issue]:
     """
     table = item.values.get("table_name")
     where = f" in table '{table}'" if isinstance(table, str) and table else ""
-    yield Issue(f"Item {item.address}{where} is data managed by Terraform: fine for seeding dev tables, but keep "
-                "production data out of it, since the state holds the item in plain text and an apply overwrites "
-                "what the application wrote.")
+    yield Issue(
+        f"Item {item.address}{where} is data managed by Terraform: fine for seeding dev tables, but keep "
+        "production data out of it, since the state holds the item in plain text and an apply overwrites "
+        "what the application wrote."
+    )
 
 
-@rule(id="DDB707", slug="table-item-invalid", level="error", applies=["aws_dynamodb_table_item"], kind="graph",
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB707",
+    slug="table-item-invalid",
+    level="error",
+    applies=["aws_dynamodb_table_item"],
+    kind="graph",
+    security_severity=2.0,
+    tags=TAGS,
+)
 def table_item_invalid(item: Resource, ctx: Context) -> Iterator[Issue]:
     """The item's JSON is not a valid DynamoDB item for its table; the apply fails.
 
@@ -389,8 +471,11 @@ def table_item_invalid(item: Resource, ctx: Context) -> Iterator[Issue]:
         found = _key_problems(item, tables[0], doc) + found
     if found:
         shown = "; ".join(found[:3]) + (f"; and {len(found) - 3} more" if len(found) > 3 else "")
-        yield Issue(f"Item {item.address} will be rejected by DynamoDB at apply: {shown}; fix `item` (and its "
-                    "hash_key/range_key) to match the table.", path="item")
+        yield Issue(
+            f"Item {item.address} will be rejected by DynamoDB at apply: {shown}; fix `item` (and its "
+            "hash_key/range_key) to match the table.",
+            path="item",
+        )
 
 
 def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
@@ -399,8 +484,9 @@ def _key_problems(item: Resource, table: Resource, doc: dict) -> list[str]:
 
 
 def _key_mismatches(item: Resource, table: Resource, doc: dict) -> Iterator[str]:
-    types = {b.get("name"): b.get("type") for b in known_blocks(table.values, "attribute")
-             if isinstance(b.get("name"), str)}
+    types = {
+        b.get("name"): b.get("type") for b in known_blocks(table.values, "attribute") if isinstance(b.get("name"), str)
+    }
     for role in ("hash_key", "range_key"):
         key = table.values.get(role)
         named = item.values.get(role)
@@ -432,8 +518,14 @@ def _key_value_problems(role: str, key: str, declared: Any, value: Any, table: R
 
 
 # ---------------------------------------------------------------- DAX
-@rule(id="DDB708", slug="dax-single-node", level="warning", applies=["aws_dax_cluster"],
-      security_severity=4.0, tags=DAX_TAGS)
+@rule(
+    id="DDB708",
+    slug="dax-single-node",
+    level="warning",
+    applies=["aws_dax_cluster"],
+    security_severity=4.0,
+    tags=DAX_TAGS,
+)
 def dax_single_node(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     """A DAX cluster has fewer than three nodes.
 
@@ -460,6 +552,9 @@ def dax_single_node(cluster: Resource, ctx: Context) -> Iterator[Issue]:
     if not is_number(nodes) or nodes >= 3:
         return
     plural = "s" if nodes != 1 else ""
-    yield Issue(f"DAX cluster {label(cluster, 'cluster_name')} has {shown_number(nodes)} node{plural}: set "
-                "`replication_factor = 3` (one primary and two replicas in different AZs) so one node failure does "
-                "not take the cache down.", path="replication_factor")
+    yield Issue(
+        f"DAX cluster {label(cluster, 'cluster_name')} has {shown_number(nodes)} node{plural}: set "
+        "`replication_factor = 3` (one primary and two replicas in different AZs) so one node failure does "
+        "not take the cache down.",
+        path="replication_factor",
+    )

@@ -6,34 +6,67 @@ the provider rejects at plan time, so only `.tf` input shows them (pre-commit,
 before any plan exists). Index blocks are sets in the provider: their order in
 a plan is not the source order, so findings name an index by its name.
 """
+
 from __future__ import annotations
 
 import fnmatch
 import functools
 import re
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from dynalint.model import Resource, is_known
 from dynalint.rule import AddBlock, Block, Context, Fix, Issue, RemoveBlock, rule
 from dynalint.values import block, blocks, bool_of, label, prior_values
 
-from ._key_schema import (GSI, KIND_WORDS, LSI, SecondaryIndex, all_indexes, attribute_types, indexes, key_uses,
-                          known_indexes, read_index, table_keys)
+from ._key_schema import (
+    GSI,
+    KIND_WORDS,
+    LSI,
+    SecondaryIndex,
+    all_indexes,
+    attribute_types,
+    indexes,
+    key_uses,
+    known_indexes,
+    read_index,
+    table_keys,
+)
 from ._messages import shown
 
 TAGS = ("schema", "dynamodb")
 KEY_TYPES = ("S", "N", "B")
 MAX_LSIS = 5
 MAX_PROJECTED_ATTRIBUTES = 100
-LOW_CARDINALITY_PATTERNS = ["status", "state", "type", "kind", "category", "is_*", "has_*", "*_flag", "enabled",
-                            "active", "deleted", "bool", "gender"]
+LOW_CARDINALITY_PATTERNS = [
+    "status",
+    "state",
+    "type",
+    "kind",
+    "category",
+    "is_*",
+    "has_*",
+    "*_flag",
+    "enabled",
+    "active",
+    "deleted",
+    "bool",
+    "gender",
+]
 # Words of a name: an upper-case run (an acronym), a capitalised or lower-case word, a run of digits.
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 # ---------------------------------------------------------------- DDB301-DDB303: attribute blocks
-@rule(id="DDB301", slug="undefined-key-attribute", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS, fix="unsafe")
+@rule(
+    id="DDB301",
+    slug="undefined-key-attribute",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+    fix="unsafe",
+)
 def undefined_key_attribute(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key of the table or of an index has no `attribute` block.
 
@@ -72,15 +105,27 @@ def undefined_key_attribute(table: Resource, ctx: Context) -> Iterator[Issue]:
         if name not in declared and where not in missing.setdefault(name, []):
             missing[name].append(where)
     for name, uses in sorted(missing.items()):
-        yield Issue(f"Table {label(table)} uses '{name}' as {' and '.join(uses)} but has no `attribute` block "
-                    f"for it: add an `attribute` block with `name = \"{name}\"` and the key's type (S, N or B).",
-                    path=f"attribute.{name}",
-                    fix=Fix(f"Declare attribute '{name}' as a string (S): check the type",
-                            AddBlock("attribute", {"name": name, "type": "S"}), safe=False))
+        yield Issue(
+            f"Table {label(table)} uses '{name}' as {' and '.join(uses)} but has no `attribute` block "
+            f'for it: add an `attribute` block with `name = "{name}"` and the key\'s type (S, N or B).',
+            path=f"attribute.{name}",
+            fix=Fix(
+                f"Declare attribute '{name}' as a string (S): check the type",
+                AddBlock("attribute", {"name": name, "type": "S"}),
+                safe=False,
+            ),
+        )
 
 
-@rule(id="DDB302", slug="unused-attribute-definition", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS, fix="safe")
+@rule(
+    id="DDB302",
+    slug="unused-attribute-definition",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+    fix="safe",
+)
 def unused_attribute_definition(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block declares an attribute that is no key of the table or of an index.
 
@@ -123,14 +168,23 @@ def unused_attribute_definition(table: Resource, ctx: Context) -> Iterator[Issue
     ttl_name = _ttl_attribute_name(table)
     for name in sorted(set(declared) - used):
         why = " (the TTL attribute needs no declaration either)" if name == ttl_name else ""
-        yield Issue(f"Table {label(table)} declares attribute '{name}' in an `attribute` block but no key of the "
-                    f"table or of an index uses it: remove the block{why}; attributes that are no key are "
-                    "schemaless.", path=f"attribute.{name}",
-                    fix=Fix(f"Remove the `attribute` block of '{name}'", RemoveBlock((Block("attribute", name=name),))))
+        yield Issue(
+            f"Table {label(table)} declares attribute '{name}' in an `attribute` block but no key of the "
+            f"table or of an index uses it: remove the block{why}; attributes that are no key are "
+            "schemaless.",
+            path=f"attribute.{name}",
+            fix=Fix(f"Remove the `attribute` block of '{name}'", RemoveBlock((Block("attribute", name=name),))),
+        )
 
 
-@rule(id="DDB303", slug="invalid-key-attribute-type", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB303",
+    slug="invalid-key-attribute-type",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+)
 def invalid_key_attribute_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An `attribute` block's type is not S, N or B.
 
@@ -165,14 +219,17 @@ def invalid_key_attribute_type(table: Resource, ctx: Context) -> Iterator[Issue]
             what = f"has type '{kind}' in lower case"
         else:
             what = f"has type '{kind}'"
-        yield Issue(f"Table {label(table)} declares {named} that {what}: a key attribute's type must be "
-                    "\"S\" (string), \"N\" (number) or \"B\" (binary).",
-                    path=f"attribute.{name}.type" if isinstance(name, str) else "attribute.type")
+        yield Issue(
+            f"Table {label(table)} declares {named} that {what}: a key attribute's type must be "
+            '"S" (string), "N" (number) or "B" (binary).',
+            path=f"attribute.{name}.type" if isinstance(name, str) else "attribute.type",
+        )
 
 
 # ---------------------------------------------------------------- DDB304-DDB309: indexes and projections
-@rule(id="DDB304", slug="too-many-lsis", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB304", slug="too-many-lsis", level="error", applies=["aws_dynamodb_table"], security_severity=2.0, tags=TAGS
+)
 def too_many_lsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more than 5 local secondary indexes.
 
@@ -197,12 +254,22 @@ def too_many_lsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """
     lsis = blocks(table.values, LSI)
     if is_known(lsis) and len(lsis) > MAX_LSIS:
-        yield Issue(f"Table {label(table)} has {len(lsis)} local secondary indexes but DynamoDB allows at most "
-                    f"{MAX_LSIS} per table: remove some or turn them into global secondary indexes.", path=LSI)
+        yield Issue(
+            f"Table {label(table)} has {len(lsis)} local secondary indexes but DynamoDB allows at most "
+            f"{MAX_LSIS} per table: remove some or turn them into global secondary indexes.",
+            path=LSI,
+        )
 
 
-@rule(id="DDB305", slug="too-many-gsis", level="warning", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS, options={"max_gsis": 20})
+@rule(
+    id="DDB305",
+    slug="too-many-gsis",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+    options={"max_gsis": 20},
+)
 def too_many_gsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has more global secondary indexes than the quota allows.
 
@@ -233,13 +300,22 @@ def too_many_gsis(table: Resource, ctx: Context) -> Iterator[Issue]:
     limit = int(ctx.options["max_gsis"])
     gsis = blocks(table.values, GSI)
     if is_known(gsis) and len(gsis) > limit:
-        yield Issue(f"Table {label(table)} has {len(gsis)} global secondary indexes, more than {limit} (max_gsis; "
-                    "the default AWS quota is 20): merge access patterns into overloaded indexes, or raise the "
-                    "quota before apply.", path=GSI)
+        yield Issue(
+            f"Table {label(table)} has {len(gsis)} global secondary indexes, more than {limit} (max_gsis; "
+            "the default AWS quota is 20): merge access patterns into overloaded indexes, or raise the "
+            "quota before apply.",
+            path=GSI,
+        )
 
 
-@rule(id="DDB306", slug="lsi-without-table-sort-key", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB306",
+    slug="lsi-without-table-sort-key",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+)
 def lsi_without_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table has a local secondary index but no range_key.
 
@@ -267,16 +343,25 @@ def lsi_without_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]
     table_hash, table_range = table_keys(table)
     if not is_known(lsis) or not lsis or not isinstance(table_hash, str) or table_range is not None:
         return
-    yield Issue(f"Table {label(table)} has {_quoted_titles(lsis)} but no range_key: local secondary indexes need "
-                "a table with a sort key; add a range_key (a new table) or make the index global.", path=LSI)
+    yield Issue(
+        f"Table {label(table)} has {_quoted_titles(lsis)} but no range_key: local secondary indexes need "
+        "a table with a sort key; add a range_key (a new table) or make the index global.",
+        path=LSI,
+    )
 
 
 def _quoted_titles(found: list[SecondaryIndex]) -> str:
     return ", ".join(i.title for i in found)
 
 
-@rule(id="DDB307", slug="lsi-duplicates-table-sort-key", level="warning", applies=["aws_dynamodb_table"],
-      security_severity=1.0, tags=TAGS)
+@rule(
+    id="DDB307",
+    slug="lsi-duplicates-table-sort-key",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    security_severity=1.0,
+    tags=TAGS,
+)
 def lsi_duplicates_table_sort_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A local secondary index sorts by the table's own range_key.
 
@@ -306,13 +391,22 @@ def lsi_duplicates_table_sort_key(table: Resource, ctx: Context) -> Iterator[Iss
         return
     for lsi in lsis:
         if lsi.range_key == table_range:
-            yield Issue(f"The {lsi.title} of table {label(table)} sorts by the table's own range_key "
-                        f"'{table_range}': it adds write cost and storage and answers no new query; remove it or "
-                        "give it another range_key.", path=f"{lsi.path}.range_key")
+            yield Issue(
+                f"The {lsi.title} of table {label(table)} sorts by the table's own range_key "
+                f"'{table_range}': it adds write cost and storage and answers no new query; remove it or "
+                "give it another range_key.",
+                path=f"{lsi.path}.range_key",
+            )
 
 
-@rule(id="DDB308", slug="projection-attributes-mismatch", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB308",
+    slug="projection-attributes-mismatch",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+)
 def projection_attributes_mismatch(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index's non_key_attributes do not fit its projection_type.
 
@@ -339,17 +433,28 @@ def projection_attributes_mismatch(table: Resource, ctx: Context) -> Iterator[Is
         if not is_known(projection) or not is_known(listed):
             continue
         if projection == "INCLUDE" and not listed:
-            yield Issue(f"The {index.title} of table {label(table)} has projection_type INCLUDE but no "
-                        "non_key_attributes, which DynamoDB rejects: list the attributes to project, or use "
-                        "KEYS_ONLY.", path=f"{index.path}.non_key_attributes")
+            yield Issue(
+                f"The {index.title} of table {label(table)} has projection_type INCLUDE but no "
+                "non_key_attributes, which DynamoDB rejects: list the attributes to project, or use "
+                "KEYS_ONLY.",
+                path=f"{index.path}.non_key_attributes",
+            )
         elif projection in ("ALL", "KEYS_ONLY") and listed:
-            yield Issue(f"The {index.title} of table {label(table)} lists non_key_attributes with projection_type "
-                        f"{projection}, which DynamoDB rejects: remove non_key_attributes, or use INCLUDE.",
-                        path=f"{index.path}.non_key_attributes")
+            yield Issue(
+                f"The {index.title} of table {label(table)} lists non_key_attributes with projection_type "
+                f"{projection}, which DynamoDB rejects: remove non_key_attributes, or use INCLUDE.",
+                path=f"{index.path}.non_key_attributes",
+            )
 
 
-@rule(id="DDB309", slug="too-many-projected-attributes", level="error", applies=["aws_dynamodb_table"],
-      security_severity=2.0, tags=TAGS)
+@rule(
+    id="DDB309",
+    slug="too-many-projected-attributes",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=2.0,
+    tags=TAGS,
+)
 def too_many_projected_attributes(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's indexes project more than 100 non-key attributes in all.
 
@@ -378,9 +483,11 @@ def too_many_projected_attributes(table: Resource, ctx: Context) -> Iterator[Iss
     included = [i for i in known_indexes(table) if i.projection_type == "INCLUDE" and is_known(i.non_key_attributes)]
     total = sum(len(i.non_key_attributes) for i in included)
     if total > MAX_PROJECTED_ATTRIBUTES:
-        yield Issue(f"Table {label(table)} projects {total} non-key attributes across its INCLUDE indexes, more than "
-                    f"the {MAX_PROJECTED_ATTRIBUTES} DynamoDB allows per table: project fewer, or use "
-                    "projection_type ALL on the index that needs most of them.")
+        yield Issue(
+            f"Table {label(table)} projects {total} non-key attributes across its INCLUDE indexes, more than "
+            f"the {MAX_PROJECTED_ATTRIBUTES} DynamoDB allows per table: project fewer, or use "
+            "projection_type ALL on the index that needs most of them."
+        )
 
 
 # ---------------------------------------------------------------- DDB310-DDB312: index design
@@ -411,9 +518,16 @@ def _cardinality_matcher(patterns: tuple) -> Callable[[str], str | None]:
     return match
 
 
-@rule(id="DDB310", slug="gsi-low-cardinality-hash-key", level="warning", applies=["aws_dynamodb_table"],
-      security_severity=3.0, tags=("performance", *TAGS), precision="medium",
-      options={"low_cardinality_patterns": LOW_CARDINALITY_PATTERNS})
+@rule(
+    id="DDB310",
+    slug="gsi-low-cardinality-hash-key",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    security_severity=3.0,
+    tags=("performance", *TAGS),
+    precision="medium",
+    options={"low_cardinality_patterns": LOW_CARDINALITY_PATTERNS},
+)
 def gsi_low_cardinality_hash_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index is partitioned by an attribute whose name says it has few values.
 
@@ -462,14 +576,22 @@ def gsi_low_cardinality_hash_key(table: Resource, ctx: Context) -> Iterator[Issu
             continue
         pattern = low_cardinality_match(gsi.hash_key, patterns)
         if pattern is not None:
-            yield Issue(f"The {gsi.title} of table {label(table)} has hash_key '{gsi.hash_key}', whose name "
-                        f"(matching '{pattern}') suggests few distinct values, so its writes crowd a few "
-                        "partitions: shard the key (STATUS#ACTIVE#0..9) or make the index sparse.",
-                        path=f"{gsi.path}.hash_key")
+            yield Issue(
+                f"The {gsi.title} of table {label(table)} has hash_key '{gsi.hash_key}', whose name "
+                f"(matching '{pattern}') suggests few distinct values, so its writes crowd a few "
+                "partitions: shard the key (STATUS#ACTIVE#0..9) or make the index sparse.",
+                path=f"{gsi.path}.hash_key",
+            )
 
 
-@rule(id="DDB311", slug="gsi-projects-all", level="note", applies=["aws_dynamodb_table"],
-      security_severity=1.0, tags=("cost", *TAGS))
+@rule(
+    id="DDB311",
+    slug="gsi-projects-all",
+    level="note",
+    applies=["aws_dynamodb_table"],
+    security_severity=1.0,
+    tags=("cost", *TAGS),
+)
 def gsi_projects_all(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global secondary index projects every attribute.
 
@@ -495,13 +617,21 @@ def gsi_projects_all(table: Resource, ctx: Context) -> Iterator[Issue]:
         return
     for gsi in gsis:
         if gsi.projection_type == "ALL":
-            yield Issue(f"The {gsi.title} of table {label(table)} has projection_type ALL, so every write is copied "
-                        "to it in full: use KEYS_ONLY or INCLUDE with the attributes its queries read.",
-                        path=f"{gsi.path}.projection_type")
+            yield Issue(
+                f"The {gsi.title} of table {label(table)} has projection_type ALL, so every write is copied "
+                "to it in full: use KEYS_ONLY or INCLUDE with the attributes its queries read.",
+                path=f"{gsi.path}.projection_type",
+            )
 
 
-@rule(id="DDB312", slug="index-duplicates-table-key", level="warning", applies=["aws_dynamodb_table"],
-      security_severity=1.0, tags=TAGS)
+@rule(
+    id="DDB312",
+    slug="index-duplicates-table-key",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    security_severity=1.0,
+    tags=TAGS,
+)
 def index_duplicates_table_key(table: Resource, ctx: Context) -> Iterator[Issue]:
     """An index repeats the table's key or another index, or a key schema repeats its own hash key.
 
@@ -536,14 +666,21 @@ def index_duplicates_table_key(table: Resource, ctx: Context) -> Iterator[Issue]
     """
     table_hash, table_range = table_keys(table)
     if isinstance(table_hash, str) and table_range == table_hash:
-        yield Issue(f"Table {label(table)} uses '{table_hash}' as both hash_key and range_key, which DynamoDB "
-                    "rejects: choose another range_key or remove it.", path="range_key", level="error")
+        yield Issue(
+            f"Table {label(table)} uses '{table_hash}' as both hash_key and range_key, which DynamoDB "
+            "rejects: choose another range_key or remove it.",
+            path="range_key",
+            level="error",
+        )
     found = known_indexes(table)
     broken = [i for i in found if isinstance(i.hash_key, str) and i.range_key == i.hash_key]
     for index in broken:
-        yield Issue(f"The {index.title} of table {label(table)} uses '{index.hash_key}' as both its partition key "
-                    "and its range_key, which DynamoDB rejects: choose another range_key or remove it.",
-                    path=f"{index.path}.range_key", level="error")
+        yield Issue(
+            f"The {index.title} of table {label(table)} uses '{index.hash_key}' as both its partition key "
+            "and its range_key, which DynamoDB rejects: choose another range_key or remove it.",
+            path=f"{index.path}.range_key",
+            level="error",
+        )
     sound = [i for i in found if i not in broken]
     yield from _same_names(table, found)
     yield from _same_keys(table, sound, table_hash, table_range)
@@ -558,10 +695,16 @@ def _same_names(table: Resource, found: list[SecondaryIndex]) -> Iterator[Issue]
         first = seen.setdefault(index.name, index)
         if first is not index and index.name not in reported:
             reported.add(index.name)
-            both = f"two {KIND_WORDS[index.kind]}es" if first.kind == index.kind else \
-                "a global and a local secondary index"
-            yield Issue(f"Table {label(table)} has {both} named '{index.name}': index names must be unique per "
-                        "table; rename one.", path=f"{index.path}.name")
+            both = (
+                f"two {KIND_WORDS[index.kind]}es"
+                if first.kind == index.kind
+                else "a global and a local secondary index"
+            )
+            yield Issue(
+                f"Table {label(table)} has {both} named '{index.name}': index names must be unique per "
+                "table; rename one.",
+                path=f"{index.path}.name",
+            )
 
 
 def _same_keys(table: Resource, found: list[SecondaryIndex], table_hash: Any, table_range: Any) -> Iterator[Issue]:
@@ -571,15 +714,20 @@ def _same_keys(table: Resource, found: list[SecondaryIndex], table_hash: Any, ta
             continue
         pair = (index.hash_key, index.range_key)
         if index.kind == GSI and is_known(table_range) and pair == (table_hash, table_range):
-            yield Issue(f"The {index.title} of table {label(table)} has the table's own key "
-                        f"({_pair_text(pair)}): it holds the same items in the same order and doubles write cost; "
-                        "remove it or key it by another attribute.", path=index.path)
+            yield Issue(
+                f"The {index.title} of table {label(table)} has the table's own key "
+                f"({_pair_text(pair)}): it holds the same items in the same order and doubles write cost; "
+                "remove it or key it by another attribute.",
+                path=index.path,
+            )
             continue
         first = seen.setdefault(pair, index)
         if first is not index:
-            yield Issue(f"The {index.title} of table {label(table)} has the same key ({_pair_text(pair)}) as "
-                        f"{first.title}: the two hold the same items in the same order; remove one.",
-                        path=index.path)
+            yield Issue(
+                f"The {index.title} of table {label(table)} has the same key ({_pair_text(pair)}) as "
+                f"{first.title}: the two hold the same items in the same order; remove one.",
+                path=index.path,
+            )
 
 
 def _pair_text(pair: tuple) -> str:
@@ -596,8 +744,14 @@ def _ttl_attribute_name(table: Resource) -> str | None:
     return name if isinstance(name, str) else None
 
 
-@rule(id="DDB313", slug="ttl-attribute-not-number", level="error", applies=["aws_dynamodb_table"],
-      security_severity=3.0, tags=TAGS)
+@rule(
+    id="DDB313",
+    slug="ttl-attribute-not-number",
+    level="error",
+    applies=["aws_dynamodb_table"],
+    security_severity=3.0,
+    tags=TAGS,
+)
 def ttl_attribute_not_number(table: Resource, ctx: Context) -> Iterator[Issue]:
     """TTL is enabled on an attribute that can never hold a Number, or on no attribute.
 
@@ -628,8 +782,11 @@ def ttl_attribute_not_number(table: Resource, ctx: Context) -> Iterator[Issue]:
         return
     name = ttl.get("attribute_name")
     if name is None or name == "":
-        yield Issue(f"Table {label(table)} enables TTL without an attribute_name: set `attribute_name` to the "
-                    "Number attribute that holds each item's expiry in epoch seconds.", path="ttl.attribute_name")
+        yield Issue(
+            f"Table {label(table)} enables TTL without an attribute_name: set `attribute_name` to the "
+            "Number attribute that holds each item's expiry in epoch seconds.",
+            path="ttl.attribute_name",
+        )
         return
     declared = attribute_types(table)
     if not isinstance(name, str) or not is_known(declared):
@@ -637,14 +794,23 @@ def ttl_attribute_not_number(table: Resource, ctx: Context) -> Iterator[Issue]:
     kind = declared.get(name)
     if kind in ("S", "B"):
         what = "a string (S)" if kind == "S" else "binary (B)"
-        yield Issue(f"Table {label(table)} enables TTL on '{name}', a key attribute declared as {what}, so no item "
-                    "ever expires: TTL only reads Numbers of epoch seconds; use a Number attribute.",
-                    path="ttl.attribute_name")
+        yield Issue(
+            f"Table {label(table)} enables TTL on '{name}', a key attribute declared as {what}, so no item "
+            "ever expires: TTL only reads Numbers of epoch seconds; use a Number attribute.",
+            path="ttl.attribute_name",
+        )
 
 
 # ---------------------------------------------------------------- DDB314: GSI rebuilt by a change
-@rule(id="DDB314", slug="gsi-key-changed", level="warning", applies=["aws_dynamodb_table"], kind="change",
-      security_severity=4.0, tags=TAGS)
+@rule(
+    id="DDB314",
+    slug="gsi-key-changed",
+    level="warning",
+    applies=["aws_dynamodb_table"],
+    kind="change",
+    security_severity=4.0,
+    tags=TAGS,
+)
 def gsi_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the keys or projection of an existing global secondary index.
 
@@ -686,9 +852,12 @@ def gsi_key_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
             continue
         changes = list(_gsi_changes(read_index(old, GSI), gsi))
         if changes:
-            yield Issue(f"The plan rebuilds the {gsi.title} of table {label(table)} because {' and '.join(changes)}: "
-                        "it is deleted and backfilled again and queries on it fail meanwhile; add a new index "
-                        "under a new name and remove the old one later.", path=gsi.path)
+            yield Issue(
+                f"The plan rebuilds the {gsi.title} of table {label(table)} because {' and '.join(changes)}: "
+                "it is deleted and backfilled again and queries on it fail meanwhile; add a new index "
+                "under a new name and remove the old one later.",
+                path=gsi.path,
+            )
 
 
 def _unique_by_name(found: Any) -> dict[str, dict]:
@@ -704,9 +873,14 @@ def _unique_by_name(found: Any) -> dict[str, dict]:
 
 def _gsi_changes(old: SecondaryIndex, new: SecondaryIndex) -> Iterator[str]:
     if is_known(old.keys) and is_known(new.keys) and old.keys != new.keys:
-        named = [(attr, before, after) for attr, before, after in (("hash_key", old.hash_key, new.hash_key),
-                                                                     ("range_key", old.range_key, new.range_key))
-                 if is_known(before) and is_known(after) and before != after]
+        named = [
+            (attr, before, after)
+            for attr, before, after in (
+                ("hash_key", old.hash_key, new.hash_key),
+                ("range_key", old.range_key, new.range_key),
+            )
+            if is_known(before) and is_known(after) and before != after
+        ]
         for attr, before, after in named:
             yield f"{attr} changes from {shown(before)} to {shown(after)}"
         if not named:
@@ -719,8 +893,15 @@ def _gsi_changes(old: SecondaryIndex, new: SecondaryIndex) -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- DDB315: long key names
-@rule(id="DDB315", slug="long-key-attribute-name", level="note", applies=["aws_dynamodb_table"],
-      security_severity=0.5, tags=("cost", *TAGS), options={"max_key_name_length": 32})
+@rule(
+    id="DDB315",
+    slug="long-key-attribute-name",
+    level="note",
+    applies=["aws_dynamodb_table"],
+    security_severity=0.5,
+    tags=("cost", *TAGS),
+    options={"max_key_name_length": 32},
+)
 def long_key_attribute_name(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A key attribute has a long name, stored again in every item.
 
@@ -748,6 +929,8 @@ def long_key_attribute_name(table: Resource, ctx: Context) -> Iterator[Issue]:
     limit = int(ctx.options["max_key_name_length"])
     for name in sorted({name for name, _where in key_uses(table)}):
         if len(name) > limit:
-            yield Issue(f"Table {label(table)} has key attribute '{name}' of {len(name)} characters, stored in "
-                        f"every item and index entry: shorten it to at most {limit} characters.",
-                        path=f"attribute.{name}")
+            yield Issue(
+                f"Table {label(table)} has key attribute '{name}' of {len(name)} characters, stored in "
+                f"every item and index entry: shorten it to at most {limit} characters.",
+                path=f"attribute.{name}",
+            )

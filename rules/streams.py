@@ -1,8 +1,10 @@
 """Streams and global tables: a table's stream, the replicas that run on it, and the Lambda functions that read it."""
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from dynalint.model import UNKNOWN, Resource, is_known
 from dynalint.rule import Context, Extend, Fix, Issue, Set, rule
@@ -77,8 +79,15 @@ def _replicas_text(table: Resource, ctx: Context) -> str:
 
 
 # ---------------------------------------------------------------- table rules
-@rule(id="DDB501", slug="stream-settings-inconsistent", level="error", applies=[TABLE],
-      security_severity=2.0, tags=TAGS, fix="safe")
+@rule(
+    id="DDB501",
+    slug="stream-settings-inconsistent",
+    level="error",
+    applies=[TABLE],
+    security_severity=2.0,
+    tags=TAGS,
+    fix="safe",
+)
 def stream_settings_inconsistent(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The table's stream_enabled and stream_view_type contradict each other.
 
@@ -122,23 +131,37 @@ def stream_settings_inconsistent(table: Resource, ctx: Context) -> Iterator[Issu
     if not is_known(enabled) or not is_known(planned):
         return
     if isinstance(planned, str) and planned not in VIEW_TYPES:
-        yield Issue(f"Table {label(table)} has stream_view_type '{planned}', which DynamoDB does not accept: use "
-                    "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES.", path="stream_view_type")
+        yield Issue(
+            f"Table {label(table)} has stream_view_type '{planned}', which DynamoDB does not accept: use "
+            "KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES.",
+            path="stream_view_type",
+        )
     elif enabled is True and planned is None:
-        yield Issue(f"Table {label(table)} has stream_enabled = true but no stream_view_type: set the view type "
-                    "the consumers need (NEW_AND_OLD_IMAGES for global tables).", path="stream_view_type")
+        yield Issue(
+            f"Table {label(table)} has stream_enabled = true but no stream_view_type: set the view type "
+            "the consumers need (NEW_AND_OLD_IMAGES for global tables).",
+            path="stream_view_type",
+        )
     elif enabled is not True and _written_view_type(table) is not None:
         state = "false" if enabled is False else "not set"
         written = table.configured is None or is_configured(table.configured, ("stream_enabled",))
         explicit = enabled is False and written
-        yield Issue(f"Table {label(table)} sets stream_view_type but stream_enabled is {state}, so DynamoDB "
-                    "creates no stream: set `stream_enabled = true`, or remove stream_view_type.",
-                    path="stream_enabled",
-                    fix=Fix("Set `stream_enabled = true`", Set("stream_enabled", True), safe=not explicit))
+        yield Issue(
+            f"Table {label(table)} sets stream_view_type but stream_enabled is {state}, so DynamoDB "
+            "creates no stream: set `stream_enabled = true`, or remove stream_view_type.",
+            path="stream_enabled",
+            fix=Fix("Set `stream_enabled = true`", Set("stream_enabled", True), safe=not explicit),
+        )
 
 
-@rule(id="DDB502", slug="global-table-stream-view-type", level="error", applies=[TABLE],
-      security_severity=5.0, tags=GLOBAL_TAGS)
+@rule(
+    id="DDB502",
+    slug="global-table-stream-view-type",
+    level="error",
+    applies=[TABLE],
+    security_severity=5.0,
+    tags=GLOBAL_TAGS,
+)
 def global_table_stream_view_type(table: Resource, ctx: Context) -> Iterator[Issue]:
     """A global table's stream is off or does not carry both item images.
 
@@ -172,17 +195,28 @@ def global_table_stream_view_type(table: Resource, ctx: Context) -> Iterator[Iss
     if not where or stream is UNKNOWN or stream == REPLICATION_VIEW_TYPE:
         return
     if stream is None:
-        yield Issue(f"Table {label(table)} has {where} but its stream is off: set `stream_enabled = true` and "
-                    f"`stream_view_type = \"{REPLICATION_VIEW_TYPE}\"`; replication runs on the stream.",
-                    path="stream_enabled")
+        yield Issue(
+            f"Table {label(table)} has {where} but its stream is off: set `stream_enabled = true` and "
+            f'`stream_view_type = "{REPLICATION_VIEW_TYPE}"`; replication runs on the stream.',
+            path="stream_enabled",
+        )
     else:
-        yield Issue(f"Table {label(table)} has {where} but its stream carries {stream}: set "
-                    f"`stream_view_type = \"{REPLICATION_VIEW_TYPE}\"`; replication needs both item images.",
-                    path="stream_view_type")
+        yield Issue(
+            f"Table {label(table)} has {where} but its stream carries {stream}: set "
+            f'`stream_view_type = "{REPLICATION_VIEW_TYPE}"`; replication needs both item images.',
+            path="stream_view_type",
+        )
 
 
-@rule(id="DDB503", slug="global-table-stream-changed", level="error", applies=[TABLE], kind="change",
-      security_severity=6.0, tags=GLOBAL_TAGS)
+@rule(
+    id="DDB503",
+    slug="global-table-stream-changed",
+    level="error",
+    applies=[TABLE],
+    kind="change",
+    security_severity=6.0,
+    tags=GLOBAL_TAGS,
+)
 def global_table_stream_changed(table: Resource, ctx: Context) -> Iterator[Issue]:
     """The plan changes the stream of a table that has replicas.
 
@@ -229,16 +263,27 @@ def global_table_stream_changed(table: Resource, ctx: Context) -> Iterator[Issue
     path = "stream_enabled" if (old is None) != (new is None) else "stream_view_type"
     changes = f"The plan changes the stream of table {label(table)} from {_stream_text(old)} to {_stream_text(new)}"
     if replicated_before:
-        yield Issue(f"{changes} while it has replicas: DynamoDB refuses to disable or change the stream that "
-                    "replication reads; keep NEW_AND_OLD_IMAGES, or remove the replicas in an earlier apply.",
-                    path=path)
+        yield Issue(
+            f"{changes} while it has replicas: DynamoDB refuses to disable or change the stream that "
+            "replication reads; keep NEW_AND_OLD_IMAGES, or remove the replicas in an earlier apply.",
+            path=path,
+        )
     else:
-        yield Issue(f"{changes} in the same apply that adds its first replicas: set the stream to "
-                    "NEW_AND_OLD_IMAGES in an earlier apply, then add the replicas.", path=path)
+        yield Issue(
+            f"{changes} in the same apply that adds its first replicas: set the stream to "
+            "NEW_AND_OLD_IMAGES in an earlier apply, then add the replicas.",
+            path=path,
+        )
 
 
-@rule(id="DDB504", slug="legacy-global-table", level="warning", applies=["aws_dynamodb_global_table"],
-      security_severity=3.0, tags=GLOBAL_TAGS)
+@rule(
+    id="DDB504",
+    slug="legacy-global-table",
+    level="warning",
+    applies=["aws_dynamodb_global_table"],
+    security_severity=3.0,
+    tags=GLOBAL_TAGS,
+)
 def legacy_global_table(global_table: Resource, ctx: Context) -> Iterator[Issue]:
     """The global table uses the legacy version 2017.11.29.
 
@@ -263,12 +308,15 @@ def legacy_global_table(global_table: Resource, ctx: Context) -> Iterator[Issue]
     - [Upgrading global tables to version 2019.11.21](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html)
     - [aws_dynamodb_global_table](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_global_table)
     """
-    yield Issue(f"Global table {label(global_table)} uses the legacy global tables version 2017.11.29: manage its "
-                "replicas with `replica` blocks on the aws_dynamodb_table (version 2019.11.21) instead.")
+    yield Issue(
+        f"Global table {label(global_table)} uses the legacy global tables version 2017.11.29: manage its "
+        "replicas with `replica` blocks on the aws_dynamodb_table (version 2019.11.21) instead."
+    )
 
 
-@rule(id="DDB505", slug="replica-region-invalid", level="error", applies=[TABLE],
-      security_severity=2.0, tags=GLOBAL_TAGS)
+@rule(
+    id="DDB505", slug="replica-region-invalid", level="error", applies=[TABLE], security_severity=2.0, tags=GLOBAL_TAGS
+)
 def replica_region_invalid(table: Resource, ctx: Context) -> Iterator[Issue]:
     """Two replica blocks name the same region, or a replica is in the table's own region.
 
@@ -301,13 +349,18 @@ def replica_region_invalid(table: Resource, ctx: Context) -> Iterator[Issue]:
     planned = Counter(planned if is_known(planned) else [])
     counts = {region: max(written[region], planned[region]) for region in written.keys() | planned.keys()}
     for region in sorted(r for r, count in counts.items() if count > 1):
-        yield Issue(f"Table {label(table)} has {counts[region]} replica blocks for {region}: keep one; a table has "
-                    "at most one replica per region.", path=f"replica.{region}")
+        yield Issue(
+            f"Table {label(table)} has {counts[region]} replica blocks for {region}: keep one; a table has "
+            "at most one replica per region.",
+            path=f"replica.{region}",
+        )
     own = table.region
     if own and own in counts:
-        yield Issue(f"Table {label(table)} has a replica in {own}, the region of the table itself: remove that "
-                    "replica block; DynamoDB rejects a replica in the table's own region.",
-                    path=f"replica.{own}.region_name")
+        yield Issue(
+            f"Table {label(table)} has a replica in {own}, the region of the table itself: remove that "
+            "replica block; DynamoDB rejects a replica in the table's own region.",
+            path=f"replica.{own}.region_name",
+        )
 
 
 # ---------------------------------------------------------------- stream consumers
@@ -341,8 +394,15 @@ def _record_age_unbounded(mapping: Resource) -> bool | Any:
     return age if not is_known(age) else age is None or age < 0 or age >= STREAM_RETENTION_SECONDS
 
 
-@rule(id="DDB506", slug="stream-consumer-without-failure-destination", level="warning",
-      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
+@rule(
+    id="DDB506",
+    slug="stream-consumer-without-failure-destination",
+    level="warning",
+    applies=["aws_lambda_event_source_mapping"],
+    kind="graph",
+    security_severity=4.0,
+    tags=CONSUMER_TAGS,
+)
 def stream_consumer_without_failure_destination(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reads a DynamoDB stream with nowhere to send the records it gives up on.
 
@@ -374,9 +434,12 @@ def stream_consumer_without_failure_destination(mapping: Resource, ctx: Context)
         return
     if _has_failure_destination(mapping.values) is not False:
         return
-    yield Issue(f"Event source mapping {mapping.address} on {source} has no on-failure destination: add "
-                "`destination_config { on_failure { destination_arn = ... } }` (an SQS queue, SNS topic or S3 bucket) "
-                "so that records dropped after the retries are kept.", path="destination_config.on_failure")
+    yield Issue(
+        f"Event source mapping {mapping.address} on {source} has no on-failure destination: add "
+        "`destination_config { on_failure { destination_arn = ... } }` (an SQS queue, SNS topic or S3 bucket) "
+        "so that records dropped after the retries are kept.",
+        path="destination_config.on_failure",
+    )
 
 
 def _has_failure_destination(values: Any) -> bool | Any:
@@ -393,8 +456,15 @@ def _has_failure_destination(values: Any) -> bool | Any:
     return False
 
 
-@rule(id="DDB507", slug="stream-consumer-unbounded-retries", level="warning",
-      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=4.0, tags=CONSUMER_TAGS)
+@rule(
+    id="DDB507",
+    slug="stream-consumer-unbounded-retries",
+    level="warning",
+    applies=["aws_lambda_event_source_mapping"],
+    kind="graph",
+    security_severity=4.0,
+    tags=CONSUMER_TAGS,
+)
 def stream_consumer_unbounded_retries(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function retries a failing DynamoDB stream batch until its records expire.
 
@@ -424,14 +494,24 @@ def stream_consumer_unbounded_retries(mapping: Resource, ctx: Context) -> Iterat
     retries, age = _retries_unbounded(mapping), _record_age_unbounded(mapping)
     if retries is False or age is False or not is_known(retries) or not is_known(age):
         return
-    yield Issue(f"Event source mapping {mapping.address} on {source} retries a failing batch until its records "
-                "expire: set maximum_retry_attempts (e.g. 3) or maximum_record_age_in_seconds below 86400 so that "
-                "one bad record cannot stall its shard for up to 24 hours.", path="maximum_retry_attempts")
+    yield Issue(
+        f"Event source mapping {mapping.address} on {source} retries a failing batch until its records "
+        "expire: set maximum_retry_attempts (e.g. 3) or maximum_record_age_in_seconds below 86400 so that "
+        "one bad record cannot stall its shard for up to 24 hours.",
+        path="maximum_retry_attempts",
+    )
 
 
-@rule(id="DDB508", slug="stream-consumer-no-partial-batch", level="note",
-      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS,
-      fix="unsafe")
+@rule(
+    id="DDB508",
+    slug="stream-consumer-no-partial-batch",
+    level="note",
+    applies=["aws_lambda_event_source_mapping"],
+    kind="graph",
+    security_severity=2.0,
+    tags=CONSUMER_TAGS,
+    fix="unsafe",
+)
 def stream_consumer_no_partial_batch(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda function reading a DynamoDB stream retries whole batches for one bad record.
 
@@ -473,13 +553,18 @@ def stream_consumer_no_partial_batch(mapping: Resource, ctx: Context) -> Iterato
     reports = _reports_item_failures(mapping.values.get("function_response_types"))
     if not is_off(mapping.values.get("bisect_batch_on_function_error")) or reports is not False:
         return
-    yield Issue(f"Event source mapping {mapping.address} on {source} retries whole batches when one record fails: "
-                "set `bisect_batch_on_function_error = true` and add \"ReportBatchItemFailures\" to "
-                "function_response_types (returning batchItemFailures from the function).",
-                path="function_response_types",
-                fix=Fix("Bisect failing batches and report item failures",
-                        Set("bisect_batch_on_function_error", True),
-                        Extend("function_response_types", ["ReportBatchItemFailures"]), safe=False))
+    yield Issue(
+        f"Event source mapping {mapping.address} on {source} retries whole batches when one record fails: "
+        'set `bisect_batch_on_function_error = true` and add "ReportBatchItemFailures" to '
+        "function_response_types (returning batchItemFailures from the function).",
+        path="function_response_types",
+        fix=Fix(
+            "Bisect failing batches and report item failures",
+            Set("bisect_batch_on_function_error", True),
+            Extend("function_response_types", ["ReportBatchItemFailures"]),
+            safe=False,
+        ),
+    )
 
 
 def _reports_item_failures(types: Any) -> bool | Any:
@@ -494,8 +579,15 @@ def _reports_item_failures(types: Any) -> bool | Any:
     return False if all(is_known(t) for t in items) else UNKNOWN
 
 
-@rule(id="DDB509", slug="stream-consumer-invalid-parameters", level="error",
-      applies=["aws_lambda_event_source_mapping"], kind="graph", security_severity=2.0, tags=CONSUMER_TAGS)
+@rule(
+    id="DDB509",
+    slug="stream-consumer-invalid-parameters",
+    level="error",
+    applies=["aws_lambda_event_source_mapping"],
+    kind="graph",
+    security_severity=2.0,
+    tags=CONSUMER_TAGS,
+)
 def stream_consumer_invalid_parameters(mapping: Resource, ctx: Context) -> Iterator[Issue]:
     """A Lambda mapping on a DynamoDB stream has a setting DynamoDB streams do not accept.
 
@@ -527,20 +619,31 @@ def stream_consumer_invalid_parameters(mapping: Resource, ctx: Context) -> Itera
         return
     batch = number_of(mapping.values.get("batch_size"))
     if is_known(batch) and batch not in (None, 0) and not _within(batch, BATCH_SIZE_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has batch_size {shown_number(batch)}: a "
-                    "DynamoDB stream accepts 1 to 10000.", path="batch_size")
+        yield Issue(
+            f"Event source mapping {mapping.address} on {source} has batch_size {shown_number(batch)}: a "
+            "DynamoDB stream accepts 1 to 10000.",
+            path="batch_size",
+        )
     factor = number_of(mapping.values.get("parallelization_factor"))
     if is_known(factor) and factor is not None and not _within(factor, PARALLELIZATION_RANGE):
-        yield Issue(f"Event source mapping {mapping.address} on {source} has parallelization_factor "
-                    f"{shown_number(factor)}: set 1 to 10 batches per shard.", path="parallelization_factor")
+        yield Issue(
+            f"Event source mapping {mapping.address} on {source} has parallelization_factor "
+            f"{shown_number(factor)}: set 1 to 10 batches per shard.",
+            path="parallelization_factor",
+        )
     position = mapping.values.get("starting_position")
     if position is None:
-        yield Issue(f"Event source mapping {mapping.address} on {source} has no starting_position, which a "
-                    "stream requires: set `starting_position = \"LATEST\"` or \"TRIM_HORIZON\".",
-                    path="starting_position")
+        yield Issue(
+            f"Event source mapping {mapping.address} on {source} has no starting_position, which a "
+            'stream requires: set `starting_position = "LATEST"` or "TRIM_HORIZON".',
+            path="starting_position",
+        )
     elif isinstance(position, str) and position not in STARTING_POSITIONS:
-        yield Issue(f"Event source mapping {mapping.address} on {source} has starting_position '{position}', which "
-                    "a DynamoDB stream does not accept: use LATEST or TRIM_HORIZON.", path="starting_position")
+        yield Issue(
+            f"Event source mapping {mapping.address} on {source} has starting_position '{position}', which "
+            "a DynamoDB stream does not accept: use LATEST or TRIM_HORIZON.",
+            path="starting_position",
+        )
 
 
 def _within(value: float, bounds: tuple[int, int]) -> bool:

@@ -24,6 +24,7 @@ the command line other than 0, 1, or 2 with one line. Each distinct problem (whe
 file:line) is printed once, with the count of inputs that showed it and the smallest of them;
 the exit status is 1 when there is any.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,54 +36,83 @@ import tempfile
 import time
 import traceback
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_PLANS = sorted([*ROOT.glob("tests/tf/*/plan.json"), *ROOT.glob("sample_plans/*/plan.json"),
-                     *ROOT.glob("tests/hcl/*/plan.json")])
+SEED_PLANS = sorted(
+    [*ROOT.glob("tests/tf/*/plan.json"), *ROOT.glob("sample_plans/*/plan.json"), *ROOT.glob("tests/hcl/*/plan.json")]
+)
 SEED_TF = sorted(ROOT.glob("tests/tf/*/main.tf"))
 SARIF_SCHEMAS = ("sarif-schema-2.1.0.json", "sarif-schema-2.1.0.draft-07.json")
 KINDS = ("shapes", "documents", "bytes", "tf")
 
 # Strings that have broken parsers before: empty, control and bidi characters, a lone surrogate
 # (valid as a JSON escape), numbers and booleans as text, very long text.
-ODD_STRINGS = ("", " ", "\x00", "\n", "\u202e", "\ud800", "é", "表", "🙂", "true", "false", "null", "0", "-1",
-               "1.5", "1e400", "NaN", "*", "?", "[", "{", "${var.x}", "%", "::error::", "<x/>", "&amp;",
-               "`", "x" * 10_000)
+ODD_STRINGS = (
+    "",
+    " ",
+    "\x00",
+    "\n",
+    "\u202e",
+    "\ud800",
+    "é",
+    "表",
+    "🙂",
+    "true",
+    "false",
+    "null",
+    "0",
+    "-1",
+    "1.5",
+    "1e400",
+    "NaN",
+    "*",
+    "?",
+    "[",
+    "{",
+    "${var.x}",
+    "%",
+    "::error::",
+    "<x/>",
+    "&amp;",
+    "`",
+    "x" * 10_000,
+)
 
 
 # ---------------------------------------------------------------------- seeds
-@lru_cache(maxsize=None)
+@cache
 def registry():
     from dynalint import engine
 
     return engine.builtin_registry()
 
 
-@lru_cache(maxsize=None)
+@cache
 def rule_types() -> tuple[str, ...]:
     """Every resource type a built-in rule applies to."""
     return tuple(sorted({t for r in registry().rules.values() for t in r.applies}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def seed_texts() -> tuple[str, ...]:
     """The real plans the strategies start from, as text (parsed afresh for each input)."""
     return tuple(p.read_text(encoding="utf-8") for p in SEED_PLANS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _seed_docs() -> tuple[dict, ...]:
     return tuple(json.loads(t) for t in seed_texts())
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary() -> tuple[tuple[str, ...], tuple[Any, ...], dict[str, tuple[dict, ...]]]:
     """Keys and scalar values met in the seeds, and each rule type's real ``after`` values."""
     keys: set[str] = set()
@@ -98,8 +128,11 @@ def vocabulary() -> tuple[tuple[str, ...], tuple[Any, ...], dict[str, tuple[dict
                     keys.update(node)
                 elif isinstance(node, (str, int, float)) and not isinstance(node, bool) and len(str(node)) < 200:
                     scalars.add(node)
-    return (tuple(sorted(keys)), tuple(sorted(scalars, key=lambda v: (type(v).__name__, str(v)))),
-            {t: tuple(v) for t, v in afters.items()})
+    return (
+        tuple(sorted(keys)),
+        tuple(sorted(scalars, key=lambda v: (type(v).__name__, str(v)))),
+        {t: tuple(v) for t, v in afters.items()},
+    )
 
 
 def _walk(tree: Any):
@@ -115,28 +148,50 @@ def _walk(tree: Any):
 
 # ---------------------------------------------------------------------- strategies
 # Built once: a strategy is an object hypothesis validates (and describes) when it is first drawn from.
-@lru_cache(maxsize=None)
+@cache
 def _leaves():
     _, scalars, _ = vocabulary()
-    return (st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
-            | st.text(max_size=12) | st.sampled_from(ODD_STRINGS) | st.sampled_from(scalars))
+    return (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**70), 2**70)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=12)
+        | st.sampled_from(ODD_STRINGS)
+        | st.sampled_from(scalars)
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keys():
     keys, _, _ = vocabulary()
     return st.sampled_from(keys) | st.text(max_size=8)
 
 
-@lru_cache(maxsize=None)
+@cache
 def json_values(max_leaves: int = 12):
     """Any JSON value, with the seeds' keys and values mixed in so that rules meet familiar names."""
-    return st.recursive(_leaves(), lambda inner: st.lists(inner, max_size=4)
-                        | st.dictionaries(_keys(), inner, max_size=4), max_leaves=max_leaves)
+    return st.recursive(
+        _leaves(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys(), inner, max_size=4),
+        max_leaves=max_leaves,
+    )
 
 
-MUTATIONS = ("delete", "null", "random", "string", "wrap", "unwrap", "huge", "deep", "number", "empty",
-             "sensitive", "unknown")
+MUTATIONS = (
+    "delete",
+    "null",
+    "random",
+    "string",
+    "wrap",
+    "unwrap",
+    "huge",
+    "deep",
+    "number",
+    "empty",
+    "sensitive",
+    "unknown",
+)
 
 
 def _paths(tree: Any) -> list[tuple]:
@@ -243,8 +298,23 @@ def shaped_plans(draw) -> tuple[dict, list[str]]:
             changes.append(draw(made_up_resource(afters)))
             ours.append(len(changes) - 1)
         entry = changes[draw(st.sampled_from(ours))]
-        part = draw(st.sampled_from(("after", "after", "after", "before", "after_unknown", "after_sensitive",
-                                     "before_sensitive", "actions", "replace_paths", "change", "entry")))
+        part = draw(
+            st.sampled_from(
+                (
+                    "after",
+                    "after",
+                    "after",
+                    "before",
+                    "after_unknown",
+                    "after_sensitive",
+                    "before_sensitive",
+                    "actions",
+                    "replace_paths",
+                    "change",
+                    "entry",
+                )
+            )
+        )
         if part == "entry":
             field = draw(st.sampled_from(("index", "module_address", "name", "mode", "action_reason", "address")))
             entry[field] = draw(json_values(4) | st.sampled_from(ODD_STRINGS))
@@ -269,15 +339,40 @@ def made_up_resource(draw, afters: dict) -> dict:
     rtype = draw(st.sampled_from(rule_types()))
     name = draw(st.sampled_from(("fuzz", "é", "x" * 200, "0", "a-b")))
     real = afters.get(rtype) or ({},)
-    after = copy.deepcopy(real[draw(st.integers(0, len(real) - 1))]) if draw(st.booleans()) else draw(
-        st.dictionaries(_keys(), json_values(), max_size=10))
-    actions = draw(st.sampled_from((["create"], ["update"], ["delete"], ["no-op"], ["delete", "create"],
-                                    ["create", "delete"], ["read"], [], ["bogus"])))
+    after = (
+        copy.deepcopy(real[draw(st.integers(0, len(real) - 1))])
+        if draw(st.booleans())
+        else draw(st.dictionaries(_keys(), json_values(), max_size=10))
+    )
+    actions = draw(
+        st.sampled_from(
+            (
+                ["create"],
+                ["update"],
+                ["delete"],
+                ["no-op"],
+                ["delete", "create"],
+                ["create", "delete"],
+                ["read"],
+                [],
+                ["bogus"],
+            )
+        )
+    )
     before = copy.deepcopy(after) if "create" not in actions else None
     address = f"{rtype}.{name}"
-    return {"address": address, "mode": "managed", "type": rtype, "name": name,
-            "change": {"actions": actions, "before": before, "after": None if actions == ["delete"] else after,
-                       "after_unknown": {}}}
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "change": {
+            "actions": actions,
+            "before": before,
+            "after": None if actions == ["delete"] else after,
+            "after_unknown": {},
+        },
+    }
 
 
 @st.composite
@@ -286,8 +381,11 @@ def broken_documents(draw) -> dict:
     texts = seed_texts()
     doc = json.loads(texts[draw(st.integers(0, len(texts) - 1))])
     if draw(st.integers(0, 3)) == 0:  # as a state: values instead of planned changes
-        doc = {"format_version": doc.get("format_version"), "terraform_version": doc.get("terraform_version"),
-               "values": doc.get("planned_values")}
+        doc = {
+            "format_version": doc.get("format_version"),
+            "terraform_version": doc.get("terraform_version"),
+            "values": doc.get("planned_values"),
+        }
     for _ in range(draw(st.integers(1, 3))):
         doc = draw(mutated(doc))
     return doc
@@ -306,10 +404,10 @@ def broken_bytes(draw) -> bytes:
         comma = "" if text[at:].lstrip().startswith("}") else ","
         return (text[:at] + '"deep":' + "[" * depth + "]" * depth + comma + text[at:]).encode("utf-8")
     if how == "cut":
-        return data[:draw(st.integers(0, len(data)))]
+        return data[: draw(st.integers(0, len(data)))]
     if how == "flip":
         at = draw(st.integers(0, len(data) - 1))
-        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
     if how == "insert":
         at = draw(st.integers(0, len(data)))
         return data[:at] + draw(st.binary(min_size=1, max_size=8)) + data[at:]
@@ -321,7 +419,7 @@ def broken_bytes(draw) -> bytes:
     return data.replace(b",", b"\x00", draw(st.integers(1, 3)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def tf_blocks() -> tuple[str, ...]:
     """The top-level blocks of the .tf test cases, each as text."""
     blocks = []
@@ -355,11 +453,12 @@ def broken_tf(draw) -> str:
             lines[at], lines[other] = lines[other], lines[at]
         elif how == "change":
             column = draw(st.integers(0, len(lines[at])))
-            lines[at] = lines[at][:column] + draw(st.text(max_size=6) | st.sampled_from(ODD_STRINGS[:20])) \
-                + lines[at][column:]
+            lines[at] = (
+                lines[at][:column] + draw(st.text(max_size=6) | st.sampled_from(ODD_STRINGS[:20])) + lines[at][column:]
+            )
         else:
-            lines[at] = lines[at][:draw(st.integers(0, len(lines[at])))]
-            del lines[at + 1:]
+            lines[at] = lines[at][: draw(st.integers(0, len(lines[at])))]
+            del lines[at + 1 :]
     return "".join(lines)
 
 
@@ -451,6 +550,7 @@ def problems_of_models(models: list) -> list[Problem]:
 
 def _watched(rule, crashes: list[Problem]):
     """The rule, with every exception of its check recorded (the engine swallows them)."""
+
     def check(resource, ctx):
         try:
             result = rule.check(resource, ctx)
@@ -497,7 +597,7 @@ def _without_rules(log: dict) -> dict:
     return log
 
 
-@lru_cache(maxsize=None)
+@cache
 def sarif_validators() -> tuple:
     import jsonschema
 
@@ -562,8 +662,13 @@ def fuzz(kind: str, examples: int, seed_value: int, found: dict, progress: Calla
     count = 0
 
     @seed(seed_value)
-    @settings(max_examples=examples, deadline=None, database=None, phases=(Phase.generate,),
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=(Phase.generate,),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def run(drawn):
         nonlocal count
@@ -609,8 +714,10 @@ def main(argv: list[str] | None = None) -> int:
     each = -(-args.examples // len(args.kinds))
     for kind in args.kinds:
         total += fuzz(kind, each, args.seed, found, lambda text: print(text, file=sys.stderr, flush=True))
-    print(f"{total} inputs ({', '.join(args.kinds)}) in {time.monotonic() - start:.0f} s: "
-          f"{len(found)} distinct problem(s)")
+    print(
+        f"{total} inputs ({', '.join(args.kinds)}) in {time.monotonic() - start:.0f} s: "
+        f"{len(found)} distinct problem(s)"
+    )
     for (kind, *_), (count, problem, drawn) in sorted(found.items(), key=lambda item: -item[1][0]):
         print(f"\n[{kind}] {problem.where}: {problem.error} at {problem.at} ({count} input(s))")
         if problem.detail:

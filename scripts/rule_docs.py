@@ -8,6 +8,7 @@ metadata (dynalint/docs.py). A test fails when the committed pages are out of da
 
 Users read a rule's documentation with `dynalint explain ID`.
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -27,8 +28,11 @@ def main(argv=None) -> int:
     if args.check:
         out_of_date = docs.stale(rules, args.output)
         if out_of_date:
-            print(f"{len(out_of_date)} rule page(s) out of date in {args.output}: {', '.join(out_of_date[:8])}; "
-                  "run python scripts/rule_docs.py", file=sys.stderr)
+            print(
+                f"{len(out_of_date)} rule page(s) out of date in {args.output}: {', '.join(out_of_date[:8])}; "
+                "run python scripts/rule_docs.py",
+                file=sys.stderr,
+            )
             return 1
         print(f"{len(rules)} rule pages up to date in {args.output}")
         return 0

@@ -13,6 +13,7 @@ a new finding of another rule is written without one, and the check then fails
 until someone writes why it comes with the rule's own. Change rules lint the plan
 JSON beside their examples: regenerate it first with scripts/terraform_plans.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,9 @@ def _problems(rule, registry, update: bool) -> list[str]:
     good = example_checks.lint(examples, "good", registry)
     problems = example_checks.compare(examples, bad)
     if update and problems:
-        (examples.directory / rule_examples.EXPECTED).write_text(example_checks.expected_text(examples, bad),
-                                                                 encoding="utf-8")
+        (examples.directory / rule_examples.EXPECTED).write_text(
+            example_checks.expected_text(examples, bad), encoding="utf-8"
+        )
         print(f"{rule.id}: rewrote {rule_examples.EXPECTED}: " + "; ".join(problems))
         problems = example_checks.compare(rule_examples.load(rule), bad)
     return problems + [f"good: unexpected {f.rule_id} on {f.address}" for f in good]

@@ -16,6 +16,7 @@ the sha256 of its standard output, of its standard error and its exit code. The 
 The snapshot names inputs relative to the repository's root; it is not committed (it depends on the corpus
 beside the checkout).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,17 +65,22 @@ def run(kind: str, path: str, python: str) -> dict:
         else:
             cwd, target = str(ROOT), path
         env = {**os.environ, "NO_COLOR": "1"}
-        result = subprocess.run([python, "-m", "dynalint", target, *args], cwd=cwd, capture_output=True,
-                                timeout=600, env=env)
-    return {"exit": result.returncode, "stdout": hashlib.sha256(result.stdout).hexdigest(),
-            "stderr": hashlib.sha256(result.stderr).hexdigest(), "bytes": len(result.stdout)}
+        result = subprocess.run(
+            [python, "-m", "dynalint", target, *args], cwd=cwd, capture_output=True, timeout=600, env=env
+        )
+    return {
+        "exit": result.returncode,
+        "stdout": hashlib.sha256(result.stdout).hexdigest(),
+        "stderr": hashlib.sha256(result.stderr).hexdigest(),
+        "bytes": len(result.stdout),
+    }
 
 
 def snapshot(python: str, jobs: int) -> dict[str, dict]:
     todo = cases()
     with ThreadPoolExecutor(jobs) as pool:
         results = list(pool.map(lambda case: run(case[1], case[2], python), todo))
-    return {name: result for (name, _, _), result in zip(todo, results)}
+    return {name: result for (name, _, _), result in zip(todo, results, strict=False)}
 
 
 def main() -> int:

@@ -22,6 +22,7 @@ filesystem mirror, fake credentials, -refresh=false (see DEVELOPERS.md).
     python scripts/terraform_plans.py              # every case
     python scripts/terraform_plans.py tests/tf/durability sample_plans/bad
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,13 @@ sys.path.insert(0, str(ROOT))
 
 from dynalint import example_checks, rule_examples  # noqa: E402
 
-CASE_ROOTS = [ROOT / "examples", ROOT / "sample_plans", ROOT / "tests" / "tf", ROOT / "tests" / "hcl",
-              ROOT / "tests" / "public"]
+CASE_ROOTS = [
+    ROOT / "examples",
+    ROOT / "sample_plans",
+    ROOT / "tests" / "tf",
+    ROOT / "tests" / "hcl",
+    ROOT / "tests" / "public",
+]
 SKIPPED_DIRS = frozenset({"before", "modules", "vendor", ".terraform"})  # parts of a case, not cases
 RULE_EXAMPLES = [ROOT / "rules" / "examples", ROOT / "dynalint" / "examples"]
 PROVIDERS_TF = ROOT / "tests" / "tf" / "providers.tf.txt"
@@ -51,8 +57,12 @@ REGION = "us-east-1"
 
 
 def find_mirror() -> Path | None:
-    for candidate in (os.environ.get("DYNALINT_TF_MIRROR"), "/opt/tf-plugins", "/usr/share/terraform/plugins",
-                      str(Path.home() / ".terraform.d" / "plugins")):
+    for candidate in (
+        os.environ.get("DYNALINT_TF_MIRROR"),
+        "/opt/tf-plugins",
+        "/usr/share/terraform/plugins",
+        str(Path.home() / ".terraform.d" / "plugins"),
+    ):
         if candidate and (Path(candidate) / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
             return Path(candidate)
     return None
@@ -93,8 +103,14 @@ class Terraform:
             '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n'
             '  direct { exclude = ["registry.terraform.io/hashicorp/aws"] }\n}\n'
         )
-        self.env.update(TF_CLI_CONFIG_FILE=str(rc), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1",
-                        AWS_ACCESS_KEY_ID="AKIAFAKE", AWS_SECRET_ACCESS_KEY="fake", AWS_REGION=REGION)
+        self.env.update(
+            TF_CLI_CONFIG_FILE=str(rc),
+            TF_IN_AUTOMATION="1",
+            CHECKPOINT_DISABLE="1",
+            AWS_ACCESS_KEY_ID="AKIAFAKE",
+            AWS_SECRET_ACCESS_KEY="fake",
+            AWS_REGION=REGION,
+        )
         self._schema = None
         self.work = work
 
@@ -125,9 +141,14 @@ def _digest(text: str, size: int = 32) -> str:
 def _stand_in(kind, rtype: str, attr: str, address: str, values: dict):
     """A deterministic value of the schema type for something the plan knows only after apply."""
     if kind == "number":
-        return {"deletion_window_in_days": 30, "recovery_period_in_days": 35, "batch_size": 100,
-                "maximum_retry_attempts": -1, "maximum_record_age_in_seconds": -1,
-                "parallelization_factor": 1}.get(attr, 0)
+        return {
+            "deletion_window_in_days": 30,
+            "recovery_period_in_days": 35,
+            "batch_size": 100,
+            "maximum_retry_attempts": -1,
+            "maximum_record_age_in_seconds": -1,
+            "parallelization_factor": 1,
+        }.get(attr, 0)
     if kind == "bool":
         return False
     if isinstance(kind, list):
@@ -143,16 +164,34 @@ def _stand_in(kind, rtype: str, attr: str, address: str, values: dict):
     if rtype == "aws_dynamodb_table":
         table_arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{values.get('name')}"
         streaming = values.get("stream_enabled") is True
-        return {"arn": table_arn, "id": values.get("name"),
-                "stream_arn": f"{table_arn}/stream/2026-01-01T00:00:00.000" if streaming else "",
-                "stream_label": "2026-01-01T00:00:00.000" if streaming else "",
-                "table_class": "STANDARD"}.get(attr, "")
+        return {
+            "arn": table_arn,
+            "id": values.get("name"),
+            "stream_arn": f"{table_arn}/stream/2026-01-01T00:00:00.000" if streaming else "",
+            "stream_label": "2026-01-01T00:00:00.000" if streaming else "",
+            "table_class": "STANDARD",
+        }.get(attr, "")
     if rtype == "aws_kms_key":
-        return {"arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}", "id": key_id, "key_id": key_id,
-                "key_usage": "ENCRYPT_DECRYPT", "customer_master_key_spec": "SYMMETRIC_DEFAULT",
-                "policy": json.dumps({"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                     "Action": "kms:*", "Resource": "*"}]})}.get(attr, "")
+        return {
+            "arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{key_id}",
+            "id": key_id,
+            "key_id": key_id,
+            "key_usage": "ENCRYPT_DECRYPT",
+            "customer_master_key_spec": "SYMMETRIC_DEFAULT",
+            "policy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+        }.get(attr, "")
     if attr == "arn":
         service = rtype.split("_")[1]
         return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{rtype[4:]}/{name}"
@@ -175,10 +214,11 @@ def _fill(values: dict, unknown, block: dict, rtype: str, address: str, before) 
                 values[key] = []
             elif isinstance(sub, list) and key in nested and isinstance(values.get(key), list):
                 old = before.get(key) if isinstance(before.get(key), list) else []
-                for i, (item, item_unknown) in enumerate(zip(values[key], sub)):
+                for i, (item, item_unknown) in enumerate(zip(values[key], sub, strict=False)):
                     if isinstance(item, dict):
-                        _fill(item, item_unknown, nested[key]["block"], rtype, address,
-                              old[i] if i < len(old) else None)
+                        _fill(
+                            item, item_unknown, nested[key]["block"], rtype, address, old[i] if i < len(old) else None
+                        )
     for key in attrs:
         values.setdefault(key, None)
     for key, spec in nested.items():
@@ -192,20 +232,39 @@ def state_from_plan(plan: dict, schema: dict) -> dict:
             continue
         values = json.loads(json.dumps(change["change"]["after"]))
         spec = schema[change["type"]]
-        _fill(values, change["change"]["after_unknown"], spec["block"], change["type"], change["address"],
-              change["change"].get("before"))
+        _fill(
+            values,
+            change["change"]["after_unknown"],
+            spec["block"],
+            change["type"],
+            change["address"],
+            change["change"].get("before"),
+        )
         key = (change.get("module_address", ""), change["type"], change["name"])
-        entry = resources.setdefault(key, {
-            **({"module": change["module_address"]} if change.get("module_address") else {}),
-            "mode": "managed", "type": change["type"], "name": change["name"],
-            "provider": 'provider["registry.terraform.io/hashicorp/aws"]', "instances": []})
+        entry = resources.setdefault(
+            key,
+            {
+                **({"module": change["module_address"]} if change.get("module_address") else {}),
+                "mode": "managed",
+                "type": change["type"],
+                "name": change["name"],
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [],
+            },
+        )
         instance = {"schema_version": spec["version"], "attributes": values, "sensitive_attributes": []}
         if "index" in change:
             instance = {"index_key": change["index"], **instance}
         entry["instances"].append(instance)
-    return {"version": 4, "terraform_version": plan["terraform_version"], "serial": 1,
-            "lineage": str(uuid.UUID(_digest("dynalint-fixtures"))), "outputs": {},
-            "resources": list(resources.values()), "check_results": None}
+    return {
+        "version": 4,
+        "terraform_version": plan["terraform_version"],
+        "serial": 1,
+        "lineage": str(uuid.UUID(_digest("dynalint-fixtures"))),
+        "outputs": {},
+        "resources": list(resources.values()),
+        "check_results": None,
+    }
 
 
 # ---------------------------------------------------------------- one case

@@ -1,4 +1,5 @@
 """Settings shared by every test."""
+
 import pytest
 
 

@@ -1,5 +1,6 @@
 """Test helpers that go through the public path: load a plan, run the engine, look at findings (the run and the
 Findings that check an address exists before saying it was not flagged are dynalint.testing's)."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,9 @@ SAMPLES = ROOT / "sample_plans"
 SHARED = ROOT.parent / "shared"
 _REGISTRY = engine.builtin_registry()
 
-requires_terraform = pytest.mark.skipif(shutil.which("terraform") is None,
-                                        reason="terraform is not installed on this machine")
+requires_terraform = pytest.mark.skipif(
+    shutil.which("terraform") is None, reason="terraform is not installed on this machine"
+)
 
 
 def validate_sarif(doc: dict) -> None:
@@ -45,14 +47,16 @@ def load_case(name: str) -> Model:
     return load_bytes(path.read_bytes(), str(path.relative_to(ROOT)))
 
 
-def lint_model(model: Model, select: Iterable[str] = (), options: dict | None = None,
-               only_changed: bool = False) -> Findings:
+def lint_model(
+    model: Model, select: Iterable[str] = (), options: dict | None = None, only_changed: bool = False
+) -> Findings:
     """Every built-in rule (or those ``select`` chooses) on a model; a rule that fails is a DL000 finding."""
     return lint_models([model], select=select, options=options, only_changed=only_changed, raise_rule_errors=False)
 
 
-def run_rules(models: Iterable[Model], rules: Iterable, links: Iterable = (),
-              settings: engine.RunOptions | None = None) -> Findings:
+def run_rules(
+    models: Iterable[Model], rules: Iterable, links: Iterable = (), settings: engine.RunOptions | None = None
+) -> Findings:
     """engine.run with rules of one's own (a custom registry), as Findings."""
     models = list(models)
     found = engine.run(models, list(rules), list(links), settings)
@@ -80,8 +84,10 @@ def lint_doc(doc: dict, select: Iterable[str] = (), **kwargs: Any) -> Findings:
 def _known(findings: Iterable[Finding]) -> Findings:
     """The findings must come from lint_model (or run_rules) as they are: they know the addresses the run saw."""
     if not isinstance(findings, Findings):
-        raise TypeError("pass the Findings that lint_model, lint_case, lint_doc or run_rules returned, "
-                        "so that a negative assertion can check its address exists")
+        raise TypeError(
+            "pass the Findings that lint_model, lint_case, lint_doc or run_rules returned, "
+            "so that a negative assertion can check its address exists"
+        )
     return findings
 
 

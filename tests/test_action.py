@@ -4,6 +4,7 @@ The runner runs each `shell: bash` step as `bash --noprofile --norc -eo pipefail
 step's `env:` (its `${{ ... }}` expressions evaluated) and GITHUB_OUTPUT naming a file where the
 step writes its outputs. This test does the same, with the action's inputs and their defaults.
 """
+
 import json
 import os
 import re
@@ -28,7 +29,7 @@ def evaluate(text: str, inputs: dict, steps: dict, action_path: Path = ROOT) -> 
     def value(match: re.Match) -> str:
         expr = match.group(1)
         if expr.startswith("inputs."):
-            return inputs[expr[len("inputs."):]]
+            return inputs[expr[len("inputs.") :]]
         if expr == "github.action_path":
             return str(action_path)
         step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
@@ -47,8 +48,9 @@ def read_outputs(path: Path) -> dict:
     return outputs
 
 
-def run_action(workspace: Path, runner_temp: Path, action_path: Path = ROOT, extra_env: dict | None = None,
-               **given) -> tuple[int, str, dict]:
+def run_action(
+    workspace: Path, runner_temp: Path, action_path: Path = ROOT, extra_env: dict | None = None, **given
+) -> tuple[int, str, dict]:
     """Run every step of the action; returns the exit code, the log and the action's outputs."""
     inputs = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     inputs.update({name.replace("_", "-"): value for name, value in given.items()})
@@ -63,11 +65,22 @@ def run_action(workspace: Path, runner_temp: Path, action_path: Path = ROOT, ext
         script.write_text(step["run"])
         outputs = runner_temp / f"output{number}"
         outputs.write_text("")
-        env = {**env_base, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs),
-               "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTION_PATH": str(action_path)}
+        env = {
+            **env_base,
+            "RUNNER_TEMP": str(runner_temp),
+            "GITHUB_OUTPUT": str(outputs),
+            "GITHUB_WORKSPACE": str(workspace),
+            "GITHUB_ACTION_PATH": str(action_path),
+        }
         env.update({k: evaluate(v, inputs, steps, action_path) for k, v in step.get("env", {}).items()})
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workspace,
-                              env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         log += done.stdout + done.stderr
         steps[step["id"]] = read_outputs(outputs)
         code = done.returncode
@@ -96,8 +109,16 @@ def workspace(tmp_path):
 # ---------------------------------------------------------------- structure
 def test_action_is_composite_with_the_documented_inputs_and_output():
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "format", "sarif-file", "fail-on", "config", "allow-config-code",
-                                     "args", "version"}
+    assert set(ACTION["inputs"]) == {
+        "paths",
+        "format",
+        "sarif-file",
+        "fail-on",
+        "config",
+        "allow-config-code",
+        "args",
+        "version",
+    }
     assert ACTION["inputs"]["paths"]["required"] is True
     assert all(spec.get("description") for spec in ACTION["inputs"].values())
     assert ACTION["inputs"]["sarif-file"]["default"] and ACTION["inputs"]["format"]["default"] == "github"
@@ -134,8 +155,9 @@ def test_bad_plan_fails_the_step_after_writing_sarif(workspace, runner_temp):
 
 @pytest.mark.slow
 def test_globs_several_paths_fail_on_and_no_sarif(workspace, runner_temp):
-    code, log, outputs = run_action(workspace, runner_temp, paths="infra/*/plan.json\n", fail_on="never",
-                                    sarif_file="", format="text")
+    code, log, outputs = run_action(
+        workspace, runner_temp, paths="infra/*/plan.json\n", fail_on="never", sarif_file="", format="text"
+    )
     assert code == 0, log
     assert outputs["sarif-file"] == "" and not (workspace / "dynalint.sarif").exists()
     assert "from 2 inputs" in log and "infra/prod/plan.json" in log
@@ -145,8 +167,13 @@ def test_globs_several_paths_fail_on_and_no_sarif(workspace, runner_temp):
 def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
     (workspace / "ci").mkdir()
     (workspace / "ci" / "dynalint.yaml").write_text("select: [DDB105]\nfail_on: warning\n")
-    code, log, outputs = run_action(workspace, runner_temp, paths="infra/prod/plan.json infra/dev/plan.json",
-                                    config="ci/dynalint.yaml", sarif_file="reports/dynalint.sarif")
+    code, log, outputs = run_action(
+        workspace,
+        runner_temp,
+        paths="infra/prod/plan.json infra/dev/plan.json",
+        config="ci/dynalint.yaml",
+        sarif_file="reports/dynalint.sarif",
+    )
     assert code == 1, log
     results = json.loads((workspace / "reports" / "dynalint.sarif").read_text())["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"DDB105"}
@@ -155,12 +182,14 @@ def test_config_input_and_sarif_in_a_folder(workspace, runner_temp):
 
 def pull_request_settings(workspace: Path) -> None:
     """What a pull request can commit: settings that turn the gate off, and a Python rule that would run."""
-    (workspace / ".dynalint.yaml").write_text("fail_on: never\nignore:\n  - {rule: ALL, address: '*', reason: pr}\n"
-                                              "rules_dirs: [policies]\n")
+    (workspace / ".dynalint.yaml").write_text(
+        "fail_on: never\nignore:\n  - {rule: ALL, address: '*', reason: pr}\nrules_dirs: [policies]\n"
+    )
     (workspace / "policies").mkdir()
     (workspace / "policies" / "evil.py").write_text(
         "import pathlib\npathlib.Path('ran-pull-request-code').write_text('x')\n"
-        "import dynalint.engine\ndynalint.engine.exit_code = lambda *a, **k: 0\n")
+        "import dynalint.engine\ndynalint.engine.exit_code = lambda *a, **k: 0\n"
+    )
 
 
 @pytest.mark.slow
@@ -191,7 +220,8 @@ def test_allow_config_code_runs_the_configs_python_rules(workspace, runner_temp)
     (workspace / ".dynalint.yaml").write_text("rules_dirs: [policies]\n")
     (workspace / "policies").mkdir()
     (workspace / "policies" / "marker.py").write_text(
-        "import pathlib\npathlib.Path('ran').write_text('x')\nfrom dynalint.rules.durability import pitr_disabled\n")
+        "import pathlib\npathlib.Path('ran').write_text('x')\nfrom dynalint.rules.durability import pitr_disabled\n"
+    )
     code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json", allow_config_code="true")
     assert code == 1 and (workspace / "ran").exists(), log
     assert "its Python rules run: --allow-config-code" in log
@@ -199,8 +229,9 @@ def test_allow_config_code_runs_the_configs_python_rules(workspace, runner_temp)
 
 @pytest.mark.slow
 def test_args_reach_both_runs(workspace, runner_temp):
-    code, log, _ = run_action(workspace, runner_temp, paths="infra/prod/plan.json",
-                              args="--changed-only --select DDB101", format="json")
+    code, log, _ = run_action(
+        workspace, runner_temp, paths="infra/prod/plan.json", args="--changed-only --select DDB101", format="json"
+    )
     assert code == 1, log
     results = json.loads((workspace / "dynalint.sarif").read_text())["runs"][0]["results"]
     flagged = {r["properties"]["address"] for r in results}
@@ -228,12 +259,29 @@ def test_bad_input_fails_with_one_line(workspace, runner_temp):
 def test_version_input_installs_that_release_instead_of_the_checkout(workspace, tmp_path_factory):
     # A local package index stands in for PyPI: dynalint's wheel and its dependencies' wheels.
     index = tmp_path_factory.mktemp("index")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-                    "--wheel-dir", str(index), str(ROOT)], check=True, timeout=600)
-    code, log, outputs = run_action(workspace, tmp_path_factory.mktemp("runner-temp"),
-                                    action_path=workspace / "no-checkout-here",
-                                    extra_env={"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index)},
-                                    paths="infra/dev/plan.json", version=f"v{__version__}")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--wheel-dir",
+            str(index),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=600,
+    )
+    code, log, outputs = run_action(
+        workspace,
+        tmp_path_factory.mktemp("runner-temp"),
+        action_path=workspace / "no-checkout-here",
+        extra_env={"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index)},
+        paths="infra/dev/plan.json",
+        version=f"v{__version__}",
+    )
     assert code == 0, log
     assert f"dynalint, version {__version__}" in log and outputs["sarif-file"] == "dynalint.sarif"
 
@@ -262,8 +310,8 @@ def test_readme_workflow_plans_lints_and_uploads():
     plan, lint, upload = readme_steps()
     assert set(lint["with"]) <= set(ACTION["inputs"]) and lint["with"]["fail-on"] in ("error", "warning", "note")
     written = re.search(r"terraform show -json tfplan > (\S+)", plan["run"]).group(1)
-    assert lint["with"]["paths"] == f'{plan["working-directory"]}/{written}'  # dynalint reads what terraform wrote
-    assert upload["with"]["sarif_file"] == "${{ steps.%s.outputs.sarif-file }}" % lint["id"]
+    assert lint["with"]["paths"] == f"{plan['working-directory']}/{written}"  # dynalint reads what terraform wrote
+    assert upload["with"]["sarif_file"] == "${{{{ steps.{}.outputs.sarif-file }}}}".format(lint["id"])
     assert upload["with"]["category"] and "!cancelled()" in upload["if"]
     [job] = workflow["jobs"].values()
     setup = next(s for s in job["steps"] if s.get("uses", "").startswith("hashicorp/setup-terraform@"))
@@ -286,8 +334,14 @@ def test_readme_workflow_runs_from_plan_to_sarif(tmp_path, runner_temp):
     shutil.copy(ROOT / "tests" / "tf" / "durability" / "main.tf", root / "main.tf")
     shutil.copy(PROVIDERS_TF, root / "providers.tf")
     terraform = Terraform(find_mirror(), tmp_path)
-    subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", plan_step["run"]], cwd=root,
-                   env=terraform.env, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", plan_step["run"]],
+        cwd=root,
+        env=terraform.env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     code, log, outputs = run_action(tmp_path, runner_temp, **{k.replace("-", "_"): v for k, v in lint["with"].items()})
     assert code == 1, log  # the durability case has errors
     sarif = json.loads((tmp_path / outputs["sarif-file"]).read_text())
@@ -307,13 +361,16 @@ def test_readme_fork_workflow_reads_the_pull_request_as_data_and_the_settings_fr
     lint = next(s for s in job["steps"] if s.get("uses", "").startswith("dynalint/dynalint@"))
     assert set(lint["with"]) <= set(ACTION["inputs"]) and "allow-config-code" not in lint["with"]
     assert lint["with"]["paths"].startswith(pr["with"]["path"] + "/")
-    assert lint["with"]["config"] == f'{base["with"]["path"]}/{base["with"]["sparse-checkout"].strip()}'
+    assert lint["with"]["config"] == f"{base['with']['path']}/{base['with']['sparse-checkout'].strip()}"
     assert not any("terraform" in str(s.get("run", "")) for s in job["steps"])
 
 
 def test_readme_fork_workflow_holds_the_gate_against_the_pull_requests_settings(tmp_path, runner_temp):
-    lint = next(s for s in readme_workflow("dynalint-pr.yml")["jobs"]["dynalint"]["steps"]
-                if s.get("uses", "").startswith("dynalint/dynalint@"))
+    lint = next(
+        s
+        for s in readme_workflow("dynalint-pr.yml")["jobs"]["dynalint"]["steps"]
+        if s.get("uses", "").startswith("dynalint/dynalint@")
+    )
     infra = tmp_path / lint["with"]["paths"]
     infra.mkdir(parents=True)
     shutil.copy(ROOT / "tests" / "tf" / "durability" / "main.tf", infra / "main.tf")

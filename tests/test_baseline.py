@@ -4,6 +4,7 @@ tests/tf/workflow/plan.json mixes every plan action; tests/tf/workflow/edited is
 the same configuration after an unrelated edit (blocks reordered, a tag added,
 a queue added) plus one new bad table, planned again by terraform.
 """
+
 import json
 import shutil
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from dynalint import baseline, engine
 from dynalint.cli import main
 from dynalint.errors import InputError
-from helpers import ROOT, case_plan, load_case, lint_model
+from helpers import ROOT, case_plan, lint_model, load_case
 
 WORKFLOW = str(case_plan("workflow"))
 EDITED = str(case_plan("workflow/edited"))
@@ -106,7 +107,8 @@ def test_sarif_marks_baseline_state(tmp_path):
 
 def test_suppressed_findings_are_not_recorded(tmp_path):
     (tmp_path / ".dynalint.yaml").write_text(
-        'ignore:\n  - {rule: DDB1, address: "module.sandbox.*", reason: disposable}\n')
+        'ignore:\n  - {rule: DDB1, address: "module.sandbox.*", reason: disposable}\n'
+    )
     path = tmp_path / "baseline.json"
     run(WORKFLOW, "--write-baseline", str(path))
     addresses = {e["address"] for e in json.loads(path.read_text())["findings"]}
@@ -127,13 +129,16 @@ def test_public_functions_round_trip(tmp_path):
     assert engine.exit_code([f for f in marked if f.address != "aws_dynamodb_table.newcomer"], "note") == 0
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, "baseline file not found (make one with --write-baseline"),
-    ("{not json", "the baseline is not valid JSON"),
-    ('{"findings": []}', "not a dynalint baseline"),
-    ('{"tool": "dynalint", "version": 9, "findings": []}', "baseline version 9 is not supported"),
-    ('{"tool": "dynalint", "version": 1, "findings": [{"rule_id": "DDB101"}]}', "needs a fingerprint"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, "baseline file not found (make one with --write-baseline"),
+        ("{not json", "the baseline is not valid JSON"),
+        ('{"findings": []}', "not a dynalint baseline"),
+        ('{"tool": "dynalint", "version": 9, "findings": []}', "baseline version 9 is not supported"),
+        ('{"tool": "dynalint", "version": 1, "findings": [{"rule_id": "DDB101"}]}', "needs a fingerprint"),
+    ],
+)
 def test_bad_baseline_files_are_usage_errors(tmp_path, content, expected):
     path = tmp_path / "b.json"
     if content is not None:

@@ -1,4 +1,5 @@
 """The benchmark's tools (bench/): the plan generator and the runner, kept small and fast."""
+
 from __future__ import annotations
 
 import collections
@@ -40,8 +41,9 @@ def test_same_arguments_same_bytes():
     first = gen_plan.dumps(gen_plan.generate(12, seed=3))
     assert first == gen_plan.dumps(gen_plan.generate(12, seed=3))
     assert first != gen_plan.dumps(gen_plan.generate(12, seed=4))
-    from_cli = subprocess.run([sys.executable, str(BENCH / "gen_plan.py"), "--tables", "12", "--seed", "3"],
-                              capture_output=True, check=True).stdout
+    from_cli = subprocess.run(
+        [sys.executable, str(BENCH / "gen_plan.py"), "--tables", "12", "--seed", "3"], capture_output=True, check=True
+    ).stdout
     assert from_cli == first
 
 
@@ -57,9 +59,17 @@ def test_the_plan_loads_with_dynalints_loader(plan10):
     assert model.input_kind == "plan" and not model.warnings
     assert len(model.resources) == len(plan10["resource_changes"])
     types = {r.type for r in model.resources}
-    assert {"aws_dynamodb_table", "aws_appautoscaling_target", "aws_appautoscaling_policy",
-            "aws_cloudwatch_metric_alarm", "aws_kms_key", "aws_iam_policy", "aws_lambda_event_source_mapping",
-            "aws_dax_cluster", "aws_dynamodb_contributor_insights"} <= types
+    assert {
+        "aws_dynamodb_table",
+        "aws_appautoscaling_target",
+        "aws_appautoscaling_policy",
+        "aws_cloudwatch_metric_alarm",
+        "aws_kms_key",
+        "aws_iam_policy",
+        "aws_lambda_event_source_mapping",
+        "aws_dax_cluster",
+        "aws_dynamodb_contributor_insights",
+    } <= types
     by_address = {r.address: r for r in model.resources}
     # The shard module's consumer gets its function through a module variable: the configuration must be
     # coherent enough for the loader to follow var.consumer_arn back to the root Lambda function.
@@ -84,8 +94,7 @@ def test_mixed_actions_as_in_a_working_days_plan():
     assert {("no-op",), ("create",), ("update",), ("delete",), ("delete", "create")} <= set(actions)
     assert actions[("no-op",)] > sum(actions.values()) / 2
     replaced = [r for r in _changes(plan) if r["change"]["actions"] == ["delete", "create"]]
-    assert all(r["change"]["replace_paths"] and r["action_reason"] == "replace_because_cannot_update"
-               for r in replaced)
+    assert all(r["change"]["replace_paths"] and r["action_reason"] == "replace_because_cannot_update" for r in replaced)
     reasons = {r.get("action_reason") for r in _changes(plan) if r["change"]["actions"] == ["delete"]}
     assert "delete_because_no_resource_config" in reasons
     created = [r for r in _changes(plan) if r["change"]["actions"] == ["create"]]
@@ -98,18 +107,46 @@ def test_deleted_resources_leave_the_configuration_and_the_planned_values():
     plan = gen_plan.generate(60, seed=0)
     configured = {b["address"] for b in plan["configuration"]["root_module"]["resources"]}
     planned = {r["address"] for r in plan["planned_values"]["root_module"]["resources"]}
-    root_deleted = [r["address"] for r in _changes(plan)
-                    if r["change"]["actions"] == ["delete"] and "module_address" not in r]
+    root_deleted = [
+        r["address"] for r in _changes(plan) if r["change"]["actions"] == ["delete"] and "module_address" not in r
+    ]
     assert root_deleted
     assert not set(root_deleted) & (configured | planned)
 
 
 def test_run_py_end_to_end_on_the_smallest_plan(tmp_path):
     markdown, raw = tmp_path / "results.md", tmp_path / "results.json"
-    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "10", "--runs", "1", "--no-checkov",
-                           "--seeds", "1,7", "--generators", "ours", "--many", "2", "--many-tables", "10",
-                           "--many-runs", "1", "--out", str(tmp_path), "--markdown", str(markdown), "--json",
-                           str(raw), "-q"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--sizes",
+            "10",
+            "--runs",
+            "1",
+            "--no-checkov",
+            "--seeds",
+            "1,7",
+            "--generators",
+            "ours",
+            "--many",
+            "2",
+            "--many-tables",
+            "10",
+            "--many-runs",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--markdown",
+            str(markdown),
+            "--json",
+            str(raw),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "sarif / parse" in done.stdout and "text / parse" in done.stdout and "Worst plan per size" in done.stdout
     assert len(list(tmp_path.glob("plan-ours-10-seed1-*.json"))) == 1
@@ -136,14 +173,18 @@ def test_run_py_summary_quotes_the_worst_plan_of_each_size():
     run_py.loader.exec_module(run)
 
     def row(generator, seed, tables, sarif, parse, rss_kb=1000):
-        series = {"sarif": run.Series([run.Sample(w, rss_kb, 0) for w in sarif]),
-                  "parse": run.Series([run.Sample(w, 1, 0) for w in parse])}
+        series = {
+            "sarif": run.Series([run.Sample(w, rss_kb, 0) for w in sarif]),
+            "parse": run.Series([run.Sample(w, 1, 0) for w in parse]),
+        }
         return run.Row(generator, seed, tables, "p", 1000 * 1024, 10, series)
 
-    rows = [row("ours", 1, 100, [1.0, 1.0, 1.0], [0.5, 0.5, 0.5]),
-            row("shared", 7, 100, [1.5, 3.0, 1.5], [0.5, 1.0, 0.5], rss_kb=4000),  # paired: 3.0x each turn
-            row("ours", 1, 1000, [9.0, 9.0, 9.0], [4.0, 4.0, 4.0]),
-            row("shared", 7, 1000, [16.0, 16.0, 16.0], [4.0, 4.0, 4.0])]
+    rows = [
+        row("ours", 1, 100, [1.0, 1.0, 1.0], [0.5, 0.5, 0.5]),
+        row("shared", 7, 100, [1.5, 3.0, 1.5], [0.5, 1.0, 0.5], rss_kb=4000),  # paired: 3.0x each turn
+        row("ours", 1, 1000, [9.0, 9.0, 9.0], [4.0, 4.0, 4.0]),
+        row("shared", 7, 1000, [16.0, 16.0, 16.0], [4.0, 4.0, 4.0]),
+    ]
     small, large = run.summary_rows(rows)
     assert small[2] == "3.00x (shared seed 7)"  # not the best plan's 2.00x
     assert small[5] == "4.00x (shared seed 7)"

@@ -11,6 +11,7 @@ with the code that is right, and say why in the commit message::
 
     python tests/test_bench_sarif.py [PYTHON]    # PYTHON: whose `-m dynalint` writes them (default: this one)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,20 @@ ARGS = ["plan.json", "-f", "sarif", "--no-config"]
 
 def _plan(generator: str, seed: int, directory: Path) -> Path:
     """The generator's plan, written as plan.json in ``directory`` (the generators give the same bytes for a seed)."""
-    subprocess.run([sys.executable, str(GENERATORS[generator]), "--tables", str(TABLES), "--seed", str(seed),
-                    "-o", str(directory / "plan.json")], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            str(GENERATORS[generator]),
+            "--tables",
+            str(TABLES),
+            "--seed",
+            str(seed),
+            "-o",
+            str(directory / "plan.json"),
+        ],
+        check=True,
+        timeout=300,
+    )
     return directory / "plan.json"
 
 
@@ -73,4 +86,5 @@ def test_sarif_of_the_benchmark_plans_is_unchanged(generator, seed, tmp_path, mo
     assert json.loads(result.stdout)["runs"][0]["results"]  # the plans have findings to compare
     expected = json.loads(DIGESTS.read_text())[_case(generator, seed)]
     assert hashlib.sha256(result.stdout_bytes).hexdigest() == expected, (
-        "the SARIF differs from that of commit ca83635 (see this module's docstring)")
+        "the SARIF differs from that of commit ca83635 (see this module's docstring)"
+    )

@@ -1,5 +1,6 @@
 """Binary plans (`terraform plan -out tfplan`): shown with terraform when it is on PATH, else exit 2
 saying exactly what to run. The plan is made here by real terraform from tests/tf/durability."""
+
 import json
 import os
 import shutil
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, TF_CASES, load_case, lint_model
+from helpers import ROOT, TF_CASES, lint_model, load_case
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from terraform_plans import PROVIDERS_TF, Terraform, find_mirror  # noqa: E402
 
-needs_terraform = pytest.mark.skipif(shutil.which("terraform") is None or find_mirror() is None,
-                                     reason="terraform or its provider mirror is not on this machine")
+needs_terraform = pytest.mark.skipif(
+    shutil.which("terraform") is None or find_mirror() is None,
+    reason="terraform or its provider mirror is not on this machine",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +37,14 @@ def made(tmp_path_factory):
 
 
 def dynalint(cwd: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dynalint", *args, "--no-config"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dynalint", *args, "--no-config"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.slow
@@ -56,8 +65,9 @@ def test_without_terraform_exit_2_says_exactly_what_to_run(made):
     result = dynalint(case, {**env, "PATH": ""}, "tfplan")
     assert result.returncode == 2
     command = "terraform show -json tfplan > tfplan.json"
-    assert result.stderr == (f"dynalint: error: tfplan: this is a binary plan file; run `{command}` "
-                             "and lint the JSON\n")
+    assert result.stderr == (
+        f"dynalint: error: tfplan: this is a binary plan file; run `{command}` and lint the JSON\n"
+    )
     # and what it says to run works
     subprocess.run(["bash", "-c", command], cwd=case, env=env, check=True, timeout=300)
     from_json = json.loads(dynalint(case, env, "tfplan.json", "-f", "json").stdout)["findings"]
@@ -80,8 +90,13 @@ def test_binary_plan_on_stdin_cannot_be_shown(tmp_path):
     fake = tmp_path / "tfplan"
     with zipfile.ZipFile(fake, "w") as archive:
         archive.writestr("tfplan", b"not a plan")
-    result = subprocess.run([sys.executable, "-m", "dynalint", "-", "--no-config"], input=fake.read_bytes(),
-                            capture_output=True, cwd=tmp_path, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "dynalint", "-", "--no-config"],
+        input=fake.read_bytes(),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert b"terraform show -json PLANFILE | dynalint -" in result.stderr and b"Traceback" not in result.stderr
 
@@ -123,22 +138,35 @@ def test_a_zip_named_json_is_never_handed_to_terraform(tmp_path, name):
     bin_dir.mkdir()
     fake_terraform(bin_dir)
     zip_plan(tmp_path / name)
-    result = subprocess.run([sys.executable, "-m", "dynalint", name, "--no-config"], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    result = subprocess.run(
+        [sys.executable, "-m", "dynalint", name, "--no-config"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
     assert result.returncode == 2 and not (bin_dir / "terraform-ran").exists()
-    stem = name[:-len(".json")]
-    assert result.stderr == (f"dynalint: error: {name}: a zip file (a binary plan?) named .json: dynalint hands only "
-                             "files you name as binary plans to terraform, which starts the provider plugins of the "
-                             f"plan's folder; if it is your plan, rename it and run `terraform show -json "
-                             f"{stem}.tfplan > {name}` where it was made\n")
+    stem = name[: -len(".json")]
+    assert result.stderr == (
+        f"dynalint: error: {name}: a zip file (a binary plan?) named .json: dynalint hands only "
+        "files you name as binary plans to terraform, which starts the provider plugins of the "
+        f"plan's folder; if it is your plan, rename it and run `terraform show -json "
+        f"{stem}.tfplan > {name}` where it was made\n"
+    )
 
 
 def test_terraform_from_a_relative_path_entry_is_not_run(tmp_path):
     fake_terraform(tmp_path)  # a `terraform` in the checkout, reached through PATH=".:..."
     zip_plan(tmp_path / "tfplan")
-    result = subprocess.run([sys.executable, "-m", "dynalint", "tfplan", "--no-config"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "PATH": f".{os.pathsep}/usr/bin{os.pathsep}/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "dynalint", "tfplan", "--no-config"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PATH": f".{os.pathsep}/usr/bin{os.pathsep}/bin"},
+    )
     assert result.returncode == 2 and not (tmp_path / "terraform-ran").exists()
     assert "found through a relative PATH entry" in result.stderr
 
@@ -150,7 +178,17 @@ def test_tf_cli_args_do_not_reach_terraform_show(tmp_path):
     script.write_text(f"#!/bin/sh\necho \"$TF_CLI_ARGS|$TF_CLI_ARGS_show|$*\" > {bin_dir / 'args'}\necho '{{}}'\n")
     script.chmod(0o755)
     zip_plan(tmp_path / "tfplan")
-    subprocess.run([sys.executable, "-m", "dynalint", "tfplan", "--no-config"], cwd=tmp_path, capture_output=True,
-                   text=True, timeout=60, env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-                                               "TF_CLI_ARGS": "-input=false", "TF_CLI_ARGS_show": "-x"})
+    subprocess.run(
+        [sys.executable, "-m", "dynalint", "tfplan", "--no-config"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "TF_CLI_ARGS": "-input=false",
+            "TF_CLI_ARGS_show": "-x",
+        },
+    )
     assert (bin_dir / "args").read_text() == "||-chdir=. show -json -no-color ./tfplan\n"

@@ -4,6 +4,7 @@ A kilobyte of YAML aliases expanded to billions of values, and a kilobyte and a 
 forty times took 24 GB. Each case runs dynalint in a process of its own under a 2 GB address-space limit and a
 time limit, so that a regression fails the test instead of taking the machine down.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ def _limits() -> None:
 
 
 def dynalint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dynalint", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=180, preexec_fn=_limits)
+    return subprocess.run(
+        [sys.executable, "-m", "dynalint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_limits,
+    )
 
 
 def refused(result: subprocess.CompletedProcess, start: str, says: str) -> None:
@@ -90,7 +97,7 @@ def test_a_value_that_doubles_forty_times_is_refused_at_its_line(tmp_path, name)
 
 
 SINGLE_BOMBS = {
-    "range": 'length(range(1000000000))',
+    "range": "length(range(1000000000))",
     "format-width": 'format("%999999999s", "x")',
     "pow": "pow(3, 100000000)",
     "jsonencode-shared": "jsonencode([for i in range(20) : local.wide])",
@@ -101,8 +108,10 @@ SINGLE_BOMBS = {
 
 @pytest.mark.parametrize("name", SINGLE_BOMBS)
 def test_a_function_whose_result_would_be_too_large_is_refused_before_it_is_built(tmp_path, name):
-    text = ("locals {\n  wide      = [for i in range(200000) : i]\n  wide_text = join(\"\", [for i in range(20000) : "
-            "\"x\"])\n  last      = " + SINGLE_BOMBS[name] + "\n}\n" + TABLE)
+    text = (
+        'locals {\n  wide      = [for i in range(200000) : i]\n  wide_text = join("", [for i in range(20000) : '
+        '"x"])\n  last      = ' + SINGLE_BOMBS[name] + "\n}\n" + TABLE
+    )
     (tmp_path / "main.tf").write_text(text)
     refused(dynalint(".", "--no-config", cwd=tmp_path), "main.tf:4:", "this expression")
 
@@ -110,8 +119,9 @@ def test_a_function_whose_result_would_be_too_large_is_refused_before_it_is_buil
 @pytest.mark.slow  # it iterates the whole budget: seconds
 def test_iterations_past_the_budget_are_refused(tmp_path):
     # Nothing is built (every element is filtered out), yet ten billion iterations would take hours.
-    text = ("locals {\n  r    = range(100000)\n  last = [for a in local.r : [for b in local.r : b if b < 0]]\n}\n"
-            + TABLE)
+    text = (
+        "locals {\n  r    = range(100000)\n  last = [for a in local.r : [for b in local.r : b if b < 0]]\n}\n" + TABLE
+    )
     (tmp_path / "main.tf").write_text(text)
     refused(dynalint(".", "--no-config", cwd=tmp_path), "main.tf:3:", "this expression iterates past the budget")
 
@@ -122,8 +132,7 @@ def test_instances_past_the_budget_are_refused_before_they_are_made(tmp_path):
 
 
 def test_a_tfvars_file_that_builds_too_much_is_named(tmp_path):
-    (tmp_path / "main.tf").write_text('variable "v" {\n  type = list(number)\n}\n'
-                                      "locals {\n  last = var.v\n}\n" + TABLE)
+    (tmp_path / "main.tf").write_text('variable "v" {\n  type = list(number)\n}\nlocals {\n  last = var.v\n}\n' + TABLE)
     (tmp_path / "terraform.tfvars").write_text("v = range(1000000000)\n")
     refused(dynalint(".", "--no-config", cwd=tmp_path), "terraform.tfvars:1:", "builds a value of more than")
 
@@ -132,17 +141,20 @@ def test_a_tfvars_file_that_builds_too_much_is_named(tmp_path):
 def test_the_budget_leaves_a_large_real_configuration_alone(tmp_path):
     # 1,000 tables, each with a policy document of 5,000 characters and a for expression over 100 names; a
     # 100,000-element list and a 100,000-character string: well inside every bound
-    statements = ", ".join(f'{{ Sid = "s{i}", Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = ["*"] }}'
-                           for i in range(60))
-    text = (f"locals {{\n  ids  = range(100000)\n  text = join(\"\", [for i in range(100000) : \"x\"])\n"
-            f"  names = [for i in range(100) : \"n-${{i}}\"]\n}}\n"
-            'resource "aws_dynamodb_table" "t" {\n  count        = 1000\n  name         = "t-${count.index}"\n'
-            '  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "pk"\n  attribute {\n    name = "pk"\n'
-            '    type = "S"\n  }\n  tags = { n = tostring(length(local.ids) + length(local.text)), '
-            'names = join(",", [for n in local.names : upper(n)]) }\n}\n'
-            'resource "aws_dynamodb_resource_policy" "p" {\n  count        = 1000\n'
-            '  resource_arn = aws_dynamodb_table.t[count.index].arn\n'
-            f'  policy       = jsonencode({{ Version = "2012-10-17", Statement = [{statements}] }})\n}}\n')
+    statements = ", ".join(
+        f'{{ Sid = "s{i}", Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = ["*"] }}' for i in range(60)
+    )
+    text = (
+        f'locals {{\n  ids  = range(100000)\n  text = join("", [for i in range(100000) : "x"])\n'
+        f'  names = [for i in range(100) : "n-${{i}}"]\n}}\n'
+        'resource "aws_dynamodb_table" "t" {\n  count        = 1000\n  name         = "t-${count.index}"\n'
+        '  billing_mode = "PAY_PER_REQUEST"\n  hash_key     = "pk"\n  attribute {\n    name = "pk"\n'
+        '    type = "S"\n  }\n  tags = { n = tostring(length(local.ids) + length(local.text)), '
+        'names = join(",", [for n in local.names : upper(n)]) }\n}\n'
+        'resource "aws_dynamodb_resource_policy" "p" {\n  count        = 1000\n'
+        "  resource_arn = aws_dynamodb_table.t[count.index].arn\n"
+        f'  policy       = jsonencode({{ Version = "2012-10-17", Statement = [{statements}] }})\n}}\n'
+    )
     (tmp_path / "main.tf").write_text(text)
     result = dynalint(".", "--no-config", "-f", "json", "--select", "DDB101", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
@@ -161,8 +173,11 @@ def test_yaml_aliases_in_a_rules_file_are_counted_before_they_are_built(tmp_path
     (tmp_path / "rules" / "bomb.yaml").write_text(billion_laughs())  # 1 KB, 387 million values
     (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
     # the sixth line's anchor is the first past the bound: 9**6 values
-    refused(dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path), "rules/bomb.yaml:6:",
-            "YAML aliases here expand to more than 100,000 values")
+    refused(
+        dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path),
+        "rules/bomb.yaml:6:",
+        "YAML aliases here expand to more than 100,000 values",
+    )
 
 
 @pytest.mark.parametrize("key", ["fail_on", "select", "rules_dirs", "ignore"])
@@ -170,8 +185,11 @@ def test_yaml_aliases_in_the_config_file_are_counted_before_they_are_built(tmp_p
     (tmp_path / ".dynalint.yaml").write_text(billion_laughs(top=key))
     (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
     for command in (["plan.json"], ["rules"]):
-        refused(dynalint(*command, cwd=tmp_path), ".dynalint.yaml:6:",
-                "YAML aliases here expand to more than 100,000 values")
+        refused(
+            dynalint(*command, cwd=tmp_path),
+            ".dynalint.yaml:6:",
+            "YAML aliases here expand to more than 100,000 values",
+        )
 
 
 def test_a_yaml_alias_that_holds_itself_is_refused(tmp_path):
@@ -184,8 +202,11 @@ def test_settings_and_rules_files_above_a_megabyte_are_refused(tmp_path):
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "big.yaml").write_text("rules: []\n" + "# padding\n" * 120_000)
     (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
-    refused(dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path), "rules/big.yaml:",
-            "is larger than dynalint reads in a rules file (1,024 KB)")
+    refused(
+        dynalint("plan.json", "--no-config", "--rules-dir", "rules", cwd=tmp_path),
+        "rules/big.yaml:",
+        "is larger than dynalint reads in a rules file (1,024 KB)",
+    )
     (tmp_path / "pyproject.toml").write_text("[tool.dynalint]\n" + "# padding\n" * 120_000)
     refused(dynalint("plan.json", cwd=tmp_path), "pyproject.toml:", "larger than dynalint reads in a config file")
 
@@ -206,8 +227,11 @@ def test_a_plan_number_of_thousands_of_digits_is_one_clear_line(tmp_path):
 def test_a_baseline_number_of_thousands_of_digits_is_one_clear_line(tmp_path):
     (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
     (tmp_path / "baseline.json").write_text('{"version": 1, "tool": "dynalint", "findings": [' + "9" * 5000 + "]}")
-    refused(dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path), "baseline.json:",
-            "not a dynalint baseline")
+    refused(
+        dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path),
+        "baseline.json:",
+        "not a dynalint baseline",
+    )
 
 
 def test_infinite_and_huge_numbers_in_a_plan_are_linted(tmp_path):
@@ -223,5 +247,8 @@ def test_a_baseline_linked_to_a_device_is_refused(tmp_path):
     # a pull request can commit .dynalint-baseline.json as a link to /dev/zero: no size, no end
     (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
     (tmp_path / "baseline.json").symlink_to("/dev/zero")
-    refused(dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path), "baseline.json:",
-            "larger than dynalint reads in a baseline (65,536 KB)")
+    refused(
+        dynalint("plan.json", "--no-config", "--baseline", "baseline.json", cwd=tmp_path),
+        "baseline.json:",
+        "larger than dynalint reads in a baseline (65,536 KB)",
+    )

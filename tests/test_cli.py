@@ -1,4 +1,5 @@
 """The command line as a user runs it: exit codes, formats, selection, bad input."""
+
 import json
 import re
 import subprocess
@@ -82,8 +83,22 @@ def test_json_format_is_stable_and_documented_shape():
     out = json.loads(run(BAD, "-f", "json").output)
     assert set(out) == {"version", "tool", "inputs", "summary", "findings"}
     first = out["findings"][0]
-    assert set(first) == {"rule_id", "slug", "level", "address", "resource_type", "message", "path", "actions",
-                          "input", "location", "resource_location", "fingerprint", "suppression", "baseline_state"}
+    assert set(first) == {
+        "rule_id",
+        "slug",
+        "level",
+        "address",
+        "resource_type",
+        "message",
+        "path",
+        "actions",
+        "input",
+        "location",
+        "resource_location",
+        "fingerprint",
+        "suppression",
+        "baseline_state",
+    }
     assert run(BAD, "-f", "json").output == run(BAD, "-f", "json").output
 
 
@@ -105,15 +120,19 @@ def test_explain_prints_the_full_help():
     assert run("explain", "DDB000").exit_code == 2
 
 
-@pytest.mark.parametrize("args, stdin", [
-    (["/nonexistent/plan.json"], None),
-    (["-"], "{not json"),
-    (["-"], "[]"),
-    ([], None),
-])
+@pytest.mark.parametrize(
+    "args, stdin",
+    [
+        (["/nonexistent/plan.json"], None),
+        (["-"], "{not json"),
+        (["-"], "[]"),
+        ([], None),
+    ],
+)
 def test_bad_input_exits_2_with_one_line_and_no_traceback(args, stdin):
-    proc = subprocess.run([sys.executable, "-m", "dynalint", *args], input=stdin, capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", *args], input=stdin, capture_output=True, text=True, cwd=ROOT
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and proc.stderr.startswith("dynalint: error:")
@@ -125,8 +144,9 @@ def test_python_dash_m_and_version():
 
 
 def test_text_output_has_no_color_when_piped():
-    proc = subprocess.run([sys.executable, "-m", "dynalint", str(case_plan("durability"))],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", str(case_plan("durability"))], capture_output=True, text=True
+    )
     assert "\x1b[" not in proc.stdout
 
 
@@ -172,7 +192,8 @@ def test_docs_is_a_folder_to_lint_not_a_command(tmp_path, monkeypatch):
     # `dynalint docs` used to write 64 pages into ./docs/rules/; now it lints ./docs like any path
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "main.tf").write_text(
-        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  hash_key = "pk"\n}\n')
+        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  hash_key = "pk"\n}\n'
+    )
     monkeypatch.chdir(tmp_path)
     result = run("docs", "--no-config", "-f", "json")
     assert result.exit_code == 1 and {f["rule_id"] for f in json.loads(result.stdout)["findings"]} >= {"DDB101"}
@@ -181,8 +202,10 @@ def test_docs_is_a_folder_to_lint_not_a_command(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- the summary line
-SUMMARY = re.compile(r"^(?:Found (?P<total>\d+) findings?: .* in (?P<flagged>\d+) of |No findings in )"
-                     r"(?P<checked>\d+) (?P<changed>changed )?resources? checked")
+SUMMARY = re.compile(
+    r"^(?:Found (?P<total>\d+) findings?: .* in (?P<flagged>\d+) of |No findings in )"
+    r"(?P<checked>\d+) (?P<changed>changed )?resources? checked"
+)
 
 
 def summary(*args) -> re.Match:

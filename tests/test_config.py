@@ -1,4 +1,5 @@
 """The config file (.dynalint.yaml, [tool.dynalint]): discovery, validation, and its effect on a real plan."""
+
 import json
 import re
 import subprocess
@@ -69,10 +70,13 @@ def test_found_by_walking_up_from_the_current_directory(project, monkeypatch):
 
 
 def test_pyproject_table_is_found_and_a_pyproject_without_it_is_passed_over(project, monkeypatch):
-    write(project / "pyproject.toml", """
+    write(
+        project / "pyproject.toml",
+        """
         [tool.dynalint]
         select = ["DDB103"]
-    """)
+    """,
+    )
     sub = project / "svc"
     write(sub / "pyproject.toml", '[project]\nname = "svc"\n')
     monkeypatch.chdir(sub)
@@ -126,11 +130,14 @@ def test_fail_on_from_the_file_and_the_flag_overrides_it(project):
 
 
 def test_level_override_reaches_every_format(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         rules:
           DDB201:
             level: error
-    """)
+    """,
+    )
     levels = {f["level"] for f in findings(WORKFLOW) if f["rule_id"] == "DDB201"}
     assert levels == {"error"}
     sarif = json.loads(run(WORKFLOW, "-f", "sarif").stdout)
@@ -140,12 +147,15 @@ def test_level_override_reaches_every_format(project):
 
 
 def test_enabled_turns_rules_off_and_on(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         select: [DDB1]
         rules:
           DDB103: {enabled: false}
           DDB201: {enabled: true}
-    """)
+    """,
+    )
     ids = rule_ids(WORKFLOW)
     assert "DDB103" not in ids and "DDB101" in ids and "DDB201" in ids
 
@@ -167,7 +177,9 @@ def test_options_reach_the_rule(project):
 
 
 def test_ignore_entries_suppress_with_their_reason(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         ignore:
           - rule: DDB1
             address: "module.sandbox.*"
@@ -175,13 +187,16 @@ def test_ignore_entries_suppress_with_their_reason(project):
           - rule: DDB201
             address: 'module.sandbox.aws_dynamodb_table.scratch["a"]'
             reason: scratch-a holds public data
-    """)
+    """,
+    )
     out = findings(WORKFLOW, "--show-suppressed")
     sandbox = [f for f in out if f["address"].startswith("module.sandbox.")]
     suppressed = {(f["address"], f["rule_id"]): f["suppression"] for f in sandbox if f["suppression"]}
     assert {key[1] for key in suppressed} == {"DDB101", "DDB103", "DDB201"}
     assert suppressed[('module.sandbox.aws_dynamodb_table.scratch["a"]', "DDB201")] == {
-        "kind": "external", "justification": "scratch-a holds public data"}
+        "kind": "external",
+        "justification": "scratch-a holds public data",
+    }
     # the bracketed address is literal, not a character class: scratch["b"] keeps its DDB201
     b_ddb201 = [f for f in sandbox if f["rule_id"] == "DDB201" and f["address"].endswith('["b"]')]
     assert b_ddb201 and b_ddb201[0]["suppression"] is None
@@ -193,18 +208,23 @@ def test_ignore_entries_suppress_with_their_reason(project):
 
 
 def test_ignored_findings_do_not_fail_the_run(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         select: [DDB101]
         ignore:
           - {rule: DDB101, address: "*", reason: backups are taken by AWS Backup}
-    """)
+    """,
+    )
     result = run(WORKFLOW)
     assert result.exit_code == 0 and "suppressed" in result.stdout
 
 
 # ---------------------------------------------------------------- the public functions
 def test_load_and_apply_without_the_command_line(tmp_path):
-    path = write(tmp_path / ".dynalint.yaml", """
+    path = write(
+        tmp_path / ".dynalint.yaml",
+        """
         fail_on: warning
         select: [DDB1, DDB2]
         ignore_rules: [DDB105]
@@ -212,7 +232,8 @@ def test_load_and_apply_without_the_command_line(tmp_path):
           DDB204: {level: error, options: {min_kms_deletion_window: 14}}
         ignore:
           - {rule: DDB101, address: aws_dynamodb_table.legacy, reason: migrating to AWS Backup}
-    """)
+    """,
+    )
     settings = config.load(path, RULES)
     assert settings.fail_on == "warning"
     run_options = settings.run_options()
@@ -237,35 +258,62 @@ def test_schema_is_valid_and_types_options_from_their_defaults():
 
 
 # ---------------------------------------------------------------- mistakes: exit 2, file, key path, expected
-@pytest.mark.parametrize("text, expected", [
-    ("fail-on: warning\n", ".dynalint.yaml:1: fail-on: unknown key (expected fail_on, select, ignore_rules, "
-                           "rules, ignore, rules_dirs); did you mean fail_on?"),
-    ("fail_on: fatal\n", ".dynalint.yaml:1: fail_on: expected one of error, warning, note, never, got 'fatal'"),
-    ("select: DDB1\n", ".dynalint.yaml:1: select: expected a list, got a string ('DDB1')"),
-    ("select: [DDB1, 7]\n", ".dynalint.yaml:1: select[1]: expected a string, got a number (7)"),
-    ("select: [DDB9]\n", ".dynalint.yaml:1: select[0]: unknown rule id or prefix 'DDB9' (see `dynalint rules`)"),
-    ("ignore_rules: [XYZ]\n", ".dynalint.yaml:1: ignore_rules[0]: unknown rule id or prefix 'XYZ'"),
-    ("rules:\n  DDB999: {level: error}\n", ".dynalint.yaml:2: rules.DDB999: unknown rule id (see `dynalint rules`)"),
-    ("rules:\n  ddb101: {enabled: false}\n", "rules.ddb101: unknown rule id (see `dynalint rules`); did you mean DDB101?"),
-    ("rules:\n  DDB101:\n    level: critical\n",
-     ".dynalint.yaml:3: rules.DDB101.level: expected one of error, warning, note, got 'critical'"),
-    ("rules:\n  DDB101:\n    enabled: 'no'\n", ".dynalint.yaml:3: rules.DDB101.enabled: expected true or false"),
-    ("rules:\n  DDB101:\n    severity: high\n",
-     ".dynalint.yaml:3: rules.DDB101.severity: unknown key (expected enabled, level, options)"),
-    ("rules:\n  DDB204:\n    options:\n      min_window: 7\n",
-     ".dynalint.yaml:4: rules.DDB204.options.min_window: unknown option of DDB204 (its options: "
-     "min_kms_deletion_window)"),
-    ("rules:\n  DDB101:\n    options: {x: 1}\n", "rules.DDB101.options.x: unknown option of DDB101 (its options: none)"),
-    ("rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: thirty\n",
-     ".dynalint.yaml:4: rules.DDB204.options.min_kms_deletion_window: expected an integer, got a string ('thirty')"),
-    ("rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: true\n",
-     "rules.DDB204.options.min_kms_deletion_window: expected an integer, got a boolean"),
-    ("ignore:\n  - rule: DDB101\n    address: '*'\n",
-     ".dynalint.yaml:2: ignore[0]: missing 'reason' (an ignore entry needs rule, address and reason)"),
-    ("ignore:\n  - {rule: DDB101, address: '*', reason: '  '}\n", "ignore[0].reason: must not be empty"),
-    ("ignore:\n  - {rule: DDB9, address: '*', reason: typo}\n", "ignore[0].rule: unknown rule id or prefix 'DDB9'"),
-    ("ignore: {rule: DDB101}\n", ".dynalint.yaml:1: ignore: expected a list, got a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "fail-on: warning\n",
+            ".dynalint.yaml:1: fail-on: unknown key (expected fail_on, select, ignore_rules, "
+            "rules, ignore, rules_dirs); did you mean fail_on?",
+        ),
+        ("fail_on: fatal\n", ".dynalint.yaml:1: fail_on: expected one of error, warning, note, never, got 'fatal'"),
+        ("select: DDB1\n", ".dynalint.yaml:1: select: expected a list, got a string ('DDB1')"),
+        ("select: [DDB1, 7]\n", ".dynalint.yaml:1: select[1]: expected a string, got a number (7)"),
+        ("select: [DDB9]\n", ".dynalint.yaml:1: select[0]: unknown rule id or prefix 'DDB9' (see `dynalint rules`)"),
+        ("ignore_rules: [XYZ]\n", ".dynalint.yaml:1: ignore_rules[0]: unknown rule id or prefix 'XYZ'"),
+        (
+            "rules:\n  DDB999: {level: error}\n",
+            ".dynalint.yaml:2: rules.DDB999: unknown rule id (see `dynalint rules`)",
+        ),
+        (
+            "rules:\n  ddb101: {enabled: false}\n",
+            "rules.ddb101: unknown rule id (see `dynalint rules`); did you mean DDB101?",
+        ),
+        (
+            "rules:\n  DDB101:\n    level: critical\n",
+            ".dynalint.yaml:3: rules.DDB101.level: expected one of error, warning, note, got 'critical'",
+        ),
+        ("rules:\n  DDB101:\n    enabled: 'no'\n", ".dynalint.yaml:3: rules.DDB101.enabled: expected true or false"),
+        (
+            "rules:\n  DDB101:\n    severity: high\n",
+            ".dynalint.yaml:3: rules.DDB101.severity: unknown key (expected enabled, level, options)",
+        ),
+        (
+            "rules:\n  DDB204:\n    options:\n      min_window: 7\n",
+            ".dynalint.yaml:4: rules.DDB204.options.min_window: unknown option of DDB204 (its options: "
+            "min_kms_deletion_window)",
+        ),
+        (
+            "rules:\n  DDB101:\n    options: {x: 1}\n",
+            "rules.DDB101.options.x: unknown option of DDB101 (its options: none)",
+        ),
+        (
+            "rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: thirty\n",
+            ".dynalint.yaml:4: rules.DDB204.options.min_kms_deletion_window: expected an integer, got a string ('thirty')",
+        ),
+        (
+            "rules:\n  DDB204:\n    options:\n      min_kms_deletion_window: true\n",
+            "rules.DDB204.options.min_kms_deletion_window: expected an integer, got a boolean",
+        ),
+        (
+            "ignore:\n  - rule: DDB101\n    address: '*'\n",
+            ".dynalint.yaml:2: ignore[0]: missing 'reason' (an ignore entry needs rule, address and reason)",
+        ),
+        ("ignore:\n  - {rule: DDB101, address: '*', reason: '  '}\n", "ignore[0].reason: must not be empty"),
+        ("ignore:\n  - {rule: DDB9, address: '*', reason: typo}\n", "ignore[0].rule: unknown rule id or prefix 'DDB9'"),
+        ("ignore: {rule: DDB101}\n", ".dynalint.yaml:1: ignore: expected a list, got a mapping"),
+    ],
+)
 def test_mistakes_name_the_file_the_key_and_what_was_expected(project, text, expected):
     write(project / ".dynalint.yaml", text)
     assert expected in usage_error(WORKFLOW)
@@ -276,20 +324,26 @@ def test_several_mistakes_say_how_many_more(project):
     assert usage_error(WORKFLOW).endswith("(and 1 more problem)")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("- DDB101\n- DDB103\n", ".dynalint.yaml: expected a mapping of settings (fail_on, select, rules, ...), got a list"),
-    ("just words\n", "got a string"),
-    ("select: [DDB1\n", ".dynalint.yaml:2: invalid YAML"),
-    # safe_load only: a Python tag is refused, never constructed
-    ("fail_on: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "- DDB101\n- DDB103\n",
+            ".dynalint.yaml: expected a mapping of settings (fail_on, select, rules, ...), got a list",
+        ),
+        ("just words\n", "got a string"),
+        ("select: [DDB1\n", ".dynalint.yaml:2: invalid YAML"),
+        # safe_load only: a Python tag is refused, never constructed
+        ("fail_on: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
+    ],
+)
 def test_yaml_that_is_not_a_mapping_of_settings(project, text, expected):
     write(project / ".dynalint.yaml", text)
     assert expected in usage_error(WORKFLOW)
 
 
 def test_toml_mistakes_carry_the_table_path(project):
-    write(project / "pyproject.toml", '[tool.dynalint]\nfail_on = 1\n')
+    write(project / "pyproject.toml", "[tool.dynalint]\nfail_on = 1\n")
     assert "pyproject.toml: tool.dynalint.fail_on: expected one of error" in usage_error(WORKFLOW)
     write(project / "pyproject.toml", '[tool.dynalint\nfail_on = "x"\n')
     assert "pyproject.toml: invalid TOML" in usage_error(WORKFLOW)
@@ -311,8 +365,10 @@ def test_load_raises_input_error(tmp_path):
 
 def test_tomli_is_a_dependency_on_python_310_only():
     project_table = userfiles._tomllib().loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert any(d.replace(" ", "").startswith("tomli") and "python_version<'3.11'" in d.replace(" ", "").replace('"', "'")
-               for d in project_table["dependencies"])
+    assert any(
+        d.replace(" ", "").startswith("tomli") and "python_version<'3.11'" in d.replace(" ", "").replace('"', "'")
+        for d in project_table["dependencies"]
+    )
 
 
 def test_the_readme_config_example_is_valid(tmp_path):
@@ -329,13 +385,23 @@ def _finding_at(address: str, rule_id: str = "DDB101") -> Finding:
 def test_the_readme_config_example_accepts_every_instance_of_the_module(tmp_path):
     readme = (ROOT / "README.md").read_text()
     [example] = [block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if block.startswith("fail_on:")]
-    [entry] = [e for e in config.load(write(tmp_path / ".dynalint.yaml", example), RULES).ignore
-               if e.address == "module.sandbox.*"]
-    for address in ("module.sandbox.aws_dynamodb_table.t", 'module.sandbox["dev"].aws_dynamodb_table.t',
-                    "module.sandbox[0].aws_dynamodb_table.t", 'module.sandbox["a"].module.inner[2].aws_dynamodb_table.t'):
+    [entry] = [
+        e
+        for e in config.load(write(tmp_path / ".dynalint.yaml", example), RULES).ignore
+        if e.address == "module.sandbox.*"
+    ]
+    for address in (
+        "module.sandbox.aws_dynamodb_table.t",
+        'module.sandbox["dev"].aws_dynamodb_table.t',
+        "module.sandbox[0].aws_dynamodb_table.t",
+        'module.sandbox["a"].module.inner[2].aws_dynamodb_table.t',
+    ):
         assert entry.matches(_finding_at(address, entry.rule)), address
-    for address in ("module.sandboxes.aws_dynamodb_table.t", "module.other.module.sandbox.aws_dynamodb_table.t",
-                    "aws_dynamodb_table.sandbox"):
+    for address in (
+        "module.sandboxes.aws_dynamodb_table.t",
+        "module.other.module.sandbox.aws_dynamodb_table.t",
+        "aws_dynamodb_table.sandbox",
+    ):
         assert not entry.matches(_finding_at(address, entry.rule)), address
 
 
@@ -344,17 +410,22 @@ def test_a_module_glob_suppresses_the_findings_of_its_for_each_instances(project
     plan = str(ROOT / "sample_plans" / "mixed" / "plan.json")
     everywhere = [f for f in findings(plan, "--no-config") if f["address"].startswith("module.tables[")]
     assert everywhere
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         ignore:
           - {rule: ALL, address: "module.tables.*", reason: the tables module is reviewed on its own}
-    """)
+    """,
+    )
     after = findings(plan, "--show-suppressed")
     assert [f for f in after if f["address"].startswith("module.tables[") and not f["suppression"]] == []
     assert len([f for f in after if f["address"].startswith("module.tables[")]) == len(everywhere)
 
 
 def test_an_ignore_entry_that_accepts_nothing_is_a_note_at_its_line(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         ignore:
           - rule: DDB101
             address: "module.sandbox.*"
@@ -368,7 +439,8 @@ def test_an_ignore_entry_that_accepts_nothing_is_a_note_at_its_line(project):
           - rule: DDB5
             address: "no.such"
             reason: its rules do not run in this test
-    """)
+    """,
+    )
     out = findings(WORKFLOW, "--ignore", "DDB5")
     notes = {f["address"]: f for f in out if f["rule_id"] == "DL004"}
     assert set(notes) == {"ignore[1]", "ignore[2]"}
@@ -385,39 +457,48 @@ def test_an_ignore_entry_that_accepts_nothing_is_a_note_at_its_line(project):
 
 
 def test_with_changed_only_an_unused_entry_is_reported_only_when_its_glob_matches_nothing(project):
-    write(project / ".dynalint.yaml", """
+    write(
+        project / ".dynalint.yaml",
+        """
         ignore:
           - {rule: DDB1, address: "aws_dynamodb_table.legacy", reason: unchanged resources are not checked}
           - {rule: DDB1, address: "module.nowhere.*", reason: a typo}
-    """)
+    """,
+    )
     notes = [f for f in findings(WORKFLOW, "--changed-only") if f["rule_id"] == "DL004"]
     assert [n["address"] for n in notes] == ["ignore[1]"]
 
 
 def test_a_toml_entry_that_accepts_nothing_points_at_the_file(project):
-    write(project / "pyproject.toml", """
+    write(
+        project / "pyproject.toml",
+        """
         [[tool.dynalint.ignore]]
         rule = "DDB101"
         address = "module.nowhere.*"
         reason = "a typo"
-    """)
+    """,
+    )
     [note] = [f for f in findings(WORKFLOW) if f["rule_id"] == "DL004"]
     assert note["location"]["file"] == "pyproject.toml" and note["location"]["line"] == 1
 
 
-@pytest.mark.parametrize("pattern, address, matched", [
-    ("module.tenant.*", 'module.tenant["acme"].aws_dynamodb_table.t', True),
-    ("module.tenant.*", "module.tenant[0].aws_dynamodb_table.t", True),
-    ("module.tenant.*", "module.tenant.aws_dynamodb_table.t", True),
-    ("module.tenant.*", "module.tenants.aws_dynamodb_table.t", False),
-    ('module.tenant["acme"].*', 'module.tenant["globex"].aws_dynamodb_table.t', False),
-    ("module.a.module.b.aws_t.n", 'module.a[1].module.b["k"].aws_t.n["z"]', True),
-    ("aws_dynamodb_table.t", "aws_dynamodb_table.t[3]", True),  # the last name, too: every instance
-    ("aws_dynamodb_table.t", "aws_dynamodb_table.tt", False),
-    ("aws_dynamodb_table.t[0]", "aws_dynamodb_table.t[1]", False),
-    ('module.t["module.x.y"].aws_t.n', 'module.t["module.x[0].y"].aws_t.n', False),  # a quoted key is literal
-    ("*.orders", 'module.x["a"].aws_dynamodb_table.orders["b"]', True),
-])
+@pytest.mark.parametrize(
+    "pattern, address, matched",
+    [
+        ("module.tenant.*", 'module.tenant["acme"].aws_dynamodb_table.t', True),
+        ("module.tenant.*", "module.tenant[0].aws_dynamodb_table.t", True),
+        ("module.tenant.*", "module.tenant.aws_dynamodb_table.t", True),
+        ("module.tenant.*", "module.tenants.aws_dynamodb_table.t", False),
+        ('module.tenant["acme"].*', 'module.tenant["globex"].aws_dynamodb_table.t', False),
+        ("module.a.module.b.aws_t.n", 'module.a[1].module.b["k"].aws_t.n["z"]', True),
+        ("aws_dynamodb_table.t", "aws_dynamodb_table.t[3]", True),  # the last name, too: every instance
+        ("aws_dynamodb_table.t", "aws_dynamodb_table.tt", False),
+        ("aws_dynamodb_table.t[0]", "aws_dynamodb_table.t[1]", False),
+        ('module.t["module.x.y"].aws_t.n', 'module.t["module.x[0].y"].aws_t.n', False),  # a quoted key is literal
+        ("*.orders", 'module.x["a"].aws_dynamodb_table.orders["b"]', True),
+    ],
+)
 def test_address_globs(pattern, address, matched):
     from dynalint.address import glob
 

@@ -1,5 +1,6 @@
 """A config file is part of the repository under review (issue 14): what it names may not run code unless the
 user allows it on the command line, may not reach outside its folder, and the settings in use are said."""
+
 import json
 import os
 import textwrap
@@ -53,15 +54,25 @@ def repo(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.mark.parametrize("command", [[PLAN], ["rules"], ["explain", "DDB101"], [PLAN, "--config", ".dynalint.yaml"],
-                                     ["rules", "--config", ".dynalint.yaml"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [PLAN],
+        ["rules"],
+        ["explain", "DDB101"],
+        [PLAN, "--config", ".dynalint.yaml"],
+        ["rules", "--config", ".dynalint.yaml"],
+    ],
+)
 def test_python_named_by_a_config_file_does_not_run(repo, command):
     result = run(*command)
     assert result.exit_code == 2, result.output
-    assert result.stderr == ("dynalint: error: .dynalint.yaml: rules_dirs names policies, which holds Python rules "
-                             "(evil.py): dynalint runs Python that a config file names only with --allow-config-code, "
-                             "since a config file in the repository under review could run any code; or name the "
-                             "directory with --rules-dir\n")
+    assert result.stderr == (
+        "dynalint: error: .dynalint.yaml: rules_dirs names policies, which holds Python rules "
+        "(evil.py): dynalint runs Python that a config file names only with --allow-config-code, "
+        "since a config file in the repository under review could run any code; or name the "
+        "directory with --rules-dir\n"
+    )
     assert not (repo / "policies" / "ran.txt").exists()
 
 
@@ -90,9 +101,11 @@ def test_rules_dirs_stay_inside_the_config_files_folder(repo, name):
     for command in ([PLAN], ["rules"], [PLAN, "--allow-config-code"]):
         result = run(*command)
         assert result.exit_code == 2
-        assert result.stderr == (f"dynalint: error: .dynalint.yaml:1: rules_dirs[0]: {name!r} is outside the config "
-                                 "file's folder: a config file names rule directories beside it or below it; name "
-                                 "others with --rules-dir\n")
+        assert result.stderr == (
+            f"dynalint: error: .dynalint.yaml:1: rules_dirs[0]: {name!r} is outside the config "
+            "file's folder: a config file names rule directories beside it or below it; name "
+            "others with --rules-dir\n"
+        )
 
 
 def test_a_rule_file_linked_from_outside_the_folder_is_refused(repo, tmp_path_factory):
@@ -104,7 +117,8 @@ def test_a_rule_file_linked_from_outside_the_folder_is_refused(repo, tmp_path_fa
     result = run(PLAN)
     assert result.exit_code == 2 and result.stderr == (
         "dynalint: error: policies/tags.yaml: a link to a file outside the config file's folder; name rules kept "
-        "elsewhere with --rules-dir\n")
+        "elsewhere with --rules-dir\n"
+    )
 
 
 # ---------------------------------------------------------------- which settings govern the run

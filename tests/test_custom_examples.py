@@ -1,4 +1,5 @@
 """examples/custom-rules run as the README shows, and the examples of docs/custom-rules.md work."""
+
 import json
 import os
 import re
@@ -19,9 +20,12 @@ EXAMPLE = ROOT / "examples" / "custom-rules"
 README = (ROOT / "README.md").read_text()
 DOCS = (ROOT / "docs" / "custom-rules.md").read_text()
 SECTION = README.split("## Custom rules", 1)[1].split("\n## ", 1)[0]
-EXPECTED = {("ACME001", "aws_dynamodb_table.sessions"), ("ACME002", "aws_dynamodb_table.sessions"),
-            ("ACME101", 'module.payments["ledger"].aws_dynamodb_table.this'),
-            ("ACME101", 'module.payments["refunds"].aws_dynamodb_table.this')}
+EXPECTED = {
+    ("ACME001", "aws_dynamodb_table.sessions"),
+    ("ACME002", "aws_dynamodb_table.sessions"),
+    ("ACME101", 'module.payments["ledger"].aws_dynamodb_table.this'),
+    ("ACME101", 'module.payments["refunds"].aws_dynamodb_table.this'),
+}
 
 
 def commands() -> list[str]:
@@ -42,7 +46,10 @@ def test_the_readme_commands_work_as_written():
         result = shell(command)
         assert result.returncode == 1, result.stderr  # ACME101 is an error
         assert {line.split()[1] for line in result.stdout.splitlines() if line.startswith("    ")} == {
-            "ACME001", "ACME002", "ACME101"}
+            "ACME001",
+            "ACME002",
+            "ACME101",
+        }
         assert "(1 suppressed)" in result.stdout
     plan_output = shell(lint_plan).stdout.splitlines()
     assert all(line in plan_output for line in shown)
@@ -103,14 +110,18 @@ def test_the_docs_yaml_examples_load(tmp_path):
     assert [r.id for r in yaml_rules.load_text(rule_file, "docs")] == ["ACME002"]
     for condition in (b for b in blocks if b.startswith(("require:", "connected:"))):
         document = condition if condition.startswith("require:") else "require:\n" + textwrap.indent(condition, "  ")
-        text = ("rules:\n  - id: X001\n    level: note\n    summary: s\n    message: m\n"
-                "    resource_types: [aws_dynamodb_table]\n" + textwrap.indent(document, "    "))
+        text = (
+            "rules:\n  - id: X001\n    level: note\n    summary: s\n    message: m\n"
+            "    resource_types: [aws_dynamodb_table]\n" + textwrap.indent(document, "    ")
+        )
         assert yaml_rules.load_text(text, "docs")
     settings = next(b for b in blocks if b.startswith("rules_dirs:"))
     policies = tmp_path / "policies"
     policies.mkdir()
-    rule = ("  - id: {}\n    level: note\n    summary: s\n    message: m\n    resource_types: [aws_dynamodb_table]\n"
-            "    require: {{attribute: name, exists: true}}\n")
+    rule = (
+        "  - id: {}\n    level: note\n    summary: s\n    message: m\n    resource_types: [aws_dynamodb_table]\n"
+        "    require: {{attribute: name, exists: true}}\n"
+    )
     (policies / "r.yaml").write_text("rules:\n" + rule.format("ACME001") + rule.format("ACME101"))
     [module] = [b for b in re.findall(r"```python\n(.*?)```", DOCS, re.S) if "ACME100" in b]
     (policies / "streams.py").write_text(module)
@@ -127,11 +138,13 @@ def test_the_docs_fix_example_fixes(tmp_path, monkeypatch):
     (tmp_path / "rules" / "classes.py").write_text(module)
     (tmp_path / "infra").mkdir()
     (tmp_path / "infra" / "main.tf").write_text(
-        'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "pk"\n}\n')
+        'resource "aws_dynamodb_table" "t" {\n  name     = "t"\n  hash_key = "pk"\n}\n'
+    )
     args = ["--rules-dir", "rules", "--select", "ACME200", "--no-config", "infra"]
     assert "ACME200" in CliRunner().invoke(main, args).stdout
     CliRunner().invoke(main, ["--fix", *args])
     assert (tmp_path / "infra" / "main.tf").read_text() == (
         'resource "aws_dynamodb_table" "t" {\n  name        = "t"\n  hash_key    = "pk"\n'
-        '  table_class = "STANDARD"\n}\n')
+        '  table_class = "STANDARD"\n}\n'
+    )
     assert "ACME200" not in CliRunner().invoke(main, args).stdout

@@ -1,5 +1,6 @@
 """Custom rules from the user's side: Python rule modules, entry points, the config's rules_dirs,
 and custom rules in listings, SARIF, selection, config, suppressions and baselines."""
+
 import json
 import os
 import subprocess
@@ -97,7 +98,9 @@ def house(tmp_path) -> Path:
     directory = tmp_path / "house"
     write(directory / "_naming.py", NAMING)
     write(directory / "house.py", HOUSE)
-    write(directory / "tags.yaml", """\
+    write(
+        directory / "tags.yaml",
+        """\
         rules:
           - id: HOUSE010
             level: warning
@@ -105,7 +108,8 @@ def house(tmp_path) -> Path:
             message: "Table {label} has no CostCenter tag."
             resource_types: [aws_dynamodb_table]
             require: {attribute: tags_all.CostCenter, exists: true}
-        """)
+        """,
+    )
     return directory
 
 
@@ -133,10 +137,14 @@ def test_a_rules_module_contributes_its_rules_links_and_rules_list(house):
     assert registry.rules["HOUSE001"].origin.endswith("house/house.py:11")
     assert registry.rules["HOUSE001"].help.startswith("## What it checks")
     found = lint(house)
-    assert flagged(found, "HOUSE001") == {"aws_dynamodb_table.scratch", "aws_dynamodb_table.bare",
-                                          "aws_dynamodb_table.later", "aws_dynamodb_table.secret",
-                                          "module.payments.aws_dynamodb_table.this",
-                                          "module.ledger.aws_dynamodb_table.this"}
+    assert flagged(found, "HOUSE001") == {
+        "aws_dynamodb_table.scratch",
+        "aws_dynamodb_table.bare",
+        "aws_dynamodb_table.later",
+        "aws_dynamodb_table.secret",
+        "module.payments.aws_dynamodb_table.this",
+        "module.ledger.aws_dynamodb_table.this",
+    }
     assert flagged(found, "HOUSE003") == set()  # the fixture's key rotates
     assert flagged(found, "HOUSE010") == {"aws_dynamodb_table.scratch", "aws_dynamodb_table.bare"}
 
@@ -149,9 +157,13 @@ def test_context_graph_with_reference_and_custom_literal_link(house):
 
 def test_options_of_python_rules(house):
     found = lint(house, options={"HOUSE001": {"prefix": "p"}})
-    assert flagged(found, "HOUSE001") == {"aws_dynamodb_table.scratch", "aws_dynamodb_table.bare",
-                                          "aws_dynamodb_table.later", "aws_dynamodb_table.secret",
-                                          "module.ledger.aws_dynamodb_table.this"}
+    assert flagged(found, "HOUSE001") == {
+        "aws_dynamodb_table.scratch",
+        "aws_dynamodb_table.bare",
+        "aws_dynamodb_table.later",
+        "aws_dynamodb_table.secret",
+        "module.ledger.aws_dynamodb_table.this",
+    }
 
 
 def test_rules_dir_on_the_command_line(house):
@@ -188,13 +200,16 @@ def broken(tmp_path, monkeypatch):
 
 def test_import_error_names_file_and_line(broken):
     text = "from dynalint.rule import rule\n\n\nrule_count = len(RULES_TABLE)\n"
-    assert broken(bad__py=text) == ("rules/bad.py:4: cannot load custom rules: NameError: name 'RULES_TABLE' "
-                                    "is not defined")
+    assert broken(bad__py=text) == (
+        "rules/bad.py:4: cannot load custom rules: NameError: name 'RULES_TABLE' is not defined"
+    )
 
 
 def test_syntax_error_names_file_and_line(broken):
-    assert broken(bad__py="def check(:\n    pass\n") == "rules/bad.py:1: cannot load custom rules: SyntaxError: " \
-                                                        "invalid syntax"
+    assert (
+        broken(bad__py="def check(:\n    pass\n") == "rules/bad.py:1: cannot load custom rules: SyntaxError: "
+        "invalid syntax"
+    )
 
 
 def test_error_in_a_helper_names_the_helper_line(broken):
@@ -203,14 +218,17 @@ def test_error_in_a_helper_names_the_helper_line(broken):
 
 
 def test_bad_rule_metadata_names_the_decorator_line(broken):
-    text = broken(bad__py='from dynalint.rule import rule\n\n\n@rule(id="house-1", slug="x", level="note", '
-                          'applies=[])\ndef check(r, ctx):\n    """X."""\n')
+    text = broken(
+        bad__py='from dynalint.rule import rule\n\n\n@rule(id="house-1", slug="x", level="note", '
+        'applies=[])\ndef check(r, ctx):\n    """X."""\n'
+    )
     assert text.startswith("rules/bad.py:4: cannot load custom rules: rule id 'house-1' must be letters then digits")
 
 
 def test_a_module_without_rules_and_an_empty_directory(broken, tmp_path):
-    assert broken(util__py="X = 1\n") == ("rules/util.py: defines no rule (a helper module's name starts with "
-                                          "'_', e.g. _helpers.py)")
+    assert broken(util__py="X = 1\n") == (
+        "rules/util.py: defines no rule (a helper module's name starts with '_', e.g. _helpers.py)"
+    )
     (tmp_path / "rules" / "util.py").unlink()
     assert broken() == "rules: no rules here (custom rules are *.py, *.yaml or *.yml files)"
 
@@ -243,7 +261,8 @@ rules:
 def test_id_clash_with_a_built_in_rule_names_both_origins(broken):
     assert broken(mine__py=PY_RULE.format(id="DDB101")) == (
         "rules/mine.py:4: rule id DDB101 is already defined by dynalint's built-in rule (dynalint.rules.durability): "
-        "give one of them another id")
+        "give one of them another id"
+    )
 
 
 def test_id_clash_between_custom_rules_names_both_origins(broken):
@@ -262,9 +281,14 @@ def test_id_clash_across_two_directories(tmp_path, monkeypatch):
 
 def test_ids_of_dynalint_families_are_reserved(broken):
     assert broken(mine__yaml=YAML_RULE.format(id="DDB999")).startswith(
-        "rules/mine.yaml:2: rule id DDB999: ids starting DDB or DL are kept for dynalint's own rules")
-    assert "DLX001" in custom.registry([write(Path("ok") / "r.yaml", YAML_RULE.format(id="DLX001")).parent],
-                                       entry_points=False).rules
+        "rules/mine.yaml:2: rule id DDB999: ids starting DDB or DL are kept for dynalint's own rules"
+    )
+    assert (
+        "DLX001"
+        in custom.registry(
+            [write(Path("ok") / "r.yaml", YAML_RULE.format(id="DLX001")).parent], entry_points=False
+        ).rules
+    )
 
 
 # ---------------------------------------------------------------- entry points
@@ -307,27 +331,42 @@ def test_an_entry_point_that_fails_to_import(site):
     with pytest.raises(RuleError) as raised:
         custom.registry()
     text = str(raised.value)
-    assert text.endswith("acme_broken/__init__.py:3: cannot load custom rules from entry point broken = acme_broken "
-                         "(acme-dynalint 1.2.0): ZeroDivisionError: division by zero")
+    assert text.endswith(
+        "acme_broken/__init__.py:3: cannot load custom rules from entry point broken = acme_broken "
+        "(acme-dynalint 1.2.0): ZeroDivisionError: division by zero"
+    )
 
 
 def test_an_entry_point_of_the_wrong_kind(site):
     site("[dynalint.rules]\nodd = os:sep\n")
-    with pytest.raises(RuleError, match=r"entry point odd = os:sep \(acme-dynalint 1\.2\.0\): expected a module, a "
-                                        r"rule, or a list of rules and links; got str"):
+    with pytest.raises(
+        RuleError,
+        match=r"entry point odd = os:sep \(acme-dynalint 1\.2\.0\): expected a module, a "
+        r"rule, or a list of rules and links; got str",
+    ):
         custom.registry()
 
 
 def test_entry_point_rules_in_a_real_process(site):
     root = site("[dynalint.rules]\nacme = acme_rules\n")
     env = {**os.environ, "PYTHONPATH": str(root)}
-    listed = subprocess.run([sys.executable, "-m", "dynalint", "rules", "--format", "json"], env=env,
-                            capture_output=True, text=True, cwd=root)
+    listed = subprocess.run(
+        [sys.executable, "-m", "dynalint", "rules", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert listed.returncode == 0, listed.stderr
     rows = {r["id"]: r for r in json.loads(listed.stdout)["rules"]}
     assert "acme-dynalint 1.2.0" in rows["ACME900"]["origin"]
-    checked = subprocess.run([sys.executable, "-m", "dynalint", PLAN, "--select", "ACME900", "-f", "json"],
-                             env=env, capture_output=True, text=True, cwd=root)
+    checked = subprocess.run(
+        [sys.executable, "-m", "dynalint", PLAN, "--select", "ACME900", "-f", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert checked.returncode == 0 and len(json.loads(checked.stdout)["findings"]) == 7
 
 
@@ -336,7 +375,9 @@ def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monk
     project = tmp_path / "project"
     (project / "ci" / "policies").mkdir(parents=True)
     house.rename(project / "ci" / "policies" / "house")
-    config = write(project / "ci" / ".dynalint.yaml", """\
+    config = write(
+        project / "ci" / ".dynalint.yaml",
+        """\
         rules_dirs: [policies/house]
         select: [HOUSE]
         rules:
@@ -348,10 +389,12 @@ def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monk
           - rule: HOUSE001
             address: "module.*"
             reason: module tables are named by the platform team
-        """)
+        """,
+    )
     monkeypatch.chdir(tmp_path)  # neither the config's directory nor the rules'
-    result = run(PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002", "--show-suppressed",
-                 "--allow-config-code")
+    result = run(
+        PLAN, "--config", str(config), "-f", "json", "--ignore", "HOUSE002", "--show-suppressed", "--allow-config-code"
+    )
     assert result.exit_code == 1, result.output
     found = json.loads(result.stdout)["findings"]
     first = {f["address"]: f for f in found if f["rule_id"] == "HOUSE001"}
@@ -359,8 +402,10 @@ def test_config_rules_dirs_are_relative_to_the_config_file(house, tmp_path, monk
     assert first["aws_dynamodb_table.scratch"]["level"] == "error"
     assert "aws_dynamodb_table.orders" not in first  # the option: "prod-orders" starts with "p"
     suppressed = first["module.ledger.aws_dynamodb_table.this"]
-    assert suppressed["suppression"] == {"kind": "external",
-                                         "justification": "module tables are named by the platform team"}
+    assert suppressed["suppression"] == {
+        "kind": "external",
+        "justification": "module tables are named by the platform team",
+    }
 
 
 def test_config_found_upwards_loads_its_rules_dirs_for_rules_and_explain(house, tmp_path, monkeypatch):
@@ -372,11 +417,17 @@ def test_config_found_upwards_loads_its_rules_dirs_for_rules_and_explain(house, 
     assert "HOUSE001" not in run("rules", "--no-config").output
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("rules_dirs: [nope]\n", ".dynalint.yaml:1: rules_dirs[0]: no directory 'nope' (relative to the config file)"),
-    ("rules_dirs: nope\n", ".dynalint.yaml:1: rules_dirs: expected a list of directory names"),
-    ("rules_dirs: [house]\nrules: {HOUSE999: {level: note}}\n", ".dynalint.yaml:2: rules.HOUSE999: unknown rule id"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("rules_dirs: [nope]\n", ".dynalint.yaml:1: rules_dirs[0]: no directory 'nope' (relative to the config file)"),
+        ("rules_dirs: nope\n", ".dynalint.yaml:1: rules_dirs: expected a list of directory names"),
+        (
+            "rules_dirs: [house]\nrules: {HOUSE999: {level: note}}\n",
+            ".dynalint.yaml:2: rules.HOUSE999: unknown rule id",
+        ),
+    ],
+)
 def test_config_mistakes(house, tmp_path, monkeypatch, text, expected):
     write(tmp_path / ".dynalint.yaml", text)
     monkeypatch.chdir(tmp_path)
@@ -387,8 +438,10 @@ def test_config_mistakes(house, tmp_path, monkeypatch, text, expected):
 # ---------------------------------------------------------------- listings, SARIF, baselines, suppressions
 def test_rules_listing_text_json_markdown(house):
     text = run("rules", "--rules-dir", str(house)).output
-    assert any(line.startswith("HOUSE001  table-name-prefix") and "The table name lacks the team prefix." in line
-               for line in text.splitlines())
+    assert any(
+        line.startswith("HOUSE001  table-name-prefix") and "The table name lacks the team prefix." in line
+        for line in text.splitlines()
+    )
     listed = run("rules", "--rules-dir", str(house), "--format", "json").output
     rows = {r["id"]: r for r in json.loads(listed)["rules"]}
     assert rows["HOUSE010"]["origin"].endswith("tags.yaml:2") and rows["HOUSE001"]["options"] == {"prefix": "prod-"}
@@ -408,8 +461,9 @@ def test_sarif_lists_custom_rules_with_their_help(house, tmp_path):
     driver = doc["runs"][0]["tool"]["driver"]
     rules = {r["id"]: r for r in driver["rules"]}
     assert set(rules) == {"HOUSE001", "HOUSE002", "HOUSE003", "HOUSE010", "DL000"}  # DL000: --select keeps it
-    assert rules["HOUSE001"]["fullDescription"]["text"] == ("Table names that do not start with the prefix option. "
-                                                            "Our IAM policies grant access by name prefix.")
+    assert rules["HOUSE001"]["fullDescription"]["text"] == (
+        "Table names that do not start with the prefix option. Our IAM policies grant access by name prefix."
+    )
     # plain text: a custom rule's help may come from the repository under review, code scanning renders markdown
     assert "## What it checks" in rules["HOUSE001"]["help"]["text"] and "markdown" not in rules["HOUSE001"]["help"]
     assert "## Definition" in rules["HOUSE010"]["help"]["text"]
@@ -423,12 +477,13 @@ def test_baseline_covers_custom_findings(house, tmp_path):
     assert first.exit_code == 0
     recorded = {f["rule_id"] for f in json.loads(baseline.read_text())["findings"]}
     assert recorded == {"HOUSE001"}
-    again = run(PLAN, "--rules-dir", str(house), "--select", "HOUSE001", "--baseline", str(baseline),
-                "--fail-on", "warning")
+    again = run(
+        PLAN, "--rules-dir", str(house), "--select", "HOUSE001", "--baseline", str(baseline), "--fail-on", "warning"
+    )
     assert again.exit_code == 0
 
 
-TF = '''\
+TF = """\
 # dynalint:ignore=HOUSE010 scratch data has no owner
 resource "aws_dynamodb_table" "scratch" {
   name         = "prod-scratch"
@@ -449,16 +504,19 @@ resource "aws_dynamodb_table" "other" {
     type = "S"
   }
 }
-'''
+"""
 
 
 def test_inline_suppression_of_a_custom_rule(house, tmp_path):
     write(tmp_path / "infra" / "main.tf", TF)
-    result = run(str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "HOUSE010", "-f", "json",
-                 "--show-suppressed")
+    result = run(
+        str(tmp_path / "infra"), "--rules-dir", str(house), "--select", "HOUSE010", "-f", "json", "--show-suppressed"
+    )
     found = {f["address"]: f for f in json.loads(result.stdout)["findings"]}
-    assert found["aws_dynamodb_table.scratch"]["suppression"] == {"kind": "inSource",
-                                                                  "justification": "scratch data has no owner"}
+    assert found["aws_dynamodb_table.scratch"]["suppression"] == {
+        "kind": "inSource",
+        "justification": "scratch data has no owner",
+    }
     assert found["aws_dynamodb_table.other"]["suppression"] is None
 
 
@@ -482,20 +540,30 @@ def _declared(paths: list[str]) -> list[str]:
     return [p.name for d in distributions(path=paths) for p in d.entry_points if p.group == custom.ENTRY_POINT_GROUP]
 
 
-@pytest.mark.parametrize("layout, expected", [
-    ({}, False),
-    ({"other-1.0.dist-info/entry_points.txt": "[console_scripts]\nother = other:main\n"}, False),
-    ({"Other-1.0.dist-info/METADATA": "Name: other\n"}, False),  # no entry_points.txt at all
-    ({"acme-1.0.dist-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
-    ({"ACME-1.0.DIST-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),  # importlib ignores the case
-    ({"acme.egg-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
-    ({"acme-1.0.egg/EGG-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
-], ids=["empty", "other-group", "no-file", "dist-info", "upper-case", "egg-info", "egg"])
+@pytest.mark.parametrize(
+    "layout, expected",
+    [
+        ({}, False),
+        ({"other-1.0.dist-info/entry_points.txt": "[console_scripts]\nother = other:main\n"}, False),
+        ({"Other-1.0.dist-info/METADATA": "Name: other\n"}, False),  # no entry_points.txt at all
+        ({"acme-1.0.dist-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+        (
+            {"ACME-1.0.DIST-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"},
+            True,
+        ),  # importlib ignores the case
+        ({"acme.egg-info/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+        ({"acme-1.0.egg/EGG-INFO/entry_points.txt": "[dynalint.rules]\nacme = acme\n"}, True),
+    ],
+    ids=["empty", "other-group", "no-file", "dist-info", "upper-case", "egg-info", "egg"],
+)
 def test_the_entry_point_guard_agrees_with_importlib_metadata(tmp_path, layout, expected):
     for name, text in layout.items():
         write(tmp_path / name, text)
-    paths = [str(tmp_path), str(tmp_path / "missing"), *(str(tmp_path / n.split("/")[0]) for n in layout
-                                                        if n.split("/")[0].endswith(".egg"))]
+    paths = [
+        str(tmp_path),
+        str(tmp_path / "missing"),
+        *(str(tmp_path / n.split("/")[0]) for n in layout if n.split("/")[0].endswith(".egg")),
+    ]
     assert bool(_declared(paths)) == expected  # the layout means what the test says to importlib.metadata
     assert custom.may_declare_entry_points(custom.ENTRY_POINT_GROUP, paths) == expected
 

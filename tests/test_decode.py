@@ -1,5 +1,6 @@
 """The decoder reads the whole document with the JSON parser: the same value as json.loads, and a
 top-level key written twice refused (issue 13)."""
+
 import json
 
 import pytest
@@ -23,18 +24,37 @@ def test_the_document_is_what_json_loads_reads(path):
     assert parse_document(text, "plan.json") == json.loads(text)
 
 
-@pytest.mark.parametrize("text", [
-    ' \n{ "a" : [1, {"b": 2}] ,\t"c":null }\r\n',  # whitespace wherever JSON allows it
-    "{}", " { } ", '{"a":{}}', "[]", "5", '"x"', "null",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        ' \n{ "a" : [1, {"b": 2}] ,\t"c":null }\r\n',  # whitespace wherever JSON allows it
+        "{}",
+        " { } ",
+        '{"a":{}}',
+        "[]",
+        "5",
+        '"x"',
+        "null",
+    ],
+)
 def test_any_layout_reads_as_json_loads_reads_it(text):
     assert parse_document(text, "plan.json") == json.loads(text)
 
 
-@pytest.mark.parametrize("text", [
-    '{"a": 1,}', '{"a" 1}', '{"a": 1 "b": 2}', '{"a": 1} x', '{"a": 1', '{a: 1}', '{"a": tru}', '{"a": 1}}',
-    '{"format_version": "1.2", "planned_values": {',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1,}',
+        '{"a" 1}',
+        '{"a": 1 "b": 2}',
+        '{"a": 1} x',
+        '{"a": 1',
+        "{a: 1}",
+        '{"a": tru}',
+        '{"a": 1}}',
+        '{"format_version": "1.2", "planned_values": {',
+    ],
+)
 def test_malformed_json_gets_the_parsers_own_message(text):
     with pytest.raises(InputError) as expected:
         parse_text(text, "plan.json")
@@ -43,12 +63,15 @@ def test_malformed_json_gets_the_parsers_own_message(text):
     assert str(got.value) == str(expected.value)
 
 
-@pytest.mark.parametrize("text", [
-    '{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
-    '{"resource_changes": [{"address": "aws_x.y"}], "resource_changes": []}',
-    '{"a": 1, "a": 1}',  # the same value twice is still two copies
-    '{"resource_changes": [], "resource_\\u0063hanges": []}',  # the parser's reading of a key counts, not its text
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
+        '{"resource_changes": [{"address": "aws_x.y"}], "resource_changes": []}',
+        '{"a": 1, "a": 1}',  # the same value twice is still two copies
+        '{"resource_changes": [], "resource_\\u0063hanges": []}',  # the parser's reading of a key counts, not its text
+    ],
+)
 def test_a_top_level_key_written_twice_is_refused(text):
     with pytest.raises(InputError, match=r"^plan\.json: the top-level key \"(resource_changes|a)\" appears twice"):
         parse_document(text, "plan.json")
@@ -78,14 +101,19 @@ def _slow(data: bytes):
 
 def _without_values(planned):
     """planned_values as the fast reading keeps it when the loader does not read its values."""
+
     def module(m):
         out = {}
         if "resources" in m:
-            out["resources"] = None if m["resources"] is None else [
-                {k: r[k] for k in ("address", "mode", "type", "name", "index") if k in r} for r in m["resources"]]
+            out["resources"] = (
+                None
+                if m["resources"] is None
+                else [{k: r[k] for k in ("address", "mode", "type", "name", "index") if k in r} for r in m["resources"]]
+            )
         if "child_modules" in m:
             out["child_modules"] = None if m["child_modules"] is None else [module(c) for c in m["child_modules"]]
         return out
+
     if planned is None or "root_module" not in planned:
         return planned if planned is None else {}
     return {"root_module": None if planned["root_module"] is None else module(planned["root_module"])}
@@ -126,44 +154,75 @@ def test_real_plans_take_the_fast_reading(monkeypatch):
     monkeypatch.setattr(decode, "parse_document", slow)
     doc = read_document((SAMPLES / "bad" / "plan.json").read_bytes(), "plan.json")
     assert doc["prior_state"] is UNREAD and "values" not in doc["planned_values"]["root_module"]["resources"][0]
-    corpus = read_document((SHARED / "corpus" / "plans" / "reencoded__plan-tf1156-cmk-utf16le-bom.json").read_bytes(),
-                           "plan.json")  # UTF-16: re-encoded, then read fast
+    corpus = read_document(
+        (SHARED / "corpus" / "plans" / "reencoded__plan-tf1156-cmk-utf16le-bom.json").read_bytes(), "plan.json"
+    )  # UTF-16: re-encoded, then read fast
     assert corpus["resource_changes"]
 
 
-@pytest.mark.parametrize("data", [
-    '{"format_version": "1.2", "terraform_version": "\\ud800"}'.encode(),  # a lone surrogate: msgspec refuses
-    b'{"format_version": "1.2", "variables": {"x": {"value": NaN}}}',  # not JSON, read by Python's parser
-    b'{"format_version": "1.2", "variables": {"x": {"value": 1e400}}}',  # inf, as Python reads it
-    b'{"format_version": "1.2", "variables": {"x": {"value": 123456789012345678901234567890}}}',
-    b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}",
-    b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}',  # not UTF-8
-    b"\xef\xbb\xbf" + b'{"format_version": "1.0"}',
-    '{"format_version": "1.0", "values": {}}'.encode("utf-16"),
-    '{"format_version": "1.0", "values": {}}'.encode("utf-16-le"),
-    '{"format_version": "1.0", "values": {}}'.encode("utf-16-be"),
-    b'{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
-    b'{"a": 1, "a": 1}',
-    b'{"resource_changes": [], "resource_\\u0063hanges": []}',
-    b' {\n"a" :\t1 , "b":{"a":1,"a":2}}\r\n',
-    b"{}", b"[]", b"5", b"", b"  ", b'{"a": 1} x', b'{"a": 1,}',
-    b'{"planned_values": {"root_module": {"resources": [{"address": 7, "values": {}}]}}, "resource_changes": [1]}',
-    b'{"planned_values": {"root_module": {"resources": {}}}}',  # a shape the fast reading's types refuse
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"format_version": "1.2", "terraform_version": "\\ud800"}',  # a lone surrogate: msgspec refuses
+        b'{"format_version": "1.2", "variables": {"x": {"value": NaN}}}',  # not JSON, read by Python's parser
+        b'{"format_version": "1.2", "variables": {"x": {"value": 1e400}}}',  # inf, as Python reads it
+        b'{"format_version": "1.2", "variables": {"x": {"value": 123456789012345678901234567890}}}',
+        b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+        b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}',  # not UTF-8
+        b"\xef\xbb\xbf" + b'{"format_version": "1.0"}',
+        '{"format_version": "1.0", "values": {}}'.encode("utf-16"),
+        '{"format_version": "1.0", "values": {}}'.encode("utf-16-le"),
+        '{"format_version": "1.0", "values": {}}'.encode("utf-16-be"),
+        b'{"resource_changes": [], "format_version": "1.2", "resource_changes": [{"address": "aws_x.y"}]}',
+        b'{"a": 1, "a": 1}',
+        b'{"resource_changes": [], "resource_\\u0063hanges": []}',
+        b' {\n"a" :\t1 , "b":{"a":1,"a":2}}\r\n',
+        b"{}",
+        b"[]",
+        b"5",
+        b"",
+        b"  ",
+        b'{"a": 1} x',
+        b'{"a": 1,}',
+        b'{"planned_values": {"root_module": {"resources": [{"address": 7, "values": {}}]}}, "resource_changes": [1]}',
+        b'{"planned_values": {"root_module": {"resources": {}}}}',  # a shape the fast reading's types refuse
+    ],
+)
 def test_the_fast_reading_gives_the_parsers_answer_on_odd_documents(data):
     _same_reading(data)
 
 
-_KEYS = st.sampled_from(["format_version", "resource_changes", "variables", "planned_values", "values", "prior_state",
-                         "configuration", "errored", "root_module", "resources", "address", "mode", "x"])
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
-                     max_leaves=12)
+_KEYS = st.sampled_from(
+    [
+        "format_version",
+        "resource_changes",
+        "variables",
+        "planned_values",
+        "values",
+        "prior_state",
+        "configuration",
+        "errored",
+        "root_module",
+        "resources",
+        "address",
+        "mode",
+        "x",
+    ]
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
-@given(st.lists(st.tuples(_KEYS, _JSON), max_size=6), st.sampled_from([None, 1, "\t"]), st.integers(0, 5),
-       st.binary(max_size=2))
+@given(
+    st.lists(st.tuples(_KEYS, _JSON), max_size=6),
+    st.sampled_from([None, 1, "\t"]),
+    st.integers(0, 5),
+    st.binary(max_size=2),
+)
 def test_the_fast_reading_agrees_with_the_parser_on_any_object(pairs, indent, cut, noise):
     """Objects with repeated keys, any layout, sometimes cut short or with bytes put in."""
     body = ", ".join(f"{json.dumps(k)}: {json.dumps(v, indent=indent)}" for k, v in pairs)

@@ -6,6 +6,7 @@ resource_changes, planned_values, prior_state and configuration resources (and m
 shuffled, object keys sorted as `jq -S` writes them; the findings are located in the .tf
 files (``--source-dir``), so no position in the plan file differs between the two.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,17 +36,27 @@ print(json.dumps(out))
 
 
 def _every_format(args: list[str], hash_seed: int) -> dict:
-    proc = subprocess.run([sys.executable, "-c", _ALL_FORMATS, *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "PYTHONHASHSEED": str(hash_seed)}, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _ALL_FORMATS, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": str(hash_seed)},
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-@pytest.mark.parametrize("args", [
-    [str(SAMPLES / "mixed" / "plan.json")],
-    ["tests/tf/sensitive/plan.json", "tests/tf/access/plan.json"],
-    ["tests/hcl/app"],
-], ids=["plan-with-modules", "two-plans", "tf-tree"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(SAMPLES / "mixed" / "plan.json")],
+        ["tests/tf/sensitive/plan.json", "tests/tf/access/plan.json"],
+        ["tests/hcl/app"],
+    ],
+    ids=["plan-with-modules", "two-plans", "tf-tree"],
+)
 def test_every_format_is_byte_identical_across_processes(args):
     first, second = _every_format(args, 1), _every_format(args, 2)
     assert first.keys() == second.keys()
@@ -61,8 +72,11 @@ def _shuffled(doc: dict, seed: int) -> dict:
     rng = random.Random(seed)
     doc = json.loads(json.dumps(doc))
     rng.shuffle(doc.get("resource_changes") or [])
-    modules = [_dig(doc, "planned_values", "root_module"), _dig(doc, "prior_state", "values", "root_module"),
-               _dig(doc, "configuration", "root_module")]
+    modules = [
+        _dig(doc, "planned_values", "root_module"),
+        _dig(doc, "prior_state", "values", "root_module"),
+        _dig(doc, "configuration", "root_module"),
+    ]
     while modules:
         module = modules.pop()
         if not isinstance(module, dict):
@@ -99,8 +113,11 @@ def _outputs(work, text: str, source_dir, formats=FORMATS) -> dict:
     try:
         out = {}
         for fmt in formats:
-            result = CliRunner().invoke(main, ["--no-config", "plan.json", "--source-dir", str(source_dir), "-f", fmt,
-                                               "--show-suppressed"], catch_exceptions=False)
+            result = CliRunner().invoke(
+                main,
+                ["--no-config", "plan.json", "--source-dir", str(source_dir), "-f", fmt, "--show-suppressed"],
+                catch_exceptions=False,
+            )
             out[fmt] = (result.exit_code, result.stdout)
         return out
     finally:
@@ -128,14 +145,16 @@ def test_shuffled_plan_gives_the_same_report(tmp_path, original, plan, source_di
     assert json.loads(first["json"][1])["findings"] and "dynalint/v1" in first["sarif"][1]
     # every format for one shuffle; the findings themselves (json) for a second one
     for seed, formats in ((1, FORMATS), (2, ("json",))):
-        shuffled = _outputs(tmp_path / f"shuffled{seed}", json.dumps(_shuffled(doc, seed), separators=(",", ":")),
-                            source_dir, formats)
+        shuffled = _outputs(
+            tmp_path / f"shuffled{seed}", json.dumps(_shuffled(doc, seed), separators=(",", ":")), source_dir, formats
+        )
         for fmt in formats:
             assert shuffled[fmt] == first[fmt], f"-f {fmt} changes when the plan is shuffled (seed {seed})"
 
 
-@pytest.mark.parametrize("plan, source_dir", CASES[:2] + CASES[-2:],
-                         ids=lambda v: v.parent.name if v.name == "plan.json" else "")
+@pytest.mark.parametrize(
+    "plan, source_dir", CASES[:2] + CASES[-2:], ids=lambda v: v.parent.name if v.name == "plan.json" else ""
+)
 def test_sorted_and_indented_keys_give_the_same_report(tmp_path, original, plan, source_dir):
     """`jq -S .` (keys sorted, indented) or any tool that rewrites the plan: the same findings."""
     doc = json.loads(plan.read_text())

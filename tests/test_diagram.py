@@ -1,4 +1,5 @@
 """The Mermaid diagram of the PR comment (dynalint.report.diagram), and docs/pr-comment.md made from it."""
+
 import json
 import os
 import re
@@ -17,8 +18,13 @@ from helpers import ROOT
 
 PR_COMMENT = ROOT / "docs" / "pr-comment.md"
 MIXED = "sample_plans/mixed/plan.json"
-HOSTILE = ['x"]\nclick t0 callback "alert(1)"\n%%{init: {"securityLevel": "loose"}}%%',
-           "<img src=x onerror=alert(1)>", "```\n# a heading", "a; style t0 fill:#f00", "é#quot;[]{}|&"]
+HOSTILE = [
+    'x"]\nclick t0 callback "alert(1)"\n%%{init: {"securityLevel": "loose"}}%%',
+    "<img src=x onerror=alert(1)>",
+    "```\n# a heading",
+    "a; style t0 fill:#f00",
+    "é#quot;[]{}|&",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +47,14 @@ def mermaid_block(markdown):
 
 
 # One line of the diagrams we write: a node with a quoted label, an edge, a class definition or assignment.
-_LABEL = r'(?:[A-Za-z0-9 _.,/()=+-]|#\d+;|<br/>)*'
-_LINE = re.compile(r'^(flowchart LR'
-                   rf'|  [a-z0-9]+(?:\[\("{_LABEL}"\)\]|\["{_LABEL}"\]|\("{_LABEL}"\)|\(\["{_LABEL}"\]\)|\[\["{_LABEL}"\]\])'
-                   r'|  [a-z0-9]+ (?:---|-->|-\. [a-z]+ \.->) [a-z0-9]+'
-                   r'|  classDef [a-z]+ [a-z0-9:#,;\- ]+'
-                   r'|  class [a-z0-9,]+ [a-z]+)$')
+_LABEL = r"(?:[A-Za-z0-9 _.,/()=+-]|#\d+;|<br/>)*"
+_LINE = re.compile(
+    r"^(flowchart LR"
+    rf'|  [a-z0-9]+(?:\[\("{_LABEL}"\)\]|\["{_LABEL}"\]|\("{_LABEL}"\)|\(\["{_LABEL}"\]\)|\[\["{_LABEL}"\]\])'
+    r"|  [a-z0-9]+ (?:---|-->|-\. [a-z]+ \.->) [a-z0-9]+"
+    r"|  classDef [a-z]+ [a-z0-9:#,;\- ]+"
+    r"|  class [a-z0-9,]+ [a-z]+)$"
+)
 
 
 def assert_inert(diagram):
@@ -83,7 +91,7 @@ def test_indexes_stream_consumers_autoscaling_and_alarms_are_parts_of_their_tabl
 def test_findings_on_a_part_mark_that_part():
     diagram = mermaid_block(markdown_of("sample_plans/bad/plan.json"))
     assert '("GSI by-status<br/>1 warning, 1 note")' in diagram  # DDB310 and DDB311 on that index
-    assert '(["stream NEW_IMAGE<br/>2 errors"])' in diagram     # DDB502 and DDB503 on the ledger's stream
+    assert '(["stream NEW_IMAGE<br/>2 errors"])' in diagram  # DDB502 and DDB503 on the ledger's stream
 
 
 def test_mermaid_text_leaves_no_character_that_means_something_to_mermaid_or_html():
@@ -100,7 +108,7 @@ def hostile_tree(tmp_path):
     blocks = []
     for number, text in enumerate(HOSTILE):
         name = json.dumps(text)
-        blocks.append(f'''resource "aws_dynamodb_table" "t{number}" {{
+        blocks.append(f"""resource "aws_dynamodb_table" "t{number}" {{
   name             = {name}
   billing_mode     = "PAY_PER_REQUEST"
   hash_key         = "pk"
@@ -125,7 +133,7 @@ resource "aws_lambda_event_source_mapping" "c{number}" {{
   function_name     = {name}
   starting_position = "LATEST"
 }}
-''')
+""")
     (tmp_path / "main.tf").write_text("\n".join(blocks))
     return tmp_path
 
@@ -141,14 +149,16 @@ def test_untrusted_names_cannot_break_out_of_their_labels(tmp_path):
 
 def big_tree(tmp_path, count=200):
     tmp_path.mkdir(parents=True, exist_ok=True)
-    blocks = [f'''module "tenant" {{
+    blocks = [
+        f"""module "tenant" {{
   source   = "./tenant"
   for_each = toset([{", ".join(f'"{i:03d}"' for i in range(count))}])
   name     = "tenant-${{each.key}}"
 }}
-''']
+"""
+    ]
     (tmp_path / "tenant").mkdir()
-    (tmp_path / "tenant" / "main.tf").write_text('''variable "name" {
+    (tmp_path / "tenant" / "main.tf").write_text("""variable "name" {
   type = string
 }
 
@@ -171,8 +181,8 @@ resource "aws_dynamodb_table" "this" {
     projection_type = "KEYS_ONLY"
   }
 }
-''')
-    blocks.append('''resource "aws_dynamodb_table" "root" {
+""")
+    blocks.append("""resource "aws_dynamodb_table" "root" {
   name         = "root"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "pk"
@@ -181,7 +191,7 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 }
-''')
+""")
     (tmp_path / "main.tf").write_text("\n".join(blocks))
     return tmp_path
 
@@ -207,38 +217,60 @@ def pr_comment():
 def test_the_sample_pr_comment_is_up_to_date():
     assert PR_COMMENT.read_text() == pr_comment(), (
         "docs/pr-comment.md is stale: regenerate it with `dynalint sample_plans/mixed/plan.json -f markdown "
-        "-o docs/pr-comment.md` from the repository root")
+        "-o docs/pr-comment.md` from the repository root"
+    )
 
 
 # ---------------------------------------------------------------- a real Mermaid parser
 def mermaid_cli():
     """The Mermaid CLI (mmdc) and a Chromium for it, or a reason to skip."""
-    mmdc = os.environ.get("MERMAID_CLI") or next(
-        (str(p) for p in [ROOT / ".mermaid" / "node_modules" / ".bin" / "mmdc"] if p.exists()), None) \
+    mmdc = (
+        os.environ.get("MERMAID_CLI")
+        or next((str(p) for p in [ROOT / ".mermaid" / "node_modules" / ".bin" / "mmdc"] if p.exists()), None)
         or shutil.which("mmdc")
-    chromium = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") \
-        or shutil.which("chromium-browser")
+    )
+    chromium = (
+        os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if not mmdc or not chromium or not shutil.which("node"):
         if os.environ.get("DYNALINT_TEST_REQUIRE_MERMAID"):  # CI (.ci/run) installs them: a skip would hide a failure
             pytest.fail("DYNALINT_TEST_REQUIRE_MERMAID is set but node, mmdc or chromium is missing (see .ci/mermaid)")
-        pytest.skip("the Mermaid CLI test needs node, mmdc and chromium: `apt-get install -y chromium` and "
-                    "`PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .mermaid @mermaid-js/mermaid-cli@11.17.0` "
-                    "(or set MERMAID_CLI and PUPPETEER_EXECUTABLE_PATH)")
+        pytest.skip(
+            "the Mermaid CLI test needs node, mmdc and chromium: `apt-get install -y chromium` and "
+            "`PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .mermaid @mermaid-js/mermaid-cli@11.17.0` "
+            "(or set MERMAID_CLI and PUPPETEER_EXECUTABLE_PATH)"
+        )
     return mmdc, chromium
 
 
 def render_svg(diagram, tmp_path, name):
     mmdc, chromium = mermaid_cli()
     config = tmp_path / "puppeteer.json"
-    config.write_text(json.dumps({"executablePath": chromium, "args": [
-        "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]}))
+    config.write_text(
+        json.dumps(
+            {
+                "executablePath": chromium,
+                "args": [
+                    "--no-sandbox",
+                    "--headless",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            }
+        )
+    )
     source, svg = tmp_path / f"{name}.mmd", tmp_path / f"{name}.svg"
     source.write_text(diagram)
     # securityLevel strict, as GitHub renders it
     (tmp_path / "mermaid.json").write_text(json.dumps({"securityLevel": "strict"}))
-    result = subprocess.run([mmdc, "-p", str(config), "-c", str(tmp_path / "mermaid.json"), "-i", str(source),
-                             "-o", str(svg)], capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [mmdc, "-p", str(config), "-c", str(tmp_path / "mermaid.json"), "-i", str(source), "-o", str(svg)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0 and svg.exists(), f"Mermaid cannot draw {name}: {result.stderr[-2000:]}"
     return svg.read_text()
 

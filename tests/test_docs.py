@@ -1,4 +1,5 @@
 """docs/rules/ is generated from rule metadata (scripts/rule_docs.py): every rule has a complete, up-to-date page."""
+
 import re
 import subprocess
 import sys
@@ -10,8 +11,14 @@ from dynalint.errors import InputError
 from helpers import ROOT
 
 RULES = engine.builtin_registry().sorted()
-SECTIONS = ("## What it checks", "## Why it matters", "## Known limits", "## Example", "## Use instead",
-            "## References")
+SECTIONS = (
+    "## What it checks",
+    "## Why it matters",
+    "## Known limits",
+    "## Example",
+    "## Use instead",
+    "## References",
+)
 
 
 def test_pages_are_up_to_date():
@@ -68,7 +75,8 @@ def test_the_script_writes_checks_and_refuses(tmp_path):
     assert subprocess.run([*script, "--check", "--output", str(out)], capture_output=True, timeout=120).returncode == 1
     written = subprocess.run([*script, "--output", str(out)], capture_output=True, text=True, timeout=120)
     assert written.returncode == 0 and (out / "DDB101.md").read_text() == docs.rule_page(
-        next(r for r in RULES if r.id == "DDB101"))
+        next(r for r in RULES if r.id == "DDB101")
+    )
     (out / "DDB101.md").write_text("hand-written\n")
     refused = subprocess.run([*script, "--output", str(out)], capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "DDB101.md not written by the rule page generator" in refused.stderr
@@ -80,6 +88,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert "python -m pytest -m slow" in command  # the slow end-to-end tests are part of it
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert ci.count(command) == 1
+
+
 def test_each_page_says_whether_and_how_the_rule_fixes():
     for rule in RULES:
         page = docs.rule_page(rule)

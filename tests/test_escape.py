@@ -3,6 +3,7 @@
 The markdown checks render with cmarkgfm, GitHub's own markdown parser (cmark-gfm), with raw HTML
 let through, so that what GitHub would render is what is checked.
 """
+
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,8 +12,18 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from dynalint.report.escape import (block, cap, json_document, markdown_code, markdown_text, one_line, text,
-                                    uri_reference, workflow_data, workflow_property)
+from dynalint.report.escape import (
+    block,
+    cap,
+    json_document,
+    markdown_code,
+    markdown_text,
+    one_line,
+    text,
+    uri_reference,
+    workflow_data,
+    workflow_property,
+)
 
 HOSTILE = [
     "plain",
@@ -52,7 +63,7 @@ def test_one_line_and_text_leave_no_control_character_and_no_log_command(value):
 
 
 def test_text_is_the_value_when_nothing_is_wrong():
-    assert text("aws_dynamodb_table.orders[\"eu-west-1\"]") == "aws_dynamodb_table.orders[\"eu-west-1\"]"
+    assert text('aws_dynamodb_table.orders["eu-west-1"]') == 'aws_dynamodb_table.orders["eu-west-1"]'
     assert one_line("a\nb\x1b") == "a\\nb\\x1b"
     assert text("::x") == "\\::x" and text("a ##[error]b") == "a ##\\[error]b"
 
@@ -64,8 +75,11 @@ def test_block_keeps_lines_and_escapes_each():
 @pytest.mark.parametrize("value", HOSTILE)
 def test_markdown_text_renders_as_the_value_reads(value):
     html = github_html(f"x {markdown_text(value)} y\n")
-    assert re.findall(r"<(/?\w+)", html) in (["p", "/p"], ["p", "code", "/code", "/p"], ["p", "code", "/code", "code",
-                                                                                         "/code", "/p"]), html
+    assert re.findall(r"<(/?\w+)", html) in (
+        ["p", "/p"],
+        ["p", "code", "/code", "/p"],
+        ["p", "code", "/code", "code", "/code", "/p"],
+    ), html
     words = visible_text(html)  # a zero-width space after @ and # and in www. and :// keeps GitHub from linking
     assert not re.search(r"@\w|#\d|www\.|://", words), words
 

@@ -1,5 +1,6 @@
 """dynalint --fix and --diff as a user runs them: what is fixed and what is not, on .tf and on a plan beside its
 .tf, and everything a pull request could make hostile (links, line endings, encodings, files changed meanwhile)."""
+
 import json
 import os
 import re
@@ -84,11 +85,14 @@ def test_exit_non_zero_on_fix_for_pre_commit(infra):
     assert run("--fix", "--exit-non-zero-on-fix", "--select", "DDB1", "infra").exit_code == 0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--unsafe-fixes"], "--unsafe-fixes goes with --fix or --diff"),
-    (["--exit-non-zero-on-fix"], "--exit-non-zero-on-fix goes with --fix"),
-    (["--fix", "--write-baseline", "b.json"], "--fix and --diff do not go with --write-baseline"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--unsafe-fixes"], "--unsafe-fixes goes with --fix or --diff"),
+        (["--exit-non-zero-on-fix"], "--exit-non-zero-on-fix goes with --fix"),
+        (["--fix", "--write-baseline", "b.json"], "--fix and --diff do not go with --write-baseline"),
+    ],
+)
 def test_options_that_do_not_go_together(infra, args, message):
     result = run(*args, "infra")
     assert result.exit_code == 2 and message in result.stderr
@@ -166,18 +170,25 @@ resource "aws_dynamodb_table" "global" {
 }
 """)
     result = run("--fix", "--select", "DDB102", "infra")
-    assert ('no fix for DDB102 on aws_dynamodb_table.global["a"] (infra/main.tf:15): the change would also reach '
-            'aws_dynamodb_table.global["b"], which does not have this finding with the same fix') in result.stderr
+    assert (
+        'no fix for DDB102 on aws_dynamodb_table.global["a"] (infra/main.tf:15): the change would also reach '
+        'aws_dynamodb_table.global["b"], which does not have this finding with the same fix'
+    ) in result.stderr
     assert "point_in_time_recovery = true" not in (infra / "main.tf").read_text()
 
 
 def test_a_module_called_twice_is_fixed_at_each_call(infra):
     (infra / "table").mkdir()
-    (infra / "table" / "main.tf").write_text(TABLE.replace('  hash_key     = "pk"\n',
-                                                           '  hash_key     = "pk"\n\n  deletion_protection_enabled = var.protect\n')
-                                             + 'variable "protect" {\n  type = bool\n}\n')
-    (infra / "main.tf").write_text('module "a" {\n  source  = "./table"\n  protect = false\n}\n\n'
-                                   'module "b" {\n  source  = "./table"\n  protect = false\n}\n')
+    (infra / "table" / "main.tf").write_text(
+        TABLE.replace(
+            '  hash_key     = "pk"\n', '  hash_key     = "pk"\n\n  deletion_protection_enabled = var.protect\n'
+        )
+        + 'variable "protect" {\n  type = bool\n}\n'
+    )
+    (infra / "main.tf").write_text(
+        'module "a" {\n  source  = "./table"\n  protect = false\n}\n\n'
+        'module "b" {\n  source  = "./table"\n  protect = false\n}\n'
+    )
     run("--fix", "--select", "DDB103", "infra")
     assert (infra / "main.tf").read_text().count("protect = true") == 2
     assert "var.protect" in (infra / "table" / "main.tf").read_text()
@@ -187,9 +198,13 @@ def test_a_variable_passed_down_two_module_calls_is_fixed_where_it_is_a_literal(
     (infra / "outer").mkdir()
     (infra / "inner").mkdir()
     (infra / "main.tf").write_text('module "outer" {\n  source  = "./outer"\n  protect = false\n}\n')
-    (infra / "outer" / "main.tf").write_text('variable "protect" {\n  type = bool\n}\n\nmodule "inner" {\n'
-                                             '  source  = "../inner"\n  protect = var.protect\n}\n')
-    inner = TABLE.replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n\n  deletion_protection_enabled = var.protect\n')
+    (infra / "outer" / "main.tf").write_text(
+        'variable "protect" {\n  type = bool\n}\n\nmodule "inner" {\n'
+        '  source  = "../inner"\n  protect = var.protect\n}\n'
+    )
+    inner = TABLE.replace(
+        '  hash_key     = "pk"\n', '  hash_key     = "pk"\n\n  deletion_protection_enabled = var.protect\n'
+    )
     (infra / "inner" / "main.tf").write_text(inner + 'variable "protect" {\n  type = bool\n}\n')
     result = run("--fix", "--select", "DDB103", "infra")
     assert result.stderr == "dynalint: fixed 1 finding in 1 file: infra/main.tf\n"
@@ -197,12 +212,15 @@ def test_a_variable_passed_down_two_module_calls_is_fixed_where_it_is_a_literal(
 
 
 def test_a_root_variable_gets_no_fix(infra):
-    (infra / "main.tf").write_text(TABLE.replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n'
-                                                 '  deletion_protection_enabled = var.protect\n')
-                                   + 'variable "protect" {\n  default = false\n}\n')
+    (infra / "main.tf").write_text(
+        TABLE.replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n  deletion_protection_enabled = var.protect\n')
+        + 'variable "protect" {\n  default = false\n}\n'
+    )
     result = run("--fix", "--select", "DDB103", "infra")
-    assert ("`deletion_protection_enabled` is set by a variable of the root module (set its value in your .tfvars): "
-            "`var.protect`") in result.stderr
+    assert (
+        "`deletion_protection_enabled` is set by a variable of the root module (set its value in your .tfvars): "
+        "`var.protect`"
+    ) in result.stderr
 
 
 def test_an_override_file_means_no_fix(infra):
@@ -213,7 +231,10 @@ def test_an_override_file_means_no_fix(infra):
 
 
 def test_dynamic_blocks_are_not_changed(infra):
-    (infra / "main.tf").write_text(TABLE.replace("}\n}\n", """}
+    (infra / "main.tf").write_text(
+        TABLE.replace(
+            "}\n}\n",
+            """}
   dynamic "replica" {
     for_each = ["eu-west-1"]
     content {
@@ -224,7 +245,10 @@ def test_dynamic_blocks_are_not_changed(infra):
     enabled = true
   }
 }
-""", 1))
+""",
+            1,
+        )
+    )
     result = run("--fix", "--select", "DDB102", "infra")
     assert "the `replica` blocks come from a dynamic block" in result.stderr
 
@@ -232,7 +256,10 @@ def test_dynamic_blocks_are_not_changed(infra):
 def test_no_fix_makes_another_finding_appear(infra):
     """PITR on a table makes DDB102 judge its replicas; replicas of a dynamic block cannot be fixed in turn, so the
     table's fix is left out (even with --select DDB101: the guard lints with every rule the configuration runs)."""
-    (infra / "main.tf").write_text(TABLE.replace("}\n}\n", """}
+    (infra / "main.tf").write_text(
+        TABLE.replace(
+            "}\n}\n",
+            """}
   dynamic "replica" {
     for_each = ["eu-west-1"]
     content {
@@ -240,17 +267,28 @@ def test_no_fix_makes_another_finding_appear(infra):
     }
   }
 }
-""", 1).replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n  stream_enabled   = true\n'
-                '  stream_view_type = "NEW_AND_OLD_IMAGES"\n'))
+""",
+            1,
+        ).replace(
+            '  hash_key     = "pk"\n',
+            '  hash_key     = "pk"\n  stream_enabled   = true\n  stream_view_type = "NEW_AND_OLD_IMAGES"\n',
+        )
+    )
     before = (infra / "main.tf").read_text()
     result = run("--fix", "--select", "DDB101", "infra")
-    assert ("no fix for DDB101 on aws_dynamodb_table.orders (infra/main.tf:1): fixing it would make DDB102 appear on "
-            "aws_dynamodb_table.orders, which has no fix dynalint can make") in result.stderr
+    assert (
+        "no fix for DDB101 on aws_dynamodb_table.orders (infra/main.tf:1): fixing it would make DDB102 appear on "
+        "aws_dynamodb_table.orders, which has no fix dynalint can make"
+    ) in result.stderr
     assert (infra / "main.tf").read_text() == before
     # where the replicas can be fixed too, both are, over two passes
-    (infra / "main.tf").write_text(before.replace('  dynamic "replica" {\n    for_each = ["eu-west-1"]\n    content {\n'
-                                                  '      region_name = replica.value\n    }\n  }\n',
-                                                  '  replica {\n    region_name = "eu-west-1"\n  }\n'))
+    (infra / "main.tf").write_text(
+        before.replace(
+            '  dynamic "replica" {\n    for_each = ["eu-west-1"]\n    content {\n'
+            "      region_name = replica.value\n    }\n  }\n",
+            '  replica {\n    region_name = "eu-west-1"\n  }\n',
+        )
+    )
     result = run("--fix", "--select", "DDB101,DDB102", "infra")
     assert result.stderr == "dynalint: fixed 2 findings in 1 file: infra/main.tf\n"
     assert "point_in_time_recovery = true" in (infra / "main.tf").read_text()
@@ -260,10 +298,17 @@ def test_when_blame_does_not_settle_no_fix_is_made(infra, monkeypatch):
     from dynalint.fix import run as fixer
 
     monkeypatch.setattr(fixer, "MAX_ATTEMPTS", 1)  # the DDB101 -> DDB102 case above needs a second attempt
-    (infra / "main.tf").write_text(TABLE.replace("}\n}\n", '}\n  dynamic "replica" {\n    for_each = ["eu-west-1"]\n'
-                                                 '    content {\n      region_name = replica.value\n    }\n  }\n}\n', 1)
-                                   .replace('  hash_key     = "pk"\n', '  hash_key     = "pk"\n  stream_enabled   = true\n'
-                                            '  stream_view_type = "NEW_AND_OLD_IMAGES"\n'))
+    (infra / "main.tf").write_text(
+        TABLE.replace(
+            "}\n}\n",
+            '}\n  dynamic "replica" {\n    for_each = ["eu-west-1"]\n'
+            "    content {\n      region_name = replica.value\n    }\n  }\n}\n",
+            1,
+        ).replace(
+            '  hash_key     = "pk"\n',
+            '  hash_key     = "pk"\n  stream_enabled   = true\n  stream_view_type = "NEW_AND_OLD_IMAGES"\n',
+        )
+    )
     before = (infra / "main.tf").read_text()
     result = run("--fix", "--select", "DDB1", "infra")
     assert "no fix was made: the fixes kept making other findings appear" in result.stderr
@@ -281,8 +326,10 @@ def test_a_link_out_of_the_tree_is_not_written_through(tmp_path, monkeypatch):
     monkeypatch.chdir(repo)
     result = run("--fix", "--select", "DDB1", "infra")
     assert result.exit_code == 2
-    assert result.stderr == (f"dynalint: error: infra/main.tf: its real path {outside / 'real.tf'} is outside the "
-                             "directories being fixed (a symbolic link?); dynalint --fix does not write there\n")
+    assert result.stderr == (
+        f"dynalint: error: infra/main.tf: its real path {outside / 'real.tf'} is outside the "
+        "directories being fixed (a symbolic link?); dynalint --fix does not write there\n"
+    )
     assert (outside / "real.tf").read_text() == TABLE
 
 
@@ -306,8 +353,10 @@ def test_a_file_changed_while_fixing_is_not_overwritten(infra, monkeypatch):
     monkeypatch.setattr(workspace.Workspace, "write", edited_meanwhile)
     result = run("--fix", "--select", "DDB1", "infra")
     assert result.exit_code == 2
-    assert result.stderr == ("dynalint: error: infra/main.tf: changed on disk while dynalint was fixing it; nothing "
-                             "was written (run dynalint --fix again)\n")
+    assert result.stderr == (
+        "dynalint: error: infra/main.tf: changed on disk while dynalint was fixing it; nothing "
+        "was written (run dynalint --fix again)\n"
+    )
     assert (infra / "main.tf").read_text().endswith("# saved by an editor meanwhile\n")
 
 
@@ -322,8 +371,10 @@ def test_mixed_line_endings_are_refused(infra):
     (infra / "main.tf").write_bytes(mixed)
     result = run("--fix", "--select", "DDB1", "infra")
     assert result.exit_code == 2
-    assert result.stderr == ("dynalint: error: infra/main.tf: mixes CRLF and LF line endings; dynalint --fix does not "
-                             "edit it (make the line endings consistent first)\n")
+    assert result.stderr == (
+        "dynalint: error: infra/main.tf: mixes CRLF and LF line endings; dynalint --fix does not "
+        "edit it (make the line endings consistent first)\n"
+    )
     assert (infra / "main.tf").read_bytes() == mixed
 
 
@@ -344,8 +395,8 @@ def test_tab_indentation_is_followed_not_realigned(infra):
     (infra / "main.tf").write_text(tabbed)
     run("--fix", "--select", "DDB1", "infra")
     assert (infra / "main.tf").read_text() == tabbed.replace(
-        '\thash_key     = "pk"\n', '\thash_key     = "pk"\n\tdeletion_protection_enabled = true\n').replace(
-        "\t}\n}\n", "\t}\n\tpoint_in_time_recovery {\n\t\tenabled = true\n\t}\n}\n")
+        '\thash_key     = "pk"\n', '\thash_key     = "pk"\n\tdeletion_protection_enabled = true\n'
+    ).replace("\t}\n}\n", "\t}\n\tpoint_in_time_recovery {\n\t\tenabled = true\n\t}\n}\n")
 
 
 def test_a_heredoc_neighbour_is_kept_and_aligned(infra):
@@ -361,7 +412,9 @@ resource "aws_dax_cluster" "cache" {
 }
 """)
     run("--fix", "--unsafe-fixes", "--select", "DDB207", "infra")
-    assert (infra / "main.tf").read_text() == """\
+    assert (
+        (infra / "main.tf").read_text()
+        == """\
 resource "aws_dax_cluster" "cache" {
   cluster_name                     = "cache"
   description                      = <<-EOT
@@ -373,6 +426,7 @@ resource "aws_dax_cluster" "cache" {
   cluster_endpoint_encryption_type = "TLS"
 }
 """
+    )
 
 
 def test_a_file_name_cannot_forge_diff_lines(infra):
@@ -407,7 +461,8 @@ def test_sarif_results_carry_the_fix(infra):
     assert change["artifactLocation"] == {"uri": "infra/main.tf", "uriBaseId": "%SRCROOT%"}
     # applied as an editor would (lines and columns of the file as it is), it makes what --fix makes
     assert _apply_sarif(TABLE, change["replacements"]) == FIXED.replace(
-        "  point_in_time_recovery {\n    enabled = true\n  }\n", "")
+        "  point_in_time_recovery {\n    enabled = true\n  }\n", ""
+    )
 
 
 def test_sarif_marks_unsafe_fixes(tmp_path, monkeypatch):
@@ -428,9 +483,17 @@ def _apply_sarif(text: str, replacements: list) -> str:
     def offset(line, column):
         return starts[line - 1] + column - 1
 
-    edits = sorted(((offset(r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
-                     offset(r["deletedRegion"]["endLine"], r["deletedRegion"]["endColumn"]),
-                     r.get("insertedContent", {}).get("text", "")) for r in replacements), reverse=True)
+    edits = sorted(
+        (
+            (
+                offset(r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
+                offset(r["deletedRegion"]["endLine"], r["deletedRegion"]["endColumn"]),
+                r.get("insertedContent", {}).get("text", ""),
+            )
+            for r in replacements
+        ),
+        reverse=True,
+    )
     for start, end, new in edits:
         text = text[:start] + new + text[end:]
     return text
@@ -469,15 +532,24 @@ resource "aws_dynamodb_table" "{name}" {{
 """
 
 
-@pytest.mark.parametrize("extra, expected", [
-    ("", "  lifecycle {\n    ignore_changes = [read_capacity, write_capacity]\n  }\n"),
-    ("  lifecycle {\n    prevent_destroy = true\n  }\n",
-     "  lifecycle {\n    prevent_destroy = true\n    ignore_changes  = [read_capacity, write_capacity]\n  }\n"),
-    ("  lifecycle {\n    ignore_changes = [tags]\n  }\n",
-     "  lifecycle {\n    ignore_changes = [tags, read_capacity, write_capacity]\n  }\n"),
-    ("  lifecycle {\n    ignore_changes = [\n      read_capacity,\n      tags\n    ]\n  }\n",
-     "  lifecycle {\n    ignore_changes = [\n      read_capacity,\n      tags,\n      write_capacity,\n    ]\n  }\n"),
-])
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ("", "  lifecycle {\n    ignore_changes = [read_capacity, write_capacity]\n  }\n"),
+        (
+            "  lifecycle {\n    prevent_destroy = true\n  }\n",
+            "  lifecycle {\n    prevent_destroy = true\n    ignore_changes  = [read_capacity, write_capacity]\n  }\n",
+        ),
+        (
+            "  lifecycle {\n    ignore_changes = [tags]\n  }\n",
+            "  lifecycle {\n    ignore_changes = [tags, read_capacity, write_capacity]\n  }\n",
+        ),
+        (
+            "  lifecycle {\n    ignore_changes = [\n      read_capacity,\n      tags\n    ]\n  }\n",
+            "  lifecycle {\n    ignore_changes = [\n      read_capacity,\n      tags,\n      write_capacity,\n    ]\n  }\n",
+        ),
+    ],
+)
 def test_a_custom_rule_fix_adds_or_extends_a_lifecycle_block(infra, extra, expected):
     Path("rules").mkdir()
     Path("rules/acme.py").write_text(LIFECYCLE_RULE)
@@ -505,18 +577,21 @@ def test_a_rule_declared_unsafe_makes_every_fix_unsafe(infra):
     assert "ignore_changes" in (infra / "main.tf").read_text()
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: Fix("title"), "at least one change"),
-    (lambda: Fix("", Set("a", True)), "give a title"),
-    (lambda: Set("a.", True), "is not an HCL name"),
-    (lambda: Set((Block("replica"),), True), "names an argument"),
-    (lambda: Set("a", object()), "booleans, numbers, strings"),
-    (lambda: Set("a", float("nan")), "cannot be written"),
-    (lambda: Extend("a", []), "at least one item"),
-    (lambda: Ref("x y"), "not a reference"),
-    (lambda: AddBlock((Block("attribute"),), {}), "new block's type"),
-    (lambda: Fix("t", "not a change"), "is not a Set"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Fix("title"), "at least one change"),
+        (lambda: Fix("", Set("a", True)), "give a title"),
+        (lambda: Set("a.", True), "is not an HCL name"),
+        (lambda: Set((Block("replica"),), True), "names an argument"),
+        (lambda: Set("a", object()), "booleans, numbers, strings"),
+        (lambda: Set("a", float("nan")), "cannot be written"),
+        (lambda: Extend("a", []), "at least one item"),
+        (lambda: Ref("x y"), "not a reference"),
+        (lambda: AddBlock((Block("attribute"),), {}), "new block's type"),
+        (lambda: Fix("t", "not a change"), "is not a Set"),
+    ],
+)
 def test_fix_declarations_are_checked(make, message):
     with pytest.raises(ValueError, match=message):
         make()

@@ -8,6 +8,7 @@ not fire), and a second --fix changes nothing. CI draws a few, repeatably; more 
 
     DYNALINT_FIX_EXAMPLES=500 python -m pytest tests/test_fix_property.py
 """
+
 from __future__ import annotations
 
 import os
@@ -31,11 +32,18 @@ from helpers import ROOT
 REGISTRY = engine.builtin_registry()
 RULES = REGISTRY.sorted()
 FIXABLE = sorted(r.id for r in RULES if r.fix)
-TREES = sorted([p for p in (ROOT / "tests" / "tf").iterdir() if p.is_dir() and any(p.glob("*.tf"))]
-               + [p for p in (ROOT / "tests" / "hcl").iterdir() if p.is_dir()])
+TREES = sorted(
+    [p for p in (ROOT / "tests" / "tf").iterdir() if p.is_dir() and any(p.glob("*.tf"))]
+    + [p for p in (ROOT / "tests" / "hcl").iterdir() if p.is_dir()]
+)
 EXAMPLES = int(os.environ.get("DYNALINT_FIX_EXAMPLES", "16"))
-CI = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 100,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+CI = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 _TRUE = re.compile(r"= true\b")
 _SIMPLE_ARGUMENT = re.compile(r'^( +[a-z_]+ += (?:"[^"\\$%]*"|true|false|\d+))$', re.M)
 _REPLICA = re.compile(r'(\n *)replica \{\n *(region_name = "[^"]*")\n *\}')
@@ -65,8 +73,8 @@ def make(variation: dict, where: Path) -> Path:
         if sites:
             file, at = sites[flip % len(sites)]
             text = file.read_text()
-            if text[at:at + 6] == "= true":
-                file.write_text(text[:at] + "= false" + text[at + 6:])
+            if text[at : at + 6] == "= true":
+                file.write_text(text[:at] + "= false" + text[at + 6 :])
                 sites = [(f, m.start()) for f in files for m in _TRUE.finditer(f.read_text())]
     for number, pick in enumerate(variation["comments"]):
         sites = [(f, m.end()) for f in files for m in _SIMPLE_ARGUMENT.finditer(f.read_text())]
@@ -89,8 +97,12 @@ def lint(work: Path) -> tuple[list, list]:
 
 
 def fix(work: Path, variation: dict) -> run.Outcome:
-    return run.fix(lambda: lint(work), roots=[str(work)], unsafe=variation["unsafe"],
-                   fixing=lambda finding: finding.rule_id in variation["rules"])
+    return run.fix(
+        lambda: lint(work),
+        roots=[str(work)],
+        unsafe=variation["unsafe"],
+        fixing=lambda finding: finding.rule_id in variation["rules"],
+    )
 
 
 def snapshot(work: Path) -> dict[Path, bytes]:
@@ -137,7 +149,7 @@ def test_fix_changes_only_the_blocks_it_fixes_and_adds_no_finding(variation, tmp
         assert set(outcome.changed) >= {str(path)}
         old_parts, new_parts = segments(path, old), segments(path, new)
         assert [p[:-1] for p in old_parts] == [p[:-1] for p in new_parts], f"{path}: blocks added or removed"
-        for old_part, new_part in zip(old_parts, new_parts):
+        for old_part, new_part in zip(old_parts, new_parts, strict=False):
             if old_part[0] == "between":
                 assert old_part == new_part, f"{path}: text between blocks changed"
             elif old_part != new_part:
@@ -162,6 +174,7 @@ def test_fix_keeps_fmt_clean_trees_fmt_clean(variation, tmp_path_factory):
     work = make(variation, tmp_path_factory.mktemp("fix-fmt"))
     subprocess.run(["terraform", "fmt", "-recursive", str(work)], capture_output=True, check=True, timeout=120)
     fix(work, variation)
-    result = subprocess.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(work)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", "-diff", str(work)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout

@@ -1,5 +1,6 @@
 """Every rule that declares a fix, on the fixtures of tests/fix/: fixed byte for byte as expected, clean on a
 second lint, unchanged by a second --fix, and (with real terraform) fmt-clean and valid."""
+
 import json
 import os
 import shutil
@@ -31,8 +32,10 @@ CASES = {
     "DDB501": (True, set()),
     "DDB508": (True, set()),
 }
-needs_terraform = pytest.mark.skipif(shutil.which("terraform") is None or find_mirror() is None,
-                                     reason="terraform or its provider mirror is not on this machine")
+needs_terraform = pytest.mark.skipif(
+    shutil.which("terraform") is None or find_mirror() is None,
+    reason="terraform or its provider mirror is not on this machine",
+)
 
 
 def run(*args):
@@ -115,9 +118,10 @@ def test_no_fix_is_said_with_the_reason(tmp_path, monkeypatch):
     shutil.copytree(FIXTURES / "ddb101", "ddb101")
     result = run("--fix", "--select", "DDB101", "ddb101")
     # the note says where the point_in_time_recovery block is once the file is fixed (line 84 before)
-    assert ("dynalint: no fix for DDB101 on aws_dynamodb_table.decided_elsewhere (ddb101/main.tf:95): `enabled` is "
-            "set by an expression: `length(var.environments) > 5`; dynalint does not overwrite expressions"
-            ) in result.stderr.splitlines()
+    assert (
+        "dynalint: no fix for DDB101 on aws_dynamodb_table.decided_elsewhere (ddb101/main.tf:95): `enabled` is "
+        "set by an expression: `length(var.environments) > 5`; dynalint does not overwrite expressions"
+    ) in result.stderr.splitlines()
 
 
 # ---------------------------------------------------------------- real terraform
@@ -136,17 +140,29 @@ def validated(tmp_path_factory):
     finally:
         os.chdir(previous)
     shutil.copy(PROVIDERS_TF, root / "providers.tf")
-    (root / "main.tf").write_text("".join(f'module "{r.lower()}" {{\n  source = "./cases/{r.lower()}"\n}}\n\n'
-                                          for r in CASES))
+    (root / "main.tf").write_text(
+        "".join(f'module "{r.lower()}" {{\n  source = "./cases/{r.lower()}"\n}}\n\n' for r in CASES)
+    )
     terraform = Terraform(find_mirror(), tmp_path_factory.mktemp("terraform-rc"))
     fmt = {}
     for rule in CASES:
-        result = subprocess.run(["terraform", "fmt", "-check", "-recursive", "-diff", str(cases / rule.lower())],
-                                env=terraform.env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["terraform", "fmt", "-check", "-recursive", "-diff", str(cases / rule.lower())],
+            env=terraform.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         fmt[rule] = (result.returncode, result.stdout)
     terraform.run(root, "init", "-input=false", "-no-color", "-backend=false")
-    result = subprocess.run(["terraform", "validate", "-json", "-no-color"], cwd=root, env=terraform.env,
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["terraform", "validate", "-json", "-no-color"],
+        cwd=root,
+        env=terraform.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return fmt, json.loads(result.stdout)
 
 
@@ -157,8 +173,11 @@ def test_fixed_tree_is_fmt_clean_and_valid(rule, validated):
     fmt, validation = validated
     code, diff = fmt[rule]
     assert code == 0, f"terraform fmt would change the fixed {rule} fixture:\n{diff}"
-    mine = [d for d in validation["diagnostics"]
-            if f"cases/{rule.lower()}/" in (d.get("range") or {}).get("filename", "") and d["severity"] == "error"]
+    mine = [
+        d
+        for d in validation["diagnostics"]
+        if f"cases/{rule.lower()}/" in (d.get("range") or {}).get("filename", "") and d["severity"] == "error"
+    ]
     assert not mine, mine
     assert validation["valid"], validation["diagnostics"]
 
@@ -166,6 +185,7 @@ def test_fixed_tree_is_fmt_clean_and_valid(rule, validated):
 @pytest.mark.slow
 @needs_terraform
 def test_fixtures_are_fmt_clean_before_the_fix():
-    result = subprocess.run(["terraform", "fmt", "-check", "-recursive", str(FIXTURES)], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        ["terraform", "fmt", "-check", "-recursive", str(FIXTURES)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,4 +1,5 @@
 """CI formats (junit, github, markdown) and the terminal's summaries (--quiet, --statistics, progress)."""
+
 import json
 import os
 import pty
@@ -40,9 +41,16 @@ def json_findings(*args) -> list[dict]:
 
 def finding(message: str, address: str = "aws_dynamodb_table.t", rule_id: str = "DDB101", **kwargs) -> Finding:
     """A finding built by hand, for reporter edge cases no plan can hold (control characters, sheer count)."""
-    return Finding(rule_id=rule_id, level=kwargs.pop("level", Level.ERROR), address=address, message=message,
-                   resource_type="aws_dynamodb_table", fingerprint=fingerprint(rule_id, address, None),
-                   input_file="plan.json", **kwargs)
+    return Finding(
+        rule_id=rule_id,
+        level=kwargs.pop("level", Level.ERROR),
+        address=address,
+        message=message,
+        resource_type="aws_dynamodb_table",
+        fingerprint=fingerprint(rule_id, address, None),
+        input_file="plan.json",
+        **kwargs,
+    )
 
 
 # ---------------------------------------------------------------- junit
@@ -71,7 +79,9 @@ def test_junit_one_testcase_per_rule_and_resource_failures_for_findings():
     failed = {(c.get("classname"), c.get("name").split()[0]) for c in cases if c.find("failure") is not None}
     assert failed == {(f["address"], f["rule_id"]) for f in json_findings(WORKFLOW)}
     # the table with backups passes DDB101: a testcase with nothing in it
-    [good] = [c for c in cases if (c.get("classname"), c.get("name").split()[0]) == ("aws_dynamodb_table.good", "DDB101")]
+    [good] = [
+        c for c in cases if (c.get("classname"), c.get("name").split()[0]) == ("aws_dynamodb_table.good", "DDB101")
+    ]
     assert len(good) == 0
     # a deleted table is shown to change rules only
     doomed = {name for classname, name in keys if classname == "aws_dynamodb_table.doomed"}
@@ -79,13 +89,19 @@ def test_junit_one_testcase_per_rule_and_resource_failures_for_findings():
 
 
 def test_junit_failure_carries_level_message_and_location():
-    [case] = [c for c in junit(WORKFLOW).iter("testcase")
-              if c.get("classname") == "aws_dynamodb_table.fresh" and c.get("name") == "DDB201 sse-not-customer-managed"]
+    [case] = [
+        c
+        for c in junit(WORKFLOW).iter("testcase")
+        if c.get("classname") == "aws_dynamodb_table.fresh" and c.get("name") == "DDB201 sse-not-customer-managed"
+    ]
     failure = case.find("failure")
     assert failure.get("type") == "warning"
     assert "Table 'fresh'" in failure.get("message") and "server_side_encryption" in failure.text
-    [expected] = [f["location"] for f in json_findings(WORKFLOW)
-                  if (f["address"], f["rule_id"]) == ("aws_dynamodb_table.fresh", "DDB201")]
+    [expected] = [
+        f["location"]
+        for f in json_findings(WORKFLOW)
+        if (f["address"], f["rule_id"]) == ("aws_dynamodb_table.fresh", "DDB201")
+    ]
     assert (case.get("file"), case.get("line")) == (expected["file"], str(expected["line"]))
 
 
@@ -99,7 +115,9 @@ def test_junit_suppressed_and_baselined_are_skipped(tmp_path):
     base = tmp_path / "b.json"
     run(WORKFLOW, "--select", "DDB101", "--write-baseline", str(base))
     root = junit(WORKFLOW, "--select", "DDB101", "--baseline", str(base))
-    assert root.get("failures") == "0" and int(root.get("skipped")) == len(json_findings(WORKFLOW, "--select", "DDB101"))
+    assert root.get("failures") == "0" and int(root.get("skipped")) == len(
+        json_findings(WORKFLOW, "--select", "DDB101")
+    )
     assert {s.get("message") for s in root.iter("skipped")} == {"in the baseline"}
 
 
@@ -141,10 +159,10 @@ def test_github_one_annotation_per_finding_with_file_line_and_title():
     assert len(commands) == len(expected)
     assert result.stdout.splitlines()[-1].startswith("Found ")
     levels = {"error": "error", "warning": "warning", "note": "notice"}
-    for (command, props, message), f in zip(commands, expected):
+    for (command, props, message), f in zip(commands, expected, strict=False):
         assert command == levels[f["level"]] and message == f["message"]
         assert props["file"] == f["location"]["file"] and props["line"] == str(f["location"]["line"])
-        assert props["title"].startswith(f'{f["rule_id"]} {f["slug"]}: {f["address"]}')
+        assert props["title"].startswith(f"{f['rule_id']} {f['slug']}: {f['address']}")
     assert "notice" in {c[0] for c in commands}  # DDB204 is a note
 
 
@@ -159,13 +177,19 @@ def test_github_a_message_cannot_inject_a_command():
     output = render("github", Report(findings=[sneaky], rules=RULES))
     [line, summary] = output.splitlines()
     [(command, props, message)] = parse_commands(output)
-    assert message == one_line(sneaky.message) and props == {"file": "main.tf", "line": "3", "endLine": "9",
-                                                   "title": "DDB101 pitr-disabled: aws_dynamodb_table.t"}
+    assert message == one_line(sneaky.message) and props == {
+        "file": "main.tf",
+        "line": "3",
+        "endLine": "9",
+        "title": "DDB101 pitr-disabled: aws_dynamodb_table.t",
+    }
 
 
 def test_github_leaves_out_suppressed_and_baselined_findings():
-    hidden = [finding("a", suppression=Suppression("external", "why")),
-              finding("b", address="aws_dynamodb_table.u", baseline_state="unchanged")]
+    hidden = [
+        finding("a", suppression=Suppression("external", "why")),
+        finding("b", address="aws_dynamodb_table.u", baseline_state="unchanged"),
+    ]
     shown = finding("c", address="aws_dynamodb_table.v", baseline_state="new")
     output = render("github", Report(findings=[*hidden, shown], rules=RULES))
     assert [c[2] for c in parse_commands(output)] == ["c"]
@@ -197,8 +221,10 @@ def test_markdown_makes_plan_text_inert():
 
 
 def test_markdown_stays_under_the_comment_limit():
-    many = [finding("Table 'x' has point-in-time recovery off: add it.", address=f"aws_dynamodb_table.t{i:04}")
-            for i in range(3000)]
+    many = [
+        finding("Table 'x' has point-in-time recovery off: add it.", address=f"aws_dynamodb_table.t{i:04}")
+        for i in range(3000)
+    ]
     text = render("markdown", Report(findings=many, rules=RULES))
     assert len(text) <= MAX_CHARS + 500
     shown = text.count("<details>")
@@ -207,10 +233,13 @@ def test_markdown_stays_under_the_comment_limit():
 
 def test_markdown_one_oversized_finding_hides_no_other():
     # a 200,000-character table name (a plan can hold one) in the first finding, in its address too
-    huge = finding("Table '" + "x" * 200_000 + "' has point-in-time recovery off.",
-                   address='aws_dynamodb_table.t["' + "k" * 200_000 + '"]')
-    others = [finding(f"Table 'n{i}' has point-in-time recovery off.", address=f"aws_dynamodb_table.u{i}")
-              for i in range(10)]
+    huge = finding(
+        "Table '" + "x" * 200_000 + "' has point-in-time recovery off.",
+        address='aws_dynamodb_table.t["' + "k" * 200_000 + '"]',
+    )
+    others = [
+        finding(f"Table 'n{i}' has point-in-time recovery off.", address=f"aws_dynamodb_table.u{i}") for i in range(10)
+    ]
     text = render("markdown", Report(findings=[huge, *others], rules=RULES))
     assert len(text) < 20_000 and "not shown" not in text
     assert text.count("**Error**") == 11 and len(re.findall(r"200,0\d\d characters in all", text)) == 2
@@ -222,8 +251,10 @@ def test_markdown_counts_suppressed_findings():
 
 
 # ---------------------------------------------------------------- concise
-CONCISE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<id>[A-Z][A-Z0-9]*\d+) "
-                     r"(?P<level>error|warning|note) (?P<message>.+)$")
+CONCISE = re.compile(
+    r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<column>\d+): (?P<id>[A-Z][A-Z0-9]*\d+) "
+    r"(?P<level>error|warning|note) (?P<message>.+)$"
+)
 
 
 def test_concise_is_one_line_per_active_finding_then_the_summary():
@@ -232,7 +263,7 @@ def test_concise_is_one_line_per_active_finding_then_the_summary():
     active = [f for f in json_findings(WORKFLOW) if not f["suppression"]]
     assert result.exit_code == 1 and len(lines) == len(active) + 1 and lines[-1].startswith("Found ")
     parsed = [CONCISE.match(line) for line in lines[:-1]]
-    assert all(parsed), [line for line, m in zip(lines, parsed) if not m]
+    assert all(parsed), [line for line, m in zip(lines, parsed, strict=False) if not m]
     by_place = {(f["location"]["file"], f["location"]["line"], f["rule_id"]) for f in active}
     assert {(m["file"], int(m["line"]), m["id"]) for m in parsed} == by_place
     # in file, line and column order, as editors and grep expect
@@ -257,11 +288,14 @@ def test_concise_quiet_and_suppressed():
     assert "[suppressed]" in shown and "[suppressed]" not in run("tests/hcl/app", "-f", "concise").stdout
 
 
-@pytest.mark.parametrize("file, address, message", [
-    ("::error file=x::forged.tf", "aws_dynamodb_table.t", "m"),
-    ("main.tf", "aws_dynamodb_table.t", "first\n::error::forged\r\n::warning::also"),
-    ("a\nb.tf", 'module.m["x\n::error::y"].aws_dynamodb_table.t', "m\u2028n\x1b[31mred\x00"),
-])
+@pytest.mark.parametrize(
+    "file, address, message",
+    [
+        ("::error file=x::forged.tf", "aws_dynamodb_table.t", "m"),
+        ("main.tf", "aws_dynamodb_table.t", "first\n::error::forged\r\n::warning::also"),
+        ("a\nb.tf", 'module.m["x\n::error::y"].aws_dynamodb_table.t', "m\u2028n\x1b[31mred\x00"),
+    ],
+)
 def test_concise_lines_cannot_be_broken_or_start_a_workflow_command(file, address, message):
     # file names, addresses and messages come from the pull request: hand-built, as no plan holds them all
     for kind in ("tf", "plan"):
@@ -276,14 +310,16 @@ def test_concise_lines_cannot_be_broken_or_start_a_workflow_command(file, addres
 
 # ---------------------------------------------------------------- text on a terminal
 def test_text_wraps_long_messages_at_words_for_the_terminal_width():
-    message = ("Table 'orders' has point-in-time recovery off: add `point_in_time_recovery { enabled = true }` "
-               "to keep 35 days of continuous backups, see https://docs.aws.amazon.com/amazondynamodb/latest/"
-               "developerguide/PointInTimeRecovery.html for the details.")
+    message = (
+        "Table 'orders' has point-in-time recovery off: add `point_in_time_recovery { enabled = true }` "
+        "to keep 35 days of continuous backups, see https://docs.aws.amazon.com/amazondynamodb/latest/"
+        "developerguide/PointInTimeRecovery.html for the details."
+    )
     f = finding(message, source=Source("main.tf", 3))
     whole = render("text", Report(findings=[f], rules=RULES))
     assert message in whole  # no width (a pipe, a file): one line per finding
     wrapped = render("text", Report(findings=[f], rules=RULES, width=60)).splitlines()
-    body = wrapped[wrapped.index("  aws_dynamodb_table.t  main.tf:3") + 1:wrapped.index("")]
+    body = wrapped[wrapped.index("  aws_dynamodb_table.t  main.tf:3") + 1 : wrapped.index("")]
     assert len(body) > 2 and body[0].startswith("    error   DDB101  Table 'orders'")
     url = next(word for word in message.split() if word.startswith("https://"))
     assert all(len(line) <= 60 for line in body if url not in line)  # a word longer than a line is not split
@@ -294,9 +330,13 @@ def test_text_wraps_long_messages_at_words_for_the_terminal_width():
 def test_text_wraps_on_a_terminal_only_and_no_color_turns_colors_off():
     def on_a_terminal(*args, env=None) -> str:
         main_fd, terminal_fd = pty.openpty()
-        process = subprocess.Popen([sys.executable, "-m", "dynalint", WORKFLOW, "--no-config", *args], cwd=ROOT,
-                                   stdout=terminal_fd, stderr=subprocess.DEVNULL,
-                                   env={**os.environ, "COLUMNS": "70", **(env or {})})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dynalint", WORKFLOW, "--no-config", *args],
+            cwd=ROOT,
+            stdout=terminal_fd,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "COLUMNS": "70", **(env or {})},
+        )
         os.close(terminal_fd)
         chunks = []
         while True:
@@ -360,8 +400,9 @@ def test_statistics_with_an_output_file_still_writes_the_report(tmp_path):
 def with_stderr_on_a_terminal(*args) -> tuple[str, str]:
     """Run dynalint with stderr on a pseudo-terminal and stdout on a pipe; return both."""
     main_fd, terminal_fd = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "dynalint", *args, "--no-config"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=terminal_fd)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dynalint", *args, "--no-config"], cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal_fd
+    )
     os.close(terminal_fd)
     chunks = []
     while True:

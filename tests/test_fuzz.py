@@ -9,6 +9,7 @@ a run is repeatable); the long run is the script, or these tests with more examp
 A rule that raises is a failure here even though the engine swallows the exception: the
 harness wraps every rule's check and records what it raised, on which resource.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,18 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import fuzz  # noqa: E402
 
 EXAMPLES = int(os.environ.get("DYNALINT_FUZZ_EXAMPLES", "40"))
-CI = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 100,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.large_base_example, HealthCheck.filter_too_much])
+CI = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=EXAMPLES <= 100,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 
 @CI
@@ -70,6 +80,7 @@ def test_the_shapes_cover_every_type_a_rule_applies_to():
 
 def test_the_harness_catches_a_rule_that_crashes(monkeypatch):
     """The engine swallows a rule's exception; the harness still reports it, with the rule and the line."""
+
     @rule(id="ACME999", slug="fragile", level="error", applies=["aws_dynamodb_table"])
     def fragile(table, ctx):
         """Reads what is not there."""

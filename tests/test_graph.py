@@ -1,4 +1,5 @@
 """The resource graph: neighbour queries from plain maps, the networkx view only on first use."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,7 +10,7 @@ import networkx as nx
 
 from dynalint import engine
 from dynalint.rule import Context, Issue, ResourceIndex, rule
-from helpers import ROOT, _REGISTRY, case_plan, load_case
+from helpers import _REGISTRY, ROOT, case_plan, load_case
 
 MODEL = load_case("encryption")
 
@@ -59,8 +60,9 @@ def _graph_reach(key, ctx):
 def test_a_rule_may_ask_the_networkx_graph():
     found = engine.run([MODEL], [_graph_reach], _REGISTRY.links)
     graph = _index().graph.nx
-    assert found and all(f.message == f"{len(nx.ancestors(graph, f.address))} resources reach {f.address}"
-                         for f in found)
+    assert found and all(
+        f.message == f"{len(nx.ancestors(graph, f.address))} resources reach {f.address}" for f in found
+    )
     assert any(not f.message.startswith("0 ") for f in found)
 
 
@@ -75,8 +77,9 @@ _IMPORTED = textwrap.dedent("""
 
 
 def _networkx_imported(*args: str) -> bool:
-    proc = subprocess.run([sys.executable, "-c", _IMPORTED, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip() == "True"
 
@@ -86,14 +89,16 @@ def test_rules_that_ask_only_for_neighbours_do_not_import_networkx(tmp_path):
     assert not _networkx_imported(plan, "-f", "sarif")  # every built-in rule, DDB203 among them (a graph rule)
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "size.py").write_text(textwrap.dedent('''
+    (rules / "size.py").write_text(
+        textwrap.dedent('''
         from dynalint.rule import Issue, rule
 
         @rule(id="NET002", slug="graph-size", level="note", applies=["aws_kms_key"], kind="graph")
         def size(key, ctx):
             """Counts the edges of the graph."""
             yield Issue(f"{ctx.graph.number_of_edges()} edges")
-    '''))
+    ''')
+    )
     assert _networkx_imported(plan, "--rules-dir", str(rules), "-f", "json")
 
 

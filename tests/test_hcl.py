@@ -5,6 +5,7 @@ with defaults and terraform.tfvars, locals, count, dynamic blocks, heredoc and
 jsonencode policies and dynalint:ignore comments. Both inputs must give the
 same findings at the same .tf lines; the differences are named below.
 """
+
 import functools
 import json
 import os
@@ -32,7 +33,7 @@ def at_repo_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(path: str):
     cwd = os.getcwd()
     os.chdir(ROOT)
@@ -57,8 +58,18 @@ def resources(model):
 
 def located(findings):
     """What a reviewer sees of each finding: rule, resource, attribute, .tf file and line, suppression."""
-    return {(f.rule_id, f.address, f.path, f.source.file, f.source.start_line, f.source.kind,
-             f.suppression.justification if f.suppression else None) for f in findings}
+    return {
+        (
+            f.rule_id,
+            f.address,
+            f.path,
+            f.source.file,
+            f.source.start_line,
+            f.source.kind,
+            f.suppression.justification if f.suppression else None,
+        )
+        for f in findings
+    }
 
 
 def _line(file: str, number: int) -> str:
@@ -111,21 +122,29 @@ def test_instances_of_for_each_count_and_dynamic_blocks_match_the_plan():
     tf, pl = resources(tree()[0]), resources(plan()[0])
     assert set(tf) == set(pl)
     assert tf["aws_dynamodb_table.audit[0]"].index == 0
-    assert tf['module.tables["orders"].aws_cloudwatch_metric_alarm.throttles["WriteThrottleEvents"]'].index == \
-        "WriteThrottleEvents"
-    for address in ('module.tables["orders"].aws_dynamodb_table.this',
-                    'module.tables["sessions"].aws_dynamodb_table.this'):
+    assert (
+        tf['module.tables["orders"].aws_cloudwatch_metric_alarm.throttles["WriteThrottleEvents"]'].index
+        == "WriteThrottleEvents"
+    )
+    for address in (
+        'module.tables["orders"].aws_dynamodb_table.this',
+        'module.tables["sessions"].aws_dynamodb_table.this',
+    ):
         # the range key's attribute comes from a dynamic block only where there is a range key
-        assert sorted(a["name"] for a in tf[address].values["attribute"]) == \
-            sorted(a["name"] for a in pl[address].values["attribute"])
+        assert sorted(a["name"] for a in tf[address].values["attribute"]) == sorted(
+            a["name"] for a in pl[address].values["attribute"]
+        )
     assert tf["aws_dynamodb_table.events"].values["replica"] == [{"region_name": "eu-west-1"}]
     assert "lifecycle" not in tf["aws_dynamodb_table.events"].values
 
 
 def test_jsonencode_heredoc_and_policy_document_policies_are_the_strings_terraform_makes():
     tf, pl = resources(tree()[0]), resources(plan()[0])
-    for address in ("aws_iam_policy.tables_admin", "aws_dynamodb_resource_policy.audit[0]",
-                    "aws_dynamodb_resource_policy.events"):
+    for address in (
+        "aws_iam_policy.tables_admin",
+        "aws_dynamodb_resource_policy.audit[0]",
+        "aws_dynamodb_resource_policy.events",
+    ):
         assert tf[address].values["policy"] == pl[address].values["policy"]
         assert json.loads(tf[address].values["policy"])["Statement"]
 
@@ -173,16 +192,22 @@ def test_references_resolve_to_full_addresses_as_in_the_plan():
     tf, pl = resources(tree()[0]), resources(plan()[0])
     target = "aws_appautoscaling_target.orders_read"
     assert ("resource_id", 'module.tables["orders"].aws_dynamodb_table.this') in tf[target].references
-    for address in (target, 'module.tables["sessions"].aws_dynamodb_table.this', "aws_dynamodb_table.events",
-                    'aws_dynamodb_contributor_insights.tables["orders"]'):
+    for address in (
+        target,
+        'module.tables["sessions"].aws_dynamodb_table.this',
+        "aws_dynamodb_table.events",
+        'aws_dynamodb_contributor_insights.tables["orders"]',
+    ):
         assert set(pl[address].references) <= set(tf[address].references)
     # through var.kms_key_arn of the module call, to the root's key
-    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.tables") in \
-        tf['module.tables["orders"].aws_dynamodb_table.this'].references
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.tables") in tf[
+        'module.tables["orders"].aws_dynamodb_table.this'
+    ].references
     # through a local: the .tf input only (see ONLY_IN_TF)
     assert ("server_side_encryption.kms_key_arn", "aws_kms_key.legacy") in tf["aws_dynamodb_table.legacy"].references
-    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.legacy") not in \
-        pl["aws_dynamodb_table.legacy"].references
+    assert ("server_side_encryption.kms_key_arn", "aws_kms_key.legacy") not in pl[
+        "aws_dynamodb_table.legacy"
+    ].references
 
 
 def test_graph_rule_by_reference_and_by_literal_value():
@@ -201,9 +226,15 @@ def sarif_locations(doc):
     out = set()
     for result in doc["runs"][0]["results"]:
         physical = result["locations"][0]["physicalLocation"]
-        out.add((result["ruleId"], result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
-                 physical["artifactLocation"]["uri"], physical["region"]["startLine"],
-                 json.dumps(result.get("suppressions"))))
+        out.add(
+            (
+                result["ruleId"],
+                result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+                physical["artifactLocation"]["uri"],
+                physical["region"]["startLine"],
+                json.dumps(result.get("suppressions")),
+            )
+        )
     return out
 
 
@@ -219,14 +250,18 @@ def test_sarif_from_tree_and_plan_is_valid_and_points_at_the_same_tf_lines():
             location = r["locations"][0]["physicalLocation"]
             assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
             assert location["artifactLocation"]["uri"].startswith(f"{APP}/") and location["artifactLocation"][
-                "uri"].endswith(".tf")
+                "uri"
+            ].endswith(".tf")
             assert "primaryLocationLineHash" not in r["partialFingerprints"]  # upload-sarif computes it for .tf
     from_tf, from_plan = (sarif_locations(d) for d in docs)
     assert {(r[0], r[1]) for r in from_tf - from_plan} == ONLY_IN_TF
     suppressed = [r for r in docs[0]["runs"][0]["results"] if "suppressions" in r]
     assert {(r["ruleId"], r["properties"]["address"]) for r in suppressed} == {
-        ("DDB101", "aws_dynamodb_table.audit[0]"), ("DDB103", "aws_dynamodb_table.audit[0]"),
-        ("DDB103", "aws_dynamodb_table.legacy"), ("DDB101", 'module.tables["sessions"].aws_dynamodb_table.this')}
+        ("DDB101", "aws_dynamodb_table.audit[0]"),
+        ("DDB103", "aws_dynamodb_table.audit[0]"),
+        ("DDB103", "aws_dynamodb_table.legacy"),
+        ("DDB101", 'module.tables["sessions"].aws_dynamodb_table.this'),
+    }
     for r in suppressed:
         assert r["suppressions"][0]["kind"] == "inSource" and r["suppressions"][0]["justification"]
     rule_ids = [r["id"] for r in docs[0]["runs"][0]["tool"]["driver"]["rules"]]
@@ -243,20 +278,24 @@ def test_text_prints_file_and_line_and_hides_suppressed_findings():
 def test_plan_with_source_dir_elsewhere(tmp_path):
     copy = tmp_path / "plan.json"
     copy.write_bytes((ROOT / APP / "plan.json").read_bytes())
-    located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP,
-                                   "--show-suppressed").output)["findings"]
-    assert {f["resource_location"]["file"] for f in located_there} == {f"{APP}/main.tf",
-                                                                        f"{APP}/modules/table/main.tf"}
-    assert {f["location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf",
-                                                               f"{APP}/west_override.tf"}
+    located_there = json.loads(run(str(copy), "-f", "json", "--source-dir", APP, "--show-suppressed").output)[
+        "findings"
+    ]
+    assert {f["resource_location"]["file"] for f in located_there} == {f"{APP}/main.tf", f"{APP}/modules/table/main.tf"}
+    assert {f["location"]["file"] for f in located_there} == {
+        f"{APP}/main.tf",
+        f"{APP}/modules/table/main.tf",
+        f"{APP}/west_override.tf",
+    }
     alone = json.loads(run(str(copy), "-f", "json").output)["findings"]  # no .tf beside it, none in the cwd
     assert {f["location"]["kind"] for f in alone} == {"plan"}
 
 
 def test_precommit_file_list_is_grouped_by_directory():
     """pre-commit passes changed files: the module's file is linted as part of the root that calls it."""
-    result = run(f"{APP}/main.tf", f"{APP}/modules/table/main.tf", f"{APP}/variables.tf", "-f", "json",
-                 "--show-suppressed")
+    result = run(
+        f"{APP}/main.tf", f"{APP}/modules/table/main.tf", f"{APP}/variables.tf", "-f", "json", "--show-suppressed"
+    )
     doc = json.loads(result.output)
     assert [i["file"] for i in doc["inputs"]] == [APP]
     assert {(f["rule_id"], f["address"]) for f in doc["findings"]} == {(f.rule_id, f.address) for f in tree()[1]}
@@ -265,8 +304,10 @@ def test_precommit_file_list_is_grouped_by_directory():
 def test_module_file_alone_is_linted_as_its_own_root():
     doc = json.loads(run(f"{APP}/modules/table/main.tf", "-f", "json").output)
     assert [i["file"] for i in doc["inputs"]] == [f"{APP}/modules/table"]
-    assert any("no value for variable(s) alarm_topic_arn, hash_key, kms_key_arn, name" in w
-               for w in doc["inputs"][0]["warnings"])
+    assert any(
+        "no value for variable(s) alarm_topic_arn, hash_key, kms_key_arn, name" in w
+        for w in doc["inputs"][0]["warnings"]
+    )
 
 
 def test_var_file_overrides_tfvars(tmp_path):
@@ -305,17 +346,26 @@ _TABLE = """resource "aws_dynamodb_table" "t" {
 
 
 # ---------------------------------------------------------------- bad input: exit 2, one line, no traceback
-@pytest.mark.parametrize("text, where, words", [
-    ('resource "aws_dynamodb_table" "t" {\n  name = \n}\n', "main.tf:2:", "expected an expression"),
-    ('resource "aws_dynamodb_table" "t" {\n  name = "t"\n', "main.tf:3:", "unexpected end of file"),
-    ('resource "aws_dynamodb_table" "t" {\n  name = "t" @\n}\n', "main.tf:2:",
-     "unexpected '@'; expected an operator or the end of the line"),
-    ('variable "x" {\n  default = <<EOT\nno end\n', "main.tf:2:", "HCL syntax error"),
-    ('locals {\n  a = "no end\n}\n', "main.tf:2:", "a quoted string is not closed"),
-    ('resource "aws_dynamodb_table" "t" {\n  ttl {\n    enabled = true\n    enabled = false\n  }\n}\n', "main.tf:4:",
-     'attribute "enabled" is defined twice in this block (first at line 3)'),
-    ('locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n', "main.tf:5:", 'local value "a" is defined twice'),
-])
+@pytest.mark.parametrize(
+    "text, where, words",
+    [
+        ('resource "aws_dynamodb_table" "t" {\n  name = \n}\n', "main.tf:2:", "expected an expression"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = "t"\n', "main.tf:3:", "unexpected end of file"),
+        (
+            'resource "aws_dynamodb_table" "t" {\n  name = "t" @\n}\n',
+            "main.tf:2:",
+            "unexpected '@'; expected an operator or the end of the line",
+        ),
+        ('variable "x" {\n  default = <<EOT\nno end\n', "main.tf:2:", "HCL syntax error"),
+        ('locals {\n  a = "no end\n}\n', "main.tf:2:", "a quoted string is not closed"),
+        (
+            'resource "aws_dynamodb_table" "t" {\n  ttl {\n    enabled = true\n    enabled = false\n  }\n}\n',
+            "main.tf:4:",
+            'attribute "enabled" is defined twice in this block (first at line 3)',
+        ),
+        ("locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n", "main.tf:5:", 'local value "a" is defined twice'),
+    ],
+)
 def test_syntax_error_exits_2_with_file_line_and_the_parser_message(tmp_path, monkeypatch, text, where, words):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.tf").write_text(text)
@@ -400,19 +450,23 @@ def test_tf_json_files_are_reported_as_not_read(tmp_path):
 
 
 def test_modules_from_a_registry_are_noted_as_not_linted(tmp_path):
-    (tmp_path / "main.tf").write_text(_TABLE + 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n'
-                                      '  version = "5.0.0"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        _TABLE + 'module "vpc" {\n  source  = "terraform-aws-modules/vpc/aws"\n  version = "5.0.0"\n}\n'
+    )
     [model] = load_inputs([str(tmp_path)])
     assert [r.address for r in model.resources] == ["aws_dynamodb_table.t"]
     [note] = [w for w in model.warnings if "module" in w]
-    assert note.startswith(f"{tmp_path}/main.tf:9: module \"vpc\" comes from terraform-aws-modules/vpc/aws")
+    assert note.startswith(f'{tmp_path}/main.tf:9: module "vpc" comes from terraform-aws-modules/vpc/aws')
 
 
 def test_providers_through_module_calls_and_what_refers_to_itself(tmp_path):
     (tmp_path / "mod").mkdir()
-    (tmp_path / "mod" / "main.tf").write_text('variable "name" {}\n' + _TABLE.replace('"t"\n', 'var.name\n', 1)
-                                              + 'output "name" {\n  value = aws_dynamodb_table.t.name\n}\n')
-    (tmp_path / "main.tf").write_text('''
+    (tmp_path / "mod" / "main.tf").write_text(
+        'variable "name" {}\n'
+        + _TABLE.replace('"t"\n', "var.name\n", 1)
+        + 'output "name" {\n  value = aws_dynamodb_table.t.name\n}\n'
+    )
+    (tmp_path / "main.tf").write_text("""
 provider "aws" {
   region = "eu-central-1"
 }
@@ -442,7 +496,7 @@ resource "aws_dynamodb_table" "root" {
   hash_key = local.a
   tags     = { names = join(",", local.names), x = module.keyed["x"].name }
 }
-''')
+""")
     [model] = load_inputs([str(tmp_path)])
     found = resources(model)
     assert found["module.many[1].aws_dynamodb_table.t"].region == "us-east-1"  # passed aws.east

@@ -4,6 +4,7 @@ Each expression below is written into a resource of a temporary tree and
 loaded by dynalint; the same expressions, as locals, are evaluated by
 `terraform console` (offline, no provider needed) in one call.
 """
+
 import json
 import os
 import subprocess
@@ -14,7 +15,7 @@ from dynalint.load import load_inputs
 from dynalint.model import UNKNOWN
 from helpers import requires_terraform
 
-CONTEXT = r'''
+CONTEXT = r"""
 variable "m" {
   default = { b = 2, a = 1 }
 }
@@ -91,25 +92,25 @@ EOT
   end
 EOT
 }
-'''
+"""
 
 EXPRESSIONS = [
     'jsonencode({b = "<&>", a = [1, 2.5, true, null], "c-d" = { x = "é" }})',
     'format("%s-%03d-%q-%v-%%-%.2f", "a", 7, "q", true, 3.14159)',
     '[for k, v in var.m : "${k}=${v}"]',
     '[for i, x in local.l : "${i}:${x}" if x != "y"]',
-    '{for i, x in local.l : x => i}',
+    "{for i, x in local.l : x => i}",
     '{for x in ["a", "b", "a"] : x => x...}',
-    'local.objs[*].name',
-    'local.objs[0].name',
-    'local.objs.*.name',
+    "local.objs[*].name",
+    "local.objs[0].name",
+    "local.objs.*.name",
     'var.m["a"] + var.m.b * 3 - 10 / 4',
-    '-7 % 3',
-    '7 % -3',
-    '0.1 + 0.2',
-    '1 == 1.0',
+    "-7 % 3",
+    "7 % -3",
+    "0.1 + 0.2",
+    "1 == 1.0",
     '"1" == 1',
-    'true && false || !false',
+    "true && false || !false",
     'var.flag ? "yes" : "no"',
     '"${1.0}-${1.5}-${true}-${var.m.a}"',
     r'"a\nb\t\"q\" \\ \u00e9 $${literal} %%{literal}"',
@@ -119,24 +120,24 @@ EXPRESSIONS = [
     'replace("a.b.c", ".", "")',
     'title("hello world")',
     'try(var.m.c, "fallback")',
-    'can(var.m.c)',
+    "can(var.m.c)",
     'lookup(var.m, "z", 0)',
-    'merge(var.m, { c = 3 }, null)',
+    "merge(var.m, { c = 3 }, null)",
     'concat(local.l, ["z"])',
-    'element(local.l, 3)',
+    "element(local.l, 3)",
     'flatten([["a", ["b"]], [], "c"])',
     'distinct(["a", "b", "a"])',
     'compact(["a", "", null, "b"])',
     'coalesce("", "x")',
     'contains(local.l, "y")',
-    'length(var.m)',
-    'keys(var.m)',
-    'values(var.m)',
-    'range(1, 7, 2)',
+    "length(var.m)",
+    "keys(var.m)",
+    "values(var.m)",
+    "range(1, 7, 2)",
     'zipmap(["a", "b"], [1, 2])',
-    'reverse(local.l)',
+    "reverse(local.l)",
     'sort(["b", "a", "c"])',
-    'slice(local.l, 0, 1)',
+    "slice(local.l, 0, 1)",
     'trimspace("  x  ")',
     'trimprefix("arn:aws:x", "arn:")',
     'trimsuffix("file.json", ".json")',
@@ -144,36 +145,36 @@ EXPRESSIONS = [
     'substr("hello", 1, 3)',
     'substr("hello", 2, -1)',
     'one(["only"])',
-    'max(1, 5, 3)',
-    'min(2, -1)',
-    'sum([1, 2, 3.5])',
-    'abs(-3)',
-    'ceil(1.2)',
-    'floor(-1.2)',
+    "max(1, 5, 3)",
+    "min(2, -1)",
+    "sum([1, 2, 3.5])",
+    "abs(-3)",
+    "ceil(1.2)",
+    "floor(-1.2)",
     'base64encode("hi")',
     'sha256("hi")',
     r'jsondecode("{\"a\": [1, true]}")',
-    'tostring(15)',
+    "tostring(15)",
     'tonumber("42")',
     'tobool("true")',
     'startswith("prod-orders", "prod-")',
     'endswith("prod-orders", "orders")',
     'strcontains("prod-orders", "d-o")',
     '{ (local.k) = 1, "q" = 2, bare = 3, 4 = "four" }',
-    'local.heredoc',
-    'local.heredoc_trim',
+    "local.heredoc",
+    "local.heredoc_trim",
     'local.nested["outer"]["inner"][1]',
-    '[for s in local.objs : upper(s.name)][1]',
-    'length(local.objs[*].name)',
-    'var.tables',
-    '{ for name, t in var.tables : name => t.range_key == null ? [t.hash_key] : [t.hash_key, t.range_key] }',
-    'jsonencode(1e3)',
-    'local.dedent',
-    'local.dedent_interpolation',
-    'local.stripped_loop',
-    'local.plain_loop',
-    'local.json_loop',
-    'local.inline_strips',
+    "[for s in local.objs : upper(s.name)][1]",
+    "length(local.objs[*].name)",
+    "var.tables",
+    "{ for name, t in var.tables : name => t.range_key == null ? [t.hash_key] : [t.hash_key, t.range_key] }",
+    "jsonencode(1e3)",
+    "local.dedent",
+    "local.dedent_interpolation",
+    "local.stripped_loop",
+    "local.plain_loop",
+    "local.json_loop",
+    "local.inline_strips",
     '"x%{ if var.flag }yes%{ else }no%{ endif }y"',
     '"%{ for a in local.arns }[${a}]%{ endfor }"',
     '"%{ for i, a in local.arns ~} ${i}=${a} %{~ endfor }"',
@@ -194,13 +195,15 @@ def _terraform_values(tmp_path):
     work = tmp_path / "console"
     work.mkdir()
     (work / "context.tf").write_text(CONTEXT)
-    (work / "exprs.tf").write_text("locals {\n" + "\n".join(f"  e{i} = {e}" for i, e in enumerate(EXPRESSIONS))
-                                   + "\n}\n")
+    (work / "exprs.tf").write_text(
+        "locals {\n" + "\n".join(f"  e{i} = {e}" for i, e in enumerate(EXPRESSIONS)) + "\n}\n"
+    )
     (tmp_path / "terraform.rc").write_text("")
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(tmp_path / "terraform.rc"), "CHECKPOINT_DISABLE": "1"}
     query = "jsonencode([" + ", ".join(f"local.e{i}" for i in range(len(EXPRESSIONS))) + "])\n"
-    result = subprocess.run(["terraform", "console"], input=query, cwd=work, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        ["terraform", "console"], input=query, cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(json.loads(result.stdout.strip()))
 
@@ -218,7 +221,7 @@ def test_expressions_evaluate_as_terraform_console_does(tmp_path):
 def test_what_terraform_knows_only_after_apply_is_unknown(tmp_path):
     tree = tmp_path / "tree"
     tree.mkdir()
-    (tree / "main.tf").write_text('''
+    (tree / "main.tf").write_text("""
 resource "aws_kms_key" "k" {
   description = "k"
 }
@@ -232,7 +235,7 @@ resource "aws_ssm_parameter" "p" {
   guarded   = try(aws_kms_key.k.arn, "fallback")
   compare   = aws_kms_key.k.arn == "" ? "x" : "y"
 }
-''')
+""")
     [model] = load_inputs([str(tree)])
     values = next(r for r in model.resources if r.type == "aws_ssm_parameter").values
     for name in ("arn_ref", "template", "policy", "stamp", "guarded", "compare"):

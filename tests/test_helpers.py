@@ -1,4 +1,5 @@
 """The test helpers themselves: a negative assertion cannot pass on an address the input does not have."""
+
 import pytest
 
 from helpers import by_address, flagged, lint_case
@@ -13,13 +14,16 @@ def test_asking_about_an_address_the_input_has():
     assert flagged(FOUND, "DDB101") & {"aws_dynamodb_table.protected"} == set()
 
 
-@pytest.mark.parametrize("ask", [
-    lambda: "aws_dynamodb_table.renamed" not in flagged(FOUND, "DDB101"),
-    lambda: "aws_dynamodb_table.renamed" not in by_address(FOUND),
-    lambda: by_address(FOUND, "DDB101").get("aws_dynamodb_table.renamed", []),
-    lambda: flagged(FOUND, "DDB101") & {"aws_dynamodb_table.renamed"},
-    lambda: {"aws_dynamodb_table.renamed"} & flagged(FOUND, "DDB101"),
-])
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda: "aws_dynamodb_table.renamed" not in flagged(FOUND, "DDB101"),
+        lambda: "aws_dynamodb_table.renamed" not in by_address(FOUND),
+        lambda: by_address(FOUND, "DDB101").get("aws_dynamodb_table.renamed", []),
+        lambda: flagged(FOUND, "DDB101") & {"aws_dynamodb_table.renamed"},
+        lambda: {"aws_dynamodb_table.renamed"} & flagged(FOUND, "DDB101"),
+    ],
+)
 def test_asking_about_an_address_the_input_lacks_fails(ask):
     with pytest.raises(AssertionError, match="'aws_dynamodb_table.renamed' is no resource of the linted input"):
         ask()

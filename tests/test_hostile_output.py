@@ -10,6 +10,7 @@ tests/tf/hostile is real terraform's plan of hostile for_each keys and names; te
 their line breaks and ESC escaped, so raw ones come from the .tf input (dynalint's own addresses) and from
 the hand-built plan below (a shape terraform does not write: a tool or a hand can).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,24 @@ FORMATS = ("text", "concise", "sarif", "json", "junit", "github", "markdown")
 HOSTILE_NAME = "x\n::error file=a,line=1::forged ##[error]legacy \x1b[2J`<img src=x>` @octocat \u202e"
 ANNOTATION = re.compile(r"^::(error|warning|notice) [^:\n]*::")
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-ALLOWED_TAGS = {"p", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "code", "pre", "strong", "em",
-                "details", "summary", "a"}
+ALLOWED_TAGS = {
+    "p",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "pre",
+    "strong",
+    "em",
+    "details",
+    "summary",
+    "a",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +80,9 @@ def assert_markdown_inert(text: str, where: str) -> None:
     assert tags <= ALLOWED_TAGS, f"{where}: {tags - ALLOWED_TAGS}"
     assert "<details open" not in html and "<img" not in html
     for href in re.findall(r"<a\b[^>]*\bhref=\"([^\"]*)\"", html):
-        assert re.fullmatch(r"(https://github.com/dynalint/dynalint/blob/main/)?docs/rules/(DDB\d+|DL\d+)\.md", href), href
+        assert re.fullmatch(r"(https://github.com/dynalint/dynalint/blob/main/)?docs/rules/(DDB\d+|DL\d+)\.md", href), (
+            href
+        )
     outside_code = re.sub(r"<(code|pre|a)\b.*?</\1>", "", html, flags=re.S)
     words = re.sub(r"<[^>]+>", "", outside_code)
     assert not re.search(r"@\w|#\d|www\.|://", words), f"{where}: {re.search(r'.{20}(@|#|www|://).{20}', words)}"
@@ -138,8 +157,10 @@ def hostile_files(tmp_path):
     plan = tmp_path / f"{HOSTILE_NAME}.json"
     plan.write_text(case_plan("hostile").read_text())
     config = tmp_path / f"{HOSTILE_NAME}.yaml"
-    config.write_text("ignore:\n  - rule: DDB703\n    address: '*'\n    reason: \"accepted\\n::error::reason "
-                      "##[error]r <img src=x> @octocat \\e[2J\"\n")
+    config.write_text(
+        "ignore:\n  - rule: DDB703\n    address: '*'\n    reason: \"accepted\\n::error::reason "
+        '##[error]r <img src=x> @octocat \\e[2J"\n'
+    )
     return folder, plan, config, tmp_path / f"{HOSTILE_NAME}.out"
 
 
@@ -161,9 +182,12 @@ def test_errors_naming_hostile_files_are_one_inert_line(hostile_files, tmp_path)
     broken = tmp_path / f"{HOSTILE_NAME}.broken.json"
     broken.write_text('{"format_version": "1.2", "resource_changes": [')
     bad_config = tmp_path / f"{HOSTILE_NAME}.bad.yaml"
-    bad_config.write_text("fail_on: \"::error::x\\n##[error]y\"\n")
-    for args in ([str(tmp_path / f"{HOSTILE_NAME}.missing.json")], [str(broken)], [str(plan), "--config",
-                                                                                    str(bad_config)]):
+    bad_config.write_text('fail_on: "::error::x\\n##[error]y"\n')
+    for args in (
+        [str(tmp_path / f"{HOSTILE_NAME}.missing.json")],
+        [str(broken)],
+        [str(plan), "--config", str(bad_config)],
+    ):
         result = run(*args)
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert_inert(result.stderr, "text", f"{args}", stream="stderr")
@@ -201,8 +225,9 @@ def test_a_custom_rules_texts_are_inert_in_every_format(hostile_rules, fmt):
     assert_run_inert(result, fmt, f"custom rule -f {fmt}")
 
 
-@pytest.mark.parametrize("command", [["rules"], ["rules", "--format", "markdown"], ["rules", "--format", "json"],
-                                     ["explain", "EVIL001"]])
+@pytest.mark.parametrize(
+    "command", [["rules"], ["rules", "--format", "markdown"], ["rules", "--format", "json"], ["explain", "EVIL001"]]
+)
 def test_a_custom_rules_texts_are_inert_in_listings(hostile_rules, command):
     result = run(*command)
     assert result.exit_code == 0, result.output
@@ -214,8 +239,9 @@ def test_a_custom_rules_texts_are_inert_in_listings(hostile_rules, command):
 
 
 def test_a_rules_file_holding_a_raw_escape_is_one_inert_line(hostile_rules):
-    (hostile_rules / "policies" / "evil.yaml").write_text("rules:\n  - id: EVIL001\n    summary: \"a\x1b[2Jb\"\n")
+    (hostile_rules / "policies" / "evil.yaml").write_text('rules:\n  - id: EVIL001\n    summary: "a\x1b[2Jb"\n')
     result = run("plan.json")
     assert result.exit_code == 2 and result.stderr == (
         "dynalint: error: policies/evil.yaml: invalid YAML: unacceptable character #x001b: special characters are "
-        "not allowed\n")
+        "not allowed\n"
+    )

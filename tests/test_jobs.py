@@ -1,4 +1,5 @@
 """Several inputs in worker processes (--jobs): the same bytes, exit codes and errors as one process."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,11 @@ def at_repo_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-@pytest.mark.parametrize("extra", [[], ["--show-suppressed", "--statistics"], ["--changed-only"]],
-                         ids=["plain", "suppressed-statistics", "changed-only"])
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--show-suppressed", "--statistics"], ["--changed-only"]],
+    ids=["plain", "suppressed-statistics", "changed-only"],
+)
 def test_jobs_give_the_bytes_of_one_process(extra):
     stdin = (SAMPLES / "bad" / "plan.json").read_text()
     for fmt in FORMATS:
@@ -52,8 +56,9 @@ def test_custom_rules_config_and_baseline_reach_the_workers(tmp_path):
     assert recorded.exit_code in (0, 1), recorded.output
     outputs = []
     for jobs in ("1", "2"):
-        result = CliRunner().invoke(main, [*config, *plans, "--baseline", str(baseline), "-f", "sarif",
-                                           "--jobs", jobs], catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, [*config, *plans, "--baseline", str(baseline), "-f", "sarif", "--jobs", jobs], catch_exceptions=False
+        )
         outputs.append((result.exit_code, result.stdout))
     assert outputs[0] == outputs[1]
     doc = json.loads(outputs[0][1])
@@ -138,22 +143,46 @@ def test_the_command_line_process_flushes_its_output_and_runs_atexit_handlers(tm
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "exit.py").write_text(textwrap.dedent(ATEXIT_RULES.format(marker=str(marker))))
     plans = [str(case_plan(n)) for n in ("durability", "encryption")]
-    proc = subprocess.run([sys.executable, "-m", "dynalint", "--no-config", *plans, "-f", "sarif",
-                           "--rules-dir", str(tmp_path / "rules")], capture_output=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dynalint",
+            "--no-config",
+            *plans,
+            "-f",
+            "sarif",
+            "--rules-dir",
+            str(tmp_path / "rules"),
+        ],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 1, proc.stderr
     in_process = run(*plans, "-f", "sarif", "--rules-dir", str(tmp_path / "rules"))
     assert proc.stdout.decode() == in_process.stdout  # every byte written before the process ended
     assert marker.read_text() == "ran"
     written = tmp_path / "out.sarif"
-    proc = subprocess.run([sys.executable, "-m", "dynalint", "--no-config", plans[0], "-o", str(written), "-f",
-                           "sarif", "-q"], capture_output=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", "--no-config", plans[0], "-o", str(written), "-f", "sarif", "-q"],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.returncode == 1 and json.loads(Path(written).read_text())["runs"][0]["results"]
 
 
 def test_a_closed_pipe_ends_the_process_as_before():
     """`dynalint ... | head -1`: the reader goes away; the exit is Python's usual one, not a hang or a crash."""
-    proc = subprocess.run(f"{sys.executable} -m dynalint --no-config {case_plan('durability')} {case_plan('changes')}"
-                          " -f json | head -c 10", shell=True, capture_output=True, timeout=120, cwd=ROOT)
+    proc = subprocess.run(
+        f"{sys.executable} -m dynalint --no-config {case_plan('durability')} {case_plan('changes')}"
+        " -f json | head -c 10",
+        shell=True,
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert proc.stdout == b'{\n  "versi'
 
 
@@ -169,7 +198,9 @@ def test_the_same_plan_twice_numbers_its_fingerprints_as_one_process_does(tmp_pa
     prod = [f for f in found if f["input"].endswith("prod.json")]
     staging = [f for f in found if f["input"].endswith("staging.json")]
     assert prod and len(prod) == len(staging)
-    for first, second in zip(prod, staging):  # one configuration, two plans: the second's keys are numbered
+    for first, second in zip(
+        prod, staging, strict=False
+    ):  # one configuration, two plans: the second's keys are numbered
         assert first["fingerprint"] == fingerprint(first["rule_id"], first["address"], first["path"])
         assert second["fingerprint"] == fingerprint(second["rule_id"], second["address"], f"{second['path'] or ''}#2")
         where = ("input", "fingerprint", "location", "resource_location")  # the file differs, nothing else

@@ -11,6 +11,7 @@ application (the command line, ``--fix``, ``--jobs``). A module may import its o
 The loader stands beside them: it reads the model's and the values' layers only, and only the application
 imports it. A new module must be given its layer in LAYERS below.
 """
+
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,17 @@ from helpers import ROOT
 
 #: The layers, from the bottom. A name ending in ".*" stands for every module under it; an exact name wins.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("model", ("dynalint", "dynalint.errors", "dynalint.address", "dynalint.yamlpath", "dynalint.userfiles",
-               "dynalint.model")),
+    (
+        "model",
+        (
+            "dynalint",
+            "dynalint.errors",
+            "dynalint.address",
+            "dynalint.yamlpath",
+            "dynalint.userfiles",
+            "dynalint.model",
+        ),
+    ),
     ("values", ("dynalint.configured", "dynalint.values")),
     ("graph", ("dynalint.graph",)),
     ("rule API", ("dynalint.rule", "dynalint.rule_examples", "dynalint.fix", "dynalint.fix.declare")),
@@ -32,8 +42,17 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("dynalint.engine", "dynalint.suppress", "dynalint.module_hints")),
     ("settings", ("dynalint.config", "dynalint.baseline", "dynalint.custom", "dynalint.yaml_rules")),
     ("report", ("dynalint.report", "dynalint.report.*", "dynalint.docs")),
-    ("application", ("dynalint.cli", "dynalint.__main__", "dynalint.parallel", "dynalint.example_checks", "dynalint.testing",
-                     "dynalint.fix.*")),
+    (
+        "application",
+        (
+            "dynalint.cli",
+            "dynalint.__main__",
+            "dynalint.parallel",
+            "dynalint.example_checks",
+            "dynalint.testing",
+            "dynalint.fix.*",
+        ),
+    ),
 ]
 LOADER = ("loader", ("dynalint.load", "dynalint.load.*"))
 #: What the loader may import besides itself.
@@ -50,8 +69,11 @@ def modules(packages: dict[str, Path]) -> dict[str, Path]:
             if parts[-1] == "__init__":
                 parts = parts[:-1]
             name = ".".join((package, *parts))
-            if not any(name == other or name.startswith(other + ".") for other in packages if other != package
-                       and other.startswith(package + ".")):
+            if not any(
+                name == other or name.startswith(other + ".")
+                for other in packages
+                if other != package and other.startswith(package + ".")
+            ):
                 found[name] = path
     return found
 
@@ -76,7 +98,7 @@ def imports(names: dict[str, Path], with_type_checking: bool) -> dict[str, set[s
             elif isinstance(node, ast.ImportFrom):
                 base = node.module or ""
                 if node.level:
-                    parent = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    parent = package.split(".")[: len(package.split(".")) - node.level + 1]
                     base = ".".join(parent + ([node.module] if node.module else []))
                 submodules = {f"{base}.{a.name}" for a in node.names} & names.keys()
                 targets |= submodules
@@ -125,7 +147,7 @@ def cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(step) == 1:
-                return path[path.index(step):] + [step]
+                return path[path.index(step) :] + [step]
             elif not state.get(step):
                 state[step] = 1
                 path.append(step)
@@ -143,9 +165,12 @@ def test_every_module_has_a_layer():
 
 
 def test_imports_go_down_the_layers_and_only_the_application_imports_the_loader():
-    wrong = [f"{a} ({layer_of(a)}) imports {b} ({layer_of(b)})"
-             for a, targets in sorted(imports(MODULES, with_type_checking=True).items()) for b in sorted(targets)
-             if not allowed(layer_of(a), layer_of(b))]
+    wrong = [
+        f"{a} ({layer_of(a)}) imports {b} ({layer_of(b)})"
+        for a, targets in sorted(imports(MODULES, with_type_checking=True).items())
+        for b in sorted(targets)
+        if not allowed(layer_of(a), layer_of(b))
+    ]
     assert wrong == []
 
 
@@ -166,8 +191,9 @@ def test_a_cycle_is_found_whether_or_not_its_import_is_deferred(tmp_path, deferr
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "low.py").write_text("def f():\n    from pkg import high\n    return high\n" if deferred
-                                    else "from pkg.high import g\n")
+    (package / "low.py").write_text(
+        "def f():\n    from pkg import high\n    return high\n" if deferred else "from pkg.high import g\n"
+    )
     (package / "high.py").write_text("from pkg import low\n\ndef g():\n    return low\n")
     (package / "typed.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import user\n")
     (package / "user.py").write_text("import pkg.typed\n")

@@ -1,4 +1,5 @@
 """The plan/state loader: every real plan in the corpus, encodings, unknown vs unset, modules, references."""
+
 import json
 
 import pytest
@@ -58,16 +59,18 @@ def test_module_instances_keep_their_keys_and_resolve_references():
     addresses = {r.address for r in model.resources}
     assert 'module.tables["users"].aws_dynamodb_table.this' in addresses
     assert 'module.tables["users"].aws_cloudwatch_metric_alarm.throttles[1]' in addresses
-    target = next(r for r in model.resources
-                  if r.address == 'module.tables["users"].aws_appautoscaling_target.this["read"]')
+    target = next(
+        r for r in model.resources if r.address == 'module.tables["users"].aws_appautoscaling_target.this["read"]'
+    )
     assert ("resource_id", 'module.tables["users"].aws_dynamodb_table.this') in target.references
     table = next(r for r in model.resources if r.address == 'module.tables["users"].aws_dynamodb_table.this')
     # kms_key_arn = var.kms_key_arn in the module, aws_kms_key.tables.arn in the call
     assert ("server_side_encryption.kms_key_arn", "aws_kms_key.tables") in table.references
     policy = next(r for r in model.resources if r.address == "aws_iam_policy.tables_rw")
     # module.tables[*].table_arn: the output's references, in every instance
-    assert {t for _, t in policy.references} >= {f'module.tables["{k}"].aws_dynamodb_table.this'
-                                                 for k in ("users", "orders", "carts")}
+    assert {t for _, t in policy.references} >= {
+        f'module.tables["{k}"].aws_dynamodb_table.this' for k in ("users", "orders", "carts")
+    }
 
 
 def test_region_from_provider_configuration():
@@ -95,29 +98,46 @@ def test_sensitive_values_are_masked_and_remembered():
 
 
 def test_data_sources_are_kept_apart():
-    doc = {"format_version": "1.2", "resource_changes": [
-        {"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity", "name": "me",
-         "change": {"actions": ["read"], "before": None, "after": {"account_id": "1"}, "after_unknown": {}}},
-        {"address": "aws_sqs_queue.q", "mode": "managed", "type": "aws_sqs_queue", "name": "q",
-         "change": {"actions": ["create"], "before": None, "after": {"name": "q"}, "after_unknown": {}}}]}
+    doc = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "data.aws_caller_identity.me",
+                "mode": "data",
+                "type": "aws_caller_identity",
+                "name": "me",
+                "change": {"actions": ["read"], "before": None, "after": {"account_id": "1"}, "after_unknown": {}},
+            },
+            {
+                "address": "aws_sqs_queue.q",
+                "mode": "managed",
+                "type": "aws_sqs_queue",
+                "name": "q",
+                "change": {"actions": ["create"], "before": None, "after": {"name": "q"}, "after_unknown": {}},
+            },
+        ],
+    }
     model = load_bytes(json.dumps(doc).encode(), "plan.json")
     assert [r.address for r in model.resources] == ["aws_sqs_queue.q"]
     assert [r.address for r in model.data_sources] == ["data.aws_caller_identity.me"]
 
 
-@pytest.mark.parametrize("data, says", [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"{not json", "invalid JSON"),
-    (b'{"format_version": "1.2", "planned_values": {', "truncated"),
-    (b"[1, 2]", "an array"),
-    (b"42", "a number"),
-    (b"{}", "empty object"),
-    (b'{"version": 4, "lineage": "x", "resources": []}', "terraform show -json"),
-    (b'{"kind": "Deployment", "spec": {}}', "not those of a Terraform plan"),
-    (b"\xff\xfe\xff\xfe\x00\xd8", "not valid"),
-    (b"PK\x03\x04binary", "binary plan"),
-])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"{not json", "invalid JSON"),
+        (b'{"format_version": "1.2", "planned_values": {', "truncated"),
+        (b"[1, 2]", "an array"),
+        (b"42", "a number"),
+        (b"{}", "empty object"),
+        (b'{"version": 4, "lineage": "x", "resources": []}', "terraform show -json"),
+        (b'{"kind": "Deployment", "spec": {}}', "not those of a Terraform plan"),
+        (b"\xff\xfe\xff\xfe\x00\xd8", "not valid"),
+        (b"PK\x03\x04binary", "binary plan"),
+    ],
+)
 def test_bad_input_is_one_clear_error(data, says, monkeypatch):
     monkeypatch.setenv("PATH", "")  # a binary plan without terraform on PATH: say what to run
     with pytest.raises(InputError) as raised:
@@ -138,7 +158,7 @@ def test_plan_locations_point_at_each_address():
     for resource in model.resources:
         source = model.plan_locator[resource.address]
         line = text.splitlines()[source.start_line - 1]
-        assert line[source.start_column - 1:].startswith(f'"address":"{resource.address}"')
+        assert line[source.start_column - 1 :].startswith(f'"address":"{resource.address}"')
 
 
 def test_values_that_look_like_an_address_do_not_move_its_location():
@@ -150,7 +170,7 @@ def test_values_that_look_like_an_address_do_not_move_its_location():
     assert text.count('"address":"aws_dynamodb_table.orders"') > 1  # the decoys are there
     source = model.plan_locator["aws_dynamodb_table.orders"]
     assert source.start_line == 1
-    entry = text[source.start_column - 2:]
+    entry = text[source.start_column - 2 :]
     assert entry.startswith('{"address":"aws_dynamodb_table.orders","mode":"managed"')
     assert text.index('"resource_changes":[') < source.start_column - 2 < text.index('"configuration":')
 
@@ -165,8 +185,9 @@ def test_entries_whose_address_is_not_their_first_key_are_located_at_it(tmp_path
     lines = (tmp_path / "plan.json").read_text().splitlines()
     for resource in model.resources:
         source = model.plan_locator[resource.address]
-        assert lines[source.start_line - 1][source.start_column - 1:].startswith(
-            f'"address": {json.dumps(resource.address)}')
+        assert lines[source.start_line - 1][source.start_column - 1 :].startswith(
+            f'"address": {json.dumps(resource.address)}'
+        )
 
 
 def test_state_locations_point_at_each_address():
@@ -177,7 +198,7 @@ def test_state_locations_point_at_each_address():
     for resource in model.resources:
         source = model.plan_locator[resource.address]
         line = text.splitlines()[source.start_line - 1]
-        assert line[source.start_column - 1:].startswith(f'"address":{json.dumps(resource.address)}')
+        assert line[source.start_column - 1 :].startswith(f'"address":{json.dumps(resource.address)}')
 
 
 def test_pretty_printed_plan_locations_have_lines(tmp_path):

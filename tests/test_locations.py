@@ -1,5 +1,6 @@
 """Findings about an attribute or a nested block point at the line and column that write it
 (dynalint.load.hcl.locate), from .tf input and from a plan read beside its .tf, in every format."""
+
 import json
 import shutil
 
@@ -76,7 +77,7 @@ def test_a_finding_about_a_missing_attribute_stays_on_the_resource_block(found):
 
 def test_dynamic_blocks_and_unused_attributes_in_tf_input(tmp_path):
     # terraform refuses attributes no key uses at plan time: DDB302 is a finding of .tf input only
-    (tmp_path / "main.tf").write_text('''resource "aws_dynamodb_table" "t" {
+    (tmp_path / "main.tf").write_text("""resource "aws_dynamodb_table" "t" {
   name         = "t"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "pk"
@@ -96,7 +97,7 @@ def test_dynamic_blocks_and_unused_attributes_in_tf_input(tmp_path):
     }
   }
 }
-''')
+""")
     by_path = {f.path: f.source for f in lint_model(load_inputs([str(tmp_path)])[0]) if f.rule_id == "DDB302"}
     main_tf = tmp_path / "main.tf"
     assert by_path["attribute.region"].start_line == where(main_tf, 'name = "region"')[0] - 1  # its block

@@ -8,12 +8,13 @@ a tag, the Sid of a policy statement; they are drawn to look like parts of a pla
 resource_changes, variables, address, ...; real addresses of the plan), the shapes that once steered the
 reader. CI runs a few examples of each; `pytest -m slow tests/test_metamorphic.py` runs many more.
 """
+
 from __future__ import annotations
 
 import copy
 import json
 import random
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,23 +27,54 @@ from dynalint.report import Report, render
 from helpers import SHARED, TF_CASES
 
 PLANS = sorted({*TF_CASES.glob("**/plan.json"), *(SHARED / "corpus" / "plans").glob("*.json")})
-SECTIONS = ("format_version", "terraform_version", "variables", "planned_values", "resource_changes",
-            "output_changes", "prior_state", "configuration", "errored", "complete", "values", "root_module",
-            "resources", "address", "mode", "type", "name", "change", "actions", "after", "after_unknown",
-            "after_sensitive", "sensitive", "value")
-QUICK = settings(max_examples=12, deadline=None, derandomize=True, database=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
-LONG = settings(max_examples=400, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+SECTIONS = (
+    "format_version",
+    "terraform_version",
+    "variables",
+    "planned_values",
+    "resource_changes",
+    "output_changes",
+    "prior_state",
+    "configuration",
+    "errored",
+    "complete",
+    "values",
+    "root_module",
+    "resources",
+    "address",
+    "mode",
+    "type",
+    "name",
+    "change",
+    "actions",
+    "after",
+    "after_unknown",
+    "after_sensitive",
+    "sensitive",
+    "value",
+)
+QUICK = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+LONG = settings(
+    max_examples=400,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _text(index: int) -> str:
     path = PLANS[index]
     return decode_text(path.read_bytes(), path.name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _registry():
     return engine.builtin_registry()
 
@@ -58,29 +90,48 @@ def _lint(doc: dict | str) -> tuple[list[tuple], str]:
     return facts, render("text", Report(findings=findings, rules=rules, models=[model], show_suppressed=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _baseline(index: int) -> tuple[list[tuple], str]:
     return _lint(_text(index))
 
 
 def _values(addresses: list[str]):
     """Any JSON value, leaning to what looks like a plan: its section names as keys, its own addresses."""
-    leaves = (st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.floats(allow_nan=False,
-              allow_infinity=False) | st.text(max_size=8) | st.sampled_from(SECTIONS)
-              | st.sampled_from(addresses or ["aws_s3_bucket.decoy"]) | st.sampled_from(["create", "delete", "managed"]))
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**63), 2**63)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8)
+        | st.sampled_from(SECTIONS)
+        | st.sampled_from(addresses or ["aws_s3_bucket.decoy"])
+        | st.sampled_from(["create", "delete", "managed"])
+    )
     keys = st.sampled_from(SECTIONS) | st.text(max_size=6)
-    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4),
-                        max_leaves=16)
+    return st.recursive(
+        leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=4), max_leaves=16
+    )
 
 
 def _decoy_plan(addresses: list[str]):
     """A value shaped as a whole plan that hides nothing: what a text search for sections would take."""
-    return st.builds(lambda rc, fv: {"format_version": fv, "resource_changes": rc, "planned_values": {},
-                                     "variables": {}, "errored": False},
-                     st.lists(st.builds(lambda a: {"address": a, "mode": "managed", "type": a.split(".")[0],
-                                                   "change": {"actions": ["no-op"]}},
-                                        st.sampled_from(addresses or ["aws_s3_bucket.decoy"])), max_size=2),
-                     st.sampled_from(["1.2", "0.1", "9.9"]))
+    return st.builds(
+        lambda rc, fv: {
+            "format_version": fv,
+            "resource_changes": rc,
+            "planned_values": {},
+            "variables": {},
+            "errored": False,
+        },
+        st.lists(
+            st.builds(
+                lambda a: {"address": a, "mode": "managed", "type": a.split(".")[0], "change": {"actions": ["no-op"]}},
+                st.sampled_from(addresses or ["aws_s3_bucket.decoy"]),
+            ),
+            max_size=2,
+        ),
+        st.sampled_from(["1.2", "0.1", "9.9"]),
+    )
 
 
 def _entries(doc: dict) -> list[dict]:
@@ -98,8 +149,11 @@ def _policy_statement(after: dict):
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):
         statements = [statements]
-    return (document, statements[0]) if isinstance(statements, list) and statements and isinstance(statements[0], dict) \
+    return (
+        (document, statements[0])
+        if isinstance(statements, list) and statements and isinstance(statements[0], dict)
         else None
+    )
 
 
 @st.composite
@@ -130,29 +184,62 @@ def with_a_value(draw):
         planned = doc.setdefault("planned_values", {}) if "resource_changes" in doc else doc.setdefault("values", {})
         planned.setdefault("outputs", {})[name] = {"sensitive": False, "value": value}
         if "resource_changes" in doc:
-            doc.setdefault("output_changes", {})[name] = {"actions": ["create"], "before": None, "after": value,
-                                                          "after_unknown": False, "before_sensitive": False,
-                                                          "after_sensitive": False}
+            doc.setdefault("output_changes", {})[name] = {
+                "actions": ["create"],
+                "before": None,
+                "after": value,
+                "after_unknown": False,
+                "before_sensitive": False,
+                "after_sensitive": False,
+            }
         return index, doc, None
     if kind == "terraform_data":
         address = f"terraform_data.{name}"
         at = draw(st.integers(0, len(doc["resource_changes"])))
-        doc["resource_changes"].insert(at, {
-            "address": address, "mode": "managed", "type": "terraform_data", "name": name,
-            "provider_name": "terraform.io/builtin/terraform",
-            "change": {"actions": ["create"], "before": None, "after": {"input": value, "triggers_replace": None},
-                       "after_unknown": {"id": True, "output": True}, "before_sensitive": False,
-                       "after_sensitive": {}}})
+        doc["resource_changes"].insert(
+            at,
+            {
+                "address": address,
+                "mode": "managed",
+                "type": "terraform_data",
+                "name": name,
+                "provider_name": "terraform.io/builtin/terraform",
+                "change": {
+                    "actions": ["create"],
+                    "before": None,
+                    "after": {"input": value, "triggers_replace": None},
+                    "after_unknown": {"id": True, "output": True},
+                    "before_sensitive": False,
+                    "after_sensitive": {},
+                },
+            },
+        )
         planned = doc.setdefault("planned_values", {}).setdefault("root_module", {})
-        planned.setdefault("resources", []).insert(0, {
-            "address": address, "mode": "managed", "type": "terraform_data", "name": name,
-            "provider_name": "terraform.io/builtin/terraform", "schema_version": 0,
-            "values": {"input": value, "triggers_replace": None}, "sensitive_values": {}})
+        planned.setdefault("resources", []).insert(
+            0,
+            {
+                "address": address,
+                "mode": "managed",
+                "type": "terraform_data",
+                "name": name,
+                "provider_name": "terraform.io/builtin/terraform",
+                "schema_version": 0,
+                "values": {"input": value, "triggers_replace": None},
+                "sensitive_values": {},
+            },
+        )
         config = doc.setdefault("configuration", {}).setdefault("root_module", {})
-        config.setdefault("resources", []).append({
-            "address": address, "mode": "managed", "type": "terraform_data", "name": name,
-            "provider_config_key": "terraform", "expressions": {"input": {"constant_value": value}},
-            "schema_version": 0})
+        config.setdefault("resources", []).append(
+            {
+                "address": address,
+                "mode": "managed",
+                "type": "terraform_data",
+                "name": name,
+                "provider_config_key": "terraform",
+                "expressions": {"input": {"constant_value": value}},
+                "schema_version": 0,
+            }
+        )
         return index, doc, address
     text = draw(st.text(max_size=12) | st.sampled_from(SECTIONS) | st.sampled_from(addresses))
     if kind == "tag":

@@ -5,10 +5,11 @@ would take seconds on a large plan); these tests keep the two in step: every pla
 the corpus fits the schema, and every malformed shape the loader refuses, the schema refuses too, at the
 same place or above it.
 """
+
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import jsonschema
@@ -21,13 +22,20 @@ from dynalint.load.validate import where
 from helpers import ROOT, SAMPLES, SHARED, TF_CASES
 from test_soundness import MALFORMED, _edited
 
-PLANS = sorted({*TF_CASES.glob("**/plan*.json"), *TF_CASES.glob("**/state.json"), *SAMPLES.glob("*/plan.json"),
-                *ROOT.glob("tests/hcl/**/plan.json"), *ROOT.glob("examples/**/plan.json"),
-                *(SHARED / "corpus" / "plans").glob("*.json")})
+PLANS = sorted(
+    {
+        *TF_CASES.glob("**/plan*.json"),
+        *TF_CASES.glob("**/state.json"),
+        *SAMPLES.glob("*/plan.json"),
+        *ROOT.glob("tests/hcl/**/plan.json"),
+        *ROOT.glob("examples/**/plan.json"),
+        *(SHARED / "corpus" / "plans").glob("*.json"),
+    }
+)
 CROSS_CHECKS = {"changes-missing", "changes-empty", "changes-null", "tables-cut", "tables-cut-twice"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator():
     schema = json.loads(resources.files("dynalint").joinpath("schemas/plan.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -45,8 +53,11 @@ def test_every_real_plan_and_state_fits_the_schema(path):
     assert errors == []
 
 
-@pytest.mark.parametrize("edit, says", [c[1:] for c in MALFORMED if c[0] not in CROSS_CHECKS],
-                         ids=[c[0] for c in MALFORMED if c[0] not in CROSS_CHECKS])
+@pytest.mark.parametrize(
+    "edit, says",
+    [c[1:] for c in MALFORMED if c[0] not in CROSS_CHECKS],
+    ids=[c[0] for c in MALFORMED if c[0] not in CROSS_CHECKS],
+)
 def test_what_the_loader_refuses_the_schema_refuses_there(edit, says):
     doc = json.loads(json.dumps(_edited(edit)))
     with pytest.raises(InputError) as refused:
@@ -54,8 +65,10 @@ def test_what_the_loader_refuses_the_schema_refuses_there(edit, says):
     path = str(refused.value).split(": ")[1]
     places = {where(tuple(e.absolute_path)) for e in validator().iter_errors(doc)}
     assert places, f"the schema accepts what the loader refuses: {refused.value}"
-    assert any(place in (path, "the document") or path.startswith((place + ".", place + "[")) for place in places), \
-        (path, places)
+    assert any(place in (path, "the document") or path.startswith((place + ".", place + "[")) for place in places), (
+        path,
+        places,
+    )
 
 
 def test_the_cut_plans_fit_the_schema_and_only_the_cross_checks_refuse_them():

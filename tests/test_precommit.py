@@ -8,6 +8,7 @@ file or plan, then pass once the file is fixed. Installing needs the package
 index (pip's cache makes it quick). Uncommitted changes to the hooks are not
 seen: commit them first.
 """
+
 import os
 import re
 import shutil
@@ -29,8 +30,14 @@ def pre_commit_env(tmp_path_factory):
     """pre-commit's own cache in a temporary folder: nothing outside the test is touched."""
     home = tmp_path_factory.mktemp("pre-commit-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
-    env.update(PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
-               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+    env.update(
+        PRE_COMMIT_HOME=str(home),
+        PRE_COMMIT_COLOR="never",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@t",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@t",
+    )
     return env
 
 
@@ -47,8 +54,9 @@ def git(repo: Path, env: dict, *args: str) -> str:
 
 
 def head() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def try_repo(repo: Path, env: dict, hook: str, all_files: bool = True) -> subprocess.CompletedProcess:
@@ -56,8 +64,14 @@ def try_repo(repo: Path, env: dict, hook: str, all_files: bool = True) -> subpro
     config = {"repos": [{"repo": str(ROOT), "rev": head(), "hooks": [{"id": hook}]}]}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(repo, env, "add", "-A")
-    return subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, *(["--all-files"] if all_files else [])],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", hook, *(["--all-files"] if all_files else [])],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def put(repo: Path, relative: str, source: Path) -> None:
@@ -80,25 +94,51 @@ def test_hooks_manifest():
     assert HOOKS["dynalint-plan"]["require_serial"] is True  # dynalint spreads the plans over the processors
 
 
-@pytest.mark.parametrize("path, linted", [
-    ("main.tf", True), ("modules/table/main.tf", True), ("terraform.tfvars", True), ("envs/prod/terraform.tfvars", True),
-    ("terraform.tfvars.json", True), ("prod.auto.tfvars", True), ("x.auto.tfvars.json", True),
-    ("prod.tfvars", False),  # read only with --var-file: the hook cannot know which root takes it
-    ("main.tf.json", False), ("main.tfx", False), ("notterraform.tfvars", False),
-    (".terraform/modules/x/main.tf", False), ("infra/.terraform/modules/x/main.tf", False),
-])
+@pytest.mark.parametrize(
+    "path, linted",
+    [
+        ("main.tf", True),
+        ("modules/table/main.tf", True),
+        ("terraform.tfvars", True),
+        ("envs/prod/terraform.tfvars", True),
+        ("terraform.tfvars.json", True),
+        ("prod.auto.tfvars", True),
+        ("x.auto.tfvars.json", True),
+        ("prod.tfvars", False),  # read only with --var-file: the hook cannot know which root takes it
+        ("main.tf.json", False),
+        ("main.tfx", False),
+        ("notterraform.tfvars", False),
+        (".terraform/modules/x/main.tf", False),
+        ("infra/.terraform/modules/x/main.tf", False),
+    ],
+)
 def test_tf_hook_file_pattern(path, linted):
     assert hook_takes("dynalint", path) is linted
 
 
-@pytest.mark.parametrize("path, linted", [
-    ("plan.json", True), ("infra/prod/plan.json", True), ("tfplan.json", True), ("plan.out.json", True),
-    ("prod.tfplan.json", True), ("prod.plan.json", True), ("terraform-plan.json", True), ("prod_plan.json", True),
-    ("infra/tfplan.prod.json", True),
-    ("i18n/explanation.json", False), ("planets.json", False), ("floorplan.json", False), ("planning.json", False),
-    ("plan/config.json", False), ("package.json", False), ("infra/variables.json", False), ("plan.json.bak", False),
-    ("plan.yaml", False),
-])
+@pytest.mark.parametrize(
+    "path, linted",
+    [
+        ("plan.json", True),
+        ("infra/prod/plan.json", True),
+        ("tfplan.json", True),
+        ("plan.out.json", True),
+        ("prod.tfplan.json", True),
+        ("prod.plan.json", True),
+        ("terraform-plan.json", True),
+        ("prod_plan.json", True),
+        ("infra/tfplan.prod.json", True),
+        ("i18n/explanation.json", False),
+        ("planets.json", False),
+        ("floorplan.json", False),
+        ("planning.json", False),
+        ("plan/config.json", False),
+        ("package.json", False),
+        ("infra/variables.json", False),
+        ("plan.json.bak", False),
+        ("plan.yaml", False),
+    ],
+)
 def test_plan_hook_file_pattern(path, linted):
     assert hook_takes("dynalint-plan", path) is linted
 
@@ -190,8 +230,10 @@ def test_fix_hook_fixes_and_fails_until_the_fix_is_staged(user_repo, pre_commit_
     """dynalint-fix, like ruff's hook: it repairs the file and fails, so that the fix is reviewed; staged, it passes."""
     (user_repo / "infra").mkdir()
     (user_repo / "infra" / "keys.tf").write_text(KEY)
-    encrypted = BAD_TABLE.replace("  }\n}\n", "  }\n  server_side_encryption {\n    enabled     = true\n"
-                                  "    kms_key_arn = aws_kms_key.tables.arn\n  }\n}\n")
+    encrypted = BAD_TABLE.replace(
+        "  }\n}\n",
+        "  }\n  server_side_encryption {\n    enabled     = true\n    kms_key_arn = aws_kms_key.tables.arn\n  }\n}\n",
+    )
     (user_repo / "infra" / "main.tf").write_text(encrypted)
     failed = try_repo(user_repo, pre_commit_env, "dynalint-fix")
     assert failed.returncode == 1, failed.stdout + failed.stderr
@@ -251,8 +293,14 @@ def test_a_module_change_is_linted_through_the_roots_that_call_it(user_repo, pre
     module.write_text(module.read_text().replace('"PAY_PER_REQUEST"', '"PAY_PER_REQUEST" # on demand'))
     staged = try_repo(user_repo, pre_commit_env, "dynalint", all_files=False)  # the module's file is what is staged
     assert staged.returncode == 1, staged.stdout + staged.stderr
-    direct = subprocess.run([sys.executable, "-m", "dynalint", "envs/dev", "envs/prod"], cwd=user_repo,
-                            env=pre_commit_env, capture_output=True, text=True, timeout=300)
+    direct = subprocess.run(
+        [sys.executable, "-m", "dynalint", "envs/dev", "envs/prod"],
+        cwd=user_repo,
+        env=pre_commit_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert direct.returncode == 1 and direct.stdout.strip()
     assert direct.stdout in staged.stdout  # the same findings as linting the roots
     assert "roots that contain or call the changed files: envs/dev, envs/prod" in staged.stdout

@@ -6,6 +6,7 @@ Each case's expectations.yaml lists the findings it must give and must not give,
 case is linted from its plan, from its .tf tree and from the plan read beside its tree. The tests after
 that pin the four shapes the issue names, each on a tree small enough to read.
 """
+
 from __future__ import annotations
 
 import json
@@ -117,14 +118,19 @@ def test_a_dynamic_block_that_writes_null_leaves_the_value_unset_in_a_plan_read_
     table = next(r for r in beside.resources if r.type == "aws_dynamodb_table")
     assert table.values["replica"][0]["kms_key_arn"] is None
     assert table.values["replica"][0]["arn"] is UNKNOWN  # read-only: the provider computes it
-    assert next(r for r in alone.resources if r.type == "aws_dynamodb_table").values["replica"][0][
-        "kms_key_arn"] is UNKNOWN
+    assert (
+        next(r for r in alone.resources if r.type == "aws_dynamodb_table").values["replica"][0]["kms_key_arn"]
+        is UNKNOWN
+    )
 
 
 def test_an_element_of_an_unknown_structure_names_nothing(tmp_path):
     """Where the for_each cannot be followed (here the map goes through a function), the element's references
     are not guessed: the key is not tied to the table."""
-    write(tmp_path, "main.tf", """
+    write(
+        tmp_path,
+        "main.tf",
+        """
         variable "replicas" {
           default = [{ region_name = "us-west-2" }]
         }
@@ -147,7 +153,8 @@ def test_an_element_of_an_unknown_structure_names_nothing(tmp_path):
             }
           }
         }
-    """)
+    """,
+    )
     [model] = load_inputs([str(tmp_path)])
     table = next(r for r in model.resources if r.type == "aws_dynamodb_table")
     assert not [ref for ref in table.references if ref[0] == "replica.kms_key_arn"]
@@ -157,7 +164,10 @@ def test_following_elements_has_a_bound_that_a_crafted_tree_cannot_push_back(tmp
     """Locals that fork in two at each level would take 2**40 steps to follow: the tracer stops at its budget,
     says so, and the element names nothing (no guess)."""
     forks = "\n".join(f"  x{i} = var.c ? local.x{i + 1} : local.x{i + 1}" for i in range(40))
-    write(tmp_path, "main.tf", f"""
+    write(
+        tmp_path,
+        "main.tf",
+        f"""
 variable "c" {{}}
 locals {{
 {forks}
@@ -178,7 +188,8 @@ resource "aws_dynamodb_table" "t" {{
     kms_key_arn = each.value
   }}
 }}
-""")
+""",
+    )
     [model] = load_inputs([str(tmp_path)])
     assert any("followed for 100000 steps and no further" in w for w in model.warnings)
     table = next(r for r in model.resources if r.type == "aws_dynamodb_table")
@@ -195,7 +206,10 @@ def test_default_tags_from_a_local_module_output_are_evaluated_from_tf():
 
 
 def test_default_tags_not_known_from_tf_are_unknown_not_absent(tmp_path):
-    write(tmp_path, "main.tf", """
+    write(
+        tmp_path,
+        "main.tf",
+        """
         provider "aws" {
           region = "us-east-1"
           default_tags {
@@ -214,20 +228,28 @@ def test_default_tags_not_known_from_tf_are_unknown_not_absent(tmp_path):
             type = "S"
           }
         }
-    """)
-    write(tmp_path, "naming/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "naming/main.tf",
+        """
         data "aws_caller_identity" "current" {}
         output "tags" {
           value = { for k, v in { Owner = data.aws_caller_identity.current.arn } : k => v if v != "" }
         }
-    """)
+    """,
+    )
     [model] = load_inputs([str(tmp_path)])
     assert model.resources[0].default_tags is UNKNOWN
     assert not flagged(lint_model(model), "DDB704")
 
 
 def test_default_tags_with_a_value_not_known_keep_their_keys(tmp_path):
-    write(tmp_path, "main.tf", """
+    write(
+        tmp_path,
+        "main.tf",
+        """
         provider "aws" {
           region = "us-east-1"
           default_tags {
@@ -246,13 +268,18 @@ def test_default_tags_with_a_value_not_known_keep_their_keys(tmp_path):
             type = "S"
           }
         }
-    """)
-    write(tmp_path, "naming/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "naming/main.tf",
+        """
         data "aws_caller_identity" "current" {}
         output "owner" {
           value = data.aws_caller_identity.current.arn
         }
-    """)
+    """,
+    )
     [model] = load_inputs([str(tmp_path)])
     assert model.resources[0].default_tags == {"Team": "orders", "Owner": UNKNOWN}
     found = lint_model(model, options={"DDB704": {"required_tags": ["Team", "CostCenter"]}})
@@ -297,7 +324,10 @@ def test_a_stream_mapping_reaches_its_table_through_two_modules():
 def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
     """The table three modules down, the mapping two modules down in another branch, its for_each map passed
     through a wrapper module: outputs and inputs are followed through every level."""
-    write(tmp_path, "main.tf", """
+    write(
+        tmp_path,
+        "main.tf",
+        """
         module "data" {
           source = "./data"
         }
@@ -308,24 +338,36 @@ def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
         resource "aws_sqs_queue" "audit" {
           name = "audit"
         }
-    """)
-    write(tmp_path, "data/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "data/main.tf",
+        """
         module "store" {
           source = "./store"
         }
         output "stream_arn" {
           value = module.store.stream_arn
         }
-    """)
-    write(tmp_path, "data/store/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "data/store/main.tf",
+        """
         module "table" {
           source = "./table"
         }
         output "stream_arn" {
           value = module.table.stream_arn
         }
-    """)
-    write(tmp_path, "data/store/table/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "data/store/table/main.tf",
+        """
         resource "aws_dynamodb_table" "this" {
           name             = "orders"
           hash_key         = "pk"
@@ -340,8 +382,12 @@ def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
         output "stream_arn" {
           value = try(aws_dynamodb_table.this.stream_arn, "")
         }
-    """)
-    write(tmp_path, "consumers/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "consumers/main.tf",
+        """
         variable "mappings" {
           type = any
         }
@@ -349,8 +395,12 @@ def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
           source  = "./lambda"
           sources = { for name, m in var.mappings : name => { event_source_arn = m.arn } }
         }
-    """)
-    write(tmp_path, "consumers/lambda/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "consumers/lambda/main.tf",
+        """
         variable "sources" {
           type = any
         }
@@ -360,7 +410,8 @@ def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
           event_source_arn  = lookup(each.value, "event_source_arn", null)
           starting_position = "LATEST"
         }
-    """)
+    """,
+    )
     [model] = load_inputs([str(tmp_path)])
     found = lint_model(model)
     orders = 'module.consumers.module.lambda.aws_lambda_event_source_mapping.this["orders"]'
@@ -369,25 +420,37 @@ def test_a_stream_mapping_reaches_its_table_through_nested_modules(tmp_path):
     assert ("event_source_arn", table) in mapping.references
     assert flagged(found, "DDB506") == {orders}  # not the "audit" entry, an SQS queue
     assert module_hint(mapping, "event_source_arn") == (
-        "module.consumers sets `event_source_arn` from its input `mappings.orders.arn`")
+        "module.consumers sets `event_source_arn` from its input `mappings.orders.arn`"
+    )
 
 
 # ---------------------------------------------------------------- module inputs in messages
 def test_a_hint_names_the_inputs_of_the_module_call_the_root_module_writes(tmp_path):
-    write(tmp_path, "main.tf", """
+    write(
+        tmp_path,
+        "main.tf",
+        """
         module "outer" {
           source = "./outer"
           backups = false
         }
-    """)
-    write(tmp_path, "outer/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "outer/main.tf",
+        """
         variable "backups" {}
         module "inner" {
           source = "./inner"
           pitr   = var.backups
         }
-    """)
-    write(tmp_path, "outer/inner/main.tf", """
+    """,
+    )
+    write(
+        tmp_path,
+        "outer/inner/main.tf",
+        """
         variable "pitr" {}
         variable "protect" {
           default = false
@@ -405,15 +468,21 @@ def test_a_hint_names_the_inputs_of_the_module_call_the_root_module_writes(tmp_p
             enabled = var.pitr
           }
         }
-    """)
+    """,
+    )
     [model] = load_inputs([str(tmp_path)])
     [table] = [r for r in model.resources if r.type == "aws_dynamodb_table"]
     assert module_hint(table, "point_in_time_recovery") == (
-        "module.outer sets `point_in_time_recovery` from its input `backups`")
+        "module.outer sets `point_in_time_recovery` from its input `backups`"
+    )
     # the inner module's default, which the outer module does not pass: no input of module.outer changes it
     assert module_hint(table, "deletion_protection_enabled") == (
-        "module.outer writes `deletion_protection_enabled` itself: no input of the module changes it")
-    assert module_hint(table, "billing_mode") == "module.outer writes `billing_mode` itself: no input of the module changes it"
+        "module.outer writes `deletion_protection_enabled` itself: no input of the module changes it"
+    )
+    assert (
+        module_hint(table, "billing_mode")
+        == "module.outer writes `billing_mode` itself: no input of the module changes it"
+    )
     assert module_hint(table, "ttl") is None  # nothing written there: nothing to say
 
 
@@ -440,8 +509,9 @@ def test_the_committed_plans_are_what_terraform_makes_of_the_cases(tmp_path):
     copy = tmp_path / "public"
     shutil.copytree(PUBLIC, copy, ignore=shutil.ignore_patterns("plan.json"))
     script = ROOT / "scripts" / "terraform_plans.py"
-    result = subprocess.run([sys.executable, str(script), *[str(copy / c) for c in cases]],
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, str(script), *[str(copy / c) for c in cases]], capture_output=True, text=True, timeout=900
+    )
     if "skipped:" in result.stdout:
         pytest.skip(result.stdout.strip())
     assert result.returncode == 0, result.stderr

@@ -4,6 +4,7 @@ The bad-input cases run the real command line (``python -m dynalint``) in a subp
 does; cases already covered elsewhere (tests/test_loader.py at the loader, tests/test_cli.py for a
 missing file, stdin that is not JSON or an array, no argument) are not repeated here.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,17 @@ REALWORLD = TF_CASES / "realworld"
 CORPUS = sorted((SHARED / "corpus" / "plans").glob("*.json"))
 
 
-def dynalint(*args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT,
-             timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dynalint", *args], input=stdin, capture_output=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=timeout)
+def dynalint(
+    *args: str, stdin: bytes | None = None, env: dict | None = None, cwd: Path = ROOT, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dynalint", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
 
 
 def one_clear_line(proc: subprocess.CompletedProcess, *words: str) -> str:
@@ -57,34 +65,64 @@ def entry(doc: dict, address: str) -> dict:
 
 
 # ---------------------------------------------------------------------- 1. bad input
-@pytest.mark.parametrize("data, words", [
-    (b"", ["input.json: the file is empty"]),
-    (b"resource \"aws_dynamodb_table\" \"t\" {}\n", ["invalid JSON at line 1"]),
-    (b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t"', ["is it truncated?"]),
-    (b"[]", ["the JSON is an array, not a Terraform plan or state"]),
-    (b"3.5", ["the JSON is a number"]),
-    (b'"plan"', ["the JSON is a string"]),
-    (b"null", ["the JSON is null"]),
-    (b"true", ["the JSON is a boolean"]),
-    (b"{}", ["the JSON is an empty object"]),
-    # neither plan nor state: say what it looks like and what was expected
-    (b'{"apiVersion": "v1", "kind": "Pod", "spec": {}}', ['keys "apiVersion", "kind", "spec"', "planned_values"]),
-    (b'{"version": 4, "lineage": "x", "serial": 1, "resources": []}', ["raw terraform.tfstate",
-                                                                       "terraform show -json"]),
-    (b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}', ["not valid UTF-8", "byte"]),
-    (b"[" * 100_000 + b"]" * 100_000, ["nested too deeply"]),
-    # deeper than the recursion limit inside a real plan's value
-    (b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t","type":"aws_dynamodb_table",'
-     b'"name":"t","change":{"actions":["create"],"after":{"tags":' + b'{"a":' * 5000 + b"1" + b"}" * 5000
-     + b"}}}]}", ["nested too deeply"]),
-    (b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "mode": "managed", '
-     b'"type": "aws_dynamodb_table", "name": "[", "change": {"actions": ["create"]}}]}',
-     ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"]),
-    (b'{"\\ud800": 1}', ['the JSON has keys "\\ud800",']),  # a lone surrogate: valid JSON, not writable as UTF-8
-    (b'{"a\\n::error::b": 1}', ['the JSON has keys "a\\n::error::b",']),  # a line break in the input: escaped
-], ids=["empty", "hcl-not-json", "truncated", "array", "number", "string", "null", "boolean", "empty-object",
-        "kubernetes", "raw-tfstate", "not-utf8", "deep-array", "deep-value", "bad-address", "lone-surrogate",
-        "line-break"])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"", ["input.json: the file is empty"]),
+        (b'resource "aws_dynamodb_table" "t" {}\n', ["invalid JSON at line 1"]),
+        (b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t"', ["is it truncated?"]),
+        (b"[]", ["the JSON is an array, not a Terraform plan or state"]),
+        (b"3.5", ["the JSON is a number"]),
+        (b'"plan"', ["the JSON is a string"]),
+        (b"null", ["the JSON is null"]),
+        (b"true", ["the JSON is a boolean"]),
+        (b"{}", ["the JSON is an empty object"]),
+        # neither plan nor state: say what it looks like and what was expected
+        (b'{"apiVersion": "v1", "kind": "Pod", "spec": {}}', ['keys "apiVersion", "kind", "spec"', "planned_values"]),
+        (
+            b'{"version": 4, "lineage": "x", "serial": 1, "resources": []}',
+            ["raw terraform.tfstate", "terraform show -json"],
+        ),
+        (b'{"format_version": "1.2", "planned_values": {"outputs": "\xff\xfe\xfd"}}', ["not valid UTF-8", "byte"]),
+        (b"[" * 100_000 + b"]" * 100_000, ["nested too deeply"]),
+        # deeper than the recursion limit inside a real plan's value
+        (
+            b'{"format_version":"1.2","resource_changes":[{"address":"aws_dynamodb_table.t","type":"aws_dynamodb_table",'
+            b'"name":"t","change":{"actions":["create"],"after":{"tags":'
+            + b'{"a":' * 5000
+            + b"1"
+            + b"}" * 5000
+            + b"}}}]}",
+            ["nested too deeply"],
+        ),
+        (
+            b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.[", "mode": "managed", '
+            b'"type": "aws_dynamodb_table", "name": "[", "change": {"actions": ["create"]}}]}',
+            ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"],
+        ),
+        (b'{"\\ud800": 1}', ['the JSON has keys "\\ud800",']),  # a lone surrogate: valid JSON, not writable as UTF-8
+        (b'{"a\\n::error::b": 1}', ['the JSON has keys "a\\n::error::b",']),  # a line break in the input: escaped
+    ],
+    ids=[
+        "empty",
+        "hcl-not-json",
+        "truncated",
+        "array",
+        "number",
+        "string",
+        "null",
+        "boolean",
+        "empty-object",
+        "kubernetes",
+        "raw-tfstate",
+        "not-utf8",
+        "deep-array",
+        "deep-value",
+        "bad-address",
+        "lone-surrogate",
+        "line-break",
+    ],
+)
 def test_bad_json_input_is_one_clear_line(tmp_path, data, words):
     (tmp_path / "input.json").write_bytes(data)
     one_clear_line(dynalint("input.json", cwd=tmp_path), "input.json: ", *words)
@@ -141,8 +179,10 @@ def test_unreadable_tf_file(tmp_path):
     one_clear_line(dynalint(".", cwd=tmp_path), "main.tf: cannot read")
 
 
-@pytest.mark.parametrize("name, says", [("plan.json", "plan.json: permission denied"),
-                                        ("main.tf", "main.tf: cannot read: Permission denied")])
+@pytest.mark.parametrize(
+    "name, says",
+    [("plan.json", "plan.json: permission denied"), ("main.tf", "main.tf: cannot read: Permission denied")],
+)
 def test_unreadable_file_as_root_too(tmp_path, monkeypatch, name, says):
     """The same refusal where chmod 000 is no obstacle (tests run as root): the open itself is refused."""
     (tmp_path / name).write_text(plan_text() if name.endswith(".json") else (REALWORLD / "main.tf").read_text())
@@ -165,25 +205,33 @@ def test_errored_plan_is_refused_unless_allowed(tmp_path):
     doc = json.loads(plan_text())
     doc["errored"] = True
     (tmp_path / "plan.json").write_text(json.dumps(doc))
-    one_clear_line(dynalint("plan.json", cwd=tmp_path), "plan.json: errored: terraform could not finish this plan",
-                   "--allow-errored-plan")
+    one_clear_line(
+        dynalint("plan.json", cwd=tmp_path),
+        "plan.json: errored: terraform could not finish this plan",
+        "--allow-errored-plan",
+    )
     proc = dynalint("plan.json", "--allow-errored-plan", cwd=tmp_path)
     assert proc.returncode == 1 and b"DDB101" in proc.stdout  # what is there is linted
     assert proc.stdout.count(b"the plan errored in Terraform") == 1 and proc.stderr == b""
     sarif = dynalint("plan.json", "-f", "sarif", "--allow-errored-plan", cwd=tmp_path)  # no note in SARIF: stderr
     assert sarif.returncode == 1 and json.loads(sarif.stdout)["runs"][0]["results"]
-    assert sarif.stderr.decode().splitlines() == ["dynalint: note: plan.json: the plan errored in Terraform; "
-                                                  "linting the resources it holds (--allow-errored-plan)",
-                                                  "dynalint: settings: none (no .dynalint.yaml or [tool.dynalint] found)"]
+    assert sarif.stderr.decode().splitlines() == [
+        "dynalint: note: plan.json: the plan errored in Terraform; "
+        "linting the resources it holds (--allow-errored-plan)",
+        "dynalint: settings: none (no .dynalint.yaml or [tool.dynalint] found)",
+    ]
     assert dynalint("plan.json", "-f", "sarif", "--quiet", "--allow-errored-plan", cwd=tmp_path).stderr == b""
 
 
-@pytest.mark.parametrize("version, says", [
-    ("2.0", 'format_version: "2.0" is a format dynalint does not know (it reads 0.x and 1.x)'),
-    (None, "format_version: missing: every `terraform show -json` output has one"),
-    (1.2, 'format_version: expected a string such as "1.2", got 1.2'),
-    ("latest", 'format_version: expected a version such as "1.2", got "latest"'),
-])
+@pytest.mark.parametrize(
+    "version, says",
+    [
+        ("2.0", 'format_version: "2.0" is a format dynalint does not know (it reads 0.x and 1.x)'),
+        (None, "format_version: missing: every `terraform show -json` output has one"),
+        (1.2, 'format_version: expected a string such as "1.2", got 1.2'),
+        ("latest", 'format_version: expected a version such as "1.2", got "latest"'),
+    ],
+)
 def test_an_unknown_format_version_is_refused(tmp_path, version, says):
     doc = json.loads(plan_text())
     if version is None:
@@ -199,34 +247,45 @@ def test_utf8_bom_loads_like_the_plain_file(tmp_path):
     (tmp_path / "plain.json").write_text(plan_text())
     with_bom, plain = (dynalint(n, "-f", "json", cwd=tmp_path) for n in ("plan.json", "plain.json"))
     assert with_bom.returncode == plain.returncode == 1
-    assert json.loads(with_bom.stdout)["findings"] and \
-        [(f["rule_id"], f["message"]) for f in json.loads(with_bom.stdout)["findings"]] == \
-        [(f["rule_id"], f["message"]) for f in json.loads(plain.stdout)["findings"]]
+    assert json.loads(with_bom.stdout)["findings"] and [
+        (f["rule_id"], f["message"]) for f in json.loads(with_bom.stdout)["findings"]
+    ] == [(f["rule_id"], f["message"]) for f in json.loads(plain.stdout)["findings"]]
 
 
 def test_a_1_gb_file_is_refused_at_once(tmp_path):
     big = tmp_path / "plan.json"
     with big.open("wb") as f:  # sparse: no gigabyte is written
-        f.truncate(1024 ** 3)
+        f.truncate(1024**3)
     # refused by its size, before a byte is read (a read would take the run's whole timeout)
-    one_clear_line(dynalint("plan.json", cwd=tmp_path), "plan.json: 1024 MB is larger than dynalint reads (512 MB",
-                   "DYNALINT_MAX_BYTES")
+    one_clear_line(
+        dynalint("plan.json", cwd=tmp_path),
+        "plan.json: 1024 MB is larger than dynalint reads (512 MB",
+        "DYNALINT_MAX_BYTES",
+    )
     tf = tmp_path / "infra" / "main.tf"
     tf.parent.mkdir()
     with tf.open("wb") as f:
-        f.truncate(1024 ** 3)
-    one_clear_line(dynalint("infra", cwd=tmp_path), "main.tf: 1024.0 MB is larger than dynalint reads in a .tf file",
-                   "DYNALINT_MAX_TF_BYTES")
+        f.truncate(1024**3)
+    one_clear_line(
+        dynalint("infra", cwd=tmp_path),
+        "main.tf: 1024.0 MB is larger than dynalint reads in a .tf file",
+        "DYNALINT_MAX_TF_BYTES",
+    )
 
 
 def test_what_has_no_size_is_read_up_to_the_cap(tmp_path):
     """stdin, a pipe or a device report no size: the read stops at the cap instead of filling memory."""
-    one_clear_line(dynalint("/dev/zero", env={"DYNALINT_MAX_BYTES": str(2 ** 20)}),
-                   "/dev/zero: more than 1 MB, larger than dynalint reads")
-    one_clear_line(dynalint("-", stdin=plan_text().encode(), env={"DYNALINT_MAX_BYTES": "1000"}),
-                   "-: more than 1000 bytes")
-    one_clear_line(dynalint(str(case_plan("realworld")), env={"DYNALINT_MAX_BYTES": "1000"}),
-                   "bytes is larger than dynalint reads (1000 bytes")
+    one_clear_line(
+        dynalint("/dev/zero", env={"DYNALINT_MAX_BYTES": str(2**20)}),
+        "/dev/zero: more than 1 MB, larger than dynalint reads",
+    )
+    one_clear_line(
+        dynalint("-", stdin=plan_text().encode(), env={"DYNALINT_MAX_BYTES": "1000"}), "-: more than 1000 bytes"
+    )
+    one_clear_line(
+        dynalint(str(case_plan("realworld")), env={"DYNALINT_MAX_BYTES": "1000"}),
+        "bytes is larger than dynalint reads (1000 bytes",
+    )
 
 
 def test_symlink_loop_in_a_tf_tree(tmp_path):
@@ -242,14 +301,17 @@ def test_symlink_loop_in_a_tf_tree(tmp_path):
 
 
 def test_tf_nested_past_the_recursion_limit(tmp_path):
-    (tmp_path / "main.tf").write_text('locals {\n  x = ' + "[" * 3000 + "1" + "]" * 3000 + "\n}\n")
+    (tmp_path / "main.tf").write_text("locals {\n  x = " + "[" * 3000 + "1" + "]" * 3000 + "\n}\n")
     one_clear_line(dynalint(".", cwd=tmp_path), "main.tf:2: expressions nested too deeply for dynalint to read")
 
 
-@pytest.mark.parametrize("text, words", [
-    ("- DDB101\n", ["expected a mapping of settings", "got a list"]),
-    ("select: " + "[" * 5000 + "]" * 5000 + "\n", ["YAML nested too deeply"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("- DDB101\n", ["expected a mapping of settings", "got a list"]),
+        ("select: " + "[" * 5000 + "]" * 5000 + "\n", ["YAML nested too deeply"]),
+    ],
+)
 def test_yaml_config_that_is_not_a_mapping(tmp_path, text, words):
     (tmp_path / "settings.yaml").write_text(text)
     (tmp_path / "plan.json").write_text(plan_text())
@@ -310,8 +372,18 @@ def test_plan_with_only_data_sources():
     assert report["inputs"][0]["kind"] == "plan"
 
 
-@pytest.mark.parametrize("section", ["planned_values", "prior_state", "configuration", "variables",
-                                     "relevant_attributes", "output_changes", "planned_values.root_module"])
+@pytest.mark.parametrize(
+    "section",
+    [
+        "planned_values",
+        "prior_state",
+        "configuration",
+        "variables",
+        "relevant_attributes",
+        "output_changes",
+        "planned_values.root_module",
+    ],
+)
 def test_plan_with_a_null_section(tmp_path, section):
     # Terraform writes none of these as null; other tools that produce or rewrite plan JSON have. A null
     # resource_changes beside planned resources is a cut plan (tests/test_soundness.py).
@@ -350,7 +422,7 @@ def test_one_line_terraform_plan_of_many_resources_is_located_by_character():
     assert {f"aws_dynamodb_table.orders-\u00e9{i}" for i in range(10_000)} <= set(found)
     last = found["aws_dynamodb_table.orders-\u00e99999"]
     text = data.decode()
-    assert text[last.start_column - 1:].startswith('"address": "aws_dynamodb_table.orders-\u00e99999"')  # characters
+    assert text[last.start_column - 1 :].startswith('"address": "aws_dynamodb_table.orders-\u00e99999"')  # characters
 
 
 def test_unicode_names_in_tf_lint_like_their_plan():
@@ -366,8 +438,9 @@ def test_unicode_names_in_tf_lint_like_their_plan():
 
 
 def test_syntax_error_in_a_non_ascii_tf_file_is_one_line(tmp_path):
-    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "clé" {\n  description = "café"\n  x = = 1\n}\n',
-                                      encoding="utf-8")
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "clé" {\n  description = "café"\n  x = = 1\n}\n', encoding="utf-8"
+    )
     one_clear_line(dynalint(str(tmp_path)), "main.tf:3:", "HCL syntax error")
 
 

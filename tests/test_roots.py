@@ -2,6 +2,7 @@
 
 tests/hcl/roots: envs/prod -> modules/tenants -> modules/tenant_table <- envs/dev; standalone alone.
 """
+
 import json
 import os
 
@@ -35,14 +36,17 @@ def call(source: str, name: str = "m") -> str:
 TABLE = 'resource "aws_dynamodb_table" "t" {\n  name = "t"\n}\n'
 
 
-@pytest.mark.parametrize("changed, roots", [
-    (["modules/tenant_table/main.tf"], ["envs/dev", "envs/prod"]),  # directly (dev) and through modules/tenants
-    (["modules/tenants/main.tf"], ["envs/prod"]),
-    (["envs/prod/main.tf"], ["envs/prod"]),
-    (["standalone/main.tf"], ["standalone"]),
-    (["standalone/main.tf", "modules/tenants/main.tf", "envs/prod/main.tf"], ["envs/prod", "standalone"]),
-    (["README.md"], []),  # a directory without .tf files belongs to no root
-])
+@pytest.mark.parametrize(
+    "changed, roots",
+    [
+        (["modules/tenant_table/main.tf"], ["envs/dev", "envs/prod"]),  # directly (dev) and through modules/tenants
+        (["modules/tenants/main.tf"], ["envs/prod"]),
+        (["envs/prod/main.tf"], ["envs/prod"]),
+        (["standalone/main.tf"], ["standalone"]),
+        (["standalone/main.tf", "modules/tenants/main.tf", "envs/prod/main.tf"], ["envs/prod", "standalone"]),
+        (["README.md"], []),  # a directory without .tf files belongs to no root
+    ],
+)
 def test_roots_of_changed_files(in_tree, changed, roots):
     assert roots_of(changed) == roots
 
@@ -52,17 +56,24 @@ def test_search_top_is_a_parameter():
 
 
 def test_a_module_no_one_calls_is_a_root(tmp_path):
-    write(tmp_path, {"modules/orphan/main.tf": TABLE, "live/main.tf": call("../modules/other"),
-                     "modules/other/main.tf": TABLE})
+    write(
+        tmp_path,
+        {"modules/orphan/main.tf": TABLE, "live/main.tf": call("../modules/other"), "modules/other/main.tf": TABLE},
+    )
     assert roots_of([str(tmp_path / "modules/orphan/main.tf")], top=str(tmp_path)) == ["modules/orphan"]
     assert roots_of([str(tmp_path / "modules/other/main.tf")], top=str(tmp_path)) == ["live"]
 
 
 def test_only_local_sources_are_followed(tmp_path):
     # "modules/x" without ./ is a registry address to Terraform; git:: and registry sources are not directories here
-    write(tmp_path, {"modules/x/main.tf": TABLE,
-                     "a/main.tf": call("modules/x") + call("git::https://example.com/x.git//modules/x", "g"),
-                     "b/main.tf": call("../modules/x?ref=v1")})
+    write(
+        tmp_path,
+        {
+            "modules/x/main.tf": TABLE,
+            "a/main.tf": call("modules/x") + call("git::https://example.com/x.git//modules/x", "g"),
+            "b/main.tf": call("../modules/x?ref=v1"),
+        },
+    )
     assert roots_of([str(tmp_path / "modules/x/main.tf")], top=str(tmp_path)) == ["modules/x"]
 
 
@@ -74,8 +85,15 @@ def test_the_top_directory_can_be_the_root(tmp_path):
 def test_a_hidden_module_directory_is_followed_when_called(tmp_path):
     # .terraform and other hidden folders are not searched for callers, but a module in one that a
     # root calls by a local path is part of the chain
-    write(tmp_path, {"live/main.tf": call("../.shared/wrap"), ".shared/wrap/main.tf": call("../../modules/x"),
-                     "modules/x/main.tf": TABLE, ".terraform/modules/y/main.tf": call("../../../modules/x")})
+    write(
+        tmp_path,
+        {
+            "live/main.tf": call("../.shared/wrap"),
+            ".shared/wrap/main.tf": call("../../modules/x"),
+            "modules/x/main.tf": TABLE,
+            ".terraform/modules/y/main.tf": call("../../../modules/x"),
+        },
+    )
     assert roots_of([str(tmp_path / "modules/x/main.tf")], top=str(tmp_path)) == ["live"]
 
 
@@ -116,8 +134,10 @@ def test_roots_lint_gives_the_same_findings_as_linting_the_roots(in_tree):
     findings = json.loads(through_module.stdout)["findings"]
     pitr = {f["address"] for f in findings if f["rule_id"] == "DDB101"}
     # prod passes pitr = false into the module; its default_tags tag every table
-    assert pitr == {'module.tenants.module.table["acme"].aws_dynamodb_table.t',
-                    'module.tenants.module.table["globex"].aws_dynamodb_table.t'}
+    assert pitr == {
+        'module.tenants.module.table["acme"].aws_dynamodb_table.t',
+        'module.tenants.module.table["globex"].aws_dynamodb_table.t',
+    }
     assert not [f for f in findings if f["rule_id"] == "DDB704"]
 
 

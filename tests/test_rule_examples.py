@@ -1,5 +1,6 @@
 """Every rule's examples run: the bad one gets exactly the findings its expected.yaml lists, at those
 lines; the good one gets nothing; the documentation shows them (dynalint.rule_examples)."""
+
 import re
 import shutil
 import sys
@@ -145,15 +146,20 @@ def _write(directory: Path, files: dict[str, str]) -> None:
 def test_documentation_puts_the_files_before_options_and_keeps_prose(tmp_path):
     from dataclasses import replace
 
-    _write(tmp_path, {"bad/main.tf": 'resource "a" "b" {\n  x = 1\n}\n',
-                      "good/main.tf": 'resource "a" "b" {\n  x = 2\n}\n',
-                      "expected.yaml": "findings:\n- {rule: XMPL001, address: a.b, line: 1}\n"
-                                       "- {rule: DDB101, address: a.b, line: 1, because: it is a table}\n"})
+    _write(
+        tmp_path,
+        {
+            "bad/main.tf": 'resource "a" "b" {\n  x = 1\n}\n',
+            "good/main.tf": 'resource "a" "b" {\n  x = 2\n}\n',
+            "expected.yaml": "findings:\n- {rule: XMPL001, address: a.b, line: 1}\n"
+            "- {rule: DDB101, address: a.b, line: 1, because: it is a table}\n",
+        },
+    )
     doc = replace(_example_rule, examples=tmp_path).documentation
     titles = re.findall(r"^## (.+)$", doc, re.M)
     assert titles == ["What it checks", "Example", "Use instead", "Options", "References"]
     example = doc.split("## Example\n")[1].split("## Use instead")[0]
-    assert example.startswith("Prose about the example stays.\n\n```hcl\nresource \"a\" \"b\" {\n  x = 1\n}\n```")
+    assert example.startswith('Prose about the example stays.\n\n```hcl\nresource "a" "b" {\n  x = 1\n}\n```')
     assert "dynalint also reports DDB101 on `a.b`: it is a table." in example
     fix = doc.split("## Use instead\n")[1].split("## Options")[0]
     assert "-  x = 1\n+  x = 2\n" in fix and "In full (`good/main.tf`):\n\n```hcl\nresource" in fix
@@ -186,30 +192,57 @@ def test_diff_shows_an_added_block_whole():
 def test_compare_names_every_difference(tmp_path):
     from dynalint.model import Finding, Level, Source
 
-    _write(tmp_path, {"bad/main.tf": "", "good/main.tf": "",
-                      "expected.yaml": "findings:\n- {rule: XMPL001, address: a.b, line: 3}\n"
-                                       "- {rule: DDB101, address: a.c, line: 9}\n"
-                                       "- {rule: DDB103, address: a.d, line: 9, because: why}\n"})
+    _write(
+        tmp_path,
+        {
+            "bad/main.tf": "",
+            "good/main.tf": "",
+            "expected.yaml": "findings:\n- {rule: XMPL001, address: a.b, line: 3}\n"
+            "- {rule: DDB101, address: a.c, line: 9}\n"
+            "- {rule: DDB103, address: a.d, line: 9, because: why}\n",
+        },
+    )
     examples = rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})())
 
     def finding(rule_id, address, line):
-        return Finding(rule_id=rule_id, level=Level.NOTE, address=address, message="m", resource_type="a",
-                       source=Source("bad/main.tf", line))
+        return Finding(
+            rule_id=rule_id,
+            level=Level.NOTE,
+            address=address,
+            message="m",
+            resource_type="a",
+            source=Source("bad/main.tf", line),
+        )
 
-    problems = example_checks.compare(examples, [finding("XMPL001", "a.b", 4), finding("DDB201", "a.b", 1),
-                                                finding("DDB101", "a.c", 9)])
-    assert problems == ["DDB101 on a.c: a finding of another rule needs `because:`",
-                        "unexpected DDB201 on a.b at line 1", "XMPL001 on a.b at line 4: expected.yaml says line 3",
-                        "missing DDB103 on a.d at line 9"]
+    problems = example_checks.compare(
+        examples, [finding("XMPL001", "a.b", 4), finding("DDB201", "a.b", 1), finding("DDB101", "a.c", 9)]
+    )
+    assert problems == [
+        "DDB101 on a.c: a finding of another rule needs `because:`",
+        "unexpected DDB201 on a.b at line 1",
+        "XMPL001 on a.b at line 4: expected.yaml says line 3",
+        "missing DDB103 on a.d at line 9",
+    ]
     text = example_checks.expected_text(examples, [finding("XMPL001", "a.b", 4), finding("DDB103", "a.d", 9)])
     (tmp_path / "expected.yaml").write_text(text)
     assert rule_examples.read_expected(tmp_path / "expected.yaml") == (
-        rule_examples.Expected("XMPL001", "a.b", 4), rule_examples.Expected("DDB103", "a.d", 9, because="why"))
+        rule_examples.Expected("XMPL001", "a.b", 4),
+        rule_examples.Expected("DDB103", "a.d", 9, because="why"),
+    )
     # a finding whose attribute path changed keeps its reason
-    moved = Finding(rule_id="DDB103", level=Level.NOTE, address="a.d", message="m", resource_type="a",
-                    path="deletion_protection_enabled", source=Source("bad/main.tf", 10))
-    text = example_checks.expected_text(rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})()),
-                                       [finding("XMPL001", "a.b", 4), moved])
+    moved = Finding(
+        rule_id="DDB103",
+        level=Level.NOTE,
+        address="a.d",
+        message="m",
+        resource_type="a",
+        path="deletion_protection_enabled",
+        source=Source("bad/main.tf", 10),
+    )
+    text = example_checks.expected_text(
+        rule_examples.load(type("R", (), {"id": "XMPL001", "examples": tmp_path})()),
+        [finding("XMPL001", "a.b", 4), moved],
+    )
     assert "  path: deletion_protection_enabled\n  line: 10\n  because: why\n" in text
 
 
@@ -222,13 +255,20 @@ def test_custom_rules_show_their_examples(tmp_path):
     (tmp_path / "tables.py").write_text(
         "from dynalint.rule import Issue, rule\n\n"
         "@rule(id='ACME001', slug='acme', level='note', applies=['aws_dynamodb_table'])\n"
-        "def acme(table, ctx):\n    '''A house rule.\n\n    ## What it checks\n    Tables.\n    '''\n")
+        "def acme(table, ctx):\n    '''A house rule.\n\n    ## What it checks\n    Tables.\n    '''\n"
+    )
     (tmp_path / "house.yaml").write_text(
         "rules:\n  - id: ACME002\n    level: note\n    summary: s\n    message: m\n"
-        "    resource_types: [aws_dynamodb_table]\n    require: {attribute: name, exists: true}\n")
+        "    resource_types: [aws_dynamodb_table]\n    require: {attribute: name, exists: true}\n"
+    )
     for rule_id in ("ACME001", "ACME002"):
-        _write(tmp_path / "examples" / rule_id, {"bad/main.tf": f'resource "a" "{rule_id}" {{\n  x = 1\n}}\n',
-                                                 "good/main.tf": f'resource "a" "{rule_id}" {{\n  x = 2\n}}\n'})
+        _write(
+            tmp_path / "examples" / rule_id,
+            {
+                "bad/main.tf": f'resource "a" "{rule_id}" {{\n  x = 1\n}}\n',
+                "good/main.tf": f'resource "a" "{rule_id}" {{\n  x = 2\n}}\n',
+            },
+        )
         shown = CliRunner().invoke(main, ["explain", rule_id, "--rules-dir", str(tmp_path), "--no-config"])
         assert shown.exit_code == 0, shown.output
         assert f'## Example\n```hcl\nresource "a" "{rule_id}" {{\n  x = 1\n}}\n```' in shown.output
@@ -240,8 +280,10 @@ def test_custom_rules_show_their_examples(tmp_path):
 TERRAFORM_REFUSES = {"DDB301", "DDB302", "DDB303", "DDB404"}
 # Where the plan of a new configuration knows less than its .tf: dynalint stays silent on what the
 # plan knows only after apply.
-PLAN_KNOWS_LESS = {"DDB602": "the policy names the new table's ARN by reference: the plan leaves the whole "
-                             "document unknown, where the .tf shows which table it names"}
+PLAN_KNOWS_LESS = {
+    "DDB602": "the policy names the new table's ARN by reference: the plan leaves the whole "
+    "document unknown, where the .tf shows which table it names"
+}
 
 
 @pytest.mark.slow
@@ -276,8 +318,11 @@ def test_examples_are_configurations_terraform_plans(tmp_path):
             unique = f'\\1"orders-{rule_.id.lower()}"'
             (module / "main.tf").write_text(re.sub(r'^(  name +=) "orders"$', unique, text, flags=re.M))
             calls.append(f'module "{rule_.id}" {{\n  source = "./examples/{rule_.id}"\n}}\n')
-            wanted[rule_.id] = {e.rule for e in examples.expected if REGISTRY.rules[e.rule].kind != "change"} \
-                if side == "bad" else set()
+            wanted[rule_.id] = (
+                {e.rule for e in examples.expected if REGISTRY.rules[e.rule].kind != "change"}
+                if side == "bad"
+                else set()
+            )
         (root / "main.tf").write_text("".join(calls))
         shutil.copy(PROVIDERS_TF, root / "providers.tf")
         terraform.plan(root)

@@ -1,4 +1,5 @@
 """DDB601-DDB605 on the plan real terraform made of tests/tf/access (planned against before/), and on the tree."""
+
 import json
 
 import pytest
@@ -16,15 +17,21 @@ def _levels(rule_id):
 
 def test_ddb601_wildcards_on_every_resource_are_errors():
     assert {a for a, levels in _levels("DDB601").items() if levels == ["error"]} == {
-        "aws_iam_policy.admin_everything", "aws_iam_role_policy.dynamodb_everything",
-        "aws_iam_group_policy.not_iam", "aws_vpc_endpoint.dynamodb_open",
-        "aws_vpc_endpoint_policy.dynamodb_interface"}
+        "aws_iam_policy.admin_everything",
+        "aws_iam_role_policy.dynamodb_everything",
+        "aws_iam_group_policy.not_iam",
+        "aws_vpc_endpoint.dynamodb_open",
+        "aws_vpc_endpoint_policy.dynamodb_interface",
+    }
 
 
 def test_ddb601_wildcards_on_named_tables_are_warnings():
     assert {a for a, levels in _levels("DDB601").items() if levels == ["warning"]} == {
-        "aws_iam_user_policy.dynamodb_one_table", "aws_iam_policy.sneaky_wildcards",
-        "aws_dynamodb_resource_policy.public", "aws_vpc_endpoint_policy.elsewhere_dynamodb"}
+        "aws_iam_user_policy.dynamodb_one_table",
+        "aws_iam_policy.sneaky_wildcards",
+        "aws_dynamodb_resource_policy.public",
+        "aws_vpc_endpoint_policy.elsewhere_dynamodb",
+    }
 
 
 def test_ddb601_message_names_the_statement_and_the_fix():
@@ -37,21 +44,41 @@ def test_ddb601_message_names_the_statement_and_the_fix():
 
 def test_ddb601_silent_on_scoped_denied_partial_and_unknown_policies():
     found = flagged(FINDINGS, "DDB601")
-    assert not found & {"aws_iam_policy.scoped", "aws_iam_policy.known_later", "aws_iam_policy.orders_reader",
-                        "aws_dynamodb_resource_policy.known_later", "aws_dynamodb_resource_policy.restricted"}
+    assert not found & {
+        "aws_iam_policy.scoped",
+        "aws_iam_policy.known_later",
+        "aws_iam_policy.orders_reader",
+        "aws_dynamodb_resource_policy.known_later",
+        "aws_dynamodb_resource_policy.restricted",
+    }
 
 
 def test_ddb601_endpoints_only_for_dynamodb_and_only_with_a_written_policy():
     found = flagged(FINDINGS, "DDB601")
     # no policy written (the AWS default applies), another service, a scoped policy, a service known later
-    assert not found & {"aws_vpc_endpoint.dynamodb_interface", "aws_vpc_endpoint.s3_open",
-                        "aws_vpc_endpoint.dynamodb_scoped", "aws_vpc_endpoint.service_later",
-                        "aws_vpc_endpoint_policy.s3_open", "aws_vpc_endpoint_policy.elsewhere_any"}
+    assert not found & {
+        "aws_vpc_endpoint.dynamodb_interface",
+        "aws_vpc_endpoint.s3_open",
+        "aws_vpc_endpoint.dynamodb_scoped",
+        "aws_vpc_endpoint.service_later",
+        "aws_vpc_endpoint_policy.s3_open",
+        "aws_vpc_endpoint_policy.elsewhere_any",
+    }
 
 
 def _state(*resources):
-    return {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": f"{t}.{n}", "mode": "managed", "type": t, "name": n, "values": v} for t, n, v in resources]}}}
+    return {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {"address": f"{t}.{n}", "mode": "managed", "type": t, "name": n, "values": v}
+                    for t, n, v in resources
+                ]
+            }
+        },
+    }
 
 
 def _policy(*statements):
@@ -65,32 +92,62 @@ DEFAULT_ENDPOINT_POLICY = json.dumps({"Version": "2008-10-17", "Statement": [OPE
 def test_ddb601_in_a_state_the_default_endpoint_policy_is_not_judged_and_literal_ids_link():
     # Hand-built: endpoint ids and the default policy text come from AWS; the offline fixtures cannot make them.
     state = _state(
-        ("aws_vpc_endpoint", "default", {"id": "vpce-1", "service_name": "com.amazonaws.us-east-1.dynamodb",
-                                         "vpc_endpoint_type": "Gateway", "policy": DEFAULT_ENDPOINT_POLICY}),
-        ("aws_vpc_endpoint", "written", {"id": "vpce-2", "service_name": "com.amazonaws.us-east-1.dynamodb",
-                                         "vpc_endpoint_type": "Gateway", "policy": _policy(OPEN)}),
-        ("aws_vpc_endpoint", "s3", {"id": "vpce-3", "service_name": "com.amazonaws.us-east-1.s3",
-                                    "vpc_endpoint_type": "Gateway", "policy": _policy(OPEN)}),
+        (
+            "aws_vpc_endpoint",
+            "default",
+            {
+                "id": "vpce-1",
+                "service_name": "com.amazonaws.us-east-1.dynamodb",
+                "vpc_endpoint_type": "Gateway",
+                "policy": DEFAULT_ENDPOINT_POLICY,
+            },
+        ),
+        (
+            "aws_vpc_endpoint",
+            "written",
+            {
+                "id": "vpce-2",
+                "service_name": "com.amazonaws.us-east-1.dynamodb",
+                "vpc_endpoint_type": "Gateway",
+                "policy": _policy(OPEN),
+            },
+        ),
+        (
+            "aws_vpc_endpoint",
+            "s3",
+            {
+                "id": "vpce-3",
+                "service_name": "com.amazonaws.us-east-1.s3",
+                "vpc_endpoint_type": "Gateway",
+                "policy": _policy(OPEN),
+            },
+        ),
         ("aws_vpc_endpoint_policy", "on_dynamodb", {"vpc_endpoint_id": "vpce-1", "policy": _policy(OPEN)}),
         ("aws_vpc_endpoint_policy", "on_s3", {"vpc_endpoint_id": "vpce-3", "policy": _policy(OPEN)}),
     )
     assert flagged(lint_doc(state, ["DDB601"]), "DDB601") == {
-        "aws_vpc_endpoint.written", "aws_vpc_endpoint_policy.on_dynamodb"}
+        "aws_vpc_endpoint.written",
+        "aws_vpc_endpoint_policy.on_dynamodb",
+    }
 
 
 def test_ddb601_invalid_json_is_not_judged():
     # Hand-built: the aws provider rejects a policy that is not JSON at plan time.
-    state = _state(("aws_iam_policy", "broken", {"name": "broken", "policy": '{"Statement": [{"Effect": "Allow",'}),
-                   ("aws_iam_policy", "not_a_policy", {"name": "not-a-policy", "policy": '["dynamodb:*"]'}),
-                   ("aws_iam_policy", "valid", {"name": "valid", "policy": _policy(OPEN)}))
+    state = _state(
+        ("aws_iam_policy", "broken", {"name": "broken", "policy": '{"Statement": [{"Effect": "Allow",'}),
+        ("aws_iam_policy", "not_a_policy", {"name": "not-a-policy", "policy": '["dynamodb:*"]'}),
+        ("aws_iam_policy", "valid", {"name": "valid", "policy": _policy(OPEN)}),
+    )
     assert flagged(lint_doc(state, ["DDB601"]), "DDB601") == {"aws_iam_policy.valid"}
 
 
 def test_ddb602_query_or_scan_without_index_arn_by_literal_and_by_reference():
     found = by_address(FINDINGS, "DDB602")
-    assert set(found) == {"aws_iam_policy.orders_reader",        # literal ARN, new table
-                          "aws_iam_role_policy.events_scanner",  # ARN built from the table's name (reference)
-                          "aws_iam_policy.legacy_reader"}        # the existing table's ARN (reference)
+    assert set(found) == {
+        "aws_iam_policy.orders_reader",  # literal ARN, new table
+        "aws_iam_role_policy.events_scanner",  # ARN built from the table's name (reference)
+        "aws_iam_policy.legacy_reader",
+    }  # the existing table's ARN (reference)
     [orders] = found["aws_iam_policy.orders_reader"]
     assert "dynamodb:Query" in orders.message and "by_customer" in orders.message
     assert '"arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*"' in orders.message
@@ -101,17 +158,24 @@ def test_ddb602_query_or_scan_without_index_arn_by_literal_and_by_reference():
 
 def test_ddb602_silent_with_index_arns_wildcards_no_indexes_or_unknown_policy():
     found = flagged(FINDINGS, "DDB602")
-    assert not found & {"aws_iam_policy.orders_reader_with_indexes", "aws_iam_policy.wide_reader",
-                        "aws_iam_policy.known_later", "aws_iam_policy.scoped", "aws_iam_policy.elsewhere_reader"}
+    assert not found & {
+        "aws_iam_policy.orders_reader_with_indexes",
+        "aws_iam_policy.wide_reader",
+        "aws_iam_policy.known_later",
+        "aws_iam_policy.scoped",
+        "aws_iam_policy.elsewhere_reader",
+    }
 
 
 def test_ddb603_anyone_without_condition():
-    assert flagged(FINDINGS, "DDB603") == {"aws_dynamodb_resource_policy.public",
-                                           "aws_dynamodb_resource_policy.public_in_list",
-                                           "aws_dynamodb_resource_policy.public_over_tls",
-                                           "aws_dynamodb_resource_policy.cond_org_wildcard",
-                                           "aws_dynamodb_resource_policy.cond_if_exists",
-                                           "aws_dynamodb_resource_policy.cond_not_aws_service"}
+    assert flagged(FINDINGS, "DDB603") == {
+        "aws_dynamodb_resource_policy.public",
+        "aws_dynamodb_resource_policy.public_in_list",
+        "aws_dynamodb_resource_policy.public_over_tls",
+        "aws_dynamodb_resource_policy.cond_org_wildcard",
+        "aws_dynamodb_resource_policy.cond_if_exists",
+        "aws_dynamodb_resource_policy.cond_not_aws_service",
+    }
     [finding] = by_address(FINDINGS, "DDB603")["aws_dynamodb_resource_policy.public"]
     assert finding.level.name == "ERROR" and "statement 'Everyone'" in finding.message
     assert finding.path == "policy.Statement.Everyone.Principal"
@@ -119,8 +183,11 @@ def test_ddb603_anyone_without_condition():
 
 def test_ddb603_only_trusted_condition_keys_without_wildcards_narrow_the_caller():
     found = flagged(FINDINGS, "DDB603")
-    assert {"aws_dynamodb_resource_policy.cond_org_wildcard", "aws_dynamodb_resource_policy.cond_if_exists",
-            "aws_dynamodb_resource_policy.cond_not_aws_service"} <= found
+    assert {
+        "aws_dynamodb_resource_policy.cond_org_wildcard",
+        "aws_dynamodb_resource_policy.cond_if_exists",
+        "aws_dynamodb_resource_policy.cond_not_aws_service",
+    } <= found
     assert "aws_dynamodb_resource_policy.cond_vpce" not in found
 
 
@@ -140,7 +207,9 @@ def test_ddb605_by_reference_inline_and_separate_rules():
 
 def test_ddb605_reads_ports_written_as_text(tmp_path):
     # Terraform converts "8111" to a number: .tf input is judged as the plan would be (it used to be skipped).
-    found = lint_tf(tmp_path, """
+    found = lint_tf(
+        tmp_path,
+        """
 resource "aws_dax_cluster" "c" {
   cluster_name       = "c"
   replication_factor = 3
@@ -155,7 +224,9 @@ resource "aws_security_group" "g" {
     to_port   = "8200"
   }
 }
-""", ["DDB605"])
+""",
+        ["DDB605"],
+    )
     [finding] = by_address(found, "DDB605")["aws_dax_cluster.c"]
     assert "inline ingress block" in finding.message
 
@@ -172,21 +243,40 @@ def test_ddb605_silent_on_tls_port_and_port_known_later():
 def test_ddb602_wildcards_in_a_state():
     # Hand-built state: the ARNs of existing tables are what the patterns are matched against.
     def policy(name, resource):
-        doc = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:Query",
-                                                      "Resource": resource}]}
-        return {"address": f"aws_iam_policy.{name}", "mode": "managed", "type": "aws_iam_policy", "name": name,
-                "values": {"name": name, "policy": json.dumps(doc)}}
+        doc = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "dynamodb:Query", "Resource": resource}],
+        }
+        return {
+            "address": f"aws_iam_policy.{name}",
+            "mode": "managed",
+            "type": "aws_iam_policy",
+            "name": name,
+            "values": {"name": name, "policy": json.dumps(doc)},
+        }
+
     arn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
-    table = {"address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table",
-             "name": "orders", "values": {"name": "orders", "arn": arn, "hash_key": "pk",
-                                          "global_secondary_index": [{"name": "by-customer"}]}}
-    resources = [table, policy("literal", arn), policy("ends_in_star", arn.replace("orders", "ord*")),
-                 policy("star_in_middle", arn.replace("orders", "o*rs")), policy("everything", "*"),
-                 policy("other_table", arn.replace("orders", "invoices"))]
-    state = {"format_version": "1.0", "terraform_version": "1.11.4",
-             "values": {"root_module": {"resources": resources}}}
-    assert flagged(lint_doc(state, ["DDB602"]), "DDB602") == {"aws_iam_policy.literal",
-                                                               "aws_iam_policy.star_in_middle"}
+    table = {
+        "address": "aws_dynamodb_table.orders",
+        "mode": "managed",
+        "type": "aws_dynamodb_table",
+        "name": "orders",
+        "values": {"name": "orders", "arn": arn, "hash_key": "pk", "global_secondary_index": [{"name": "by-customer"}]},
+    }
+    resources = [
+        table,
+        policy("literal", arn),
+        policy("ends_in_star", arn.replace("orders", "ord*")),
+        policy("star_in_middle", arn.replace("orders", "o*rs")),
+        policy("everything", "*"),
+        policy("other_table", arn.replace("orders", "invoices")),
+    ]
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {"root_module": {"resources": resources}},
+    }
+    assert flagged(lint_doc(state, ["DDB602"]), "DDB602") == {"aws_iam_policy.literal", "aws_iam_policy.star_in_middle"}
 
 
 # ---------------------------------------------------------------- policies known in part
@@ -195,10 +285,16 @@ def test_ddb602_wildcards_in_a_state():
 # writes out, and stays silent on what it does not.
 [TREE_MODEL] = load_inputs([str(TF_CASES / "access")])
 TREE = lint_model(TREE_MODEL, ["DDB6"])
-KNOWN_IN_PART = {"aws_iam_policy.known_later", "aws_dynamodb_resource_policy.known_later",
-                 "aws_iam_policy.index_by_reference", "aws_iam_policy.index_maybe", "aws_iam_policy.document_later",
-                 "aws_iam_policy.queue_later", "aws_iam_policy.not_action_later",
-                 "aws_dynamodb_resource_policy.org_later"}
+KNOWN_IN_PART = {
+    "aws_iam_policy.known_later",
+    "aws_dynamodb_resource_policy.known_later",
+    "aws_iam_policy.index_by_reference",
+    "aws_iam_policy.index_maybe",
+    "aws_iam_policy.document_later",
+    "aws_iam_policy.queue_later",
+    "aws_iam_policy.not_action_later",
+    "aws_dynamodb_resource_policy.org_later",
+}
 
 
 def test_policies_known_in_part_are_unknown_in_the_plan_and_silent_on_the_plan_alone():
@@ -212,7 +308,9 @@ def test_policies_known_in_part_are_unknown_in_the_plan_and_silent_on_the_plan_a
 def test_ddb601_on_a_table_arn_known_only_after_apply():
     levels = {a: [str(f.level) for f in found] for a, found in by_address(TREE, "DDB601").items()}
     assert {a: levels[a] for a in KNOWN_IN_PART & set(levels)} == {
-        "aws_iam_policy.known_later": ["warning"], "aws_dynamodb_resource_policy.known_later": ["warning"]}
+        "aws_iam_policy.known_later": ["warning"],
+        "aws_dynamodb_resource_policy.known_later": ["warning"],
+    }
 
 
 def test_ddb602_on_a_table_arn_known_only_after_apply_names_the_reference_to_add():
@@ -242,7 +340,7 @@ def test_the_tree_finds_what_the_plan_finds_plus_the_policies_known_in_part():
 def test_references_through_modules_and_variables(tmp_path):
     module = tmp_path / "modules" / "store"
     module.mkdir(parents=True)
-    (tmp_path / "main.tf").write_text('''
+    (tmp_path / "main.tf").write_text("""
 module "store" {
   source = "./modules/store"
 }
@@ -274,8 +372,8 @@ resource "aws_iam_policy" "any_service" {
     Statement = [{ Effect = "Allow", Action = "*", Resource = var.table_arns }]
   })
 }
-''')
-    (module / "main.tf").write_text('''
+""")
+    (module / "main.tf").write_text("""
 resource "aws_dynamodb_table" "items" {
   name         = "items"
   billing_mode = "PAY_PER_REQUEST"
@@ -302,7 +400,7 @@ resource "aws_iam_policy" "reader" {
 output "items_arn" {
   value = aws_dynamodb_table.items.arn
 }
-''')
+""")
     [model] = load_inputs([str(tmp_path)])
     findings = lint_model(model, ["DDB601", "DDB602"])
     ddb602 = by_address(findings, "DDB602")
@@ -311,7 +409,8 @@ output "items_arn" {
     assert '"${module.store.items_arn}/index/*"' in ddb602["aws_iam_policy.root_reader"][0].message
     # dynamodb:* on tables a variable names (known only after apply) is judged; "*" on anything it names is not.
     assert {(f.address, str(f.level)) for f in findings if f.rule_id == "DDB601"} == {
-        ("aws_iam_policy.any_tables", "warning")}
+        ("aws_iam_policy.any_tables", "warning")
+    }
 
 
 def test_the_plan_beside_its_tf_files_judges_the_policies_as_the_tree_does(tmp_path):

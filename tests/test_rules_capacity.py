@@ -1,4 +1,5 @@
 """DDB401-DDB411 on plans real terraform made of tests/tf/capacity, capacity_changes and capacity_lifecycle."""
+
 import pytest
 
 from dynalint.load import load_inputs
@@ -17,11 +18,16 @@ def _plan(*resources):
     changes, blocks = [], []
     for type_, name, after, unknown, expressions in resources:
         head = {"address": f"{type_}.{name}", "mode": "managed", "type": type_, "name": name}
-        changes.append({**head, "change": {"actions": ["create"], "before": None, "after": after,
-                                           "after_unknown": unknown}})
+        changes.append(
+            {**head, "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": unknown}}
+        )
         blocks.append({**head, "expressions": expressions})
-    return {"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": changes,
-            "configuration": {"root_module": {"resources": blocks}}}
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": blocks}},
+    }
 
 
 def _constants(values):
@@ -31,9 +37,14 @@ def _constants(values):
 # ---------------------------------------------------------------- DDB401
 def test_ddb401_names_the_dimensions_that_do_not_scale():
     assert flagged(FINDINGS, "DDB401") == {
-        "aws_dynamodb_table.fixed", "aws_dynamodb_table.default_mode",
-        'module.service["journal"].aws_dynamodb_table.this', "aws_dynamodb_table.gsi_without_capacity",
-        "aws_dynamodb_table.gsi_slow_writes", "aws_dynamodb_table.huge", "aws_dynamodb_table.scaled_eu"}
+        "aws_dynamodb_table.fixed",
+        "aws_dynamodb_table.default_mode",
+        'module.service["journal"].aws_dynamodb_table.this',
+        "aws_dynamodb_table.gsi_without_capacity",
+        "aws_dynamodb_table.gsi_slow_writes",
+        "aws_dynamodb_table.huge",
+        "aws_dynamodb_table.scaled_eu",
+    }
     [fixed] = _messages(FINDINGS, "DDB401", "aws_dynamodb_table.fixed")
     assert "read or write capacity" in fixed and "dynamodb:table:ReadCapacityUnits and " in fixed
     [journal] = _messages(FINDINGS, "DDB401", 'module.service["journal"].aws_dynamodb_table.this')
@@ -49,9 +60,15 @@ def test_ddb401_unset_billing_mode_is_provisioned_and_a_target_without_policy_do
 
 def test_ddb401_silent_when_scaled_by_reference_literal_module_count_schedule_or_elsewhere():
     found = flagged(FINDINGS, "DDB401")
-    assert not found & {"aws_dynamodb_table.scaled", "aws_dynamodb_table.bounds", "aws_dynamodb_table.scheduled",
-                        'module.service["ledger"].aws_dynamodb_table.this', "aws_dynamodb_table.gsi_unscaled",
-                        "aws_dynamodb_table.scaled_elsewhere", "aws_dynamodb_table.index_later"}
+    assert not found & {
+        "aws_dynamodb_table.scaled",
+        "aws_dynamodb_table.bounds",
+        "aws_dynamodb_table.scheduled",
+        'module.service["ledger"].aws_dynamodb_table.this',
+        "aws_dynamodb_table.gsi_unscaled",
+        "aws_dynamodb_table.scaled_elsewhere",
+        "aws_dynamodb_table.index_later",
+    }
 
 
 def test_ddb401_literal_target_in_another_region_does_not_count():
@@ -61,8 +78,11 @@ def test_ddb401_literal_target_in_another_region_does_not_count():
 
 def test_ddb401_silent_on_on_demand_and_unknown_billing_mode():
     found = flagged(FINDINGS, "DDB401")
-    assert not found & {"aws_dynamodb_table.on_demand", "aws_dynamodb_table.on_demand_gsi_capacity",
-                        "aws_dynamodb_table.mode_later"}
+    assert not found & {
+        "aws_dynamodb_table.on_demand",
+        "aws_dynamodb_table.on_demand_gsi_capacity",
+        "aws_dynamodb_table.mode_later",
+    }
 
 
 def test_ddb401_policy_that_copies_its_target_values_scales_the_target():
@@ -70,15 +90,23 @@ def test_ddb401_policy_that_copies_its_target_values_scales_the_target():
     table = {"name": "t", "billing_mode": "PROVISIONED", "read_capacity": 5, "write_capacity": 5}
     resources = [("aws_dynamodb_table", "t", table, {}, _constants(table))]
     for unit in ("Read", "Write"):
-        target = {"service_namespace": "dynamodb", "resource_id": "table/t",
-                  "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits", "min_capacity": 5, "max_capacity": 50}
+        target = {
+            "service_namespace": "dynamodb",
+            "resource_id": "table/t",
+            "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits",
+            "min_capacity": 5,
+            "max_capacity": 50,
+        }
         copied = ("service_namespace", "resource_id", "scalable_dimension")
         policy = {"name": unit, "policy_type": "StepScaling", **{k: None for k in copied}}
-        refs = {k: {"references": [f"aws_appautoscaling_target.{unit}.{k}", f"aws_appautoscaling_target.{unit}"]}
-                for k in copied}
-        resources += [("aws_appautoscaling_target", unit, target, {}, _constants(target)),
-                      ("aws_appautoscaling_policy", unit, policy, {k: True for k in copied},
-                       {**_constants(policy), **refs})]
+        refs = {
+            k: {"references": [f"aws_appautoscaling_target.{unit}.{k}", f"aws_appautoscaling_target.{unit}"]}
+            for k in copied
+        }
+        resources += [
+            ("aws_appautoscaling_target", unit, target, {}, _constants(target)),
+            ("aws_appautoscaling_policy", unit, policy, {k: True for k in copied}, {**_constants(policy), **refs}),
+        ]
     assert flagged(lint_doc(_plan(*resources), ["DDB401"]), "DDB401") == set()
     without_policies = [r for r in resources if r[0] != "aws_appautoscaling_policy"]
     assert flagged(lint_doc(_plan(*without_policies), ["DDB401"]), "DDB401") == {"aws_dynamodb_table.t"}
@@ -86,24 +114,61 @@ def test_ddb401_policy_that_copies_its_target_values_scales_the_target():
 
 def test_ddb401_literal_match_in_a_state():
     def target(name, table, unit):
-        return {"address": f"aws_appautoscaling_target.{name}", "mode": "managed", "type": "aws_appautoscaling_target",
-                "name": name, "values": {"service_namespace": "dynamodb", "resource_id": f"table/{table}",
-                                         "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits",
-                                         "min_capacity": 5, "max_capacity": 50}}
+        return {
+            "address": f"aws_appautoscaling_target.{name}",
+            "mode": "managed",
+            "type": "aws_appautoscaling_target",
+            "name": name,
+            "values": {
+                "service_namespace": "dynamodb",
+                "resource_id": f"table/{table}",
+                "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits",
+                "min_capacity": 5,
+                "max_capacity": 50,
+            },
+        }
 
     def policy(name, table, unit):
-        return {"address": f"aws_appautoscaling_policy.{name}", "mode": "managed", "type": "aws_appautoscaling_policy",
-                "name": name, "values": {"service_namespace": "dynamodb", "resource_id": f"table/{table}",
-                                         "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits",
-                                         "policy_type": "StepScaling"}}
+        return {
+            "address": f"aws_appautoscaling_policy.{name}",
+            "mode": "managed",
+            "type": "aws_appautoscaling_policy",
+            "name": name,
+            "values": {
+                "service_namespace": "dynamodb",
+                "resource_id": f"table/{table}",
+                "scalable_dimension": f"dynamodb:table:{unit}CapacityUnits",
+                "policy_type": "StepScaling",
+            },
+        }
 
     def table(name):
-        return {"address": f"aws_dynamodb_table.{name}", "mode": "managed", "type": "aws_dynamodb_table", "name": name,
-                "values": {"name": name, "billing_mode": "PROVISIONED", "read_capacity": 5, "write_capacity": 5}}
+        return {
+            "address": f"aws_dynamodb_table.{name}",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": name,
+            "values": {"name": name, "billing_mode": "PROVISIONED", "read_capacity": 5, "write_capacity": 5},
+        }
 
-    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        table("a"), table("b"), target("ar", "a", "Read"), target("aw", "a", "Write"), policy("ar", "a", "Read"),
-        policy("aw", "a", "Write"), target("br", "b", "Read"), policy("bw", "b", "Write")]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    table("a"),
+                    table("b"),
+                    target("ar", "a", "Read"),
+                    target("aw", "a", "Write"),
+                    policy("ar", "a", "Read"),
+                    policy("aw", "a", "Write"),
+                    target("br", "b", "Read"),
+                    policy("bw", "b", "Write"),
+                ]
+            }
+        },
+    }
     findings = lint_doc(state, ["DDB401"])
     assert flagged(findings, "DDB401") == {"aws_dynamodb_table.b"}
     [message] = _messages(findings, "DDB401", "aws_dynamodb_table.b")
@@ -128,28 +193,38 @@ def test_ddb402_index_target_known_after_apply_leaves_that_dimension_undecided()
 
 def test_ddb402_silent_when_table_does_not_scale_or_gsis_scale():
     found = flagged(FINDINGS, "DDB402")
-    assert not found & {"aws_dynamodb_table.scaled", "aws_dynamodb_table.bounds",
-                        "aws_dynamodb_table.gsi_without_capacity", "aws_dynamodb_table.on_demand_gsi_capacity"}
+    assert not found & {
+        "aws_dynamodb_table.scaled",
+        "aws_dynamodb_table.bounds",
+        "aws_dynamodb_table.gsi_without_capacity",
+        "aws_dynamodb_table.on_demand_gsi_capacity",
+    }
 
 
 # ---------------------------------------------------------------- DDB403
 def test_ddb403_gsi_capacity_written_on_an_on_demand_table():
     found = by_address(FINDINGS, "DDB403")["aws_dynamodb_table.on_demand_gsi_capacity"]
     # by_kind's capacity is computed by the provider (the plan shows it as unknown): not the author's doing.
-    assert {f.path for f in found} == {"global_secondary_index.by_tag.read_capacity",
-                                       "global_secondary_index.by_tag.write_capacity"}
+    assert {f.path for f in found} == {
+        "global_secondary_index.by_tag.read_capacity",
+        "global_secondary_index.by_tag.write_capacity",
+    }
 
 
 def test_ddb403_silent_on_provider_computed_capacity():
     # on_demand: GSI capacity unset on create; capacity_changes: values a switch from provisioned leaves in state.
     assert "aws_dynamodb_table.on_demand" not in flagged(FINDINGS, "DDB403")
-    assert not flagged(CHANGES, "DDB403") & {"aws_dynamodb_table.to_on_demand",
-                                             "aws_dynamodb_table.default_to_on_demand"}
+    assert not flagged(CHANGES, "DDB403") & {
+        "aws_dynamodb_table.to_on_demand",
+        "aws_dynamodb_table.default_to_on_demand",
+    }
 
 
 def test_ddb403_autoscaling_target_on_an_on_demand_table_by_reference_and_literal():
     assert flagged(FINDINGS, "DDB403") - {"aws_dynamodb_table.on_demand_gsi_capacity"} == {
-        "aws_appautoscaling_target.on_demand_read", "aws_appautoscaling_target.on_demand_index_write"}
+        "aws_appautoscaling_target.on_demand_read",
+        "aws_appautoscaling_target.on_demand_index_write",
+    }
     assert flagged(CHANGES, "DDB403") == {"aws_appautoscaling_target.to_on_demand_read"}
     assert "aws_appautoscaling_target.mode_later_read" not in flagged(FINDINGS, "DDB403")
 
@@ -169,8 +244,10 @@ def test_ddb404_gsi_without_or_with_zero_capacity():
     assert set(found) == {"aws_dynamodb_table.gsi_without_capacity"}
     # by_bare: unset, and the loader shows it unknown because by_full sets it; by_later: unknown, silent.
     assert {f.path for f in found["aws_dynamodb_table.gsi_without_capacity"]} == {
-        "global_secondary_index.by_bare.read_capacity", "global_secondary_index.by_bare.write_capacity",
-        "global_secondary_index.by_zero.read_capacity"}
+        "global_secondary_index.by_bare.read_capacity",
+        "global_secondary_index.by_bare.write_capacity",
+        "global_secondary_index.by_zero.read_capacity",
+    }
 
 
 def test_ddb404_table_without_capacity():
@@ -186,7 +263,8 @@ def test_ddb404_table_without_capacity():
 def test_ddb404_capacity_written_as_no_number_is_not_judged_and_numeric_text_is_a_number(tmp_path):
     # .tf input holds what is written. Terraform converts "0" and "1e1" to numbers; "five" and true it refuses
     # to plan: dynalint cannot judge them (before, this rule read them as absent: "has no read_capacity").
-    text = "".join(f"""
+    text = "".join(
+        f"""
 resource "aws_dynamodb_table" "{name}" {{
   name           = "{name}"
   hash_key       = "id"
@@ -197,7 +275,9 @@ resource "aws_dynamodb_table" "{name}" {{
     type = "S"
   }}
 }}
-""" for name, read, write in (("words", '"five"', "true"), ("text", '"0"', '"1e1"')))
+"""
+        for name, read, write in (("words", '"five"', "true"), ("text", '"0"', '"1e1"'))
+    )
     found = by_address(lint_tf(tmp_path, text, ["DDB404"]), "DDB404")
     assert "aws_dynamodb_table.words" not in found
     [zero] = found["aws_dynamodb_table.text"]
@@ -224,9 +304,13 @@ def test_ddb405_target_value_outside_20_to_90():
 
 def test_ddb405_silent_on_good_unknown_and_non_dynamodb():
     found = flagged(FINDINGS, "DDB405")
-    assert found == {"aws_appautoscaling_target.bounds_read", "aws_appautoscaling_target.bounds_write",
-                     "aws_appautoscaling_target.bounds_index_read", "aws_appautoscaling_policy.bounds_read",
-                     "aws_appautoscaling_policy.bounds_write"}  # not ecs, not the known-after-apply twins
+    assert found == {
+        "aws_appautoscaling_target.bounds_read",
+        "aws_appautoscaling_target.bounds_write",
+        "aws_appautoscaling_target.bounds_index_read",
+        "aws_appautoscaling_policy.bounds_read",
+        "aws_appautoscaling_policy.bounds_write",
+    }  # not ecs, not the known-after-apply twins
 
 
 def test_ddb405_quota_option():
@@ -236,8 +320,13 @@ def test_ddb405_quota_option():
 
 def test_ddb405_numbers_written_as_strings():
     # Hand-built: .tf input may hold numbers as quoted strings; a plan always holds numbers.
-    target = {"service_namespace": "dynamodb", "resource_id": "table/t",
-              "scalable_dimension": "dynamodb:table:ReadCapacityUnits", "min_capacity": "0", "max_capacity": "10.0"}
+    target = {
+        "service_namespace": "dynamodb",
+        "resource_id": "table/t",
+        "scalable_dimension": "dynamodb:table:ReadCapacityUnits",
+        "min_capacity": "0",
+        "max_capacity": "10.0",
+    }
     doc = _plan(("aws_appautoscaling_target", "t", target, {}, _constants(target)))
     assert [f.path for f in lint_doc(doc, ["DDB405"])] == ["min_capacity"]
 
@@ -245,26 +334,50 @@ def test_ddb405_numbers_written_as_strings():
 # ---------------------------------------------------------------- DDB406
 def test_ddb406_metric_of_the_other_dimension_by_reference_and_literal():
     found = by_address(FINDINGS, "DDB406")
-    assert set(found) == {"aws_appautoscaling_policy.bounds_index_write",
-                          "aws_appautoscaling_policy.default_mode_read_swapped"}
-    assert 'predefined_metric_type = "DynamoDBWriteCapacityUtilization"' in \
-        found["aws_appautoscaling_policy.bounds_index_write"][0].message
+    assert set(found) == {
+        "aws_appautoscaling_policy.bounds_index_write",
+        "aws_appautoscaling_policy.default_mode_read_swapped",
+    }
+    assert (
+        'predefined_metric_type = "DynamoDBWriteCapacityUtilization"'
+        in found["aws_appautoscaling_policy.bounds_index_write"][0].message
+    )
 
 
 def test_ddb406_dimension_taken_from_the_target_when_the_policy_copies_it():
     # Hand-built: in a plan the copied dimension is known; .tf input leaves it unknown with the reference kept.
-    target = {"service_namespace": "dynamodb", "resource_id": "table/t",
-              "scalable_dimension": "dynamodb:table:WriteCapacityUnits", "min_capacity": 5, "max_capacity": 10}
-    policy = {"name": "p", "policy_type": "TargetTrackingScaling", "service_namespace": "dynamodb",
-              "resource_id": "table/t", "scalable_dimension": None,
-              "target_tracking_scaling_policy_configuration": [{
-                  "target_value": 70, "predefined_metric_specification": [
-                      {"predefined_metric_type": "DynamoDBReadCapacityUtilization"}]}]}
+    target = {
+        "service_namespace": "dynamodb",
+        "resource_id": "table/t",
+        "scalable_dimension": "dynamodb:table:WriteCapacityUnits",
+        "min_capacity": 5,
+        "max_capacity": 10,
+    }
+    policy = {
+        "name": "p",
+        "policy_type": "TargetTrackingScaling",
+        "service_namespace": "dynamodb",
+        "resource_id": "table/t",
+        "scalable_dimension": None,
+        "target_tracking_scaling_policy_configuration": [
+            {
+                "target_value": 70,
+                "predefined_metric_specification": [{"predefined_metric_type": "DynamoDBReadCapacityUtilization"}],
+            }
+        ],
+    }
     ref = {"references": ["aws_appautoscaling_target.t.scalable_dimension", "aws_appautoscaling_target.t"]}
     written = _constants({k: v for k, v in policy.items() if k != "target_tracking_scaling_policy_configuration"})
-    doc = _plan(("aws_appautoscaling_target", "t", target, {}, _constants(target)),
-                ("aws_appautoscaling_policy", "p", policy, {"scalable_dimension": True},
-                 {**written, "scalable_dimension": ref}))
+    doc = _plan(
+        ("aws_appautoscaling_target", "t", target, {}, _constants(target)),
+        (
+            "aws_appautoscaling_policy",
+            "p",
+            policy,
+            {"scalable_dimension": True},
+            {**written, "scalable_dimension": ref},
+        ),
+    )
     [finding] = lint_doc(doc, ["DDB406"])
     assert finding.address == "aws_appautoscaling_policy.p" and "WriteCapacityUnits" in finding.message
 
@@ -274,27 +387,36 @@ def test_ddb407_inverted_cooldowns():
     found = by_address(FINDINGS, "DDB407")
     assert set(found) == {"aws_appautoscaling_policy.scaled_index_read"}  # not ecs, unset or unknown ones
     assert {f.path.rsplit(".", 1)[1] for f in found["aws_appautoscaling_policy.scaled_index_read"]} == {
-        "scale_out_cooldown", "scale_in_cooldown"}
+        "scale_out_cooldown",
+        "scale_in_cooldown",
+    }
 
 
 def test_ddb407_options():
-    relaxed = lint_case("capacity", select=["DDB407"],
-                        options={"DDB407": {"max_scale_out_cooldown": 300, "min_scale_in_cooldown": 60}})
+    relaxed = lint_case(
+        "capacity", select=["DDB407"], options={"DDB407": {"max_scale_out_cooldown": 300, "min_scale_in_cooldown": 60}}
+    )
     assert flagged(relaxed, "DDB407") == set()
 
 
 # ---------------------------------------------------------------- DDB408
 def test_ddb408_billing_mode_switched_either_way():
     found = by_address(CHANGES, "DDB408")
-    assert set(found) == {"aws_dynamodb_table.to_on_demand", "aws_dynamodb_table.to_provisioned",
-                          "aws_dynamodb_table.default_to_on_demand"}
+    assert set(found) == {
+        "aws_dynamodb_table.to_on_demand",
+        "aws_dynamodb_table.to_provisioned",
+        "aws_dynamodb_table.default_to_on_demand",
+    }
     assert "from PROVISIONED to PAY_PER_REQUEST" in found["aws_dynamodb_table.default_to_on_demand"][0].message
     assert "from PAY_PER_REQUEST to PROVISIONED" in found["aws_dynamodb_table.to_provisioned"][0].message
 
 
 def test_ddb408_silent_on_tags_only_unknown_and_replacement():
-    assert not flagged(CHANGES, "DDB408") & {"aws_dynamodb_table.steady", "aws_dynamodb_table.decided_later",
-                                             "aws_dynamodb_table.renamed"}
+    assert not flagged(CHANGES, "DDB408") & {
+        "aws_dynamodb_table.steady",
+        "aws_dynamodb_table.decided_later",
+        "aws_dynamodb_table.renamed",
+    }
 
 
 # ---------------------------------------------------------------- DDB409 / DDB410
@@ -308,7 +430,9 @@ def test_ddb409_gsi_write_capacity_below_table():
 def test_ddb410_capacity_above_quota_and_option():
     found = by_address(FINDINGS, "DDB410")
     assert {f.path for f in found["aws_dynamodb_table.huge"]} == {
-        "read_capacity", "global_secondary_index.by_huge.write_capacity"}  # 40,000 itself is allowed
+        "read_capacity",
+        "global_secondary_index.by_huge.write_capacity",
+    }  # 40,000 itself is allowed
     assert set(found) == {"aws_dynamodb_table.huge"}
     relaxed = lint_case("capacity", select=["DDB410"], options={"DDB410": {"max_table_capacity": 60000}})
     assert flagged(relaxed, "DDB410") == set()
@@ -316,8 +440,12 @@ def test_ddb410_capacity_above_quota_and_option():
 
 # ---------------------------------------------------------------- DDB411
 LIFECYCLE = TF_CASES / "capacity_lifecycle"
-DDB411_FLAGGED = {"aws_dynamodb_table.no_lifecycle", "aws_dynamodb_table.partly_ignored",
-                  "aws_dynamodb_table.other_lifecycle", "aws_dynamodb_table.gsi_not_ignored"}
+DDB411_FLAGGED = {
+    "aws_dynamodb_table.no_lifecycle",
+    "aws_dynamodb_table.partly_ignored",
+    "aws_dynamodb_table.other_lifecycle",
+    "aws_dynamodb_table.gsi_not_ignored",
+}
 
 
 @pytest.fixture(params=["tf", "plan beside its tf"])
@@ -345,7 +473,7 @@ def test_ddb411_locates_the_lifecycle_block_or_where_it_is_missing(ddb411):
     def at(address):
         [finding] = ddb411[address]
         source = finding.source
-        return source.path, lines[source.start_line - 1][source.start_column - 1 if source.start_column else 0:]
+        return source.path, lines[source.start_line - 1][source.start_column - 1 if source.start_column else 0 :]
 
     assert at("aws_dynamodb_table.partly_ignored") == ("lifecycle.ignore_changes", "ignore_changes = [read_capacity]")
     assert at("aws_dynamodb_table.other_lifecycle") == ("lifecycle", "lifecycle {")

@@ -1,4 +1,5 @@
 """DDB101-DDB106 on plans real terraform made of tests/tf/durability and tests/tf/changes."""
+
 from helpers import by_address, flagged, lint_case, lint_doc
 
 DURABILITY = lint_case("durability", select=["DDB1"])
@@ -69,9 +70,18 @@ def _table_change(actions, before, after, replace_paths=None):
     change = {"actions": actions, "before": before, "after": after, "after_unknown": {}}
     if replace_paths is not None:
         change["replace_paths"] = replace_paths
-    return {"format_version": "0.1", "resource_changes": [{
-        "address": "aws_dynamodb_table.t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
-        "change": change}]}
+    return {
+        "format_version": "0.1",
+        "resource_changes": [
+            {
+                "address": "aws_dynamodb_table.t",
+                "mode": "managed",
+                "type": "aws_dynamodb_table",
+                "name": "t",
+                "change": change,
+            }
+        ],
+    }
 
 
 def test_ddb105_without_replace_paths_compares_force_new_arguments():
@@ -81,8 +91,25 @@ def test_ddb105_without_replace_paths_compares_force_new_arguments():
 
 
 def test_change_rules_silent_on_state_input():
-    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": "aws_dynamodb_table.t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
-         "values": {"name": "t", "deletion_protection_enabled": True,
-                    "point_in_time_recovery": [{"enabled": True}]}}]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_dynamodb_table.t",
+                        "mode": "managed",
+                        "type": "aws_dynamodb_table",
+                        "name": "t",
+                        "values": {
+                            "name": "t",
+                            "deletion_protection_enabled": True,
+                            "point_in_time_recovery": [{"enabled": True}],
+                        },
+                    }
+                ]
+            }
+        },
+    }
     assert lint_doc(state, ["DDB104", "DDB105", "DDB106"]) == []

@@ -4,6 +4,7 @@ DDB301-DDB303 and a TTL without attribute name are rejected by the aws provider
 at plan time, so no real plan holds them: those tests use hand-built plans
 shaped like what the .tf loader produces (blocks as lists of dicts).
 """
+
 import pytest
 
 from dynalint.model import Level
@@ -22,10 +23,23 @@ def paths(findings, rule_id, address=None):
 
 def table_plan(values, after_unknown=None, name="t"):
     """A plan creating one table with these values (no configuration: unknown means set, not known)."""
-    return {"format_version": "1.2", "resource_changes": [{
-        "address": T + name, "mode": "managed", "type": "aws_dynamodb_table", "name": name,
-        "change": {"actions": ["create"], "before": None, "after": {"name": name, **values},
-                   "after_unknown": after_unknown or {}}}]}
+    return {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": T + name,
+                "mode": "managed",
+                "type": "aws_dynamodb_table",
+                "name": name,
+                "change": {
+                    "actions": ["create"],
+                    "before": None,
+                    "after": {"name": name, **values},
+                    "after_unknown": after_unknown or {},
+                },
+            }
+        ],
+    }
 
 
 def attributes(**types):
@@ -68,9 +82,15 @@ def test_provider_valid_plans_have_no_attribute_block_findings():
 
 # ---------------------------------------------------------------- DDB301-DDB303 (rejected at plan: hand-built)
 def test_ddb301_undeclared_keys_of_table_gsi_and_lsi():
-    doc = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": attributes(pk="S"),
-                      "global_secondary_index": [gsi("by-g", "gpk", "sk")],
-                      "local_secondary_index": [lsi("l", "lsk")]})
+    doc = table_plan(
+        {
+            "hash_key": "pk",
+            "range_key": "sk",
+            "attribute": attributes(pk="S"),
+            "global_secondary_index": [gsi("by-g", "gpk", "sk")],
+            "local_secondary_index": [lsi("l", "lsk")],
+        }
+    )
     found = lint_doc(doc, ["DDB301"])
     assert paths(found, "DDB301") == {"attribute.sk", "attribute.gpk", "attribute.lsk"}
     [sk] = [f for f in found if f.path == "attribute.sk"]
@@ -90,8 +110,13 @@ def test_ddb301_checks_table_keys_when_only_the_indexes_are_unknown():
 
 
 def test_ddb302_undeclared_use_and_the_ttl_attribute():
-    doc = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", extra="S", expires_at="N"),
-                      "ttl": [{"enabled": True, "attribute_name": "expires_at"}]})
+    doc = table_plan(
+        {
+            "hash_key": "pk",
+            "attribute": attributes(pk="S", extra="S", expires_at="N"),
+            "ttl": [{"enabled": True, "attribute_name": "expires_at"}],
+        }
+    )
     found = {f.path: f.message for f in lint_doc(doc, ["DDB302"])}
     assert set(found) == {"attribute.extra", "attribute.expires_at"}
     assert "TTL attribute needs no declaration" in found["attribute.expires_at"]
@@ -99,11 +124,23 @@ def test_ddb302_undeclared_use_and_the_ttl_attribute():
 
 
 def test_ddb302_silent_on_keys_of_indexes_unknown_keys_and_restored_tables():
-    used = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": attributes(pk="S", sk="S", g="S", l="N"),
-                       "global_secondary_index": [gsi("by-g", "g", "")], "local_secondary_index": [lsi("l", "l")]})
-    unknown_index = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", g="S"),
-                                "global_secondary_index": [{"name": "by-g", "projection_type": "ALL"}]},
-                               {"global_secondary_index": [{"hash_key": True}]})
+    used = table_plan(
+        {
+            "hash_key": "pk",
+            "range_key": "sk",
+            "attribute": attributes(pk="S", sk="S", g="S", l="N"),
+            "global_secondary_index": [gsi("by-g", "g", "")],
+            "local_secondary_index": [lsi("l", "l")],
+        }
+    )
+    unknown_index = table_plan(
+        {
+            "hash_key": "pk",
+            "attribute": attributes(pk="S", g="S"),
+            "global_secondary_index": [{"name": "by-g", "projection_type": "ALL"}],
+        },
+        {"global_secondary_index": [{"hash_key": True}]},
+    )
     restored = table_plan({"restore_source_name": "orders", "attribute": attributes(pk="S")})
     for doc in (used, unknown_index, restored):
         assert lint_doc(doc, ["DDB302"]) == []
@@ -111,20 +148,34 @@ def test_ddb302_silent_on_keys_of_indexes_unknown_keys_and_restored_tables():
 
 def test_provider_6_key_schema_blocks_count_as_gsi_keys():
     # Hand-built: aws provider 6 writes multi-attribute GSI keys as key_schema blocks; the fixtures use 5.100.
-    schema = [{"attribute_name": "tenant", "key_type": "HASH"}, {"attribute_name": "status", "key_type": "HASH"},
-              {"attribute_name": "created_at", "key_type": "RANGE"}]
+    schema = [
+        {"attribute_name": "tenant", "key_type": "HASH"},
+        {"attribute_name": "status", "key_type": "HASH"},
+        {"attribute_name": "created_at", "key_type": "RANGE"},
+    ]
     index = {"name": "by-tenant-status", "projection_type": "KEYS_ONLY", "key_schema": schema}
-    doc = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", tenant="S", status="S"),
-                      "global_secondary_index": [index]})
+    doc = table_plan(
+        {"hash_key": "pk", "attribute": attributes(pk="S", tenant="S", status="S"), "global_secondary_index": [index]}
+    )
     found = lint_doc(doc, ["DDB3"])
     assert {(f.rule_id, f.path) for f in found} == {("DDB301", "attribute.created_at")}
     assert "the range_key of global secondary index 'by-tenant-status'" in found[0].message
 
 
 def test_ddb303_bad_lower_case_and_missing_types():
-    doc = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": [
-        {"name": "pk", "type": "BOOL"}, {"name": "sk", "type": "s"}, {"name": "g"}, {"name": "n", "type": "N"},
-        {"name": "b", "type": "B"}]})
+    doc = table_plan(
+        {
+            "hash_key": "pk",
+            "range_key": "sk",
+            "attribute": [
+                {"name": "pk", "type": "BOOL"},
+                {"name": "sk", "type": "s"},
+                {"name": "g"},
+                {"name": "n", "type": "N"},
+                {"name": "b", "type": "B"},
+            ],
+        }
+    )
     found = {f.path: f.message for f in lint_doc(doc, ["DDB303"])}
     assert set(found) == {"attribute.pk.type", "attribute.sk.type", "attribute.g.type"}
     assert "'BOOL'" in found["attribute.pk.type"] and "lower case" in found["attribute.sk.type"]
@@ -168,7 +219,8 @@ def test_ddb308_projection_and_non_key_attributes_mismatch():
         "global_secondary_index.include-none.non_key_attributes",
         "global_secondary_index.include-empty.non_key_attributes",
         "global_secondary_index.all-listed.non_key_attributes",
-        "local_secondary_index.keys-listed.non_key_attributes"}
+        "local_secondary_index.keys-listed.non_key_attributes",
+    }
 
 
 def test_ddb309_more_than_100_projected_attributes_counting_repeats():
@@ -178,30 +230,60 @@ def test_ddb309_more_than_100_projected_attributes_counting_repeats():
 
 def test_ddb309_known_lists_over_the_limit_decide_even_with_an_unknown_one():
     many = [f"a{i}" for i in range(101)]
-    doc = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", g="S", h="S"), "global_secondary_index": [
-        gsi("wide", "g", projection="INCLUDE", non_key=many), gsi("later", "h", projection="INCLUDE")]},
-        {"global_secondary_index": [{}, {"non_key_attributes": True}]})
+    doc = table_plan(
+        {
+            "hash_key": "pk",
+            "attribute": attributes(pk="S", g="S", h="S"),
+            "global_secondary_index": [
+                gsi("wide", "g", projection="INCLUDE", non_key=many),
+                gsi("later", "h", projection="INCLUDE"),
+            ],
+        },
+        {"global_secondary_index": [{}, {"non_key_attributes": True}]},
+    )
     assert flagged(lint_doc(doc, ["DDB309"]), "DDB309") == {T + "t"}
 
 
 # ---------------------------------------------------------------- DDB310-DDB312
 def test_ddb310_low_cardinality_gsi_hash_keys():
-    assert paths(FINDINGS, "DDB310") == {f"global_secondary_index.{n}.hash_key" for n in (
-        "by-order-status", "by-orderStatus", "by-is-active", "by-kebab")}  # not by-statement, overloaded, the LSI
+    assert paths(FINDINGS, "DDB310") == {
+        f"global_secondary_index.{n}.hash_key"
+        for n in ("by-order-status", "by-orderStatus", "by-is-active", "by-kebab")
+    }  # not by-statement, overloaded, the LSI
     message = by_address(FINDINGS, "DDB310")[T + "low_cardinality"][0].message
     assert "STATUS#ACTIVE#0..9" in message and "sparse" in message
 
 
-@pytest.mark.parametrize("key, matches", [
-    ("status", True), ("order_status", True), ("orderStatus", True), ("OrderStatus", True), ("is_active", True),
-    ("isActive", True), ("IS_DELETED", True), ("deleted_flag", True), ("user-type", True), ("HTTPStatus", True),
-    ("categoryId", True), ("hasChildren", True), ("Gender", True),
-    ("statement_id", False), ("gsi1pk", False), ("username", False), ("prototype", False), ("hashKey", False),
-    ("stated_at", False), ("isbn", False), ("flagship_id", False),
-])
+@pytest.mark.parametrize(
+    "key, matches",
+    [
+        ("status", True),
+        ("order_status", True),
+        ("orderStatus", True),
+        ("OrderStatus", True),
+        ("is_active", True),
+        ("isActive", True),
+        ("IS_DELETED", True),
+        ("deleted_flag", True),
+        ("user-type", True),
+        ("HTTPStatus", True),
+        ("categoryId", True),
+        ("hasChildren", True),
+        ("Gender", True),
+        ("statement_id", False),
+        ("gsi1pk", False),
+        ("username", False),
+        ("prototype", False),
+        ("hashKey", False),
+        ("stated_at", False),
+        ("isbn", False),
+        ("flagship_id", False),
+    ],
+)
 def test_ddb310_name_matcher(key, matches):
-    doc = table_plan({"hash_key": "pk", "attribute": attributes(pk="S", **{key: "S"}),
-                      "global_secondary_index": [gsi("idx", key)]})
+    doc = table_plan(
+        {"hash_key": "pk", "attribute": attributes(pk="S", **{key: "S"}), "global_secondary_index": [gsi("idx", key)]}
+    )
     assert (flagged(lint_doc(doc, ["DDB310"]), "DDB310") == {T + "t"}) is matches
 
 
@@ -211,15 +293,20 @@ def test_ddb310_patterns_option_replaces_the_defaults():
 
 
 def test_ddb311_gsi_projecting_all():
-    assert paths(FINDINGS, "DDB311") == {"global_secondary_index.by-order-status.projection_type",
-                                         "global_secondary_index.all-listed.projection_type"}
+    assert paths(FINDINGS, "DDB311") == {
+        "global_secondary_index.by-order-status.projection_type",
+        "global_secondary_index.all-listed.projection_type",
+    }
     assert all(f.level == Level.NOTE for f in FINDINGS if f.rule_id == "DDB311")
 
 
 def test_ddb312_duplicate_indexes_warn():
     found = {f.path: f for f in FINDINGS if f.rule_id == "DDB312" and f.address == T + "duplicate_indexes"}
-    assert set(found) == {"global_secondary_index.same-as-table", "global_secondary_index.twin-b",
-                          "global_secondary_index.dup.name"}
+    assert set(found) == {
+        "global_secondary_index.same-as-table",
+        "global_secondary_index.twin-b",
+        "global_secondary_index.dup.name",
+    }
     assert {f.level for f in found.values()} == {Level.WARNING}
     assert "'twin-a'" in found["global_secondary_index.twin-b"].message
     assert "two global secondary indexes named 'dup'" in found["global_secondary_index.dup.name"].message
@@ -232,9 +319,15 @@ def test_ddb312_range_key_equal_to_hash_key_is_an_error():
 
 
 def test_ddb312_across_gsi_and_lsi():
-    doc = table_plan({"hash_key": "pk", "range_key": "sk", "attribute": attributes(pk="S", sk="S", x="S", y="S"),
-                      "global_secondary_index": [gsi("same", "pk", "x"), gsi("by-y", "y")],
-                      "local_secondary_index": [lsi("by-x", "x"), lsi("by-y", "y")]})
+    doc = table_plan(
+        {
+            "hash_key": "pk",
+            "range_key": "sk",
+            "attribute": attributes(pk="S", sk="S", x="S", y="S"),
+            "global_secondary_index": [gsi("same", "pk", "x"), gsi("by-y", "y")],
+            "local_secondary_index": [lsi("by-x", "x"), lsi("by-y", "y")],
+        }
+    )
     found = {f.path: f.message for f in lint_doc(doc, ["DDB312"])}
     assert set(found) == {"local_secondary_index.by-x", "local_secondary_index.by-y.name"}
     assert "a global and a local secondary index named 'by-y'" in found["local_secondary_index.by-y.name"]
@@ -255,17 +348,19 @@ def test_ddb313_ttl_on_a_string_key():
     assert finding.path == "ttl.attribute_name" and "'expires'" in finding.message
 
 
-@pytest.mark.parametrize("ttl, fires", [
-    ({"enabled": "true", "attribute_name": ""}, True),  # .tf input may hold the string "true"
-    ({"enabled": True}, True),
-    ({"enabled": True, "attribute_name": "blob"}, True),  # declared as B
-    ({"enabled": False, "attribute_name": ""}, False),
-    ({"enabled": True, "attribute_name": "expires_at"}, False),  # no key: type not known
-])
+@pytest.mark.parametrize(
+    "ttl, fires",
+    [
+        ({"enabled": "true", "attribute_name": ""}, True),  # .tf input may hold the string "true"
+        ({"enabled": True}, True),
+        ({"enabled": True, "attribute_name": "blob"}, True),  # declared as B
+        ({"enabled": False, "attribute_name": ""}, False),
+        ({"enabled": True, "attribute_name": "expires_at"}, False),  # no key: type not known
+    ],
+)
 def test_ddb313_empty_attribute_name_and_binary_keys(ttl, fires):
     # Hand-built: the provider rejects an enabled TTL without attribute_name at plan time.
-    doc = table_plan({"hash_key": "pk", "range_key": "blob", "attribute": attributes(pk="S", blob="B"),
-                      "ttl": [ttl]})
+    doc = table_plan({"hash_key": "pk", "range_key": "blob", "attribute": attributes(pk="S", blob="B"), "ttl": [ttl]})
     assert bool(flagged(lint_doc(doc, ["DDB313"]), "DDB313")) is fires
 
 
@@ -273,8 +368,9 @@ def test_ddb313_empty_attribute_name_and_binary_keys(ttl, fires):
 def test_ddb314_gsi_rebuilt_by_key_or_projection_change():
     assert flagged(CHANGES, "DDB314") == {T + "orders"}
     found = {f.path: f.message for f in CHANGES}
-    assert set(found) == {f"global_secondary_index.{n}" for n in (
-        "by-customer", "by-status", "by-date", "by-email", "by-owner")}  # not steady, removed, added
+    assert set(found) == {
+        f"global_secondary_index.{n}" for n in ("by-customer", "by-status", "by-date", "by-email", "by-owner")
+    }  # not steady, removed, added
     assert "hash_key changes from 'status' to 'state'" in found["global_secondary_index.by-status"]
     assert "range_key changes from 'created_at' to 'updated_at'" in found["global_secondary_index.by-customer"]
     assert "range_key changes from nothing to 'sk'" in found["global_secondary_index.by-owner"]
@@ -284,7 +380,8 @@ def test_ddb314_gsi_rebuilt_by_key_or_projection_change():
 
 def test_ddb314_silent_on_capacity_unknown_replaced_and_renamed():
     assert not {T + "provisioned", T + "decided_later", T + "replaced", T + "renamed_index"} & flagged(
-        CHANGES, "DDB314")
+        CHANGES, "DDB314"
+    )
     assert flagged(lint_case("schema_changes", ["DDB105"]), "DDB105") == {T + "replaced"}
 
 
@@ -292,25 +389,66 @@ def test_ddb314_key_schema_blocks():
     # Hand-built: aws provider 6 key_schema blocks; the fixtures are planned with 5.100.
     def schema(*pairs):
         return [{"attribute_name": name, "key_type": role} for name, role in pairs]
-    before = {"name": "t", "hash_key": "pk", "global_secondary_index": [
-        gsi("moved", "tenant"), {"name": "widened", "projection_type": "KEYS_ONLY",
-                                 "key_schema": schema(("tenant", "HASH"), ("day", "RANGE"))}]}
-    after = {"name": "t", "hash_key": "pk", "global_secondary_index": [
-        {"name": "moved", "projection_type": "KEYS_ONLY", "key_schema": schema(("tenant", "HASH"))},
-        {"name": "widened", "projection_type": "KEYS_ONLY",
-         "key_schema": schema(("tenant", "HASH"), ("region", "HASH"), ("day", "RANGE"))}]}
-    doc = {"format_version": "1.2", "resource_changes": [{
-        "address": T + "t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
-        "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": {}}}]}
+
+    before = {
+        "name": "t",
+        "hash_key": "pk",
+        "global_secondary_index": [
+            gsi("moved", "tenant"),
+            {
+                "name": "widened",
+                "projection_type": "KEYS_ONLY",
+                "key_schema": schema(("tenant", "HASH"), ("day", "RANGE")),
+            },
+        ],
+    }
+    after = {
+        "name": "t",
+        "hash_key": "pk",
+        "global_secondary_index": [
+            {"name": "moved", "projection_type": "KEYS_ONLY", "key_schema": schema(("tenant", "HASH"))},
+            {
+                "name": "widened",
+                "projection_type": "KEYS_ONLY",
+                "key_schema": schema(("tenant", "HASH"), ("region", "HASH"), ("day", "RANGE")),
+            },
+        ],
+    }
+    doc = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": T + "t",
+                "mode": "managed",
+                "type": "aws_dynamodb_table",
+                "name": "t",
+                "change": {"actions": ["update"], "before": before, "after": after, "after_unknown": {}},
+            }
+        ],
+    }
     [finding] = lint_doc(doc, ["DDB314"])
     assert finding.path == "global_secondary_index.widened" and "key_schema changes" in finding.message
 
 
 def test_ddb314_not_on_create_or_state_input():
     assert flagged(FINDINGS, "DDB314") == set()
-    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": T + "t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
-         "values": {"name": "t", "hash_key": "pk", "global_secondary_index": [gsi("g", "pk")]}}]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": T + "t",
+                        "mode": "managed",
+                        "type": "aws_dynamodb_table",
+                        "name": "t",
+                        "values": {"name": "t", "hash_key": "pk", "global_secondary_index": [gsi("g", "pk")]},
+                    }
+                ]
+            }
+        },
+    }
     assert lint_doc(state, ["DDB314"]) == []
 
 

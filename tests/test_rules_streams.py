@@ -1,4 +1,5 @@
 """DDB501-DDB509 on plans real terraform made of tests/tf/streams and tests/tf/streams_changes."""
+
 from helpers import by_address, flagged, lint_case, lint_doc, lint_tf
 
 FINDINGS = lint_case("streams", select=["DDB5"])
@@ -8,23 +9,44 @@ STREAM_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-0
 
 def _state(*resources):
     """A `terraform show -json` state: no configuration, values as AWS reported them."""
-    return {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name, "values": values}
-        for rtype, name, values in resources]}}}
+    return {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name, "values": values}
+                    for rtype, name, values in resources
+                ]
+            }
+        },
+    }
 
 
 def _plan(*resources):
     """A plan of created resources, for values the aws provider rejects at plan time."""
-    return {"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": [
-        {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name,
-         "change": {"actions": ["create"], "before": None, "after": values, "after_unknown": {}}}
-        for rtype, name, values in resources]}
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.11.4",
+        "resource_changes": [
+            {
+                "address": f"{rtype}.{name}",
+                "mode": "managed",
+                "type": rtype,
+                "name": name,
+                "change": {"actions": ["create"], "before": None, "after": values, "after_unknown": {}},
+            }
+            for rtype, name, values in resources
+        ],
+    }
 
 
 # ---------------------------------------------------------------- DDB501
 def test_ddb501_view_type_without_enabled_stream():
-    assert flagged(FINDINGS, "DDB501") == {"aws_dynamodb_table.view_without_stream",
-                                           "aws_dynamodb_table.disabled_with_view"}
+    assert flagged(FINDINGS, "DDB501") == {
+        "aws_dynamodb_table.view_without_stream",
+        "aws_dynamodb_table.disabled_with_view",
+    }
     [unset] = by_address(FINDINGS, "DDB501")["aws_dynamodb_table.view_without_stream"]
     [off] = by_address(FINDINGS, "DDB501")["aws_dynamodb_table.disabled_with_view"]
     assert "'view-without-stream'" in unset.message and "stream_enabled is not set" in unset.message
@@ -80,15 +102,22 @@ def test_ddb502_standalone_replica_by_reference_and_by_literal_arn():
 
 def test_ddb502_silent_on_good_twin_unknown_stream_and_tables_without_replicas():
     assert flagged(FINDINGS, "DDB502") == {
-        "aws_dynamodb_table.global_no_stream", "aws_dynamodb_table.global_new_image",
-        "aws_dynamodb_table.replicated_by_reference", "aws_dynamodb_table.replicated_by_arn"}
+        "aws_dynamodb_table.global_no_stream",
+        "aws_dynamodb_table.global_new_image",
+        "aws_dynamodb_table.replicated_by_reference",
+        "aws_dynamodb_table.replicated_by_arn",
+    }
 
 
 # ---------------------------------------------------------------- DDB503
 def test_ddb503_stream_changes_on_tables_with_replicas():
     assert flagged(CHANGES, "DDB503") == {
-        "aws_dynamodb_table.global_off", "aws_dynamodb_table.global_view", "aws_dynamodb_table.gaining_replica",
-        "aws_dynamodb_table.dropping_replicas", "aws_dynamodb_table.replicated_separately"}
+        "aws_dynamodb_table.global_off",
+        "aws_dynamodb_table.global_view",
+        "aws_dynamodb_table.gaining_replica",
+        "aws_dynamodb_table.dropping_replicas",
+        "aws_dynamodb_table.replicated_separately",
+    }
     [off] = by_address(CHANGES, "DDB503")["aws_dynamodb_table.global_off"]
     assert off.path == "stream_enabled" and "from on (NEW_AND_OLD_IMAGES) to off" in off.message
     [view] = by_address(CHANGES, "DDB503")["aws_dynamodb_table.global_view"]
@@ -102,8 +131,12 @@ def test_ddb503_first_replicas_added_with_the_stream_change():
 
 def test_ddb503_silent_without_replicas_on_tags_only_and_on_unknown():
     found = flagged(CHANGES, "DDB503")
-    assert not found & {"aws_dynamodb_table.plain_view", "aws_dynamodb_table.global_steady",
-                        "aws_dynamodb_table.global_later", "aws_dynamodb_table.stream_dropped"}
+    assert not found & {
+        "aws_dynamodb_table.plain_view",
+        "aws_dynamodb_table.global_steady",
+        "aws_dynamodb_table.global_later",
+        "aws_dynamodb_table.stream_dropped",
+    }
 
 
 def test_ddb503_silent_on_create_plans():
@@ -136,15 +169,29 @@ def test_ddb505_replica_in_the_providers_own_region_aliases_included():
 
 def test_ddb505_silent_on_distinct_regions_and_unknown_region():
     assert flagged(FINDINGS, "DDB505") == {
-        "aws_dynamodb_table.duplicate_identical", "aws_dynamodb_table.duplicate_differing",
-        "aws_dynamodb_table.own_region", "aws_dynamodb_table.west_own_region"}
+        "aws_dynamodb_table.duplicate_identical",
+        "aws_dynamodb_table.duplicate_differing",
+        "aws_dynamodb_table.own_region",
+        "aws_dynamodb_table.west_own_region",
+    }
 
 
 def test_ddb505_duplicates_in_values_without_configuration():
     # Input whose values keep both blocks (no set): a state cannot name the provider's region.
-    doc = _state(("aws_dynamodb_table", "t", {"name": "t", "replica": [
-        {"region_name": "eu-west-1"}, {"region_name": "eu-west-1", "point_in_time_recovery": True},
-        {"region_name": "us-east-1"}]}))
+    doc = _state(
+        (
+            "aws_dynamodb_table",
+            "t",
+            {
+                "name": "t",
+                "replica": [
+                    {"region_name": "eu-west-1"},
+                    {"region_name": "eu-west-1", "point_in_time_recovery": True},
+                    {"region_name": "us-east-1"},
+                ],
+            },
+        )
+    )
     [finding] = lint_doc(doc, ["DDB505"])
     assert finding.path == "replica.eu-west-1"
 
@@ -152,17 +199,22 @@ def test_ddb505_duplicates_in_values_without_configuration():
 # ---------------------------------------------------------------- DDB506-DDB509
 def test_ddb506_no_failure_destination_by_reference_and_by_literal_arn():
     found = by_address(FINDINGS, "DDB506")
-    assert set(found) == {"aws_lambda_event_source_mapping.bare", "aws_lambda_event_source_mapping.by_literal_arn",
-                          "aws_lambda_event_source_mapping.age_bounded"}
+    assert set(found) == {
+        "aws_lambda_event_source_mapping.bare",
+        "aws_lambda_event_source_mapping.by_literal_arn",
+        "aws_lambda_event_source_mapping.age_bounded",
+    }
     assert "table 'stream-on'" in found["aws_lambda_event_source_mapping.bare"][0].message
     assert "table 'stream-on'" in found["aws_lambda_event_source_mapping.by_literal_arn"][0].message
     assert "table 'elsewhere'" in found["aws_lambda_event_source_mapping.age_bounded"][0].message
 
 
 def test_ddb507_unbounded_retries_unset_on_create_written_out_or_week_long_age():
-    assert flagged(FINDINGS, "DDB507") == {"aws_lambda_event_source_mapping.bare",
-                                           "aws_lambda_event_source_mapping.by_literal_arn",
-                                           "aws_lambda_event_source_mapping.week_long_age"}
+    assert flagged(FINDINGS, "DDB507") == {
+        "aws_lambda_event_source_mapping.bare",
+        "aws_lambda_event_source_mapping.by_literal_arn",
+        "aws_lambda_event_source_mapping.week_long_age",
+    }
 
 
 def test_ddb508_neither_bisect_nor_partial_batch_response():
@@ -174,26 +226,41 @@ def test_ddb508_neither_bisect_nor_partial_batch_response():
 
 def test_ddb509_batch_size_and_starting_position():
     found = by_address(FINDINGS, "DDB509")
-    assert set(found) == {"aws_lambda_event_source_mapping.invalid_parameters",
-                          "aws_lambda_event_source_mapping.no_starting_position"}
+    assert set(found) == {
+        "aws_lambda_event_source_mapping.invalid_parameters",
+        "aws_lambda_event_source_mapping.no_starting_position",
+    }
     assert {f.path for f in found["aws_lambda_event_source_mapping.invalid_parameters"]} == {
-        "batch_size", "starting_position"}
+        "batch_size",
+        "starting_position",
+    }
     [missing] = found["aws_lambda_event_source_mapping.no_starting_position"]  # batch_size = 0: provider default
     assert missing.path == "starting_position" and "no starting_position" in missing.message
 
 
 def test_ddb509_parallelization_factor_out_of_range():
     # Hand-built: the provider's validation rejects parallelization_factor 20 at plan time.
-    doc = _plan(("aws_lambda_event_source_mapping", "m", {
-        "event_source_arn": STREAM_ARN, "starting_position": "LATEST", "parallelization_factor": 20,
-        "batch_size": 10000.0}))
+    doc = _plan(
+        (
+            "aws_lambda_event_source_mapping",
+            "m",
+            {
+                "event_source_arn": STREAM_ARN,
+                "starting_position": "LATEST",
+                "parallelization_factor": 20,
+                "batch_size": 10000.0,
+            },
+        )
+    )
     [finding] = lint_doc(doc, ["DDB509"])
     assert finding.path == "parallelization_factor" and "20" in finding.message
 
 
 def test_ddb509_shows_every_digit_of_a_number_and_reads_numeric_text(tmp_path):
     # Numbers in messages are written out (12345678, not 1.23457e+07 as `:g` showed them); "40" in .tf is 40.
-    found = lint_tf(tmp_path, """
+    found = lint_tf(
+        tmp_path,
+        """
 resource "aws_dynamodb_table" "orders" {
   name             = "orders"
   hash_key         = "id"
@@ -213,7 +280,9 @@ resource "aws_lambda_event_source_mapping" "m" {
   batch_size             = 12345678
   parallelization_factor = "40"
 }
-""", ["DDB509"])
+""",
+        ["DDB509"],
+    )
     messages = {f.path: f.message for f in found}
     assert "has batch_size 12345678: a DynamoDB stream accepts 1 to 10000" in messages["batch_size"]
     assert "has parallelization_factor 40: set 1 to 10" in messages["parallelization_factor"]
@@ -233,10 +302,22 @@ def test_stream_consumer_rules_never_judge_kinesis_or_sqs_sources():
 
 def test_stream_consumer_rules_on_a_state_with_aws_defaults_as_floats():
     # A state holds what AWS reports: -1 for both retry limits, numbers that may arrive as floats.
-    doc = _state(("aws_lambda_event_source_mapping", "m", {
-        "event_source_arn": STREAM_ARN, "starting_position": "TRIM_HORIZON", "batch_size": 100.0,
-        "parallelization_factor": 1.0, "maximum_retry_attempts": -1.0, "maximum_record_age_in_seconds": -1,
-        "bisect_batch_on_function_error": False, "function_response_types": ["ReportBatchItemFailures"],
-        "destination_config": [{"on_failure": [{"destination_arn": "arn:aws:sqs:us-east-1:123456789012:dlq"}]}]}))
+    doc = _state(
+        (
+            "aws_lambda_event_source_mapping",
+            "m",
+            {
+                "event_source_arn": STREAM_ARN,
+                "starting_position": "TRIM_HORIZON",
+                "batch_size": 100.0,
+                "parallelization_factor": 1.0,
+                "maximum_retry_attempts": -1.0,
+                "maximum_record_age_in_seconds": -1,
+                "bisect_batch_on_function_error": False,
+                "function_response_types": ["ReportBatchItemFailures"],
+                "destination_config": [{"on_failure": [{"destination_arn": "arn:aws:sqs:us-east-1:123456789012:dlq"}]}],
+            },
+        )
+    )
     findings = lint_doc(doc, ["DDB506", "DDB507", "DDB508", "DDB509"])
     assert [(f.rule_id, f.path) for f in findings] == [("DDB507", "maximum_retry_attempts")]

@@ -1,4 +1,5 @@
 """SARIF output: valid against the official 2.1.0 schema, and shaped as docs/architecture.md and GitHub want."""
+
 import json
 import os
 import shutil
@@ -10,7 +11,8 @@ import pytest
 from dynalint import engine
 from dynalint.load import load_input
 from dynalint.report import Report, render
-from helpers import ROOT, SAMPLES, case_plan, validate_sarif as validate
+from helpers import ROOT, SAMPLES, case_plan
+from helpers import validate_sarif as validate
 
 REGISTRY = engine.builtin_registry()
 
@@ -27,7 +29,9 @@ def at_repo_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-PLANS = [SAMPLES / n / "plan.json" for n in ("good", "bad", "mixed")] + [case_plan(n) for n in ("durability", "changes")]
+PLANS = [SAMPLES / n / "plan.json" for n in ("good", "bad", "mixed")] + [
+    case_plan(n) for n in ("durability", "changes")
+]
 
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.parent.name)
@@ -68,8 +72,9 @@ def test_results_point_at_the_resource_in_the_plan_file():
         address = location["logicalLocations"][0]["fullyQualifiedName"]
         assert location["logicalLocations"][0]["kind"] == "resource"
         line = text[physical["region"]["startLine"] - 1]
-        assert line[physical["region"]["startColumn"] - 1:].startswith(json.dumps({"address": address})[1:-1]
-                                                                        .replace(": ", ":"))
+        assert line[physical["region"]["startColumn"] - 1 :].startswith(
+            json.dumps({"address": address})[1:-1].replace(": ", ":")
+        )
         assert result["message"]["text"].endswith(".")
         fingerprints = result["partialFingerprints"]
         assert set(fingerprints) == {"dynalint/v1", "primaryLocationLineHash"}
@@ -85,9 +90,16 @@ def test_fingerprints_are_unique_and_stable():
 
 
 def test_byte_identical_output_for_the_same_input():
-    outputs = {render("sarif", Report(findings=engine.run([load_input("sample_plans/bad/plan.json")],
-                                                          REGISTRY.sorted(), REGISTRY.links),
-                                      rules=REGISTRY.sorted())) for _ in range(2)}
+    outputs = {
+        render(
+            "sarif",
+            Report(
+                findings=engine.run([load_input("sample_plans/bad/plan.json")], REGISTRY.sorted(), REGISTRY.links),
+                rules=REGISTRY.sorted(),
+            ),
+        )
+        for _ in range(2)
+    }
     assert len(outputs) == 1
 
 
@@ -99,20 +111,31 @@ def test_no_results_is_still_valid():
 
 def _multitool():
     exe = os.environ.get("SARIF_MULTITOOL") or str(
-        Path.home() / ".cache" / "dynalint-selfcheck" / "node_modules" / "@microsoft" / "sarif-multitool-linux"
-        / "Sarif.Multitool")
+        Path.home()
+        / ".cache"
+        / "dynalint-selfcheck"
+        / "node_modules"
+        / "@microsoft"
+        / "sarif-multitool-linux"
+        / "Sarif.Multitool"
+    )
     return exe if Path(exe).exists() else shutil.which("Sarif.Multitool")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(_multitool() is None, reason="Microsoft SARIF Multitool not installed (npm @microsoft/sarif-multitool)")
+@pytest.mark.skipif(
+    _multitool() is None, reason="Microsoft SARIF Multitool not installed (npm @microsoft/sarif-multitool)"
+)
 def test_github_ingestion_rules_report_nothing(tmp_path):
     doc, _ = sarif_of(SAMPLES / "bad" / "plan.json")
     src = tmp_path / "bad.sarif"
     src.write_text(json.dumps(doc))
     out = tmp_path / "validation.sarif"
-    subprocess.run([_multitool(), "validate", "--rule-kind", "Gh;Sarif", "--level", "Error;Warning",
-                    "-o", str(out), str(src)], capture_output=True, timeout=120)
+    subprocess.run(
+        [_multitool(), "validate", "--rule-kind", "Gh;Sarif", "--level", "Error;Warning", "-o", str(out), str(src)],
+        capture_output=True,
+        timeout=120,
+    )
     problems = json.loads(out.read_text())["runs"][0]["results"]
     assert problems == []
 
@@ -134,10 +157,16 @@ def _spec(f, rule_index: int) -> dict:
         fingerprints["primaryLocationLineHash"] = f"{f.fingerprint[:16]}:1"
     message = f.message.strip()
     result = {
-        "ruleId": f.rule_id, "ruleIndex": rule_index, "level": str(f.level),
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index,
+        "level": str(f.level),
         "message": {"text": message if message.endswith((".", "!", "?")) else message + "."},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region},
-                       "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}]}],
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": artifact, "region": region},
+                "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
+            }
+        ],
         "partialFingerprints": fingerprints,
         "properties": {"address": f.address, "resourceType": f.resource_type, "planActions": list(f.actions)},
     }
@@ -156,15 +185,31 @@ def _findings_strategy():
     from dynalint.model import Finding, Level, Source, Suppression
 
     text = st.text(alphabet=st.characters(exclude_categories=()), max_size=12)  # controls, quotes, surrogates
-    sources = st.none() | st.builds(Source, file=st.sampled_from(["main.tf", "plan.json", "/elsewhere/x.tf", "-"]),
-                                    start_line=st.integers(1, 10**6), start_column=st.none() | st.integers(0, 99),
-                                    kind=st.sampled_from(["tf", "plan"]))
-    return st.lists(st.builds(
-        Finding, rule_id=st.sampled_from(["DDB101", "DDB203", "X1"]), level=st.sampled_from(list(Level)),
-        address=text, message=text, resource_type=text, path=st.none() | text, fingerprint=st.text("0123456789abcdef#2"),
-        actions=st.lists(text, max_size=3).map(tuple), source=sources, input_file=st.none() | text,
-        suppression=st.none() | st.builds(Suppression, kind=text, justification=text),
-        baseline_state=st.none() | st.sampled_from(["new", "unchanged", ""])), max_size=4)
+    sources = st.none() | st.builds(
+        Source,
+        file=st.sampled_from(["main.tf", "plan.json", "/elsewhere/x.tf", "-"]),
+        start_line=st.integers(1, 10**6),
+        start_column=st.none() | st.integers(0, 99),
+        kind=st.sampled_from(["tf", "plan"]),
+    )
+    return st.lists(
+        st.builds(
+            Finding,
+            rule_id=st.sampled_from(["DDB101", "DDB203", "X1"]),
+            level=st.sampled_from(list(Level)),
+            address=text,
+            message=text,
+            resource_type=text,
+            path=st.none() | text,
+            fingerprint=st.text("0123456789abcdef#2"),
+            actions=st.lists(text, max_size=3).map(tuple),
+            source=sources,
+            input_file=st.none() | text,
+            suppression=st.none() | st.builds(Suppression, kind=text, justification=text),
+            baseline_state=st.none() | st.sampled_from(["new", "unchanged", ""]),
+        ),
+        max_size=4,
+    )
 
 
 def test_results_are_the_bytes_json_dumps_writes():

@@ -5,6 +5,7 @@ applies to; its plan is real terraform's. The hand-built plans further down have
 terraform does not write (each says why). Every output is grepped for the canary and for a
 fragment of it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,10 +30,22 @@ CANARY = "CANARY-7f3a9c-do-not-print"
 FRAGMENTS = ("CANARY", "7f3a9c", "do-not-print")
 CASE = TF_CASES / "sensitive"
 FORMATS = report.FORMATS
-FLAGS = ([], ["--show-suppressed"], ["--statistics"], ["--quiet"], ["--changed-only"], ["--debug"],
-         ["--fail-on", "never", "--show-suppressed", "--statistics"])
-RULE_TYPES = sorted({t for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)["rules"]
-                     for t in r["applies"]})
+FLAGS = (
+    [],
+    ["--show-suppressed"],
+    ["--statistics"],
+    ["--quiet"],
+    ["--changed-only"],
+    ["--debug"],
+    ["--fail-on", "never", "--show-suppressed", "--statistics"],
+)
+RULE_TYPES = sorted(
+    {
+        t
+        for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)["rules"]
+        for t in r["applies"]
+    }
+)
 
 
 def run(*args: str, input: str | None = None):
@@ -46,7 +59,7 @@ def assert_clean(text: str, where: str, canary: str = CANARY) -> None:
 
 def _around(text: str, fragment: str) -> str:
     at = text.find(fragment)
-    return text[max(0, at - 200):at + 200]
+    return text[max(0, at - 200) : at + 200]
 
 
 def _holds_masked(value, masks) -> bool:
@@ -101,7 +114,7 @@ def test_baseline_and_report_files_hold_no_canary(tmp_path):
 def test_error_messages_hold_no_canary(tmp_path):
     text = case_plan("sensitive").read_text()
     cut = tmp_path / "plan.json"
-    cut.write_text(text[:text.index(CANARY) + 10])  # truncated in the middle of a secret
+    cut.write_text(text[: text.index(CANARY) + 10])  # truncated in the middle of a secret
     result = run(str(cut))
     assert result.exit_code == 2 and "truncated" in result.output
     assert_clean(result.output, "truncated plan")
@@ -115,52 +128,126 @@ def test_error_messages_hold_no_canary(tmp_path):
 # ---------------------------------------------------------------------- shapes terraform does not write
 def _plan(*changes: dict, variables: dict | None = None, declared: dict | None = None) -> str:
     """A plan in terraform's key order and compact form (tests/test_determinism.py reorders keys)."""
-    return json.dumps({"format_version": "1.2", "terraform_version": "1.11.4", "variables": variables or {},
-                       "resource_changes": list(changes),
-                       "configuration": {"root_module": {"variables": declared or {}}}}, separators=(",", ":"))
+    return json.dumps(
+        {
+            "format_version": "1.2",
+            "terraform_version": "1.11.4",
+            "variables": variables or {},
+            "resource_changes": list(changes),
+            "configuration": {"root_module": {"variables": declared or {}}},
+        },
+        separators=(",", ":"),
+    )
 
 
 def _change(address: str, actions: list, after, before=None, after_sensitive=None, before_sensitive=None) -> dict:
     rtype, name = address.split(".")
-    return {"address": address, "mode": "managed", "type": rtype, "name": name,
-            "change": {"actions": actions, "before": before, "after": after, "after_unknown": {},
-                       "after_sensitive": after_sensitive or {}, "before_sensitive": before_sensitive or {}}}
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "change": {
+            "actions": actions,
+            "before": before,
+            "after": after,
+            "after_unknown": {},
+            "after_sensitive": after_sensitive or {},
+            "before_sensitive": before_sensitive or {},
+        },
+    }
 
 
-TABLE = {"name": "orders", "billing_mode": "PROVISIONED", "read_capacity": 5, "write_capacity": 5, "hash_key": "pk",
-         "attribute": [{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}], "global_secondary_index": [],
-         "replica": [], "point_in_time_recovery": [{"enabled": False}], "stream_enabled": False, "tags": {}}
+TABLE = {
+    "name": "orders",
+    "billing_mode": "PROVISIONED",
+    "read_capacity": 5,
+    "write_capacity": 5,
+    "hash_key": "pk",
+    "attribute": [{"name": "pk", "type": "S"}, {"name": "status", "type": "S"}],
+    "global_secondary_index": [],
+    "replica": [],
+    "point_in_time_recovery": [{"enabled": False}],
+    "stream_enabled": False,
+    "tags": {},
+}
 
 HAND_BUILT = {
     # An index set whose one element is marked: terraform marks a whole set (global_secondary_index is
     # one), never an element in it, but rules name indexes in messages and paths.
-    "index-name-marked-in-a-list": _plan(_change("aws_dynamodb_table.t", ["create"], {
-        **TABLE, "global_secondary_index": [{"name": CANARY, "hash_key": "status", "projection_type": "ALL",
-                                             "read_capacity": 1, "write_capacity": 1}]},
-        after_sensitive={"global_secondary_index": [{"name": True}]})),
+    "index-name-marked-in-a-list": _plan(
+        _change(
+            "aws_dynamodb_table.t",
+            ["create"],
+            {
+                **TABLE,
+                "global_secondary_index": [
+                    {
+                        "name": CANARY,
+                        "hash_key": "status",
+                        "projection_type": "ALL",
+                        "read_capacity": 1,
+                        "write_capacity": 1,
+                    }
+                ],
+            },
+            after_sensitive={"global_secondary_index": [{"name": True}]},
+        )
+    ),
     # A secret marked in tags but copied unmarked into tags_all, as a value and as a key: the provider
     # computes tags_all, and terraform does not carry the mark over.
-    "unmarked-copy-in-tags-all": _plan(_change("aws_dynamodb_table.t", ["create"], {
-        **TABLE, "tags": {"Owner": CANARY}, "tags_all": {"Owner": CANARY, CANARY: "key"}},
-        after_sensitive={"tags": {"Owner": True}})),
+    "unmarked-copy-in-tags-all": _plan(
+        _change(
+            "aws_dynamodb_table.t",
+            ["create"],
+            {**TABLE, "tags": {"Owner": CANARY}, "tags_all": {"Owner": CANARY, CANARY: "key"}},
+            after_sensitive={"tags": {"Owner": True}},
+        )
+    ),
     # The old values were sensitive, the new ones are not: a replacement and a capacity mode switch.
     # Terraform writes this after a variable stops being sensitive; making it needs two applies.
-    "only-before-is-sensitive": _plan(_change("aws_dynamodb_table.t", ["delete", "create"], TABLE, before={
-        **TABLE, "name": CANARY, "billing_mode": "PAY_PER_REQUEST", "hash_key": CANARY,
-        "attribute": [{"name": CANARY, "type": "S"}]},
-        before_sensitive={"name": True, "hash_key": True, "attribute": True})),
+    "only-before-is-sensitive": _plan(
+        _change(
+            "aws_dynamodb_table.t",
+            ["delete", "create"],
+            TABLE,
+            before={
+                **TABLE,
+                "name": CANARY,
+                "billing_mode": "PAY_PER_REQUEST",
+                "hash_key": CANARY,
+                "attribute": [{"name": CANARY, "type": "S"}],
+            },
+            before_sensitive={"name": True, "hash_key": True, "attribute": True},
+        )
+    ),
     # A root variable declared sensitive whose value reaches an attribute unmarked (a plan rewritten
     # by a tool that dropped after_sensitive).
     "sensitive-variable-unmarked-in-values": _plan(
         _change("aws_dynamodb_table.t", ["create"], {**TABLE, "name": f"{CANARY}-orders"}),
-        variables={"owner": {"value": CANARY}}, declared={"owner": {"sensitive": True}}),
+        variables={"owner": {"value": CANARY}},
+        declared={"owner": {"sensitive": True}},
+    ),
     # The same, with the keys sorted as `jq -S` writes them: the variables section comes last.
-    "sensitive-variable-keys-sorted": json.dumps(json.loads(_plan(
-        _change("aws_dynamodb_table.t", ["create"], {**TABLE, "name": f"{CANARY}-orders"}),
-        variables={"owner": {"value": CANARY}}, declared={"owner": {"sensitive": True}})), sort_keys=True),
+    "sensitive-variable-keys-sorted": json.dumps(
+        json.loads(
+            _plan(
+                _change("aws_dynamodb_table.t", ["create"], {**TABLE, "name": f"{CANARY}-orders"}),
+                variables={"owner": {"value": CANARY}},
+                declared={"owner": {"sensitive": True}},
+            )
+        ),
+        sort_keys=True,
+    ),
     # A sensitive number: the read capacity.
-    "sensitive-number": _plan(_change("aws_dynamodb_table.t", ["create"], {**TABLE, "read_capacity": 7319046},
-                                      after_sensitive={"read_capacity": True})),
+    "sensitive-number": _plan(
+        _change(
+            "aws_dynamodb_table.t",
+            ["create"],
+            {**TABLE, "read_capacity": 7319046},
+            after_sensitive={"read_capacity": True},
+        )
+    ),
 }
 
 
@@ -178,10 +265,28 @@ def test_hand_built_sensitive_shapes(tmp_path, name, fmt):
 def test_state_sensitive_values_are_masked(tmp_path):
     # `terraform show -json` of a state marks secrets under sensitive_values; none of the states
     # made here holds one (the state builder writes no sensitive attribute).
-    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": "aws_dynamodb_table.t", "mode": "managed", "type": "aws_dynamodb_table", "name": "t",
-         "values": {**TABLE, "name": CANARY, "arn": f"arn:aws:dynamodb:us-east-1:123456789012:table/{CANARY}"},
-         "sensitive_values": {"name": True}}]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_dynamodb_table.t",
+                        "mode": "managed",
+                        "type": "aws_dynamodb_table",
+                        "name": "t",
+                        "values": {
+                            **TABLE,
+                            "name": CANARY,
+                            "arn": f"arn:aws:dynamodb:us-east-1:123456789012:table/{CANARY}",
+                        },
+                        "sensitive_values": {"name": True},
+                    }
+                ]
+            }
+        },
+    }
     path = tmp_path / "state.json"
     path.write_text(json.dumps(state))
     for fmt in FORMATS:
@@ -209,8 +314,13 @@ def test_the_canary_is_in_the_inputs_so_the_grep_means_something():
 @pytest.mark.parametrize("source", ["tests/tf/sensitive/plan.json", "tests/tf/sensitive"])
 def test_debug_output_holds_no_canary(source):
     """--debug logs why rules stayed silent, in a process of its own (CliRunner shares the logging set-up)."""
-    proc = subprocess.run([sys.executable, "-m", "dynalint", source, "--debug", "--show-suppressed"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", source, "--debug", "--show-suppressed"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert_clean(proc.stdout + proc.stderr, f"{source} --debug")
 
@@ -225,7 +335,7 @@ def _sids() -> list[str]:
     plan = json.loads(case_plan("hostile").read_text())
     [policy] = [c for c in plan["resource_changes"] if c["type"] == "aws_dynamodb_resource_policy"]
     raw = policy["change"]["after"]["policy"]
-    return [s["Sid"] for s in json.loads(raw)["Statement"]] + [raw[raw.index("sid-"):raw.index(" end") + 4]]
+    return [s["Sid"] for s in json.loads(raw)["Statement"]] + [raw[raw.index("sid-") : raw.index(" end") + 4]]
 
 
 def assert_no_copy(text: str, where: str) -> None:
@@ -260,21 +370,37 @@ def test_the_leaky_policy_is_still_judged_with_its_statements_named_sensitive():
     assert ("DDB603", "policy.Statement.(sensitive).Principal") in leaky
 
 
-@pytest.mark.parametrize("copy", [
-    lambda s: s,
-    lambda s: json.dumps(s)[1:-1],
-    lambda s: json.dumps(json.dumps(s))[1:-1],
-    lambda s: json.dumps(s)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
-    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
-    lambda s: urllib.parse.quote(s, safe=""),
-    lambda s: urllib.parse.quote_plus(s),
-    lambda s: base64.b64encode(s.encode()).decode(),
-    lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="),
-    lambda s: base64.b64encode(f"user:{s}".encode()).decode(),
-    lambda s: base64.b64encode(f"{s}:x".encode()).decode(),
-    lambda s: base64.b64encode(f"ab{s}".encode()).decode(),
-], ids=["raw", "json", "json-twice", "jsonencode", "json-unicode", "url", "url-plus", "base64", "base64url",
-        "base64-after-5", "base64-before", "base64-after-2"])
+@pytest.mark.parametrize(
+    "copy",
+    [
+        lambda s: s,
+        lambda s: json.dumps(s)[1:-1],
+        lambda s: json.dumps(json.dumps(s))[1:-1],
+        lambda s: json.dumps(s)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+        lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+        lambda s: urllib.parse.quote(s, safe=""),
+        lambda s: urllib.parse.quote_plus(s),
+        lambda s: base64.b64encode(s.encode()).decode(),
+        lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="),
+        lambda s: base64.b64encode(f"user:{s}".encode()).decode(),
+        lambda s: base64.b64encode(f"{s}:x".encode()).decode(),
+        lambda s: base64.b64encode(f"ab{s}".encode()).decode(),
+    ],
+    ids=[
+        "raw",
+        "json",
+        "json-twice",
+        "jsonencode",
+        "json-unicode",
+        "url",
+        "url-plus",
+        "base64",
+        "base64url",
+        "base64-after-5",
+        "base64-before",
+        "base64-after-2",
+    ],
+)
 def test_scrub_removes_every_form_a_copy_takes(copy):
     from dynalint.engine import scrub
 
@@ -286,8 +412,10 @@ def test_scrub_removes_every_form_a_copy_takes(copy):
         assert fragment not in scrubbed.replace("is open", "").replace("statement", ""), scrubbed
 
 
-@given(st.lists(st.text(alphabet="ab(.\\", min_size=1, max_size=6), min_size=1, max_size=12),
-       st.text(alphabet="ab(.\\x", max_size=40))
+@given(
+    st.lists(st.text(alphabet="ab(.\\", min_size=1, max_size=6), min_size=1, max_size=12),
+    st.text(alphabet="ab(.\\x", max_size=40),
+)
 def test_the_prefix_tree_pattern_matches_as_the_plain_alternation_does(words, text):
     import re
 

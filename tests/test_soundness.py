@@ -5,6 +5,7 @@ Each case here lints clean (exit 0, or fewer findings) on the code before issue 
 plans come from real terraform (tests/tf/shadow/, tests/tf/sensitive_tfvars/); the malformed ones are
 real plans edited into shapes terraform cannot write, as each case says.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,8 +31,9 @@ BAD = SAMPLES / "bad" / "plan.json"
 
 
 def dynalint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dynalint", "--no-config", *args], capture_output=True, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dynalint", "--no-config", *args], capture_output=True, cwd=cwd, timeout=120
+    )
 
 
 def refused(proc: subprocess.CompletedProcess) -> str:
@@ -40,7 +42,7 @@ def refused(proc: subprocess.CompletedProcess) -> str:
     assert proc.returncode == 2 and proc.stdout == b"", (proc.returncode, err, proc.stdout[-300:])
     [line] = err.splitlines()
     assert line.startswith("dynalint: error: ") and "Traceback" not in err
-    return line[len("dynalint: error: "):]
+    return line[len("dynalint: error: ") :]
 
 
 def _facts(findings) -> list[tuple]:
@@ -70,8 +72,9 @@ def test_the_shadowing_variants_hold_the_twins_tables_and_a_decoy():
         text = (TF_CASES / "shadow" / variant / "main.tf").read_text()
         assert tables.strip() in text
         plan = (TF_CASES / "shadow" / variant / "plan.json").read_text()
-        assert plan.count('"resource_changes":') >= 2 and plan.find('"resource_changes":[{"address":"aws_s3_bucket.decoy"') \
-            < plan.find('"resource_changes":[{"address":"aws_dynamodb_table')
+        assert plan.count('"resource_changes":') >= 2 and plan.find(
+            '"resource_changes":[{"address":"aws_s3_bucket.decoy"'
+        ) < plan.find('"resource_changes":[{"address":"aws_dynamodb_table')
 
 
 def test_sensitive_variables_are_hidden_whatever_the_order_of_the_keys(tmp_path):
@@ -93,8 +96,9 @@ def test_sensitive_variables_are_hidden_whatever_the_order_of_the_keys(tmp_path)
             proc = dynalint(name, "-f", fmt, cwd=tmp_path)
             assert proc.returncode == 1 and canary not in proc.stdout + proc.stderr, (name, fmt)
         report = json.loads(dynalint(name, "-f", "json", cwd=tmp_path).stdout)
-        assert [(f["rule_id"], f["address"], f["message"]) for f in report["findings"]] == \
-            [(f["rule_id"], f["address"], f["message"]) for f in expected]
+        assert [(f["rule_id"], f["address"], f["message"]) for f in report["findings"]] == [
+            (f["rule_id"], f["address"], f["message"]) for f in expected
+        ]
 
 
 # ---------------------------------------------------------------------- 3. malformed documents
@@ -121,6 +125,7 @@ def _drop_tables(doc: dict, *sections: str) -> None:
 
 def _set(path: str, value):
     """An edit that puts ``value`` at ``path`` (dotted; a number is a list index; "~x" deletes key x)."""
+
     def edit(doc):
         *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
         node = doc
@@ -130,64 +135,115 @@ def _set(path: str, value):
             del node[last[1:]]
         else:
             node[last] = value
+
     return edit
 
 
 # Terraform writes none of these shapes (Go structs with fixed types): each is an edited or broken plan.
 MALFORMED = [
     ("entry-not-object", _set("resource_changes.3", 5), "resource_changes[3]: expected an object, got 5"),
-    ("no-address", _set("resource_changes.3.~address", None),
-     "resource_changes[3].address: missing (expected a string)"),
+    (
+        "no-address",
+        _set("resource_changes.3.~address", None),
+        "resource_changes[3].address: missing (expected a string)",
+    ),
     ("address-number", _set("resource_changes.3.address", 7), "resource_changes[3].address: expected a string, got 7"),
     ("type-number", _set("resource_changes.3.type", 7), "resource_changes[3].type: expected a string, got 7"),
-    ("mode-odd", _set("resource_changes.3.mode", "resource"),
-     'resource_changes[3].mode: expected "managed" or "data", got "resource"'),
+    (
+        "mode-odd",
+        _set("resource_changes.3.mode", "resource"),
+        'resource_changes[3].mode: expected "managed" or "data", got "resource"',
+    ),
     ("name-null", _set("resource_changes.3.name", None), "resource_changes[3].name: expected a string, got null"),
-    ("index-bool", _set("resource_changes.3.index", True),
-     "resource_changes[3].index: expected a number or a string, got true"),
+    (
+        "index-bool",
+        _set("resource_changes.3.index", True),
+        "resource_changes[3].index: expected a number or a string, got true",
+    ),
     ("no-change", _set("resource_changes.3.~change", None), "resource_changes[3].change: missing (expected an object)"),
-    ("actions-text", _set("resource_changes.3.change.actions", "create"),
-     "resource_changes[3].change.actions: expected an array of actions, got a string"),
-    ("actions-empty", _set("resource_changes.3.change.actions", []),
-     "resource_changes[3].change.actions: expected at least one action, got none"),
-    ("action-odd", _set("resource_changes.3.change.actions", ["destroy"]),
-     'resource_changes[3].change.actions[0]: expected one of create, delete, forget, no-op, read, update, '
-     'got "destroy"'),
-    ("after-text", _set("resource_changes.3.change.after", "{}"),
-     "resource_changes[3].change.after: expected an object or null, got a string"),
-    ("before-array", _set("resource_changes.3.change.before", []),
-     "resource_changes[3].change.before: expected an object or null, got an array"),
-    ("after-unknown-true", _set("resource_changes.3.change.after_unknown", True),
-     "resource_changes[3].change.after_unknown: expected an object, got true (a value wholly unknown until apply"),
-    ("after-sensitive-text", _set("resource_changes.3.change.after_sensitive", "yes"),
-     "resource_changes[3].change.after_sensitive: expected an object or true/false, got a string"),
-    ("replace-path-step", _set("resource_changes.3.change.replace_paths", [[None]]),
-     "resource_changes[3].change.replace_paths[0][0]: expected a name or an index, got null"),
+    (
+        "actions-text",
+        _set("resource_changes.3.change.actions", "create"),
+        "resource_changes[3].change.actions: expected an array of actions, got a string",
+    ),
+    (
+        "actions-empty",
+        _set("resource_changes.3.change.actions", []),
+        "resource_changes[3].change.actions: expected at least one action, got none",
+    ),
+    (
+        "action-odd",
+        _set("resource_changes.3.change.actions", ["destroy"]),
+        "resource_changes[3].change.actions[0]: expected one of create, delete, forget, no-op, read, update, "
+        'got "destroy"',
+    ),
+    (
+        "after-text",
+        _set("resource_changes.3.change.after", "{}"),
+        "resource_changes[3].change.after: expected an object or null, got a string",
+    ),
+    (
+        "before-array",
+        _set("resource_changes.3.change.before", []),
+        "resource_changes[3].change.before: expected an object or null, got an array",
+    ),
+    (
+        "after-unknown-true",
+        _set("resource_changes.3.change.after_unknown", True),
+        "resource_changes[3].change.after_unknown: expected an object, got true (a value wholly unknown until apply",
+    ),
+    (
+        "after-sensitive-text",
+        _set("resource_changes.3.change.after_sensitive", "yes"),
+        "resource_changes[3].change.after_sensitive: expected an object or true/false, got a string",
+    ),
+    (
+        "replace-path-step",
+        _set("resource_changes.3.change.replace_paths", [[None]]),
+        "resource_changes[3].change.replace_paths[0][0]: expected a name or an index, got null",
+    ),
     ("changes-object", _set("resource_changes", {}), "resource_changes: expected an array, got an object"),
     ("variable-number", _set("variables", {"env": 5}), "variables.env: expected an object, got 5"),
     ("variable-odd-name", _set("variables", {"a b": []}), 'variables["a b"]: expected an object, got an array'),
-    ("planned-resources-object", _set("planned_values.root_module.resources", {}),
-     "planned_values.root_module.resources: expected an array, got an object"),
-    ("planned-mode", _set("planned_values.root_module.resources.0.mode", 1),
-     'planned_values.root_module.resources[0].mode: expected "managed" or "data", got 1'),
-    ("module-calls-array", _set("configuration.root_module.module_calls", []),
-     "configuration.root_module.module_calls: expected an object, got an array"),
-    ("config-address", _set("configuration.root_module.resources.0.address", None),
-     "configuration.root_module.resources[0].address: expected a string, got null"),
+    (
+        "planned-resources-object",
+        _set("planned_values.root_module.resources", {}),
+        "planned_values.root_module.resources: expected an array, got an object",
+    ),
+    (
+        "planned-mode",
+        _set("planned_values.root_module.resources.0.mode", 1),
+        'planned_values.root_module.resources[0].mode: expected "managed" or "data", got 1',
+    ),
+    (
+        "module-calls-array",
+        _set("configuration.root_module.module_calls", []),
+        "configuration.root_module.module_calls: expected an object, got an array",
+    ),
+    (
+        "config-address",
+        _set("configuration.root_module.resources.0.address", None),
+        "configuration.root_module.resources[0].address: expected a string, got null",
+    ),
     ("errored-text", _set("errored", "false"), "errored: expected true or false, got a string"),
-    ("terraform-version-number", _set("terraform_version", 1.11),
-     "terraform_version: expected a string, got 1.11"),
+    ("terraform-version-number", _set("terraform_version", 1.11), "terraform_version: expected a string, got 1.11"),
     ("format-2", _set("format_version", "2.0"), 'format_version: "2.0" is a format dynalint does not know'),
     ("no-format", _set("~format_version", None), "format_version: missing"),
     # cut plans: valid JSON, every field of the right type, resources missing from resource_changes
-    ("changes-missing", _set("~resource_changes", None),
-     "resource_changes: no entry for aws_appautoscaling_policy.inventory_read, which "
-     "planned_values.root_module.resources[0] holds"),
+    (
+        "changes-missing",
+        _set("~resource_changes", None),
+        "resource_changes: no entry for aws_appautoscaling_policy.inventory_read, which "
+        "planned_values.root_module.resources[0] holds",
+    ),
     ("changes-empty", _set("resource_changes", []), "resource_changes: no entry for aws_appautoscaling_policy"),
     ("changes-null", _set("resource_changes", None), "resource_changes: no entry for aws_appautoscaling_policy"),
     ("tables-cut", lambda doc: _drop_tables(doc), "resource_changes: no entry for aws_dynamodb_table."),
-    ("tables-cut-twice", lambda doc: _drop_tables(doc, "planned_values"),
-     "resource_changes: no entry for aws_dynamodb_table.",),
+    (
+        "tables-cut-twice",
+        lambda doc: _drop_tables(doc, "planned_values"),
+        "resource_changes: no entry for aws_dynamodb_table.",
+    ),
 ]
 
 
@@ -201,15 +257,24 @@ def test_a_malformed_plan_is_refused_naming_the_first_problem(tmp_path, edit, sa
 def test_a_plan_cut_in_both_places_is_refused_from_the_configuration(tmp_path):
     (tmp_path / "plan.json").write_text(json.dumps(_edited(lambda doc: _drop_tables(doc, "planned_values"))))
     line = refused(dynalint("plan.json", cwd=tmp_path))
-    assert re.match(r"plan\.json: resource_changes: no entry for aws_dynamodb_table\.\w+, which "
-                    r"configuration\.root_module\.resources\[\d+\] declares and the plan says it is complete", line)
+    assert re.match(
+        r"plan\.json: resource_changes: no entry for aws_dynamodb_table\.\w+, which "
+        r"configuration\.root_module\.resources\[\d+\] declares and the plan says it is complete",
+        line,
+    )
 
 
-@pytest.mark.parametrize("text, says", [
-    ('{"planned_values": {}}', "plan.json: format_version: missing"),
-    ('{"format_version": "1.2"}', 'plan.json: the JSON has only a format_version ("1.2"): not a plan'),
-    ('{"format_version": "1.2", "resource_changes": [5]}', "plan.json: resource_changes[0]: expected an object, got 5"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ('{"planned_values": {}}', "plan.json: format_version: missing"),
+        ('{"format_version": "1.2"}', 'plan.json: the JSON has only a format_version ("1.2"): not a plan'),
+        (
+            '{"format_version": "1.2", "resource_changes": [5]}',
+            "plan.json: resource_changes[0]: expected an object, got 5",
+        ),
+    ],
+)
 def test_small_documents_that_are_no_plan_are_refused(tmp_path, text, says):
     (tmp_path / "plan.json").write_text(text)
     assert refused(dynalint("plan.json", cwd=tmp_path)).startswith(says)
@@ -220,15 +285,19 @@ def test_a_top_level_key_written_twice_is_refused(tmp_path):
     text = BAD.read_text()
     head = '{"format_version":"1.2","terraform_version":"1.11.4",'
     assert text.startswith(head)
-    (tmp_path / "plan.json").write_text(head + '"resource_changes":[],' + text[len(head):])
+    (tmp_path / "plan.json").write_text(head + '"resource_changes":[],' + text[len(head) :])
     line = refused(dynalint("plan.json", cwd=tmp_path))
     assert line.startswith('plan.json: the top-level key "resource_changes" appears twice')
 
 
 def test_every_plan_of_the_repository_passes_the_cross_checks():
     """Old formats, modules, deposed objects, data sources, imports, plans made with -target: none is cut."""
-    plans = [*TF_CASES.glob("**/plan*.json"), *SAMPLES.glob("*/plan.json"), *ROOT.glob("tests/hcl/*/plan.json"),
-             *ROOT.glob("examples/**/plan.json")]
+    plans = [
+        *TF_CASES.glob("**/plan*.json"),
+        *SAMPLES.glob("*/plan.json"),
+        *ROOT.glob("tests/hcl/*/plan.json"),
+        *ROOT.glob("examples/**/plan.json"),
+    ]
     assert len(plans) > 20
     for path in plans:
         load_bytes(path.read_bytes(), str(path), locate=False)
@@ -236,9 +305,24 @@ def test_every_plan_of_the_repository_passes_the_cross_checks():
 
 def test_an_old_plan_with_data_sources_only_in_planned_values_loads():
     # Hand-built: terraform 0.12 wrote a data source read at plan time in planned_values only.
-    doc = {"format_version": "0.1", "terraform_version": "0.12.31", "planned_values": {"root_module": {"resources": [
-        {"address": "data.aws_caller_identity.me", "mode": "data", "type": "aws_caller_identity", "name": "me",
-         "values": {"account_id": "123456789012"}}]}}, "resource_changes": []}
+    doc = {
+        "format_version": "0.1",
+        "terraform_version": "0.12.31",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "data.aws_caller_identity.me",
+                        "mode": "data",
+                        "type": "aws_caller_identity",
+                        "name": "me",
+                        "values": {"account_id": "123456789012"},
+                    }
+                ]
+            }
+        },
+        "resource_changes": [],
+    }
     model = load_bytes(json.dumps(doc).encode(), "plan.json")
     assert [d.address for d in model.data_sources] == ["data.aws_caller_identity.me"] and not model.resources
 
@@ -266,10 +350,13 @@ def test_a_rule_that_raises_is_a_dl000_finding_that_fails_the_gate():
     assert [f.address for f in errors] == ["aws_dynamodb_table.orders", "aws_dynamodb_table.sessions"]
     first = errors[0]
     assert first.level is Level.ERROR and first.path == "ACME900" and first.resource_type == "aws_dynamodb_table"
-    assert first.message == ("Rule ACME900 (fragile) failed on aws_dynamodb_table.orders (KeyError: 'no_such_key'), "
-                             "so this resource is not checked for ACME900: fix the rule (from tests.test_soundness or "
-                             "test_soundness); `--debug` prints the traceback.".replace(
-                                 "tests.test_soundness or test_soundness", _fragile.origin))
+    assert first.message == (
+        "Rule ACME900 (fragile) failed on aws_dynamodb_table.orders (KeyError: 'no_such_key'), "
+        "so this resource is not checked for ACME900: fix the rule (from tests.test_soundness or "
+        "test_soundness); `--debug` prints the traceback.".replace(
+            "tests.test_soundness or test_soundness", _fragile.origin
+        )
+    )
     assert sum(f.rule_id == "ACME900" for f in findings) == 2  # what it found before failing stays
     assert engine.exit_code(findings, "error") == 1
     assert len({f.fingerprint for f in errors}) == 2
@@ -285,8 +372,9 @@ def test_a_builtin_rule_that_raises_says_it_is_a_bug(monkeypatch):
     monkeypatch.setitem(registry.rules, "DDB101", dataclasses.replace(ddb101, check=broken))
     findings = engine.run([load_case("shadow/twin")], engine.select(registry.sorted(), ["DDB101"]), registry.links)
     assert {f.rule_id for f in findings} == {"DL000"}
-    assert all("(ValueError: odd shape)" in f.message and "a bug in dynalint: please report it" in f.message
-               for f in findings)
+    assert all(
+        "(ValueError: odd shape)" in f.message and "a bug in dynalint: please report it" in f.message for f in findings
+    )
 
 
 def test_dl000_scrubs_what_the_plan_marks_sensitive():
@@ -313,11 +401,13 @@ def test_dl000_is_kept_by_select_and_dropped_by_ignore():
     assert {f.rule_id for f in findings} == {"ACME900"}  # ignored: the failure is not reported
 
 
-FRAGILE = ('from dynalint.rule import Issue, rule\n\n\n'
-           '@rule(id="ACME001", slug="fragile", level="note", applies=["aws_dynamodb_table"])\n'
-           'def fragile(table, ctx):\n'
-           '    """Reads a key that is not there."""\n'
-           '    yield Issue(table.values["no_such_key"])\n')
+FRAGILE = (
+    "from dynalint.rule import Issue, rule\n\n\n"
+    '@rule(id="ACME001", slug="fragile", level="note", applies=["aws_dynamodb_table"])\n'
+    "def fragile(table, ctx):\n"
+    '    """Reads a key that is not there."""\n'
+    '    yield Issue(table.values["no_such_key"])\n'
+)
 
 
 @pytest.fixture
@@ -349,8 +439,12 @@ def test_dl000_is_counted_and_debug_prints_the_traceback(fragile_dir):
 
 def test_dl000_level_can_be_lowered_in_the_config(fragile_dir):
     (fragile_dir / ".dynalint.yaml").write_text("rules:\n  DL000:\n    level: warning\n")
-    proc = subprocess.run([sys.executable, "-m", "dynalint", "plan.json", "--rules-dir", "rules", "--select", "ACME",
-                           "-f", "json"], capture_output=True, cwd=fragile_dir, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", "plan.json", "--rules-dir", "rules", "--select", "ACME", "-f", "json"],
+        capture_output=True,
+        cwd=fragile_dir,
+        timeout=120,
+    )
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and {f["level"] for f in report["findings"] if f["rule_id"] == "DL000"} == {"warning"}
 
@@ -377,8 +471,30 @@ def test_malformed_cases_are_distinct():
 
 
 # ---------------------------------------------------------------------- the validator's fast predicates
-_ODD = st.sampled_from([None, True, False, 0, 7, 1.5, "", "x", "create", "managed", "data", [], ["create"], [None],
-                        [[]], [["a", 0]], [[True]], {}, {"a": 1}, [5]])
+_ODD = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        0,
+        7,
+        1.5,
+        "",
+        "x",
+        "create",
+        "managed",
+        "data",
+        [],
+        ["create"],
+        [None],
+        [[]],
+        [["a", 0]],
+        [[True]],
+        {},
+        {"a": 1},
+        [5],
+    ]
+)
 _ENTRY_KEYS = ("address", "mode", "type", "name", "index", "module_address", "deposed", "change")
 _CHANGE_KEYS = ("actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths")
 

@@ -1,4 +1,5 @@
 """The .tf source map of plans (dynalint.load.sources): which .tf block declares each planned resource."""
+
 import json
 import shutil
 
@@ -77,8 +78,7 @@ def test_source_dir_that_declares_none_of_the_plans_resources(tmp_path):
 
 def test_a_plan_from_stdin_is_located_in_the_current_directory(monkeypatch):
     monkeypatch.chdir(APP)
-    result = CliRunner().invoke(main, ["-", "-f", "json", "--select", "DDB102"],
-                                input=(APP / "plan.json").read_bytes())
+    result = CliRunner().invoke(main, ["-", "-f", "json", "--select", "DDB102"], input=(APP / "plan.json").read_bytes())
     [finding] = json.loads(result.output)["findings"]
     assert finding["location"]["file"] == "main.tf"
     assert finding["resource_location"]["line"] == header_line(APP / "main.tf", "aws_dynamodb_table", "events")
@@ -91,19 +91,35 @@ def test_suppressions_reach_plan_findings_through_the_source_map():
     [model] = load_inputs([str(APP.relative_to(ROOT) / "plan.json")])
     audit = next(r for r in model.resources if r.address == "aws_dynamodb_table.audit[0]")
     assert [(i.rule_ids, i.reason) for i in audit.ignores] == [
-        (("DDB101", "DDB103"), "the audit log is re-exported nightly to S3")]
+        (("DDB101", "DDB103"), "the audit log is re-exported nightly to S3")
+    ]
     assert [i.line for i in model.orphan_ignores] == [32]
 
 
 def test_state_input_keeps_its_own_locations():
     [model] = load_inputs(["tests/tf/durability/plan.json"])
     assert all(r.source is not None for r in model.resources)  # a plan next to its main.tf
-    state = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {"resources": [
-        {"address": "aws_dynamodb_table.unprotected", "mode": "managed", "type": "aws_dynamodb_table",
-         "name": "unprotected", "values": {"name": "unprotected"}}]}}}
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_dynamodb_table.unprotected",
+                        "mode": "managed",
+                        "type": "aws_dynamodb_table",
+                        "name": "unprotected",
+                        "values": {"name": "unprotected"},
+                    }
+                ]
+            }
+        },
+    }
     path = ROOT / "tests" / "tf" / "durability"
-    result = CliRunner().invoke(main, ["-", "-f", "json", "--source-dir", str(path.relative_to(ROOT))],
-                                input=json.dumps(state))
+    result = CliRunner().invoke(
+        main, ["-", "-f", "json", "--source-dir", str(path.relative_to(ROOT))], input=json.dumps(state)
+    )
     # a state has no configuration to tell which block is which module's: it stays located in the input
     assert {f["location"]["kind"] for f in json.loads(result.output)["findings"]} == {"plan"}
 

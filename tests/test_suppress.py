@@ -1,4 +1,5 @@
 """Inline suppressions (dynalint.suppress): `# dynalint:ignore=ID reason` comments in .tf files, and DL001-DL003."""
+
 import json
 
 from click.testing import CliRunner
@@ -20,8 +21,9 @@ TABLE = """{comment_above}resource "aws_dynamodb_table" "{name}" {{{comment_head
 
 def table(name, above="", header="", nested="", closing=""):
     """A table with DDB101, DDB103 and DDB201 findings, and comments where asked."""
-    return TABLE.format(name=name, comment_above=above, comment_header=header, comment_nested=nested,
-                        comment_closing=closing)
+    return TABLE.format(
+        name=name, comment_above=above, comment_header=header, comment_nested=nested, comment_closing=closing
+    )
 
 
 def lint(tmp_path, text, select=()):
@@ -32,25 +34,33 @@ def lint(tmp_path, text, select=()):
 
 def states(findings, address):
     """rule id -> justification (None when not suppressed) for one resource."""
-    return {f.rule_id: (f.suppression.justification if f.suppression else None)
-            for f in findings if f.address == address}
+    return {
+        f.rule_id: (f.suppression.justification if f.suppression else None) for f in findings if f.address == address
+    }
 
 
 def test_comment_forms_and_places_that_suppress(tmp_path):
-    text = "\n".join([
-        table("hash_above", above="# dynalint:ignore=DDB101 hash comment above\n"),
-        table("slashes_above", above="// dynalint:ignore=DDB101 slash comment above\n"),
-        table("block_above", above="/* dynalint:ignore=DDB101 block comment above */\n"),
-        table("run_above", above="# dynalint:ignore=DDB101 first of a comment run\n# Orders table\n//more\n"),
-        table("on_header", header=" # dynalint:ignore=DDB101 on the resource line"),
-        table("nested", nested=" # dynalint:ignore=DDB101 inside a nested block"),
-        table("on_closing", closing=" # dynalint:ignore=DDB101 after the closing brace"),
-    ])
+    text = "\n".join(
+        [
+            table("hash_above", above="# dynalint:ignore=DDB101 hash comment above\n"),
+            table("slashes_above", above="// dynalint:ignore=DDB101 slash comment above\n"),
+            table("block_above", above="/* dynalint:ignore=DDB101 block comment above */\n"),
+            table("run_above", above="# dynalint:ignore=DDB101 first of a comment run\n# Orders table\n//more\n"),
+            table("on_header", header=" # dynalint:ignore=DDB101 on the resource line"),
+            table("nested", nested=" # dynalint:ignore=DDB101 inside a nested block"),
+            table("on_closing", closing=" # dynalint:ignore=DDB101 after the closing brace"),
+        ]
+    )
     findings = lint(tmp_path, text, ["DDB101", "DDB103", "DL"])
-    for name, reason in [("hash_above", "hash comment above"), ("slashes_above", "slash comment above"),
-                         ("block_above", "block comment above"), ("run_above", "first of a comment run"),
-                         ("on_header", "on the resource line"), ("nested", "inside a nested block"),
-                         ("on_closing", "after the closing brace")]:
+    for name, reason in [
+        ("hash_above", "hash comment above"),
+        ("slashes_above", "slash comment above"),
+        ("block_above", "block comment above"),
+        ("run_above", "first of a comment run"),
+        ("on_header", "on the resource line"),
+        ("nested", "inside a nested block"),
+        ("on_closing", "after the closing brace"),
+    ]:
         assert states(findings, f"aws_dynamodb_table.{name}") == {"DDB101": reason, "DDB103": None}, name
     assert not [f for f in findings if f.rule_id.startswith("DL")]
 
@@ -58,33 +68,44 @@ def test_comment_forms_and_places_that_suppress(tmp_path):
 def test_several_ids_any_case_and_a_separator_before_the_reason(tmp_path):
     text = table("t", above="# dynalint:ignore=ddb101, DDB103 -- restored from S3 exports\n")
     assert states(lint(tmp_path, text, ["DDB1"]), "aws_dynamodb_table.t") == {
-        "DDB101": "restored from S3 exports", "DDB103": "restored from S3 exports"}
+        "DDB101": "restored from S3 exports",
+        "DDB103": "restored from S3 exports",
+    }
 
 
 def test_other_tools_comments_suppress_nothing(tmp_path):
-    text = table("t", above="#checkov:skip=CKV_AWS_28: PITR handled elsewhere\n"
-                            "#trivy:ignore:AVD-AWS-0024\n#tfsec:ignore:aws-dynamodb-enable-recovery\n"
-                            "# noqa: DDB101\n")
+    text = table(
+        "t",
+        above="#checkov:skip=CKV_AWS_28: PITR handled elsewhere\n"
+        "#trivy:ignore:AVD-AWS-0024\n#tfsec:ignore:aws-dynamodb-enable-recovery\n"
+        "# noqa: DDB101\n",
+    )
     assert states(lint(tmp_path, text, ["DDB101"]), "aws_dynamodb_table.t") == {"DDB101": None}
 
 
 def test_a_directive_inside_a_string_is_no_comment(tmp_path):
-    text = table("t") + '''
+    text = (
+        table("t")
+        + """
 resource "aws_ssm_parameter" "doc" {
   value = <<EOT
 # dynalint:ignore=DDB101 this is text of a heredoc, not a comment
 EOT
 }
-'''
+"""
+    )
     findings = lint(tmp_path, text, ["DDB101", "DL"])
     assert states(findings, "aws_dynamodb_table.t") == {"DDB101": None}
     assert not [f for f in findings if f.rule_id.startswith("DL")]
 
 
 def test_blank_line_or_other_block_in_between_makes_it_an_orphan(tmp_path):
-    text = ("# dynalint:ignore=DDB101 separated by a blank line\n\n" + table("t")
-            + '\n# dynalint:ignore=DDB101 above a variable\nvariable "v" {\n  default = 1\n}\n'
-            + 'module "m" {\n  # dynalint:ignore=DDB101 inside a module block\n  source = "git::https://x/y"\n}\n')
+    text = (
+        "# dynalint:ignore=DDB101 separated by a blank line\n\n"
+        + table("t")
+        + '\n# dynalint:ignore=DDB101 above a variable\nvariable "v" {\n  default = 1\n}\n'
+        + 'module "m" {\n  # dynalint:ignore=DDB101 inside a module block\n  source = "git::https://x/y"\n}\n'
+    )
     findings = lint(tmp_path, text, ["DDB101", "DL"])
     assert states(findings, "aws_dynamodb_table.t") == {"DDB101": None}
     orphans = sorted((f.source.start_line, f.path) for f in findings if f.rule_id == "DL003")
@@ -101,12 +122,17 @@ def test_no_reason_still_suppresses_and_is_reported(tmp_path):
 
 
 def test_unknown_ids_are_reported_and_known_ones_still_suppress(tmp_path):
-    text = (table("typo", above="# dynalint:ignore=DDB1O1,DDB103 typo next to a good id\n")
-            + table("no_id", above="# dynalint:ignore sandbox table\n")
-            + table("prefix", above="# dynalint:ignore=DDB1 prefixes are not ids\n"))
+    text = (
+        table("typo", above="# dynalint:ignore=DDB1O1,DDB103 typo next to a good id\n")
+        + table("no_id", above="# dynalint:ignore sandbox table\n")
+        + table("prefix", above="# dynalint:ignore=DDB1 prefixes are not ids\n")
+    )
     findings = lint(tmp_path, text, ["DDB101", "DDB103", "DL"])
-    assert states(findings, "aws_dynamodb_table.typo") == {"DDB101": None, "DDB103": "typo next to a good id",
-                                                           "DL002": None}
+    assert states(findings, "aws_dynamodb_table.typo") == {
+        "DDB101": None,
+        "DDB103": "typo next to a good id",
+        "DL002": None,
+    }
     assert states(findings, "aws_dynamodb_table.no_id") == {"DDB101": None, "DDB103": None, "DL002": None}
     messages = {f.address: f.message for f in findings if f.rule_id == "DL002"}
     assert "DDB1O1" in messages["aws_dynamodb_table.typo"] and "DDB103" not in messages["aws_dynamodb_table.typo"]
@@ -115,11 +141,11 @@ def test_unknown_ids_are_reported_and_known_ones_still_suppress(tmp_path):
 
 
 def test_every_instance_is_suppressed_and_a_bad_comment_reported_once(tmp_path):
-    text = table("t", above="# dynalint:ignore=DDB101,DDB999 scratch tables\n").replace(
-        '"t" {', '"t" {\n  count = 3')
+    text = table("t", above="# dynalint:ignore=DDB101,DDB999 scratch tables\n").replace('"t" {', '"t" {\n  count = 3')
     findings = lint(tmp_path, text, ["DDB101", "DL"])
     assert {f.address for f in findings if f.rule_id == "DDB101" and f.suppressed} == {
-        f"aws_dynamodb_table.t[{i}]" for i in range(3)}
+        f"aws_dynamodb_table.t[{i}]" for i in range(3)
+    }
     [note] = [f for f in findings if f.rule_id == "DL002"]
     assert note.address == "aws_dynamodb_table.t"  # the block, not one of its instances
 
@@ -144,8 +170,9 @@ def test_cli_sarif_keeps_suppressed_results_and_the_exit_code_ignores_them(tmp_p
     assert shown.count("[suppressed]") == 2
     hidden = json.loads(runner.invoke(main, [str(tmp_path), "-f", "json", "--select", "DDB101,DDB103"]).output)
     assert hidden["findings"] == [] and hidden["summary"]["suppressed"] == 2
-    listed = json.loads(runner.invoke(main, [str(tmp_path), "-f", "json", "--select", "DDB101,DDB103",
-                                             "--show-suppressed"]).output)
+    listed = json.loads(
+        runner.invoke(main, [str(tmp_path), "-f", "json", "--select", "DDB101,DDB103", "--show-suppressed"]).output
+    )
     assert [f["suppression"]["kind"] for f in listed["findings"]] == ["inSource", "inSource"]
     # a .tf location has no endLine: GitHub annotates only regions wholly inside the diff
     assert all("endLine" not in r["locations"][0]["physicalLocation"]["region"] for r in results)

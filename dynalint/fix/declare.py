@@ -19,11 +19,13 @@ function call, a conditional) other than ``var.NAME`` of a module, which is
 followed to the module call when the call writes a literal; anything made by a
 ``dynamic`` block. Those findings are reported with "no fix" and why.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Union
+from typing import Any
 
 _NAME = re.compile(r"^[^\W\d][\w-]*$")
 _REFERENCE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
@@ -60,7 +62,7 @@ class Ref:
             raise ValueError(f"Ref({self.text!r}): not a reference such as read_capacity or aws_kms_key.k.arn")
 
 
-Step = Union[str, Block]
+Step = str | Block
 
 
 def _path(path: str | Iterable[Step]) -> tuple[Step, ...]:
@@ -154,7 +156,7 @@ class RemoveBlock:
         object.__setattr__(self, "path", _path(path))
 
 
-Change = Union[Set, Extend, AddBlock, RemoveBlock]
+Change = Set | Extend | AddBlock | RemoveBlock
 
 
 @dataclass(frozen=True)
@@ -204,5 +206,7 @@ def render(value: Any) -> str:
 def _escape(text: str) -> str:
     out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     out = out.replace("\t", "\\t").replace("${", "$${").replace("%{", "%%{")
-    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" if ord(c) < 0x10000
-                   else f"\\U{ord(c):08x}" for c in out)
+    return "".join(
+        c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+        for c in out
+    )

@@ -14,11 +14,13 @@ line, delete lines) into text edits, and adds the spacing edits that keep every
 chain the operations touch aligned as fmt would align it. A line whose spacing
 was not what fmt gives it (the input was not fmt-clean there) keeps its spacing.
 """
+
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 OPENING = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
 CLOSING = frozenset({"RBRACE", "RSQB", "RPAR"})
@@ -30,15 +32,15 @@ _OPAQUE = frozenset({"HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM", "STRING_CHARS"
 class Line:
     """One line as fmt sees it. Offsets index the file's text; widths are columns (grapheme clusters)."""
 
-    start: int                 # the line's first character
-    end: int                   # its line break (or the end of the text)
-    lead_w: int                # columns before the spaces that precede ``=`` (or the comment, without ``=``)
-    eq: int | None = None      # the ``=`` of the assignment cell
-    eq_gap: int = 0            # where the spaces before ``=`` start
-    tail_w: int = 0            # columns from ``=`` to the end of the assignment
+    start: int  # the line's first character
+    end: int  # its line break (or the end of the text)
+    lead_w: int  # columns before the spaces that precede ``=`` (or the comment, without ``=``)
+    eq: int | None = None  # the ``=`` of the assignment cell
+    eq_gap: int = 0  # where the spaces before ``=`` start
+    tail_w: int = 0  # columns from ``=`` to the end of the assignment
     comment: int | None = None  # a trailing comment
-    comment_gap: int = 0       # where the spaces before the comment start
-    plain: bool = True         # indentation and gaps are spaces only (else never realigned)
+    comment_gap: int = 0  # where the spaces before the comment start
+    plain: bool = True  # indentation and gaps are spaces only (else never realigned)
     tokens: tuple[Any, ...] = field(default=(), repr=False)
 
     @property
@@ -84,7 +86,7 @@ def build_lines(text: str, tokens: Sequence[Any], start: int = 0, end: int | Non
     ends = breaks + [end]
     lines = []
     index = 0
-    for line_start, line_end in zip(starts, ends):
+    for line_start, line_end in zip(starts, ends, strict=False):
         while index < len(tokens) and tokens[index].start_pos < line_start:
             index += 1
         mine = []
@@ -108,7 +110,7 @@ def _line(text: str, start: int, end: int, tokens: list) -> Line:
             break
     content_end = max((t.end_pos for t in lead), default=start)
     content_end = min(content_end, end) if not (lead and lead[-1].type.startswith("HEREDOC")) else content_end
-    indent = text[start:lead[0].start_pos] if lead else ""
+    indent = text[start : lead[0].start_pos] if lead else ""
     plain = "\t" not in indent
     line = dict(start=start, end=end, tokens=tuple(tokens))
     if eq_index is not None:
@@ -119,7 +121,7 @@ def _line(text: str, start: int, end: int, tokens: list) -> Line:
     else:
         line.update(lead_w=width(text[start:content_end]))
     if comment is not None:
-        plain = plain and text[content_end:comment.start_pos].strip(" ") == ""
+        plain = plain and text[content_end : comment.start_pos].strip(" ") == ""
         line.update(comment=comment.start_pos, comment_gap=content_end)
     return Line(plain=plain, **line)
 
@@ -255,8 +257,9 @@ def _chained(line: Line) -> bool:
     return line.eq is not None or line.comment is not None
 
 
-def _compose(text: str, lines: Sequence[Line], ops: Sequence[Op], newline: str,
-             by_start: dict) -> list[tuple[int, int, str]]:
+def _compose(
+    text: str, lines: Sequence[Line], ops: Sequence[Op], newline: str, by_start: dict
+) -> list[tuple[int, int, str]]:
     inserted: dict[int, list[NewLine]] = {}
     deleted: set[int] = set()
     delete_end: dict[int, int] = {}
@@ -280,7 +283,7 @@ def _compose(text: str, lines: Sequence[Line], ops: Sequence[Op], newline: str,
             line = lines[i]
             if op.end > line.end or "\n" in op.text:
                 raise LayoutError(f"replacement {op.start}:{op.end} spans lines")
-            delta = width(op.text) - width(text[op.start:op.end])
+            delta = width(op.text) - width(text[op.start : op.end])
             if line.eq is not None and op.end <= line.eq_gap:
                 lead_delta[i] += delta
             else:
@@ -315,13 +318,17 @@ def _compose(text: str, lines: Sequence[Line], ops: Sequence[Op], newline: str,
         line = lines[i]
         if line.eq is not None and pads[k] != line.eq_pad:
             edits.append((line.eq_gap, line.eq, " " * pads[k]))
-        if (line.comment is not None and line.plain and line.comment_pad == old_comment[i]
-                and want_comment[k] != line.comment_pad):
+        if (
+            line.comment is not None
+            and line.plain
+            and line.comment_pad == old_comment[i]
+            and want_comment[k] != line.comment_pad
+        ):
             edits.append((line.comment_gap, line.comment, " " * want_comment[k]))
     for start in sorted(set(rendered) | set(delete_end)):
         edits.append((start, delete_end.get(start, start), "".join(rendered.get(start, ()))))
     edits.sort(key=lambda e: (e[0], e[1]))
-    for (a_start, a_end, _), (b_start, _, _) in zip(edits, edits[1:]):
+    for (_a_start, a_end, _), (b_start, _, _) in zip(edits, edits[1:], strict=False):
         if b_start < a_end:
             raise LayoutError("edits overlap")
     return edits

@@ -19,6 +19,7 @@ block in the file the finding points at:
 Nothing here writes: ``dynalint.fix.run`` composes the operations of the fixes
 it applies (dynalint.fix.layout) and the workspace writes them.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,8 @@ from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
-from dynalint.fix import layout, source as hcl
+from dynalint.fix import layout
+from dynalint.fix import source as hcl
 from dynalint.fix.declare import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set, render
 from dynalint.fix.layout import Delete, Insert, NewLine, Replace
 from dynalint.fix.source import SourceFile
@@ -103,9 +105,9 @@ class _New:
 
     type: str
     attributes: list[tuple[str, str]] = field(default_factory=list)
-    blocks: list["_New"] = field(default_factory=list)
+    blocks: list[_New] = field(default_factory=list)
 
-    def child(self, type_: str) -> "_New":
+    def child(self, type_: str) -> _New:
         for block in self.blocks:
             if block.type == type_:
                 return block
@@ -186,8 +188,7 @@ class Resolver:
         if self._tree is None:
             root = self._root()
             if root is None:
-                raise _NoFix("the module call cannot be found: no resource of the root module is located in a "
-                             ".tf file")
+                raise _NoFix("the module call cannot be found: no resource of the root module is located in a .tf file")
             try:
                 self._tree = module_tree(Path(root or "."), root, strict=False)
             except InputError as exc:
@@ -280,8 +281,15 @@ class _Builder:
         else:
             self._assign(place.file, found, name, value, self.module_path, ())
 
-    def _assign(self, file: SourceFile, attribute: Any, name: str, value: Any, module_path: tuple[str, ...],
-                reach: tuple[str, ...]) -> None:
+    def _assign(
+        self,
+        file: SourceFile,
+        attribute: Any,
+        name: str,
+        value: Any,
+        module_path: tuple[str, ...],
+        reach: tuple[str, ...],
+    ) -> None:
         """Set an argument written in the module at ``module_path``; ``reach``: the module call whose
         instances share it (() for the resource block itself)."""
         expr = hcl.expression(attribute)
@@ -310,11 +318,11 @@ class _Builder:
         caller, callee = tree.get(module_path[:-1]), tree.get(module_path)
         call = caller.calls.get(module_path[-1]) if caller is not None else None
         if call is None or callee is None:
-            raise _NoFix(f"the call of module \"{module_path[-1]}\" is not in this tree")
+            raise _NoFix(f'the call of module "{module_path[-1]}" is not in this tree')
         file = self.resolver.workspace.file(call.file)
         block = file.find_block("module", (module_path[-1],), call.start_line)
         if block is None:
-            raise _NoFix(f"the call of module \"{module_path[-1]}\" is not at {call.file}:{call.start_line} any more")
+            raise _NoFix(f'the call of module "{module_path[-1]}" is not at {call.file}:{call.start_line} any more')
         place = _Existing(file, block)
         found = hcl.attribute(place.body, variable)
         if found is not None:
@@ -322,7 +330,7 @@ class _Builder:
             return
         declared = callee.variables.get(variable)
         if declared is None or hcl.attribute(declared.body, "default") is None:
-            raise _NoFix(f"variable \"{variable}\" has no default and module \"{module_path[-1]}\" does not set it")
+            raise _NoFix(f'variable "{variable}" has no default and module "{module_path[-1]}" does not set it')
         self._add_attribute(place, variable, render(value), module_path)
 
     def _extend(self, place: Any, name: str, items: tuple) -> None:
@@ -346,8 +354,11 @@ class _Builder:
         if not missing:
             return
         opening, closing = node.children[0], node.children[-1]
-        trailing_comma = any(getattr(c, "type", None) == "COMMA" and c.start_pos >= hcl.span(elements[-1])[1]
-                             for c in node.children) if elements else False
+        trailing_comma = (
+            any(getattr(c, "type", None) == "COMMA" and c.start_pos >= hcl.span(elements[-1])[1] for c in node.children)
+            if elements
+            else False
+        )
         if file.line_at(opening.start_pos).start == file.line_at(closing.start_pos).start:
             if trailing_comma:
                 raise _NoFix(f"`{name}` ends with a comma on one line")
@@ -355,16 +366,18 @@ class _Builder:
             text = (", " if elements else "") + ", ".join(render(i) for i in missing)
             self._op(file, Replace(at, at, text), ("list", opening.start_pos))
             return
-        if not file.only_thing_on_its_lines(closing.start_pos, closing.end_pos) and \
-                file.text[file.line_at(closing.start_pos).start:closing.start_pos].strip(" \t"):
+        if not file.only_thing_on_its_lines(closing.start_pos, closing.end_pos) and file.text[
+            file.line_at(closing.start_pos).start : closing.start_pos
+        ].strip(" \t"):
             raise _NoFix(f"the closing bracket of `{name}` shares its line")
         ops = []
         if elements and not trailing_comma:
             end = hcl.span(elements[-1])[1]
             ops.append(Replace(end, end, ","))
         indent = file.indent_of(hcl.span(elements[-1])[0]) if elements else _deeper(file.indent_of(closing.start_pos))
-        ops.append(Insert(file.line_at(closing.start_pos).start,
-                          tuple(NewLine(indent, text=render(i) + ",") for i in missing)))
+        ops.append(
+            Insert(file.line_at(closing.start_pos).start, tuple(NewLine(indent, text=render(i) + ",") for i in missing))
+        )
         for op in ops:
             self._op(file, op, ("list", opening.start_pos))
 
@@ -389,11 +402,14 @@ class _Builder:
             raise _NoFix(f"the `{type_}` block ends the file")
         following = file.line_at(cut_end)
         blank_before = previous is not None and _blank(file, previous)
-        closes = file.text[following.start:following.end].strip() == "}"
+        closes = file.text[following.start : following.end].strip() == "}"
         if blank_before and (_blank(file, following) or closes):
             cut_start = previous.start
-        elif previous is not None and file.text[previous.start:previous.end].rstrip().endswith("{") \
-                and _blank(file, following):
+        elif (
+            previous is not None
+            and file.text[previous.start : previous.end].rstrip().endswith("{")
+            and _blank(file, following)
+        ):
             cut_end = following.end + 1
         self._op(file, Delete(cut_start, cut_end), ("remove", cut_start))
         self._reach(())
@@ -427,8 +443,9 @@ class _Builder:
             self._emit(edit)
         if self.scope is None:
             self.scope = ()
-        return tuple(FileOps(shown, tuple(ops), frozenset(self.keys.get(shown, ()))) for shown, ops in
-                     sorted(self.ops.items()))
+        return tuple(
+            FileOps(shown, tuple(ops), frozenset(self.keys.get(shown, ()))) for shown, ops in sorted(self.ops.items())
+        )
 
     def _emit(self, edit: _BodyEdit) -> None:
         file, block = edit.place.file, edit.place.block
@@ -441,7 +458,7 @@ class _Builder:
         if file.line_at(opening.start_pos).start == file.line_at(closing.start_pos).start:
             self._expand(edit)
             return
-        if file.text[file.line_at(closing.start_pos).start:closing.start_pos].strip(" \t"):
+        if file.text[file.line_at(closing.start_pos).start : closing.start_pos].strip(" \t"):
             raise _NoFix("the block's closing brace shares its line with an argument")
         written = hcl.items(edit.place.body)
         if edit.attributes:
@@ -468,8 +485,9 @@ class _Builder:
     def _block_place(self, file: SourceFile, written: list, closing: Any, type_: str) -> tuple[int, str, bool]:
         blocks = [i for i in written if i.data == "block"]
         same = [b for b in blocks if type_ in (hcl.block_type(b), hcl.dynamic_type(b))]
-        ordinary = [b for b in blocks if hcl.block_type(b) not in META_BLOCKS
-                    and hcl.dynamic_type(b) not in META_BLOCKS]
+        ordinary = [
+            b for b in blocks if hcl.block_type(b) not in META_BLOCKS and hcl.dynamic_type(b) not in META_BLOCKS
+        ]
         anchor = None
         if same:
             anchor = same[-1]
@@ -479,15 +497,14 @@ class _Builder:
             anchor = written[-1] if written else None
         else:
             first_meta = next(b for b in blocks if b not in ordinary)
-            earlier = written[:written.index(first_meta)]
+            earlier = written[: written.index(first_meta)]
             if not earlier:
                 start = hcl.span(first_meta)[0]
                 return file.line_at(start).start, file.indent_of(start), False
             anchor = earlier[-1]
         if anchor is None:
             return file.line_at(closing.start_pos).start, _deeper(file.indent_of(closing.start_pos)), False
-        return self._after(file, anchor), file.indent_of(hcl.span(anchor)[0]), self._blank_before(file, written,
-                                                                                                   anchor)
+        return self._after(file, anchor), file.indent_of(hcl.span(anchor)[0]), self._blank_before(file, written, anchor)
 
     def _blank_before(self, file: SourceFile, written: list, anchor: Any) -> bool:
         """Whether a new block after ``anchor`` gets a blank line before it, as the configuration does it:
@@ -497,7 +514,7 @@ class _Builder:
         if anchor.data == "block" and index > 0 and written[index - 1].data == "block":
             return _gap_has_blank(file, written[index - 1], anchor)
         for body in [written] + [hcl.items(b) for b in file.tree.find_data("body")]:
-            for previous, following in zip(body, body[1:]):
+            for previous, following in zip(body, body[1:], strict=False):
                 if previous.data == anchor.data and following.data == "block":
                     return _gap_has_blank(file, previous, following)
         return _gap_has_blank(file, written[index - 1], anchor) if index > 0 else True
@@ -508,7 +525,7 @@ class _Builder:
         if at is None:
             raise _NoFix("the block ends the file")
         line = file.line_at(end - 1)
-        rest = file.text[end:line.end]
+        rest = file.text[end : line.end]
         if rest.strip(" \t\r") and not rest.lstrip(" \t").startswith(("#", "//")):
             raise _NoFix("something follows the last argument on its line")
         return at
@@ -526,7 +543,7 @@ class _Builder:
             raise _NoFix("the one-line block holds more than one argument")
         indent = file.indent_of(start)
         inner = _deeper(indent)
-        lines = [NewLine(indent, text=file.text[start:opening.end_pos])]
+        lines = [NewLine(indent, text=file.text[start : opening.end_pos])]
         for item in written:
             expr = hcl.expression(item)
             lines.append(NewLine(inner, label_text(item.children[0]), file.text[slice(*hcl.span(expr))]))
@@ -557,8 +574,11 @@ def _same(current: Any, wanted: Any) -> bool:
     if isinstance(wanted, Ref):
         return False
     if isinstance(wanted, (list, tuple)):
-        return isinstance(current, tuple) and len(current) == len(wanted) and all(
-            _same(c, w) for c, w in zip(current, wanted))
+        return (
+            isinstance(current, tuple)
+            and len(current) == len(wanted)
+            and all(_same(c, w) for c, w in zip(current, wanted, strict=False))
+        )
     return type(current) is type(wanted) and current == wanted
 
 
@@ -574,7 +594,7 @@ def _item_key(item: Any) -> str:
 
 
 def _blank(file: SourceFile, line: layout.Line) -> bool:
-    return file.text[line.start:line.end].strip(" \t\r") == ""
+    return file.text[line.start : line.end].strip(" \t\r") == ""
 
 
 def _comment_only(line: layout.Line) -> bool:
@@ -582,6 +602,6 @@ def _comment_only(line: layout.Line) -> bool:
 
 
 def _gap_has_blank(file: SourceFile, before: Any, after: Any) -> bool:
-    gap = file.text[hcl.span(before)[1]:hcl.span(after)[0]]
+    gap = file.text[hcl.span(before)[1] : hcl.span(after)[0]]
     lines = gap.split("\n")
     return any(part.strip(" \t\r") == "" for part in lines[1:-1])

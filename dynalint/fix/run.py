@@ -22,10 +22,12 @@ Nothing is written before the last pass (dynalint.fix.workspace).
 ``proposals`` gives the same edits, one fix at a time against the files as
 they are, for SARIF's ``fixes``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
@@ -66,17 +68,22 @@ class Outcome:
 
     models: list
     findings: list
-    fixed: dict = field(default_factory=dict)           # fingerprint -> the finding, as first fixed
-    changed: list = field(default_factory=list)         # files changed (written, or for --diff to be)
+    fixed: dict = field(default_factory=dict)  # fingerprint -> the finding, as first fixed
+    changed: list = field(default_factory=list)  # files changed (written, or for --diff to be)
     diff: str = ""
-    unsafe_left: list = field(default_factory=list)     # findings whose fix needs --unsafe-fixes
-    no_fix: list = field(default_factory=list)          # (finding, reason) for findings whose rule fixes
+    unsafe_left: list = field(default_factory=list)  # findings whose fix needs --unsafe-fixes
+    no_fix: list = field(default_factory=list)  # (finding, reason) for findings whose rule fixes
     settled: bool = True
-    gave_up: bool = False                               # the fixes kept making findings appear: none was made
+    gave_up: bool = False  # the fixes kept making findings appear: none was made
 
 
-def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe: bool = False,
-        write: bool = True, fixing: Callable[[Any], bool] | None = None) -> Outcome:
+def fix(
+    lint: Callable[[], tuple[list, list]],
+    roots: Iterable[str] = (),
+    unsafe: bool = False,
+    write: bool = True,
+    fixing: Callable[[Any], bool] | None = None,
+) -> Outcome:
     """Run passes until nothing changes; write the files (``write``) or only compute the diff.
 
     ``lint`` lints every rule the run checks; ``fixing`` says which findings to fix and report (the
@@ -104,8 +111,9 @@ def fix(lint: Callable[[], tuple[list, list]], roots: Iterable[str] = (), unsafe
     if gave_up:
         attempt = _attempt(lint, Workspace(roots), unsafe, fixing, banned, apply=False)
     workspace, models, findings, results = attempt.workspace, attempt.models, attempt.findings, attempt.results
-    outcome = Outcome(models, [f for f in findings if fixing(f)], attempt.fixed, settled=attempt.settled,
-                      gave_up=gave_up)
+    outcome = Outcome(
+        models, [f for f in findings if fixing(f)], attempt.fixed, settled=attempt.settled, gave_up=gave_up
+    )
     outcome.diff = workspace.diff()
     outcome.changed = [shown for shown, _, _ in workspace.changed()]
     if write:
@@ -133,13 +141,14 @@ class _Attempt:
     findings: list = field(default_factory=list)
     results: dict = field(default_factory=dict)
     fixed: dict = field(default_factory=dict)
-    applied: list = field(default_factory=list)   # per pass: the findings whose fix it applied
-    pairs: list = field(default_factory=list)     # per lint: the (rule, address) of the active findings
+    applied: list = field(default_factory=list)  # per pass: the findings whose fix it applied
+    pairs: list = field(default_factory=list)  # per lint: the (rule, address) of the active findings
     settled: bool = False
 
 
-def _attempt(lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callable, banned: dict,
-             apply: bool = True) -> _Attempt:
+def _attempt(
+    lint: Callable, workspace: Workspace, unsafe: bool, fixing: Callable, banned: dict, apply: bool = True
+) -> _Attempt:
     attempt = _Attempt(workspace)
     for number in range(MAX_PASSES + 1):
         with workspace.lent():
@@ -180,8 +189,9 @@ def _active(finding: Any) -> bool:
     return not finding.suppressed and finding.baseline_state != "unchanged"
 
 
-def resolve_all(models: Sequence, findings: Sequence, workspace: Workspace, strict: bool = True,
-                banned: dict | None = None) -> dict[str, Patch | NoFix]:
+def resolve_all(
+    models: Sequence, findings: Sequence, workspace: Workspace, strict: bool = True, banned: dict | None = None
+) -> dict[str, Patch | NoFix]:
     """The resolved fix of every active finding whose rule declares one, by fingerprint; instances checked.
 
     ``strict``: a file the fixer refuses stops everything (FileRefused); else its findings get no fix.
@@ -233,22 +243,30 @@ def _check_instances(findings: Sequence, results: dict, models: dict) -> None:
             continue
         model = models[finding.input_file]
         file, line, reach = result.scope
-        required = {r.address for r in model.resources
-                    if r.source is not None and r.source.kind == "tf" and r.source.file == file
-                    and r.source.start_line == line and not r.deleted
-                    and addr.module_path(r.module)[:len(reach)] == reach}
+        required = {
+            r.address
+            for r in model.resources
+            if r.source is not None
+            and r.source.kind == "tf"
+            and r.source.file == file
+            and r.source.start_line == line
+            and not r.deleted
+            and addr.module_path(r.module)[: len(reach)] == reach
+        }
         missing = required - present.get((finding.input_file, finding.rule_id, result.files), set())
         if missing:
             others = ", ".join(sorted(missing)[:3]) + (" ..." if len(missing) > 3 else "")
-            results[finding.fingerprint] = NoFix(f"the change would also reach {others}, which "
-                                                 f"{'does' if len(missing) == 1 else 'do'} not have this finding "
-                                                 "with the same fix")
+            results[finding.fingerprint] = NoFix(
+                f"the change would also reach {others}, which "
+                f"{'does' if len(missing) == 1 else 'do'} not have this finding "
+                "with the same fix"
+            )
 
 
 def _choose(findings: Sequence, results: dict, unsafe: bool) -> dict:
     """The patches to apply in this pass (finding -> patch): allowed, and none touching another's spot."""
     accepted: dict[Any, Patch] = {}
-    taken: dict[str, tuple[set, list, list]] = {}   # file -> (keys, ranges, points)
+    taken: dict[str, tuple[set, list, list]] = {}  # file -> (keys, ranges, points)
     chosen: set = set()
     for finding in findings:
         patch = results.get(finding.fingerprint)
@@ -308,8 +326,10 @@ def _apply(accepted: dict, workspace: Workspace) -> dict[str, str]:
         try:
             file.parse(shown, text)
         except InputError as exc:
-            raise InputError(f"{shown}: a fix made text that does not parse, so nothing was written "
-                             f"(a dynalint bug; please report it): {exc}") from None
+            raise InputError(
+                f"{shown}: a fix made text that does not parse, so nothing was written "
+                f"(a dynalint bug; please report it): {exc}"
+            ) from None
         texts[shown] = text
     return texts
 
@@ -369,8 +389,10 @@ def _plans_out_of_date(outcome: Outcome) -> None:
         return
     outcome.findings = [f for f in outcome.findings if not (f.input_file in plans and f.fingerprint in outcome.fixed)]
     note = "its .tf files were fixed: run terraform plan again to lint the plan they make now"
-    outcome.models = [replace(m, warnings=m.warnings + (f"{m.input_file}: {note}",)) if m.input_file in plans else m
-                      for m in outcome.models]
+    outcome.models = [
+        replace(m, warnings=m.warnings + (f"{m.input_file}: {note}",)) if m.input_file in plans else m
+        for m in outcome.models
+    ]
 
 
 def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
@@ -383,8 +405,9 @@ def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
     files = ", ".join(outcome.changed[:5]) + (" ..." if len(outcome.changed) > 5 else "")
     if outcome.fixed and outcome.changed:
         verb = "would fix" if diff else "fixed"
-        lines.append(f"{verb} {plural(len(outcome.fixed), 'finding')} in {plural(len(outcome.changed), 'file')}: "
-                     f"{files}")
+        lines.append(
+            f"{verb} {plural(len(outcome.fixed), 'finding')} in {plural(len(outcome.changed), 'file')}: {files}"
+        )
     else:
         lines.append("nothing to fix")
     if outcome.unsafe_left:
@@ -398,9 +421,10 @@ def summary(outcome: Outcome, diff: bool = False, limit: int = 20) -> list[str]:
     if len(outcome.no_fix) > limit:
         lines.append(f"... and {len(outcome.no_fix) - limit} more findings without a fix")
     if outcome.gave_up:
-        lines.append("no fix was made: the fixes kept making other findings appear (please report this to "
-                     "dynalint, with the configuration)")
+        lines.append(
+            "no fix was made: the fixes kept making other findings appear (please report this to "
+            "dynalint, with the configuration)"
+        )
     elif not outcome.settled:
         lines.append(f"the fixes did not settle after {MAX_PASSES} passes: run dynalint --fix again")
     return lines
-

@@ -5,12 +5,14 @@ aside); every offset a fix computes indexes it. Blocks, arguments and values
 are found in the raw Lark tree of python-hcl2 (see dynalint.load.hcl.syntax),
 whose tokens carry their offsets: nothing is regenerated from the tree.
 """
+
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from dynalint.errors import InputError
 from dynalint.fix import layout
@@ -32,7 +34,7 @@ class SourceFile:
     tree: Any = field(repr=False)
 
     @classmethod
-    def parse(cls, shown: str, text: str) -> "SourceFile":
+    def parse(cls, shown: str, text: str) -> SourceFile:
         return cls(shown, text, parse_tf(text, shown))
 
     @cached_property
@@ -83,8 +85,10 @@ class SourceFile:
         crlf = self.text.count("\r\n")
         lf = self.text.count("\n") - crlf
         if crlf and lf:
-            raise FileRefused(f"{self.shown}: mixes CRLF and LF line endings; dynalint --fix does not edit it "
-                              "(make the line endings consistent first)")
+            raise FileRefused(
+                f"{self.shown}: mixes CRLF and LF line endings; dynalint --fix does not edit it "
+                "(make the line endings consistent first)"
+            )
         return "\r\n" if crlf else "\n"
 
     @cached_property
@@ -113,19 +117,22 @@ class SourceFile:
 
     def indent_of(self, offset: int) -> str:
         line = self.line_at(offset)
-        text = self.text[line.start:line.end]
-        return text[:len(text) - len(text.lstrip(" \t"))]
+        text = self.text[line.start : line.end]
+        return text[: len(text) - len(text.lstrip(" \t"))]
 
     def only_thing_on_its_lines(self, start: int, end: int) -> bool:
         """Whether ``start:end`` begins its line (after indentation) and only a line break follows it."""
         first, last = self.line_at(start), self.line_at(max(start, end - 1))
-        before = self.text[first.start:start]
-        after = self.text[end:last.end]
+        before = self.text[first.start : start]
+        after = self.text[end : last.end]
         return before.strip(" \t") == "" and after.strip(" \t\r") == ""
 
     def comments_within(self, start: int, end: int) -> bool:
-        return any(layout.is_comment(t) and start <= t.start_pos < end
-                   for line in self.lines_around(start) for t in line.tokens)
+        return any(
+            layout.is_comment(t) and start <= t.start_pos < end
+            for line in self.lines_around(start)
+            for t in line.tokens
+        )
 
     # ------------------------------------------------------------------ blocks
     def top_blocks(self) -> Iterator[tuple[str, tuple[str, ...], Any]]:

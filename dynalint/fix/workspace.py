@@ -16,6 +16,7 @@ Each file is replaced atomically (a temporary file in its directory, then a
 rename onto the real path, so a link stays a link), keeping its permissions,
 its byte-order mark and its line endings.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,9 +24,9 @@ import difflib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from dynalint.fix.source import FileRefused, SourceFile
 from dynalint.load.hcl.module_tree import EDITED, MAX_TF_BYTES
@@ -68,8 +69,9 @@ class Workspace:
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise FileRefused(f"{shown}: not UTF-8 text (byte {exc.start}); Terraform reads .tf files as UTF-8") \
-                    from None
+                raise FileRefused(
+                    f"{shown}: not UTF-8 text (byte {exc.start}); Terraform reads .tf files as UTF-8"
+                ) from None
             original = self._original[real] = _Original(shown, data, data.startswith(b"\xef\xbb\xbf"), text)
         return original
 
@@ -103,8 +105,11 @@ class Workspace:
         chunks = []
         for shown, before, after in self.changed():
             name = _printable(shown)
-            chunks.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                               f"a/{name}", f"b/{name}"))
+            chunks.extend(
+                difflib.unified_diff(
+                    before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+                )
+            )
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
 
     # ------------------------------------------------------------------ writing
@@ -125,8 +130,10 @@ class Workspace:
     def _check_writable(self, real: str, original: _Original) -> None:
         shown = original.shown
         if not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots):
-            raise FileRefused(f"{shown}: its real path {_printable(real)} is outside the directories being fixed "
-                              "(a symbolic link?); dynalint --fix does not write there")
+            raise FileRefused(
+                f"{shown}: its real path {_printable(real)} is outside the directories being fixed "
+                "(a symbolic link?); dynalint --fix does not write there"
+            )
         try:
             info = os.stat(real)
         except OSError as exc:
@@ -135,8 +142,9 @@ class Workspace:
             raise FileRefused(f"{shown}: not a regular file; dynalint --fix does not write it")
         now = _read_bytes(Path(real), shown)
         if now != original.data:
-            raise FileRefused(f"{shown}: changed on disk while dynalint was fixing it; nothing was written "
-                              "(run dynalint --fix again)")
+            raise FileRefused(
+                f"{shown}: changed on disk while dynalint was fixing it; nothing was written (run dynalint --fix again)"
+            )
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:

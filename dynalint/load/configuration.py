@@ -14,11 +14,13 @@ we derive, per resource block:
 Dynamic blocks do not appear in the configuration JSON; a block the plan shows
 with known content is taken as set whatever the configuration says.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.configured import SET, Constant
@@ -309,9 +311,11 @@ class References:
         if head in ("var", "module"):
             key = (module_address, ref)
             if key not in self._shared:
-                self._shared[key] = (self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "",
-                                                            own_index, depth) if head == "var"
-                                     else self._through_output(module_address, parts, own_index, depth))
+                self._shared[key] = (
+                    self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "", own_index, depth)
+                    if head == "var"
+                    else self._through_output(module_address, parts, own_index, depth)
+                )
             return self._shared[key]
         if head == "data":
             if len(parts) < 3:
@@ -351,7 +355,9 @@ class References:
                 out.extend(self.resolve(parent, call_index, ref, depth + 1))
         return out
 
-    def _through_output(self, module_address: str, parts: list[tuple[str, str]], own_index: Any, depth: int) -> list[str]:
+    def _through_output(
+        self, module_address: str, parts: list[tuple[str, str]], own_index: Any, depth: int
+    ) -> list[str]:
         if len(parts) < 2:
             return []
         call, call_index = parts[1]

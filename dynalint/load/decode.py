@@ -22,6 +22,7 @@ JSON, a lone surrogate, NaN, nesting past its limit) is read again by
 it can and gives its own message for the rest, so the fast reading changes the
 speed, never the answer.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -42,7 +43,7 @@ _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, exactly
 def decode_text(data: bytes, name: str) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 (with BOM, or BOM-less LE/BE)."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
         encoding = "utf-8"
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         encoding = "utf-16"
@@ -79,8 +80,10 @@ def parse_text(text: str, name: str) -> Any:
             raise InputError(f"{name}: invalid JSON, the file ends early ({where}): is it truncated?") from None
         raise InputError(f"{name}: invalid JSON at {where}: {exc.msg}") from None
     except ValueError:  # Python reads integers of at most 4,300 digits (sys.get_int_max_str_digits)
-        raise InputError(f"{name}: a number in the JSON has more than {sys.get_int_max_str_digits():,} digits, "
-                         "more than dynalint reads") from None
+        raise InputError(
+            f"{name}: a number in the JSON has more than {sys.get_int_max_str_digits():,} digits, "
+            "more than dynalint reads"
+        ) from None
     except RecursionError:
         raise InputError(f"{name}: JSON nested too deeply to be a Terraform plan") from None
 
@@ -98,29 +101,29 @@ def parse_document(text: str, name: str) -> Any:
     loader to say what it is instead.
     """
     at = _SPACE.match(text).end()
-    if text[at:at + 1] != "{":
+    if text[at : at + 1] != "{":
         return parse_text(text, name)
     doc: dict[str, Any] = {}
     try:
         at = _SPACE.match(text, at + 1).end()
-        if text[at:at + 1] == "}":
+        if text[at : at + 1] == "}":
             at += 1
         else:
             while True:
-                if text[at:at + 1] != '"':
+                if text[at : at + 1] != '"':
                     raise _Malformed
                 key, at = _SCAN(text, at)
                 at = _SPACE.match(text, at).end()
-                if text[at:at + 1] != ":":
+                if text[at : at + 1] != ":":
                     raise _Malformed
                 value, at = _SCAN(text, _SPACE.match(text, at + 1).end())
                 if key in doc:
                     raise InputError(_repeated(name, key))
                 doc[key] = value
                 at = _SPACE.match(text, at).end()
-                if text[at:at + 1] == ",":
+                if text[at : at + 1] == ",":
                     at = _SPACE.match(text, at + 1).end()
-                elif text[at:at + 1] == "}":
+                elif text[at : at + 1] == "}":
                     at += 1
                     break
                 else:
@@ -145,8 +148,19 @@ class _Unread:
 
 UNREAD = _Unread()
 # The sections the loader reads (dynalint.load.plan, .validate, .config, .sources); planned_values apart.
-READ = frozenset({"format_version", "terraform_version", "variables", "resource_changes", "configuration",
-                  "errored", "complete", "applyable", "values"})
+READ = frozenset(
+    {
+        "format_version",
+        "terraform_version",
+        "variables",
+        "resource_changes",
+        "configuration",
+        "errored",
+        "complete",
+        "applyable",
+        "values",
+    }
+)
 
 
 class _PlannedResource(msgspec.Struct):
@@ -237,7 +251,7 @@ def _entries(raw: msgspec.Raw) -> tuple[Any, list[msgspec.Raw] | None]:
 def _utf8(data: bytes, name: str) -> bytes:
     """UTF-8 bytes of the document: as it is (less a BOM), or re-encoded from UTF-16."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):]
+        return data[len(codecs.BOM_UTF8) :]
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or (len(data) >= 2 and (data[0] == 0) != (data[1] == 0)):
         return decode_text(data, name).encode("utf-8")  # an InputError here is the slow reading's too
     return data
@@ -257,8 +271,13 @@ def _planned_values_needed(doc: dict) -> bool:
     changes = doc.get("resource_changes")
     if not isinstance(changes, list) or not changes:
         return True
-    return any(isinstance(entry, dict) and entry.get("mode") == "data" and isinstance(entry.get("change"), dict)
-               and entry["change"].get("after") is None for entry in changes)
+    return any(
+        isinstance(entry, dict)
+        and entry.get("mode") == "data"
+        and isinstance(entry.get("change"), dict)
+        and entry["change"].get("after") is None
+        for entry in changes
+    )
 
 
 def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> dict[str, int]:
@@ -272,10 +291,10 @@ def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> dict[str, 
     """
     starts: dict[str, int] = {}
     at = _WS.match(buffer).end()
-    if buffer[at:at + 1] != b"{":
+    if buffer[at : at + 1] != b"{":
         raise _NotAsParsed
     at = _WS.match(buffer, at + 1).end()
-    if buffer[at:at + 1] == b"}":
+    if buffer[at : at + 1] == b"}":
         return starts
     while True:
         found = _KEY.match(buffer, at)
@@ -284,23 +303,24 @@ def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> dict[str, 
         key = json.loads(found.group())
         raw = top.get(key)
         at = _WS.match(buffer, found.end()).end()
-        if raw is None or buffer[at:at + 1] != b":":
+        if raw is None or buffer[at : at + 1] != b":":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
         if key in starts or not buffer.startswith(bytes(raw), at):
             raise _NotAsParsed  # a key written twice: the slow reading names the first one met again
         starts[key] = at
         at = _WS.match(buffer, at + len(raw)).end()
-        if buffer[at:at + 1] == b"}":
+        if buffer[at : at + 1] == b"}":
             return starts
-        if buffer[at:at + 1] != b",":
+        if buffer[at : at + 1] != b",":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
 
 
 # ---------------------------------------------------------------------- places of the resource entries
-def _places(buffer: bytes, top: dict | None, starts: dict | None, doc: Any,
-            entries: list[msgspec.Raw] | None) -> Places | None:
+def _places(
+    buffer: bytes, top: dict | None, starts: dict | None, doc: Any, entries: list[msgspec.Raw] | None
+) -> Places | None:
     """The places of the entries the loader makes resources of: a plan's resource_changes, a state's
     values tree. Offsets come from walking the bytes with the lengths the parser gives each value."""
     if not isinstance(doc, dict):
@@ -331,7 +351,7 @@ def _list_places(buffer: bytes, at: int, raws: list, entries: list, found: list)
     """The place of each entry of the array at ``at`` (its elements ``raws``, as decoded ``entries``)."""
     if len(raws) != len(entries):
         raise _NotAsParsed
-    for start, raw, entry in zip(_element_starts(buffer, at, raws), raws, entries):
+    for start, raw, entry in zip(_element_starts(buffer, at, raws), raws, entries, strict=False):
         address = entry.get("address") if isinstance(entry, dict) else None
         if not isinstance(address, str):
             continue
@@ -376,8 +396,11 @@ def _address_key(buffer: bytes, at: int, raw: msgspec.Raw, address: str) -> int:
     if head is not None:  # terraform writes the address first
         text = head.group(2)
         try:
-            same = (text[1:-1] == address.encode("utf-8", "surrogatepass") if b"\\" not in text
-                    else _STRING.decode(text) == address)
+            same = (
+                text[1:-1] == address.encode("utf-8", "surrogatepass")
+                if b"\\" not in text
+                else _STRING.decode(text) == address
+            )
         except (msgspec.DecodeError, msgspec.ValidationError):  # a lone surrogate: the slow reading's address
             same = False
         if same:
@@ -393,7 +416,7 @@ def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> d
     read as ``members``; _NotAsParsed for a key written twice (as _keys_written_once)."""
     out: dict[str, tuple[int, int]] = {}
     at = _WS.match(buffer, at + 1).end()
-    if buffer[at:at + 1] == b"}":
+    if buffer[at : at + 1] == b"}":
         return out
     while True:
         found = _KEY.match(buffer, at)
@@ -402,16 +425,16 @@ def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> d
         key = json.loads(found.group())
         raw = members.get(key)
         at = _WS.match(buffer, found.end()).end()
-        if raw is None or key in out or buffer[at:at + 1] != b":":
+        if raw is None or key in out or buffer[at : at + 1] != b":":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
         if not buffer.startswith(bytes(raw), at):
             raise _NotAsParsed
         out[key] = (found.start(), at)
         at = _WS.match(buffer, at + len(raw)).end()
-        if buffer[at:at + 1] == b"}":
+        if buffer[at : at + 1] == b"}":
             return out
-        if buffer[at:at + 1] != b",":
+        if buffer[at : at + 1] != b",":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
 
@@ -435,12 +458,18 @@ def _state_places(buffer: bytes, at: int, raw: msgspec.Raw, values: dict, found:
             if key == "resources":
                 _list_places(buffer, starts[key][1], raws, items, found)
             elif len(raws) == len(items):
-                stack.extend((start, child_raw, child) for start, child_raw, child
-                             in zip(_element_starts(buffer, starts[key][1], raws), raws, items)
-                             if isinstance(child, dict))
+                stack.extend(
+                    (start, child_raw, child)
+                    for start, child_raw, child in zip(
+                        _element_starts(buffer, starts[key][1], raws), raws, items, strict=False
+                    )
+                    if isinstance(child, dict)
+                )
 
 
 def _repeated(name: str, key: str) -> str:
     shown = json.dumps(key, ensure_ascii=False)[:80]
-    return (f"{name}: the top-level key {shown} appears twice: terraform writes each key once, and readers "
-            "disagree on which copy counts, so the plan is refused")
+    return (
+        f"{name}: the top-level key {shown} appears twice: terraform writes each key once, and readers "
+        "disagree on which copy counts, so the plan is refused"
+    )

@@ -8,16 +8,18 @@ provider shows it as unknown on create, AWS applies its default). Values under
 ``after_sensitive``/``before_sensitive`` become ``SENSITIVE`` so no later stage
 ever sees them.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from dynalint import address as addr
+from dynalint.configured import Match, is_configured
 from dynalint.errors import InputError
 from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
-from dynalint.configured import Match, is_configured
 from dynalint.load.configuration import Configuration, References
 from dynalint.load.validate import check_complete, check_document, describe
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
@@ -47,17 +49,20 @@ def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
     warnings = []
     if doc.get("errored") is True:
         if not allow_errored:
-            raise InputError(f"{name}: errored: terraform could not finish this plan, so it holds only part of "
-                             "the changes; fix the errors terraform reported and plan again (or lint the part it "
-                             "holds with --allow-errored-plan)")
-        warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds "
-                        "(--allow-errored-plan)")
+            raise InputError(
+                f"{name}: errored: terraform could not finish this plan, so it holds only part of "
+                "the changes; fix the errors terraform reported and plan again (or lint the part it "
+                "holds with --allow-errored-plan)"
+            )
+        warnings.append(f"{name}: the plan errored in Terraform; linting the resources it holds (--allow-errored-plan)")
     elif kind == "plan":
         check_complete(doc, name)
         if doc.get("complete") is False:
-            warnings.append(f"{name}: the plan is partial (made with -target, or with deferred changes): resources "
-                            "outside it are not seen, so a finding about a missing alarm, autoscaling or key may be "
-                            "about one that exists")
+            warnings.append(
+                f"{name}: the plan is partial (made with -target, or with deferred changes): resources "
+                "outside it are not seen, so a finding about a missing alarm, autoscaling or key may be "
+                "about one that exists"
+            )
     version = doc["format_version"]
     secrets: set[str] = set()
     try:
@@ -85,11 +90,13 @@ def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
 
 
 def document_kind(doc: Any, name: str) -> str:
-    """"plan" or "state", or an InputError that says what the JSON looks like instead."""
+    """ "plan" or "state", or an InputError that says what the JSON looks like instead."""
     if not isinstance(doc, dict):
         what = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(doc), "a number")
-        raise InputError(f"{name}: the JSON is {what}, not a Terraform plan or state (expected the object "
-                         "`terraform show -json` writes)")
+        raise InputError(
+            f"{name}: the JSON is {what}, not a Terraform plan or state (expected the object "
+            "`terraform show -json` writes)"
+        )
     if any(k in doc for k in ("resource_changes", "planned_values", "configuration")):
         return "plan"
     if "values" in doc or ("format_version" in doc and "terraform_version" in doc):
@@ -98,17 +105,23 @@ def document_kind(doc: Any, name: str) -> str:
         version = doc["format_version"]
         if version == "1.0" or (isinstance(version, str) and version.startswith("0.")):
             return "state"  # `terraform show -json` where nothing is applied yet: an empty state
-        raise InputError(f"{name}: the JSON has only a format_version ({describe(version, True)}): not a plan (no "
-                         "resource_changes, planned_values or configuration), nor the empty state terraform writes "
-                         '({"format_version":"1.0"})')
+        raise InputError(
+            f"{name}: the JSON has only a format_version ({describe(version, True)}): not a plan (no "
+            "resource_changes, planned_values or configuration), nor the empty state terraform writes "
+            '({"format_version":"1.0"})'
+        )
     if not doc:
         raise InputError(f"{name}: the JSON is an empty object, not a Terraform plan or state")
     if "version" in doc and "resources" in doc and "lineage" in doc:
-        raise InputError(f"{name}: this is a raw terraform.tfstate file; run `terraform show -json` to "
-                         "get the state in the JSON format dynalint reads")
+        raise InputError(
+            f"{name}: this is a raw terraform.tfstate file; run `terraform show -json` to "
+            "get the state in the JSON format dynalint reads"
+        )
     keys = ", ".join(json.dumps(k, ensure_ascii=False) for k in sorted(map(str, doc))[:6])  # quoted: keys hold anything
-    raise InputError(f"{name}: the JSON has keys {keys}, not those of a Terraform plan or state "
-                     "(format_version with planned_values/resource_changes, or values)")
+    raise InputError(
+        f"{name}: the JSON has keys {keys}, not those of a Terraform plan or state "
+        "(format_version with planned_values/resource_changes, or values)"
+    )
 
 
 # ---------------------------------------------------------------------- plans
@@ -118,7 +131,8 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
     if not entries:  # no resource changes (check_complete made sure): the data sources of an old plan, if any
         return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
     planned_data = {
-        r["address"]: r for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
+        r["address"]: r
+        for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
         if r.get("mode") == "data"
     }
     raw = []
@@ -134,17 +148,32 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         module_path, local = _config_key(entry, module_address)
         configured = config.configured(module_path, local)
         if after is not None:
-            _overlay_unknown(values, change.get("after_unknown"), configured, (),
-                             PLAIN_BLOCKS.get(str(entry.get("type")), frozenset()))
+            _overlay_unknown(
+                values,
+                change.get("after_unknown"),
+                configured,
+                (),
+                PLAIN_BLOCKS.get(str(entry.get("type")), frozenset()),
+            )
             values = _mask(values, change.get("after_sensitive"), secrets)
             values = values if isinstance(values, dict) else {}
         before = _mask(before, change.get("before_sensitive"), secrets)
-        raw.append(RawResource(entry, values, Change(
-            actions=actions,
-            before=before,
-            replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or ()),
-            action_reason=entry.get("action_reason"),
-        ), module_address, module_path, local, configured))
+        raw.append(
+            RawResource(
+                entry,
+                values,
+                Change(
+                    actions=actions,
+                    before=before,
+                    replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or ()),
+                    action_reason=entry.get("action_reason"),
+                ),
+                module_address,
+                module_path,
+                local,
+                configured,
+            )
+        )
     return build_resources(raw, config)
 
 
@@ -160,13 +189,17 @@ def _state_like(entries: list[dict], config: Configuration, secrets: set[str]):
         values = values if isinstance(values, dict) else {}
         module_address = _module_of(entry["address"])
         module_path, local = _config_key(entry, module_address)
-        raw.append(RawResource(entry, values, None, module_address, module_path, local,
-                               config.configured(module_path, local)))
+        raw.append(
+            RawResource(entry, values, None, module_address, module_path, local, config.configured(module_path, local))
+        )
     return build_resources(raw, config)
 
 
-def build_resources(raw: list[RawResource], config: Configuration, iterator_facts: Mapping[str, tuple] | None = None,
-                    ) -> tuple[list[Resource], list[Resource]]:
+def build_resources(
+    raw: list[RawResource],
+    config: Configuration,
+    iterator_facts: Mapping[str, tuple] | None = None,
+) -> tuple[list[Resource], list[Resource]]:
     """Resolve references now that every instance address is known, and build the Resources.
 
     ``iterator_facts`` (.tf input) adds, per address, what the configuration
@@ -182,10 +215,13 @@ def build_resources(raw: list[RawResource], config: Configuration, iterator_fact
         index = entry.get("index")
         key = (module_address, local, _hashable(index))
         if key not in ref_cache:
-            ref_cache[key] = _resolve_references(refs, config, module_address, module_path, local, index, entry["address"])
+            ref_cache[key] = _resolve_references(
+                refs, config, module_address, module_path, local, index, entry["address"]
+            )
             if iterator_facts and entry["address"] in iterator_facts:
-                ref_cache[key] = resolve_scoped(refs, iterator_facts[entry["address"]][0], entry["address"],
-                                                ref_cache[key])
+                ref_cache[key] = resolve_scoped(
+                    refs, iterator_facts[entry["address"]][0], entry["address"], ref_cache[key]
+                )
         block = (module_path, local)
         if block not in provider:
             provider[block] = (config.region(module_path, local), config.default_tags(module_path, local))
@@ -203,15 +239,24 @@ def build_resources(raw: list[RawResource], config: Configuration, iterator_fact
             references=tuple(ref_cache[key]),
             region=region,
             default_tags=default_tags,
-            module_settings=config.module_settings(module_path, local) + tuple(
-                iterator_facts[entry["address"]][1] if iterator_facts and entry["address"] in iterator_facts else ()),
+            module_settings=config.module_settings(module_path, local)
+            + tuple(
+                iterator_facts[entry["address"]][1] if iterator_facts and entry["address"] in iterator_facts else ()
+            ),
         )
         (data if resource.mode == "data" else resources).append(resource)
     return resources, data
 
 
-def _resolve_references(refs: References, config: Configuration, module_address: str, module_path: tuple,
-                        local: str, index: Any, own_address: str) -> list[tuple[str, str]]:
+def _resolve_references(
+    refs: References,
+    config: Configuration,
+    module_address: str,
+    module_path: tuple,
+    local: str,
+    index: Any,
+    own_address: str,
+) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen = set()
     for attr_path, ref_strings in config.raw_references(module_path, local):
@@ -233,8 +278,9 @@ def reference_resolver(config: Configuration, addresses: Iterable[tuple[str, str
     return References(config, instances, module_instances)
 
 
-def resolve_scoped(refs: References, scoped: Iterable[tuple[str, str, str]], own_address: str,
-                   found: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+def resolve_scoped(
+    refs: References, scoped: Iterable[tuple[str, str, str]], own_address: str, found: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
     """``found`` plus the targets of (attribute path, module instance address, reference) triples."""
     out = list(found)
     seen = set(out)
@@ -262,7 +308,7 @@ def _register_modules(module_address: str, module_instances: dict[str, list[str]
 
 
 def _config_key(entry: dict, module_address: str) -> tuple[tuple[str, ...], str]:
-    local = addr.strip_index(entry["address"][len(module_address) + 1:] if module_address else entry["address"])
+    local = addr.strip_index(entry["address"][len(module_address) + 1 :] if module_address else entry["address"])
     _steps(module_address)  # an address it cannot split is an InputError naming it, not a ValueError below
     return addr.module_path(module_address), local
 
@@ -328,7 +374,9 @@ def _overlay_unknown(values: Any, unknown: Any, configured: Any, path: tuple, pl
             elif isinstance(sub, (dict, list)) and sub:
                 if key not in values or values[key] is None:
                     continue
-                inside = None if not path and key in plain_blocks and from_dynamic_block(configured, key) else configured
+                inside = (
+                    None if not path and key in plain_blocks and from_dynamic_block(configured, key) else configured
+                )
                 _overlay_unknown(values[key], sub, inside, path + (key,), plain_blocks)
     elif isinstance(unknown, list) and isinstance(values, list):
         for i, sub in enumerate(unknown[: len(values)]):
@@ -386,7 +434,7 @@ def _settled(planned: Any, source: Any, path: str, dynamic: bool, read_only: Map
             step = _element(item, i)
             match = keyed.get(step) if isinstance(step, Match) or same_length else None
             out.append(_settled(item, match, path, dynamic, read_only) if match is not None else item)
-        return planned if all(a is b for a, b in zip(out, planned)) else out
+        return planned if all(a is b for a, b in zip(out, planned, strict=False)) else out
     if isinstance(planned, dict) and isinstance(source, dict):
         out = {}
         for key, value in planned.items():

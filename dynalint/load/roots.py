@@ -16,11 +16,12 @@ the caller of the changed module). An ``override.tf`` that changes a call's
 ``source`` adds a caller; the original source is kept as one too, so that a
 root is linted rather than missed.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from dynalint.load.hcl.module_tree import LOCAL_SOURCE, call_source, display_path, parse_tf_file, read_tf_text, tf_files
 

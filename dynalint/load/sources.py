@@ -9,6 +9,7 @@ and maps each resource block, module-aware, to its file and lines, with the
 For plan input it is found from ``--source-dir`` (default: the plan file's
 directory, then the current directory) and the plan's ``module_calls``.
 """
+
 from __future__ import annotations
 
 import os
@@ -123,8 +124,10 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
             break  # every resource found: no need to read the next candidate
     if best is None:
         if source_dir is not None:
-            warnings.append(f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
-                            "locations stay in the plan file")
+            warnings.append(
+                f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
+                "locations stay in the plan file"
+            )
         return replace(model, warnings=tuple(warnings))
     # the .tf evaluator, for what the plan cannot say: imported only for a plan beside its .tf files
     from dynalint.load.hcl.loader import complete_plan_from_tf, plan_evaluator
@@ -134,9 +137,14 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
     resources, secrets, more = complete_plan_from_tf(tuple(_located(best, r) for r in model.resources), best, doc)
     modules = _unique_modules(best)
     warnings += [w for m in modules for w in m.warnings] + more
-    return replace(model, resources=resources, orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
-                   warnings=tuple(warnings), secrets=model.secrets | secrets,
-                   path_locator=PathLocator(best, lambda: plan_evaluator(best, variables)))
+    return replace(
+        model,
+        resources=resources,
+        orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
+        warnings=tuple(warnings),
+        secrets=model.secrets | secrets,
+        path_locator=PathLocator(best, lambda: plan_evaluator(best, variables)),
+    )
 
 
 def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:

@@ -19,6 +19,7 @@ not checked, and neither are the expressions of the configuration, which the
 loader reads leniently (an expression it cannot read counts as set, and as
 referring to nothing).
 """
+
 from __future__ import annotations
 
 import json
@@ -90,9 +91,11 @@ def check_complete(doc: dict, name: str) -> None:
     have = {entry["address"] for entry in changes}
     for path, resource in _planned_resources(doc):
         if resource["mode"] == "managed" and resource["address"] not in have:
-            raise InputError(f"{name}: resource_changes: no entry for {resource['address']}, which "
-                             f"{where(path)} holds: terraform writes one for every resource it plans, so the "
-                             "plan is cut short or edited")
+            raise InputError(
+                f"{name}: resource_changes: no entry for {resource['address']}, which "
+                f"{where(path)} holds: terraform writes one for every resource it plans, so the "
+                "plan is cut short or edited"
+            )
     if doc.get("complete") is not True:
         return  # made with -target, deferred changes, or a terraform older than 1.8: blocks may have no entry
     blocks = None  # built only where a block has no entry of its own address (a for_each terraform leaves out)
@@ -102,8 +105,10 @@ def check_complete(doc: dict, name: str) -> None:
         if blocks is None:
             blocks = {_INDEX.sub("", address) for address in have if "[" in address}
         if full not in blocks:
-            raise InputError(f"{name}: resource_changes: no entry for {full}, which {where(path)} declares and "
-                             "the plan says it is complete: the plan is cut short or edited")
+            raise InputError(
+                f"{name}: resource_changes: no entry for {full}, which {where(path)} declares and "
+                "the plan says it is complete: the plan is cut short or edited"
+            )
 
 
 # ---------------------------------------------------------------------- the shapes
@@ -114,11 +119,14 @@ def _format_version(doc: dict) -> None:
     _expect(version, str, ("format_version",), 'a string such as "1.2"')
     match = _VERSION.fullmatch(version)
     if match is None:
-        raise _Problem(("format_version",), f"expected a version such as \"1.2\", got {describe(version, True)}")
+        raise _Problem(("format_version",), f'expected a version such as "1.2", got {describe(version, True)}')
     if match.group(1) not in KNOWN_MAJORS:
-        raise _Problem(("format_version",), f"{describe(version, True)} is a format dynalint does not know (it "
-                       "reads 0.x and 1.x): a new major version may change what a field means, so the plan is "
-                       "refused; upgrade dynalint")
+        raise _Problem(
+            ("format_version",),
+            f"{describe(version, True)} is a format dynalint does not know (it "
+            "reads 0.x and 1.x): a new major version may change what a field means, so the plan is "
+            "refused; upgrade dynalint",
+        )
 
 
 def _plan(doc: dict) -> None:
@@ -155,14 +163,16 @@ def _change_entry(entry: Any, path: tuple) -> None:
         raise _Problem(here + ("actions",), "expected at least one action, got none")
     for i, action in enumerate(actions):
         if not isinstance(action, str) or action not in ACTIONS:
-            raise _Problem(here + ("actions", i), f"expected one of {', '.join(ACTIONS)}, "
-                           f"got {describe(action, True)}")
+            raise _Problem(here + ("actions", i), f"expected one of {', '.join(ACTIONS)}, got {describe(action, True)}")
     for key in ("before", "after"):
         _optional(change, key, dict, here, "an object or null")
     unknown = change.get("after_unknown")
     if unknown is not None and unknown is not False and not isinstance(unknown, dict):
-        raise _Problem(here + ("after_unknown",), f"expected an object, got {describe(unknown)}"
-                       + (" (a value wholly unknown until apply, which no rule can judge)" if unknown is True else ""))
+        raise _Problem(
+            here + ("after_unknown",),
+            f"expected an object, got {describe(unknown)}"
+            + (" (a value wholly unknown until apply, which no rule can judge)" if unknown is True else ""),
+        )
     for key in ("before_sensitive", "after_sensitive"):
         marks = change.get(key)
         if marks is not None and not isinstance(marks, (dict, bool)):
@@ -182,7 +192,7 @@ def _resource_head(resource: dict, path: tuple) -> None:
     _required(resource, "address", str, path, "a string")
     mode = _required(resource, "mode", str, path, '"managed" or "data"')
     if mode not in MODES:
-        raise _Problem(path + ("mode",), f"expected \"managed\" or \"data\", got {describe(mode, True)}")
+        raise _Problem(path + ("mode",), f'expected "managed" or "data", got {describe(mode, True)}')
     _required(resource, "type", str, path, "a string")
     _required(resource, "name", str, path, "a string")
     index = resource.get("index")
@@ -197,8 +207,11 @@ def _module_tree(parent: dict, path: tuple) -> None:
         module, here = stack.pop()
         resources = _optional_list(module, "resources", here)
         for i, resource in enumerate(resources):
-            if not (isinstance(resource, dict) and _head_ok(resource)
-                    and (resource.get("values") is None or isinstance(resource["values"], dict))):
+            if not (
+                isinstance(resource, dict)
+                and _head_ok(resource)
+                and (resource.get("values") is None or isinstance(resource["values"], dict))
+            ):
                 _expect(resource, dict, here + ("resources", i), "an object")
                 _resource_head(resource, here + ("resources", i))
                 _optional(resource, "values", dict, here + ("resources", i), "an object")
@@ -241,9 +254,13 @@ def _module_config(module: dict, path: tuple) -> None:
 # checks them against each other).
 def _head_ok(resource: dict) -> bool:
     index = resource.get("index")
-    return (isinstance(resource.get("address"), str) and resource.get("mode") in MODES
-            and isinstance(resource.get("type"), str) and isinstance(resource.get("name"), str)
-            and (index is None or (isinstance(index, (int, str)) and not isinstance(index, bool))))
+    return (
+        isinstance(resource.get("address"), str)
+        and resource.get("mode") in MODES
+        and isinstance(resource.get("type"), str)
+        and isinstance(resource.get("name"), str)
+        and (index is None or (isinstance(index, (int, str)) and not isinstance(index, bool)))
+    )
 
 
 def _entry_ok(entry: Any) -> bool:
@@ -269,9 +286,13 @@ def _entry_ok(entry: Any) -> bool:
         if marks is not None and not isinstance(marks, (dict, bool)):
             return False
     replace_paths = change.get("replace_paths")
-    return replace_paths is None or (isinstance(replace_paths, list) and all(
-        isinstance(steps, list) and all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in steps)
-        for steps in replace_paths))
+    return replace_paths is None or (
+        isinstance(replace_paths, list)
+        and all(
+            isinstance(steps, list) and all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in steps)
+            for steps in replace_paths
+        )
+    )
 
 
 def _block_ok(block: Any) -> bool:
@@ -307,8 +328,9 @@ def _configured_blocks(doc: dict):
                 yield here + ("resources", i), prefix + block["address"]
         for call_name, call in (module.get("module_calls") or {}).items():
             if not _counted(call) and isinstance(call.get("module"), dict):
-                stack.append((call["module"], here + ("module_calls", call_name, "module"),
-                              f"{prefix}module.{call_name}."))
+                stack.append(
+                    (call["module"], here + ("module_calls", call_name, "module"), f"{prefix}module.{call_name}.")
+                )
 
 
 def _counted(block: dict) -> bool:

@@ -1,15 +1,37 @@
 """Reporters: findings to text in one format. Each module has ``render(report) -> str``; the ``Report``
 they all take and what several of them write (counts, the summary line, URIs) are in dynalint.report.base."""
+
 from __future__ import annotations
 
 import importlib
-from typing import Iterable
+from collections.abc import Iterable
 
-from dynalint.report.base import (DOCS_URI, INFORMATION_URI, Report, artifact_uri, checked_resources, help_uri,
-                                  plural, statistics, summary_line)
+from dynalint.report.base import (
+    DOCS_URI,
+    INFORMATION_URI,
+    Report,
+    artifact_uri,
+    checked_resources,
+    help_uri,
+    plural,
+    statistics,
+    summary_line,
+)
 
-__all__ = ["FORMATS", "render", "render_pieces", "Report", "INFORMATION_URI", "DOCS_URI", "artifact_uri", "help_uri",
-           "plural", "summary_line", "statistics", "checked_resources"]
+__all__ = [
+    "FORMATS",
+    "render",
+    "render_pieces",
+    "Report",
+    "INFORMATION_URI",
+    "DOCS_URI",
+    "artifact_uri",
+    "help_uri",
+    "plural",
+    "summary_line",
+    "statistics",
+    "checked_resources",
+]
 
 #: Every output format: a module of this package each; the command line offers them in this order.
 FORMATS = ("text", "concise", "sarif", "json", "junit", "github", "markdown")

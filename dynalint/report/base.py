@@ -1,12 +1,13 @@
 """What every output format builds on: the ``Report`` a reporter gets, its counts and summary line, and the
 URIs SARIF, GitHub and JUnit give files and rules."""
+
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from dynalint import __version__
 from dynalint.model import Finding, Level, Model
@@ -32,8 +33,9 @@ class Report:
     @property
     def visible(self) -> list[Finding]:
         """Findings a person should see: suppressed ones only with --show-suppressed, baselined never."""
-        return [f for f in self.findings
-                if (self.show_suppressed or not f.suppressed) and f.baseline_state != "unchanged"]
+        return [
+            f for f in self.findings if (self.show_suppressed or not f.suppressed) and f.baseline_state != "unchanged"
+        ]
 
     def counts(self) -> dict[str, int]:
         out = {str(level): 0 for level in sorted(Level, reverse=True)}
@@ -88,8 +90,10 @@ def summary_line(report: Report) -> str:
     total = c["error"] + c["warning"] + c["note"]
     only_changed = bool(report.extra.get("only_changed"))
     checked = checked_resources(report.models, report.rules, only_changed)
-    of_checked = f"{checked} {'changed ' if only_changed and _has_plan(report.models) else ''}" \
-                 f"resource{'' if checked == 1 else 's'} checked"
+    of_checked = (
+        f"{checked} {'changed ' if only_changed and _has_plan(report.models) else ''}"
+        f"resource{'' if checked == 1 else 's'} checked"
+    )
     if not total:
         head = f"No findings in {of_checked}"
     else:
@@ -114,8 +118,13 @@ def _has_plan(models: Sequence[Model]) -> bool:
 
 def _flagged(report: Report) -> int:
     """How many resources have an active finding (findings about a comment or the config have no type)."""
-    return len({(f.input_file, f.address) for f in report.findings
-                if f.resource_type and not f.suppressed and f.baseline_state != "unchanged"})
+    return len(
+        {
+            (f.input_file, f.address)
+            for f in report.findings
+            if f.resource_type and not f.suppressed and f.baseline_state != "unchanged"
+        }
+    )
 
 
 def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_changed: bool = False) -> int:
@@ -129,8 +138,9 @@ def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_chang
     by_type: dict[str, list[Rule]] = {}
     for (_, type_), rule in firsts.items():
         by_type.setdefault(type_, []).append(rule)
-    return sum(1 for m in models for r in m.resources
-               if any(checks(rule, r, only_changed) for rule in by_type.get(r.type, ())))
+    return sum(
+        1 for m in models for r in m.resources if any(checks(rule, r, only_changed) for rule in by_type.get(r.type, ()))
+    )
 
 
 def statistics(report: Report, summary: bool = True) -> str:

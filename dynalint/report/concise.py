@@ -7,8 +7,8 @@
 shows its file; one located only in the plan or state JSON (no ``.tf`` beside
 it) shows that file and puts the resource's address before the message, since
 a position in one-line JSON tells a person little. A column the location does
-not know is 1. Lines are in file, line and column order. Suppressed and baselined findings are left out (``--show-suppressed``
-shows suppressed ones, marked). The last line is the summary.
+not know is 1. Lines are in file, line and column order. Suppressed and baselined findings are left out
+(``--show-suppressed`` shows suppressed ones, marked). The last line is the summary.
 
 Every string here may come from the pull request (file names, addresses,
 messages that quote values): each goes through ``escape.text`` (one printable
@@ -16,6 +16,7 @@ line, no CI log command); a file name that starts with ``::``, which the GitHub
 Actions runner would read as a workflow command, is written ``./::...``, the
 same path.
 """
+
 from __future__ import annotations
 
 from dynalint.model import Finding

@@ -20,11 +20,12 @@ a ``style``), inject HTML or end the code fence.
 This is the one reporter that knows DynamoDB's resource types; it draws
 relations with the rule pack's graph links (the same edges the rules see).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
 
 from dynalint.model import Finding, Level, Model, Resource
 from dynalint.report.base import Report, plural
@@ -43,8 +44,15 @@ ALARM = "aws_cloudwatch_metric_alarm"
 CONSUMER = "aws_lambda_event_source_mapping"
 REPLICA = "aws_dynamodb_table_replica"
 INDEXES = ("global_secondary_index", "local_secondary_index")
-_ACTIONS = {("create",): "new", ("update",): "changed", ("delete",): "destroyed", ("delete", "create"): "replaced",
-            ("create", "delete"): "replaced", ("no-op",): "unchanged", ("read",): "unchanged"}
+_ACTIONS = {
+    ("create",): "new",
+    ("update",): "changed",
+    ("delete",): "destroyed",
+    ("delete", "create"): "replaced",
+    ("create", "delete"): "replaced",
+    ("no-op",): "unchanged",
+    ("read",): "unchanged",
+}
 _STYLES = {
     "error": "fill:#ffebe9,stroke:#cf222e,color:#1f2328",
     "warning": "fill:#fff8c5,stroke:#9a6700,color:#1f2328",
@@ -60,7 +68,7 @@ def mermaid_text(text: str, limit: int = MAX_LABEL) -> str:
     """Untrusted text made inert inside a quoted Mermaid label: cut to ``limit`` characters, then every
     character but letters, digits, space and ``_.,/()=+-`` written as an entity code (``#34;``)."""
     if len(text) > limit:
-        text = text[:limit - 3] + "..."
+        text = text[: limit - 3] + "..."
     return "".join(c if _SAFE.fullmatch(c) else f"#{ord(c)};" for c in text)
 
 
@@ -75,8 +83,13 @@ class _Node:
     def render(self) -> str:
         counts = _counts(self.findings)
         text = "<br/>".join(self.label + ([counts] if counts else []))
-        opening, closing = {"box": ('["', '"]'), "table": ('[("', '")]'), "round": ('("', '")'),
-                            "stadium": ('(["', '"])'), "group": ('[["', '"]]')}[self.shape]
+        opening, closing = {
+            "box": ('["', '"]'),
+            "table": ('[("', '")]'),
+            "round": ('("', '")'),
+            "stadium": ('(["', '"])'),
+            "group": ('[["', '"]]'),
+        }[self.shape]
         return f"  {self.id}{opening}{text}{closing}"
 
     @property
@@ -102,7 +115,7 @@ def diagram(report: Report) -> list[str]:
         before = (len(nodes), len(edges))
         _draw_table(f"t{drawn}", graph, table, findings, nodes, edges)
         if len(nodes) > MAX_NODES - MAX_GROUPS:
-            del nodes[before[0]:], edges[before[1]:]  # this table and the rest are counted, not drawn
+            del nodes[before[0] :], edges[before[1] :]  # this table and the rest are counted, not drawn
             break
         drawn += 1
     groups = _groups(tables[drawn:])
@@ -143,8 +156,9 @@ def _tables(model: Model, graph) -> list[Resource]:
     return out
 
 
-def _draw_table(prefix: str, graph, table: Resource, findings: dict[str, list[Finding]], nodes: list[_Node],
-                edges: list[str]) -> None:
+def _draw_table(
+    prefix: str, graph, table: Resource, findings: dict[str, list[Finding]], nodes: list[_Node], edges: list[str]
+) -> None:
     drawn = _drawable(table)
     values = drawn.values
     own = list(findings.get(table.address, ()))
@@ -152,8 +166,7 @@ def _draw_table(prefix: str, graph, table: Resource, findings: dict[str, list[Fi
     title = [mermaid_text(name)] if isinstance(name, str) and name else []
     title.append(mermaid_text(table.address, 90))
     action = _ACTIONS.get(table.actions, ", ".join(table.actions)) if table.actions else ""
-    node = _Node(prefix, title + ([mermaid_text(action)] if action else []), shape="table",
-                 destroyed=table.deleted)
+    node = _Node(prefix, title + ([mermaid_text(action)] if action else []), shape="table", destroyed=table.deleted)
     nodes.append(node)
 
     def part(kind: str, items: list[tuple[str, list[Finding]]], shape: str, edge: str, source: str = prefix) -> None:
@@ -162,8 +175,11 @@ def _draw_table(prefix: str, graph, table: Resource, findings: dict[str, list[Fi
             edges.append(f"  {source} {edge} {prefix}{kind}{number}")
         if len(items) > MAX_PARTS:
             rest = items[MAX_PARTS:]
-            nodes.append(_Node(f"{prefix}{kind}x", [f"+{len(rest)} more"], [f for _, fs in rest for f in fs],
-                               shape, table.deleted))
+            nodes.append(
+                _Node(
+                    f"{prefix}{kind}x", [f"+{len(rest)} more"], [f for _, fs in rest for f in fs], shape, table.deleted
+                )
+            )
             edges.append(f"  {source} {edge} {prefix}{kind}x")
 
     indexes = []
@@ -177,17 +193,29 @@ def _draw_table(prefix: str, graph, table: Resource, findings: dict[str, list[Fi
     if values.get("stream_enabled") is True:
         view = values.get("stream_view_type")
         label = "stream" + (f" {mermaid_text(view)}" if isinstance(view, str) else "")
-        stream = _Node(f"{prefix}s", [label], _take(own, "stream_enabled") + _take(own, "stream_view_type"),
-                       "stadium", table.deleted)
+        stream = _Node(
+            f"{prefix}s",
+            [label],
+            _take(own, "stream_enabled") + _take(own, "stream_view_type"),
+            "stadium",
+            table.deleted,
+        )
         nodes.append(stream)
         edges.append(f"  {prefix} --> {prefix}s")
-        consumers = [("Lambda " + mermaid_text(_function(r)), findings.get(r.address, []))
-                     for r in graph.related(drawn, CONSUMER, direction="in")]
+        consumers = [
+            ("Lambda " + mermaid_text(_function(r)), findings.get(r.address, []))
+            for r in graph.related(drawn, CONSUMER, direction="in")
+        ]
         part("c", consumers, "box", "-->", f"{prefix}s")
-    replicas = [(f"replica {mermaid_text(region)}", _take(own, f"replica.{region}"))
-                for block in _blocks(values, "replica") if isinstance(region := block.get("region_name"), str)]
-    replicas += [(f"replica {mermaid_text(r.region or r.address)}", findings.get(r.address, []))
-                 for r in graph.related(drawn, REPLICA, direction="in")]
+    replicas = [
+        (f"replica {mermaid_text(region)}", _take(own, f"replica.{region}"))
+        for block in _blocks(values, "replica")
+        if isinstance(region := block.get("region_name"), str)
+    ]
+    replicas += [
+        (f"replica {mermaid_text(r.region or r.address)}", findings.get(r.address, []))
+        for r in graph.related(drawn, REPLICA, direction="in")
+    ]
     part("r", replicas, "box", "---")
     scaling = _autoscaling(drawn, graph)
     if scaling:
@@ -273,7 +301,7 @@ def _groups(rest: list[tuple[object, Resource]]) -> list[tuple[str, list]]:
         grouped.setdefault(f"{title} ({action})" if action else title, []).append((graph, table))
     keys = sorted(grouped, key=lambda k: (-len(grouped[k]), k))
     if len(keys) > MAX_GROUPS:
-        kept, others = keys[:MAX_GROUPS - 1], keys[MAX_GROUPS - 1:]
+        kept, others = keys[: MAX_GROUPS - 1], keys[MAX_GROUPS - 1 :]
         return [(k, grouped[k]) for k in kept] + [("other modules", [e for k in others for e in grouped[k]])]
     return [(k, grouped[k]) for k in keys]
 
@@ -282,13 +310,17 @@ def _caption(shown: int, groups: list, planned: bool) -> str:
     if not groups:
         return f"*{plural(shown, 'table')} {'the plan touches' if planned else 'in the input'}, with {_parts_words()}.*"
     left = sum(len(members) for _, members in groups)
-    return (f"*The {plural(shown, 'table')} with the most severe findings are drawn with {_parts_words()}; "
-            f"{plural(left, 'more table')} are counted by module and action, without their parts.*")
+    return (
+        f"*The {plural(shown, 'table')} with the most severe findings are drawn with {_parts_words()}; "
+        f"{plural(left, 'more table')} are counted by module and action, without their parts.*"
+    )
 
 
 def _parts_words() -> str:
-    return (f"their indexes, stream consumers, replicas, autoscaling and alarms (at most {MAX_PARTS} of a kind); "
-            "the colour is the worst finding: red error, yellow warning, blue note, green none")
+    return (
+        f"their indexes, stream consumers, replicas, autoscaling and alarms (at most {MAX_PARTS} of a kind); "
+        "the colour is the worst finding: red error, yellow warning, blue note, green none"
+    )
 
 
 def _counts(findings: list[Finding]) -> str:

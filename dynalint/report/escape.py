@@ -30,6 +30,7 @@ only these:
 ``cap``
     a string cut to a size, saying how long it was: one oversized value cannot fill a report.
 """
+
 from __future__ import annotations
 
 import re
@@ -106,7 +107,7 @@ def markdown_text(value: str, limit: int | None = None) -> str:
     out: list[str] = []
     end = 0
     for span in _CODE_SPAN.finditer(value):
-        out.append(_escape_punctuation(value[end:span.start()]))
+        out.append(_escape_punctuation(value[end : span.start()]))
         out.append(markdown_code(span.group(1)))
         end = span.end()
     out.append(_escape_punctuation(value[end:]))
@@ -141,8 +142,9 @@ def uri_reference(path: str) -> str:
     printable non-ASCII kept (an IRI, as SARIF viewers show it)."""
     if all(c in _URI_SAFE for c in path):
         return path
-    return "".join(c if c in _URI_SAFE or (c > "\x7f" and c.isprintable()) else quote(c, safe="", errors="replace")
-                   for c in path)
+    return "".join(
+        c if c in _URI_SAFE or (c > "\x7f" and c.isprintable()) else quote(c, safe="", errors="replace") for c in path
+    )
 
 
 # ---------------------------------------------------------------- JSON

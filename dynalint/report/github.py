@@ -12,6 +12,7 @@ in a message can start a command of its own. The last line is the plain summary.
 GitHub shows at most 10 annotations of each level per step and 50 per job;
 the rest stay in the log.
 """
+
 from __future__ import annotations
 
 from dynalint.model import Finding, Level
@@ -23,8 +24,11 @@ _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.NOTE: "notice
 
 def render(report: Report) -> str:
     slugs = {r.id: r.slug for r in report.rules}
-    lines = [_command(f, slugs.get(f.rule_id, "")) for f in report.findings
-             if not f.suppressed and f.baseline_state != "unchanged"]
+    lines = [
+        _command(f, slugs.get(f.rule_id, ""))
+        for f in report.findings
+        if not f.suppressed and f.baseline_state != "unchanged"
+    ]
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 
@@ -48,4 +52,3 @@ def _location(f: Finding) -> list[tuple[str, str]]:
     if f.source.start_column:
         out.append(("col", str(f.source.start_column)))
     return out
-

@@ -2,6 +2,7 @@
 
 Values are written as they are; ``escape.json_document`` writes the characters a terminal or a
 CI log would act on as ``\\u`` escapes."""
+
 from __future__ import annotations
 
 import json
@@ -16,12 +17,21 @@ def render(report: Report) -> str:
     doc = {
         "version": "1",
         "tool": {"name": "dynalint", "version": report.version},
-        "inputs": [{"file": m.input_file, "kind": m.input_kind, "format_version": m.format_version,
-                    "terraform_version": m.terraform_version, "resources": len(m.resources),
-                    "warnings": list(m.warnings)} for m in report.models],
+        "inputs": [
+            {
+                "file": m.input_file,
+                "kind": m.input_kind,
+                "format_version": m.format_version,
+                "terraform_version": m.terraform_version,
+                "resources": len(m.resources),
+                "warnings": list(m.warnings),
+            }
+            for m in report.models
+        ],
         "summary": report.counts(),
-        "findings": [_finding(f, slugs.get(f.rule_id, "")) for f in report.findings
-                     if report.show_suppressed or not f.suppressed],
+        "findings": [
+            _finding(f, slugs.get(f.rule_id, "")) for f in report.findings if report.show_suppressed or not f.suppressed
+        ],
     }
     return json_document(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
@@ -40,8 +50,9 @@ def _finding(f: Finding, slug: str) -> dict:
         "location": _location(f.source),
         "resource_location": _location(f.resource_location),
         "fingerprint": f.fingerprint,
-        "suppression": None if f.suppression is None else {"kind": f.suppression.kind,
-                                                            "justification": f.suppression.justification},
+        "suppression": None
+        if f.suppression is None
+        else {"kind": f.suppression.kind, "justification": f.suppression.justification},
         "baseline_state": f.baseline_state,
     }
 
@@ -49,5 +60,11 @@ def _finding(f: Finding, slug: str) -> dict:
 def _location(source: Source | None) -> dict | None:
     if source is None:
         return None
-    return {"file": source.file, "line": source.start_line, "column": source.start_column,
-            "end_line": source.end_line, "kind": source.kind, "path": source.path}
+    return {
+        "file": source.file,
+        "line": source.start_line,
+        "column": source.start_column,
+        "end_line": source.end_line,
+        "kind": source.kind,
+        "path": source.path,
+    }

@@ -10,6 +10,7 @@ same input gives the same bytes (no timestamps, times are 0). Every string from 
 input goes through ``escape.text`` before ElementTree escapes it for XML: one line, no
 character XML cannot hold, no CI log command.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -55,8 +56,7 @@ def _cases_by_input(report: Report):
 
 def _testcase(suite, address: str, rule_id: str, findings: list[Finding], report: Report, counts: dict) -> None:
     slug = next((r.slug for r in report.rules if r.id == rule_id), "")
-    case = ET.SubElement(suite, "testcase", classname=text(address),
-                         name=text(f"{rule_id} {slug}".strip()), time="0")
+    case = ET.SubElement(suite, "testcase", classname=text(address), name=text(f"{rule_id} {slug}".strip()), time="0")
     located = next((f.resource_location for f in findings if f.resource_location is not None), None)
     if located is not None:
         case.set("file", text(artifact_uri(located.file)[0]))
@@ -65,8 +65,9 @@ def _testcase(suite, address: str, rule_id: str, findings: list[Finding], report
     active = [f for f in findings if not f.suppressed and f.baseline_state != "unchanged"]
     if active:
         counts["failures"] += 1
-        failure = ET.SubElement(case, "failure", type=str(max(f.level for f in active)),
-                                message=text(" ".join(f.message for f in active)))
+        failure = ET.SubElement(
+            case, "failure", type=str(max(f.level for f in active)), message=text(" ".join(f.message for f in active))
+        )
         failure.text = "\n".join(text(_detail(f)) for f in active)
     elif findings:
         counts["skipped"] += 1
@@ -94,4 +95,3 @@ def _set_counts(element, counts: dict) -> None:
     for key in ("tests", "failures", "errors", "skipped"):
         element.set(key, str(counts[key]))
     element.set("time", "0")
-

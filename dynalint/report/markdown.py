@@ -14,6 +14,7 @@ the findings after it. Only dynalint's own rules bring a fix excerpt and a link:
 a custom rule's help may come from the repository under review. Findings past
 GitHub's comment size limit (65,536 characters) are counted, not shown.
 """
+
 from __future__ import annotations
 
 from dynalint.model import Finding, Level
@@ -34,8 +35,16 @@ _LEVEL_NAMES = {Level.ERROR: "Error", Level.WARNING: "Warning", Level.NOTE: "Not
 
 def render(report: Report) -> str:
     rules = {r.id: r for r in report.rules}
-    head = [MARKER, f"### dynalint: {_verdict(report)}", "", *_table(report), "", summary_line(report), "",
-            *diagram(report)]
+    head = [
+        MARKER,
+        f"### dynalint: {_verdict(report)}",
+        "",
+        *_table(report),
+        "",
+        summary_line(report),
+        "",
+        *diagram(report),
+    ]
     body: list[str] = []
     size = sum(len(line) + 1 for line in head) + _MORE_NOTE_CHARS
     visible = report.visible
@@ -50,8 +59,10 @@ def render(report: Report) -> str:
         size += block_size
         shown, previous = shown + 1, resource
     if shown < len(visible):
-        body.append(f"*{plural(len(visible) - shown, 'more finding')} not shown: the comment would be too long. "
-                    "See the full report in the job log or in code scanning.*")
+        body.append(
+            f"*{plural(len(visible) - shown, 'more finding')} not shown: the comment would be too long. "
+            "See the full report in the job log or in code scanning.*"
+        )
         body.append("")
     return "\n".join(head + body).rstrip("\n") + "\n"
 
@@ -85,8 +96,11 @@ def _heading(first: Finding) -> list[str]:
 def _finding(f: Finding, rule: Rule | None) -> list[str]:
     slug = f" {markdown_text(rule.slug)}" if rule else ""
     reason = f" *(suppressed: {markdown_text(f.suppression.justification, MAX_REASON)})*" if f.suppressed else ""
-    lines = [f"**{_LEVEL_NAMES[f.level]}** {markdown_code(f.rule_id)}{slug}: {markdown_text(f.message, MAX_MESSAGE)}"
-             f"{reason}", ""]
+    lines = [
+        f"**{_LEVEL_NAMES[f.level]}** {markdown_code(f.rule_id)}{slug}: {markdown_text(f.message, MAX_MESSAGE)}"
+        f"{reason}",
+        "",
+    ]
     if rule is not None and rule.builtin:
         lines += ["<details><summary>How to fix</summary>", ""]
         fix = how_to_fix(rule)

@@ -11,11 +11,12 @@ Strings from the input are JSON values, and every piece of the log goes through
 come from the repository under review (a YAML rules file a pull request adds), so code
 scanning shows it as ``help.text``, plain.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from json.encoder import encode_basestring as _str  # how json.dumps(..., ensure_ascii=False) writes a string
-from typing import Iterator
 
 from dynalint.model import Finding, Level, Source
 from dynalint.report.base import INFORMATION_URI, Report, artifact_uri, help_uri
@@ -51,12 +52,11 @@ def pieces(report: Report, batch: int = 500) -> Iterator[str]:
             "rules": [_descriptor(r) for r in rules],
         }
     }
-    yield json_document(f'{{"$schema":{_json(SCHEMA_URI)},"version":"2.1.0","runs":[{{"tool":{_json(tool)},'
-                        '"results":[')
+    yield json_document(f'{{"$schema":{_json(SCHEMA_URI)},"version":"2.1.0","runs":[{{"tool":{_json(tool)},"results":[')
     places: dict = {}
     shown = [f for f in report.findings if f.rule_id in index]
     for start in range(0, len(shown), batch):
-        text = ",".join([_result(f, index, places, fixes.get(f.fingerprint)) for f in shown[start:start + batch]])
+        text = ",".join([_result(f, index, places, fixes.get(f.fingerprint)) for f in shown[start : start + batch]])
         yield json_document("," + text if start else text)
     yield '],"columnKind":"unicodeCodePoints"}]}\n'
 
@@ -116,13 +116,17 @@ def _result(f: Finding, index: dict[str, int], places: dict, proposal=None) -> s
     properties = f'"address":{address},"resourceType":{_str(f.resource_type)},"planActions":[{actions}]'
     if f.path:
         properties += f',"attributePath":{_str(f.path)}'
-    text = (f'{{"ruleId":{_str(f.rule_id)},"ruleIndex":{index[f.rule_id]},"level":{_LEVELS[f.level]},'
-            f'"message":{{"text":{_str(_sentence(f.message))}}},"locations":[{{"physicalLocation":{physical},'
-            f'"logicalLocations":[{{"fullyQualifiedName":{address},"kind":"resource"}}]}}],'
-            f'"partialFingerprints":{{{fingerprints}}},"properties":{{{properties}}}')
+    text = (
+        f'{{"ruleId":{_str(f.rule_id)},"ruleIndex":{index[f.rule_id]},"level":{_LEVELS[f.level]},'
+        f'"message":{{"text":{_str(_sentence(f.message))}}},"locations":[{{"physicalLocation":{physical},'
+        f'"logicalLocations":[{{"fullyQualifiedName":{address},"kind":"resource"}}]}}],'
+        f'"partialFingerprints":{{{fingerprints}}},"properties":{{{properties}}}'
+    )
     if f.suppression is not None:
-        text += (f',"suppressions":[{{"kind":{_str(f.suppression.kind)},'
-                 f'"justification":{_str(f.suppression.justification)}}}]')
+        text += (
+            f',"suppressions":[{{"kind":{_str(f.suppression.kind)},'
+            f'"justification":{_str(f.suppression.justification)}}}]'
+        )
     if f.baseline_state:
         text += f',"baselineState":{_str(f.baseline_state)}'
     if proposal is not None and proposal.edits:
@@ -135,8 +139,12 @@ def _fix(proposal) -> dict:
     lines and columns (Unicode code points, see ``columnKind``) of the file as it is."""
     changes: dict[str, list] = {}
     for edit in proposal.edits:
-        region = {"startLine": edit.start_line, "startColumn": edit.start_column,
-                  "endLine": edit.end_line, "endColumn": edit.end_column}
+        region = {
+            "startLine": edit.start_line,
+            "startColumn": edit.start_column,
+            "endLine": edit.end_line,
+            "endColumn": edit.end_column,
+        }
         replacement = {"deletedRegion": region}
         if edit.text:
             replacement["insertedContent"] = {"text": edit.text}
@@ -145,8 +153,11 @@ def _fix(proposal) -> dict:
     for file, replacements in changes.items():
         artifact_changes.append({"artifactLocation": _artifact(file), "replacements": replacements})
     title = proposal.title if proposal.safe else f"{proposal.title} (unsafe: dynalint applies it with --unsafe-fixes)"
-    return {"description": {"text": _sentence(title)}, "artifactChanges": artifact_changes,
-            "properties": {"safe": proposal.safe}}
+    return {
+        "description": {"text": _sentence(title)},
+        "artifactChanges": artifact_changes,
+        "properties": {"safe": proposal.safe},
+    }
 
 
 def _in_plan(f: Finding) -> bool:
@@ -171,8 +182,10 @@ def _physical(source: Source | None, input_file: str | None, places: dict) -> tu
         region = f'"startLine":{_number(line)}' + (f',"startColumn":{_number(column)}' if column else "")
         # No endLine: GitHub annotates a pull request only when every line of the region is in the
         # diff, so a region spanning the whole resource block would hide alerts on partly edited blocks.
-        found = places[key] = (f'{{"artifactLocation":{_json(artifact)},"region":{{{region}}}}}',
-                               "uriBaseId" in artifact)
+        found = places[key] = (
+            f'{{"artifactLocation":{_json(artifact)},"region":{{{region}}}}}',
+            "uriBaseId" in artifact,
+        )
     return found
 
 

@@ -5,6 +5,7 @@ their first word; written to a pipe or a file, each finding stays on one line.
 Every string from the input goes through ``escape.text``: one line each, no terminal escape
 sequence, no CI log command.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -30,14 +31,14 @@ def render(report: Report) -> str:
         first = in_file[0].resource_location
         if len(report.models) > 1 or not first or first.kind == "plan":
             lines.append(paint(_BOLD, text(input_file)))
-        for address, group in groupby(in_file, key=lambda f: f.address):
+        for _address, group in groupby(in_file, key=lambda f: f.address):
             group = list(group)
             lines.append(_resource_line(group[0], paint))
             for f in group:
                 level = paint(_COLORS[f.level], f"{str(f.level):<7}")
                 lead = f"    {str(f.level):<7} {f.rule_id}  "
                 head = lead + _where(f, _painter(False))
-                message = _wrapped(head, text(f.message), report.width, indent=len(lead))[len(head):]
+                message = _wrapped(head, text(f.message), report.width, indent=len(lead))[len(head) :]
                 tag = paint(_DIM, " [suppressed]") if f.suppressed else ""
                 lines.append(f"    {level} {paint(_BOLD, text(f.rule_id))}  {_where(f, paint)}{message}{tag}")
         lines.append("")
@@ -55,8 +56,14 @@ def _wrapped(head: str, body: str, width: int | None, indent: int | None = None)
     indent = len(head) if indent is None else indent
     if width is None or len(head) + len(body) <= width or width - indent < MIN_MESSAGE_WIDTH:
         return head + body
-    return textwrap.fill(body, width=width, initial_indent=head, subsequent_indent=" " * indent,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        body,
+        width=width,
+        initial_indent=head,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _resource_line(f: Finding, paint) -> str:

@@ -1,11 +1,12 @@
 """The evaluation budget: what evaluating a configuration may build and walk, so that a few kilobytes of
 crafted ``.tf`` cannot take the machine; past a bound the input is refused (``TooLarge``: exit 2, file:line)."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from dynalint.errors import InputError
-
 
 # The evaluation budget (issue 14): a kilobyte of .tf can double a list forty times. A value built by an
 # expression holds at most MAX_VALUE_CELLS characters and elements (a part used twice counts twice, as it would
@@ -25,8 +26,7 @@ class TooLarge(InputError):
     def __init__(self, where: str, line: int | None, what: str) -> None:
         self.line, self.what = line, what
         place = ":".join(str(p) for p in (where, line) if p)
-        super().__init__(f"{place + ': ' if place else ''}this expression {what}: too large for dynalint to "
-                         "evaluate")
+        super().__init__(f"{place + ': ' if place else ''}this expression {what}: too large for dynalint to evaluate")
 
 
 def cells(value: Any, limit: int = MAX_VALUE_CELLS) -> int:
@@ -80,11 +80,15 @@ class Budget:
         """Count ``amount`` cells built (or iterations, ``what="iterates"``) against the budget."""
         self.work += amount
         if what == "builds" and amount > MAX_VALUE_CELLS:
-            problem = (f"builds a value of more than {MAX_VALUE_CELLS:,} characters and elements (or a number of "
-                       f"more than {MAX_INT_BITS:,} bits)")
+            problem = (
+                f"builds a value of more than {MAX_VALUE_CELLS:,} characters and elements (or a number of "
+                f"more than {MAX_INT_BITS:,} bits)"
+            )
         elif self.work > MAX_WORK_CELLS:
-            problem = (f"{what} past the budget of the whole configuration ({MAX_WORK_CELLS:,} characters and "
-                       f"elements built, an iteration counting {ITERATION_CELLS})")
+            problem = (
+                f"{what} past the budget of the whole configuration ({MAX_WORK_CELLS:,} characters and "
+                f"elements built, an iteration counting {ITERATION_CELLS})"
+            )
         else:
             return
         raise TooLarge(self.file_of(node), getattr(getattr(node, "meta", None), "line", None), problem)

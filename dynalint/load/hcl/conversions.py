@@ -6,11 +6,13 @@ resource instance as an expression sees it) and ``Outputs`` (a module
 instance's outputs, evaluated on first use). An expression Terraform would
 reject raises ``EvalError``: its value is unknown.
 """
+
 from __future__ import annotations
 
 import decimal
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from dynalint.load.hcl.syntax import _argument_trees, _function_name, _literal_key, _trees, _unwrap
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
@@ -35,7 +37,7 @@ class Partial(dict):
 class Outputs:
     """A module instance's outputs, evaluated on first use."""
 
-    def __init__(self, evaluator: "Evaluator", instance: "ModuleInstance") -> None:
+    def __init__(self, evaluator: Evaluator, instance: ModuleInstance) -> None:
         self.evaluator, self.instance = evaluator, instance
 
     def get(self, name: str) -> Any:
@@ -175,7 +177,7 @@ def _convert_collection(value: Any, node: Any, literal: Callable[[Any], Any]) ->
         return _convert_object(value, _unwrap(args[0]), literal)
     if name == "tuple" and isinstance(value, list):
         types = _trees(_unwrap(args[0]))
-        return [_convert(v, t, literal) for v, t in zip(value, types)] + value[len(types):]
+        return [_convert(v, t, literal) for v, t in zip(value, types, strict=False)] + value[len(types) :]
     return value
 
 
@@ -251,9 +253,15 @@ def _binary_op(operator: str, a: Any, b: Any) -> Any:
         return (_to_bool(a) and _to_bool(b)) if operator == "&&" else (_to_bool(a) or _to_bool(b))
     x, y = _decimal(_to_num(a)), _decimal(_to_num(b))
     operations: dict[str, Callable[[Any, Any], Any]] = {
-        "+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q, "/": lambda p, q: p / q,
+        "+": lambda p, q: p + q,
+        "-": lambda p, q: p - q,
+        "*": lambda p, q: p * q,
+        "/": lambda p, q: p / q,
         "%": lambda p, q: p % q,
-        "<": lambda p, q: p < q, ">": lambda p, q: p > q, "<=": lambda p, q: p <= q, ">=": lambda p, q: p >= q,
+        "<": lambda p, q: p < q,
+        ">": lambda p, q: p > q,
+        "<=": lambda p, q: p <= q,
+        ">=": lambda p, q: p >= q,
     }
     result = operations[operator](x, y)
     if isinstance(result, decimal.Decimal):

@@ -6,19 +6,28 @@
   unknown as a whole (``jsonencode`` or a policy document around a new table's
   ARN), decoded as far as the source writes it.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dynalint.load.hcl.conversions import EvalError, Partial, _deep_opaque, plain
 from dynalint.load.hcl.module_tree import TfBlock
 from dynalint.load.hcl.references import _reference_suffix
 from dynalint.load.hcl.scopes import ModuleInstance, Scope
-from dynalint.load.hcl.syntax import (_TRAVERSALS, _argument_trees, _attributes, _flatten, _function_name,
-                                      _literal_key, _trees, _unwrap)
+from dynalint.load.hcl.syntax import (
+    _TRAVERSALS,
+    _argument_trees,
+    _attributes,
+    _flatten,
+    _function_name,
+    _literal_key,
+    _trees,
+    _unwrap,
+)
 from dynalint.model import UNKNOWN, Unresolved
-
 
 #: Attributes that hold a JSON document the access rules can judge when it is known only in part.
 PARTIAL_DOCUMENTS = frozenset({"policy"})
@@ -52,8 +61,9 @@ def _partial_policy_document(values: dict) -> dict | None:
 
 
 def _merges_documents(values: dict) -> bool:
-    return any(values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
-                                       "override_json"))
+    return any(
+        values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
+    )
 
 
 def _document(values: dict) -> dict:
@@ -71,8 +81,12 @@ def _policy_statement(statement: dict) -> dict:
     if statement.get("sid"):
         out["Sid"] = statement["sid"]
     out["Effect"] = statement.get("effect") or "Allow"
-    for key, name in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
-                      ("not_resources", "NotResource")):
+    for key, name in (
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ):
         if statement.get(key):
             out[name] = _policy_strings(statement[key])
     for key, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):

@@ -7,26 +7,55 @@ dynalint.load.hcl.plan_configuration, documents known in part in
 dynalint.load.hcl.documents (the Evaluator's other parts); each kind of
 expression has its handler below (``_HANDLERS``).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.load.hcl.budget import ITERATION_CELLS, MAX_VALUE_CELLS, TRACE_BUDGET, Budget, cells
-from dynalint.load.hcl.conversions import (EvalError, Outputs, _binary_op, _get_attr, _get_index, _iterate, _opaque,
-                                           _to_bool, _to_num, _to_str, plain)
+from dynalint.load.hcl.conversions import (
+    EvalError,
+    Outputs,
+    _binary_op,
+    _get_attr,
+    _get_index,
+    _iterate,
+    _opaque,
+    _to_bool,
+    _to_num,
+    _to_str,
+    plain,
+)
 from dynalint.load.hcl.documents import DocumentDrafts
 from dynalint.load.hcl.functions import _GROWTH, _SEES_UNKNOWN, FUNCTIONS
 from dynalint.load.hcl.module_tree import MAX_TF_BYTES, ModuleDir
 from dynalint.load.hcl.modules import ModuleNames
 from dynalint.load.hcl.plan_configuration import ConfigurationWriter
 from dynalint.load.hcl.scopes import Instance, ModuleInstance, Scope
-from dynalint.load.hcl.syntax import (META_ARGUMENTS, META_BLOCKS, SINGLE_BLOCKS, _TRAVERSALS, _argument_trees,
-                                      _arguments, _attributes, _blocks, _flatten, _for_names, _function_name,
-                                      _identifier_name, _inner, _literal_key, _trees, attribute_parts, block_parts,
-                                      body_items)
+from dynalint.load.hcl.syntax import (
+    _TRAVERSALS,
+    META_ARGUMENTS,
+    META_BLOCKS,
+    SINGLE_BLOCKS,
+    _argument_trees,
+    _arguments,
+    _attributes,
+    _blocks,
+    _flatten,
+    _for_names,
+    _function_name,
+    _identifier_name,
+    _inner,
+    _literal_key,
+    _trees,
+    attribute_parts,
+    block_parts,
+    body_items,
+)
 from dynalint.load.hcl.templates import _heredoc_body, _string_parts, _template_parts
 from dynalint.load.plan import RawResource
 from dynalint.model import SENSITIVE, UNKNOWN, is_known
@@ -76,8 +105,10 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         if self.trace_steps < TRACE_BUDGET:
             return []
         root = self.tree[()].shown if () in self.tree else "."
-        return [f"{root or '.'}: the references of for_each and dynamic block elements were followed for "
-                f"{TRACE_BUDGET} steps and no further: some of them are not tied to what they name"]
+        return [
+            f"{root or '.'}: the references of for_each and dynamic block elements were followed for "
+            f"{TRACE_BUDGET} steps and no further: some of them are not tied to what they name"
+        ]
 
     def instances_of(self, addresses: set[str]) -> dict[str, Instance]:
         """The resource instances at these addresses, evaluating their blocks only (and what they refer to)."""
@@ -93,15 +124,22 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
                     if item.address in addresses:
                         out[item.address] = item
             for name in instance.module.calls:
-                stack.extend(child for child in self.children(instance, name)
-                             if any(block.startswith(child.address + ".") for block in blocks))
+                stack.extend(
+                    child
+                    for child in self.children(instance, name)
+                    if any(block.startswith(child.address + ".") for block in blocks)
+                )
         return out
 
     def _raw(self, instance: ModuleInstance, local: str, item: Instance) -> RawResource:
         block = instance.module.resources[local]
         data = block.kind == "data"
-        entry = {"address": item.address, "mode": "data" if data else "managed", "type": block.labels[0],
-                 "name": block.labels[1]}
+        entry = {
+            "address": item.address,
+            "mode": "data" if data else "managed",
+            "type": block.labels[0],
+            "name": block.labels[1],
+        }
         if item.index is not None:
             entry["index"] = item.index
         return RawResource(entry, item.values, None, instance.address, instance.path, local, None)
@@ -154,8 +192,9 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         content_body = block_parts(content)[2]
         blocks = out.setdefault(kind, [])
         for key, value in pairs:
-            blocks.append(self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}}),
-                                           leaf=leaf))
+            blocks.append(
+                self.body_values(content_body, scope.bind(**{iterator: {"key": key, "value": value}}), leaf=leaf)
+            )
 
     # ------------------------------------------------------------ expressions
     def ev(self, node: Any, scope: Scope) -> Any:
@@ -166,8 +205,17 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         """
         try:
             value = self._ev(node, scope)
-        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError,
-                OverflowError, RecursionError):
+        except (
+            EvalError,
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ZeroDivisionError,
+            OverflowError,
+            RecursionError,
+        ):
             return UNKNOWN
         if isinstance(value, (list, dict)) and cells(value) > MAX_VALUE_CELLS:
             self.budget.spend(node, MAX_VALUE_CELLS + 1)
@@ -302,7 +350,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         return self._apply(value, rest, scope)
 
     def _apply(self, value: Any, steps: list, scope: Scope) -> Any:
-        for position, step in enumerate(steps):
+        for _position, step in enumerate(steps):
             if value is UNKNOWN or value is SENSITIVE:
                 return value
             if step[0] == "splat":

@@ -1,5 +1,6 @@
 """Terraform's built-in functions the evaluator knows (``FUNCTIONS``); what the result of some may reach
 before it is built (``_GROWTH``, for the budget); those that look at unknown arguments themselves."""
+
 from __future__ import annotations
 
 import base64
@@ -7,11 +8,21 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dynalint.load.hcl.budget import MAX_INT_BITS, MAX_VALUE_CELLS, cells
-from dynalint.load.hcl.conversions import (EvalError, Partial, _deep_opaque, _equal, _to_bool, _to_num, _to_set,
-                                           _to_str, plain)
+from dynalint.load.hcl.conversions import (
+    EvalError,
+    Partial,
+    _deep_opaque,
+    _equal,
+    _to_bool,
+    _to_num,
+    _to_set,
+    _to_str,
+    plain,
+)
 from dynalint.model import SENSITIVE
 
 
@@ -20,8 +31,13 @@ def _jsonencode(value: Any) -> str:
     if _deep_opaque(value) is not None:
         raise EvalError("jsonencode of a value not known")
     text = json.dumps(plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -125,13 +141,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "title": lambda s: re.sub(r"\b\w", lambda m: m.group(0).upper(), s),
     "trimspace": lambda s: s.strip(),
     "trim": lambda s, chars: s.strip(chars),
-    "trimprefix": lambda s, p: s[len(p):] if s.startswith(p) else s,
-    "trimsuffix": lambda s, p: s[:-len(p)] if p and s.endswith(p) else s,
+    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
+    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
     "replace": _replace,
     "format": _format,
     "join": lambda sep, *lists: sep.join(_to_str(x) for lst in lists for x in lst),
     "split": lambda sep, s: s.split(sep),
-    "substr": lambda s, offset, length: s[offset:] if length == -1 else s[offset:offset + length],
+    "substr": lambda s, offset, length: s[offset:] if length == -1 else s[offset : offset + length],
     "startswith": lambda s, p: s.startswith(p),
     "endswith": lambda s, p: s.endswith(p),
     "strcontains": lambda s, p: p in s,
@@ -142,8 +158,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "flatten": _flatten_list,
     "reverse": lambda lst: list(reversed(lst)),
     "sort": lambda lst: sorted(_to_str(x) for x in lst),
-    "slice": lambda lst, start, end: lst[int(start):int(end)],
-    "zipmap": lambda ks, vs: dict(zip(ks, vs)),
+    "slice": lambda lst, start, end: lst[int(start) : int(end)],
+    "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=False)),
     "one": _one,
     "range": lambda *a: list(range(*[int(_to_num(x)) for x in a])),
     "max": lambda *a: max(_to_num(x) for x in a),
@@ -160,6 +176,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "nonsensitive": lambda v: v,
     "sensitive": lambda v: SENSITIVE,
 }
+
+
 def _replace_bound(text: Any, search: Any, replacement: Any) -> int:
     if not all(isinstance(a, str) for a in (text, search, replacement)):
         return 0
@@ -205,6 +223,24 @@ _GROWTH: dict[str, Callable[..., int]] = {
     "pow": _pow_bound,
 }
 # Functions that look at unknown arguments themselves instead of being unknown as soon as one is.
-_SEES_UNKNOWN = frozenset({"length", "keys", "merge", "concat", "tolist", "tomap", "lookup",
-                           "element", "values", "flatten", "compact", "coalesce", "one", "slice", "reverse",
-                           "zipmap", "sensitive"})
+_SEES_UNKNOWN = frozenset(
+    {
+        "length",
+        "keys",
+        "merge",
+        "concat",
+        "tolist",
+        "tomap",
+        "lookup",
+        "element",
+        "values",
+        "flatten",
+        "compact",
+        "coalesce",
+        "one",
+        "slice",
+        "reverse",
+        "zipmap",
+        "sensitive",
+    }
+)

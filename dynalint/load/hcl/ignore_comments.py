@@ -5,10 +5,12 @@ followed by rule ids (comma-separated) and a reason belongs to one resource
 block when it is inside the block or directly above it (see dynalint.suppress,
 which applies them).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from dynalint.model import Ignore
 
@@ -26,13 +28,14 @@ def parse_comment(text: str, file: str, line: int) -> Ignore | None:
     found = _IDS.match(rest)
     if found:
         ids = tuple(dict.fromkeys(i.strip().upper() for i in found.group("ids").split(",")))
-        rest = rest[found.end():]
+        rest = rest[found.end() :]
     reason = rest.strip().lstrip("-–—:").strip()
     return Ignore(file, line, ids, reason)
 
 
-def attach_ignores(files: Iterable[Any], resources: dict[str, Any], overrides: dict[tuple[str, int], str] | None = None
-                   ) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
+def attach_ignores(
+    files: Iterable[Any], resources: dict[str, Any], overrides: dict[tuple[str, int], str] | None = None
+) -> tuple[dict[str, tuple[Ignore, ...]], tuple]:
     """The Ignores of each resource block of a module (by ``aws_t.n``), and those on no resource block.
 
     ``overrides`` maps the blocks of override files (by file and line) to the resource they change.

@@ -11,13 +11,22 @@ or a tuple of the attribute paths as written (``read_capacity``,
 entry is neither; ``prevent_destroy`` and ``create_before_destroy`` are kept
 where they are ``true``/``false``. A block without ``lifecycle`` gives ``{}``.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from dynalint.load.hcl.module_tree import TfBlock
-from dynalint.load.hcl.syntax import (_flatten, _literal_index, _trees, _unwrap, attribute_parts, block_parts,
-                                      body_items, literal_string)
+from dynalint.load.hcl.syntax import (
+    _flatten,
+    _literal_index,
+    _trees,
+    _unwrap,
+    attribute_parts,
+    block_parts,
+    body_items,
+    literal_string,
+)
 from dynalint.model import UNKNOWN
 
 _FLAGS = ("prevent_destroy", "create_before_destroy")

@@ -1,11 +1,13 @@
 """``.tf`` input to Models (``load_tf_inputs``), and what a plan read beside its tree takes from the source
 (``complete_plan_from_tf``). What .tf input gives is described in the package's docstring."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
@@ -17,6 +19,7 @@ from dynalint.load.hcl.locate import PathLocator
 from dynalint.load.hcl.module_tree import ModuleDir, display_path, module_tree, split_address, tf_files
 from dynalint.load.hcl.syntax import _attributes, _blocks, block_parts, literal_string
 from dynalint.load.hcl.tfvars import root_inputs
+
 # the plan loader's own steps, shared on purpose
 from dynalint.load.plan import build_resources, reference_resolver, resolve_scoped, settle_unknown_from_source
 from dynalint.model import UNKNOWN, Model, Resource
@@ -34,8 +37,9 @@ def load_tf_inputs(paths: Sequence[str], var_files: Iterable[str] = ()) -> list[
     cache: dict[str, ModuleDir] = {}
     trees = [(root, shown, module_tree(root, shown, cache=cache)) for root, shown in roots]
     called = {os.path.realpath(m.directory) for _, _, tree in trees for path, m in tree.items() if path}
-    return [load_hcl(root, shown, var_files, tree) for root, shown, tree in trees
-            if os.path.realpath(root) not in called]
+    return [
+        load_hcl(root, shown, var_files, tree) for root, shown, tree in trees if os.path.realpath(root) not in called
+    ]
 
 
 def _root_dirs(paths: Sequence[str]) -> list[tuple[Path, str]]:
@@ -66,8 +70,9 @@ def _roots_below(top: Path, shown: str) -> list[tuple[Path, str]]:
     return found
 
 
-def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
-             tree: dict[tuple[str, ...], ModuleDir] | None = None) -> Model:
+def load_hcl(
+    root: Path, shown: str, var_files: Iterable[str] = (), tree: dict[tuple[str, ...], ModuleDir] | None = None
+) -> Model:
     """Read the module tree under ``root`` and build its Model (an InputError on a syntax error)."""
     tree = tree if tree is not None else module_tree(root, shown)
     inputs, warnings = root_inputs(root, shown, tree[()], var_files)
@@ -91,8 +96,9 @@ def load_hcl(root: Path, shown: str, var_files: Iterable[str] = (),
     )
 
 
-def complete_plan_from_tf(resources: tuple[Resource, ...], tree: dict[tuple[str, ...], ModuleDir],
-                          doc: Any) -> tuple[tuple[Resource, ...], frozenset[str], list[str]]:
+def complete_plan_from_tf(
+    resources: tuple[Resource, ...], tree: dict[tuple[str, ...], ModuleDir], doc: Any
+) -> tuple[tuple[Resource, ...], frozenset[str], list[str]]:
     """What a plan cannot say about its resources, read from the .tf tree the plan was made of.
 
     - policies known only after apply, decoded in part (``partial_json``);
@@ -116,8 +122,13 @@ def complete_plan_from_tf(resources: tuple[Resource, ...], tree: dict[tuple[str,
     given = given if isinstance(given, dict) else {}
     evaluator = plan_evaluator(tree, given)
     found = evaluator.instances_of(partial | iterated)
-    refs = reference_resolver(Configuration(_mapping(doc.get("configuration")), given),
-                              [(r.address, r.module) for r in resources]) if iterated else None
+    refs = (
+        reference_resolver(
+            Configuration(_mapping(doc.get("configuration")), given), [(r.address, r.module) for r in resources]
+        )
+        if iterated
+        else None
+    )
     out = []
     for resource in resources:
         instance = found.get(resource.address)
@@ -127,8 +138,12 @@ def complete_plan_from_tf(resources: tuple[Resource, ...], tree: dict[tuple[str,
             resource = settle_unknown_from_source(resource, instance.values)
             resource = replace(resource, module_settings=resource.module_settings + tuple(instance.module_settings))
             if instance.iterator_references:
-                resource = replace(resource, references=tuple(resolve_scoped(
-                    refs, instance.iterator_references, resource.address, resource.references)))
+                resource = replace(
+                    resource,
+                    references=tuple(
+                        resolve_scoped(refs, instance.iterator_references, resource.address, resource.references)
+                    ),
+                )
         out.append(resource)
     return tuple(out), frozenset(evaluator.secrets), evaluator.trace_warnings()
 
@@ -160,7 +175,7 @@ def _mapping(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def plan_evaluator(tree: dict[tuple[str, ...], ModuleDir], variables: Any) -> "Evaluator":
+def plan_evaluator(tree: dict[tuple[str, ...], ModuleDir], variables: Any) -> Evaluator:
     """An Evaluator of the .tf tree a plan was made of, fed with the plan's own ``variables`` values."""
     given = variables if isinstance(variables, dict) else {}
     return Evaluator(tree, {name: v["value"] for name, v in given.items() if isinstance(v, dict) and "value" in v})
@@ -173,18 +188,25 @@ def _remote_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[str]:
         for name, call in sorted(module.calls.items()):
             if path + (name,) not in tree:
                 source = literal_string(dict(_attributes(call.body)).get("source")) or "(not a literal)"
-                out.append(f"{call.file}:{call.start_line}: module \"{name}\" comes from {source}, which is not in "
-                           "this tree: its resources are not linted (lint a plan to check them)")
+                out.append(
+                    f'{call.file}:{call.start_line}: module "{name}" comes from {source}, which is not in '
+                    "this tree: its resources are not linted (lint a plan to check them)"
+                )
     return out
 
 
-def _from_tf(resource: Any, evaluator: "Evaluator") -> Any:
+def _from_tf(resource: Any, evaluator: Evaluator) -> Any:
     """What only the .tf source gives a resource: its block's lines, ignore comments, documents known in part,
     its lifecycle."""
     module, local = evaluator.block_of[resource.address]
     block = module.resources[local]
-    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()),
-                   partial_json=evaluator.partial.get(resource.address, {}), lifecycle=lifecycle_of(block))
+    return replace(
+        resource,
+        source=block.source,
+        ignores=module.ignores.get(local, ()),
+        partial_json=evaluator.partial.get(resource.address, {}),
+        lifecycle=lifecycle_of(block),
+    )
 
 
 def _unique(modules: Iterable[ModuleDir]) -> list[ModuleDir]:

@@ -35,17 +35,27 @@ resource block itself when that is the block). The location keeps
 ``path``: the part of the finding's path it is the place of (None for the
 resource block).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.load.hcl.evaluator import Evaluator
 from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, split_address
 from dynalint.load.hcl.scopes import ModuleInstance, Scope, _index_text
-from dynalint.load.hcl.syntax import (_flatten, _function_name, _literal_key, _trees, _unwrap, attribute_parts,
-                                      block_parts, body_items)
+from dynalint.load.hcl.syntax import (
+    _flatten,
+    _function_name,
+    _literal_key,
+    _trees,
+    _unwrap,
+    attribute_parts,
+    block_parts,
+    body_items,
+)
 from dynalint.model import Source
 
 #: Attributes that name a block among its siblings, tried first when a path step is a block key.
@@ -53,9 +63,18 @@ KEY_ATTRIBUTES = ("name", "region_name", "Sid", "sid")
 #: Functions whose one argument is the value a path walks on.
 _TRANSPARENT = frozenset({"jsonencode", "yamlencode", "tolist", "toset", "tomap"})
 #: JSON policy keys and the blocks and arguments of an ``aws_iam_policy_document`` that write them.
-_DOCUMENT_NAMES = {"Statement": "statement", "Sid": "sid", "Effect": "effect", "Action": "actions",
-                   "NotAction": "not_actions", "Resource": "resources", "NotResource": "not_resources",
-                   "Principal": "principals", "NotPrincipal": "not_principals", "Condition": "condition"}
+_DOCUMENT_NAMES = {
+    "Statement": "statement",
+    "Sid": "sid",
+    "Effect": "effect",
+    "Action": "actions",
+    "NotAction": "not_actions",
+    "Resource": "resources",
+    "NotResource": "not_resources",
+    "Principal": "principals",
+    "NotPrincipal": "not_principals",
+    "Condition": "condition",
+}
 #: Modules followed upwards at most (a module tree is at most 32 deep; see dynalint.load.hcl.module_tree).
 _MAX_FOLLOW = 64
 
@@ -114,8 +133,14 @@ class PathLocator:
         if spot.node is None:
             return None
         meta = spot.node.meta
-        return Source(file=spot.file, start_line=meta.line, end_line=meta.end_line, start_column=meta.column,
-                      kind="tf", path=spot.path)
+        return Source(
+            file=spot.file,
+            start_line=meta.line,
+            end_line=meta.end_line,
+            start_column=meta.column,
+            kind="tf",
+            path=spot.path,
+        )
 
     def _instance(self, address: str) -> tuple[ModuleInstance, TfBlock, dict] | None:
         """The module instance, the resource block and the names (``each``/``count``) of one instance."""
@@ -157,9 +182,9 @@ class PathLocator:
             if chosen is None:
                 return spot
             node, inner, scope = chosen
-            done = done + steps[:1 + used]
+            done = done + steps[: 1 + used]
             spot = replace(self._at(node, spot, done), scope=scope)
-            body, steps = inner, steps[1 + used:]
+            body, steps = inner, steps[1 + used :]
         return spot
 
     def _item(self, body: Any, name: str) -> Any:
@@ -226,14 +251,14 @@ class PathLocator:
         kind, labels, body = block_parts(block)
         if kind != "dynamic":
             return block, body, scope, self._strings(body, scope)
-        content = next((b for b in body_items(body) if b.data == "block" and block_parts(b)[0] == "content"),
-                       None)
+        content = next((b for b in body_items(body) if b.data == "block" and block_parts(b)[0] == "content"), None)
         inner = block_parts(content)[2] if content is not None else body
         iterator = labels[0] if labels else "each"
         for name, expr in (attribute_parts(i) for i in body_items(body) if i.data == "attribute"):
             if name == "iterator":
-                iterator = str(_unwrap(expr).children[0]) if getattr(_unwrap(expr), "data", None) == "identifier" \
-                    else iterator
+                iterator = (
+                    str(_unwrap(expr).children[0]) if getattr(_unwrap(expr), "data", None) == "identifier" else iterator
+                )
         unknown = scope.bind(**{iterator: {"key": None, "value": None}})
         return block, inner, unknown, {"__dynamic__": True}
 
@@ -277,7 +302,7 @@ class PathLocator:
             if found is not None:
                 element, used = found
                 taken = max(0, used - (len(steps) - own))
-                done, own = done + steps[len(steps) - own:][:taken], own - taken
+                done, own = done + steps[len(steps) - own :][:taken], own - taken
                 spot = self._at(element, spot, done)
                 expr, steps = element.children[-1] if element.data == "object_elem" else element, steps[used:]
                 continue
@@ -298,9 +323,16 @@ class PathLocator:
         block and argument names (``Statement.<Sid>.Principal`` -> the ``statement`` whose ``sid`` is it,
         its ``principals``)."""
         root, refs = _flatten(node)
-        if (getattr(root, "data", None) != "identifier" or str(root.children[0]) != "data" or len(refs) != 3
-                or any(r[0] != "attr" for r in refs) or refs[0][1] != "aws_iam_policy_document"
-                or refs[2][1] != "json" or spot.scope.module is None or len(steps) != own):
+        if (
+            getattr(root, "data", None) != "identifier"
+            or str(root.children[0]) != "data"
+            or len(refs) != 3
+            or any(r[0] != "attr" for r in refs)
+            or refs[0][1] != "aws_iam_policy_document"
+            or refs[2][1] != "json"
+            or spot.scope.module is None
+            or len(steps) != own
+        ):
             return None
         block = spot.scope.module.module.resources.get(f"data.aws_iam_policy_document.{refs[1][1]}")
         if block is None:
@@ -310,7 +342,7 @@ class PathLocator:
         if inner.node is None:
             return None
         prefix = f"{spot.path}." if spot.path else ""
-        written = steps[:len(inner.path.split("."))] if inner.path else []
+        written = steps[: len(inner.path.split("."))] if inner.path else []
         return replace(inner, path=prefix + ".".join(written) if written else spot.path)
 
     def _object_element(self, node: Any, steps: list[str], spot: _Spot) -> tuple[Any, int] | None:
@@ -350,8 +382,7 @@ class PathLocator:
             if argument is None:
                 return None
             parent = _Spot(None, module.call.file, Scope(module.parent, module.call_names), spot.path)
-            return attribute_parts(argument)[1], names[1:], self._at(argument, parent, spot.path), \
-                module.call
+            return attribute_parts(argument)[1], names[1:], self._at(argument, parent, spot.path), module.call
         if name == "each" and names[0] == "value" and owner is not None:
             key = spot.scope.names.get("each", {}).get("key")
             for_each = self._item(_body_of(owner), "for_each")
@@ -380,4 +411,3 @@ def _trees_of_call(call: Any) -> list:
 def _unknown_instance(children: list[ModuleInstance]) -> ModuleInstance | None:
     """A module instance the source cannot tell (count/for_each not known): the one unexpanded instance."""
     return children[0] if len(children) == 1 and children[0].index is None else None
-

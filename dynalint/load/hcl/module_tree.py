@@ -6,19 +6,30 @@ duplicate declarations refused as Terraform refuses them, and override files
 (``override.tf``, ``*_override.tf``) merged into the blocks they override.
 ``module_tree`` follows local module calls (``./``, ``../``) from a root.
 """
+
 from __future__ import annotations
 
 import contextvars
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.hcl.ignore_comments import attach_ignores
-from dynalint.load.hcl.syntax import (_attributes, _comments, attribute_parts, block_parts, body_items, label_text,
-                                      literal_string, new_body, parse_tf)
+from dynalint.load.hcl.syntax import (
+    _attributes,
+    _comments,
+    attribute_parts,
+    block_parts,
+    body_items,
+    label_text,
+    literal_string,
+    new_body,
+    parse_tf,
+)
 from dynalint.model import Source
 
 
@@ -66,8 +77,10 @@ def read_tf_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_TF_BYTES:
-            raise InputError(f"{shown}: {size / 2**20:.1f} MB is larger than dynalint reads in a .tf file "
-                             f"({MAX_TF_BYTES / 2**20:.1f} MB; set DYNALINT_MAX_TF_BYTES to raise it)")
+            raise InputError(
+                f"{shown}: {size / 2**20:.1f} MB is larger than dynalint reads in a .tf file "
+                f"({MAX_TF_BYTES / 2**20:.1f} MB; set DYNALINT_MAX_TF_BYTES to raise it)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{shown}: cannot read: {exc.strerror or exc}") from None
@@ -100,8 +113,10 @@ def _refuse_redefined_attributes(tree: Any, shown: str) -> None:
             if getattr(item, "data", None) == "attribute":
                 name = label_text(item.children[0])
                 if name in seen:
-                    raise InputError(f"{shown}:{item.meta.line}: attribute \"{name}\" is defined twice in this "
-                                     f"block (first at line {seen[name]})")
+                    raise InputError(
+                        f'{shown}:{item.meta.line}: attribute "{name}" is defined twice in this '
+                        f"block (first at line {seen[name]})"
+                    )
                 seen[name] = item.meta.line
 
 
@@ -210,9 +225,12 @@ def _merged_body(base: Any, override: Any) -> Any:
 
 
 def _without(body: Any, attributes: set[str], blocks: set[str]) -> Any:
-    kept = [i for i in body_items(body)
-            if not (i.data == "attribute" and label_text(i.children[0]) in attributes)
-            and not (i.data == "block" and _nested_type(i) in blocks)]
+    kept = [
+        i
+        for i in body_items(body)
+        if not (i.data == "attribute" and label_text(i.children[0]) in attributes)
+        and not (i.data == "block" and _nested_type(i) in blocks)
+    ]
     return new_body(kept, body)
 
 
@@ -230,7 +248,7 @@ def _refuse_duplicate_locals(module: ModuleDir) -> None:
                 name = label_text(item.children[0])
                 where = f"{block.file}:{item.meta.line}"
                 if name in first:
-                    raise InputError(f"{where}: local value \"{name}\" is defined twice (first at {first[name]})")
+                    raise InputError(f'{where}: local value "{name}" is defined twice (first at {first[name]})')
                 first[name] = where
 
 
@@ -261,8 +279,9 @@ def _index_block(module: ModuleDir, block: TfBlock) -> None:
 def _declare(index: dict[str, TfBlock], key: str, block: TfBlock, what: str) -> None:
     first = index.get(key)
     if first is not None:
-        raise InputError(f"{block.file}:{block.start_line}: duplicate {what} (first declared at "
-                         f"{first.file}:{first.start_line})")
+        raise InputError(
+            f"{block.file}:{block.start_line}: duplicate {what} (first declared at {first.file}:{first.start_line})"
+        )
     index[key] = block
 
 
@@ -272,8 +291,13 @@ def display_path(base: str, name: str) -> str:
     return joined.replace(os.sep, "/")
 
 
-def module_tree(root: Path, shown: str, call_sources: Mapping[tuple[str, ...], str] | None = None,
-                strict: bool = True, cache: dict[str, ModuleDir] | None = None) -> dict[tuple[str, ...], ModuleDir]:
+def module_tree(
+    root: Path,
+    shown: str,
+    call_sources: Mapping[tuple[str, ...], str] | None = None,
+    strict: bool = True,
+    cache: dict[str, ModuleDir] | None = None,
+) -> dict[tuple[str, ...], ModuleDir]:
     """The root module and every local child module it calls (recursively), by module path.
 
     A call's source comes from ``call_sources`` (a plan's ``module_calls``) where
@@ -300,11 +324,13 @@ def module_tree(root: Path, shown: str, call_sources: Mapping[tuple[str, ...], s
             child = directory / source
             child_real = _real(child)
             if child_real in ancestors or len(ancestors) >= MAX_MODULE_DEPTH:
-                raise InputError(f"{call.file}:{call.start_line}: module \"{name}\" (source {source!r}) calls a "
-                                 "module that calls it back: a module cycle")
+                raise InputError(
+                    f'{call.file}:{call.start_line}: module "{name}" (source {source!r}) calls a '
+                    "module that calls it back: a module cycle"
+                )
             if not child.is_dir() or not tf_files(child):
                 if strict:
-                    raise InputError(f"{call.file}:{call.start_line}: module \"{name}\": no .tf files in {source!r}")
+                    raise InputError(f'{call.file}:{call.start_line}: module "{name}": no .tf files in {source!r}')
                 continue
             stack.append((path + (name,), child, display_path(where, source), ancestors + (child_real,)))
     return tree

@@ -1,6 +1,7 @@
 """What the names of a module instance stand for (ModuleNames, part of the Evaluator): the instances of
 module calls and of resource blocks (``count``, ``for_each``), variables, locals, module outputs, resources'
 attributes, ``path`` and ``terraform``."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,6 @@ from dynalint.load.hcl.syntax import _attributes, _has_meta, _is_count
 from dynalint.load.hcl.tracer import ReferenceTracer
 from dynalint.load.plan import collect_secrets
 from dynalint.model import SENSITIVE, UNKNOWN
-
 
 _MISSING = object()
 
@@ -46,8 +46,9 @@ class ModuleNames:
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
                     values.update(_computed(block.labels[0], values))
                 references, settings = ReferenceTracer(self).iterator_facts(block.body, bound)
-                found.append(Instance(address, index, values, self.partial_json(block, values, bound),
-                                      references, settings))
+                found.append(
+                    Instance(address, index, values, self.partial_json(block, values, bound), references, settings)
+                )
             module.cache[key] = found
             return found
         finally:
@@ -71,8 +72,9 @@ class ModuleNames:
             if pairs is None:
                 return [(None, {"each": {"key": UNKNOWN, "value": UNKNOWN}}, {})]
             self.budget.spend(meta["for_each"], ITERATION_CELLS * len(pairs), "makes instances")
-            return [(k, {"each": {"key": k, "value": v}}, {"each": Origin(meta["for_each"], scope, k)})
-                    for k, v in pairs]
+            return [
+                (k, {"each": {"key": k, "value": v}}, {"each": Origin(meta["for_each"], scope, k)}) for k, v in pairs
+            ]
         return [(None, {}, {})]
 
     def children(self, module: ModuleInstance, name: str) -> list[ModuleInstance]:

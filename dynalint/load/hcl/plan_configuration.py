@@ -2,6 +2,7 @@
 Evaluator): each resource block's expressions as ``constant_value`` or ``references``, module calls, outputs,
 variables' defaults, and the provider configuration each resource uses (``provider = aws.west``, module
 ``providers`` maps). dynalint.load.configuration then reads ``.tf`` input as it reads a plan."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,9 +11,22 @@ from dynalint.load.hcl.conversions import _deep_opaque, plain
 from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, _locals
 from dynalint.load.hcl.references import _collect_refs, _is_literal
 from dynalint.load.hcl.scopes import ModuleInstance, Scope
-from dynalint.load.hcl.syntax import (META_ARGUMENTS, META_BLOCKS, MODULE_ARGUMENTS, _attributes, _blocks, _flatten,
-                                      _identifier_name, _identifier_or_string, _trees, _unwrap, attribute_parts,
-                                      block_parts, body_items, literal_string)
+from dynalint.load.hcl.syntax import (
+    META_ARGUMENTS,
+    META_BLOCKS,
+    MODULE_ARGUMENTS,
+    _attributes,
+    _blocks,
+    _flatten,
+    _identifier_name,
+    _identifier_or_string,
+    _trees,
+    _unwrap,
+    attribute_parts,
+    block_parts,
+    body_items,
+    literal_string,
+)
 
 
 def _provider_ref(expr: Any) -> tuple[str, str | None] | None:
@@ -52,15 +66,26 @@ class ConfigurationWriter:
         module = self.tree[path]
         resources = []
         for local, block in module.resources.items():
-            resources.append({"address": local, "mode": "data" if block.kind == "data" else "managed",
-                              "type": block.labels[0], "name": block.labels[1],
-                              "provider_config_key": self._provider_key(path, block),
-                              "expressions": self.body_expressions(block.body, module, frozenset(), top=True)})
+            resources.append(
+                {
+                    "address": local,
+                    "mode": "data" if block.kind == "data" else "managed",
+                    "type": block.labels[0],
+                    "name": block.labels[1],
+                    "provider_config_key": self._provider_key(path, block),
+                    "expressions": self.body_expressions(block.body, module, frozenset(), top=True),
+                }
+            )
         calls = {}
         for name, call in module.calls.items():
-            entry = {"source": literal_string(dict(_attributes(call.body)).get("source")) or "",
-                     "expressions": {n: self.expression(e, module, frozenset())
-                                     for n, e in _attributes(call.body) if n not in MODULE_ARGUMENTS}}
+            entry = {
+                "source": literal_string(dict(_attributes(call.body)).get("source")) or "",
+                "expressions": {
+                    n: self.expression(e, module, frozenset())
+                    for n, e in _attributes(call.body)
+                    if n not in MODULE_ARGUMENTS
+                },
+            }
             if path + (name,) in self.tree:
                 entry["module"] = self._module_document(path + (name,))
             calls[name] = entry
@@ -92,7 +117,8 @@ class ConfigurationWriter:
                     kind_, _, content_body = block_parts(content)
                     if kind_ == "content":
                         out.setdefault(labels[0], []).append(
-                            self.body_expressions(content_body, module, bound | {iterator}))
+                            self.body_expressions(content_body, module, bound | {iterator})
+                        )
             else:
                 out.setdefault(kind, []).append(self.body_expressions(block_body, module, bound))
         return out

@@ -1,9 +1,11 @@
 """What an expression refers to, read from its tree without evaluating it: references in the form a plan's
 configuration writes them (``aws_kms_key.main.arn``), and whether an expression is a constant."""
+
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from dynalint.load.hcl.syntax import _TRAVERSALS, _flatten, _for_names, _literal_index, _literal_key, _trees, _unwrap
 from dynalint.load.hcl.templates import _string_parts

@@ -1,9 +1,11 @@
 """Module instances, resource instances, and the scopes expressions are evaluated in."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from dynalint.load.hcl.module_tree import ModuleDir, TfBlock
 
@@ -13,7 +15,7 @@ class ModuleInstance:
     address: str
     path: tuple[str, ...]
     module: ModuleDir
-    parent: "ModuleInstance | None" = None
+    parent: ModuleInstance | None = None
     call: TfBlock | None = None
     index: Any = None
     call_names: dict = field(default_factory=dict)  # count/each of this instance, seen by the call's arguments
@@ -33,7 +35,7 @@ class Origin:
     """
 
     node: Any
-    scope: "Scope"
+    scope: Scope
     key: Any
     through_value: bool = True
 
@@ -47,11 +49,11 @@ class Scope:
     names: Mapping[str, Any]
     origins: Mapping[str, Origin] = field(default_factory=dict)
 
-    def bind(self, **names: Any) -> "Scope":
+    def bind(self, **names: Any) -> Scope:
         origins = {k: v for k, v in self.origins.items() if k not in names} if self.origins else self.origins
         return Scope(self.module, {**self.names, **names}, origins)
 
-    def bind_element(self, name: str, value: Any, origin: Origin | None) -> "Scope":
+    def bind_element(self, name: str, value: Any, origin: Origin | None) -> Scope:
         """``name`` bound to ``value``, the element ``origin`` locates (None: an element of unknown origin)."""
         origins = {k: v for k, v in self.origins.items() if k != name}
         if origin is not None:

@@ -7,16 +7,17 @@ lark's trees and tokens. A new python-hcl2 release is checked here
 (pyproject.toml declares the releases tested); everything else reads the tree
 through the helpers below.
 """
+
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from dynalint.errors import InputError
-
 
 # ---------------------------------------------------------------------- .tf files
 # Parsing goes through python-hcl2's grammar (``hcl2.parses_to_tree``) and reads
@@ -26,9 +27,22 @@ from dynalint.errors import InputError
 
 #: Lark token names as a person reads them, for syntax error messages.
 _TOKEN_WORDS = {
-    "$END": "end of file", "RBRACE": "'}'", "LBRACE": "'{'", "RSQB": "']'", "LSQB": "'['", "RPAR": "')'",
-    "LPAR": "'('", "EQ": "'='", "COLON": "':'", "COMMA": "','", "DBLQUOTE": "'\"'", "NAME": "a name",
-    "QMARK": "'?'", "DOT": "'.'", "NL_OR_COMMENT": "a new line", "INTERP_START": "'${'",
+    "$END": "end of file",
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "RSQB": "']'",
+    "LSQB": "'['",
+    "RPAR": "')'",
+    "LPAR": "'('",
+    "EQ": "'='",
+    "COLON": "':'",
+    "COMMA": "','",
+    "DBLQUOTE": "'\"'",
+    "NAME": "a name",
+    "QMARK": "'?'",
+    "DOT": "'.'",
+    "NL_OR_COMMENT": "a new line",
+    "INTERP_START": "'${'",
 }
 _EXPRESSION_START = {"DBLQUOTE", "INT_LITERAL", "FLOAT_LITERAL", "LBRACE", "LSQB", "LPAR", "HEREDOC_TEMPLATE"}
 _OPERATORS = {"PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT", "DOUBLE_EQ", "NEQ", "DOUBLE_AMP", "DOUBLE_PIPE", "QMARK"}
@@ -86,7 +100,7 @@ def _parse_tf(text: str, shown: str) -> Any:
     return tree
 
 
-@lru_cache(maxsize=None)
+@cache
 def _unicode_parser() -> Any | None:
     """python-hcl2's parser with HCL's own identifiers: any Unicode letter, then letters, digits, ``_``, ``-``.
 
@@ -102,8 +116,14 @@ def _unicode_parser() -> Any | None:
     ascii_name = "NAME : /[a-zA-Z_][a-zA-Z0-9_-]*/"
     if ascii_name not in grammar:  # a python-hcl2 whose grammar changed: its own error stands
         return None
-    return Lark(grammar.replace(ascii_name, r"NAME : /[^\W\d][\w-]*/"), parser="lalr", cache=True,
-                propagate_positions=True, postlex=PostLexer(), import_paths=[str(folder)])
+    return Lark(
+        grammar.replace(ascii_name, r"NAME : /[^\W\d][\w-]*/"),
+        parser="lalr",
+        cache=True,
+        propagate_positions=True,
+        postlex=PostLexer(),
+        import_paths=[str(folder)],
+    )
 
 
 def _refuse_deep_nesting(tree: Any, shown: str) -> None:
@@ -329,8 +349,9 @@ def _literal_key(key_node: Any) -> str | None:
     if getattr(inner, "data", None) == "keyword":
         return str(inner.children[0])
     node = _unwrap(inner)
-    if getattr(node, "data", None) == "identifier" and not (getattr(inner, "data", None) == "expr_term"
-                                                             and len(inner.children) > 1):
+    if getattr(node, "data", None) == "identifier" and not (
+        getattr(inner, "data", None) == "expr_term" and len(inner.children) > 1
+    ):
         return str(node.children[0])
     text = literal_string(node)
     if text is not None:

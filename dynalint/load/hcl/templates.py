@@ -1,5 +1,6 @@
 """Quoted strings and heredocs as templates: literal text, ``${...}`` interpolations and ``%{ if }`` /
 ``%{ for }`` directives, as the nested parts the evaluator renders (see ``_nest``)."""
+
 from __future__ import annotations
 
 import re
@@ -84,8 +85,14 @@ def _freeze(parts: list) -> list:
     out = []
     for part in parts:
         if isinstance(part, list) and part[0] == "if":
-            out.append(("if", part[1], _merge_text(_freeze(part[2]), keep_empty=True),
-                        _merge_text(_freeze(part[3]), keep_empty=True)))
+            out.append(
+                (
+                    "if",
+                    part[1],
+                    _merge_text(_freeze(part[2]), keep_empty=True),
+                    _merge_text(_freeze(part[3]), keep_empty=True),
+                )
+            )
         elif isinstance(part, list):
             out.append(("for", part[1], part[2], _merge_text(_freeze(part[3]), keep_empty=True)))
         else:
@@ -110,7 +117,7 @@ def _heredoc_body(token: str) -> str:
     """The text of a heredoc between its markers, final newline included (as Terraform reads it)."""
     start = _HEREDOC.match(token)
     marker = start.group(2)
-    return re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end():])
+    return re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end() :])
 
 
 def _template_parts(text: str, trim: bool) -> list | None:
@@ -127,11 +134,11 @@ def _template_parts(text: str, trim: bool) -> list | None:
     i = 0
     while i < len(text):
         if text.startswith("$${", i) or text.startswith("%%{", i):
-            buffer.append(text[i + 1:i + 3])
+            buffer.append(text[i + 1 : i + 3])
             i += 3
         elif text.startswith("${", i) or text.startswith("%{", i):
             end = _closing_brace(text, i + 2)
-            part = _heredoc_part(text[i:i + 2], text[i + 2:end]) if end is not None else None
+            part = _heredoc_part(text[i : i + 2], text[i + 2 : end]) if end is not None else None
             if part is None:
                 return None
             flat.extend(_lines("".join(buffer)))
@@ -164,7 +171,7 @@ def _dedent(flat: list) -> list:
     for i in starts:
         if out[i][0] == "text":
             line = out[i][1]
-            out[i] = ("text", line[min(cut, len(line) - len(line.lstrip(" "))):])
+            out[i] = ("text", line[min(cut, len(line) - len(line.lstrip(" "))) :])
     return out
 
 

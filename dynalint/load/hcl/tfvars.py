@@ -1,10 +1,12 @@
 """Root variable values from ``.tfvars`` files and ``--var-file``, in the order Terraform applies them."""
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from dynalint.errors import InputError
 from dynalint.load.hcl.budget import TooLarge
@@ -28,8 +30,10 @@ def root_inputs(root: Path, shown: str, module: ModuleDir, var_files: Iterable[s
     missing = sorted(n for n, b in module.variables.items() if n not in values and not _has_default(b))
     if missing:
         names = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        warnings.append(f"{shown or '.'}: no value for variable(s) {names} (no default, not in a .tfvars file): "
-                        "what depends on them counts as unknown; give values with --var-file")
+        warnings.append(
+            f"{shown or '.'}: no value for variable(s) {names} (no default, not in a .tfvars file): "
+            "what depends on them counts as unknown; give values with --var-file"
+        )
     return values, warnings
 
 
@@ -41,8 +45,7 @@ def _listdir(directory: Path) -> list[Path]:
 
 
 def _has_default(variable: TfBlock) -> bool:
-    return any(item.data == "attribute" and attribute_parts(item)[0] == "default"
-               for item in body_items(variable.body))
+    return any(item.data == "attribute" and attribute_parts(item)[0] == "default" for item in body_items(variable.body))
 
 
 def _read_tfvars(path: Path, shown: str) -> dict[str, Any]:

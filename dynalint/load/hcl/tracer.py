@@ -1,21 +1,40 @@
 """ReferenceTracer: what the element an iterator stands for refers to, followed through the source to the
 one entry an instance was made of (see the class)."""
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from dynalint.load.hcl.budget import TRACE_BUDGET
 from dynalint.load.hcl.conversions import EvalError, _iterate, _to_bool, _to_str
 from dynalint.load.hcl.module_tree import _locals
 from dynalint.load.hcl.references import _is_literal, _template_expressions
 from dynalint.load.hcl.scopes import ModuleInstance, Origin, Scope, call_scope
-from dynalint.load.hcl.syntax import (META_ARGUMENTS, META_BLOCKS, _TRAVERSALS, _argument_trees, _attributes, _blocks,
-                                      _flatten, _for_names, _function_name, _has_meta, _identifier_name, _inner,
-                                      _literal_index, _literal_key, _trees, _unwrap, attribute_parts, block_parts,
-                                      body_items)
+from dynalint.load.hcl.syntax import (
+    _TRAVERSALS,
+    META_ARGUMENTS,
+    META_BLOCKS,
+    _argument_trees,
+    _attributes,
+    _blocks,
+    _flatten,
+    _for_names,
+    _function_name,
+    _has_meta,
+    _identifier_name,
+    _inner,
+    _literal_index,
+    _literal_key,
+    _trees,
+    _unwrap,
+    attribute_parts,
+    block_parts,
+    body_items,
+)
 from dynalint.load.hcl.templates import _string_parts
 from dynalint.model import UNKNOWN, ModuleSetting, is_known
 
@@ -74,7 +93,7 @@ class ReferenceTracer:
     to the table of another entry.
     """
 
-    def __init__(self, evaluator: "Evaluator") -> None:
+    def __init__(self, evaluator: Evaluator) -> None:
         self.ev = evaluator
         self._input_mode = False  # set by inputs(): stop at the inputs of the module the root module calls
 
@@ -93,8 +112,16 @@ class ReferenceTracer:
         self._walk(body, scope, ("", ""), True, False, references, settings if in_module else None)
         return references, settings
 
-    def _walk(self, body: Any, scope: Scope, prefixes: tuple[str, str], top: bool, in_dynamic: bool,
-              references: list, settings: list | None) -> None:
+    def _walk(
+        self,
+        body: Any,
+        scope: Scope,
+        prefixes: tuple[str, str],
+        top: bool,
+        in_dynamic: bool,
+        references: list,
+        settings: list | None,
+    ) -> None:
         for item in body_items(body):
             if item.data == "attribute":
                 name, expr = attribute_parts(item)
@@ -113,11 +140,19 @@ class ReferenceTracer:
             if kind == "dynamic" and labels:
                 self._dynamic(labels[0], block_body, scope, prefixes, references, settings)
             else:
-                self._walk(block_body, scope, (_join(prefixes[0], kind), _join(prefixes[1], kind)), False,
-                           in_dynamic, references, settings)
+                self._walk(
+                    block_body,
+                    scope,
+                    (_join(prefixes[0], kind), _join(prefixes[1], kind)),
+                    False,
+                    in_dynamic,
+                    references,
+                    settings,
+                )
 
-    def _dynamic(self, kind: str, body: Any, scope: Scope, prefixes: tuple[str, str], references: list,
-                 settings: list | None) -> None:
+    def _dynamic(
+        self, kind: str, body: Any, scope: Scope, prefixes: tuple[str, str], references: list, settings: list | None
+    ) -> None:
         meta = dict(_attributes(body))
         content = next((b for b in _blocks(body) if block_parts(b)[0] == "content"), None)
         if content is None or "for_each" not in meta:
@@ -133,8 +168,14 @@ class ReferenceTracer:
         content_attributes = dict(_attributes(content_body))
         for key, value in pairs:
             element = scope.bind_element(iterator, {"key": key, "value": value}, Origin(meta["for_each"], scope, key))
-            name = next((self.ev.ev(content_attributes[k], element) for k in ("name", "region_name")
-                         if k in content_attributes), None)
+            name = next(
+                (
+                    self.ev.ev(content_attributes[k], element)
+                    for k in ("name", "region_name")
+                    if k in content_attributes
+                ),
+                None,
+            )
             keyed = _join(block_paths[1], name) if isinstance(name, str) else block_paths[1]
             self._walk(content_body, element, (block_paths[0], keyed), False, True, references, settings)
 
@@ -169,8 +210,7 @@ class ReferenceTracer:
             return None
         try:
             return self._trace(node, scope, steps, depth)
-        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError,
-                _OutOfSteps):
+        except (EvalError, TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, _OutOfSteps):
             return None
 
     def _trace(self, node: Any, scope: Scope, steps: list, depth: int) -> Any:
@@ -210,7 +250,9 @@ class ReferenceTracer:
                 found = self._trace(if_true if test else if_false, scope, steps, depth + 1)
                 if self._input_mode and not steps and isinstance(found, list):  # the inputs deciding it count too
                     decided = self._trace(condition, scope, [], depth + 1)
-                    found = found + [i for i in decided if isinstance(i, _Input)] if isinstance(decided, list) else found
+                    found = (
+                        found + [i for i in decided if isinstance(i, _Input)] if isinstance(decided, list) else found
+                    )
                 return found
             return self._union([if_true, if_false], scope, steps, depth)
         if kind in ("for_tuple_expr", "for_object_expr"):
@@ -375,8 +417,9 @@ class ReferenceTracer:
             kind = getattr(child, "data", None)
             if kind is None:
                 continue
-            found = (self._trace(child, scope, [], depth + 1) if kind in _TRACED
-                     else self._parts(child, scope, depth + 1))
+            found = (
+                self._trace(child, scope, [], depth + 1) if kind in _TRACED else self._parts(child, scope, depth + 1)
+            )
             out.extend(found if isinstance(found, list) else [_OPAQUE] if found is None and self._input_mode else [])
         return out
 
@@ -421,5 +464,14 @@ def _mentions(expr: Any, names: Mapping[str, Any]) -> bool:
 
 
 #: Expression kinds ReferenceTracer follows as a whole (the others are made of parts).
-_TRACED = frozenset(_TRAVERSALS) | {"identifier", "object", "tuple", "function_call", "conditional",
-                                     "for_tuple_expr", "for_object_expr", "expr_term", "string"}
+_TRACED = frozenset(_TRAVERSALS) | {
+    "identifier",
+    "object",
+    "tuple",
+    "function_call",
+    "conditional",
+    "for_tuple_expr",
+    "for_object_expr",
+    "expr_term",
+    "string",
+}

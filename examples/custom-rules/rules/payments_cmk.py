@@ -5,6 +5,7 @@ the same `@rule`, `Issue`, `Context` and `dynalint.values` helpers the
 built-in pack uses. Load it with `--rules-dir examples/custom-rules/rules`, or
 `rules_dirs: [rules]` in examples/custom-rules/.dynalint.yaml.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,16 @@ KMS_ALIAS = "aws_kms_alias"
 SSE_KEY = "server_side_encryption.kms_key_arn"
 
 
-@rule(id="ACME101", slug="payments-table-without-own-key", level="error", applies=[TABLE], kind="graph",
-      security_severity=7.0, tags=["security", "encryption", "payments"], options={"modules": ["payments"]})
+@rule(
+    id="ACME101",
+    slug="payments-table-without-own-key",
+    level="error",
+    applies=[TABLE],
+    kind="graph",
+    security_severity=7.0,
+    tags=["security", "encryption", "payments"],
+    options={"modules": ["payments"]},
+)
 def payments_table_without_own_key(table, ctx):
     """A payments table is not encrypted with a rotating customer-managed KMS key of this configuration.
 
@@ -77,23 +86,31 @@ def payments_table_without_own_key(table, ctx):
     if not is_known(enabled):
         return
     if not enabled:
-        yield Issue(f"Payments table {label(table)} is encrypted with the AWS-owned key: enable its "
-                    "`server_side_encryption` block with `kms_key_arn` set to a customer-managed key (an aws_kms_key "
-                    "with rotation on).", path="server_side_encryption")
+        yield Issue(
+            f"Payments table {label(table)} is encrypted with the AWS-owned key: enable its "
+            "`server_side_encryption` block with `kms_key_arn` set to a customer-managed key (an aws_kms_key "
+            "with rotation on).",
+            path="server_side_encryption",
+        )
         return
     keys = _keys_of(table, ctx)
     arn = sse.get("kms_key_arn")
     if not keys:
         if arn is None or arn == "" or (isinstance(arn, str) and arn.endswith("alias/aws/dynamodb")):
-            yield Issue(f"Payments table {label(table)} is encrypted with the AWS-managed key aws/dynamodb: set "
-                        "`kms_key_arn` to a customer-managed key (an aws_kms_key with rotation on).",
-                        path=SSE_KEY)
+            yield Issue(
+                f"Payments table {label(table)} is encrypted with the AWS-managed key aws/dynamodb: set "
+                "`kms_key_arn` to a customer-managed key (an aws_kms_key with rotation on).",
+                path=SSE_KEY,
+            )
         return
     for key in keys:
         rotation = bool_of(key.values.get("enable_key_rotation"))
         if is_known(rotation) and rotation is not True:
-            yield Issue(f"Payments table {label(table)} is encrypted with {key.address}, whose key material "
-                        "never rotates: set `enable_key_rotation = true` on the key.", path=SSE_KEY)
+            yield Issue(
+                f"Payments table {label(table)} is encrypted with {key.address}, whose key material "
+                "never rotates: set `enable_key_rotation = true` on the key.",
+                path=SSE_KEY,
+            )
 
 
 def _module_names(module_address: str) -> list[str]:

@@ -6,6 +6,7 @@
 Uses the terraform set-up of scripts/terraform_plans.py (filesystem mirror, fake credentials,
 -refresh=false) and its state builder; skips with a message where terraform is missing.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,7 @@ def main() -> int:
         shutil.copy(HERE / "main.tf", work / "main.tf")
         shutil.copy(tp.PROVIDERS_TF, work / "providers.tf")
         terraform.run(work, "init", "-input=false", "-no-color")
-        terraform.run(work, "plan", "-refresh=false", "-input=false", "-no-color", f"-target={TARGET}",
-                      "-out=tfplan")
+        terraform.run(work, "plan", "-refresh=false", "-input=false", "-no-color", f"-target={TARGET}", "-out=tfplan")
         (HERE / "plan-target.json").write_text(terraform.run(work, "show", "-json", "tfplan"))
         full = terraform.plan(work)
         state = tp.state_from_plan(full, terraform.schema(work))
