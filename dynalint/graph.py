@@ -44,36 +44,44 @@ class Graph:
 
     def __init__(self, resources: Iterable[Resource], links: Iterable[Link] = ()) -> None:
         live = [r for r in resources if not r.deleted]
-        self._by_address = {r.address: r for r in live}
+        by_address = self._by_address = {r.address: r for r in live}
         by_type: dict[str, list[Resource]] = {}
         for r in live:
             by_type.setdefault(r.type, []).append(r)
         edges: dict[tuple[str, str], set[str]] = {}
         for r in live:
+            source = r.address
             for via, target in r.references:
-                if target in self._by_address and target != r.address:
-                    edges.setdefault((r.address, target), set()).add(via)
+                if target in by_address and target != source:
+                    edges.setdefault((source, target), set()).add(via)
+        # Several links share a key function (a table's name ties it to alarms, autoscaling, ...): each
+        # function is asked once per resource, and the targets' index is built once per (type, function).
+        keys: dict[tuple[Callable, str], list[str]] = {}
+        indexes: dict[tuple[str, Callable], dict[str, list[str]]] = {}
         for link in links:
             sources = by_type.get(link.source_type)
             targets = by_type.get(link.target_type)
             if not sources or not targets:
                 continue
-            named: dict[str, list[str]] = {}
-            for t in targets:
-                for key in _safe_keys(link.target_keys, t):
-                    named.setdefault(key, []).append(t.address)
+            named = indexes.get((link.target_type, link.target_keys))
+            if named is None:
+                named = indexes[(link.target_type, link.target_keys)] = {}
+                for t in targets:
+                    for key in _keys_once(keys, link.target_keys, t):
+                        named.setdefault(key, []).append(t.address)
             for s in sources:
-                for key in _safe_keys(link.source_keys, s):
+                for key in _keys_once(keys, link.source_keys, s):
                     for target in named.get(key, ()):
                         if target != s.address:
                             edges.setdefault((s.address, target), set()).add(link.via)
         self._edges = edges
         # node -> [(neighbour, its resource, the via paths of the edge)], by neighbour address
-        self._out: dict[str, list[tuple[str, Resource, set[str]]]] = {}
-        self._in: dict[str, list[tuple[str, Resource, set[str]]]] = {}
+        out: dict[str, list[tuple[str, Resource, set[str]]]] = {}
+        into: dict[str, list[tuple[str, Resource, set[str]]]] = {}
         for (source, target), via in sorted(edges.items()):
-            self._out.setdefault(source, []).append((target, self._by_address[target], via))
-            self._in.setdefault(target, []).append((source, self._by_address[source], via))
+            out.setdefault(source, []).append((target, by_address[target], via))
+            into.setdefault(target, []).append((source, by_address[source], via))
+        self._out, self._in = out, into
         self._nx = None
 
     @property
@@ -105,22 +113,34 @@ class Graph:
         node = resource.address
         if node not in self._by_address:
             return []
-        sides = []
-        if direction in ("out", "both"):
-            sides.append(self._out.get(node, ()))
-        if direction in ("in", "both"):
-            sides.append(self._in.get(node, ()))
+        if direction == "out" or direction == "in":  # one side: each neighbour once, in address order already
+            side = (self._out if direction == "out" else self._in).get(node, ())
+            return [
+                other
+                for _, other, paths in side
+                if (type is None or other.type == type) and (via is None or _through(paths, via))
+            ]
+        if direction != "both":
+            return []
         found: dict[str, Resource] = {}
-        for side in sides:
+        for side in (self._out.get(node, ()), self._in.get(node, ())):
             for address, other, paths in side:
-                if type is not None and other.type != type:
-                    continue
-                if via is not None and not any(v == via or v.startswith(via + ".") for v in paths):
-                    continue
-                found[address] = other
-        if len(sides) == 1:
-            return list(found.values())  # one side is in address order already
+                if (type is None or other.type == type) and (via is None or _through(paths, via)):
+                    found[address] = other
         return [found[a] for a in sorted(found)]
+
+
+def _through(paths: set[str], via: str) -> bool:
+    """Whether one of an edge's attribute paths is ``via`` or lies under it."""
+    return any(v == via or v.startswith(via + ".") for v in paths)
+
+
+def _keys_once(cache: dict, fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:
+    """``_safe_keys``, asked once per key function and resource (by address: unique among live ones)."""
+    found = cache.get((fn, resource.address))
+    if found is None:
+        found = cache[(fn, resource.address)] = _safe_keys(fn, resource)
+    return found
 
 
 def _safe_keys(fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:

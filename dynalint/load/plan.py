@@ -130,34 +130,38 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
     entries = doc.get("resource_changes") or []
     if not entries:  # no resource changes (check_complete made sure): the data sources of an old plan, if any
         return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
-    planned_data = {
-        r["address"]: r
-        for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
-        if r.get("mode") == "data"
-    }
+    planned_data = None  # planned_values' data sources by address, for an old plan's data entries without "after"
     raw = []
-    for entry in entries:
-        change = _dict(entry.get("change"))
+    no_blocks: frozenset = frozenset()
+    for entry in entries:  # dynalint.load.validate checked each: an object, its change an object, ...
+        change = entry["change"]
         actions = tuple(change["actions"])
         after = change.get("after")
-        if entry.get("mode") == "data" and after is None and entry["address"] in planned_data:
-            after = planned_data[entry["address"]].get("values")
+        if after is None and entry["mode"] == "data":
+            if planned_data is None:
+                planned_data = {
+                    r["address"]: r
+                    for r in _module_resources(_dict(doc.get("planned_values")).get("root_module"))
+                    if r.get("mode") == "data"
+                }
+            if entry["address"] in planned_data:
+                after = planned_data[entry["address"]].get("values")
         values = _dict(after) if after is not None else {}
-        before = change.get("before")
         module_address = _module_address(entry)
         module_path, local = _config_key(entry, module_address)
         configured = config.configured(module_path, local)
         if after is not None:
-            _overlay_unknown(
-                values,
-                change.get("after_unknown"),
-                configured,
-                (),
-                PLAIN_BLOCKS.get(str(entry.get("type")), frozenset()),
-            )
-            values = _mask(values, change.get("after_sensitive"), secrets)
-            values = values if isinstance(values, dict) else {}
-        before = _mask(before, change.get("before_sensitive"), secrets)
+            unknown = change.get("after_unknown")
+            if unknown:  # None, false and {} mark nothing
+                _overlay_unknown(values, unknown, configured, (), PLAIN_BLOCKS.get(entry["type"], no_blocks))
+            sensitive = change.get("after_sensitive")
+            if sensitive:
+                values = _mask(values, sensitive, secrets)
+                values = values if isinstance(values, dict) else {}
+        before = change.get("before")
+        sensitive = change.get("before_sensitive")
+        if sensitive:
+            before = _mask(before, sensitive, secrets)
         raw.append(
             RawResource(
                 entry,
