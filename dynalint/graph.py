@@ -71,9 +71,9 @@ class Graph:
         # node -> [(neighbour, its resource, the via paths of the edge)], by neighbour address
         self._out: dict[str, list[tuple[str, Resource, set[str]]]] = {}
         self._in: dict[str, list[tuple[str, Resource, set[str]]]] = {}
-        for (source, target), via in sorted(edges.items()):
-            self._out.setdefault(source, []).append((target, self._by_address[target], via))
-            self._in.setdefault(target, []).append((source, self._by_address[source], via))
+        for (source, target), vias in sorted(edges.items()):
+            self._out.setdefault(source, []).append((target, self._by_address[target], vias))
+            self._in.setdefault(target, []).append((source, self._by_address[source], vias))
         self._nx = None
 
     @property
