@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 OPENING = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
 CLOSING = frozenset({"RBRACE", "RSQB", "RPAR"})
@@ -331,9 +331,7 @@ def _compose(
         if new_line is not None:
             rendered.setdefault(at, []).append(new_line.render(pads[k]) + newline)
             continue
-        # an entry of sequence (built above) holds either an old line's index or a new line
-        assert old_i is not None
-        i = old_i
+        i = cast(int, old_i)  # an entry of sequence (built above) holds either an old line's index or a new line
         line = lines[i]
         if line.eq is not None and pads[k] != line.eq_pad:
             edits.append((line.eq_gap, line.eq, " " * pads[k]))

@@ -226,7 +226,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
 
     def _ev(self, node: Any, scope: Scope) -> Any:
         kind = getattr(node, "data", None)
-        handler = _HANDLERS.get(kind) if kind is not None else None  # (no handler for None)
+        handler = _HANDLERS.get(kind) if kind is not None else None  # None: not a node, no handler
         if handler is None:
             raise EvalError(f"unsupported expression {kind}")
         return handler(self, node, scope)

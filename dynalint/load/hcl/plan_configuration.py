@@ -149,9 +149,8 @@ class ConfigurationWriter:
     def references(self, expr: Any, module: ModuleDir, bound: frozenset) -> list[str]:
         """What an expression refers to, as a plan writes it (``aws_kms_key.main.arn``), locals followed."""
         found: list[str] = []
-        _collect_refs(
-            expr, bound, found, cast("Evaluator", self)
-        )  # ConfigurationWriter is a part of the Evaluator only
+        evaluator = cast("Evaluator", self)  # ConfigurationWriter is a part of the Evaluator only
+        _collect_refs(expr, bound, found, evaluator)
         out: list[str] = []
         for ref in found:
             out.append(ref)
