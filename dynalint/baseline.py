@@ -32,6 +32,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from dynalint import userfiles
 from dynalint.errors import InputError
@@ -89,7 +90,7 @@ def read(path: str) -> frozenset[str]:
     prints = [e.get("fingerprint") if isinstance(e, dict) else None for e in doc["findings"]]
     if not all(isinstance(p, str) and p for p in prints):
         raise InputError(f"{path}: every baseline entry needs a fingerprint; write it again with --write-baseline")
-    return frozenset(prints)
+    return frozenset(cast("list[str]", prints))  # each a non-empty str: checked just above
 
 
 def apply(known: frozenset[str], findings: Iterable[Finding]) -> list[Finding]:

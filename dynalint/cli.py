@@ -435,7 +435,12 @@ def _registry(workflow, config_path: Path | None):
     from dynalint import config, custom
 
     directories = tuple(config.rules_dirs(config_path)) if config_path else ()
-    named = custom.ConfigRules(config_path, directories, workflow["allow_config_code"]) if directories else None
+    # directories only with a config_path
+    named = (
+        custom.ConfigRules(config_path, directories, workflow["allow_config_code"])
+        if config_path and directories
+        else None
+    )
     return custom.registry(workflow["rules_dirs"], config=named)
 
 

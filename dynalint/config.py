@@ -424,5 +424,5 @@ def _type_words(expected: Any) -> str:
         "boolean": "true or false",
         "null": "null",
     }
-    kinds = expected if isinstance(expected, list) else [expected]
+    kinds: list[str] = expected if isinstance(expected, list) else [expected]  # JSON Schema type names
     return " or ".join(words.get(k, k) for k in kinds)

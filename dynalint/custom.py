@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from dynalint import engine
 from dynalint.errors import RuleError
@@ -245,11 +245,13 @@ def _package(directory: Path) -> str:
 
 def _import(file: Path, package: str, directory: Path) -> ModuleType:
     name = f"{package}.{''.join(c if c.isalnum() else '_' for c in file.stem)}"
-    spec = importlib.util.spec_from_file_location(name, file)
+    # a .py file (the caller checks the suffix): the path finder's source loader makes its spec
+    spec = cast(importlib.machinery.ModuleSpec, importlib.util.spec_from_file_location(name, file))
+    loader = cast(importlib.machinery.SourceFileLoader, spec.loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        loader.exec_module(module)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure of the user's code
         del sys.modules[name]
         raise RuleError(_import_failure(exc, [directory], _shown(file))) from None

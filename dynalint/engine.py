@@ -17,7 +17,7 @@ import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote, quote_plus
 
 from dynalint import suppress
@@ -254,6 +254,10 @@ def _fix_of(rule: Rule, issue: Issue):
     return fix
 
 
+@overload
+def scrub(text: str, secrets: Iterable[str]) -> str: ...
+@overload
+def scrub(text: str | None, secrets: Iterable[str]) -> str | None: ...
 def scrub(text: str | None, secrets: Iterable[str]) -> str | None:
     """Replace any sensitive string that found its way into a text, in any form a copy of it takes."""
     if not text or not secrets:

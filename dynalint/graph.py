@@ -78,9 +78,9 @@ class Graph:
         # node -> [(neighbour, its resource, the via paths of the edge)], by neighbour address
         out: dict[str, list[tuple[str, Resource, set[str]]]] = {}
         into: dict[str, list[tuple[str, Resource, set[str]]]] = {}
-        for (source, target), via in sorted(edges.items()):
-            out.setdefault(source, []).append((target, by_address[target], via))
-            into.setdefault(target, []).append((source, by_address[source], via))
+        for (source, target), vias in sorted(edges.items()):
+            out.setdefault(source, []).append((target, by_address[target], vias))
+            into.setdefault(target, []).append((source, by_address[source], vias))
         self._out, self._in = out, into
         self._nx = None
 

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
+from typing import cast
 
 from dynalint import engine
 from dynalint.load import input_units, load_unit
@@ -168,20 +169,22 @@ def _size(unit: Sequence[str]) -> int:
 def _run(task: Sequence[int]) -> list[tuple]:
     """In a worker, for each unit of the task: ("ok", models packed, findings packed), or the phase that
     failed."""
-    out = []
+    # set in the parent before the pool forks (run); were it None, load would fail as a unit's loading fails
+    work = cast(Work, _WORK)
+    out: list[tuple] = []
     for index in task:
         try:
-            models = _WORK.load(_UNITS[index])
+            models = work.load(_UNITS[index])
         except Exception:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
             out.append(("load",))
             continue
         try:
-            findings = _WORK.check(models)
+            findings = work.check(models)
         except Exception:  # noqa: BLE001
             out.append(("check",))
             continue
         out.append(
-            ("ok", [_packed_model(m, _WORK.whole_models) for m in models], [_packed_finding(f) for f in findings])
+            ("ok", [_packed_model(m, work.whole_models) for m in models], [_packed_finding(f) for f in findings])
         )
     return out
 
@@ -207,8 +210,8 @@ def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Mod
                 continue
             if len(results[i]) > 1:
                 raise results[i][1]
-            models = work.load(todo[i])  # what failed in a worker fails here again, with its own traceback
-            results[i] = ("ok", models, work.check(models))
+            loaded = work.load(todo[i])  # what failed in a worker fails here again, with its own traceback
+            results[i] = ("ok", loaded, work.check(loaded))
     models: list[Model] = []
     findings: list[Finding] = []
     for i in sorted(results):
@@ -294,6 +297,6 @@ _RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default i
 
 def _made(cls: type, state: dict):
     """An instance of a frozen dataclass with these field values, made as unpickling makes one."""
-    instance = object.__new__(cls)
+    instance: object = object.__new__(cls)
     instance.__dict__.update(state)
     return instance

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 if TYPE_CHECKING:
     from dynalint.rule import Rule
@@ -180,9 +180,11 @@ def how_to_fix(rule: Rule) -> str:
 
 def example_markdown(examples: Examples) -> str:
     notes = "".join(
-        f"\n\ndynalint also reports {e.rule} on `{e.address}`: {e.because.rstrip('.')}." for e in examples.also
+        # Examples.also keeps only the findings that say why
+        f"\n\ndynalint also reports {e.rule} on `{e.address}`: {cast(str, e.because).rstrip('.')}."
+        for e in examples.also
     )
-    if examples.planned:
+    if examples.before is not None:  # examples.planned
         return (
             f"With this deployed (`before/main.tf`):\n\n{_fence('hcl', examples.before)}\n\n"
             f"this change (`bad/main.tf`) is reported:\n\n"
@@ -197,7 +199,7 @@ def example_markdown(examples: Examples) -> str:
 
 
 def fix_markdown(examples: Examples) -> str:
-    if examples.planned:
+    if examples.before is not None:  # examples.planned
         return _fence("diff", _diff(examples.before, examples.good, "before", "good"))
     fixes = []
     if examples.bad_settings != examples.good_settings:
@@ -241,10 +243,13 @@ def _balanced(lines: Sequence[str]) -> bool:
     return depth == 0
 
 
-class _Matcher(difflib.SequenceMatcher):
+class _Matcher(difflib.SequenceMatcher[str]):
     """Opcodes whose pure insertions and deletions slide to where they read as whole blocks."""
 
-    def get_opcodes(self) -> list[tuple[str, int, int, int, int]]:
+    a: Sequence[str]  # set by SequenceMatcher (typeshed does not declare them)
+    b: Sequence[str]
+
+    def get_opcodes(self) -> list[tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]]:
         codes = [list(c) for c in super().get_opcodes()]
         for n in range(1, len(codes) - 1):
             tag = codes[n][0]

@@ -47,7 +47,10 @@ def apply_inline(
     ``known_ids()`` gives every rule id dynalint knows (a comment may name one that did not run); it is
     asked only when a rule about the comments runs.
     """
-    ignores = {(m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores}
+    # by (input file, address): a finding's input_file may be None, and then no resource's matches
+    ignores: dict[tuple[str | None, str], tuple[Ignore, ...]] = {
+        (m.input_file, r.address): r.ignores for m in models for r in m.resources if r.ignores
+    }
     out = []
     for finding in findings:
         match = next(

@@ -438,12 +438,14 @@ def _attribute(raw: dict, at: list) -> Attribute:
         raise _Invalid([*at, "attribute"], str(exc)) from None
     name = next(op for op in OPERATORS if op in raw)
     operand = raw[name]
-    test = _TESTS.get(name)
+    test: Callable[[Any, Any], bool | None]
     if name == "matches":
         try:
             test = _matcher(re.compile(operand))
         except re.error as exc:
             raise _Invalid([*at, "matches"], f"invalid regular expression: {exc}") from None
+    else:
+        test = _TESTS[name]  # every operator but matches is in _TESTS
     return Attribute(path, test, operand, raw.get("quantifier", "all") == "all")
 
 
@@ -514,7 +516,10 @@ def _explain(error) -> tuple[list, str]:
         missing = [k for k in error.validator_value if k not in instance]
         return path, f"missing {', '.join(repr(k) for k in missing)}"
     if kind == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        # JSON Schema type names
+        expected: list[str] = (
+            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        )
         return path, f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {described(instance)}"
     if kind == "enum":
         return path, f"expected one of {', '.join(map(str, error.validator_value))}, got {instance!r}"

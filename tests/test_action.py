@@ -365,6 +365,7 @@ def test_readme_fork_workflow_reads_the_pull_request_as_data_and_the_settings_fr
     assert not any("terraform" in str(s.get("run", "")) for s in job["steps"])
 
 
+@pytest.mark.slow
 def test_readme_fork_workflow_holds_the_gate_against_the_pull_requests_settings(tmp_path, runner_temp):
     lint = next(
         s

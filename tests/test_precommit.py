@@ -247,6 +247,7 @@ def test_fix_hook_fixes_and_fails_until_the_fix_is_staged(user_repo, pre_commit_
     assert (user_repo / "infra" / "main.tf").read_text() == fixed
 
 
+@pytest.mark.slow
 def test_plan_hook_reads_the_users_config(user_repo, pre_commit_env):
     put(user_repo, "plan.json", case_plan("workflow"))
     (user_repo / ".dynalint.yaml").write_text("fail_on: never\n")

@@ -531,3 +531,17 @@ def test_the_fast_predicates_agree_with_the_checks_that_name_the_problem(entry):
     except validate._Problem:
         head = False
     assert validate._head_ok(planned) == head
+
+
+def test_places_are_found_again_when_the_walk_of_the_keys_did_not_give_them():
+    """decode._places with the top level but no key offsets walks the keys itself: the same places, and none
+    (not a crash) for a document whose walk fails, here a top-level key written twice."""
+    from dynalint.load import decode
+
+    data = (SAMPLES / "mixed" / "plan.json").read_bytes()
+    doc, places = decode.read_located(data, "plan.json")
+    assert places is not None and places.entries
+    again = decode._places(data, decode._TOP.decode(data), None, doc, None)
+    assert again == places
+    twice = b'{"format_version": "1.2", ' + data.lstrip()[1:]
+    assert decode._places(twice, decode._TOP.decode(twice), None, doc, None) is None

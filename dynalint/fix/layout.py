@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 OPENING = frozenset({"LBRACE", "LSQB", "LPAR", "INTERP_START", "DIRECTIVE_START"})
 CLOSING = frozenset({"RBRACE", "RSQB", "RPAR"})
@@ -112,18 +112,32 @@ def _line(text: str, start: int, end: int, tokens: list) -> Line:
     content_end = min(content_end, end) if not (lead and lead[-1].type.startswith("HEREDOC")) else content_end
     indent = text[start : lead[0].start_pos] if lead else ""
     plain = "\t" not in indent
-    line = dict(start=start, end=end, tokens=tuple(tokens))
+    # Line's defaults (no ``=``, no comment) unless the line has them
+    eq: int | None = None
+    eq_gap = tail_w = comment_gap = 0
+    comment_at: int | None = None
     if eq_index is not None:
         gap = lead[eq_index - 1].end_pos
         eq = lead[eq_index].end_pos - 1
         plain = plain and text[gap:eq].strip(" ") == ""
-        line.update(lead_w=width(text[start:gap]), eq=eq, eq_gap=gap, tail_w=width(text[eq:content_end]))
+        lead_w, eq_gap, tail_w = width(text[start:gap]), gap, width(text[eq:content_end])
     else:
-        line.update(lead_w=width(text[start:content_end]))
+        lead_w = width(text[start:content_end])
     if comment is not None:
         plain = plain and text[content_end : comment.start_pos].strip(" ") == ""
-        line.update(comment=comment.start_pos, comment_gap=content_end)
-    return Line(plain=plain, **line)
+        comment_at, comment_gap = comment.start_pos, content_end
+    return Line(
+        start=start,
+        end=end,
+        lead_w=lead_w,
+        eq=eq,
+        eq_gap=eq_gap,
+        tail_w=tail_w,
+        comment=comment_at,
+        comment_gap=comment_gap,
+        plain=plain,
+        tokens=tuple(tokens),
+    )
 
 
 # ---------------------------------------------------------------------- alignment
@@ -306,15 +320,18 @@ def _compose(
     cells = [c for _, _, c, _ in sequence]
     want_eq = eq_pads(cells)
     pads = []
-    for k, (i, _, _, _) in enumerate(sequence):
-        keep = i is not None and not (lines[i].plain and lines[i].eq_pad == old_eq[i])
-        pads.append(lines[i].eq_pad if keep else want_eq[k])
+    for k, (old_i, _, _, _) in enumerate(sequence):
+        if old_i is not None and not (lines[old_i].plain and lines[old_i].eq_pad == old_eq[old_i]):
+            pads.append(lines[old_i].eq_pad)
+        else:
+            pads.append(want_eq[k])
     want_comment = comment_pads(cells, pads)
     rendered: dict[int, list[str]] = {}
-    for k, (i, at, _, new) in enumerate(sequence):
-        if new is not None:
-            rendered.setdefault(at, []).append(new.render(pads[k]) + newline)
+    for k, (old_i, at, _, new_line) in enumerate(sequence):
+        if new_line is not None:
+            rendered.setdefault(at, []).append(new_line.render(pads[k]) + newline)
             continue
+        i = cast(int, old_i)  # an entry of sequence (built above) holds either an old line's index or a new line
         line = lines[i]
         if line.eq is not None and pads[k] != line.eq_pad:
             edits.append((line.eq_gap, line.eq, " " * pads[k]))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dynalint import address as addr
 from dynalint.errors import InputError
@@ -174,7 +174,8 @@ class Resolver:
             files = builder.finish()
         except _NoFix as exc:
             return NoFix(str(exc))
-        return Patch(fix.title, fix.safe, files, (source.file, source.start_line, builder.scope))
+        scope = cast("tuple[str, ...]", builder.scope)  # finish() sets it
+        return Patch(fix.title, fix.safe, files, (source.file, source.start_line, scope))
 
     def _refuse_overrides(self, shown: str, labels: tuple[str, ...]) -> None:
         directory = os.path.dirname(shown)
@@ -370,7 +371,7 @@ class _Builder:
             file.line_at(closing.start_pos).start : closing.start_pos
         ].strip(" \t"):
             raise _NoFix(f"the closing bracket of `{name}` shares its line")
-        ops = []
+        ops: list[Replace | Insert] = []
         if elements and not trailing_comma:
             end = hcl.span(elements[-1])[1]
             ops.append(Replace(end, end, ","))
@@ -403,7 +404,7 @@ class _Builder:
         following = file.line_at(cut_end)
         blank_before = previous is not None and _blank(file, previous)
         closes = file.text[following.start : following.end].strip() == "}"
-        if blank_before and (_blank(file, following) or closes):
+        if previous is not None and blank_before and (_blank(file, following) or closes):
             cut_start = previous.start
         elif (
             previous is not None
@@ -451,7 +452,7 @@ class _Builder:
         file, block = edit.place.file, edit.place.block
         opening, closing = hcl.braces(block)
         body_key = opening.start_pos
-        keys = [("attribute", body_key, n) for n, _ in edit.attributes]
+        keys: list[tuple] = [("attribute", body_key, n) for n, _ in edit.attributes]
         keys += [("block", body_key, b.type, tuple(b.attributes)) for b in edit.blocks]
         for key in keys:
             self.keys.setdefault(file.shown, set()).add(key)

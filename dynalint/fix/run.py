@@ -108,7 +108,7 @@ def fix(
     else:
         attempt = None
     gave_up = attempt is None
-    if gave_up:
+    if attempt is None:  # gave_up
         attempt = _attempt(lint, Workspace(roots), unsafe, fixing, banned, apply=False)
     workspace, models, findings, results = attempt.workspace, attempt.models, attempt.findings, attempt.results
     outcome = Outcome(

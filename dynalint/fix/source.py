@@ -210,10 +210,10 @@ def literal(expr: Any) -> Any:
         except ValueError:
             return _NOT_LITERAL
     if data == "string":
-        text = literal_string(node)
-        if text is None or "\\" in text:
-            return _NOT_LITERAL if text is None else _unescaped(text)
-        return text
+        string = literal_string(node)
+        if string is None or "\\" in string:
+            return _NOT_LITERAL if string is None else _unescaped(string)
+        return string
     if data == "unary_op" and str(node.children[0]) == "-":
         inner = literal(node.children[1])
         return -inner if isinstance(inner, (int, float)) and not isinstance(inner, bool) else _NOT_LITERAL

@@ -102,7 +102,7 @@ class Workspace:
 
     def diff(self) -> str:
         """A unified diff of every change, paths as shown (with control characters escaped)."""
-        chunks = []
+        chunks: list[str] = []
         for shown, before, after in self.changed():
             name = _printable(shown)
             chunks.extend(

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from dynalint.errors import InputError
 from dynalint.load.decode import read_located
@@ -35,7 +35,7 @@ class _Bytes:
 
     def take(self) -> bytes:
         data, self.data = self.data, None
-        return data
+        return cast(bytes, data)  # each _Bytes is taken once (_load)
 
 
 def load_bytes(

@@ -52,7 +52,7 @@ class Configuration:
         root = doc.get("root_module")
         if isinstance(root, dict):
             self._index(root, ())
-        self._trees: dict[tuple, dict] = {}
+        self._trees: dict[tuple, dict | None] = {}
         self._refs: dict[tuple, list] = {}
         self._settings: dict[tuple, tuple] = {}
 
@@ -130,8 +130,8 @@ class Configuration:
             return _MISSING
         if "constant_value" in expr:
             return expr["constant_value"]
-        name = _one_variable(expr)
-        return _MISSING if name is None else self.variable_value(module_path[:-1], name, depth + 1)
+        outer = _one_variable(expr)
+        return _MISSING if outer is None else self.variable_value(module_path[:-1], outer, depth + 1)
 
     # ------------------------------------------------------------ module inputs
     def module_settings(self, module_path: tuple[str, ...], local: str) -> tuple[ModuleSetting, ...]:
@@ -356,7 +356,7 @@ class References:
         return out
 
     def _through_output(
-        self, module_address: str, parts: list[tuple[str, str]], own_index: Any, depth: int
+        self, module_address: str, parts: tuple[tuple[str, str], ...], own_index: Any, depth: int
     ) -> list[str]:
         if len(parts) < 2:
             return []

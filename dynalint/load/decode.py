@@ -29,15 +29,29 @@ import codecs
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AnyStr, Protocol, cast
 
 import msgspec
 
 from dynalint.errors import InputError
 
-_SCAN = json.JSONDecoder().scan_once  # the C parser: one JSON value at an index, (value, end)
-_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, exactly
+
+class _Scanning(Protocol):
+    """A JSONDecoder as its __init__ makes it: with ``scan_once`` (which typeshed does not declare)."""
+
+    scan_once: Callable[[str, int], tuple[Any, int]]
+
+
+class _MatchesEverywhere(Protocol[AnyStr]):
+    """A pattern that matches at every position, if only the empty string: its ``match`` is never None."""
+
+    def match(self, string: AnyStr, pos: int = 0) -> re.Match[AnyStr]: ...
+
+
+_SCAN = cast(_Scanning, json.JSONDecoder()).scan_once  # the C parser: one JSON value at an index, (value, end)
+_SPACE = cast("_MatchesEverywhere[str]", re.compile(r"[ \t\n\r]*"))  # JSON's whitespace, exactly
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -188,7 +202,7 @@ _LIST = msgspec.json.Decoder(list[msgspec.Raw])
 # reading decides (inf), as for everything msgspec refuses. (A float_hook would give the same answer, slower.)
 _ANY = msgspec.json.Decoder(Any)
 _PLANNED = msgspec.json.Decoder(_Planned)
-_WS = re.compile(rb"[ \t\n\r]*")
+_WS = cast("_MatchesEverywhere[bytes]", re.compile(rb"[ \t\n\r]*"))
 _KEY = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string (unrolled: no alternation tried per character)
 # An entry that starts with its "address" key, as terraform writes it: the key, then the JSON string.
 _ADDRESS_FIRST = re.compile(rb'\{[ \t\n\r]*("address")[ \t\n\r]*:[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")')
@@ -328,6 +342,7 @@ def _places(
     try:
         if top is None:  # the slow reading decided: msgspec may still walk the structure
             top = _TOP.decode(buffer)
+        if starts is None:  # not walked yet, or the walk failed (then it fails again here: no places)
             starts = _keys_written_once(buffer, top)
         if any(k in doc for k in ("resource_changes", "planned_values", "configuration")):
             changes = doc.get("resource_changes")

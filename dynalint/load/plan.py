@@ -212,7 +212,8 @@ def build_resources(
     of what they write (see dynalint.load.hcl.tracer).
     """
     refs = reference_resolver(config, [(r.entry["address"], r.module_address) for r in raw])
-    resources, data = [], []
+    resources: list[Resource] = []
+    data: list[Resource] = []
     ref_cache: dict[tuple, list] = {}
     provider: dict[tuple, tuple] = {}  # (module path, block) -> (region, default_tags)
     for entry, values, change, module_address, module_path, local, configured in raw:
@@ -334,7 +335,7 @@ def _module_of(address: str) -> str:
     return ".".join(f"{n}{i}" for n, i in parts[:cut])
 
 
-def _steps(address: str) -> list[tuple[str, str]]:
+def _steps(address: str) -> tuple[tuple[str, str], ...]:
     """``addr.steps``, with an address it cannot split as an InputError (load_document names the file)."""
     try:
         return addr.steps(address)
@@ -433,23 +434,23 @@ def _settled(planned: Any, source: Any, path: str, dynamic: bool, read_only: Map
     if isinstance(planned, list) and isinstance(source, list):
         keyed = {_element(s, i): s for i, s in enumerate(source)}
         same_length = len(planned) == len(source)
-        out = []
+        out: list[Any] = []
         for i, item in enumerate(planned):
             step = _element(item, i)
             match = keyed.get(step) if isinstance(step, Match) or same_length else None
             out.append(_settled(item, match, path, dynamic, read_only) if match is not None else item)
         return planned if all(a is b for a, b in zip(out, planned, strict=False)) else out
     if isinstance(planned, dict) and isinstance(source, dict):
-        out = {}
+        settled: dict[Any, Any] = {}
         for key, value in planned.items():
             unset = source.get(key) is None and (key in source or (dynamic and key not in read_only.get(path, ())))
             if value is UNKNOWN and unset:
-                out[key] = None
+                settled[key] = None
             elif isinstance(value, list) and key in source:
-                out[key] = _settled(value, source[key], f"{path}.{key}", dynamic, read_only)
+                settled[key] = _settled(value, source[key], f"{path}.{key}", dynamic, read_only)
             else:
-                out[key] = value
-        return planned if all(out[k] is planned[k] for k in planned) else out
+                settled[key] = value
+        return planned if all(settled[k] is planned[k] for k in planned) else settled
     return planned
 
 

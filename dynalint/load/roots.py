@@ -46,7 +46,7 @@ def roots_of(files: Sequence[str], top: str = ".") -> list[str]:
 
 def _tf_directories(top: Path) -> dict[str, Path]:
     """Every directory under ``top`` (itself included) holding .tf files, by real path; hidden ones skipped."""
-    out = {}
+    out: dict[str, Path] = {}
     for directory, subdirectories, _files in os.walk(top, followlinks=False):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         if tf_files(Path(directory)):

@@ -163,7 +163,7 @@ def plan_call_sources(doc: Any) -> dict[tuple[str, ...], str]:
     """Module path -> the ``source`` of its call, from a plan's ``configuration.module_calls``."""
     out: dict[tuple[str, ...], str] = {}
     config = doc.get("configuration") if isinstance(doc, dict) else None
-    stack = [((), config.get("root_module") if isinstance(config, dict) else None)]
+    stack: list[tuple[tuple[str, ...], Any]] = [((), config.get("root_module") if isinstance(config, dict) else None)]
     while stack:
         path, module = stack.pop()
         calls = module.get("module_calls") if isinstance(module, dict) else None

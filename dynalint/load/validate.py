@@ -307,7 +307,9 @@ def _block_ok(block: Any) -> bool:
 # ---------------------------------------------------------------------- the cross-checks
 def _planned_resources(doc: dict):
     planned = doc.get("planned_values") or {}
-    stack = [(planned.get("root_module") or {}, ("planned_values", "root_module"))]
+    stack: list[tuple[dict, tuple[str | int, ...]]] = [
+        (planned.get("root_module") or {}, ("planned_values", "root_module"))
+    ]
     while stack:
         module, here = stack.pop()
         for i, resource in enumerate(module.get("resources") or ()):
@@ -320,7 +322,7 @@ def _configured_blocks(doc: dict):
     """(path, full block address) of each managed resource block that has exactly one instance per module
     instance: no count or for_each on the block or on any module call above it."""
     root = (doc.get("configuration") or {}).get("root_module")
-    stack = [(root or {}, ("configuration", "root_module"), "")]
+    stack: list[tuple[dict, tuple[str | int, ...], str]] = [(root or {}, ("configuration", "root_module"), "")]
     while stack:
         module, here, prefix = stack.pop()
         for i, block in enumerate(module.get("resources") or ()):

@@ -131,7 +131,7 @@ def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_chang
     """How many resources a chosen rule was shown (dynalint.engine.checks), counted per rule kind and type."""
     from dynalint.engine import checks
 
-    firsts = {}  # (kind, type) -> a rule of that kind that applies to the type
+    firsts: dict[tuple[str, str], Rule] = {}  # (kind, type) -> a rule of that kind that applies to the type
     for rule in rules:
         for type_ in rule.applies:
             firsts.setdefault((rule.kind, type_), rule)

@@ -221,8 +221,8 @@ def _draw_table(
     if scaling:
         found = [f for r in scaling for f in findings.get(r.address, [])]
         dimensions = sorted({_dimension(r) for r in scaling if r.type == TARGET} - {""})
-        label = ["autoscaling"] + ([mermaid_text(", ".join(dimensions))] if dimensions else [])
-        nodes.append(_Node(f"{prefix}a", label, found, "box", table.deleted))
+        lines = ["autoscaling"] + ([mermaid_text(", ".join(dimensions))] if dimensions else [])
+        nodes.append(_Node(f"{prefix}a", lines, found, "box", table.deleted))
         edges.append(f"  {prefix}a -. scales .-> {prefix}")
     alarms = graph.related(drawn, ALARM, direction="in")
     if alarms:
@@ -346,6 +346,7 @@ def _graph(model: Model, links: Sequence):
 
 def _drawable(resource: Resource) -> Resource:
     """A destroyed resource as it was (its ``before`` values), so that the graph keeps it and its links."""
-    if resource.deleted and isinstance(resource.change.before, dict):
+    # resource.deleted, with resource.change narrowed
+    if resource.change is not None and resource.change.is_delete and isinstance(resource.change.before, dict):
         return replace(resource, values=resource.change.before, change=None)
     return resource

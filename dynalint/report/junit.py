@@ -86,7 +86,7 @@ def _where(source) -> str:
 
 
 def _why_skipped(f: Finding) -> str:
-    if f.suppressed:
+    if f.suppression is not None:  # f.suppressed
         return f"suppressed: {f.suppression.justification}"
     return "in the baseline"
 

@@ -95,7 +95,11 @@ def _heading(first: Finding) -> list[str]:
 
 def _finding(f: Finding, rule: Rule | None) -> list[str]:
     slug = f" {markdown_text(rule.slug)}" if rule else ""
-    reason = f" *(suppressed: {markdown_text(f.suppression.justification, MAX_REASON)})*" if f.suppressed else ""
+    reason = (
+        f" *(suppressed: {markdown_text(f.suppression.justification, MAX_REASON)})*"
+        if f.suppression is not None  # f.suppressed
+        else ""
+    )
     lines = [
         f"**{_LEVEL_NAMES[f.level]}** {markdown_code(f.rule_id)}{slug}: {markdown_text(f.message, MAX_MESSAGE)}"
         f"{reason}",

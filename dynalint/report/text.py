@@ -26,13 +26,13 @@ def render(report: Report) -> str:
         for warning in model.warnings:
             lines.append(paint(_DIM, _wrapped("note: ", text(warning), report.width, indent=6)))
     visible = report.visible
-    for input_file, in_file in groupby(visible, key=lambda f: f.input_file or "-"):
-        in_file = list(in_file)
+    for input_file, file_group in groupby(visible, key=lambda f: f.input_file or "-"):
+        in_file = list(file_group)
         first = in_file[0].resource_location
         if len(report.models) > 1 or not first or first.kind == "plan":
             lines.append(paint(_BOLD, text(input_file)))
-        for _address, group in groupby(in_file, key=lambda f: f.address):
-            group = list(group)
+        for _address, address_group in groupby(in_file, key=lambda f: f.address):
+            group = list(address_group)
             lines.append(_resource_line(group[0], paint))
             for f in group:
                 level = paint(_COLORS[f.level], f"{str(f.level):<7}")

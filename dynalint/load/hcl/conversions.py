@@ -202,7 +202,7 @@ def _convert_object(value: dict, spec: Any, literal: Callable[[Any], Any]) -> di
 
 def _is_false(expr: Any) -> bool:
     node = _unwrap(expr) if expr is not None else None
-    return getattr(node, "data", None) == "literal_value" and str(node.children[0]) == "false"
+    return node is not None and getattr(node, "data", None) == "literal_value" and str(node.children[0]) == "false"
 
 
 def _to_str(value: Any) -> str:
@@ -295,7 +295,7 @@ def _get_index(value: Any, key: Any) -> Any:
 
 
 def _to_set(value: Any) -> list:
-    unique = []
+    unique: list[Any] = []
     for item in value:
         if not any(_equal(item, seen) for seen in unique):
             unique.append(item)

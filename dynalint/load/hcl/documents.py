@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dynalint.load.hcl.conversions import EvalError, Partial, _deep_opaque, plain
-from dynalint.load.hcl.module_tree import TfBlock
+from dynalint.load.hcl.module_tree import ModuleDir, TfBlock
 from dynalint.load.hcl.references import _reference_suffix
 from dynalint.load.hcl.scopes import ModuleInstance, Scope
 from dynalint.load.hcl.syntax import (
@@ -133,6 +133,16 @@ def _computed(data_type: str, values: dict) -> dict:
 
 class DocumentDrafts:
     """Part of the Evaluator (dynalint.load.hcl.evaluator): documents known only in part."""
+
+    if TYPE_CHECKING:  # what this part uses of the Evaluator's others (the Evaluator sets or defines them)
+        tree: dict[tuple[str, ...], ModuleDir]
+
+        def ev(self, node: Any, scope: Scope) -> Any: ...
+        def body_values(self, body: Any, scope: Scope, top: bool = False, leaf: Callable | None = None) -> dict: ...
+        def _lookup(self, name: str, steps: list, scope: Scope) -> tuple[Any, list]: ...
+        def _apply(self, value: Any, steps: list, scope: Scope) -> Any: ...
+        def references(self, expr: Any, module: ModuleDir, bound: frozenset) -> list[str]: ...
+        def children(self, module: ModuleInstance, name: str) -> list[ModuleInstance]: ...
 
     # ------------------------------------------------------------ documents known in part
     def partial_json(self, block: TfBlock, values: dict, scope: Scope) -> dict:

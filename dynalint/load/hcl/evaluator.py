@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dynalint import address as addr
 from dynalint.load.hcl.budget import ITERATION_CELLS, MAX_VALUE_CELLS, TRACE_BUDGET, Budget, cells
@@ -84,7 +84,8 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
         """Every resource instance for the plan loader's ``build_resources``, and the configuration document
         they refer to."""
         raw: list[RawResource] = []
-        stack = [self.root]
+        # the loader builds from a module_tree(), which always holds the root module ()
+        stack = [cast(ModuleInstance, self.root)]
         while stack:
             instance = stack.pop()
             for local in instance.module.resources:
@@ -147,10 +148,12 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
     def root_values(self) -> dict[str, Any]:
         """Root variables whose value is known, for ``Configuration`` (a variable that is null counts as unset)."""
         out = {}
-        for name in self.root.module.variables if self.root else ():
-            value = self.variable(self.root, name)
-            if is_known(value):
-                out[name] = plain(value)
+        root = self.root
+        if root is not None:
+            for name in root.module.variables:
+                value = self.variable(root, name)
+                if is_known(value):
+                    out[name] = plain(value)
         return out
 
     # ------------------------------------------------------------ bodies
@@ -223,7 +226,7 @@ class Evaluator(ModuleNames, ConfigurationWriter, DocumentDrafts):
 
     def _ev(self, node: Any, scope: Scope) -> Any:
         kind = getattr(node, "data", None)
-        handler = _HANDLERS.get(kind)
+        handler = _HANDLERS.get(kind) if kind is not None else None  # None: not a node, no handler
         if handler is None:
             raise EvalError(f"unsupported expression {kind}")
         return handler(self, node, scope)

@@ -7,11 +7,11 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dynalint import address as addr
 from dynalint.errors import InputError
-from dynalint.load.configuration import Configuration
+from dynalint.load.configuration import Configuration, References
 from dynalint.load.hcl.documents import PARTIAL_DOCUMENTS
 from dynalint.load.hcl.evaluator import Evaluator
 from dynalint.load.hcl.lifecycle import lifecycle_of
@@ -141,7 +141,10 @@ def complete_plan_from_tf(
                 resource = replace(
                     resource,
                     references=tuple(
-                        resolve_scoped(refs, instance.iterator_references, resource.address, resource.references)
+                        # refs is made when iterated holds an address, as it does here
+                        resolve_scoped(
+                            cast(References, refs), instance.iterator_references, resource.address, resource.references
+                        )
                     ),
                 )
         out.append(resource)

@@ -126,9 +126,10 @@ class PathLocator:
         if address not in self._instances:  # a resource often has several findings
             found = self._instance(address)
             self._instances[address] = None if found is None else (found[1], Scope(found[0], found[2]))
-        if self._instances[address] is None:
+        entry = self._instances[address]
+        if entry is None:
             return None
-        block, scope = self._instances[address]
+        block, scope = entry
         spot = self._walk(block.body, path.split("."), _Spot(None, block.file, scope, None), block)
         if spot.node is None:
             return None
@@ -154,9 +155,10 @@ class PathLocator:
             name, index = parts[i]
             children = evaluator.children(instance, name)
             wanted = addr.join(instance.address, f"module.{name}{index}")
-            instance = next((c for c in children if c.address == wanted), None) or _unknown_instance(children)
-            if instance is None:
+            found = next((c for c in children if c.address == wanted), None) or _unknown_instance(children)
+            if found is None:
                 return None
+            instance = found
         block = instance.module.resources.get(local)
         if block is None:
             return None

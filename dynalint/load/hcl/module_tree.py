@@ -310,7 +310,8 @@ def module_tree(
     """
     cache = {} if cache is None else cache
     tree: dict[tuple[str, ...], ModuleDir] = {}
-    stack = [((), root, shown, (_real(root),))]
+    # (module path, its directory, the directory as shown, the real paths of it and the modules calling it)
+    stack: list[tuple[tuple[str, ...], Path, str, tuple[str, ...]]] = [((), root, shown, (_real(root),))]
     while stack:
         path, directory, where, ancestors = stack.pop()
         real = _real(directory)

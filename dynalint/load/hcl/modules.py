@@ -5,18 +5,23 @@ attributes, ``path`` and ``terraform``."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from dynalint import address as addr
 from dynalint.load.hcl.budget import ITERATION_CELLS
 from dynalint.load.hcl.conversions import Outputs, Partial, _convert, _count_number, _for_each_pairs, _is_false
 from dynalint.load.hcl.documents import COMPUTED_DATA, _computed
-from dynalint.load.hcl.module_tree import _locals
+from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, _locals
 from dynalint.load.hcl.scopes import Instance, ModuleInstance, Origin, Scope, _index_text, call_scope
 from dynalint.load.hcl.syntax import _attributes, _has_meta, _is_count
 from dynalint.load.hcl.tracer import ReferenceTracer
 from dynalint.load.plan import collect_secrets
 from dynalint.model import SENSITIVE, UNKNOWN
+
+if TYPE_CHECKING:
+    from dynalint.load.hcl.budget import Budget
+    from dynalint.load.hcl.evaluator import Evaluator
 
 _MISSING = object()
 
@@ -25,6 +30,17 @@ class ModuleNames:
     """Part of the Evaluator (dynalint.load.hcl.evaluator): the instances of a module's calls and
     resource blocks, and what ``var.``, ``local.``, ``module.``, resource and ``data.`` references stand for
     in a module instance."""
+
+    if TYPE_CHECKING:  # what this part uses of the Evaluator's others (the Evaluator sets or defines them)
+        tree: dict[tuple[str, ...], ModuleDir]
+        inputs: dict[str, Any]
+        secrets: set[str]
+        budget: Budget
+        _busy: set[tuple[int, str]]
+
+        def ev(self, node: Any, scope: Scope) -> Any: ...
+        def body_values(self, body: Any, scope: Scope, top: bool = False, leaf: Callable | None = None) -> dict: ...
+        def partial_json(self, block: TfBlock, values: dict, scope: Scope) -> dict: ...
 
     # ------------------------------------------------------------ instances
     def instances(self, module: ModuleInstance, local: str) -> list[Instance]:
@@ -45,7 +61,7 @@ class ModuleNames:
                 values = self.body_values(block.body, bound, top=True)
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
                     values.update(_computed(block.labels[0], values))
-                references, settings = ReferenceTracer(self).iterator_facts(block.body, bound)
+                references, settings = ReferenceTracer(cast("Evaluator", self)).iterator_facts(block.body, bound)
                 found.append(
                     Instance(address, index, values, self.partial_json(block, values, bound), references, settings)
                 )
@@ -180,14 +196,15 @@ class ModuleNames:
         if name not in module.module.calls or module.path + (name,) not in self.tree:
             return UNKNOWN, []
         instances = self.children(module, name)
+        evaluator = cast("Evaluator", self)  # ModuleNames is a part of the Evaluator only
         body = module.module.calls[name].body
         if not _has_meta(body):
-            return (Outputs(self, instances[0]), rest) if instances else (UNKNOWN, [])
+            return (Outputs(evaluator, instances[0]), rest) if instances else (UNKNOWN, [])
         if len(instances) == 1 and instances[0].index is None:
             return UNKNOWN, []  # count/for_each not known
         if _is_count(body):
-            return [Outputs(self, i) for i in instances], rest
-        return {i.index: Outputs(self, i) for i in instances}, rest
+            return [Outputs(evaluator, i) for i in instances], rest
+        return {i.index: Outputs(evaluator, i) for i in instances}, rest
 
     def _resource_value(self, module: ModuleInstance, local: str) -> Any:
         block = module.module.resources.get(local)

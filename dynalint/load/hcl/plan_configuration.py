@@ -5,7 +5,7 @@ variables' defaults, and the provider configuration each resource uses (``provid
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dynalint.load.hcl.conversions import _deep_opaque, plain
 from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, _locals
@@ -27,6 +27,9 @@ from dynalint.load.hcl.syntax import (
     body_items,
     literal_string,
 )
+
+if TYPE_CHECKING:
+    from dynalint.load.hcl.evaluator import Evaluator
 
 
 def _provider_ref(expr: Any) -> tuple[str, str | None] | None:
@@ -59,6 +62,15 @@ def _providers_map(expr: Any) -> dict[str, tuple[str, str | None]]:
 class ConfigurationWriter:
     """Part of the Evaluator (dynalint.load.hcl.evaluator): the module tree as a plan's ``configuration``
     section writes it, and the references of an expression, locals followed."""
+
+    if TYPE_CHECKING:  # what this part uses of the Evaluator's others (the Evaluator sets or defines them)
+        tree: dict[tuple[str, ...], ModuleDir]
+        root: ModuleInstance | None
+        _local_refs: dict[tuple[int, str], list[str]]
+        _providers: dict[str, dict]
+
+        def ev(self, node: Any, scope: Scope) -> Any: ...
+        def children(self, module: ModuleInstance, name: str) -> list[ModuleInstance]: ...
 
     # ------------------------------------------------------------ configuration document
     def _module_document(self, path: tuple[str, ...]) -> dict:
@@ -137,7 +149,8 @@ class ConfigurationWriter:
     def references(self, expr: Any, module: ModuleDir, bound: frozenset) -> list[str]:
         """What an expression refers to, as a plan writes it (``aws_kms_key.main.arn``), locals followed."""
         found: list[str] = []
-        _collect_refs(expr, bound, found, self)
+        evaluator = cast("Evaluator", self)  # ConfigurationWriter is a part of the Evaluator only
+        _collect_refs(expr, bound, found, evaluator)
         out: list[str] = []
         for ref in found:
             out.append(ref)
@@ -195,7 +208,7 @@ class ConfigurationWriter:
     def _provider_expressions(self, path: tuple[str, ...], block: TfBlock) -> dict:
         instance = self._first_instance(path)
         scope = Scope(instance, {})
-        out = {}
+        out: dict[str, Any] = {}
         settings = dict(_attributes(block.body))
         if "region" in settings:
             region = plain(self.ev(settings["region"], scope))

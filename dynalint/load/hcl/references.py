@@ -59,8 +59,8 @@ def _collect_refs(node: Any, bound: frozenset, out: list[str], evaluator: Evalua
                 _collect_refs(child, bound | names, out, evaluator)
         return
     if kind in ("heredoc_template", "heredoc_template_trim"):
-        for expr, names in _template_expressions(evaluator.heredoc_parts(node) or [], bound):
-            _collect_refs(expr, names, out, evaluator)
+        for expr, expr_bound in _template_expressions(evaluator.heredoc_parts(node) or [], bound):
+            _collect_refs(expr, expr_bound, out, evaluator)
         return
     for child in node.children:
         _collect_refs(child, bound, out, evaluator)

@@ -289,7 +289,7 @@ def _is_count(body: Any) -> bool:
 
 def _identifier_name(expr: Any) -> str | None:
     node = _unwrap(expr) if expr is not None else None
-    return str(node.children[0]) if getattr(node, "data", None) == "identifier" else None
+    return str(node.children[0]) if node is not None and getattr(node, "data", None) == "identifier" else None
 
 
 def _identifier_or_string(expr: Any) -> str | None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from dynalint.errors import InputError
 from dynalint.load.hcl.syntax import _trees, _unescape, attribute_parts, body_items, parse_tf
@@ -115,7 +115,8 @@ _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n")
 
 def _heredoc_body(token: str) -> str:
     """The text of a heredoc between its markers, final newline included (as Terraform reads it)."""
-    start = _HEREDOC.match(token)
+    # a HEREDOC_TEMPLATE(_TRIM) token: python-hcl2's grammar gives it this start
+    start = cast(re.Match[str], _HEREDOC.match(token))
     marker = start.group(2)
     return re.sub(rf"[ \t]*{re.escape(marker)}\r?\n?\Z", "", token[start.end() :])
 
@@ -138,7 +139,9 @@ def _template_parts(text: str, trim: bool) -> list | None:
             i += 3
         elif text.startswith("${", i) or text.startswith("%{", i):
             end = _closing_brace(text, i + 2)
-            part = _heredoc_part(text[i : i + 2], text[i + 2 : end]) if end is not None else None
+            if end is None:
+                return None
+            part = _heredoc_part(text[i : i + 2], text[i + 2 : end])
             if part is None:
                 return None
             flat.extend(_lines("".join(buffer)))
@@ -190,7 +193,9 @@ def _heredoc_part(opener: str, content: str) -> tuple | None:
         expr = _parse_expression(inner[3:])
         return None if expr is None else ("if", expr, *strips)
     match = _FOR_DIRECTIVE.match(inner)
-    expr = _parse_expression(match.group(3)) if match else None
+    if match is None:
+        return None
+    expr = _parse_expression(match.group(3))
     if expr is None:
         return None
     return ("for", ([n for n in match.group(1, 2) if n], expr), *strips)
