@@ -255,7 +255,7 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
                     workflow["var_files"],
                     prepare=lambda m: _prepared(m, stdin_filename, changed_only),
                     allow_errored=workflow["allow_errored_plan"],
-                    whole_models=fmt in ("markdown", "sarif"),
+                    whole_models={"markdown": "all", "sarif": "fixes"}.get(fmt, ""),
                 )
                 models, findings = parallel.check_inputs(paths, work, jobs, progress=progress.show)
             else:

@@ -59,9 +59,10 @@ class Work:
     var_files: Sequence[str]
     prepare: Callable[[Model], Model]  # applied to each model after loading (the command line's notes)
     allow_errored: bool = False  # --allow-errored-plan
-    # The report reads the resources themselves (the markdown diagram, SARIF's fix proposals): workers send the
-    # models back whole, not stripped to what the other reports read.
-    whole_models: bool = False
+    # What of the models the report reads besides what every report does: "all" their resources (the markdown
+    # diagram), or those of a model with a finding dynalint may fix in a .tf file ("fixes": SARIF's fix proposals
+    # resolve them against the model); workers send those models back whole, the others stripped.
+    whole_models: str = ""
 
     def load(self, unit: Sequence[str]) -> list[Model]:
         return [
@@ -183,9 +184,8 @@ def _run(task: Sequence[int]) -> list[tuple]:
         except Exception:  # noqa: BLE001
             out.append(("check",))
             continue
-        out.append(
-            ("ok", [_packed_model(m, work.whole_models) for m in models], [_packed_finding(f) for f in findings])
-        )
+        whole = {id(m) for m in _whole(work.whole_models, models, findings)}
+        out.append(("ok", [_packed_model(m, id(m) in whole) for m in models], [_packed_finding(f) for f in findings]))
     return out
 
 
@@ -226,6 +226,20 @@ def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Mod
 # and the findings, field by field. The parent makes the instances as unpickling does (no __init__ run again:
 # the worker made them), since it does so for every resource and finding of every input, alone.
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def _whole(what: str, models: list[Model], findings: list[Finding]) -> list[Model]:
+    """The models of a unit a worker sends back whole (see ``Work.whole_models``)."""
+    if what == "all":
+        return models
+    if what != "fixes":
+        return []
+    fixable = set()
+    for f in findings:
+        location = f.resource_location
+        if f.fix is not None and location is not None and location.kind == "tf":
+            fixable.add(f.input_file)
+    return [m for m in models if m.input_file in fixable]
 
 
 def _packed_model(model: Model, whole: bool) -> tuple:

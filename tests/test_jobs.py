@@ -48,6 +48,31 @@ def test_jobs_give_the_bytes_of_one_process(extra):
         assert (many.exit_code, many.stdout, many.stderr) == (one.exit_code, one.stdout, one.stderr), fmt
 
 
+def test_sarif_workers_send_back_whole_only_the_models_with_a_fix_to_propose():
+    """SARIF's fix proposals resolve a finding against its model: a worker sends back whole the models with a
+    finding fixable in a .tf file, the others stripped (a plan alone has no .tf to fix), and the report is
+    the same bytes, fix proposals included."""
+    plans = ["tests/tf/capacity/plan.json", str((SAMPLES / "mixed" / "plan.json").relative_to(ROOT))]
+    one = run(*plans, "-f", "sarif", "--jobs", "1")
+    many = run(*plans, "-f", "sarif", "--jobs", "2")
+    assert (many.exit_code, many.stdout) == (one.exit_code, one.stdout)
+    assert any("fixes" in r for r in json.loads(one.stdout)["runs"][0]["results"])
+    work = parallel.Work((), (), None, False, (), True, None, (), lambda m: m, whole_models="fixes")
+    capacity, mixed = (work.load((p,))[0] for p in plans)
+    findings = [f for f in _findings_of(capacity) if f.fix is not None][:1]
+    assert findings and findings[0].resource_location.kind == "tf"
+    assert parallel._whole("fixes", [capacity, mixed], findings) == [capacity]
+    assert parallel._whole("all", [capacity, mixed], []) == [capacity, mixed]
+    assert parallel._whole("", [capacity, mixed], findings) == []
+
+
+def _findings_of(model):
+    from dynalint import engine
+
+    registry = engine.builtin_registry()
+    return engine.check_models([model], registry.sorted(), registry.links)
+
+
 def test_custom_rules_config_and_baseline_reach_the_workers(tmp_path):
     plans = ["examples/custom-rules/infra/plan.json", str(case_plan("custom").relative_to(ROOT))]
     config = ["--config", str(EXAMPLE / ".dynalint.yaml"), "--allow-config-code"]
