@@ -298,8 +298,8 @@ def _check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_file
             models, findings = lint()
             findings += settings.unused_ignores(findings, models, rules, only_changed=changed_only)
             findings = _baselined(findings, known, workflow)
-        if fmt == "sarif":
-            from dynalint.fix.run import proposals
+        if fmt == "sarif" and any(f.fixable_in_tf and not f.suppressed for f in findings):
+            from dynalint.fix.run import proposals  # the fixer: only where there is something it may fix
 
             extra["fixes"] = proposals(models, findings)
     color = _color(output, workflow["no_color"])

@@ -234,11 +234,7 @@ def _whole(what: str, models: list[Model], findings: list[Finding]) -> list[Mode
         return models
     if what != "fixes":
         return []
-    fixable = set()
-    for f in findings:
-        location = f.resource_location
-        if f.fix is not None and location is not None and location.kind == "tf":
-            fixable.add(f.input_file)
+    fixable = {f.input_file for f in findings if f.fixable_in_tf}
     return [m for m in models if m.input_file in fixable]
 
 

@@ -356,7 +356,7 @@ def proposals(models: Sequence, findings: Sequence) -> dict[str, Proposal]:
     """
     workspace = Workspace()
     out: dict[str, Proposal] = {}
-    wanted = [f for f in findings if f.fix is not None and not f.suppressed]
+    wanted = [f for f in findings if f.fixable_in_tf and not f.suppressed]
     if not wanted:
         return out
     results = resolve_all(models, wanted, workspace, strict=False)
