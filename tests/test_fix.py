@@ -5,6 +5,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -613,3 +615,19 @@ def test_remove_block_is_part_of_the_api():
 def test_rules_json_lists_whether_each_rule_fixes():
     rows = {r["id"]: r for r in json.loads(run("rules", "--format", "json").stdout)["rules"]}
     assert rows["DDB101"]["fix"] == "safe" and rows["DDB206"]["fix"] == "unsafe" and rows["DDB104"]["fix"] is None
+
+
+def test_sarif_of_a_plan_without_tf_files_does_not_load_the_fixer(tmp_path):
+    """A plan read alone is located in the plan file, where nothing can be fixed: its SARIF report has no fix
+    proposals, and the fixer (the .tf layout engine and the resolver) is not even imported."""
+    shutil.copyfile(SAMPLES / "bad" / "plan.json", tmp_path / "plan.json")
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom dynalint.cli import main\n"
+        "result = CliRunner().invoke(main, ['--no-config', 'plan.json', '-f', 'sarif'])\n"
+        "assert result.exit_code == 1, result.output\n"
+        "assert '\"fixes\"' not in result.stdout\n"
+        "print('dynalint.fix.run' in sys.modules, 'dynalint.fix.layout' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "False"]
