@@ -303,32 +303,10 @@ def _keys_written_once(buffer: bytes, top: dict[str, msgspec.Raw]) -> dict[str, 
     once always is, and a key written twice is either not (its first copy differs) or
     is met again (the same copy twice).
     """
-    starts: dict[str, int] = {}
     at = _WS.match(buffer).end()
     if buffer[at : at + 1] != b"{":
         raise _NotAsParsed
-    at = _WS.match(buffer, at + 1).end()
-    if buffer[at : at + 1] == b"}":
-        return starts
-    while True:
-        found = _KEY.match(buffer, at)
-        if found is None:
-            raise _NotAsParsed
-        key = json.loads(found.group())
-        raw = top.get(key)
-        at = _WS.match(buffer, found.end()).end()
-        if raw is None or buffer[at : at + 1] != b":":
-            raise _NotAsParsed
-        at = _WS.match(buffer, at + 1).end()
-        if key in starts or not buffer.startswith(bytes(raw), at):
-            raise _NotAsParsed  # a key written twice: the slow reading names the first one met again
-        starts[key] = at
-        at = _WS.match(buffer, at + len(raw)).end()
-        if buffer[at : at + 1] == b"}":
-            return starts
-        if buffer[at : at + 1] != b",":
-            raise _NotAsParsed
-        at = _WS.match(buffer, at + 1).end()
+    return {key: value_at for key, (_, value_at) in _member_starts(buffer, at, top).items()}
 
 
 # ---------------------------------------------------------------------- places of the resource entries
@@ -428,7 +406,8 @@ def _address_key(buffer: bytes, at: int, raw: msgspec.Raw, address: str) -> int:
 
 def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> dict[str, tuple[int, int]]:
     """key -> (where the key starts, where its value starts) for the object at ``at`` whose members the parser
-    read as ``members``; _NotAsParsed for a key written twice (as _keys_written_once)."""
+    read as ``members``; _NotAsParsed for a key written twice (see _keys_written_once) or a walk that meets
+    something else than what the parser read."""
     out: dict[str, tuple[int, int]] = {}
     at = _WS.match(buffer, at + 1).end()
     if buffer[at : at + 1] == b"}":
