@@ -17,10 +17,8 @@ from pathlib import Path
 import click
 
 from dynalint import __version__
+from dynalint.cli_options import check_options, rule_sources
 from dynalint.errors import InputError, RuleError
-from dynalint.report import FORMATS
-
-LEVELS = ("error", "warning", "note", "never")
 
 
 class DefaultGroup(click.Group):
@@ -40,10 +38,10 @@ class DefaultGroup(click.Group):
         formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        check_options = [p.get_help_record(ctx) for p in self.commands["check"].params if isinstance(p, click.Option)]
+        checks = [p.get_help_record(ctx) for p in self.commands["check"].params if isinstance(p, click.Option)]
         own = [p.get_help_record(ctx) for p in self.get_params(ctx)]
         with formatter.section("Options"):
-            formatter.write_dl([record for record in check_options + own if record])
+            formatter.write_dl([record for record in checks + own if record])
         self.format_commands(ctx, formatter)
 
 
@@ -65,121 +63,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--select", multiple=True, metavar="IDS", help="Rule ids or prefixes to run (e.g. DDB1,DDB201).")
-@click.option("--ignore", multiple=True, metavar="IDS", help="Rule ids or prefixes not to run.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(LEVELS),
-    default=None,
-    help="Exit 1 when a finding is at or above this level.  [default: the config's fail_on, else error]",
-)
-@click.option(
-    "--changed-only", is_flag=True, help="Only check resources the plan creates, updates, replaces or deletes."
-)
-@click.option("--stdin-filename", default="-", metavar="NAME", help="Name of the input read from stdin, for locations.")
-@click.option(
-    "--source-dir",
-    type=click.Path(file_okay=False),
-    metavar="DIR",
-    help="Where the .tf files of a plan are, to locate findings in them  [default: the plan's directory, "
-    "then the current one]",
-)
-@click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Variable values for .tf input (after terraform.tfvars and *.auto.tfvars; repeatable).",
-)
-@click.option(
-    "--allow-errored-plan",
-    is_flag=True,
-    help='Lint a plan terraform could not finish ("errored": true) instead of refusing it: what it '
-    "holds is checked, what it misses is not.",
-)
-@click.option(
-    "--show-suppressed",
-    is_flag=True,
-    help="Also show suppressed findings (dynalint:ignore comments, ignore entries of the config).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Settings file (default: .dynalint.yaml or pyproject.toml [tool.dynalint], searched upwards).",
-)
-@click.option("--no-config", is_flag=True, help="Use no settings file.")
-@click.option(
-    "--allow-config-code",
-    is_flag=True,
-    help="Run the Python rules in the settings file's rules_dirs (its YAML rules always load; see the "
-    "README's security model).",
-)
-@click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="Also run the custom rules (*.py, *.yaml) in DIR (repeatable; see docs/custom-rules.md).",
-)
-@click.option(
-    "--baseline",
-    "baseline_file",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Report only findings not recorded in FILE (see --write-baseline).",
-)
-@click.option(
-    "--write-baseline",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Record today's findings in FILE as accepted, then report only new ones.",
-)
-@click.option("--no-color", is_flag=True, help="No colors in text output (also: the NO_COLOR environment variable).")
-@click.option(
-    "--fix", is_flag=True, help="Repair the .tf files for findings whose rule has a safe fix, then report what remains."
-)
-@click.option(
-    "--unsafe-fixes",
-    is_flag=True,
-    help="With --fix or --diff: also apply unsafe fixes (they replace a resource, cost money or change "
-    "who has access; each rule's page says).",
-)
-@click.option(
-    "--diff",
-    is_flag=True,
-    help="Print the fixes --fix would make as a unified diff and change nothing; exit 1 when there is one.",
-)
-@click.option(
-    "--exit-non-zero-on-fix",
-    is_flag=True,
-    help="With --fix: exit 1 when a file was changed, even if no finding remains (for pre-commit).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, notes or progress.")
-@click.option("--statistics", is_flag=True, help="Print how many findings each rule has instead of the findings.")
-@click.option(
-    "--roots",
-    is_flag=True,
-    help="Take each PATH as a changed file and lint the Terraform roots (under the current directory) "
-    "that contain it or call its module (the pre-commit hook).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    metavar="N",
-    help="Check up to N inputs at once, each in a process of its own  [default: 0, one per processor]",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks and why rules stayed silent.")
+@check_options
 def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filename, debug, **workflow) -> None:
     """Lint plans, states or .tf folders (the default command).
 
@@ -461,29 +345,6 @@ def _say_settings(fmt: str, settings, workflow) -> None:
     click.echo(f"dynalint: settings: {text(settings.path)} ({how}{code})", err=True)
 
 
-def _rule_sources(command):
-    """The options that say where custom rules come from, for commands that list or explain rules."""
-    command = click.option(
-        "--allow-config-code", is_flag=True, help="Load the Python rules in the settings file's rules_dirs."
-    )(command)
-    command = click.option("--no-config", is_flag=True, help="Use no settings file.")(command)
-    command = click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False),
-        metavar="FILE",
-        help="Settings file whose rules_dirs to load.",
-    )(command)
-    return click.option(
-        "--rules-dir",
-        "rules_dirs",
-        multiple=True,
-        type=click.Path(exists=True, file_okay=False),
-        metavar="DIR",
-        help="Also list the custom rules in DIR (repeatable).",
-    )(command)
-
-
 def _read_baseline(workflow) -> frozenset[str] | None:
     """The fingerprints of --baseline FILE, read before the run so that a wrong file fails fast."""
     from dynalint import baseline
@@ -554,7 +415,7 @@ def _findings_only(report, fmt: str) -> str:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@_rule_sources
+@rule_sources
 def rules(fmt: str, **sources) -> None:
     """List the rules, built-in and custom: id, slug, level, summary."""
     from dynalint.report.escape import json_document, markdown_text, text
@@ -593,7 +454,7 @@ def rules(fmt: str, **sources) -> None:
 
 @main.command()
 @click.argument("rule_id")
-@_rule_sources
+@rule_sources
 def explain(rule_id: str, **sources) -> None:
     """Print a rule's documentation: what, why, how to fix."""
     registry = _listed_registry(sources)

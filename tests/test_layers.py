@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "application",
         (
             "dynalint.cli",
+            "dynalint.cli_options",
             "dynalint.__main__",
             "dynalint.parallel",
             "dynalint.example_checks",
@@ -221,3 +222,16 @@ def test_every_package_is_installed():
     packages = {name for name, path in MODULES.items() if path.name == "__init__.py"}
     assert set(setuptools["packages"]) == packages
     assert setuptools["package-dir"] == {"dynalint.rules": "rules"}
+
+
+def test_no_module_of_the_package_is_over_700_lines():
+    """Small modules with one job (issue 16): a module of dynalint/ that grows past 700 lines is split by what it
+    holds. (The rule pack's area modules, rules/, hold one rule after another and are not counted.)"""
+    package = ROOT / "dynalint"
+    sizes = {
+        name: len(path.read_text(encoding="utf-8").splitlines())
+        for name, path in MODULES.items()
+        if path.is_relative_to(package)
+    }
+    assert sizes["dynalint.cli"] > 300 and "dynalint.rules.schema" not in sizes  # the count reads dynalint/ files
+    assert {name: n for name, n in sizes.items() if n > 700} == {}
