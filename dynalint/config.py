@@ -45,7 +45,7 @@ from typing import Any
 
 from dynalint import address as addr
 from dynalint import engine, userfiles
-from dynalint.errors import InputError, described
+from dynalint.errors import InputError, described, expected_types
 from dynalint.errors import shown_path as _shown
 from dynalint.model import Finding, Level, Model, Source, Suppression, fingerprint
 from dynalint.rule import Rule
@@ -356,7 +356,7 @@ def _explain(error, rules: Sequence[Rule]) -> list[tuple[list, str]]:
         known = list(error.schema.get("properties", {}))
         return [([*path, key], _unknown_key(path, key, known, rules)) for key in error.instance if key not in known]
     if kind == "type":
-        return [(path, f"expected {_type_words(error.validator_value)}, got {described(error.instance)}")]
+        return [(path, f"expected {expected_types(error.validator_value)}, got {described(error.instance)}")]
     if kind == "enum":
         return [(path, f"expected one of {', '.join(error.validator_value)}, got {error.instance!r}")]
     if kind == "required":
@@ -411,18 +411,3 @@ def _config(data: dict, shown: str, locate: Any = None) -> Config:
             for i, e in enumerate(data.get("ignore", ()))
         ),
     )
-
-
-# ---------------------------------------------------------------- small helpers
-def _type_words(expected: Any) -> str:
-    words = {
-        "object": "a mapping",
-        "array": "a list",
-        "string": "a string",
-        "integer": "an integer",
-        "number": "a number",
-        "boolean": "true or false",
-        "null": "null",
-    }
-    kinds: list[str] = expected if isinstance(expected, list) else [expected]  # JSON Schema type names
-    return " or ".join(words.get(k, k) for k in kinds)

@@ -20,6 +20,23 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def expected_types(expected: Any) -> str:
+    """A JSON Schema ``type`` (a name or a list of names) in the words of ``described``: "a mapping or null"."""
+    kinds: list[str] = expected if isinstance(expected, list) else [expected]
+    return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+
+
 def described(value: Any) -> str:
     """What a value is, for a message that says what was expected and what was given."""
     if value is None:

@@ -56,7 +56,7 @@ class Graph:
                     edges.setdefault((source, target), set()).add(via)
         # Several links share a key function (a table's name ties it to alarms, autoscaling, ...): each
         # function is asked once per resource, and the targets' index is built once per (type, function).
-        keys: dict[tuple[Callable, str], list[str]] = {}
+        keys: dict[tuple[Callable, int], list[str]] = {}
         indexes: dict[tuple[str, Callable], dict[str, list[str]]] = {}
         for link in links:
             sources = by_type.get(link.source_type)
@@ -136,10 +136,11 @@ def _through(paths: set[str], via: str) -> bool:
 
 
 def _keys_once(cache: dict, fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:
-    """``_safe_keys``, asked once per key function and resource (by address: unique among live ones)."""
-    found = cache.get((fn, resource.address))
+    """``_safe_keys``, asked once per key function and resource. Keyed by the resource object, not its address:
+    a crafted plan may give two resources one address, and each must still be asked for its own keys."""
+    found = cache.get((fn, id(resource)))
     if found is None:
-        found = cache[(fn, resource.address)] = _safe_keys(fn, resource)
+        found = cache[(fn, id(resource))] = _safe_keys(fn, resource)
     return found
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from dynalint import address as addr
 from dynalint import userfiles
-from dynalint.errors import RuleError, described
+from dynalint.errors import RuleError, described, expected_types
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
 from dynalint.values import bool_of, is_number, label, number_of, tags_all
@@ -516,11 +516,7 @@ def _explain(error) -> tuple[list, str]:
         missing = [k for k in error.validator_value if k not in instance]
         return path, f"missing {', '.join(repr(k) for k in missing)}"
     if kind == "type":
-        # JSON Schema type names
-        expected: list[str] = (
-            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        )
-        return path, f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {described(instance)}"
+        return path, f"expected {expected_types(error.validator_value)}, got {described(instance)}"
     if kind == "enum":
         return path, f"expected one of {', '.join(map(str, error.validator_value))}, got {instance!r}"
     if kind == "oneOf":
@@ -553,15 +549,6 @@ def _one_of(error) -> str:
     return f"one operator per condition, this one has {', '.join(found)}: combine conditions with `all:`"
 
 
-_TYPE_WORDS = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
 _PATTERN_WORDS = {
     "id": "a rule id is capital letters then digits, e.g. ACME001",
     "slug": "a slug is lower-case words joined by '-', e.g. table-needs-cost-center",

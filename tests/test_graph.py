@@ -113,3 +113,23 @@ def test_a_constant_holding_a_references_key_names_no_resource():
     naming_the_key = index.graph.related(key, direction="in")
     assert [r.address for r in naming_the_key] == ["module.keyed.aws_dynamodb_table.t"]  # the twin, by reference
     assert ("server_side_encryption.kms_key_arn", "aws_kms_key.rotating") in naming_the_key[0].references
+
+
+def test_two_resources_of_one_address_are_each_asked_for_their_own_keys():
+    # A hand-built shape terraform never writes (two live entries with one address): the link's key function
+    # is asked of each, so the alarm naming the second table's name is still tied to that address.
+    from dynalint.graph import Graph, Link
+    from dynalint.model import Resource
+
+    first = Resource("aws_dynamodb_table.t", "aws_dynamodb_table", "t", {"name": "orders"})
+    second = Resource("aws_dynamodb_table.t", "aws_dynamodb_table", "t", {"name": "payments"})
+    alarm = Resource("aws_cloudwatch_metric_alarm.a", "aws_cloudwatch_metric_alarm", "a", {"table": "payments"})
+    link = Link(
+        "aws_cloudwatch_metric_alarm",
+        "aws_dynamodb_table",
+        "dimensions.TableName",
+        lambda r: [r.values["table"]],
+        lambda r: [r.values["name"]],
+    )
+    graph = Graph([first, second, alarm], [link])
+    assert [r.address for r in graph.related(alarm, direction="out")] == ["aws_dynamodb_table.t"]
