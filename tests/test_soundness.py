@@ -225,6 +225,11 @@ MALFORMED = [
         _set("configuration.root_module.resources.0.address", None),
         "configuration.root_module.resources[0].address: expected a string, got null",
     ),
+    (
+        "address-twice",
+        lambda doc: doc["resource_changes"].append(dict(doc["resource_changes"][3])),
+        "resource_changes[32].address: the address of resource_changes[3] again: terraform writes one entry per",
+    ),
     ("errored-text", _set("errored", "false"), "errored: expected true or false, got a string"),
     ("terraform-version-number", _set("terraform_version", 1.11), "terraform_version: expected a string, got 1.11"),
     ("format-2", _set("format_version", "2.0"), 'format_version: "2.0" is a format dynalint does not know'),
@@ -252,6 +257,20 @@ def test_a_malformed_plan_is_refused_naming_the_first_problem(tmp_path, edit, sa
     (tmp_path / "plan.json").write_text(json.dumps(_edited(edit)))
     line = refused(dynalint("plan.json", cwd=tmp_path))
     assert line.startswith(f"plan.json: {says}"), line
+
+
+def test_a_deposed_object_beside_its_current_one_is_no_second_entry(tmp_path):
+    """Terraform writes a deposed object (create_before_destroy) as an entry of the same address with its
+    ``deposed`` key: that one is read; the same deposed key twice is refused like any address twice."""
+    doc = _bad()
+    table = _table(doc, "aws_dynamodb_table.carts")
+    deposed = dict(table, deposed="a1b2c3d4", change=dict(table["change"], actions=["delete"], after=None))
+    doc["resource_changes"].append(deposed)
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    assert dynalint("plan.json", "-f", "json", cwd=tmp_path).returncode == 1
+    doc["resource_changes"].append(dict(deposed))
+    (tmp_path / "plan.json").write_text(json.dumps(doc))
+    assert "again: terraform writes one entry per" in refused(dynalint("plan.json", cwd=tmp_path))
 
 
 def test_a_plan_cut_in_both_places_is_refused_from_the_configuration(tmp_path):

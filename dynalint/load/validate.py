@@ -141,9 +141,21 @@ def _plan(doc: dict) -> None:
     changes = doc.get("resource_changes")
     if changes is not None:
         _expect(changes, list, ("resource_changes",), "an array")
+        first: dict[tuple[str, Any], int] = {}  # (address, deposed key) -> the index of its entry
         for i, entry in enumerate(changes):
             if not _entry_ok(entry):
                 _change_entry(entry, ("resource_changes", i))
+            key = (entry["address"], entry.get("deposed"))
+            if key in first:
+                # The graph and the reports know a resource by its address: a second entry of one address would
+                # lend its links (an alarm, a key) to the first. (The address is not printed: a for_each key in
+                # it may hold a secret, and nothing is known to be secret before the plan is read.)
+                raise _Problem(
+                    ("resource_changes", i, "address"),
+                    f"the address of resource_changes[{first[key]}] again: terraform writes one entry per "
+                    "resource instance (and one per deposed object), so the plan is edited",
+                )
+            first[key] = i
     configuration = _section(doc, "configuration", ())
     _section(configuration, "provider_config", ("configuration",))
     root = _section(configuration, "root_module", ("configuration",))
