@@ -564,3 +564,15 @@ def test_places_are_found_again_when_the_walk_of_the_keys_did_not_give_them():
     assert again == places
     twice = b'{"format_version": "1.2", ' + data.lstrip()[1:]
     assert decode._places(twice, decode._TOP.decode(twice), None, doc, None) is None
+
+
+def test_a_state_with_one_instance_twice_is_refused(tmp_path):
+    doc = json.loads((ROOT / "tests" / "tf" / "realworld" / "state.json").read_text())
+    resources = doc["values"]["root_module"]["resources"]
+    resources.append(dict(resources[0]))
+    (tmp_path / "state.json").write_text(json.dumps(doc))
+    line = refused(dynalint("state.json", cwd=tmp_path))
+    assert line.startswith(
+        f"state.json: values.root_module.resources[{len(resources) - 1}].address: the address of "
+        "values.root_module.resources[0] again"
+    ), line

@@ -141,21 +141,11 @@ def _plan(doc: dict) -> None:
     changes = doc.get("resource_changes")
     if changes is not None:
         _expect(changes, list, ("resource_changes",), "an array")
-        first: dict[tuple[str, Any], int] = {}  # (address, deposed key) -> the index of its entry
+        first: dict[tuple[str, Any], tuple] = {}
         for i, entry in enumerate(changes):
             if not _entry_ok(entry):
                 _change_entry(entry, ("resource_changes", i))
-            key = (entry["address"], entry.get("deposed"))
-            if key in first:
-                # The graph and the reports know a resource by its address: a second entry of one address would
-                # lend its links (an alarm, a key) to the first. (The address is not printed: a for_each key in
-                # it may hold a secret, and nothing is known to be secret before the plan is read.)
-                raise _Problem(
-                    ("resource_changes", i, "address"),
-                    f"the address of resource_changes[{first[key]}] again: terraform writes one entry per "
-                    "resource instance (and one per deposed object), so the plan is edited",
-                )
-            first[key] = i
+            _once(first, (entry["address"], entry.get("deposed")), ("resource_changes", i))
     configuration = _section(doc, "configuration", ())
     _section(configuration, "provider_config", ("configuration",))
     root = _section(configuration, "root_module", ("configuration",))
@@ -215,6 +205,7 @@ def _resource_head(resource: dict, path: tuple) -> None:
 def _module_tree(parent: dict, path: tuple) -> None:
     """``planned_values`` or a state's ``values``: root_module, its resources and child modules."""
     stack = [(_section(parent, "root_module", path), path + ("root_module",))]
+    first: dict[tuple[str, Any], tuple] = {}
     while stack:
         module, here = stack.pop()
         resources = _optional_list(module, "resources", here)
@@ -227,10 +218,25 @@ def _module_tree(parent: dict, path: tuple) -> None:
                 _expect(resource, dict, here + ("resources", i), "an object")
                 _resource_head(resource, here + ("resources", i))
                 _optional(resource, "values", dict, here + ("resources", i), "an object")
+            _once(first, (resource["address"], resource.get("deposed_key")), here + ("resources", i))
         children = _optional_list(module, "child_modules", here)
         for i, child in enumerate(children):
             _expect(child, dict, here + ("child_modules", i), "an object")
             stack.append((child, here + ("child_modules", i)))
+
+
+def _once(first: dict[tuple[str, Any], tuple], key: tuple[str, Any], path: tuple) -> None:
+    """Refuse a second resource entry of one instance (its address, and its deposed key where it is a deposed
+    object): the graph and the reports know a resource by its address, and a second copy would lend the first
+    its links (an alarm, a key). ``first`` maps each key met to the path of its entry. The address is not
+    printed: a for_each key in it may hold a secret, and nothing is known to be secret before the plan is read."""
+    if key in first:
+        raise _Problem(
+            path + ("address",),
+            f"the address of {where(first[key])} again: terraform writes one entry per resource instance (and "
+            "one per deposed object), so the document is edited",
+        )
+    first[key] = path
 
 
 def _module_config(module: dict, path: tuple) -> None:
