@@ -9,7 +9,6 @@ secret. "Absent" is ``None`` (or a missing key): a different answer from both.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -257,8 +256,11 @@ class Finding:
 
 def fingerprint(rule_id: str, address: str, path: str | None) -> str:
     """Stable across runs and machines: rule id, resource address and attribute path only."""
+    # imported here: hashlib loads OpenSSL, 4 MB of memory that a run needs only once it has findings
+    from hashlib import sha256
+
     key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
-    return hashlib.sha256(key).hexdigest()[:32]
+    return sha256(key).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

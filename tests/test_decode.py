@@ -1,7 +1,9 @@
 """The decoder reads the whole document with the JSON parser: the same value as json.loads, and a
 top-level key written twice refused (issue 13)."""
 
+import dataclasses
 import json
+import re
 
 import pytest
 
@@ -92,7 +94,9 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from dynalint.load import decode  # noqa: E402
-from dynalint.load.decode import READ, UNREAD, decode_input, read_document  # noqa: E402
+from dynalint.load.decode import READ, UNREAD, Encoded, decode_input, read_document  # noqa: E402
+from dynalint.load.plan import load_document  # noqa: E402
+from dynalint.model import SENSITIVE, UNKNOWN  # noqa: E402
 
 
 def _slow(data: bytes):
@@ -134,7 +138,9 @@ def _same_reading(data: bytes) -> None:
         return
     assert fast.keys() == slow.keys()
     for key, value in fast.items():
-        if key in READ:
+        if key == "resource_changes" and value != slow[key]:
+            _entries_as_read(value, slow[key])
+        elif key in READ:
             assert value == slow[key], key
         elif key == "planned_values" and value != slow[key]:
             assert value == _without_values(slow[key])
@@ -142,9 +148,72 @@ def _same_reading(data: bytes) -> None:
             assert value is UNREAD or value == slow[key]
 
 
+def _marks_plan(marks: bytes) -> bytes:
+    """A plan of one change whose three marks are ``marks``."""
+    return (
+        b'{"format_version": "1.2", "resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", '
+        b'"type": "aws_s3_bucket", "name": "b", "change": {"actions": ["update"], "before": {"k": 1}, '
+        b'"after": {"k": 1}, "after_unknown": ' + marks + b', "before_sensitive": ' + marks + b", "
+        b'"after_sensitive": ' + marks + b"}}]}"
+    )
+
+
+def _entries_as_read(fast: list, slow: list) -> None:
+    """resource_changes as the fast reading gives it: each entry with the keys the loader reads, and
+    each mark as written, or {} where it marks nothing (it holds no true), or Encoded (its text)."""
+    assert len(fast) == len(slow)
+    for entry, written in zip(fast, slow, strict=True):
+        keys = {k: v for k, v in written.items() if k in decode._Entry.__annotations__ and k != "change"}
+        assert {k: v for k, v in entry.items() if k != "change"} == keys
+        if "change" not in written:
+            assert "change" not in entry
+            continue
+        change, written_change = entry["change"], written["change"]
+        assert change.keys() == written_change.keys() & decode._Change.__annotations__.keys()
+        for key, value in change.items():
+            if key in decode._MARKS:
+                if isinstance(value, Encoded):
+                    value = value.decode()
+                assert value == written_change[key] or (value == {} and not _holds_true(written_change[key])), key
+            else:
+                assert value == written_change[key], key
+        if change.get("before") is not None and change["before"] is change.get("after"):  # one tree for two
+            assert written_change.get("before_sensitive") == written_change.get("after_sensitive")
+            assert not _holds_true(written_change.get("after_unknown"))
+
+
+def _holds_true(value) -> bool:
+    if value is True:
+        return True
+    if isinstance(value, dict):
+        return any(_holds_true(v) for v in value.values())
+    return isinstance(value, list) and any(_holds_true(v) for v in value)
+
+
 @pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_fast_reading_reads_every_real_plan_as_the_parser_does(path):
     _same_reading(path.read_bytes())
+
+
+@pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_fast_reading_gives_the_model_the_parser_gives(path):
+    """What the loader builds from either reading is the same: marks read late, or as {}, and one tree for
+    a no-op's before and after change nothing."""
+    data = path.read_bytes()
+    try:
+        slow = load_document(_slow(data), "plan.json")
+    except InputError as exc:
+        with pytest.raises(InputError, match=re.escape(str(exc))):
+            load_document(read_document(data, "plan.json"), "plan.json")
+        return
+    fast = load_document(read_document(data, "plan.json"), "plan.json")
+    assert len(fast.resources) == len(slow.resources) and len(fast.data_sources) == len(slow.data_sources)
+    for mine, theirs in zip(fast.resources + fast.data_sources, slow.resources + slow.data_sources, strict=True):
+        for field in dataclasses.fields(mine):  # a Resource is equal to itself only (the graph's nodes)
+            assert getattr(mine, field.name) == getattr(theirs, field.name), (mine.address, field.name)
+    assert dataclasses.replace(fast, resources=(), data_sources=()) == dataclasses.replace(
+        slow, resources=(), data_sources=()
+    )
 
 
 def test_real_plans_take_the_fast_reading(monkeypatch):
@@ -186,6 +255,18 @@ def test_real_plans_take_the_fast_reading(monkeypatch):
         b'{"a": 1,}',
         b'{"planned_values": {"root_module": {"resources": [{"address": 7, "values": {}}]}}, "resource_changes": [1]}',
         b'{"planned_values": {"root_module": {"resources": {}}}}',  # a shape the fast reading's types refuse
+        # marks: not UTF-8, a number out of range, an escape, with and without a true (the fast reading
+        # keeps a plain mark encoded, and reads one without a true as {})
+        _marks_plan(b'{"k\xff": true}'),
+        _marks_plan(b'{"k\xff": false}'),
+        _marks_plan(b'{"k": [true, 1e400]}'),
+        _marks_plan(b'{"k": [false, 1e400]}'),
+        _marks_plan(b'{"\\u006b": true, "true": false}'),
+        _marks_plan(b'{"k": true}'),
+        _marks_plan(b'{"true": false}'),
+        _marks_plan(b"[true]"),
+        _marks_plan(b"true"),
+        _marks_plan(b'"true"'),
     ],
 )
 def test_the_fast_reading_gives_the_parsers_answer_on_odd_documents(data):
@@ -230,3 +311,39 @@ def test_the_fast_reading_agrees_with_the_parser_on_any_object(pairs, indent, cu
     if cut:
         data = data[: max(0, len(data) - cut)] + noise
     _same_reading(data)
+
+
+def test_a_no_op_is_read_as_one_tree_for_before_and_after():
+    """Where before and after are the same text, with the same sensitivity marks and nothing unknown, the
+    fast reading decodes one tree for both, and the model holds it once; where the marks differ, two."""
+    shared = read_document(_marks_plan(b"{}"), "plan.json")
+    change = shared["resource_changes"][0]["change"]
+    assert change["before"] is change["after"] == {"k": 1}
+    resource = load_document(shared, "plan.json").resources[0]
+    assert resource.change.before is resource.values
+    marked = _marks_plan(b"{}").replace(b'"before_sensitive": {}', b'"before_sensitive": {"k": true}')
+    change = read_document(marked, "plan.json")["resource_changes"][0]["change"]
+    assert change["before"] is not change["after"] and change["before"] == change["after"]
+    resource = load_document(read_document(marked, "plan.json"), "plan.json").resources[0]
+    assert resource.change.before == {"k": SENSITIVE} and resource.values == {"k": 1}
+    unknown = _marks_plan(b"{}").replace(b'"after_unknown": {}', b'"after_unknown": {"u": true}')
+    change = read_document(unknown, "plan.json")["resource_changes"][0]["change"]
+    assert change["before"] is not change["after"]
+
+
+def test_one_object_for_before_and_after_is_marked_apart():
+    """A document built in Python may hand the loader one object as before and after: where its marks differ,
+    the loader copies it before writing what is unknown or sensitive into one of them."""
+    tree = {"k": "a secret", "u": None}
+    entry = {
+        "address": "aws_s3_bucket.b",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "b",
+        "change": {"actions": ["update"], "before": tree, "after": tree, "after_unknown": {"u": True}},
+    }
+    resource = load_document({"format_version": "1.2", "resource_changes": [entry]}, "plan.json").resources[0]
+    assert resource.values == {"k": "a secret", "u": UNKNOWN} and resource.change.before == {"k": "a secret", "u": None}
+    entry["change"] = {"actions": ["update"], "before": tree, "after": tree, "before_sensitive": {"k": True}}
+    resource = load_document({"format_version": "1.2", "resource_changes": [entry]}, "plan.json").resources[0]
+    assert resource.change.before["k"] is SENSITIVE and resource.values["k"] is SENSITIVE  # scrubbed: a known secret

@@ -1,6 +1,8 @@
 """The plan/state loader: every real plan in the corpus, encodings, unknown vs unset, modules, references."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -237,3 +239,22 @@ def test_default_tags_from_an_expression_are_unknown():
     flagged_tables = flagged(lint_model(load_case("loader"), ["DDB704"]), "DDB704")
     assert "aws_dynamodb_table.two_indexes" in flagged_tables
     assert "aws_dynamodb_table.tagged_by_provider" not in flagged_tables
+
+
+def test_loading_a_plan_does_not_load_openssl(tmp_path):
+    """hashlib loads OpenSSL (4 MB of memory): the fingerprints of findings need it, reading a plan does not,
+    and the memory of a run peaks while the plan is read (a plan beside its .tf files is another matter: the
+    .tf evaluator has Terraform's hash functions)."""
+    plan = tmp_path / "plan.json"
+    plan.write_bytes((SAMPLES / "mixed" / "plan.json").read_bytes())
+    code = (
+        "import sys\n"
+        "from dynalint.engine import builtin_registry\n"
+        "from dynalint.load import load_inputs\n"
+        "from dynalint.report import sarif\n"
+        f"load_inputs([{str(plan)!r}])\n"
+        "builtin_registry()\n"
+        "print('hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["False", "False"], out.stderr

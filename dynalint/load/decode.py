@@ -16,7 +16,9 @@ every JSON reader of plans does (Go's encoding/json, jq, Python, OPA).
 ``read_document`` is the fast reading (msgspec): the parser splits the top level
 into its sections, the sections dynalint reads are decoded (``planned_values``
 without the values it does not read, unless an old plan needs them), the others
-are skipped without building a Python object. Whatever msgspec refuses (bad
+are skipped without building a Python object. In ``resource_changes`` each entry
+keeps the keys the loader reads, and its change's marks may stay ``Encoded`` (see
+``_settle``). Whatever msgspec refuses (bad
 JSON, a lone surrogate, NaN, nesting past its limit) is read again by
 ``parse_document``, the standard library's parser, which decides: it reads what
 it can and gives its own message for the rest, so the fast reading changes the
@@ -31,7 +33,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, AnyStr, Protocol, cast
+from typing import Any, AnyStr, Protocol, TypedDict, cast
 
 import msgspec
 
@@ -242,7 +244,7 @@ def read_located(data: bytes, name: str, locate: bool = True) -> tuple[Any, Plac
         starts = _keys_written_once(buffer, top)
         doc = {}
         for key, raw in top.items():
-            if key == "resource_changes" and locate:
+            if key == "resource_changes":
                 doc[key], entries = _entries(raw)
             else:
                 doc[key] = _section(key, raw)
@@ -256,10 +258,118 @@ def read_located(data: bytes, name: str, locate: bool = True) -> tuple[Any, Plac
 
 
 def _entries(raw: msgspec.Raw) -> tuple[Any, list[msgspec.Raw] | None]:
-    """resource_changes, and its raw entries (whose lengths place them; None when it is no array).
-    Decoded whole, which is faster than entry by entry."""
-    doc = _ANY.decode(raw)
-    return doc, _LIST.decode(raw) if isinstance(doc, list) else None
+    """resource_changes, and its raw entries (whose lengths place them).
+
+    Each entry keeps the keys the loader reads (``_Entry``). Its change's marks, a third of what a large
+    plan's changes hold once decoded, are decoded by the loader one resource at a time, and a no-op's
+    before and after are one tree (``_settle``)."""
+    doc = cast(list[dict[str, Any]], _CHANGES.decode(raw))  # plain dicts, whose trees _settle decodes in place
+    for entry in doc:
+        change = entry.get("change")
+        if change is not None:
+            _settle(change)
+    return doc, _LIST.decode(raw)
+
+
+class _Change(TypedDict, total=False):
+    """A change as the loader reads it, its value trees left raw for ``_settle``."""
+
+    actions: Any
+    before: msgspec.Raw
+    after: msgspec.Raw
+    after_unknown: msgspec.Raw
+    before_sensitive: msgspec.Raw
+    after_sensitive: msgspec.Raw
+    replace_paths: Any
+
+
+class _Entry(TypedDict, total=False):
+    """A resource_changes entry: the keys dynalint.load.validate and .plan read (others are skipped)."""
+
+    address: Any
+    mode: Any
+    type: Any
+    name: Any
+    index: Any
+    module_address: Any
+    action_reason: Any
+    deposed: Any
+    previous_address: Any
+    change: _Change
+
+
+_CHANGES = msgspec.json.Decoder(list[_Entry])
+_MARKS = ("after_unknown", "before_sensitive", "after_sensitive")
+_NULL = msgspec.Raw(b"null")
+# A text the parser can only read as written: ASCII, no escape, no number (the splitting parser checks the
+# nesting and the escapes of what it skips, but not UTF-8 or the range of numbers: those are read at once).
+_PLAIN = re.compile(rb"[0-9\\]")
+
+
+class Encoded:
+    """A change's marks (``after_unknown``, ``*_sensitive``) kept as their JSON text until
+    dynalint.load.plan reads them, one resource at a time, and drops them. Only a text that cannot
+    fail to decode is kept so (see ``_settle``): whether the document reads is decided before."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+    def decode(self) -> Any:
+        return _ANY.decode(self.text)
+
+
+def decoded(value: Any) -> Any:
+    """The value, an ``Encoded`` one decoded."""
+    return value.decode() if isinstance(value, Encoded) else value
+
+
+def _settle(change: dict[str, Any]) -> None:
+    """Decode the value trees of a change, in place.
+
+    ``before`` is the very object ``after`` is where the two texts are the same
+    byte for byte, as are their sensitivity marks, and nothing is unknown (a
+    no-op writes one resource twice): dynalint.load.plan then builds one tree
+    for both. An ASCII mark object without a ``true`` marks nothing: it reads as
+    ``{}`` (its numbers are not read: none of them can mark). One with a ``true``
+    stays ``Encoded`` where its text is plain (``_PLAIN``). Any other text is
+    decoded here, where a failure hands the document to the slow reading.
+    """
+    after = change.get("after")
+    before = change.get("before")
+    if after is not None:
+        change["after"] = None if after == _NULL else _ANY.decode(after)
+    if before is not None:
+        if before == _NULL:
+            change["before"] = None
+        elif (
+            before == after
+            and change.get("before_sensitive") == change.get("after_sensitive")
+            and not _marks_something(change.get("after_unknown"))
+        ):
+            change["before"] = change["after"]
+        else:
+            change["before"] = _ANY.decode(before)
+    for key in _MARKS:
+        raw = change.get(key)
+        if raw is None:
+            continue
+        text = bytes(raw)
+        if text[:1] != b"{" or not text.isascii():
+            change[key] = _ANY.decode(text)
+        elif b"true" not in text:
+            change[key] = {}
+        else:
+            change[key] = Encoded(text) if _PLAIN.search(text) is None else _ANY.decode(text)
+
+
+def _marks_something(raw: msgspec.Raw | None) -> bool:
+    """Whether a mark may mark something: an object with a true in it."""
+    if raw is None:
+        return False
+    text = bytes(raw)
+    return text[:1] == b"{" and b"true" in text
 
 
 def _utf8(data: bytes, name: str) -> bytes:

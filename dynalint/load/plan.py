@@ -11,6 +11,7 @@ ever sees them.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -21,6 +22,7 @@ from dynalint.configured import Match, is_configured
 from dynalint.errors import InputError
 from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
 from dynalint.load.configuration import Configuration, References
+from dynalint.load.decode import decoded
 from dynalint.load.validate import check_complete, check_document, describe
 from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 
@@ -136,7 +138,8 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
     for entry in entries:  # dynalint.load.validate checked each: an object, its change an object, ...
         change = entry["change"]
         actions = tuple(change["actions"])
-        after = change.get("after")
+        after = planned = change.get("after")
+        before = change.get("before")
         if after is None and entry["mode"] == "data":
             if planned_data is None:
                 planned_data = {
@@ -150,18 +153,21 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
         module_address = _module_address(entry)
         module_path, local = _config_key(entry, module_address)
         configured = config.configured(module_path, local)
+        unknown = decoded(change.get("after_unknown")) if after is not None else None
+        after_marks, before_marks = decoded(change.get("after_sensitive")), decoded(change.get("before_sensitive"))
+        if before is not None and before is planned and (unknown or before_marks != after_marks):
+            before = copy.deepcopy(before)  # one tree stands for both (dynalint.load.decode), to be marked apart
+        masked = values
         if after is not None:
-            unknown = change.get("after_unknown")
             if unknown:  # None, false and {} mark nothing
                 _overlay_unknown(values, unknown, configured, (), PLAIN_BLOCKS.get(entry["type"], no_blocks))
-            sensitive = change.get("after_sensitive")
-            if sensitive:
-                values = _mask(values, sensitive, secrets)
-                values = values if isinstance(values, dict) else {}
-        before = change.get("before")
-        sensitive = change.get("before_sensitive")
-        if sensitive:
-            before = _mask(before, sensitive, secrets)
+            if after_marks:
+                masked = _mask(values, after_marks, secrets)
+                values = masked if isinstance(masked, dict) else {}
+        if before is not None and before is planned:
+            before = masked  # the same tree, with the same marks and nothing unknown
+        elif before_marks:
+            before = _mask(before, before_marks, secrets)
         raw.append(
             RawResource(
                 entry,

@@ -27,6 +27,7 @@ import re
 from typing import Any
 
 from dynalint.errors import InputError
+from dynalint.load.decode import Encoded
 
 KNOWN_MAJORS = ("0", "1")  # format_version majors dynalint reads; another may change what a field means
 ACTIONS = ("create", "delete", "forget", "no-op", "read", "update")  # tuples: `in` compares, never hashes
@@ -35,6 +36,7 @@ _TEXTS = ("module_address", "action_reason", "deposed", "previous_address")  # o
 _BLOCK_PARTS = ("expressions", "count_expression", "for_each_expression")
 _VERSION = re.compile(r"(\d+)\.\d+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_MARKS = (dict, Encoded)  # a change's marks: an object, decoded or not yet (dynalint.load.decode)
 _INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')  # an instance key: [0], ["a"] (as address.py reads it)
 
 
@@ -169,7 +171,7 @@ def _change_entry(entry: Any, path: tuple) -> None:
     for key in ("before", "after"):
         _optional(change, key, dict, here, "an object or null")
     unknown = change.get("after_unknown")
-    if unknown is not None and unknown is not False and not isinstance(unknown, dict):
+    if unknown is not None and unknown is not False and not isinstance(unknown, _MARKS):
         raise _Problem(
             here + ("after_unknown",),
             f"expected an object, got {describe(unknown)}"
@@ -177,7 +179,7 @@ def _change_entry(entry: Any, path: tuple) -> None:
         )
     for key in ("before_sensitive", "after_sensitive"):
         marks = change.get(key)
-        if marks is not None and not isinstance(marks, (dict, bool)):
+        if marks is not None and not isinstance(marks, (*_MARKS, bool)):
             raise _Problem(here + (key,), f"expected an object or true/false, got {describe(marks)}")
     replace_paths = change.get("replace_paths")
     if replace_paths is not None:
@@ -297,11 +299,11 @@ def _entry_ok(entry: Any) -> bool:
     before, after, unknown = change.get("before"), change.get("after"), change.get("after_unknown")
     if (before is not None and not isinstance(before, dict)) or (after is not None and not isinstance(after, dict)):
         return False
-    if unknown is not None and unknown is not False and not isinstance(unknown, dict):
+    if unknown is not None and unknown is not False and not isinstance(unknown, _MARKS):
         return False
     for key in ("before_sensitive", "after_sensitive"):
         marks = change.get(key)
-        if marks is not None and not isinstance(marks, (dict, bool)):
+        if marks is not None and not isinstance(marks, (*_MARKS, bool)):
             return False
     replace_paths = change.get("replace_paths")
     return replace_paths is None or (
