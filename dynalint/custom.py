@@ -26,7 +26,6 @@ RuleError naming the file and line: exit 2, no traceback.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import os
@@ -234,7 +233,9 @@ def _contributions(target: Any, named: str) -> tuple[list[Rule], list[Link]]:
 # ---------------------------------------------------------------- importing user files
 def _package(directory: Path) -> str:
     """A fresh package for one rules directory, so that its modules can import each other relatively."""
-    name = "dynalint_custom_" + hashlib.sha256(str(directory).encode()).hexdigest()[:12]
+    from hashlib import sha256  # OpenSSL, for runs that import rules from directories only (dynalint.model says why)
+
+    name = "dynalint_custom_" + sha256(str(directory).encode()).hexdigest()[:12]
     for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
         del sys.modules[key]
     spec = importlib.machinery.ModuleSpec(name, None, is_package=True)

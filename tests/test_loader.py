@@ -244,16 +244,16 @@ def test_default_tags_from_an_expression_are_unknown():
 def test_loading_a_plan_does_not_load_openssl(tmp_path):
     """hashlib loads OpenSSL (4 MB of memory): the fingerprints of findings need it, reading a plan does not,
     and the memory of a run peaks while the plan is read (a plan beside its .tf files is another matter: the
-    .tf evaluator has Terraform's hash functions)."""
+    .tf evaluator has Terraform's hash functions). The command line's steps up to the engine, in its order."""
     plan = tmp_path / "plan.json"
     plan.write_bytes((SAMPLES / "mixed" / "plan.json").read_bytes())
     code = (
         "import sys\n"
-        "from dynalint.engine import builtin_registry\n"
+        "from dynalint import cli\n"
         "from dynalint.load import load_inputs\n"
         "from dynalint.report import sarif\n"
+        "cli._registry_and_settings({'no_config': True, 'config_file': None, 'rules_dirs': ()})\n"
         f"load_inputs([{str(plan)!r}])\n"
-        "builtin_registry()\n"
         "print('hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
