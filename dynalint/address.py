@@ -11,12 +11,8 @@ _STEP = re.compile(r'([\w-]+)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?')
 _LAST_INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]$')
 
 
-@functools.cache
-def steps(address: str) -> tuple[tuple[str, str], ...]:
-    """``module.a["x"].aws_t.n[0]`` -> (("module",""),("a",'["x"]'),("aws_t",""),("n","[0]")).
-
-    Cached: a plan names the same module and resource addresses many times over.
-    """
+def split(address: str) -> tuple[tuple[str, str], ...]:
+    """``module.a["x"].aws_t.n[0]`` -> (("module",""),("a",'["x"]'),("aws_t",""),("n","[0]"))."""
     out = []
     pos = 0
     while pos < len(address):
@@ -26,6 +22,10 @@ def steps(address: str) -> tuple[tuple[str, str], ...]:
         out.append((m.group(1), m.group(2) or ""))
         pos = m.end()
     return tuple(out)
+
+
+# Cached: a plan names the same module addresses and references many times over.
+steps = functools.cache(split)
 
 
 @functools.cache

@@ -93,7 +93,7 @@ def test_nesting_past_the_parsers_limit_is_one_line():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from dynalint.load import decode  # noqa: E402
+from dynalint.load import decode, load_bytes  # noqa: E402
 from dynalint.load.decode import READ, UNREAD, Encoded, decode_input, read_document  # noqa: E402
 from dynalint.load.plan import load_document  # noqa: E402
 from dynalint.model import SENSITIVE, UNKNOWN  # noqa: E402
@@ -160,7 +160,7 @@ def _marks_plan(marks: bytes) -> bytes:
 
 def _entries_as_read(fast: list, slow: list) -> None:
     """resource_changes as the fast reading gives it: each entry with the keys the loader reads, and
-    each mark as written, or {} where it marks nothing (it holds no true), or Encoded (its text)."""
+    each mark as written, or false where it marks nothing (it holds no true), or Encoded (its text)."""
     assert len(fast) == len(slow)
     for entry, written in zip(fast, slow, strict=True):
         keys = {k: v for k, v in written.items() if k in decode._Entry.__annotations__ and k != "change"}
@@ -174,7 +174,7 @@ def _entries_as_read(fast: list, slow: list) -> None:
             if key in decode._MARKS:
                 if isinstance(value, Encoded):
                     value = value.decode()
-                assert value == written_change[key] or (value == {} and not _holds_true(written_change[key])), key
+                assert value == written_change[key] or (value is False and not _holds_true(written_change[key])), key
             else:
                 assert value == written_change[key], key
         if change.get("before") is not None and change["before"] is change.get("after"):  # one tree for two
@@ -256,7 +256,7 @@ def test_real_plans_take_the_fast_reading(monkeypatch):
         b'{"planned_values": {"root_module": {"resources": [{"address": 7, "values": {}}]}}, "resource_changes": [1]}',
         b'{"planned_values": {"root_module": {"resources": {}}}}',  # a shape the fast reading's types refuse
         # marks: not UTF-8, a number out of range, an escape, with and without a true (the fast reading
-        # keeps a plain mark encoded, and reads one without a true as {})
+        # keeps a plain mark encoded, and reads one without a true as false)
         _marks_plan(b'{"k\xff": true}'),
         _marks_plan(b'{"k\xff": false}'),
         _marks_plan(b'{"k": [true, 1e400]}'),
@@ -347,3 +347,45 @@ def test_one_object_for_before_and_after_is_marked_apart():
     entry["change"] = {"actions": ["update"], "before": tree, "after": tree, "before_sensitive": {"k": True}}
     resource = load_document({"format_version": "1.2", "resource_changes": [entry]}, "plan.json").resources[0]
     assert resource.change.before["k"] is SENSITIVE and resource.values["k"] is SENSITIVE  # scrubbed: a known secret
+
+
+def _configured_plan(constant: bytes) -> bytes:
+    """A plan of one bucket whose configuration sets ``k`` to the constant ``constant`` (JSON text)."""
+    return (
+        b'{"format_version": "1.2", "resource_changes": [{"address": "aws_s3_bucket.b", "mode": "managed", '
+        b'"type": "aws_s3_bucket", "name": "b", "change": {"actions": ["create"], "before": null, "after": {"k": 1}}}], '
+        b'"configuration": {"root_module": {"resources": [{"address": "aws_s3_bucket.b", "mode": "managed", '
+        b'"type": "aws_s3_bucket", "name": "b", "expressions": {"k": {"constant_value": ' + constant + b"}}}]}}}"
+    )
+
+
+@pytest.mark.parametrize(
+    "constant",
+    [
+        b'"plain"',
+        b"1e400",  # msgspec cannot hold it: the standard library reads inf
+        b'"\\ud800"',  # a lone surrogate
+        b"1" * 5000,  # more digits than Python reads
+        b'"\xff"',  # not UTF-8
+        b'"caf\xc3\xa9"',
+    ],
+)
+def test_the_configuration_read_after_the_bytes_are_freed_reads_as_the_parser_does(constant):
+    """The loader decodes the configuration once it has let the file's bytes go (load_bytes defers it): the
+    same configuration, or the same refusal, as the standard library's reading of the whole file."""
+    data = _configured_plan(constant)
+    try:
+        slow = load_document(_slow(data), "plan.json").resources[0].configured
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            load_bytes(data, "plan.json")
+        assert str(fast_error.value) == str(exc)
+        return
+    assert load_bytes(data, "plan.json").resources[0].configured == slow
+
+
+def test_a_deferred_configuration_is_its_text_until_read():
+    doc, _ = decode.read_located(_configured_plan(b"1e400"), "plan.json", defer=frozenset({"configuration"}))
+    assert isinstance(doc["configuration"], Encoded)
+    decode.read_deferred(doc, "plan.json")
+    assert doc["configuration"]["root_module"]["resources"][0]["expressions"]["k"] == {"constant_value": float("inf")}

@@ -241,20 +241,37 @@ def test_default_tags_from_an_expression_are_unknown():
     assert "aws_dynamodb_table.tagged_by_provider" not in flagged_tables
 
 
-def test_loading_a_plan_does_not_load_openssl(tmp_path):
-    """hashlib loads OpenSSL (4 MB of memory): the fingerprints of findings need it, reading a plan does not,
-    and the memory of a run peaks while the plan is read (a plan beside its .tf files is another matter: the
-    .tf evaluator has Terraform's hash functions). The command line's steps up to the engine, in its order."""
+def test_linting_a_plan_does_not_load_openssl(tmp_path):
+    """hashlib loads OpenSSL: 4 MB of memory, a quarter of a 16 MB plan. A run on a plan has no use for it:
+    fingerprints hash with CPython's own SHA-256 (a plan beside its .tf files is another matter: the .tf
+    evaluator has Terraform's hash functions)."""
     plan = tmp_path / "plan.json"
     plan.write_bytes((SAMPLES / "mixed" / "plan.json").read_bytes())
     code = (
-        "import sys\n"
-        "from dynalint import cli\n"
-        "from dynalint.load import load_inputs\n"
-        "from dynalint.report import sarif\n"
-        "cli._registry_and_settings({'no_config': True, 'config_file': None, 'rules_dirs': ()})\n"
-        f"load_inputs([{str(plan)!r}])\n"
-        "print('hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
+        "import os, sys\n"
+        "from dynalint.cli import main\n"
+        "try:\n"
+        f"    main([{str(plan)!r}, '-f', 'sarif', '-o', os.devnull, '--no-config'])\n"
+        "except SystemExit as exit:\n"
+        "    print(exit.code, 'hashlib' in sys.modules, '_hashlib' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.stdout.split() == ["False", "False"], out.stderr
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.split() == ["1", "False", "False"], out.stderr
+
+
+def test_fingerprints_are_sha256_with_or_without_cpythons_own(monkeypatch):
+    import hashlib
+    import importlib
+
+    from dynalint import model
+
+    cases = [("DDB101", "aws_dynamodb_table.t", None), ("DDB2", 'module.a["ü"].x.y[0]', "attribute[0].name")]
+    expected = [hashlib.sha256(f"{r}\x00{a}\x00{p or ''}".encode()).hexdigest()[:32] for r, a, p in cases]
+    assert [model.fingerprint(*case) for case in cases] == expected
+    model._sha256.cache_clear()
+    monkeypatch.setattr(importlib, "import_module", lambda name: (_ for _ in ()).throw(ImportError(name)))
+    try:
+        assert [model.fingerprint(*case) for case in cases] == expected
+        assert model._sha256() is hashlib.sha256
+    finally:
+        model._sha256.cache_clear()

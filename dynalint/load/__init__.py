@@ -17,11 +17,14 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from dynalint.errors import InputError
-from dynalint.load.decode import read_located
+from dynalint.load.decode import read_deferred, read_located
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
 from dynalint.model import Model
 
+# Sections decoded once a plan's bytes are freed: the configuration is small in the file (a tenth of a large
+# plan) and large once decoded (its expressions are many small objects).
+_DEFERRED = frozenset({"configuration"})
 # A plan JSON above this size is refused rather than risk swapping the machine.
 MAX_JSON_BYTES = int(os.environ.get("DYNALINT_MAX_BYTES", 512 * 1024 * 1024))
 
@@ -58,10 +61,11 @@ def _load(
     data = buffer.take()
     if data.startswith(b"PK\x03\x04"):
         data = _show_binary_plan(name)
-    doc, places = read_located(data, name, locate)
+    doc, places = read_located(data, name, locate, defer=_DEFERRED)
     del data
     locator = plan_locations(places, name) if locate else None
     del places
+    read_deferred(doc, name)  # the bytes are gone now
     try:
         model = load_document(doc, name, allow_errored)
     except RecursionError:  # a value nested just below what the JSON parser accepts

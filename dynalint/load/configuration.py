@@ -53,6 +53,7 @@ class Configuration:
         if isinstance(root, dict):
             self._index(root, ())
         self._trees: dict[tuple, dict | None] = {}
+        self._constants: dict[tuple[type, Any], Constant] = {}
         self._refs: dict[tuple, list] = {}
         self._settings: dict[tuple, tuple] = {}
 
@@ -93,7 +94,7 @@ class Configuration:
             elif isinstance(expr, dict):
                 if "constant_value" in expr:
                     if expr["constant_value"] is not None:
-                        out[key] = Constant(expr["constant_value"])
+                        out[key] = self._constant(expr["constant_value"])
                 elif "references" in expr:
                     if self._null_reference(expr, module_path) is not True:
                         out[key] = SET
@@ -102,6 +103,16 @@ class Configuration:
                 else:
                     out[key] = SET  # an expression without references, e.g. a function call
         return out
+
+    def _constant(self, value: Any) -> Constant:
+        """One Constant for each scalar value (a plan writes the same few thousands of times over)."""
+        if not isinstance(value, (str, int, float)):  # bool is an int
+            return Constant(value)
+        key = (type(value), value)  # True and 1 are equal, and not the same constant
+        found = self._constants.get(key)
+        if found is None:
+            found = self._constants[key] = Constant(value)
+        return found
 
     def _null_reference(self, expr: dict, module_path: tuple[str, ...]) -> bool | None:
         """True when ``expr`` is exactly one variable that resolves to null; None when unknown."""

@@ -232,9 +232,13 @@ def read_document(data: bytes, name: str) -> Any:
     return read_located(data, name, locate=False)[0]
 
 
-def read_located(data: bytes, name: str, locate: bool = True) -> tuple[Any, Places | None]:
+def read_located(
+    data: bytes, name: str, locate: bool = True, defer: frozenset[str] = frozenset()
+) -> tuple[Any, Places | None]:
     """``read_document``, and with ``locate`` the places of its resource entries (None where they
-    cannot be given: a document that is not UTF-8, or whose structure msgspec cannot walk)."""
+    cannot be given: a document that is not UTF-8, or whose structure msgspec cannot walk). The
+    sections named in ``defer`` are left ``Encoded``, a copy of their text, for ``read_deferred``:
+    decoded once the caller has let the file's bytes go, they are never held alongside them."""
     if not data or data.isspace():
         raise InputError(f"{name}: the file is empty (expected the output of `terraform show -json`)")
     buffer = top = starts = entries = None
@@ -246,6 +250,10 @@ def read_located(data: bytes, name: str, locate: bool = True) -> tuple[Any, Plac
         for key, raw in top.items():
             if key == "resource_changes":
                 doc[key], entries = _entries(raw)
+            elif key in defer:
+                text = bytes(raw)
+                text.decode("utf-8")  # what read_deferred cannot refuse with the file's offset, refused here
+                doc[key] = Encoded(text)
             else:
                 doc[key] = _section(key, raw)
         if "planned_values" in top and _planned_values_needed(doc):
@@ -307,9 +315,10 @@ _PLAIN = re.compile(rb"[0-9\\]")
 
 
 class Encoded:
-    """A change's marks (``after_unknown``, ``*_sensitive``) kept as their JSON text until
-    dynalint.load.plan reads them, one resource at a time, and drops them. Only a text that cannot
-    fail to decode is kept so (see ``_settle``): whether the document reads is decided before."""
+    """A JSON value kept as its text (UTF-8, split out by msgspec) until it is read: a change's marks,
+    which dynalint.load.plan reads one resource at a time and drops (only a text that cannot fail to
+    decode is kept so, see ``_settle``), and the sections ``read_located(defer=...)`` leaves to
+    ``read_deferred``."""
 
     __slots__ = ("text",)
 
@@ -325,6 +334,20 @@ def decoded(value: Any) -> Any:
     return value.decode() if isinstance(value, Encoded) else value
 
 
+def read_deferred(doc: Any, name: str) -> None:
+    """Decode, in place, the sections ``read_located`` deferred. msgspec splitting them out checked their
+    nesting and their UTF-8; what it still refuses (a number it cannot hold, a lone surrogate) the standard
+    library reads, with its own message for what it refuses too, as the slow reading would."""
+    if not isinstance(doc, dict):
+        return
+    for key, value in doc.items():
+        if isinstance(value, Encoded):
+            try:
+                doc[key] = value.decode()
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                doc[key] = parse_text(value.text.decode("utf-8"), name)
+
+
 def _settle(change: dict[str, Any]) -> None:
     """Decode the value trees of a change, in place.
 
@@ -332,7 +355,7 @@ def _settle(change: dict[str, Any]) -> None:
     byte for byte, as are their sensitivity marks, and nothing is unknown (a
     no-op writes one resource twice): dynalint.load.plan then builds one tree
     for both. An ASCII mark object without a ``true`` marks nothing: it reads as
-    ``{}`` (its numbers are not read: none of them can mark). One with a ``true``
+    ``false``, which says so (its numbers are not read: none of them can mark). One with a ``true``
     stays ``Encoded`` where its text is plain (``_PLAIN``). Any other text is
     decoded here, where a failure hands the document to the slow reading.
     """
@@ -359,7 +382,7 @@ def _settle(change: dict[str, Any]) -> None:
         if text[:1] != b"{" or not text.isascii():
             change[key] = _ANY.decode(text)
         elif b"true" not in text:
-            change[key] = {}
+            change[key] = False
         else:
             change[key] = Encoded(text) if _PLAIN.search(text) is None else _ANY.decode(text)
 

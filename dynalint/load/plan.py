@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -333,18 +333,21 @@ def _module_address(entry: dict) -> str:
 
 
 def _module_of(address: str) -> str:
-    """The module instance prefix of a resource address ('' for the root module)."""
-    parts = _steps(address)
+    """The module instance prefix of a resource address ('' for the root module). Split without the cache:
+    each resource's address is split once here, and a cache of them all would hold megabytes to the end."""
+    parts = _steps(address, addr.split)
     cut = 0
     while cut + 1 < len(parts) and parts[cut][0] == "module":
         cut += 2
     return ".".join(f"{n}{i}" for n, i in parts[:cut])
 
 
-def _steps(address: str) -> tuple[tuple[str, str], ...]:
+def _steps(
+    address: str, split: Callable[[str], tuple[tuple[str, str], ...]] = addr.steps
+) -> tuple[tuple[str, str], ...]:
     """``addr.steps``, with an address it cannot split as an InputError (load_document names the file)."""
     try:
-        return addr.steps(address)
+        return split(address)
     except ValueError:
         shown = address if len(address) <= 80 else address[:77] + "..."
         raise InputError(f"resource address {shown!r} is not one dynalint can read") from None
