@@ -197,16 +197,17 @@ def test_the_fast_reading_reads_every_real_plan_as_the_parser_does(path):
 
 @pytest.mark.parametrize("path", PLANS + CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_the_fast_reading_gives_the_model_the_parser_gives(path):
-    """What the loader builds from either reading is the same: marks read late, or as {}, and one tree for
-    a no-op's before and after change nothing."""
+    """What the loader builds (load_bytes: the configuration read once the bytes are freed, each block's
+    expressions read once; marks read late, or as false; one tree for a no-op's before and after) is what it
+    builds from the standard library's reading."""
     data = path.read_bytes()
     try:
         slow = load_document(_slow(data), "plan.json")
     except InputError as exc:
         with pytest.raises(InputError, match=re.escape(str(exc))):
-            load_document(read_document(data, "plan.json"), "plan.json")
+            load_bytes(data, "plan.json", locate=False)
         return
-    fast = load_document(read_document(data, "plan.json"), "plan.json")
+    fast = load_bytes(data, "plan.json", locate=False)
     assert len(fast.resources) == len(slow.resources) and len(fast.data_sources) == len(slow.data_sources)
     for mine, theirs in zip(fast.resources + fast.data_sources, slow.resources + slow.data_sources, strict=True):
         for field in dataclasses.fields(mine):  # a Resource is equal to itself only (the graph's nodes)
@@ -389,3 +390,13 @@ def test_a_deferred_configuration_is_its_text_until_read():
     assert isinstance(doc["configuration"], Encoded)
     decode.read_deferred(doc, "plan.json")
     assert doc["configuration"]["root_module"]["resources"][0]["expressions"]["k"] == {"constant_value": float("inf")}
+
+
+def test_loading_takes_each_change_into_the_model():
+    """load_document takes each entry's change (its trees are the model's), and leaves the rest as it was."""
+    doc = read_document(_marks_plan(b"{}"), "plan.json")
+    entry = doc["resource_changes"][0]
+    change = entry["change"]
+    resource = load_document(doc, "plan.json").resources[0]
+    assert "change" not in entry and entry["address"] == "aws_s3_bucket.b"
+    assert resource.values is change["after"] and resource.change.actions == ("update",)

@@ -24,6 +24,7 @@ from typing import Any
 
 from dynalint import address as addr
 from dynalint.configured import SET, Constant
+from dynalint.load.decode import decoded
 from dynalint.model import UNKNOWN, ModuleSetting
 
 _MISSING = object()
@@ -81,10 +82,22 @@ class Configuration:
     def configured(self, module_path: tuple[str, ...], local_address: str) -> dict | None:
         key = (module_path, local_address)
         if key not in self._trees:
-            block = self.resource(module_path, local_address)
-            exprs = block.get("expressions") if block else None
-            self._trees[key] = self._tree(exprs, module_path) if isinstance(exprs, dict) else None
+            self._derive(key)
         return self._trees[key]
+
+    def _derive(self, key: tuple[tuple[str, ...], str]) -> None:
+        """What a resource block's expressions say, derived at once: its configured tree, references and
+        module settings. A plan's expressions come ``Encoded`` (dynalint.load.decode): each block's are
+        decoded here, once, and let go."""
+        module_path, local_address = key
+        block = self.resource(module_path, local_address)
+        exprs = decoded(block.get("expressions")) if block else None
+        if not isinstance(exprs, dict):
+            self._trees[key], self._refs[key], self._settings[key] = None, [], ()
+            return
+        self._trees[key] = self._tree(exprs, module_path)
+        self._refs[key] = _walk_refs(exprs, "")
+        self._settings[key] = self._settings_of(exprs, module_path) if module_path else ()
 
     def _tree(self, exprs: dict, module_path: tuple[str, ...]) -> dict:
         out: dict[str, Any] = {}
@@ -149,18 +162,17 @@ class Configuration:
         """How a resource block inside a module sets each attribute it writes: from which inputs of the module
         call written in the root module, or by itself (see ModuleSetting). Empty in the root module."""
         key = (module_path, local)
-        if not module_path:
-            return ()
         if key not in self._settings:
-            block = self.resource(module_path, local)
-            exprs = block.get("expressions") if block else None
-            out = []
-            for path, expr in _walk_leaves(exprs, "") if isinstance(exprs, dict) else ():
-                inputs, fixed = self._inputs_of(expr, module_path, 0)
-                if inputs or fixed:
-                    out.append(ModuleSetting(path, tuple(sorted(inputs)), fixed and not inputs))
-            self._settings[key] = tuple(out)
+            self._derive(key)
         return self._settings[key]
+
+    def _settings_of(self, exprs: dict, module_path: tuple[str, ...]) -> tuple[ModuleSetting, ...]:
+        out = []
+        for path, expr in _walk_leaves(exprs, ""):
+            inputs, fixed = self._inputs_of(expr, module_path, 0)
+            if inputs or fixed:
+                out.append(ModuleSetting(path, tuple(sorted(inputs)), fixed and not inputs))
+        return tuple(out)
 
     def _inputs_of(self, expr: dict, module_path: tuple[str, ...], depth: int) -> tuple[set[str], bool]:
         """(inputs of the module call written in the root module, whether a constant sets it) for one
@@ -228,9 +240,7 @@ class Configuration:
         """(attribute path, reference strings) for each expression of a resource block (walked once per block)."""
         key = (module_path, local_address)
         if key not in self._refs:
-            block = self.resource(module_path, local_address)
-            exprs = block.get("expressions") if block else None
-            self._refs[key] = _walk_refs(exprs, "") if isinstance(exprs, dict) else []
+            self._derive(key)
         return self._refs[key]
 
 

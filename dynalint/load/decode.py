@@ -252,7 +252,8 @@ def read_located(
                 doc[key], entries = _entries(raw)
             elif key in defer:
                 text = bytes(raw)
-                text.decode("utf-8")  # what read_deferred cannot refuse with the file's offset, refused here
+                if not text.isascii():  # ASCII is UTF-8; what read_deferred could not refuse with the file's
+                    text.decode("utf-8")  # offset (a byte that is not UTF-8) is refused here
                 doc[key] = Encoded(text)
             else:
                 doc[key] = _section(key, raw)
@@ -316,13 +317,13 @@ _PLAIN = re.compile(rb"[0-9\\]")
 
 class Encoded:
     """A JSON value kept as its text (UTF-8, split out by msgspec) until it is read: a change's marks,
-    which dynalint.load.plan reads one resource at a time and drops (only a text that cannot fail to
-    decode is kept so, see ``_settle``), and the sections ``read_located(defer=...)`` leaves to
-    ``read_deferred``."""
+    which dynalint.load.plan reads one resource at a time and drops, and a configuration block's
+    expressions (``_configuration``), both only where the text cannot fail to decode; and the sections
+    ``read_located(defer=...)`` leaves to ``read_deferred``."""
 
     __slots__ = ("text",)
 
-    def __init__(self, text: bytes) -> None:
+    def __init__(self, text: bytes | msgspec.Raw) -> None:
         self.text = text
 
     def decode(self) -> Any:
@@ -343,9 +344,71 @@ def read_deferred(doc: Any, name: str) -> None:
     for key, value in doc.items():
         if isinstance(value, Encoded):
             try:
-                doc[key] = value.decode()
+                doc[key] = _configuration(value.text) if key == "configuration" else value.decode()
             except (msgspec.DecodeError, msgspec.ValidationError):
-                doc[key] = parse_text(value.text.decode("utf-8"), name)
+                doc[key] = parse_text(bytes(value.text).decode("utf-8"), name)
+
+
+class _Block(TypedDict, total=False):
+    """A resource block of the configuration as the loader reads it (others keys are skipped)."""
+
+    address: Any
+    mode: Any
+    type: Any
+    name: Any
+    provider_config_key: Any
+    expressions: msgspec.Raw
+    count_expression: Any
+    for_each_expression: Any
+
+
+class _Call(TypedDict, total=False):
+    source: Any
+    expressions: Any
+    count_expression: Any
+    for_each_expression: Any
+    module: _Module
+
+
+class _Module(TypedDict, total=False):
+    resources: list[_Block]
+    module_calls: dict[str, _Call]
+    variables: Any
+    outputs: Any
+
+
+class _Configuration(TypedDict, total=False):
+    provider_config: Any
+    root_module: _Module
+
+
+_CONFIGURATION = msgspec.json.Decoder(_Configuration)
+_OBJECT = re.compile(rb"\{")
+# A number msgspec may refuse where the standard library reads it (1e400, thousands of digits): a text with one
+# (or with what looks like one, inside a string) is decoded at once, where a refusal can still be handled.
+_LARGE_NUMBER = re.compile(rb"[0-9][eE]|[0-9]{300}")
+
+
+def _configuration(text: bytes | msgspec.Raw) -> Any:
+    """The configuration, each resource block's expressions kept ``Encoded`` (dynalint.load.configuration
+    decodes them a block at a time, and keeps what it derives from them): they are most of it, and many
+    small objects once decoded. A shape the types refuse (a null list, say) is decoded plainly, whole."""
+    try:
+        config = cast(dict[str, Any], _CONFIGURATION.decode(text))
+    except msgspec.ValidationError:
+        return _ANY.decode(text)
+    stack = [config.get("root_module")]
+    while stack:
+        module = stack.pop()
+        if module is None:
+            continue
+        for block in module.get("resources") or ():
+            raw = block.get("expressions")
+            if raw is not None:
+                plain = _OBJECT.match(raw) and _LARGE_NUMBER.search(raw) is None
+                block["expressions"] = Encoded(raw) if plain else _ANY.decode(raw)
+        stack.extend(call.get("module") for call in (module.get("module_calls") or {}).values())
+    return config
 
 
 def _settle(change: dict[str, Any]) -> None:
@@ -555,7 +618,7 @@ def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> d
         if raw is None or key in out or buffer[at : at + 1] != b":":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
-        if not buffer.startswith(bytes(raw), at):
+        if not _written_at(buffer, at, raw):
             raise _NotAsParsed
         out[key] = (found.start(), at)
         at = _WS.match(buffer, at + len(raw)).end()
@@ -564,6 +627,13 @@ def _member_starts(buffer: bytes, at: int, members: dict[str, msgspec.Raw]) -> d
         if buffer[at : at + 1] != b",":
             raise _NotAsParsed
         at = _WS.match(buffer, at + 1).end()
+
+
+def _written_at(buffer: bytes, at: int, raw: msgspec.Raw, chunk: int = 1 << 16) -> bool:
+    """Whether ``buffer`` holds ``raw``'s bytes at ``at``: compared a piece at a time, as a copy of a section
+    whole would be as large as the section (megabytes, for resource_changes)."""
+    view = memoryview(raw)
+    return all(buffer.startswith(view[i : i + chunk].tobytes(), at + i) for i in range(0, len(view), chunk))
 
 
 def _state_places(buffer: bytes, at: int, raw: msgspec.Raw, values: dict, found: list) -> None:

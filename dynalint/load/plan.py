@@ -45,6 +45,10 @@ def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
 
     A plan terraform could not finish (``errored``) is refused unless ``allow_errored``: it holds only
     part of the changes, and a gate that lints part of a plan passes what it did not see.
+
+    The document's changes go into the model: each ``resource_changes`` entry gives up its ``change``
+    as its resource is built (its value trees become the resource's, the rest is let go), so that a
+    large plan's changes are never held twice. The rest of the document is left as it was.
     """
     kind = document_kind(doc, name)
     check_document(doc, name, kind)
@@ -136,7 +140,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
     raw = []
     no_blocks: frozenset = frozenset()
     for entry in entries:  # dynalint.load.validate checked each: an object, its change an object, ...
-        change = entry["change"]
+        change = entry.pop("change")  # see load_document: the model takes it
         actions = tuple(change["actions"])
         after = planned = change.get("after")
         before = change.get("before")

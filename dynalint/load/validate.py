@@ -36,7 +36,7 @@ _TEXTS = ("module_address", "action_reason", "deposed", "previous_address")  # o
 _BLOCK_PARTS = ("expressions", "count_expression", "for_each_expression")
 _VERSION = re.compile(r"(\d+)\.\d+")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_MARKS = (dict, Encoded)  # a change's marks: an object, decoded or not yet (dynalint.load.decode)
+_OBJECTS = (dict, Encoded)  # a change's marks, a block's expressions: an object, decoded or not yet (decode.py)
 _INDEX = re.compile(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]')  # an instance key: [0], ["a"] (as address.py reads it)
 
 
@@ -171,7 +171,7 @@ def _change_entry(entry: Any, path: tuple) -> None:
     for key in ("before", "after"):
         _optional(change, key, dict, here, "an object or null")
     unknown = change.get("after_unknown")
-    if unknown is not None and unknown is not False and not isinstance(unknown, _MARKS):
+    if unknown is not None and unknown is not False and not isinstance(unknown, _OBJECTS):
         raise _Problem(
             here + ("after_unknown",),
             f"expected an object, got {describe(unknown)}"
@@ -179,7 +179,7 @@ def _change_entry(entry: Any, path: tuple) -> None:
         )
     for key in ("before_sensitive", "after_sensitive"):
         marks = change.get(key)
-        if marks is not None and not isinstance(marks, (*_MARKS, bool)):
+        if marks is not None and not isinstance(marks, (*_OBJECTS, bool)):
             raise _Problem(here + (key,), f"expected an object or true/false, got {describe(marks)}")
     replace_paths = change.get("replace_paths")
     if replace_paths is not None:
@@ -252,7 +252,7 @@ def _module_config(module: dict, path: tuple) -> None:
         for key in ("mode", "type", "name", "provider_config_key"):
             _optional(block, key, str, here, "a string")
         for key in _BLOCK_PARTS:
-            _optional(block, key, dict, here, "an object")
+            _optional(block, key, _OBJECTS, here, "an object")
     calls = _section(module, "module_calls", path)
     for call_name, call in calls.items():
         here = path + ("module_calls", call_name)
@@ -299,11 +299,11 @@ def _entry_ok(entry: Any) -> bool:
     before, after, unknown = change.get("before"), change.get("after"), change.get("after_unknown")
     if (before is not None and not isinstance(before, dict)) or (after is not None and not isinstance(after, dict)):
         return False
-    if unknown is not None and unknown is not False and not isinstance(unknown, _MARKS):
+    if unknown is not None and unknown is not False and not isinstance(unknown, _OBJECTS):
         return False
     for key in ("before_sensitive", "after_sensitive"):
         marks = change.get(key)
-        if marks is not None and not isinstance(marks, (*_MARKS, bool)):
+        if marks is not None and not isinstance(marks, (*_OBJECTS, bool)):
             return False
     replace_paths = change.get("replace_paths")
     return replace_paths is None or (
@@ -321,7 +321,7 @@ def _block_ok(block: Any) -> bool:
     for key in ("mode", "type", "name", "provider_config_key"):
         if block.get(key) is not None and not isinstance(block[key], str):
             return False
-    return all(block.get(key) is None or isinstance(block[key], dict) for key in _BLOCK_PARTS)
+    return all(block.get(key) is None or isinstance(block[key], _OBJECTS) for key in _BLOCK_PARTS)
 
 
 # ---------------------------------------------------------------------- the cross-checks
@@ -360,7 +360,7 @@ def _counted(block: dict) -> bool:
 
 
 # ---------------------------------------------------------------------- small checks
-def _expect(value: Any, kind: type, path: tuple, wanted: str) -> None:
+def _expect(value: Any, kind: type | tuple[type, ...], path: tuple, wanted: str) -> None:
     if not isinstance(value, kind):
         raise _Problem(path, f"expected {wanted}, got {describe(value)}")
 
@@ -373,7 +373,7 @@ def _required(parent: dict, key: str, kind: type, path: tuple, wanted: str) -> A
     return value
 
 
-def _optional(parent: dict, key: str, kind: type, path: tuple, wanted: str) -> None:
+def _optional(parent: dict, key: str, kind: type | tuple[type, ...], path: tuple, wanted: str) -> None:
     value = parent.get(key)
     if value is not None:
         _expect(value, kind, path + (key,), wanted)
