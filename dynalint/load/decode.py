@@ -383,16 +383,14 @@ class _Configuration(TypedDict, total=False):
 
 
 _CONFIGURATION = msgspec.json.Decoder(_Configuration)
-_OBJECT = re.compile(rb"\{")
-# A number msgspec may refuse where the standard library reads it (1e400, thousands of digits): a text with one
-# (or with what looks like one, inside a string) is decoded at once, where a refusal can still be handled.
-_LARGE_NUMBER = re.compile(rb"[0-9][eE]|[0-9]{300}")
 
 
 def _configuration(text: bytes | msgspec.Raw) -> Any:
     """The configuration, each resource block's expressions kept ``Encoded`` (dynalint.load.configuration
     decodes them a block at a time, and keeps what it derives from them): they are most of it, and many
-    small objects once decoded. A shape the types refuse (a null list, say) is decoded plainly, whole."""
+    small objects once decoded. Each is decoded here once and let go, which proves it decodes (splitting
+    does not read numbers: 1e400 is refused only by decoding) for less than any search of its text would
+    cost. A shape the types refuse (a null list, say) is decoded plainly, whole."""
     try:
         config = cast(dict[str, Any], _CONFIGURATION.decode(text))
     except msgspec.ValidationError:
@@ -405,8 +403,8 @@ def _configuration(text: bytes | msgspec.Raw) -> Any:
         for block in module.get("resources") or ():
             raw = block.get("expressions")
             if raw is not None:
-                plain = _OBJECT.match(raw) and _LARGE_NUMBER.search(raw) is None
-                block["expressions"] = Encoded(raw) if plain else _ANY.decode(raw)
+                expressions = _ANY.decode(raw)
+                block["expressions"] = Encoded(raw) if isinstance(expressions, dict) else expressions
         stack.extend(call.get("module") for call in (module.get("module_calls") or {}).values())
     return config
 
