@@ -318,8 +318,20 @@ class References:
         # What a variable or a module output of one module instance resolves to does not depend on
         # who asks: every resource of the instance that refers to it shares one answer.
         self._shared: dict[tuple, list[str]] = {}
+        # What a reference resolves to, asked by a resource: the resources of a module instance ask the same
+        # few again and again (a table's name, its key). Its answers are read, never changed.
+        self._asked: dict[tuple[str, Any, str], list[str]] = {}
 
     def resolve(self, module_address: str, own_index: Any, ref: str, depth: int = 0) -> list[str]:
+        if depth == 0:
+            key = (module_address, own_index, ref)
+            found = self._asked.get(key)
+            if found is None:
+                found = self._asked[key] = self._resolve(module_address, own_index, ref, 0)
+            return found
+        return self._resolve(module_address, own_index, ref, depth)
+
+    def _resolve(self, module_address: str, own_index: Any, ref: str, depth: int) -> list[str]:
         if depth > 20:
             return []
         try:
