@@ -67,8 +67,8 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
 
     PATH is a `terraform show -json` plan or state, a binary plan, a folder of .tf files, or - for stdin.
     """
-    if debug:
-        _setup_logging(debug)
+    if debug:  # without it, logging is set up only where users' Python rules load (see _registry)
+        _setup_logging(True)
     collecting = gc.isenabled()
     try:
         # the report, with every model and finding, is kept to the end: see _end_process
@@ -315,8 +315,9 @@ def _config_path(workflow) -> Path | None:
 
 
 def _registry(workflow, config_path: Path | None, logging_for_code: bool = False):
-    """The registry; ``logging_for_code``: logging is set up before users' Python rules load, which may log
-    (without them and without --debug nothing logs what would be shown, and logging is not imported)."""
+    """Every rule: built-in, from installed packages, from the config's rules_dirs and --rules-dir. With
+    ``logging_for_code`` (a check), logging is set up before users' Python rules load, since they may log: a run
+    without them (and without --debug) has nothing to log, and does not import logging (3 ms of start-up)."""
     from dynalint import config, custom
 
     directories = tuple(config.rules_dirs(config_path)) if config_path else ()
