@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import gc
 import json
-import logging
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -69,7 +67,8 @@ def check(paths, fmt, output, select, ignore, fail_on, changed_only, stdin_filen
 
     PATH is a `terraform show -json` plan or state, a binary plan, a folder of .tf files, or - for stdin.
     """
-    _setup_logging(debug)
+    if debug:  # without it, logging is set up only where users' Python rules load (see _registry)
+        _setup_logging(True)
     collecting = gc.isenabled()
     try:
         # the report, with every model and finding, is kept to the end: see _end_process
@@ -301,7 +300,7 @@ def _registry_and_settings(workflow):
     from dynalint import config
 
     path = _config_path(workflow)
-    registry = _registry(workflow, path)
+    registry = _registry(workflow, path, logging_for_code=True)
     return registry, (config.load(path, registry.sorted()) if path else config.Config())
 
 
@@ -315,7 +314,10 @@ def _config_path(workflow) -> Path | None:
     return Path(workflow["config_file"]) if workflow["config_file"] else config.find(Path.cwd())
 
 
-def _registry(workflow, config_path: Path | None):
+def _registry(workflow, config_path: Path | None, logging_for_code: bool = False):
+    """Every rule: built-in, from installed packages, from the config's rules_dirs and --rules-dir. With
+    ``logging_for_code`` (a check), logging is set up before users' Python rules load, since they may log: a run
+    without them (and without --debug) has nothing to log, and does not import logging (3 ms of start-up)."""
     from dynalint import config, custom
 
     directories = tuple(config.rules_dirs(config_path)) if config_path else ()
@@ -325,7 +327,10 @@ def _registry(workflow, config_path: Path | None):
         if config_path and directories
         else None
     )
-    return custom.registry(workflow["rules_dirs"], config=named)
+    entry_points = custom.may_declare_entry_points(custom.ENTRY_POINT_GROUP)
+    if logging_for_code and (workflow["rules_dirs"] or entry_points or (named is not None and named.run_code)):
+        _setup_logging(False)
+    return custom.registry(workflow["rules_dirs"], entry_points=entry_points, config=named)
 
 
 def _say_settings(fmt: str, settings, workflow) -> None:
@@ -558,25 +563,18 @@ class _Progress:
             self.shown = False
 
 
-class _OneLineFormatter(logging.Formatter):
-    """Log records (--debug) name addresses from the input: each is one line, with no CI workflow command."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        from dynalint.report.escape import text
-
-        return "dynalint: " + text(record.getMessage())
-
-
 def _setup_logging(debug: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_OneLineFormatter())
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
+    from dynalint.cli_logging import set_up
+
+    set_up(debug)
 
 
 def _fail(message: str, debug: bool) -> None:
     from dynalint.report.escape import text
 
     if debug:
+        import traceback
+
         traceback.print_exc()
     # the message may quote the input: one line, and no line of it can pass for a CI workflow command
     click.echo(f"dynalint: error: {text(message)}", err=True)

@@ -30,7 +30,6 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -265,6 +264,8 @@ def _import_failure(exc: BaseException, roots: Sequence[Path], named: str) -> st
         where = f"{_shown(Path(exc.filename))}:{exc.lineno}"
         what = f"SyntaxError: {exc.msg}"
     else:
+        import traceback
+
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if _inside(f.filename, roots)]
         where = f"{_shown(Path(frames[-1].filename))}:{frames[-1].lineno}" if frames else named
         text = str(exc)

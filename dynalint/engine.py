@@ -7,14 +7,11 @@ knows nothing about DynamoDB.
 
 from __future__ import annotations
 
-import base64
 import functools
 import importlib
 import json
-import logging
 import pkgutil
 import re
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -27,8 +24,6 @@ from dynalint.model import Finding, Level, Model, fingerprint
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
-
-log = logging.getLogger("dynalint")
 
 
 @dataclass
@@ -192,8 +187,10 @@ def _check(
         for issue in iter_issues(rule, resource, ctx):
             out.append(_finding(rule, resource, issue, level, model))
     except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
+        import traceback
+
         trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        log.debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
+        _debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
         if failed is not None:
             out.append(
                 _finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1], model)
@@ -247,11 +244,19 @@ def _fix_of(rule: Rule, issue: Issue):
     fix = issue.fix
     if fix is None or rule.fix is None or not isinstance(fix, Fix):
         if fix is not None:
-            log.debug("%s: a fix dropped (declare fix= on the rule, and yield a dynalint.rule.Fix)", rule.id)
+            _debug("%s: a fix dropped (declare fix= on the rule, and yield a dynalint.rule.Fix)", rule.id)
         return None
     if rule.fix == "unsafe" and fix.safe:
         return Fix(fix.title, *fix.changes, safe=False)
     return fix
+
+
+def _debug(message: str, *args: Any) -> None:
+    """A line of ``--debug`` (the command line sets logging up). logging is imported here, where a run has
+    something to say: importing it costs about 3 ms of every run's start."""
+    import logging
+
+    logging.getLogger("dynalint").debug(message, *args)
 
 
 @overload
@@ -311,6 +316,8 @@ def secret_forms(secret: str) -> set[str]:
     (``urlencode``, ``quote``); base64 (``base64encode``: standard and URL alphabets, with and without
     padding, and the part that is the secret's own when it is encoded after 1 or 2 other bytes, as in
     ``base64encode("user:${password}")``)."""
+    import base64  # with struct and binascii: only a plan that holds sensitive values needs it
+
     forms = {secret}
     for escaped in (_json_escaped(secret, ascii_only) for ascii_only in (False, True)):
         forms |= {escaped, _go_html_escaped(escaped), _json_escaped(escaped, False)}

@@ -8,8 +8,6 @@ report must not).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from typing import Any
@@ -90,10 +88,17 @@ def _is_base64(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     try:
-        base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
+        _binary(value, validate=True)
+    except ValueError:  # binascii.Error is one
         return False
     return True
+
+
+def _binary(text: str, validate: bool = False) -> bytes:
+    """The bytes of a binary value (base64 text)."""
+    import base64  # with struct: only an item that holds a binary value needs it
+
+    return base64.b64decode(text, validate=validate)
 
 
 def _is_set(value: Any, member) -> bool:
@@ -113,7 +118,7 @@ def _value_size(value: dict) -> int:
     if kind == "N":
         return _number_size(inner)
     if kind == "B":
-        return len(base64.b64decode(inner))
+        return len(_binary(inner))
     if kind in ("BOOL", "NULL"):
         return 1
     if kind == "M":
@@ -124,7 +129,7 @@ def _value_size(value: dict) -> int:
         return sum(len(v.encode()) for v in inner)
     if kind == "NS":
         return sum(_number_size(v) for v in inner)
-    return sum(len(base64.b64decode(v)) for v in inner)
+    return sum(len(_binary(v)) for v in inner)
 
 
 def _number_size(text: str) -> int:

@@ -3,6 +3,7 @@ and custom rules in listings, SARIF, selection, config, suppressions and baselin
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -368,6 +369,58 @@ def test_entry_point_rules_in_a_real_process(site):
         cwd=root,
     )
     assert checked.returncode == 0 and len(json.loads(checked.stdout)["findings"]) == 7
+
+
+LOGGING_RULE = '''\
+from dynalint.rule import rule
+
+
+@rule(id="LOGS001", slug="logs", level="note", applies=["aws_dynamodb_table"])
+def logs(table, ctx):
+    """Logs each table it sees."""
+    import logging
+
+    logging.getLogger("acme").warning("saw %s", table.address)
+    return ()
+'''
+
+
+@pytest.mark.parametrize("source", ["--rules-dir", "entry point"])
+def test_what_a_python_rule_logs_comes_out_as_dynalint_lines(site, tmp_path, source):
+    """A run imports logging only where something may log: --debug, or users' Python rules, before which it
+    is set up. What such a rule logs at the level shown without --debug is a line of dynalint's, whether the
+    rule comes from a directory or an installed package."""
+    root = site("[dynalint.rules]\nlogs = acme_logs\n" if source == "entry point" else "")
+    write(root / "acme_logs" / "__init__.py", LOGGING_RULE)
+    rules_dir = write(tmp_path / "rules" / "logs.py", LOGGING_RULE).parent
+    extra = ["--rules-dir", str(rules_dir)] if source == "--rules-dir" else []
+    proc = subprocess.run(
+        [sys.executable, "-m", "dynalint", PLAN, "--no-config", "--select", "LOGS001", *extra],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    logged = [line for line in proc.stderr.splitlines() if "saw " in line]
+    assert len(logged) == 7 and all(line.startswith("dynalint: saw ") for line in logged), proc.stderr
+
+
+def test_a_plan_run_imports_no_logging(tmp_path):
+    """Nor traceback: without --debug, and without users' Python rules, nothing would use them (a plan alone:
+    the .tf parser, lark, imports logging for itself)."""
+    plan = shutil.copyfile(PLAN, tmp_path / "plan.json")
+    code = textwrap.dedent(f"""
+        import sys
+        from dynalint.cli import main
+        try:
+            main([{str(plan)!r}, "--no-config", "-f", "sarif"])
+        except SystemExit:
+            pass
+        print("logging" in sys.modules, "traceback" in sys.modules)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.stdout.split()[-2:] == ["False", "False"], proc.stderr
 
 
 # ---------------------------------------------------------------- the config file

@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         (
             "dynalint.cli",
             "dynalint.cli_options",
+            "dynalint.cli_logging",
             "dynalint.__main__",
             "dynalint.parallel",
             "dynalint.example_checks",

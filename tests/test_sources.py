@@ -2,6 +2,8 @@
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -25,6 +27,30 @@ def sources(model):
 def header_line(path, kind, name):
     lines = path.read_text().splitlines()
     return lines.index(f'resource "{kind}" "{name}" {{') + 1
+
+
+TF_READER = ("dynalint.load.tf_sources", "dynalint.load.hcl.module_tree", "dynalint.load.hcl.lifecycle")
+
+
+@pytest.mark.parametrize("beside_its_tf", [False, True])
+def test_the_tf_reader_is_imported_only_for_a_plan_with_tf_files_beside_it(tmp_path, beside_its_tf):
+    """A plan alone has no .tf files to read: the command line does not import the reader (module trees, the
+    parser's helpers; milliseconds of every run's start) to find that out."""
+    plan = ROOT / "sample_plans/mixed/plan.json"
+    if not beside_its_tf:
+        plan = shutil.copyfile(plan, tmp_path / "plan.json")
+    code = (
+        "import sys\n"
+        "from dynalint.cli import main\n"
+        "try:\n"
+        f"    main([{str(plan)!r}, '-f', 'sarif', '-o', {str(tmp_path / 'out.sarif')!r}, '--no-config'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(*(name in sys.modules for name in {TF_READER!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.split() == [str(beside_its_tf)] * len(TF_READER), out.stderr
+    assert json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
 
 
 def test_module_instances_are_found_through_the_plans_module_calls():

@@ -34,7 +34,8 @@ from dynalint.fix import source as hcl
 from dynalint.fix.declare import AddBlock, Block, Extend, Fix, Ref, RemoveBlock, Set, render
 from dynalint.fix.layout import Delete, Insert, NewLine, Replace
 from dynalint.fix.source import SourceFile
-from dynalint.load.hcl.module_tree import display_path, module_tree, split_address, tf_files
+from dynalint.load.hcl.module_tree import module_tree, split_address
+from dynalint.load.hcl.paths import display_path, tf_files
 from dynalint.load.hcl.syntax import label_text
 
 #: Blocks Terraform's style puts last in a resource: new blocks of other types go before them.

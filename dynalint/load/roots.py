@@ -23,7 +23,8 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from dynalint.load.hcl.module_tree import LOCAL_SOURCE, call_source, display_path, parse_tf_file, read_tf_text, tf_files
+from dynalint.load.hcl.module_tree import LOCAL_SOURCE, call_source, parse_tf_file, read_tf_text
+from dynalint.load.hcl.paths import display_path, tf_files
 
 
 def roots_of(files: Sequence[str], top: str = ".") -> list[str]:

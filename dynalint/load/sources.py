@@ -3,11 +3,12 @@
 Plan locations are the fallback: ``terraform show -json`` writes one line, so
 the column matters as much as the line, and each resource's location is the
 ``"address"`` key of its entry in ``resource_changes`` (or, in a state, in
-``values``). The ``.tf`` source map reads the module tree (dynalint.load.hcl.module_tree)
-and maps each resource block, module-aware, to its file and lines, with the
-``# dynalint:ignore=...`` comments that belong to it (see dynalint.suppress).
+``values``). The ``.tf`` source map (dynalint.load.tf_sources) reads the module tree
+(dynalint.load.hcl.module_tree) and maps each resource block, module-aware, to its file
+and lines, with the ``# dynalint:ignore=...`` comments that belong to it (see dynalint.suppress).
 For plan input it is found from ``--source-dir`` (default: the plan file's
-directory, then the current directory) and the plan's ``module_calls``.
+directory, then the current directory) and the plan's ``module_calls``; a plan with no
+``.tf`` file there never imports the ``.tf`` reader.
 """
 
 from __future__ import annotations
@@ -19,11 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dynalint import address as addr
-from dynalint.errors import InputError
 from dynalint.load.decode import Places
-from dynalint.load.hcl.lifecycle import lifecycle_of  # the plan's configuration does not carry lifecycle
-from dynalint.load.hcl.module_tree import ModuleDir, _real, display_path, module_tree, split_address, tf_files
+from dynalint.load.hcl.paths import display_path, tf_files
 from dynalint.model import Model, Source
 
 
@@ -108,43 +106,21 @@ def attach_tf_sources(model: Model, doc: Any, source_dir: str | None = None) -> 
     """
     if model.input_kind != "plan" or not model.resources:
         return model
-    calls = plan_call_sources(doc)
-    warnings = list(model.warnings)
-    best, best_count = None, 0
-    for directory, shown in _candidates(model.input_file, source_dir):
-        try:
-            tree = module_tree(directory, shown, calls, strict=False)
-        except InputError as exc:
-            warnings.append(f"{exc} (the plan's findings stay located in the plan file)")
-            continue
-        count = sum(1 for r in model.resources if _block_of(tree, r.address))
-        if count > best_count:
-            best, best_count = tree, count
-        if count == len(model.resources):
-            break  # every resource found: no need to read the next candidate
-    if best is None:
-        if source_dir is not None:
-            warnings.append(
-                f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
-                "locations stay in the plan file"
-            )
-        return replace(model, warnings=tuple(warnings))
-    # the .tf evaluator, for what the plan cannot say: imported only for a plan beside its .tf files
-    from dynalint.load.hcl.loader import complete_plan_from_tf, plan_evaluator
-    from dynalint.load.hcl.locate import PathLocator
+    candidates = _candidates(model.input_file, source_dir)
+    best, warnings = None, list(model.warnings)
+    if candidates:
+        # the .tf reader (module trees, lifecycle, the parser's helpers): only for a plan with .tf files beside it
+        from dynalint.load import tf_sources
 
-    variables = doc.get("variables") if isinstance(doc, dict) else None
-    resources, secrets, more = complete_plan_from_tf(tuple(_located(best, r) for r in model.resources), best, doc)
-    modules = _unique_modules(best)
-    warnings += [w for m in modules for w in m.warnings] + more
-    return replace(
-        model,
-        resources=resources,
-        orphan_ignores=tuple(i for m in modules for i in m.orphan_ignores),
-        warnings=tuple(warnings),
-        secrets=model.secrets | secrets,
-        path_locator=PathLocator(best, lambda: plan_evaluator(best, variables)),
-    )
+        best, warnings = tf_sources.best_tree(model, doc, candidates)
+        if best is not None:
+            return tf_sources.attach_tree(model, doc, best, warnings)
+    if source_dir is not None:
+        warnings.append(
+            f"{source_dir}: no .tf file there declares a resource of {model.input_file}; "
+            "locations stay in the plan file"
+        )
+    return replace(model, warnings=tuple(warnings))
 
 
 def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str]]:
@@ -154,49 +130,6 @@ def _candidates(input_file: str, source_dir: str | None) -> list[tuple[Path, str
     if input_file != "-":
         parent = os.path.dirname(input_file)
         out.append((Path(parent or "."), display_path("", parent) if parent else ""))
-    if not out or _real(out[0][0]) != _real(Path(".")):
+    if not out or os.path.realpath(out[0][0]) != os.path.realpath("."):
         out.append((Path("."), ""))
     return [(d, s if s != "." else "") for d, s in out if tf_files(d)]
-
-
-def plan_call_sources(doc: Any) -> dict[tuple[str, ...], str]:
-    """Module path -> the ``source`` of its call, from a plan's ``configuration.module_calls``."""
-    out: dict[tuple[str, ...], str] = {}
-    config = doc.get("configuration") if isinstance(doc, dict) else None
-    stack: list[tuple[tuple[str, ...], Any]] = [((), config.get("root_module") if isinstance(config, dict) else None)]
-    while stack:
-        path, module = stack.pop()
-        calls = module.get("module_calls") if isinstance(module, dict) else None
-        for name, call in (calls or {}).items() if isinstance(calls, dict) else ():
-            if isinstance(call, dict):
-                if isinstance(call.get("source"), str):
-                    out[path + (name,)] = call["source"]
-                stack.append((path + (name,), call.get("module")))
-    return out
-
-
-def _block_of(tree: dict[tuple[str, ...], ModuleDir], address: str) -> tuple[ModuleDir, str] | None:
-    try:
-        module_address, local = split_address(address)
-    except ValueError:
-        return None
-    module = tree.get(addr.module_path(module_address))
-    if module is None or local not in module.resources:
-        return None
-    return module, local
-
-
-def _located(tree: dict[tuple[str, ...], ModuleDir], resource: Any) -> Any:
-    found = _block_of(tree, resource.address)
-    if found is None:
-        return resource
-    module, local = found
-    block = module.resources[local]
-    return replace(resource, source=block.source, ignores=module.ignores.get(local, ()), lifecycle=lifecycle_of(block))
-
-
-def _unique_modules(tree: dict[tuple[str, ...], ModuleDir]) -> list[ModuleDir]:
-    seen: dict[int, ModuleDir] = {}
-    for module in tree.values():
-        seen.setdefault(id(module), module)
-    return list(seen.values())

@@ -48,6 +48,8 @@ The package, each module on top of those before it:
 - ``syntax``: python-hcl2's parser and the raw tree it gives (the one module
   that uses python-hcl2's and lark's internals); ``templates``: strings and
   heredocs as template parts;
+- ``paths``: a directory's ``.tf`` files and paths as locations show them (what a
+  plan run needs to look for ``.tf`` files beside the plan);
 - ``module_tree``: the .tf files of a root and of the local modules it calls,
   read and indexed (``ModuleDir``), override files merged;
 - ``conversions``: the evaluator's values and Terraform's conversions;

@@ -16,7 +16,8 @@ from dynalint.load.hcl.documents import PARTIAL_DOCUMENTS
 from dynalint.load.hcl.evaluator import Evaluator
 from dynalint.load.hcl.lifecycle import lifecycle_of
 from dynalint.load.hcl.locate import PathLocator
-from dynalint.load.hcl.module_tree import ModuleDir, display_path, module_tree, split_address, tf_files
+from dynalint.load.hcl.module_tree import ModuleDir, module_tree, split_address
+from dynalint.load.hcl.paths import display_path, tf_files
 from dynalint.load.hcl.syntax import _attributes, _blocks, block_parts, literal_string
 from dynalint.load.hcl.tfvars import root_inputs
 

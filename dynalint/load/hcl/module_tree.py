@@ -19,6 +19,7 @@ from typing import Any
 from dynalint import address as addr
 from dynalint.errors import InputError
 from dynalint.load.hcl.ignore_comments import attach_ignores
+from dynalint.load.hcl.paths import display_path, tf_files
 from dynalint.load.hcl.syntax import (
     _attributes,
     _comments,
@@ -151,22 +152,6 @@ class ModuleDir:
     override_items: dict[int, str] = field(default_factory=dict)
 
 
-def tf_files(directory: Path) -> list[Path]:
-    """The ``*.tf`` files Terraform reads in a directory, in name order (dot-files excluded)."""
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
-        return []
-    return [Path(e.path) for e in entries if e.name.endswith(".tf") and not e.name.startswith(".") and _is_file(e)]
-
-
-def _is_file(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:  # a symlink loop: not a file we can read
-        return False
-
-
 def read_module_dir(directory: Path, shown: str) -> ModuleDir:
     """Parse every .tf file of a directory; duplicate declarations are errors, as in Terraform."""
     module = ModuleDir(directory, shown)
@@ -283,12 +268,6 @@ def _declare(index: dict[str, TfBlock], key: str, block: TfBlock, what: str) -> 
             f"{block.file}:{block.start_line}: duplicate {what} (first declared at {first.file}:{first.start_line})"
         )
     index[key] = block
-
-
-def display_path(base: str, name: str) -> str:
-    """``base/name`` normalised (``a/./b/../c`` -> ``a/c``), as locations show it."""
-    joined = os.path.normpath(os.path.join(base, name)) if base else os.path.normpath(name)
-    return joined.replace(os.sep, "/")
 
 
 def module_tree(

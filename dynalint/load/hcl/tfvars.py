@@ -12,7 +12,8 @@ from dynalint.errors import InputError
 from dynalint.load.hcl.budget import TooLarge
 from dynalint.load.hcl.conversions import plain
 from dynalint.load.hcl.evaluator import Evaluator
-from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, display_path, read_tf_text
+from dynalint.load.hcl.module_tree import ModuleDir, TfBlock, read_tf_text
+from dynalint.load.hcl.paths import display_path
 from dynalint.load.hcl.scopes import Scope
 from dynalint.load.hcl.syntax import attribute_parts, body_items, parse_tf
 
