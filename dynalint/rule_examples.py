@@ -23,6 +23,8 @@ scripts/rule_examples.py).
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -167,6 +169,40 @@ def documentation(rule: Rule, complete: bool = True) -> str:
     if complete and not examples.planned and examples.bad != examples.good:
         fix += f"\n\nIn full (`good/main.tf`):\n\n{_fence('hcl', examples.good)}"
     return _with_sections(sections, {"Example": example, "Use instead": fix})
+
+
+def sarif_help(rule: Rule) -> str:
+    """``documentation(rule, complete=False)``, the help SARIF carries for each rule on every run. A built-in
+    rule's comes from the store ``scripts/rule_docs.py`` writes beside its examples (``HELP_STORE``): made
+    here, the texts of all the rules read and diff some two hundred example files, 12 ms of each run. A
+    test keeps the store equal to what this module makes."""
+    if rule.builtin and rule.examples is not None:
+        text = _stored_help(rule.examples.parent).get(rule.id)
+        if text is not None:
+            return text
+    return documentation(rule, complete=False)
+
+
+HELP_STORE = "sarif-help.json"
+
+
+@functools.cache
+def _stored_help(examples: Path) -> dict[str, str]:
+    try:
+        stored = json.loads((examples / HELP_STORE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def help_store(rules: Sequence[Rule], examples: Path) -> str:
+    """The store of SARIF help texts for the built-in rules whose examples are in ``examples``, as written."""
+    texts = {
+        r.id: documentation(r, complete=False)
+        for r in rules
+        if r.examples is not None and r.examples.parent == examples
+    }
+    return json.dumps(dict(sorted(texts.items())), indent=1, ensure_ascii=False) + "\n"
 
 
 def how_to_fix(rule: Rule) -> str:

@@ -1,12 +1,13 @@
 """docs/rules/ is generated from rule metadata (scripts/rule_docs.py): every rule has a complete, up-to-date page."""
 
+import json
 import re
 import subprocess
 import sys
 
 import pytest
 
-from dynalint import docs, engine
+from dynalint import docs, engine, rule_examples
 from dynalint.errors import InputError
 from helpers import ROOT
 
@@ -24,6 +25,27 @@ SECTIONS = (
 def test_pages_are_up_to_date():
     out_of_date = docs.stale(RULES, ROOT / "docs" / "rules")
     assert out_of_date == [], f"run `python scripts/rule_docs.py` to regenerate: {out_of_date}"
+
+
+def test_the_sarif_help_stores_are_up_to_date():
+    """SARIF's help of a built-in rule comes from a store (rule_examples.sarif_help): it must say what the rule's
+    help and example files make of it."""
+    stored = {}
+    for directory in sorted({r.examples.parent for r in RULES if r.examples is not None}):
+        stored.update(json.loads((directory / rule_examples.HELP_STORE).read_text(encoding="utf-8")))
+    made = {r.id: rule_examples.documentation(r, complete=False) for r in RULES}
+    stale = sorted(i for i in made.keys() | stored.keys() if made.get(i) != stored.get(i))
+    assert stale == [], f"run `python scripts/rule_docs.py` to regenerate: {stale}"
+    assert all(rule_examples.sarif_help(r) == made[r.id] for r in RULES)
+
+
+def test_a_custom_rule_s_sarif_help_is_made_not_stored(tmp_path):
+    from dataclasses import replace
+
+    rule = next(r for r in RULES if r.examples is not None)
+    (tmp_path / rule_examples.HELP_STORE).write_text(json.dumps({rule.id: "planted"}), encoding="utf-8")
+    custom = replace(rule, origin="my_rules.py", examples=tmp_path / rule.id)
+    assert rule_examples.sarif_help(custom) == rule_examples.documentation(custom, complete=False) != "planted"
 
 
 def test_every_rule_documents_every_section():

@@ -22,7 +22,7 @@ from dynalint.model import Finding, Level, Source
 from dynalint.report.base import INFORMATION_URI, Report, artifact_uri, help_uri
 from dynalint.report.escape import json_document, uri_reference
 from dynalint.rule import Rule
-from dynalint.rule_examples import documentation
+from dynalint.rule_examples import sarif_help
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {level: _str(str(level)) for level in Level}
@@ -66,7 +66,7 @@ def _order(rules, rule: Rule) -> int:
 
 
 def _descriptor(rule: Rule) -> dict:
-    help_text = documentation(rule, complete=False).strip() or rule.summary  # the fix as a diff, not whole files
+    help_text = sarif_help(rule).strip() or rule.summary  # the fix as a diff, not whole files
     tags = list(rule.tags)
     if rule.security_severity is not None:
         # GitHub reads security-severity only on rules tagged "security".
