@@ -34,7 +34,7 @@ def test_every_rule_has_examples_and_every_example_a_rule():
     assert [r.id for r in RULES if EXAMPLES[r.id] is None and not rule_examples.no_example(r)] == []
     assert [r.id for r in RULES if rule_examples.no_example(r)] == ["DL000"]  # a rule with a bug: none to show
     bases = {r.examples.parent for r in RULES}  # rules/examples, dynalint/examples
-    orphans = [d.name for base in bases for d in base.iterdir() if d.name not in REGISTRY.rules]
+    orphans = [d.name for base in bases for d in base.iterdir() if d.is_dir() and d.name not in REGISTRY.rules]
     assert orphans == [], "examples of rules that do not exist (renamed?)"
 
 
