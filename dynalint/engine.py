@@ -23,7 +23,7 @@ from urllib.parse import quote, quote_plus
 from dynalint import suppress
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
-from dynalint.model import Finding, Level, Model, fingerprint
+from dynalint.model import Finding, Level, Model, fingerprint, made
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
@@ -226,19 +226,24 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
     # a path names policy statements by Sid and a for_each key may come from nonsensitive(): both may hold a
     # copy of a secret, and the fingerprint (in baselines) is a hash of them
     address, path = scrub(resource.address, model.secrets), scrub(issue.path, model.secrets)
-    return Finding(
-        rule_id=rule.id,
-        level=level,
-        address=address,
-        message=message,
-        resource_type=resource.type,
-        path=path,
-        fingerprint=fingerprint(rule.id, address, path),
-        actions=resource.actions,
-        source=source,
-        input_file=model.input_file,
-        resource_source=block,
-        fix=_fix_of(rule, issue),
+    return made(  # Finding(...) without its __init__: a run makes thousands
+        Finding,
+        {
+            "rule_id": rule.id,
+            "level": level,
+            "address": address,
+            "message": message,
+            "resource_type": resource.type,
+            "path": path,
+            "fingerprint": fingerprint(rule.id, address, path),
+            "actions": resource.actions,
+            "source": source,
+            "input_file": model.input_file,
+            "suppression": None,
+            "baseline_state": None,
+            "resource_source": block,
+            "fix": _fix_of(rule, issue),
+        },
     )
 
 
@@ -367,9 +372,7 @@ def finish(findings: list[Finding]) -> list[Finding]:
 def _with_fingerprint(finding: Finding, value: str) -> Finding:
     """``replace(finding, fingerprint=value)`` at a fifth of the cost: the frozen instance's fields copied, no
     __init__ run again (several plans of one configuration renumber most of their findings: #2, #3, ...)."""
-    copy = object.__new__(Finding)
-    copy.__dict__.update(finding.__dict__, fingerprint=value)
-    return copy
+    return made(Finding, {**finding.__dict__, "fingerprint": value})
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:

@@ -9,9 +9,12 @@ secret. "Absent" is ``None`` (or a missing key): a different answer from both.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 class _Sentinel:
@@ -256,11 +259,26 @@ class Finding:
 
 def fingerprint(rule_id: str, address: str, path: str | None) -> str:
     """Stable across runs and machines: rule id, resource address and attribute path only."""
-    # imported here: hashlib loads OpenSSL, 4 MB of memory that a run needs only once it has findings
+    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
+    return _sha256()(key).hexdigest()[:32]
+
+
+@functools.cache
+def _sha256() -> Callable[[bytes], Any]:
+    """hashlib's sha256, imported at the first fingerprint: hashlib loads OpenSSL, 4 MB of memory that a run
+    needs only once it has findings (an import statement in ``fingerprint`` would cost more than the hash)."""
     from hashlib import sha256
 
-    key = f"{rule_id}\x00{address}\x00{path or ''}".encode("utf-8", "surrogatepass")  # a lone surrogate too
-    return sha256(key).hexdigest()[:32]
+    return sha256
+
+
+def made(cls: type[_T], state: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass with these field values (``state`` names every field), made as
+    unpickling makes one: no ``__init__``, which sets each field through ``object.__setattr__`` at several
+    times the cost (the engine makes thousands of findings, --jobs' parent thousands of resources)."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(state)
+    return instance
 
 
 @dataclass(frozen=True)
