@@ -25,7 +25,7 @@ from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
 from dynalint.model import Finding, Level, Model, fingerprint, made
 from dynalint.module_hints import with_module_hint
-from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
+from dynalint.rule import Context, Issue, ResourceIndex, Rule
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
 
 log = logging.getLogger("dynalint")
@@ -151,8 +151,7 @@ def check_models(
             ctx = Context(index, options)
             level = settings.levels.get(rule.id, rule.level)
             for type_ in rule.applies:
-                for resource in shown[rule.kind].get(type_, ()):
-                    findings.extend(_check(rule, resource, ctx, level, model, failed))
+                _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
     known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
     return suppress.apply_inline(models, findings, rules, known)
 
@@ -183,22 +182,32 @@ def _shown(resource, kind: str, only_changed: bool) -> bool:
 
 
 def _check(
-    rule: Rule, resource, ctx: Context, level: Level, model: Model, failed: tuple[Rule, Level] | None
-) -> list[Finding]:
-    """The rule's findings on one resource; where it raises, those it made so far and a DL000 finding
-    (``failed``: the DL000 rule and its level, None when DL000 is ignored)."""
-    out = []
-    try:
-        for issue in iter_issues(rule, resource, ctx):
-            out.append(_finding(rule, resource, issue, level, model))
-    except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        log.debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
-        if failed is not None:
-            out.append(
-                _finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1], model)
-            )
-    return out
+    rule: Rule,
+    resources: Iterable,
+    ctx: Context,
+    level: Level,
+    model: Model,
+    failed: tuple[Rule, Level] | None,
+    findings: list[Finding],
+) -> None:
+    """Add the rule's findings on each resource to ``findings``; where it raises on one, those it made so far
+    and a DL000 finding (``failed``: the DL000 rule and its level, None when DL000 is ignored).
+
+    One call per rule and resource type, not per resource: the tens of thousands of checks of a large plan
+    each cost a call to the check and no more (most find nothing)."""
+    check = rule.check
+    for resource in resources:
+        try:
+            issues = check(resource, ctx)
+            if issues is not None:  # a check may return None instead of yielding nothing
+                for issue in issues:
+                    findings.append(_finding(rule, resource, issue, level, model))
+        except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
+            trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            log.debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
+            if failed is not None:
+                issue = Issue(_failure(rule, resource, exc), path=rule.id)
+                findings.append(_finding(failed[0], resource, issue, failed[1], model))
 
 
 def _failure(rule: Rule, resource, exc: Exception) -> str:
