@@ -227,7 +227,7 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
         level = issue.level if isinstance(issue.level, Level) else Level.parse(issue.level)
     message = scrub(with_module_hint(issue.message, resource, issue.path), model.secrets)
     block = resource.source
-    if block is None and model.plan_locator:
+    if block is None and model.plan_locator is not None:  # an empty locator has no block either
         block = model.plan_locator.get(resource.address)
     source = block
     if issue.path and block is not None and block.kind == "tf" and model.path_locator is not None:

@@ -250,8 +250,10 @@ class Finding:
     def fixable_in_tf(self) -> bool:
         """Whether ``--fix`` may repair it: its rule declared a fix and the resource is located in a .tf file
         (dynalint.fix.resolve gives "no fix" to the others)."""
+        if self.fix is None:  # most findings: no location to look up
+            return False
         location = self.resource_location
-        return self.fix is not None and location is not None and location.kind == "tf"
+        return location is not None and location.kind == "tf"
 
     def sort_key(self) -> tuple:
         return (self.input_file or "", self.address, self.rule_id, self.path or "", self.message)
