@@ -132,10 +132,8 @@ class Graph:
 
 def _through(paths: set[str], via: str) -> bool:
     """Whether one of an edge's attribute paths is ``via`` or lies under it."""
-    if via in paths:
-        return True
     under = via + "."
-    return any(v.startswith(under) for v in paths)
+    return via in paths or any(v.startswith(under) for v in paths)
 
 
 def _keys_once(
