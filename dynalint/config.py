@@ -109,6 +109,8 @@ class Config:
     def suppress(self, findings: Iterable[Finding]) -> list[Finding]:
         """Mark findings an ``ignore`` entry accepts as suppressed ("external"); a finding
         already suppressed in the source keeps its own reason."""
+        if not self.ignore:  # most settings have no entry: nothing to look up per finding
+            return list(findings)
         out = []
         for f in findings:
             entry = None if f.suppressed else next((e for e in self.ignore if e.matches(f)), None)

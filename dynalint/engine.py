@@ -20,9 +20,9 @@ from urllib.parse import quote, quote_plus
 from dynalint import suppress
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
-from dynalint.model import Finding, Level, Model, fingerprint
+from dynalint.model import Finding, Level, Model, fingerprint, made
 from dynalint.module_hints import with_module_hint
-from dynalint.rule import Context, Issue, ResourceIndex, Rule, iter_issues
+from dynalint.rule import Context, Issue, ResourceIndex, Rule
 from dynalint.rule import rule as declare_rule  # DL000 below; `rule` is the loop variable of the run
 
 
@@ -146,8 +146,7 @@ def check_models(
             ctx = Context(index, options)
             level = settings.levels.get(rule.id, rule.level)
             for type_ in rule.applies:
-                for resource in shown[rule.kind].get(type_, ()):
-                    findings.extend(_check(rule, resource, ctx, level, model, failed))
+                _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
     known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
     return suppress.apply_inline(models, findings, rules, known)
 
@@ -178,24 +177,34 @@ def _shown(resource, kind: str, only_changed: bool) -> bool:
 
 
 def _check(
-    rule: Rule, resource, ctx: Context, level: Level, model: Model, failed: tuple[Rule, Level] | None
-) -> list[Finding]:
-    """The rule's findings on one resource; where it raises, those it made so far and a DL000 finding
-    (``failed``: the DL000 rule and its level, None when DL000 is ignored)."""
-    out = []
-    try:
-        for issue in iter_issues(rule, resource, ctx):
-            out.append(_finding(rule, resource, issue, level, model))
-    except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
-        import traceback
+    rule: Rule,
+    resources: Iterable,
+    ctx: Context,
+    level: Level,
+    model: Model,
+    failed: tuple[Rule, Level] | None,
+    findings: list[Finding],
+) -> None:
+    """Add the rule's findings on each resource to ``findings``; where it raises on one, those it made so far
+    and a DL000 finding (``failed``: the DL000 rule and its level, None when DL000 is ignored).
 
-        trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-        _debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
-        if failed is not None:
-            out.append(
-                _finding(failed[0], resource, Issue(_failure(rule, resource, exc), path=rule.id), failed[1], model)
-            )
-    return out
+    One call per rule and resource type, not per resource: the tens of thousands of checks of a large plan
+    each cost a call to the check and no more (most find nothing)."""
+    check = rule.check
+    for resource in resources:
+        try:
+            issues = check(resource, ctx)
+            if issues is not None:  # a check may return None instead of yielding nothing
+                for issue in issues:
+                    findings.append(_finding(rule, resource, issue, level, model))
+        except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
+            import traceback
+
+            trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            _debug("%s raised on %s:\n%s", rule.id, resource.address, scrub(trace.rstrip(), model.secrets))
+            if failed is not None:
+                issue = Issue(_failure(rule, resource, exc), path=rule.id)
+                findings.append(_finding(failed[0], resource, issue, failed[1], model))
 
 
 def _failure(rule: Rule, resource, exc: Exception) -> str:
@@ -215,7 +224,7 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
         level = issue.level if isinstance(issue.level, Level) else Level.parse(issue.level)
     message = scrub(with_module_hint(issue.message, resource, issue.path), model.secrets)
     block = resource.source
-    if block is None and model.plan_locator:
+    if block is None and model.plan_locator is not None:  # an empty locator has no block either
         block = model.plan_locator.get(resource.address)
     source = block
     if issue.path and block is not None and block.kind == "tf" and model.path_locator is not None:
@@ -223,19 +232,24 @@ def _finding(rule: Rule, resource, issue: Issue, level: Level, model: Model) -> 
     # a path names policy statements by Sid and a for_each key may come from nonsensitive(): both may hold a
     # copy of a secret, and the fingerprint (in baselines) is a hash of them
     address, path = scrub(resource.address, model.secrets), scrub(issue.path, model.secrets)
-    return Finding(
-        rule_id=rule.id,
-        level=level,
-        address=address,
-        message=message,
-        resource_type=resource.type,
-        path=path,
-        fingerprint=fingerprint(rule.id, address, path),
-        actions=resource.actions,
-        source=source,
-        input_file=model.input_file,
-        resource_source=block,
-        fix=_fix_of(rule, issue),
+    return made(  # Finding(...) without its __init__: a run makes thousands
+        Finding,
+        {
+            "rule_id": rule.id,
+            "level": level,
+            "address": address,
+            "message": message,
+            "resource_type": resource.type,
+            "path": path,
+            "fingerprint": fingerprint(rule.id, address, path),
+            "actions": resource.actions,
+            "source": source,
+            "input_file": model.input_file,
+            "suppression": None,
+            "baseline_state": None,
+            "resource_source": block,
+            "fix": _fix_of(rule, issue),
+        },
     )
 
 
@@ -374,9 +388,7 @@ def finish(findings: list[Finding]) -> list[Finding]:
 def _with_fingerprint(finding: Finding, value: str) -> Finding:
     """``replace(finding, fingerprint=value)`` at a fifth of the cost: the frozen instance's fields copied, no
     __init__ run again (several plans of one configuration renumber most of their findings: #2, #3, ...)."""
-    copy = object.__new__(Finding)
-    copy.__dict__.update(finding.__dict__, fingerprint=value)
-    return copy
+    return made(Finding, {**finding.__dict__, "fingerprint": value})
 
 
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:

@@ -56,7 +56,7 @@ class Graph:
                     edges.setdefault((source, target), set()).add(via)
         # Several links share a key function (a table's name ties it to alarms, autoscaling, ...): each
         # function is asked once per resource, and the targets' index is built once per (type, function).
-        keys: dict[tuple[Callable, int], list[str]] = {}
+        keys: dict[Callable, dict[int, list[str]]] = {}
         indexes: dict[tuple[str, Callable], dict[str, list[str]]] = {}
         for link in links:
             sources = by_type.get(link.source_type)
@@ -66,11 +66,11 @@ class Graph:
             named = indexes.get((link.target_type, link.target_keys))
             if named is None:
                 named = indexes[(link.target_type, link.target_keys)] = {}
-                for t in targets:
-                    for key in _keys_once(keys, link.target_keys, t):
+                for t, found in zip(targets, _keys_once(keys, link.target_keys, targets), strict=True):
+                    for key in found:
                         named.setdefault(key, []).append(t.address)
-            for s in sources:
-                for key in _keys_once(keys, link.source_keys, s):
+            for s, found in zip(sources, _keys_once(keys, link.source_keys, sources), strict=True):
+                for key in found:
                     for target in named.get(key, ()):
                         if target != s.address:
                             edges.setdefault((s.address, target), set()).add(link.via)
@@ -132,16 +132,24 @@ class Graph:
 
 def _through(paths: set[str], via: str) -> bool:
     """Whether one of an edge's attribute paths is ``via`` or lies under it."""
-    return any(v == via or v.startswith(via + ".") for v in paths)
+    under = via + "."
+    return via in paths or any(v.startswith(under) for v in paths)
 
 
-def _keys_once(cache: dict, fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:
-    """``_safe_keys``, asked once per key function and resource. Keyed by the resource object, not its address:
-    a crafted plan may give two resources one address, and each must still be asked for its own keys."""
-    found = cache.get((fn, id(resource)))
-    if found is None:
-        found = cache[(fn, id(resource))] = _safe_keys(fn, resource)
-    return found
+def _keys_once(
+    cache: dict[Callable, dict[int, list[str]]], fn: Callable[[Resource], Iterable[str]], resources: list[Resource]
+) -> list[list[str]]:
+    """``_safe_keys`` of each resource, asked once per key function and resource. Keyed by the resource object,
+    not its address: a crafted plan may give two resources one address, and each must still be asked for its
+    own keys."""
+    known = cache.setdefault(fn, {})
+    out = []
+    for resource in resources:
+        found = known.get(id(resource))
+        if found is None:
+            found = known[id(resource)] = _safe_keys(fn, resource)
+        out.append(found)
+    return out
 
 
 def _safe_keys(fn: Callable[[Resource], Iterable[str]], resource: Resource) -> list[str]:

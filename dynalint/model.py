@@ -13,7 +13,9 @@ import functools
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
+
+_T = TypeVar("_T")
 
 
 class _Sentinel:
@@ -249,8 +251,10 @@ class Finding:
     def fixable_in_tf(self) -> bool:
         """Whether ``--fix`` may repair it: its rule declared a fix and the resource is located in a .tf file
         (dynalint.fix.resolve gives "no fix" to the others)."""
+        if self.fix is None:  # most findings: no location to look up
+            return False
         location = self.resource_location
-        return self.fix is not None and location is not None and location.kind == "tf"
+        return location is not None and location.kind == "tf"
 
     def sort_key(self) -> tuple:
         return (self.input_file or "", self.address, self.rule_id, self.path or "", self.message)
@@ -274,6 +278,15 @@ def _sha256() -> Callable[[bytes], Any]:
     from hashlib import sha256
 
     return sha256
+
+
+def made(cls: type[_T], state: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass with these field values (``state`` names every field), made as
+    unpickling makes one: no ``__init__``, which sets each field through ``object.__setattr__`` at several
+    times the cost (the engine makes thousands of findings, --jobs' parent thousands of resources)."""
+    instance = object.__new__(cls)
+    instance.__dict__.update(state)
+    return instance
 
 
 @dataclass(frozen=True)

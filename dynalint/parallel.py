@@ -30,7 +30,7 @@ from typing import cast
 
 from dynalint import engine
 from dynalint.load import input_units, load_unit
-from dynalint.model import Change, Finding, Model, Resource
+from dynalint.model import Change, Finding, Model, Resource, made
 
 
 def available_cores() -> int:
@@ -259,7 +259,7 @@ def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
         return result
     models = [model if rows is None else replace(model, resources=_BareResources(rows)) for model, rows in result[1]]
-    return "ok", models, [_made(Finding, dict(zip(_FINDING_FIELDS, values, strict=False))) for values in result[2]]
+    return "ok", models, [made(Finding, dict(zip(_FINDING_FIELDS, values, strict=False))) for values in result[2]]
 
 
 class _BareResources(Sequence):
@@ -283,9 +283,9 @@ def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, 
     change = (
         None
         if actions is None
-        else _made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
+        else made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
     )
-    return _made(
+    return made(
         Resource,
         {
             **_RESOURCE_DEFAULTS,
@@ -303,10 +303,3 @@ def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, 
 
 
 _RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}
-
-
-def _made(cls: type, state: dict):
-    """An instance of a frozen dataclass with these field values, made as unpickling makes one."""
-    instance: object = object.__new__(cls)
-    instance.__dict__.update(state)
-    return instance

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -232,9 +232,3 @@ class ResourceIndex:
 
             self._graph = Graph(self.resources, self._links)
         return self._graph
-
-
-def iter_issues(rule: Rule, resource: Resource, ctx: Context) -> Iterator[Issue]:
-    result = rule.check(resource, ctx)
-    if result is not None:
-        yield from result

@@ -53,9 +53,8 @@ def apply_inline(
     }
     out = []
     for finding in findings:
-        match = next(
-            (i for i in ignores.get((finding.input_file, finding.address), ()) if i.covers(finding.rule_id)), None
-        )
+        own = ignores.get((finding.input_file, finding.address))  # most resources have no comment
+        match = next((i for i in own if i.covers(finding.rule_id)), None) if own else None
         if match is not None and finding.suppression is None:
             finding = replace(finding, suppression=Suppression("inSource", match.reason or NO_REASON))
         out.append(finding)

@@ -242,6 +242,7 @@ def _close(states: set[int], pattern: str) -> set[int]:
     return out
 
 
+@lru_cache(maxsize=4096)  # policies repeat a few patterns ("dynamodb:*", "*") across thousands of statements
 def covers_prefix(pattern: str, prefix: str, fold_case: bool = False) -> bool:
     """Whether the pattern matches every string that starts with ``prefix`` ("dyna*:*" covers "dynamodb:")."""
     if fold_case:
@@ -250,6 +251,7 @@ def covers_prefix(pattern: str, prefix: str, fold_case: bool = False) -> bool:
     return any(r and set(r) == {"*"} for r in rest)
 
 
+@lru_cache(maxsize=4096)
 def meets_prefix(pattern: str, prefix: str, fold_case: bool = False) -> bool:
     """Whether the pattern matches some string that starts with ``prefix`` and goes on after it."""
     if fold_case:

@@ -53,6 +53,21 @@ def finding(message: str, address: str = "aws_dynamodb_table.t", rule_id: str = 
     )
 
 
+def test_counts_put_each_finding_in_one_bucket_suppression_first():
+    """Report.counts (one pass): active findings per level, errors first; a suppressed finding counts as
+    suppressed whatever its baseline state; a baselined one ("unchanged") as baselined only."""
+    reason = Suppression("inSource", "why")
+    findings = [
+        finding("a", level=Level.NOTE),
+        finding("b", level=Level.ERROR, baseline_state="new"),
+        finding("c", level=Level.ERROR, baseline_state="unchanged"),
+        finding("d", level=Level.WARNING, suppression=reason, baseline_state="unchanged"),
+        finding("e", level=Level.WARNING, suppression=reason),
+    ]
+    counts = Report(findings=findings, rules=[]).counts()
+    assert list(counts.items()) == [("error", 1), ("warning", 0), ("note", 1), ("suppressed", 2), ("baselined", 1)]
+
+
 # ---------------------------------------------------------------- junit
 def junit(*args) -> ET.Element:
     return ET.fromstring(run(*args, "-f", "junit").stdout.encode())

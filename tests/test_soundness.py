@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from dynalint import engine
 from dynalint.load import load_bytes
-from dynalint.model import Level
+from dynalint.model import Finding, Level
 from dynalint.rule import Issue, rule
 from helpers import ROOT, SAMPLES, TF_CASES, load_case
 
@@ -379,6 +379,22 @@ def test_a_rule_that_raises_is_a_dl000_finding_that_fails_the_gate():
     assert sum(f.rule_id == "ACME900" for f in findings) == 2  # what it found before failing stays
     assert engine.exit_code(findings, "error") == 1
     assert len({f.fingerprint for f in errors}) == 2
+
+
+def test_the_engine_makes_whole_findings_without_their_init():
+    """engine._finding fills a Finding's fields itself (dynalint.model.made): each finding, a DL000 one and one
+    renumbered by ``finish`` too, holds every field, as Finding(...) would make it."""
+    registry = _with(_fragile)
+    model = load_case("shadow/twin")
+    findings = engine.run(
+        [model, dataclasses.replace(model, input_file="copy.json")], registry.sorted(), registry.links
+    )
+    names = {f.name for f in dataclasses.fields(Finding)}
+    assert {"DL000", "ACME900", "DDB101"} <= {f.rule_id for f in findings}
+    assert any(f.fingerprint != engine.fingerprint(f.rule_id, f.address, f.path) for f in findings)  # renumbered
+    for finding in findings:
+        assert set(vars(finding)) == names
+        assert finding == Finding(**vars(finding))
 
 
 def test_a_builtin_rule_that_raises_says_it_is_a_bug(monkeypatch):

@@ -38,13 +38,19 @@ class Report:
         ]
 
     def counts(self) -> dict[str, int]:
-        out = {str(level): 0 for level in sorted(Level, reverse=True)}
+        """Active findings per level, then the suppressed and the baselined ones, in one pass."""
+        active = dict.fromkeys(Level, 0)
+        suppressed = baselined = 0
         for f in self.findings:
-            if not f.suppressed and f.baseline_state != "unchanged":
-                out[str(f.level)] += 1
-        out["suppressed"] = sum(1 for f in self.findings if f.suppressed)
-        # a suppressed finding counts as suppressed only, whatever the baseline says
-        out["baselined"] = sum(1 for f in self.findings if f.baseline_state == "unchanged" and not f.suppressed)
+            if f.suppression is not None:  # suppressed only, whatever the baseline says
+                suppressed += 1
+            elif f.baseline_state == "unchanged":
+                baselined += 1
+            else:
+                active[f.level] += 1
+        out = {str(level): active[level] for level in sorted(Level, reverse=True)}
+        out["suppressed"] = suppressed
+        out["baselined"] = baselined
         return out
 
 
@@ -138,9 +144,14 @@ def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_chang
     by_type: dict[str, list[Rule]] = {}
     for (_, type_), rule in firsts.items():
         by_type.setdefault(type_, []).append(rule)
-    return sum(
-        1 for m in models for r in m.resources if any(checks(rule, r, only_changed) for rule in by_type.get(r.type, ()))
-    )
+    count = 0
+    for m in models:
+        for r in m.resources:
+            for rule in by_type.get(r.type, ()):
+                if checks(rule, r, only_changed):
+                    count += 1
+                    break
+    return count
 
 
 def statistics(report: Report, summary: bool = True) -> str:

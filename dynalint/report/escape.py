@@ -152,7 +152,7 @@ def json_document(document: str) -> str:
     """A JSON text with ``\\u`` escapes for DEL, C1 controls, format characters (bidirectional overrides,
     zero-width characters), line separators and ``[`` after ``##``: the same values, and nothing a
     terminal or a CI log would act on. ``json.dumps`` already escapes C0 controls."""
-    if not document.isascii():
+    if not document.isascii() and not document.isprintable():  # a printable run is kept: no run to look for
         document = _NON_ASCII_RUN.sub(_json_escapes, document)
     if "\x7f" in document:
         document = document.replace("\x7f", "\\u007f")

@@ -102,8 +102,9 @@ def _result(f: Finding, index: dict[str, int], places: dict, proposal=None) -> s
 
     Strings go through the encoder json.dumps uses (``encode_basestring``); writing
     the text directly takes a fifth of building the dicts and encoding them.
-    ``places`` caches each location's physical part (a report names few places, each many times) and each list
-    of plan actions. ``proposal`` is the finding's fix (dynalint.fix.run.Proposal), if it has one.
+    ``places`` caches each location's physical part (a report names few places, each many times), each file's
+    artifactLocation and each list of plan actions. ``proposal`` is the finding's fix (dynalint.fix.run.Proposal),
+    if it has one.
     """
     physical, has_base = _physical(f.source, f.input_file, places)
     fingerprints = f'"dynalint/v1":{_str(f.fingerprint)}'
@@ -178,14 +179,21 @@ def _physical(source: Source | None, input_file: str | None, places: dict) -> tu
     key = (file, line, column)
     found = places.get(key)
     if found is None:
-        artifact = _artifact(file)
+        artifact, has_base = _artifact_text(file, places)
         region = f'"startLine":{_number(line)}' + (f',"startColumn":{_number(column)}' if column else "")
         # No endLine: GitHub annotates a pull request only when every line of the region is in the
         # diff, so a region spanning the whole resource block would hide alerts on partly edited blocks.
-        found = places[key] = (
-            f'{{"artifactLocation":{_json(artifact)},"region":{{{region}}}}}',
-            "uriBaseId" in artifact,
-        )
+        found = places[key] = (f'{{"artifactLocation":{artifact},"region":{{{region}}}}}', has_base)
+    return found
+
+
+def _artifact_text(file: str, places: dict) -> tuple[str, bool]:
+    """The file's artifactLocation as JSON text, and whether it has a uriBaseId; made once per file (a plan's
+    findings are in thousands of places of one file)."""
+    found = places.get(("artifact", file))
+    if found is None:
+        artifact = _artifact(file)
+        found = places[("artifact", file)] = (_json(artifact), "uriBaseId" in artifact)
     return found
 
 
