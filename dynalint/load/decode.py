@@ -246,10 +246,11 @@ def read_located(
         buffer = _utf8(data, name)
         top = _TOP.decode(buffer)
         starts = _keys_written_once(buffer, top)
+        ascii_document = buffer.isascii()  # most plans are: no part of them then needs looking at for UTF-8
         doc = {}
         for key, raw in top.items():
             if key == "resource_changes":
-                doc[key], entries = _entries(raw)
+                doc[key], entries = _entries(raw, ascii_document)
             elif key in defer:
                 text = bytes(raw)
                 if not text.isascii():  # ASCII is UTF-8; what read_deferred could not refuse with the file's
@@ -266,7 +267,7 @@ def read_located(
     return doc, _places(buffer, top, starts, doc, entries)
 
 
-def _entries(raw: msgspec.Raw) -> tuple[Any, list[msgspec.Raw] | None]:
+def _entries(raw: msgspec.Raw, ascii_document: bool) -> tuple[Any, list[msgspec.Raw] | None]:
     """resource_changes, and its raw entries (whose lengths place them).
 
     Each entry keeps the keys the loader reads (``_Entry``). Its change's marks, a third of what a large
@@ -276,7 +277,7 @@ def _entries(raw: msgspec.Raw) -> tuple[Any, list[msgspec.Raw] | None]:
     for entry in doc:
         change = entry.get("change")
         if change is not None:
-            _settle(change)
+            _settle(change, ascii_document)
     return doc, _LIST.decode(raw)
 
 
@@ -310,6 +311,8 @@ class _Entry(TypedDict, total=False):
 _CHANGES = msgspec.json.Decoder(list[_Entry])
 _MARKS = ("after_unknown", "before_sensitive", "after_sensitive")
 _NULL = msgspec.Raw(b"null")
+_OBJECT = re.compile(rb"\{")
+_TRUE = re.compile(rb"true")
 # A text the parser can only read as written: ASCII, no escape, no number (the splitting parser checks the
 # nesting and the escapes of what it skips, but not UTF-8 or the range of numbers: those are read at once).
 _PLAIN = re.compile(rb"[0-9\\]")
@@ -409,14 +412,15 @@ def _configuration(text: bytes | msgspec.Raw) -> Any:
     return config
 
 
-def _settle(change: dict[str, Any]) -> None:
+def _settle(change: dict[str, Any], ascii_document: bool) -> None:
     """Decode the value trees of a change, in place.
 
     ``before`` is the very object ``after`` is where the two texts are the same
     byte for byte, as are their sensitivity marks, and nothing is unknown (a
     no-op writes one resource twice): dynalint.load.plan then builds one tree
-    for both. An ASCII mark object without a ``true`` marks nothing: it reads as
-    ``false``, which says so (its numbers are not read: none of them can mark). One with a ``true``
+    for both. An ASCII mark object (``ascii_document``: the whole file is) without a
+    ``true`` marks nothing: it reads as ``false``, which says so (its numbers are not
+    read: none of them can mark). One with a ``true``
     stays ``Encoded`` where its text is plain (``_PLAIN``). Any other text is
     decoded here, where a failure hands the document to the slow reading.
     """
@@ -439,21 +443,18 @@ def _settle(change: dict[str, Any]) -> None:
         raw = change.get(key)
         if raw is None:
             continue
-        text = bytes(raw)
-        if text[:1] != b"{" or not text.isascii():
-            change[key] = _ANY.decode(text)
-        elif b"true" not in text:
+        if _OBJECT.match(raw) is None or not (ascii_document or bytes(raw).isascii()):
+            change[key] = _ANY.decode(raw)
+        elif _TRUE.search(raw) is None:
             change[key] = False
         else:
+            text = bytes(raw)  # a copy: the file's bytes are let go before the loader reads it
             change[key] = Encoded(text) if _PLAIN.search(text) is None else _ANY.decode(text)
 
 
 def _marks_something(raw: msgspec.Raw | None) -> bool:
     """Whether a mark may mark something: an object with a true in it."""
-    if raw is None:
-        return False
-    text = bytes(raw)
-    return text[:1] == b"{" and b"true" in text
+    return raw is not None and _OBJECT.match(raw) is not None and _TRUE.search(raw) is not None
 
 
 def _utf8(data: bytes, name: str) -> bytes:
