@@ -12,7 +12,7 @@ import enum
 import functools
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 _T = TypeVar("_T")
@@ -213,18 +213,6 @@ class Resource:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
-
-
-# What Resource's __init__ gives a field the caller leaves out: its default, or a new object of its factory.
-_RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}
-_RESOURCE_FACTORIES = tuple((f.name, f.default_factory) for f in fields(Resource) if f.default_factory is not MISSING)
-
-
-def made_resource(**values: Any) -> Resource:
-    """``Resource(**values)`` without its __init__ (see ``made``): the loader and --jobs' parent make thousands.
-    Like __init__, a field left out gets its default, or a new object of its factory."""
-    state = {**_RESOURCE_DEFAULTS, **{name: factory() for name, factory in _RESOURCE_FACTORIES}, **values}
-    return made(Resource, state)
 
 
 @dataclass(frozen=True)

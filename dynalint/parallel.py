@@ -25,12 +25,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from typing import cast
 
 from dynalint import engine
 from dynalint.load import input_units, load_unit
-from dynalint.model import Change, Finding, Model, Resource, made, made_resource
+from dynalint.model import Change, Finding, Model, Resource, made
 
 
 def available_cores() -> int:
@@ -285,4 +285,21 @@ def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, 
         if actions is None
         else made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
     )
-    return made_resource(address=address, type=type_, name=name, values={}, module=module, mode=mode, change=change)
+    return made(
+        Resource,
+        {
+            **_RESOURCE_DEFAULTS,
+            "address": address,
+            "type": type_,
+            "name": name,
+            "values": {},
+            "module": module,
+            "mode": mode,
+            "change": change,
+            "partial_json": {},
+            "_derived": {},
+        },
+    )
+
+
+_RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from dynalint import engine
 from dynalint.load import load_bytes
-from dynalint.model import Change, Finding, Level, Resource
+from dynalint.model import Finding, Level
 from dynalint.rule import Issue, rule
 from helpers import ROOT, SAMPLES, TF_CASES, load_case
 
@@ -395,23 +395,6 @@ def test_the_engine_makes_whole_findings_without_their_init():
     for finding in findings:
         assert set(vars(finding)) == names
         assert finding == Finding(**vars(finding))
-
-
-def test_the_loader_makes_whole_resources_without_their_init():
-    """The loader builds Resources and Changes with dynalint.model.made: each holds every field, as their
-    __init__ would make it, a new object for each field with a default factory."""
-    model = load_case("shadow/twin")
-    names = {f.name for f in dataclasses.fields(Resource)}
-    assert model.resources and model.resources[0].change is not None
-    for resource in model.resources:
-        assert set(vars(resource)) == names and set(vars(resource.change)) == {
-            f.name for f in dataclasses.fields(Change)
-        }
-        fresh = Resource(**{f.name: getattr(resource, f.name) for f in dataclasses.fields(Resource) if f.init})
-        assert all(getattr(fresh, n) == getattr(resource, n) for n in names)
-        assert resource.change == Change(**vars(resource.change))
-    first, second = model.resources[:2]
-    assert first._derived is not second._derived and first.partial_json is not second.partial_json
 
 
 def test_a_builtin_rule_that_raises_says_it_is_a_bug(monkeypatch):

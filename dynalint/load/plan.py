@@ -24,7 +24,7 @@ from dynalint.load.aws_blocks import PLAIN_BLOCKS, READ_ONLY
 from dynalint.load.configuration import Configuration, References
 from dynalint.load.decode import decoded
 from dynalint.load.validate import check_complete, check_document, describe
-from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource, made, made_resource
+from dynalint.model import SENSITIVE, UNKNOWN, Change, Model, Resource
 
 
 class RawResource(NamedTuple):
@@ -176,14 +176,11 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
             RawResource(
                 entry,
                 values,
-                made(  # Change(...) without its __init__ (every field given)
-                    Change,
-                    {
-                        "actions": actions,
-                        "before": before,
-                        "replace_paths": tuple(tuple(p) for p in change.get("replace_paths") or ()),
-                        "action_reason": entry.get("action_reason"),
-                    },
+                Change(
+                    actions=actions,
+                    before=before,
+                    replace_paths=tuple(tuple(p) for p in change.get("replace_paths") or ()),
+                    action_reason=entry.get("action_reason"),
                 ),
                 module_address,
                 module_path,
@@ -244,7 +241,7 @@ def build_resources(
         if block not in provider:
             provider[block] = (config.region(module_path, local), config.default_tags(module_path, local))
         region, default_tags = provider[block]
-        resource = made_resource(  # Resource(...) without its __init__: a plan makes thousands
+        resource = Resource(
             address=entry["address"],
             type=entry["type"],
             name=entry["name"],
