@@ -1,5 +1,5 @@
 """``python -m dynalint`` runs the command line."""
 
-from dynalint.cli import entry
+from dynalint.console import entry
 
 entry()

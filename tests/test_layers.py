@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "dynalint.cli",
             "dynalint.cli_options",
             "dynalint.cli_logging",
+            "dynalint.console",
             "dynalint.__main__",
             "dynalint.parallel",
             "dynalint.example_checks",
