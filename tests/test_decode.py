@@ -393,10 +393,12 @@ def test_a_deferred_configuration_is_its_text_until_read():
 
 
 def test_loading_takes_each_change_into_the_model():
-    """load_document takes each entry's change (its trees are the model's), and leaves the rest as it was."""
+    """load_document takes resource_changes and each entry's change (their trees are the model's), and leaves the
+    rest as it was."""
     doc = read_document(_marks_plan(b"{}"), "plan.json")
     entry = doc["resource_changes"][0]
     change = entry["change"]
     resource = load_document(doc, "plan.json").resources[0]
     assert "change" not in entry and entry["address"] == "aws_s3_bucket.b"
+    assert set(doc) == {"format_version"}
     assert resource.values is change["after"] and resource.change.actions == ("update",)

@@ -46,9 +46,10 @@ def load_document(doc: Any, name: str, allow_errored: bool = False) -> Model:
     A plan terraform could not finish (``errored``) is refused unless ``allow_errored``: it holds only
     part of the changes, and a gate that lints part of a plan passes what it did not see.
 
-    The document's changes go into the model: each ``resource_changes`` entry gives up its ``change``
-    as its resource is built (its value trees become the resource's, the rest is let go), so that a
-    large plan's changes are never held twice. The rest of the document is left as it was.
+    The document's changes go into the model: ``resource_changes`` is taken out of it, and each entry
+    gives up its ``change`` as its resource is built (its value trees become the resource's, the rest is
+    let go), so that a large plan's changes are never held twice. The rest of the document is left as
+    it was.
     """
     kind = document_kind(doc, name)
     check_document(doc, name, kind)
@@ -133,7 +134,7 @@ def document_kind(doc: Any, name: str) -> str:
 # ---------------------------------------------------------------------- plans
 def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[Resource]]:
     config = Configuration(_dict(doc.get("configuration")), doc.get("variables"))
-    entries = doc.get("resource_changes") or []
+    entries = doc.pop("resource_changes", None) or []  # see load_document: the model takes them
     if not entries:  # no resource changes (check_complete made sure): the data sources of an old plan, if any
         return _state_like(_module_resources(_dict(doc.get("planned_values")).get("root_module")), config, secrets)
     planned_data = None  # planned_values' data sources by address, for an old plan's data entries without "after"
@@ -188,6 +189,7 @@ def _plan_resources(doc: dict, secrets: set[str]) -> tuple[list[Resource], list[
                 configured,
             )
         )
+    del entries  # each is the raw list's now, let go as its resource is built
     return build_resources(raw, config)
 
 
@@ -214,7 +216,8 @@ def build_resources(
     config: Configuration,
     iterator_facts: Mapping[str, tuple] | None = None,
 ) -> tuple[list[Resource], list[Resource]]:
-    """Resolve references now that every instance address is known, and build the Resources.
+    """Resolve references now that every instance address is known, and build the Resources (``raw`` is
+    emptied: its entries are taken as they are built).
 
     ``iterator_facts`` (.tf input) adds, per address, what the configuration
     cannot say about its iterators' elements: the (attribute path, module
@@ -226,7 +229,7 @@ def build_resources(
     data: list[Resource] = []
     ref_cache: dict[tuple, list] = {}
     provider: dict[tuple, tuple] = {}  # (module path, block) -> (region, default_tags)
-    for entry, values, change, module_address, module_path, local, configured in raw:
+    for entry, values, change, module_address, module_path, local, configured in _taken(raw):
         index = entry.get("index")
         key = (module_address, local, _hashable(index))
         if key not in ref_cache:
@@ -261,6 +264,14 @@ def build_resources(
         )
         (data if resource.mode == "data" else resources).append(resource)
     return resources, data
+
+
+def _taken(raw: list[RawResource]) -> Iterator[RawResource]:
+    """The entries of ``raw`` in order, each taken out of it as it is handed over (the list ends empty): what
+    an entry holds besides the values its Resource keeps is let go as the Resources are built."""
+    raw.reverse()
+    while raw:
+        yield raw.pop()
 
 
 def _resolve_references(
