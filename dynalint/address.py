@@ -27,15 +27,6 @@ def split(address: str) -> tuple[tuple[str, str], ...]:
 # Cached: a plan names the same module addresses and references many times over.
 steps = functools.cache(split)
 
-# What ``split`` reads, whole, in one match: its steps are found greedily and none can be read another way
-# (a name ends where a character that is not one starts, an index where its bracket closes).
-_ADDRESS = re.compile(r'(?:[\w-]+(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\.?)*')
-
-
-def is_address(text: str) -> bool:
-    """Whether ``split`` reads ``text`` (without making its steps)."""
-    return _ADDRESS.fullmatch(text) is not None
-
 
 @functools.cache
 def module_path(module_address: str) -> tuple[str, ...]:

@@ -5,10 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from dynalint import address
 from dynalint.errors import InputError
 from dynalint.load import load_bytes, load_input
 from dynalint.model import SENSITIVE, UNKNOWN
@@ -278,22 +275,3 @@ def test_fingerprints_are_sha256_with_or_without_cpythons_own(monkeypatch):
         assert model._sha256() is hashlib.sha256
     finally:
         model._sha256.cache_clear()
-
-
-@settings(max_examples=3000, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["a", "b_", "-", ".", "[", "]", '"', "\\", "0", "12", "é", "module.", " ", '["k"]']),
-        max_size=10,
-    )
-)
-def test_is_address_reads_what_split_reads(pieces):
-    """The loader checks a root module address with one match (address.is_address) and splits the others:
-    both must refuse the same addresses, or one read as two would have two answers."""
-    text = "".join(pieces)
-    try:
-        address.split(text)
-        readable = True
-    except ValueError:
-        readable = False
-    assert address.is_address(text) == readable

@@ -100,6 +100,14 @@ def entry(doc: dict, address: str) -> dict:
             b'"type": "aws_dynamodb_table", "name": "[", "change": {"actions": ["create"]}}]}',
             ["resource address 'aws_dynamodb_table.[' is not one dynalint can read"],
         ),
+        # a long name then a character no address holds: read in one pass (a pattern that backtracks would take
+        # longer than the age of the universe here)
+        (
+            b'{"format_version": "1.2", "resource_changes": [{"address": "aws_dynamodb_table.'
+            + b"a" * 200
+            + b'[", "mode": "managed", "type": "aws_dynamodb_table", "name": "t", "change": {"actions": ["create"]}}]}',
+            ["is not one dynalint can read"],
+        ),
         (b'{"\\ud800": 1}', ['the JSON has keys "\\ud800",']),  # a lone surrogate: valid JSON, not writable as UTF-8
         (b'{"a\\n::error::b": 1}', ['the JSON has keys "a\\n::error::b",']),  # a line break in the input: escaped
     ],
@@ -119,6 +127,7 @@ def entry(doc: dict, address: str) -> dict:
         "deep-array",
         "deep-value",
         "bad-address",
+        "long-bad-address",
         "lone-surrogate",
         "line-break",
     ],

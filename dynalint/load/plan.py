@@ -349,12 +349,7 @@ def _module_address(entry: dict) -> str:
 
 def _module_of(address: str) -> str:
     """The module instance prefix of a resource address ('' for the root module). Split without the cache:
-    each resource's address is split once here, and a cache of them all would hold megabytes to the end;
-    one in the root module is only checked."""
-    if not address.startswith("module."):
-        if not addr.is_address(address):
-            raise _unreadable(address)
-        return ""
+    each resource's address is split once here, and a cache of them all would hold megabytes to the end."""
     parts = _steps(address, addr.split)
     cut = 0
     while cut + 1 < len(parts) and parts[cut][0] == "module":
@@ -369,12 +364,8 @@ def _steps(
     try:
         return split(address)
     except ValueError:
-        raise _unreadable(address) from None
-
-
-def _unreadable(address: str) -> InputError:
-    shown = address if len(address) <= 80 else address[:77] + "..."
-    return InputError(f"resource address {shown!r} is not one dynalint can read")
+        shown = address if len(address) <= 80 else address[:77] + "..."
+        raise InputError(f"resource address {shown!r} is not one dynalint can read") from None
 
 
 def _module_resources(module: Any) -> list[dict]:
