@@ -54,6 +54,9 @@ _ID = re.compile(r"^[A-Z][A-Z0-9]*\d+$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+_OWN_MODULE = re.compile(r"dynalint(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
 @dataclass(frozen=True)
 class Issue:
     """What a check yields: the message, the attribute it is about, an optional level override, and the
@@ -86,8 +89,10 @@ class Rule:
 
     @property
     def builtin(self) -> bool:
-        """One of dynalint's own rules (its origin is a module of the ``dynalint.rules`` pack)."""
-        return self.origin.startswith("dynalint.")
+        """One of dynalint's own rules: its origin is a module of the dynalint package (``dynalint.rules.access``).
+        A module name, not a prefix: a YAML rule's origin is its file's path and line, and a file the pull
+        request adds may be named ``dynalint.x.yaml`` (its help would then be rendered as markdown)."""
+        return _OWN_MODULE.fullmatch(self.origin) is not None
 
     @cached_property
     def documentation(self) -> str:

@@ -647,3 +647,32 @@ def test_no_entry_point_scan_when_no_distribution_declares_one():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+def test_a_yaml_rules_file_named_like_a_dynalint_module_is_still_a_custom_rule(tmp_path, monkeypatch):
+    """A YAML rule's origin is its file's path: a file the pull request adds at the root, named
+    dynalint.x.yaml, must not pass for one of dynalint's own rules (whose help SARIF renders as markdown)."""
+    (tmp_path / "dynalint.evil.yaml").write_text(
+        textwrap.dedent("""\
+            rules:
+              - id: ACME100
+                slug: evil
+                level: error
+                summary: Evil rule.
+                message: "Table {label} is evil."
+                resource_types: [aws_dynamodb_table]
+                help: "[click me](https://evil.example/steal)"
+                require:
+                  attribute: billing_mode
+                  equals: NOPE
+            """)
+    )
+    monkeypatch.chdir(tmp_path)
+    registry = custom.registry(["."])
+    evil = registry.rules["ACME100"]
+    assert evil.origin.startswith("dynalint.evil.yaml:") and not evil.builtin
+    assert all(r.builtin for r in engine.builtin_registry().sorted())
+    out = tmp_path / "out.sarif"
+    run(PLAN, "--rules-dir", ".", "--select", "ACME100", "-f", "sarif", "-o", str(out))
+    rules = {r["id"]: r for r in json.loads(out.read_text())["runs"][0]["tool"]["driver"]["rules"]}
+    assert "markdown" not in rules["ACME100"]["help"] and rules["ACME100"]["helpUri"] == INFORMATION_URI
