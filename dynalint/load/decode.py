@@ -339,9 +339,9 @@ def decoded(value: Any) -> Any:
 
 
 def read_deferred(doc: Any, name: str) -> None:
-    """Decode, in place, the sections ``read_located`` deferred. msgspec splitting them out checked their
-    nesting and their UTF-8; what it still refuses (a number it cannot hold, a lone surrogate) the standard
-    library reads, with its own message for what it refuses too, as the slow reading would."""
+    """Decode, in place, the sections ``read_located`` deferred. Their nesting was checked by msgspec splitting
+    them out, their UTF-8 by ``read_located``; what msgspec still refuses (a number it cannot hold) the
+    standard library reads, with its own message for what it refuses too, as the slow reading would."""
     if not isinstance(doc, dict):
         return
     for key, value in doc.items():
