@@ -4,8 +4,9 @@ The workers are forked from the command-line process when the pool starts, so
 they run the very rules, links, options and loader settings it prepared, custom
 rules included: no module is imported again and no user code runs twice.
 The units of ``dynalint.load.input_units`` (a plan, or the .tf inputs together)
-are grouped in tasks, the largest first; the workers take tasks from the large
-end, this process from the small end, until none is left. A unit is loaded and
+are ordered by size; the workers take tasks of several units from the large
+end, this process one unit at a time from the small end, until none is left
+(see ``_Queue``). A unit is loaded and
 checked by ``engine.check_models`` (inline suppressions are per input); a worker
 sends back its findings and its models stripped to what the reports read. This
 process then does what spans inputs, in input order, as one process would:
@@ -22,6 +23,7 @@ are checked one after the other.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -96,13 +98,13 @@ def check_inputs(
     from the large end, so that neither waits for the other (and none of its results is pickled).
     """
     global _WORK, _UNITS
-    from collections import deque
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     todo = units(paths)
     pooled = [i for i, unit in enumerate(todo) if poolable(unit)]
     processes = max(2, min(jobs, len(pooled)))
-    tasks = deque(_tasks(todo, pooled, processes))
+    sizes = {i: _size(todo[i]) for i in pooled}
+    queue = _Queue(sorted(pooled, key=lambda i: -sizes[i]), sizes, processes)
     results: dict[int, tuple] = {}
     done = 0
 
@@ -118,46 +120,66 @@ def check_inputs(
         with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             running: dict = {}
 
+            def collect() -> None:
+                for future in [f for f in running if f.done()]:
+                    for i, result in zip(running.pop(future), future.result(), strict=False):
+                        finished(i, _unpacked(result))
+
             def hand_out() -> None:
-                # a task ahead for each worker (it starts at once when it is done), the last one left for here
-                while len(tasks) > 1 and len(running) < 2 * (processes - 1):
-                    task = tasks.popleft()
+                # a task ahead for each worker (it starts at once when it is done), the last unit left for here
+                while len(queue) > 1 and len(running) < 2 * (processes - 1):
+                    task = queue.task()
                     running[pool.submit(_run, task)] = task
 
             hand_out()
             for i, unit in enumerate(todo):
                 if not poolable(unit):
                     results[i] = _run_here(work, unit)  # stdin, read once, here
-            while tasks or running:
-                if tasks:
-                    for i in tasks.pop():
-                        finished(i, _run_here(work, todo[i]))
+            while queue or running:
+                if queue:
+                    i = queue.smallest()
+                    finished(i, _run_here(work, todo[i]))
                 else:
                     wait(running, return_when=FIRST_COMPLETED)
-                for future in [f for f in running if f.done()]:
-                    for i, result in zip(running.pop(future), future.result(), strict=False):
-                        finished(i, _unpacked(result))
+                collect()
                 hand_out()
     finally:
         _WORK, _UNITS = None, []
     return _gather(todo, results, work)
 
 
-def _tasks(todo: list, pooled: list[int], processes: int) -> list[list[int]]:
-    """The units in tasks of about a sixteenth of a process's share of the bytes, the largest first: few enough
-    to cost little to hand out, small enough that the processes finish together (no big plan starts last)."""
-    sizes = {i: _size(todo[i]) for i in pooled}
-    target = sum(sizes.values()) / (processes * 16)
-    tasks: list[list[int]] = []
-    current: list[int] = []
-    held = 0
-    for i in sorted(pooled, key=lambda i: -sizes[i]):
-        current.append(i)
-        held += sizes[i]
-        if held >= target:
-            tasks.append(current)
-            current, held = [], 0
-    return tasks + [current] if current else tasks
+class _Queue:
+    """The units not yet handed out, the largest first. A worker's task is a run of units from the large end of
+    about a quarter of a process's share of the bytes left (guided self-scheduling): large tasks while much is
+    left, cost little to hand out; single units at the end, so that the processes finish together. This
+    process takes one unit at a time from the small end, and hands out tasks between its units."""
+
+    def __init__(self, order: list[int], sizes: dict[int, int], processes: int) -> None:
+        from collections import deque
+
+        self._units = deque(order)
+        self._sizes = sizes
+        self._left = sum(sizes.values())
+        self._processes = processes
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def smallest(self) -> int:
+        i = self._units.pop()
+        self._left -= self._sizes[i]
+        return i
+
+    def task(self) -> list[int]:
+        target = self._left / (4 * self._processes)
+        task: list[int] = []
+        held = 0
+        while len(self._units) > 1 and (not task or held + self._sizes[self._units[0]] <= target):
+            i = self._units.popleft()
+            task.append(i)
+            held += self._sizes[i]
+        self._left -= held
+        return task
 
 
 def _size(unit: Sequence[str]) -> int:
@@ -280,11 +302,6 @@ class _BareResources(Sequence):
 
 
 def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, actions: tuple | None) -> Resource:
-    change = (
-        None
-        if actions is None
-        else made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
-    )
     return made(
         Resource,
         {
@@ -295,11 +312,17 @@ def _bare_resource(address: str, type_: str, name: str, module: str, mode: str, 
             "values": {},
             "module": module,
             "mode": mode,
-            "change": change,
+            "change": None if actions is None else _bare_change(actions),
             "partial_json": {},
             "_derived": {},
         },
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _bare_change(actions: tuple) -> Change:
+    """A change as the reports read it once checked: its actions (a handful of lists, each shared: frozen)."""
+    return made(Change, {"actions": actions, "before": None, "replace_paths": (), "action_reason": None})
 
 
 _RESOURCE_DEFAULTS = {f.name: f.default for f in fields(Resource) if f.default is not MISSING}

@@ -230,3 +230,28 @@ def test_the_same_plan_twice_numbers_its_fingerprints_as_one_process_does(tmp_pa
         assert second["fingerprint"] == fingerprint(second["rule_id"], second["address"], f"{second['path'] or ''}#2")
         where = ("input", "fingerprint", "location", "resource_location")  # the file differs, nothing else
         assert {k: v for k, v in second.items() if k not in where} == {k: v for k, v in first.items() if k not in where}
+
+
+def test_workers_get_shrinking_tasks_from_the_large_end_and_this_process_single_units():
+    sizes = {i: 1000 - i for i in range(40)}  # unit 0 the largest
+    queue = parallel._Queue(sorted(sizes, key=lambda i: -sizes[i]), sizes, processes=2)
+    first = queue.task()
+    assert first == list(range(len(first))) and len(first) > 1  # a run from the large end
+    assert queue.smallest() == 39  # this process: the smallest unit, one at a time
+    handed = [*first, 39]
+    tasks = []
+    while len(queue) > 1:
+        tasks.append(queue.task())
+        handed += tasks[-1]
+    assert [len(t) for t in tasks] == sorted((len(t) for t in tasks), reverse=True)  # smaller as less is left
+    assert len(tasks[-1]) == 1 and len(queue) == 1  # single units at the end; the last one left for here
+    handed.append(queue.smallest())
+    assert sorted(handed) == list(range(40)) and len(queue) == 0  # every unit handed out once
+
+
+def test_a_unit_larger_than_a_share_is_a_task_of_its_own():
+    sizes = {0: 10**9, 1: 10, 2: 10, 3: 10}
+    queue = parallel._Queue([0, 1, 2, 3], sizes, processes=2)
+    assert queue.task() == [0]
+    assert queue.task() == [1]  # each small unit is over a quarter of a process's share of what is left
+    assert queue.task() == [2] and queue.smallest() == 3
