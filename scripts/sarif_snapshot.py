@@ -4,7 +4,8 @@
     python scripts/sarif_snapshot.py write SNAPSHOT.json     # before the change
     python scripts/sarif_snapshot.py compare SNAPSHOT.json   # after it: exit 1 and the inputs that differ
 
-Each input is linted by ``python -m dynalint INPUT -f sarif`` in a process of its own, and the snapshot keeps
+Each input is linted by ``python -I -m dynalint INPUT -f sarif`` in a process of its own (``-I``: the dynalint
+installed for that python, never a ``dynalint/`` folder of the working directory), and the snapshot keeps
 the sha256 of its standard output, of its standard error and its exit code. The inputs:
 
 - every ``plan.json`` of sample_plans/, tests/tf/, tests/hcl/, tests/public/ and the rules' examples, read beside
@@ -66,7 +67,7 @@ def run(kind: str, path: str, python: str) -> dict:
             cwd, target = str(ROOT), path
         env = {**os.environ, "NO_COLOR": "1"}
         result = subprocess.run(
-            [python, "-m", "dynalint", target, *args], cwd=cwd, capture_output=True, timeout=600, env=env
+            [python, "-I", "-m", "dynalint", target, *args], cwd=cwd, capture_output=True, timeout=600, env=env
         )
     return {
         "exit": result.returncode,
