@@ -7,7 +7,10 @@
 
 Plans come from two generators: ours (bench/gen_plan.py) and the independent one
 in ../shared/bench/gen_plan.py, when that file is there; each at seeds 1, 7 and
-42. Each plan is generated once into bench/out/ (reused while its generator is
+42. ``--generators shared-state,shared-indented`` measures other shapes of the
+independent one's documents: the state after apply (summed up apart: a state is
+a third of the plan's bytes for the same resources, so its parse floor is lower)
+and the plan indented. Each plan is generated once into bench/out/ (reused while its generator is
 unchanged) and each command runs ``--runs`` times, the commands taking turns so
 that a burst of load from elsewhere hits them alike:
 
@@ -50,6 +53,11 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 GENERATORS = {"ours": BENCH / "gen_plan.py", "shared": BENCH.parent.parent / "shared" / "bench" / "gen_plan.py"}
+# Other shapes of the shared generator's documents, measured when asked for (--generators): the state JSON
+# after apply (values only, no changes: a third of the plan's bytes for the same resources), and the plan
+# indented as `terraform show -json | jq` writes it. name -> (generator, its extra arguments)
+VARIANTS = {"shared-state": ("shared", ("--state",)), "shared-indented": ("shared", ("--indent", "2"))}
+DEFAULT_GENERATORS = tuple(GENERATORS)
 DEFAULT_SIZES = (10, 100, 1000, 5000)
 DEFAULT_SEEDS = (1, 7, 42)
 FORMATS = ("sarif", "text")
@@ -189,25 +197,46 @@ def measure(
     return results
 
 
+def generator_script(generator: str) -> Path:
+    """The script that writes a generator's (or a variant's) documents."""
+    return GENERATORS[VARIANTS[generator][0] if generator in VARIANTS else generator]
+
+
 def ensure_plan(out_dir: Path, generator: str, tables: int, seed: int, python: str) -> Path:
     """The generated plan for this generator, size and seed, made only when it is not there yet.
 
     The name carries a digest of the generator, so a changed generator makes new
     plans (and the old ones of that generator, size and seed are removed).
     """
-    script = GENERATORS[generator]
+    script, extra = generator_script(generator), VARIANTS.get(generator, ("", ()))[1]
     digest = hashlib.sha256(script.read_bytes()).hexdigest()[:8]
     path = out_dir / f"plan-{generator}-{tables}-seed{seed}-{digest}.json"
     if not path.exists():
         for stale in out_dir.glob(f"plan-{generator}-{tables}-seed{seed}-*.json"):
             stale.unlink()
-        subprocess.run([python, str(script), "--tables", str(tables), "--seed", str(seed), "-o", str(path)], check=True)
+        argv = [python, str(script), "--tables", str(tables), "--seed", str(seed), *extra, "-o", str(path)]
+        subprocess.run(argv, check=True)
     return path
 
 
 def count_resources(plan: Path) -> int:
-    """Resource changes in the plan, counted without parsing the whole file."""
-    return plan.read_bytes().count(b'"provider_name":"registry.terraform.io/hashicorp/aws","change"')
+    """Resource changes in the plan (counted without parsing a compact plan), or resources in the state."""
+    found = plan.read_bytes().count(b'"provider_name":"registry.terraform.io/hashicorp/aws","change"')
+    if found:
+        return found
+    doc = json.loads(plan.read_bytes())
+    if "resource_changes" in doc:
+        return len(doc["resource_changes"] or ())
+    count, modules = 0, [(doc.get("values") or {}).get("root_module") or {}]
+    while modules:
+        module = modules.pop()
+        count += len(module.get("resources") or ())
+        modules += module.get("child_modules") or ()
+    return count
+
+
+def is_state(generator: str) -> bool:
+    return "--state" in VARIANTS.get(generator, ("", ()))[1]
 
 
 # ---------------------------------------------------------------------- many plans in one command line
@@ -339,6 +368,14 @@ def _worst(rows: list[Row], value, pick=max, unit: str = "x") -> str:
 
 def summary_rows(rows: list[Row]) -> list[tuple[str, ...]]:
     """Per size, the worst plan for each figure: what the README quotes."""
+    out = []
+    for state in (False, True):  # states apart: their parse floor is a smaller file's (see VARIANTS)
+        kind = [r for r in rows if is_state(r.generator) == state]
+        out += _summary_of(kind, " (state)" if state else "")
+    return out
+
+
+def _summary_of(rows: list[Row], label: str) -> list[tuple[str, ...]]:
     sizes = sorted({r.tables for r in rows})
     out = []
     for i, tables in enumerate(sizes):
@@ -358,7 +395,7 @@ def summary_rows(rows: list[Row]) -> list[tuple[str, ...]]:
 
         out.append(
             (
-                f"{tables:,}",
+                f"{tables:,}{label}",
                 str(len(these)),
                 _worst(these, lambda r: r.ratio("sarif", "parse")),
                 _worst(these, lambda r: r.ratio("text", "parse")),
@@ -498,9 +535,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--generators",
-        type=_choice(tuple(GENERATORS), "generators"),
-        default=tuple(GENERATORS),
-        help="ours (bench/gen_plan.py), shared (../shared/bench/gen_plan.py, when it is there); default both",
+        type=_choice(tuple(GENERATORS) + tuple(VARIANTS), "generators"),
+        default=DEFAULT_GENERATORS,
+        help="ours (bench/gen_plan.py), shared (../shared/bench/gen_plan.py, when it is there); default both. "
+        "Other shapes of the shared one's documents: shared-state (the state JSON after apply), "
+        "shared-indented (the plan, indented)",
     )
     parser.add_argument(
         "--shared-generator", type=Path, help="where the shared generator is (default ../shared/bench/gen_plan.py)"
@@ -574,9 +613,9 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     in_tree = Path(dynalint[0]).absolute().is_relative_to(BENCH.parent)  # else an install elsewhere: --note
     extras = {"dynalint": " ".join(dynalint) + f" ({_version(dynalint)}" + (f", {_checkout()})" if in_tree else ")")}
-    missing = [g for g in args.generators if not GENERATORS[g].is_file()]
+    missing = [g for g in args.generators if not generator_script(g).is_file()]
     if missing:
-        extras["not run"] = ", ".join(f"the {g} generator ({GENERATORS[g]} is not there)" for g in missing)
+        extras["not run"] = ", ".join(f"the {g} generator ({generator_script(g)} is not there)" for g in missing)
     args.generators = tuple(g for g in args.generators if g not in missing)
     if args.checkov:
         extras["checkov"] = f"{args.checkov} ({_version([args.checkov])})"
@@ -590,7 +629,8 @@ def main(argv: list[str] | None = None) -> int:
             for number, seed in enumerate(args.seeds):
                 progress(f"plan of {tables:,} tables, {generator} generator, seed {seed}")
                 plan = ensure_plan(args.out, generator, tables, seed, args.python)
-                checkov = args.checkov if tables <= args.checkov_max_tables and number == 0 else None
+                first = number == 0 and generator not in VARIANTS  # checkov on plans as terraform writes them
+                checkov = args.checkov if tables <= args.checkov_max_tables and first else None
                 cmds = commands(plan, args.python, dynalint, checkov, scratch, args.formats)
                 series = measure(plan.name, args.runs, args.checkov_runs, cmds, args.timeout, progress, args.budget)
                 rows.append(Row(generator, seed, tables, str(plan), plan.stat().st_size, count_resources(plan), series))

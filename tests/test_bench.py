@@ -192,6 +192,31 @@ def test_run_py_summary_quotes_the_worst_plan_of_each_size():
     assert large[7] == "10.67x (shared seed 7) for 10x the tables"  # 16.0 / 1.5
 
 
+def test_run_py_sums_states_up_apart_from_plans():
+    run = _module("run")
+
+    def row(generator, tables, sarif, parse):
+        series = {"sarif": run.Series([run.Sample(sarif, 1000, 0)]), "parse": run.Series([run.Sample(parse, 1, 0)])}
+        return run.Row(generator, 1, tables, "p", 1000 * 1024, 10, series)
+
+    rows = [row("shared", 1000, 2.0, 1.0), row("shared-indented", 1000, 2.2, 1.0), row("shared-state", 1000, 4.0, 1.0)]
+    plans, states = run.summary_rows(rows)
+    assert plans[0] == "1,000" and plans[1] == "2" and plans[2] == "2.20x (shared-indented seed 1)"
+    assert states[0] == "1,000 (state)" and states[1] == "1" and states[2] == "4.00x (shared-state seed 1)"
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "bench" / "gen_plan.py").is_file(), reason="no shared generator")
+@pytest.mark.parametrize("variant", ["shared-state", "shared-indented"])
+def test_run_py_writes_the_shared_generators_other_shapes(tmp_path, variant):
+    run = _module("run")
+    document = run.ensure_plan(tmp_path, variant, 3, 1, sys.executable)
+    doc = json.loads(document.read_bytes())
+    assert ("resource_changes" not in doc) == (variant == "shared-state")
+    assert (b"\n  " in document.read_bytes()) == (variant == "shared-indented")
+    plan = run.ensure_plan(tmp_path, "shared", 3, 1, sys.executable)
+    assert run.count_resources(document) == run.count_resources(plan) > 3  # the same resources, however written
+
+
 def test_the_tf_tree_generator_writes_what_dynalint_reads(tmp_path):
     # the .tf counterpart of gen_plan.py (bench/README.md times `dynalint TREE` with it); no timing here
     from dynalint.load import load_inputs
