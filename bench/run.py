@@ -65,6 +65,12 @@ PARSE_FLOOR = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
 # Installed packages keep their compiled bytecode (pip writes it); an editable checkout run with
 # PYTHONDONTWRITEBYTECODE would compile every module on every run, which no user pays.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# Children are forked, not made by vfork or posix_spawn: a child made so shares this process's memory until it
+# runs its program, and Linux then counts this process's peak as the child's (os.wait4's ru_maxrss), so a plan
+# this process had read would be the peak reported for the dynalint run after it. A forked child starts from
+# this process's resident memory at that moment (kept small: no document is read here, see count_resources).
+subprocess._USE_VFORK = False  # CPython 3.10 to 3.13
+subprocess._USE_POSIX_SPAWN = False
 
 
 @dataclass
@@ -219,20 +225,26 @@ def ensure_plan(out_dir: Path, generator: str, tables: int, seed: int, python: s
     return path
 
 
-def count_resources(plan: Path) -> int:
-    """Resource changes in the plan (counted without parsing a compact plan), or resources in the state."""
-    found = plan.read_bytes().count(b'"provider_name":"registry.terraform.io/hashicorp/aws","change"')
-    if found:
-        return found
-    doc = json.loads(plan.read_bytes())
-    if "resource_changes" in doc:
-        return len(doc["resource_changes"] or ())
+def count_resources(plan: Path, python: str = sys.executable) -> int:
+    """Resource changes in the plan, or resources in the state; counted by a process of its own, so that this
+    one never holds a document (see CHILD_ENV's note on memory)."""
+    counted = subprocess.run([python, "-c", _COUNT, str(plan)], capture_output=True, text=True, check=True)
+    return int(counted.stdout)
+
+
+_COUNT = """
+import json, sys
+doc = json.load(open(sys.argv[1], "rb"))
+if "resource_changes" in doc:
+    print(len(doc["resource_changes"] or ()))
+else:
     count, modules = 0, [(doc.get("values") or {}).get("root_module") or {}]
     while modules:
         module = modules.pop()
         count += len(module.get("resources") or ())
         modules += module.get("child_modules") or ()
-    return count
+    print(count)
+"""
 
 
 def is_state(generator: str) -> bool:
@@ -633,7 +645,8 @@ def main(argv: list[str] | None = None) -> int:
                 checkov = args.checkov if tables <= args.checkov_max_tables and first else None
                 cmds = commands(plan, args.python, dynalint, checkov, scratch, args.formats)
                 series = measure(plan.name, args.runs, args.checkov_runs, cmds, args.timeout, progress, args.budget)
-                rows.append(Row(generator, seed, tables, str(plan), plan.stat().st_size, count_resources(plan), series))
+                resources = count_resources(plan, args.python)
+                rows.append(Row(generator, seed, tables, str(plan), plan.stat().st_size, resources, series))
     many = measure_many(args, dynalint, progress) if args.many else None
     extras["load average at end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     header = describe(info, args, extras, started)

@@ -192,6 +192,18 @@ def test_run_py_summary_quotes_the_worst_plan_of_each_size():
     assert large[7] == "10.67x (shared seed 7) for 10x the tables"  # 16.0 / 1.5
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in kilobytes, and vfork's charge, are Linux's")
+def test_run_py_reports_the_memory_of_the_command_not_of_itself():
+    # a child made by vfork or posix_spawn is charged this process's peak (Linux's ru_maxrss): the peak a plan read
+    # here once made would be the dynalint run's after it
+    run = _module("run")
+    held = bytearray(300 * 2**20)
+    held[:: 2**12] = b"x" * len(held[:: 2**12])  # resident, page by page
+    del held
+    sample = run.run_once([sys.executable, "-c", "pass"])
+    assert sample.code == 0 and 0 < sample.rss_kb < 100 * 2**10
+
+
 def test_run_py_sums_states_up_apart_from_plans():
     run = _module("run")
 
