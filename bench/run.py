@@ -36,6 +36,7 @@ package.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -47,6 +48,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,12 +67,6 @@ PARSE_FLOOR = "import json, sys; json.load(open(sys.argv[1], 'rb'))"
 # Installed packages keep their compiled bytecode (pip writes it); an editable checkout run with
 # PYTHONDONTWRITEBYTECODE would compile every module on every run, which no user pays.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-# Children are forked, not made by vfork or posix_spawn: a child made so shares this process's memory until it
-# runs its program, and Linux then counts this process's peak as the child's (os.wait4's ru_maxrss), so a plan
-# this process had read would be the peak reported for the dynalint run after it. A forked child starts from
-# this process's resident memory at that moment (kept small: no document is read here, see count_resources).
-subprocess._USE_VFORK = False  # CPython 3.10 to 3.13
-subprocess._USE_POSIX_SPAWN = False
 
 
 @dataclass
@@ -142,7 +138,7 @@ def run_once(
     cmd: list[str], cwd: Path | None = None, timeout: float | None = None, ok_codes: tuple[int, ...] = (0,)
 ) -> Sample:
     """Run a command to its end; wall time and the peak RSS of that very process (``os.wait4``)."""
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, _forking():
         start = time.perf_counter()
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=CHILD_ENV
@@ -163,6 +159,24 @@ def run_once(
             reason = f"killed after {timeout:.0f} s" if code == -9 and timeout and wall >= timeout else f"exit {code}"
             raise Failed(f"{reason}: {last[:200]}")
     return Sample(wall=wall, rss_kb=usage.ru_maxrss, code=code)
+
+
+@contextlib.contextmanager
+def _forking() -> Iterator[None]:
+    """Popen forks the child, rather than making it with vfork or posix_spawn (its defaults). A child made so
+    shares this process's memory until it runs its program, and Linux then counts this process's peak as the
+    child's (the ru_maxrss of os.wait4): a plan this process had read would be the peak reported for the
+    dynalint run after it. A forked child starts from this process's resident memory at that moment, kept small
+    (no document is read here, see count_resources)."""
+    flags = [name for name in ("_USE_VFORK", "_USE_POSIX_SPAWN") if hasattr(subprocess, name)]  # CPython's
+    saved = [getattr(subprocess, name) for name in flags]
+    for name in flags:
+        setattr(subprocess, name, False)
+    try:
+        yield
+    finally:
+        for name, value in zip(flags, saved, strict=True):
+            setattr(subprocess, name, value)
 
 
 def commands(
@@ -227,7 +241,7 @@ def ensure_plan(out_dir: Path, generator: str, tables: int, seed: int, python: s
 
 def count_resources(plan: Path, python: str = sys.executable) -> int:
     """Resource changes in the plan, or resources in the state; counted by a process of its own, so that this
-    one never holds a document (see CHILD_ENV's note on memory)."""
+    one never holds a document (see _forking)."""
     counted = subprocess.run([python, "-c", _COUNT, str(plan)], capture_output=True, text=True, check=True)
     return int(counted.stdout)
 
