@@ -205,35 +205,51 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 
 
 # ---------------------------------------------------------------- wildcards
-@lru_cache(maxsize=4096)
-def _regex(pattern: str, fold_case: bool) -> re.Pattern:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.S | (re.I if fold_case else 0))
-
-
 def matches(pattern: str, text: str, fold_case: bool = False) -> bool:
-    """Whether an IAM wildcard pattern matches the whole text.
+    """Whether an IAM wildcard pattern (``*`` any run of characters, ``?`` any one) matches the whole text.
 
-    A pattern without ``?`` is matched piece by piece, with no regular expression to compile: a state holds
-    hundreds of policies, each naming its own ARNs, and compiling each pattern took longer than matching it.
-    Case is folded that way only in ASCII, where ``lower()`` folds as ``re.I`` does."""
-    if "?" in pattern or (fold_case and not (pattern.isascii() and text.isascii())):
-        return _regex(pattern, fold_case).fullmatch(text) is not None
+    The pieces between the stars are placed one after the other, each at its leftmost place after the one
+    before: a piece has a fixed length, so that place leaves the most room for the rest, and each piece is
+    looked for once. A regular expression of ``.*`` (what this was) tries every way to split the text, and a
+    plan chooses both the pattern and the text: ``*a*a*a*?b`` against a long table name took hours. Case
+    folds as ``lower()`` folds it (IAM's action names are ASCII)."""
     if fold_case:
         pattern, text = pattern.lower(), text.lower()
-    if "*" not in pattern:
-        return text == pattern
-    first, *middle, last = pattern.split("*")
-    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return len(text) == len(pattern) and _fits(pattern, text, 0)
+    first, *middle, last = pieces
+    end = len(text) - len(last)
+    if end < len(first) or not _fits(first, text, 0) or not _fits(last, text, end):
         return False
-    # each piece between stars at its leftmost place after the one before: leaves the most room for the rest
-    at, end = len(first), len(text) - len(last)
+    at = len(first)
     for piece in middle:
-        at = text.find(piece, at, end)
+        at = _find(piece, text, at, end)
         if at < 0:
             return False
         at += len(piece)
     return True
+
+
+def _fits(piece: str, text: str, at: int) -> bool:
+    """Whether a piece (characters and ``?``) matches the text at ``at``, where the text is long enough."""
+    if "?" not in piece:
+        return text.startswith(piece, at)
+    return all(p == "?" or p == c for p, c in zip(piece, text[at : at + len(piece)], strict=True))
+
+
+def _find(piece: str, text: str, start: int, end: int) -> int:
+    """Where a piece first matches within ``text[start:end]``; -1 where it does not."""
+    if "?" not in piece:
+        return text.find(piece, start, end)
+    found = _piece_pattern(piece).search(text, start, end)
+    return -1 if found is None else found.start()
+
+
+@lru_cache(maxsize=1024)
+def _piece_pattern(piece: str) -> re.Pattern:
+    """A piece with ``?`` as a regular expression of characters and dots: no repetition, nothing to backtrack."""
+    return re.compile("".join("." if c == "?" else re.escape(c) for c in piece), re.S)
 
 
 def _states_after(pattern: str, prefix: str) -> set[int]:
