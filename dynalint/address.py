@@ -58,7 +58,7 @@ _ANY_INDEX = r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?'
 
 
 @functools.lru_cache(maxsize=1024)
-def glob(pattern: str) -> re.Pattern:
+def glob(pattern: str) -> Glob:
     """A glob over addresses, matched against the whole address.
 
     ``*`` is any run of characters (dots and brackets included), ``?`` one
@@ -69,14 +69,62 @@ def glob(pattern: str) -> re.Pattern:
     ``aws_t.n`` matches ``aws_t.n[0]``.
     """
     quoted = [m.span() for m in _QUOTED.finditer(pattern)]
-    out, last = [], 0
+    out, last = [""], 0
     for match in _INSTANCE_NAME.finditer(pattern):
         if pattern[match.end() : match.end() + 1] == "[" or any(a <= match.start() < b for a, b in quoted):
             continue
-        out.append(_literal(pattern[last : match.end()]) + _ANY_INDEX)
+        _add_literal(out, pattern[last : match.end()])
+        out[-1] += _ANY_INDEX
         last = match.end()
-    return re.compile("".join(out) + _literal(pattern[last:]), re.S)
+    _add_literal(out, pattern[last:])
+    return Glob(out)
 
 
-def _literal(text: str) -> str:
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
+def _add_literal(pieces: list[str], text: str) -> None:
+    """Add ``text`` to the pieces (regular expressions): a star starts a new piece, ``?`` is any character."""
+    for c in text:
+        if c == "*":
+            pieces.append("")
+        else:
+            pieces[-1] += "." if c == "?" else re.escape(c)
+
+
+class Glob:
+    """A glob as the pieces between its stars, each a regular expression without repetition but an index's.
+
+    It matches in time that neither the glob nor the address can stretch (both may come from a pull request:
+    a config's ``ignore``, a YAML rule's ``address``, a plan's addresses). One regular expression with a
+    ``.*`` for each star tries every way to split the address among them: ``*a*a*a*b`` against a long
+    address took hours. Here each piece matches at most one way where it starts (an index follows a name
+    only where a ``.`` or the end does, and starts with ``[``), so the pieces are placed one after the other,
+    each ending as early as it can after the one before, which leaves the most room for the rest.
+    """
+
+    def __init__(self, pieces: list[str]) -> None:
+        self._first = re.compile(pieces[0], re.S)
+        self._middle = [re.compile(piece, re.S) for piece in pieces[1:-1]]
+        self._last = re.compile(f"(?:{pieces[-1]})\\Z", re.S) if len(pieces) > 1 else None
+
+    def fullmatch(self, address: str) -> bool:
+        """Whether the glob matches the whole address."""
+        if self._last is None:
+            return self._first.fullmatch(address) is not None
+        first = self._first.match(address)
+        if first is None:
+            return False
+        end = first.end()
+        for piece in self._middle:
+            end = _earliest_end(piece, address, end)
+            if end < 0:
+                return False
+        return self._last.search(address, end) is not None
+
+
+def _earliest_end(piece: re.Pattern, text: str, start: int) -> int:
+    """The earliest end of a match of the piece starting at ``start`` or after; -1 where there is none."""
+    best = -1
+    found = piece.search(text, start)
+    while found is not None and (best < 0 or found.start() < best):
+        best = found.end() if best < 0 else min(best, found.end())
+        found = piece.search(text, found.start() + 1)
+    return best

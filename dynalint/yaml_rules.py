@@ -398,7 +398,7 @@ class _Spec:
     message: str
     require: Any
     when: Any
-    addresses: tuple[re.Pattern, ...]
+    addresses: tuple[addr.Glob, ...]
     path: str | None
 
     def check(self, resource: Resource, ctx: Context) -> Iterator[Issue]:
