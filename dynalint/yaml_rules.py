@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from dynalint import address as addr
-from dynalint import userfiles
+from dynalint import regex_budget, userfiles
 from dynalint.errors import RuleError, described, expected_types
 from dynalint.model import Level, Resource, is_known
 from dynalint.rule import Context, Issue, Rule
@@ -229,7 +229,7 @@ def _contains(value: Any, operand: Any) -> bool | None:
 
 
 def _matcher(pattern: re.Pattern) -> Callable[[Any, Any], bool]:
-    return lambda value, _: isinstance(value, str) and pattern.search(value) is not None
+    return lambda value, _: isinstance(value, str) and regex_budget.search(pattern, value) is not None
 
 
 def _comparison(compare: Callable) -> Callable[[Any, Any], bool]:

@@ -40,7 +40,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("rule API", ("dynalint.rule", "dynalint.rule_examples", "dynalint.fix", "dynalint.fix.declare")),
     ("rule pack", ("dynalint.rules", "dynalint.rules.*")),
     ("engine", ("dynalint.engine", "dynalint.suppress", "dynalint.module_hints")),
-    ("settings", ("dynalint.config", "dynalint.baseline", "dynalint.custom", "dynalint.yaml_rules")),
+    (
+        "settings",
+        ("dynalint.config", "dynalint.baseline", "dynalint.custom", "dynalint.yaml_rules", "dynalint.regex_budget"),
+    ),
     ("report", ("dynalint.report", "dynalint.report.*", "dynalint.docs")),
     (
         "application",
