@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from dynalint.cli import main
 from dynalint.load import load_inputs
 from dynalint.model import SENSITIVE, UNKNOWN
-from helpers import ROOT, lint_model, validate_sarif
+from helpers import ROOT, lint_model, lint_tf, validate_sarif
 
 APP = "tests/hcl/app"
 
@@ -504,3 +504,76 @@ resource "aws_dynamodb_table" "root" {
     root = found["aws_dynamodb_table.root"].values
     assert root["tags"] == {"names": "many-0,many-1", "x": "keyed-x"}
     assert root["name"] is UNKNOWN and root["hash_key"] is UNKNOWN  # a cycle Terraform would refuse
+
+
+FOR_EACH_OVER_TABLES = """
+locals {
+  tables = { %s }
+}
+resource "aws_dynamodb_table" "t" {
+  for_each       = local.tables
+  name           = each.key
+  billing_mode   = each.value
+  read_capacity  = each.value == "PROVISIONED" ? 5 : null
+  write_capacity = each.value == "PROVISIONED" ? 5 : null
+  hash_key       = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+resource "aws_appautoscaling_target" "read" {
+  for_each           = aws_dynamodb_table.t
+  resource_id        = "table/${each.value.name}"
+  scalable_dimension = "dynamodb:table:ReadCapacityUnits"
+  service_namespace  = "dynamodb"
+  min_capacity       = 5
+  max_capacity       = 100
+}
+"""
+
+
+def test_an_instance_of_a_for_each_over_a_resource_refers_to_the_instance_of_its_own_key(tmp_path):
+    # each.value is aws_dynamodb_table.t[each.key]: the target made of "orders" scales table orders alone (it was
+    # tied to every table of the map, and reported as scaling the on-demand table of another entry)
+    text = FOR_EACH_OVER_TABLES % 'orders = "PROVISIONED", events = "PAY_PER_REQUEST"'
+    found = lint_tf(tmp_path, text, ["DDB403"])
+    [on_demand] = found.of("DDB403")
+    assert on_demand.address == 'aws_appautoscaling_target.read["events"]' and "table 'events'" in on_demand.message
+    [model] = load_inputs([str(tmp_path)])
+    targets = {r.address: r.references for r in model.resources if r.type == "aws_appautoscaling_target"}
+    assert targets == {
+        'aws_appautoscaling_target.read["orders"]': (("resource_id", 'aws_dynamodb_table.t["orders"]'),),
+        'aws_appautoscaling_target.read["events"]': (("resource_id", 'aws_dynamodb_table.t["events"]'),),
+    }
+
+
+def test_locating_the_findings_of_many_instances_evaluates_their_for_each_once(tmp_path, monkeypatch):
+    # a for_each over a thousand tables was evaluated again for each instance a finding was placed on
+    from dynalint.load.hcl.evaluator import Evaluator
+
+    calls = []
+    expand = Evaluator._expand
+    monkeypatch.setattr(Evaluator, "_expand", lambda self, *a: calls.append(1) or expand(self, *a))
+    tables = ", ".join(f't{i:03} = "PROVISIONED"' for i in range(40))
+    (tmp_path / "main.tf").write_text(FOR_EACH_OVER_TABLES % tables)
+    result = CliRunner().invoke(main, [str(tmp_path), "--no-config", "-f", "sarif", "--select", "DDB401"])
+    assert result.exit_code == 0 and result.output.count('"ruleId":"DDB401"') == 40  # warnings: a finding each
+    assert len(calls) < 10  # the tree's blocks expanded, then each block once for locating: not once per finding
+
+
+def test_fixes_for_many_instances_of_one_block_read_the_model_once_per_block(tmp_path, monkeypatch):
+    # SARIF's fix proposals ask which instances a change to a block reaches: once per block, not once per finding
+    import types
+
+    from dynalint.address import module_path
+    from dynalint.fix import run as fix_run
+
+    calls = []
+    monkeypatch.setattr(fix_run, "addr", types.SimpleNamespace(module_path=lambda m: calls.append(m) or module_path(m)))
+    tables = ", ".join(f't{i:03} = "PROVISIONED"' for i in range(40))
+    (tmp_path / "main.tf").write_text(FOR_EACH_OVER_TABLES % tables)
+    result = CliRunner().invoke(main, [str(tmp_path), "--no-config", "-f", "sarif", "--select", "DDB101"])
+    assert result.exit_code == 1 and result.output.count('"ruleId":"DDB101"') == 40
+    assert result.output.count('"fixes":[') == 40  # each finding has its proposal
+    assert len(calls) <= 80  # the model's 80 resources read once for the block, not 40 times

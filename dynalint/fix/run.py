@@ -237,22 +237,24 @@ def _check_instances(findings: Sequence, results: dict, models: dict) -> None:
         result = results.get(finding.fingerprint)
         if isinstance(result, Patch):
             present.setdefault((finding.input_file, finding.rule_id, result.files), set()).add(finding.address)
+    sharing: dict[tuple, set[str]] = {}  # (input, file, line, reach) -> the instances a change there reaches
     for finding in findings:
         result = results.get(finding.fingerprint)
         if not isinstance(result, Patch) or result.empty:
             continue
-        model = models[finding.input_file]
         file, line, reach = result.scope
-        required = {
-            r.address
-            for r in model.resources
-            if r.source is not None
-            and r.source.kind == "tf"
-            and r.source.file == file
-            and r.source.start_line == line
-            and not r.deleted
-            and addr.module_path(r.module)[: len(reach)] == reach
-        }
+        required = sharing.get((finding.input_file, file, line, reach))
+        if required is None:  # once per block: the findings of a block's thousand instances share the answer
+            required = sharing[(finding.input_file, file, line, reach)] = {
+                r.address
+                for r in models[finding.input_file].resources
+                if r.source is not None
+                and r.source.kind == "tf"
+                and r.source.file == file
+                and r.source.start_line == line
+                and not r.deleted
+                and addr.module_path(r.module)[: len(reach)] == reach
+            }
         missing = required - present.get((finding.input_file, finding.rule_id, result.files), set())
         if missing:
             others = ", ".join(sorted(missing)[:3]) + (" ..." if len(missing) > 3 else "")

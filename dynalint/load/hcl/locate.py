@@ -102,6 +102,7 @@ class PathLocator:
         self._evaluator: Evaluator | None = None
         self._cache: dict[tuple[str, str], Source | None] = {}
         self._instances: dict[str, tuple[TfBlock, Scope] | None] = {}
+        self._expanded: dict[tuple[str, str], dict[str, dict]] = {}
         self._strings_of: dict[tuple[int, int], tuple[Scope, dict[str, str]]] = {}  # (body, scope) ids
         self._bodies: dict[int, tuple[Any, dict[str, Any], dict[str, list[Any]]]] = {}
         self._files = {key: file for module in tree.values() for key, file in module.override_items.items()}
@@ -162,10 +163,20 @@ class PathLocator:
         block = instance.module.resources.get(local)
         if block is None:
             return None
-        for index, names, _origins in evaluator._expand(block.body, Scope(instance, {})):
-            if addr.join(instance.address, local + _index_text(index)) == address:
-                return instance, block, names
-        return instance, block, {"count": {"index": None}, "each": {"key": None, "value": None}}
+        names = self._expansions(instance, local, block).get(address)
+        return instance, block, names or {"count": {"index": None}, "each": {"key": None, "value": None}}
+
+    def _expansions(self, instance: ModuleInstance, local: str, block: TfBlock) -> dict[str, dict]:
+        """Each instance address of a resource block -> its names (``each``/``count``): the block's
+        ``for_each`` or ``count`` evaluated once, not once per instance located (a for_each over a thousand
+        tables would be evaluated a thousand times)."""
+        key = (instance.address, local)
+        found = self._expanded.get(key)
+        if found is None:
+            found = self._expanded[key] = {}
+            for index, names, _origins in self.evaluator._expand(block.body, Scope(instance, {})):
+                found.setdefault(addr.join(instance.address, local + _index_text(index)), names)
+        return found
 
     # ------------------------------------------------------------ the walk
     def _walk(self, body: Any, steps: list[str], spot: _Spot, owner: Any) -> _Spot:

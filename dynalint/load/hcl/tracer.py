@@ -437,7 +437,7 @@ class ReferenceTracer:
         """A reference as Terraform writes it, with the indexes the iterator's scope decides written out."""
         known = []
         for step in steps:
-            if step[0] == "index":
+            if step[0] in ("index", "key"):  # "key": the entry of a for_each collection this instance was made of
                 key = self._key(step, scope)
                 if key is None:
                     break
