@@ -201,7 +201,9 @@ def test_run_py_reports_the_memory_of_the_command_not_of_itself():
     held[:: 2**12] = b"x" * len(held[:: 2**12])  # resident, page by page
     del held
     sample = run.run_once([sys.executable, "-c", "pass"])
-    assert sample.code == 0 and 0 < sample.rss_kb < 100 * 2**10
+    # a forked child starts from this process's memory as it is now (the test suite's, freed pages aside)
+    now_kb = next(int(line.split()[1]) for line in Path("/proc/self/status").open() if line.startswith("VmRSS:"))
+    assert sample.code == 0 and 0 < sample.rss_kb < now_kb + 150 * 2**10
 
 
 def test_run_py_sums_states_up_apart_from_plans():
