@@ -133,3 +133,27 @@ def test_two_resources_of_one_address_are_each_asked_for_their_own_keys():
     )
     graph = Graph([first, second, alarm], [link])
     assert [r.address for r in graph.related(alarm, direction="out")] == ["aws_dynamodb_table.t"]
+
+
+def _iterated(with_tf: bool):
+    """tests/tf/iterated_refs: for_each targets referring to a for_each of tables (see its main.tf)."""
+    from dynalint.load import load_inputs
+
+    return [load_inputs([str(case_plan("iterated_refs"))])[0]] if with_tf else [load_case("iterated_refs")]
+
+
+def test_an_instance_made_of_an_iterated_resource_or_module_names_the_one_of_its_key():
+    for with_tf in (False, True):
+        [model] = _iterated(with_tf)
+        targets = {r.address: r.references for r in model.resources if r.type == "aws_appautoscaling_target"}
+        for kind in ("moduled", *(("direct",) if with_tf else ())):  # "each.value" names nothing in a plan alone
+            for key in ("orders", "events"):
+                table = f'module.tables["{key}"].aws_dynamodb_table.this' if kind == "moduled" else None
+                table = table or f'aws_dynamodb_table.direct["{key}"]'
+                assert targets[f'aws_appautoscaling_target.{kind}["{key}"]'] == (("resource_id", table),)
+        found = engine.run([model], [r for r in _REGISTRY.sorted() if r.id == "DDB403"], _REGISTRY.links)
+        # the on-demand table is scaled by the target of its own entry, not by the provisioned one's
+        assert {f.address for f in found} == {
+            'aws_appautoscaling_target.direct["events"]',
+            'aws_appautoscaling_target.moduled["events"]',
+        }

@@ -18,7 +18,7 @@ with known content is taken as set whatever the configuration says.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,12 +311,15 @@ def _mapping(value: Any) -> dict:
 class References:
     """Resolves reference strings to full resource addresses, following variables and module outputs."""
 
-    def __init__(self, config: Configuration, instances: dict[str, list[str]], module_instances: dict[str, list[str]]):
+    def __init__(
+        self, config: Configuration, instances: dict[str, list[str]], module_instances: dict[str, dict[str, None]]
+    ):
         self.config = config
         self.instances = instances  # "module.a[\"x\"].aws_t.n" (no own index) -> instance addresses
-        self.module_instances = module_instances  # "module.a" under a parent instance -> instance prefixes
-        # What a variable or a module output of one module instance resolves to does not depend on
-        # who asks: every resource of the instance that refers to it shares one answer.
+        # "module.a" under a parent instance -> its instance prefixes, in order (a dict: one is looked up at once)
+        self.module_instances = module_instances
+        # What a variable or a module output of one module instance resolves to: every resource of the
+        # instance that refers to it shares one answer (per own index, for a module output: _through_output).
         self._shared: dict[tuple, list[str]] = {}
         # What a reference resolves to, asked by a resource: the resources of a module instance ask the same
         # few again and again (a table's name, its key). Its answers are read, never changed.
@@ -342,7 +345,7 @@ class References:
             return []
         head = parts[0][0]
         if head in ("var", "module"):
-            key = (module_address, ref)
+            key = (module_address, ref, own_index if head == "module" else None)  # see _through_output
             if key not in self._shared:
                 self._shared[key] = (
                     self._through_variable(module_address, parts[1][0] if len(parts) > 1 else "", own_index, depth)
@@ -394,9 +397,17 @@ class References:
         if len(parts) < 2:
             return []
         call, call_index = parts[1]
-        prefixes = self.module_instances.get(addr.join(module_address, f"module.{call}"), [])
+        instances = self.module_instances.get(addr.join(module_address, f"module.{call}"), {})
+        prefixes: Iterable[str] = instances
         if call_index:
-            prefixes = [p for p in prefixes if p.endswith(call_index)]
+            wanted = addr.join(module_address, f"module.{call}{call_index}")
+            prefixes = [wanted] if wanted in instances else []
+        elif len(instances) > 1 and own_index is not None:
+            # module.x[each.key].out, which a plan writes as "module.x": the instance with the referrer's own
+            # index, as _pick does for a resource (else each of a thousand instances named a thousand tables)
+            same = addr.join(module_address, f"module.{call}{_index_text(own_index)}")
+            if same in instances:
+                prefixes = [same]
         child_path = addr.module_path(module_address) + (call,)
         mc = self.config.modules.get(child_path)
         if mc is None:

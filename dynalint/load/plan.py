@@ -297,7 +297,7 @@ def _resolve_references(
 def reference_resolver(config: Configuration, addresses: Iterable[tuple[str, str]]) -> References:
     """A References over these (resource address, module instance address) pairs."""
     instances: dict[str, list[str]] = {}
-    module_instances: dict[str, list[str]] = {}
+    module_instances: dict[str, dict[str, None]] = {}  # call -> its instances, in order, each once
     for address, module_address in addresses:
         instances.setdefault(addr.strip_index(address), []).append(address)
         _register_modules(module_address, module_instances)
@@ -318,8 +318,9 @@ def resolve_scoped(
     return out
 
 
-def _register_modules(module_address: str, module_instances: dict[str, list[str]]) -> None:
-    """Record every module instance prefix: module.a["x"].module.b -> under key module.a["x"].module.b."""
+def _register_modules(module_address: str, module_instances: dict[str, dict[str, None]]) -> None:
+    """Record every module instance prefix: module.a["x"].module.b -> under key module.a["x"].module.b
+    (a dict for each call, so that a call of a hundred thousand instances is not searched for each)."""
     if not module_address:
         return
     parts = _steps(module_address)
@@ -327,9 +328,7 @@ def _register_modules(module_address: str, module_instances: dict[str, list[str]
     for i in range(0, len(parts) - 1, 2):
         call = f"{prefix}.module.{parts[i + 1][0]}" if prefix else f"module.{parts[i + 1][0]}"
         instance = call + parts[i + 1][1]
-        bucket = module_instances.setdefault(call, [])
-        if instance not in bucket:
-            bucket.append(instance)
+        module_instances.setdefault(call, {})[instance] = None
         prefix = instance
 
 
