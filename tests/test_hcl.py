@@ -548,6 +548,18 @@ def test_an_instance_of_a_for_each_over_a_resource_refers_to_the_instance_of_its
     }
 
 
+def test_an_instance_key_outside_ascii_or_with_a_quote_is_written_as_the_instance_address_writes_it(tmp_path):
+    # the reference to the entry's own table carries its key as addresses do (not \u escaped): else it names none
+    text = FOR_EACH_OVER_TABLES % '"caf\u00e9" = "PROVISIONED", "a\\"b" = "PAY_PER_REQUEST"'
+    (tmp_path / "main.tf").write_text(text)
+    [model] = load_inputs([str(tmp_path)])
+    targets = {r.address: r.references for r in model.resources if r.type == "aws_appautoscaling_target"}
+    assert targets == {
+        'aws_appautoscaling_target.read["caf\u00e9"]': (("resource_id", 'aws_dynamodb_table.t["caf\u00e9"]'),),
+        'aws_appautoscaling_target.read["a\\"b"]': (("resource_id", 'aws_dynamodb_table.t["a\\"b"]'),),
+    }
+
+
 def test_locating_the_findings_of_many_instances_evaluates_their_for_each_once(tmp_path, monkeypatch):
     # a for_each over a thousand tables was evaluated again for each instance a finding was placed on
     from dynalint.load.hcl.evaluator import Evaluator

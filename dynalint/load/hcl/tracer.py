@@ -13,7 +13,7 @@ from dynalint.load.hcl.budget import TRACE_BUDGET
 from dynalint.load.hcl.conversions import EvalError, _iterate, _to_bool, _to_str
 from dynalint.load.hcl.module_tree import _locals
 from dynalint.load.hcl.references import _is_literal, _template_expressions
-from dynalint.load.hcl.scopes import ModuleInstance, Origin, Scope, call_scope
+from dynalint.load.hcl.scopes import ModuleInstance, Origin, Scope, _index_text, call_scope
 from dynalint.load.hcl.syntax import (
     _TRAVERSALS,
     META_ARGUMENTS,
@@ -448,7 +448,7 @@ class ReferenceTracer:
                 break
         text = name
         for step in known:
-            text += f".{step[1]}" if step[0] == "attr" else f"[{json.dumps(step[1])}]"
+            text += f".{step[1]}" if step[0] == "attr" else _index_text(step[1])  # as instance addresses write it
         return text if "." in text else ""
 
 
