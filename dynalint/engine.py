@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_plus
 from dynalint import suppress
 from dynalint.errors import InputError, RuleError
 from dynalint.fix.declare import Fix
+from dynalint.graph import TooConnected
 from dynalint.model import Finding, Level, Model, fingerprint, made
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Issue, ResourceIndex, Rule
@@ -141,12 +142,15 @@ def check_models(
         # --changed-only narrows what is checked, not what the graph sees.
         index = ResourceIndex(model.resources, links)
         shown = _shown_by_kind(model.resources, only_changed)
-        for rule in rules:
-            options = {**rule.options, **settings.options.get(rule.id, {})}
-            ctx = Context(index, options)
-            level = settings.levels.get(rule.id, rule.level)
-            for type_ in rule.applies:
-                _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
+        try:
+            for rule in rules:
+                options = {**rule.options, **settings.options.get(rule.id, {})}
+                ctx = Context(index, options)
+                level = settings.levels.get(rule.id, rule.level)
+                for type_ in rule.applies:
+                    _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
+        except TooConnected as exc:  # the graph, built on a rule's first question, refused the input
+            raise InputError(f"{model.input_file}: {exc}") from None
     known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
     return suppress.apply_inline(models, findings, rules, known)
 
@@ -197,6 +201,8 @@ def _check(
             if issues is not None:  # a check may return None instead of yielding nothing
                 for issue in issues:
                     findings.append(_finding(rule, resource, issue, level, model))
+        except TooConnected:  # not this rule's failure: the input is refused (check_models)
+            raise
         except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
             import traceback
 

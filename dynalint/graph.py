@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from dynalint.errors import InputError
 from dynalint.model import Resource
 
 
@@ -48,16 +49,11 @@ class Graph:
         by_type: dict[str, list[Resource]] = {}
         for r in live:
             by_type.setdefault(r.type, []).append(r)
-        edges: dict[tuple[str, str], set[str]] = {}
-        for r in live:
-            source = r.address
-            for via, target in r.references:
-                if target in by_address and target != source:
-                    edges.setdefault((source, target), set()).add(via)
         # Several links share a key function (a table's name ties it to alarms, autoscaling, ...): each
         # function is asked once per resource, and the targets' index is built once per (type, function).
         keys: dict[Callable, dict[int, list[str]]] = {}
         indexes: dict[tuple[str, Callable], dict[str, list[str]]] = {}
+        matched = []  # (link, its sources, each source's keys, the targets by key)
         for link in links:
             sources = by_type.get(link.source_type)
             targets = by_type.get(link.target_type)
@@ -69,7 +65,16 @@ class Graph:
                 for t, found in zip(targets, _keys_once(keys, link.target_keys, targets), strict=True):
                     for key in found:
                         named.setdefault(key, []).append(t.address)
-            for s, found in zip(sources, _keys_once(keys, link.source_keys, sources), strict=True):
+            matched.append((link, sources, _keys_once(keys, link.source_keys, sources), named))
+        _check_pairs(live, by_address, matched)
+        edges: dict[tuple[str, str], set[str]] = {}
+        for r in live:
+            source = r.address
+            for via, target in r.references:
+                if target in by_address and target != source:
+                    edges.setdefault((source, target), set()).add(via)
+        for link, sources, source_keys, named in matched:
+            for s, found in zip(sources, source_keys, strict=True):
                 for key in found:
                     for target in named.get(key, ()):
                         if target != s.address:
@@ -128,6 +133,81 @@ class Graph:
                 if (type is None or other.type == type) and (via is None or _through(paths, via)):
                     found[address] = other
         return [found[a] for a in sorted(found)]
+
+
+class TooConnected(InputError):
+    """The input ties more pairs of resources than ``_check_pairs`` allows (said without the input's name: the
+    engine, which knows it, adds it)."""
+
+
+# How many pairs of resources an input may tie, by references and literal names together: a floor, and so many
+# per resource. Real infrastructure ties about one pair per resource (the plans of bench/ and of the corpus: at
+# most 1.3); a table name used in many regions, a few dozen. Pairs can grow with the square of the input: a
+# literal name shared by n sources and m targets ties n x m, and a reference through a function of a whole map
+# (``values(aws_dynamodb_table.t)[count.index]``) names every instance of it. 1,000 tables of one name and
+# 1,000 alarms on it tie a million pairs: 5 s and 570 MB, four times that for twice the resources.
+PAIRS_FLOOR = 100_000
+PAIRS_PER_RESOURCE = 50
+
+
+def _check_pairs(live: list[Resource], by_address: dict[str, Resource], matched: list) -> None:
+    """Refuse, before any edge is made, an input that ties more pairs than the budget: the graph, and the rules
+    that walk it, would take time and memory in the square of its size. Refusing fails the gate closed (exit 2),
+    where dropping edges would change what the rules see. Counted cheaply first (a resource's references, at
+    least the pairs they tie), exactly when that count is over."""
+    budget = PAIRS_FLOOR + PAIRS_PER_RESOURCE * len(live)
+    by_name = 0
+    for _link, _sources, source_keys, named in matched:
+        for found in source_keys:
+            for key in found:
+                targets = named.get(key)
+                if targets is not None:
+                    by_name += len(targets)
+    if by_name + sum([len(r.references) for r in live]) <= budget:
+        return
+    widest: dict[str, int] = {}  # resource type -> the most resources one of its resources names by reference
+    by_reference = 0
+    for r in live:
+        count = len({t for _via, t in r.references if t in by_address and t != r.address})
+        by_reference += count
+        widest[r.type] = max(widest.get(r.type, 0), count)
+    if by_name + by_reference <= budget:
+        return
+    raise TooConnected(
+        f"its resources are tied in {by_name + by_reference:,} pairs, more than dynalint checks in an input of "
+        f"{len(live):,} resources ({budget:,}; real infrastructure ties about one pair per resource): "
+        + (_widest_name(matched) if by_name >= by_reference else _widest_reference(widest))
+    )
+
+
+def _widest_name(matched: list) -> str:
+    """What ties the most pairs through one literal name, and what to do about it."""
+    most, sources, targets, link = 0, 0, 0, None
+    for candidate, _sources, source_keys, named in matched:
+        per_key: dict[str, int] = {}
+        for found in source_keys:
+            for key in found:
+                if key in named:
+                    per_key[key] = per_key.get(key, 0) + 1
+        for key, count in per_key.items():
+            if count * len(named[key]) > most:
+                most, sources, targets, link = count * len(named[key]), count, len(named[key]), candidate
+    if link is None:  # not reached: called only when names tie most of the pairs
+        return "give each resource a name of its own"
+    return (
+        f"{sources:,} {link.source_type} and {targets:,} {link.target_type} name one another through one value "
+        f"of {link.via} (AWS refuses two tables of one name in one region and account): give each resource a name "
+        "of its own"
+    )
+
+
+def _widest_reference(widest: dict[str, int]) -> str:
+    """What names the most resources by reference, and what to do about it."""
+    type_ = max(widest, key=lambda t: widest[t])
+    return (
+        f"one {type_} names {widest[type_]:,} resources through its references (a function of a whole map, such as "
+        "values(...)[count.index], names every instance of it): name the one instance it uses"
+    )
 
 
 def _through(paths: set[str], via: str) -> bool:

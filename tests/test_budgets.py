@@ -161,6 +161,107 @@ def test_the_budget_leaves_a_large_real_configuration_alone(tmp_path):
     assert len(json.loads(result.stdout)["findings"]) == 1000
 
 
+# ---------------------------------------------------------------- the resource graph
+def tables_and_targets(count: int, name: str, resource_id: str) -> str:
+    """COUNT provisioned tables called NAME, and COUNT autoscaling targets on RESOURCE_ID."""
+    return (
+        f'resource "aws_dynamodb_table" "t" {{\n  count          = {count}\n  name           = {name}\n'
+        '  billing_mode   = "PROVISIONED"\n  read_capacity  = 5\n  write_capacity = 5\n  hash_key       = "pk"\n'
+        '  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n'
+        f'resource "aws_appautoscaling_target" "r" {{\n  count              = {count}\n'
+        f"  resource_id        = {resource_id}\n"
+        '  scalable_dimension = "dynamodb:table:ReadCapacityUnits"\n  service_namespace  = "dynamodb"\n'
+        "  min_capacity       = 1\n  max_capacity       = 10\n}\n"
+    )
+
+
+def fan_state(count: int) -> dict:
+    """A state of COUNT tables called "same" and COUNT CloudWatch alarms on that name. Written here: terraform
+    makes these resources from ``tables_and_targets``-like .tf (AWS refuses the second table only at apply), but
+    planning thousands takes it minutes."""
+    resources = [
+        {
+            "address": f"aws_dynamodb_table.t[{i}]",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": "t",
+            "index": i,
+            "values": {"name": "same", "billing_mode": "PAY_PER_REQUEST", "hash_key": "pk"},
+        }
+        for i in range(count)
+    ] + [
+        {
+            "address": f"aws_cloudwatch_metric_alarm.a[{i}]",
+            "mode": "managed",
+            "type": "aws_cloudwatch_metric_alarm",
+            "name": "a",
+            "index": i,
+            "values": {"alarm_name": f"a{i}", "namespace": "AWS/DynamoDB", "dimensions": {"TableName": "same"}},
+        }
+        for i in range(count)
+    ]
+    return {"format_version": "1.0", "values": {"root_module": {"resources": resources}}}
+
+
+def test_one_name_shared_by_a_thousand_tables_and_targets_is_refused_before_the_graph_is_made(tmp_path):
+    # 20 lines of .tf tie a million pairs (each target names every table): that took 5 s and 570 MB, and four
+    # times as much for twice the resources; now the pairs are counted before any is made
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(tables_and_targets(1000, '"same"', '"table/same"'))
+    refused(
+        dynalint("infra", "--no-config", cwd=tmp_path),
+        "infra: its resources are tied in 1,000,000 pairs, more than dynalint checks in an input of 2,000 "
+        "resources (200,000;",
+        "1,000 aws_appautoscaling_target and 1,000 aws_dynamodb_table name one another through one value of "
+        "resource_id",
+    )
+
+
+def test_a_reference_through_values_of_a_whole_map_from_every_instance_is_refused(tmp_path):
+    # values(...)[count.index] names every table of the map from each target: 450 x 450 pairs
+    (tmp_path / "infra").mkdir()
+    table = tables_and_targets(450, "each.key", '"table/${values(aws_dynamodb_table.t)[count.index].name}"')
+    table = table.replace("count          = 450", 'for_each       = toset([for i in range(450) : "t${i}"])', 1)
+    (tmp_path / "infra" / "main.tf").write_text(table)
+    refused(
+        dynalint("infra", "--no-config", cwd=tmp_path),
+        "infra: its resources are tied in 202,950 pairs",
+        "one aws_appautoscaling_target names 450 resources through its references",
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_state_that_ties_too_many_pairs_is_the_error_whatever_the_jobs(tmp_path, jobs):
+    (tmp_path / "fan.json").write_text(json.dumps(fan_state(400)))  # 160,000 pairs: over 100,000 + 50 x 800
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    refused(
+        dynalint("plan.json", "fan.json", "--no-config", "--jobs", jobs, cwd=tmp_path),
+        "fan.json: its resources are tied in 160,000 pairs",
+        "400 aws_cloudwatch_metric_alarm and 400 aws_dynamodb_table name one another through one value of dimensions",
+    )
+
+
+def test_pairs_under_the_budget_and_names_unknown_until_apply_are_linted(tmp_path):
+    # 300 tables of one name and 300 alarms: 90,000 pairs, within 100,000 + 50 per resource
+    (tmp_path / "fan.json").write_text(json.dumps(fan_state(300)))
+    result = dynalint("fan.json", "--no-config", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert {f["rule_id"] for f in json.loads(result.stdout)["findings"]} - {"DL000"}
+    # a thousand tables whose names are known only after apply, each with its target by reference: a thousand
+    # pairs, as a real configuration ties them
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(
+        tables_and_targets(
+            1000, '"t-${random_pet.p[count.index].id}"', '"table/${aws_dynamodb_table.t[count.index].name}"'
+        )
+        + 'resource "random_pet" "p" {\n  count = 1000\n}\n'
+    )
+    result = dynalint("infra", "--no-config", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert findings and all(f["rule_id"] != "DL000" for f in findings)
+
+
 # ---------------------------------------------------------------- YAML and TOML settings and rules
 def billion_laughs(levels: int = 9, top: str = "rules") -> str:
     lines = ["x-a0: &a0 [x, x, x, x, x, x, x, x, x]"]
