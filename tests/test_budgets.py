@@ -241,6 +241,17 @@ def test_a_state_that_ties_too_many_pairs_is_the_error_whatever_the_jobs(tmp_pat
     )
 
 
+def test_the_markdown_diagram_leaves_out_an_input_too_tied_to_draw(tmp_path):
+    # DDB101 never asks the graph, so the run lints; the diagram, which would draw the tables with their alarms,
+    # leaves the input out instead of building a graph past the budget
+    (tmp_path / "fan.json").write_text(json.dumps(fan_state(400)))
+    (tmp_path / "plan.json").write_text(case_plan("durability").read_text())
+    result = dynalint("fan.json", "plan.json", "--no-config", "--select", "DDB101", "-f", "markdown", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "```mermaid" in result.stdout and "aws_dynamodb_table.t[0]" in result.stdout  # the finding, listed
+    assert "t[0]" not in result.stdout.split("```mermaid")[1].split("```")[0]  # not drawn
+
+
 def test_pairs_under_the_budget_and_names_unknown_until_apply_are_linted(tmp_path):
     # 300 tables of one name and 300 alarms: 90,000 pairs, within 100,000 + 50 per resource
     (tmp_path / "fan.json").write_text(json.dumps(fan_state(300)))

@@ -99,10 +99,15 @@ class _Node:
 
 def diagram(report: Report) -> list[str]:
     """The markdown lines of the diagram (a fenced mermaid block and a line on what it leaves out), or []."""
+    from dynalint.graph import TooConnected
+
     links = _links()
     tables: list[tuple[object, Resource]] = []
     for model in report.models:
-        graph = _graph(model, links)
+        try:
+            graph = _graph(model, links)
+        except TooConnected:  # its pairs past the graph's budget (drawn with its destroyed resources, which the
+            continue  # rules' graph leaves out, or linted with rules that never asked the graph): not drawn
         tables += [(graph, r) for r in _tables(model, graph)]
     if not tables:
         return []
