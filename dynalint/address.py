@@ -70,14 +70,16 @@ def glob(pattern: str) -> Glob:
     """
     quoted = [m.span() for m in _QUOTED.finditer(pattern)]
     out, last = [""], 0
+    head = min((i for i in (pattern.find("*"), pattern.find("?")) if i >= 0), default=len(pattern))
     for match in _INSTANCE_NAME.finditer(pattern):
         if pattern[match.end() : match.end() + 1] == "[" or any(a <= match.start() < b for a, b in quoted):
             continue
         _add_literal(out, pattern[last : match.end()])
         out[-1] += _ANY_INDEX
         last = match.end()
+        head = min(head, last)
     _add_literal(out, pattern[last:])
-    return Glob(out)
+    return Glob(out, pattern[:head])
 
 
 def _add_literal(pieces: list[str], text: str) -> None:
@@ -100,7 +102,8 @@ class Glob:
     each ending as early as it can after the one before, which leaves the most room for the rest.
     """
 
-    def __init__(self, pieces: list[str]) -> None:
+    def __init__(self, pieces: list[str], head: str = "") -> None:
+        self.head = head  # what every address the glob matches starts with: the pattern up to its first wildcard
         self._first = re.compile(pieces[0], re.S)
         self._middle = [re.compile(piece, re.S) for piece in pieces[1:-1]]
         self._last = re.compile(f"(?:{pieces[-1]})\\Z", re.S) if len(pieces) > 1 else None

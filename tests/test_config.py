@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
+from dynalint import address as addr
 from dynalint import config, engine, userfiles
 from dynalint.cli import main
 from dynalint.errors import InputError
@@ -503,3 +504,89 @@ def test_address_globs(pattern, address, matched):
     from dynalint.address import glob
 
     assert bool(glob(pattern).fullmatch(address)) is matched
+
+
+# ---------------------------------------------------------------- ignore entries at scale
+ENTRY_GLOBS = [
+    "module.tables.*",
+    'module.tables["orders"].*',
+    "*",
+    "*.orders",
+    "aws_dynamodb_table.*",
+    "aws_dynamodb_table.?rders",
+    "*bounds*",
+    "module.*.aws_dynamodb_table.this",
+    "aws_appautoscaling_policy.*",
+    "nothing.here",
+    '*["Read"]',
+    "aws_dynamodb_table.direct",
+    "aws_kms_key.tables",
+]
+
+
+def _entries() -> tuple[config.IgnoreEntry, ...]:
+    rules = ["ALL", "DDB", "DDB1", "DDB101", "DDB4", "ddb2", "DDB999"]
+    return tuple(
+        config.IgnoreEntry(rules[i % len(rules)], glob, f"reason {i}")
+        for i, glob in enumerate(g for _ in range(3) for g in ENTRY_GLOBS)  # each glob thrice, under other rules
+    )
+
+
+def test_ignore_entries_accept_what_each_entry_alone_accepts_and_the_first_gives_the_reason():
+    # the matcher (each address globbed once, entries indexed by their glob's literal head) against the
+    # definition: the first entry, in the file's order, whose rule covers the finding and whose glob matches
+    models = [load_case(name) for name in ("realworld", "capacity", "iterated_refs")]
+    found = engine.run(models, RULES)
+    assert len({f.address for f in found}) > 20
+    settings = config.Config(path="c.yaml", ignore=_entries())
+    for before, after in zip(found, settings.suppress(found), strict=True):
+        if before.suppressed:  # suppressed in the source: its own reason stays
+            assert after.suppression == before.suppression
+            continue
+        first = next((e for e in settings.ignore if e.matches(before)), None)
+        assert (after.suppression.justification if after.suppression else None) == (first and first.reason)
+    notes = settings.unused_ignores(found, models, RULES)
+    unused = [
+        i
+        for i, e in enumerate(settings.ignore)
+        if any(e.covers(r.id) for r in RULES) and not any(e.matches(f) for f in found)
+    ]
+    assert unused and [n.address for n in notes] == [f"ignore[{i}]" for i in unused]
+    addresses = [r.address for m in models for r in (*m.resources, *m.data_sources)]
+    for note in notes:
+        entry = settings.ignore[int(note.address[7:-1])]
+        matched = sum(1 for a in addresses if addr.glob(entry.address).fullmatch(a))
+        assert (f"it matches {matched} resource" in note.message) == bool(matched), note.message
+
+
+def test_an_ignore_glob_is_tried_only_on_the_addresses_its_literal_head_starts(monkeypatch):
+    # 500 entries with heads no address has cost no glob match at all; the same entries starting with a star
+    # are tried once per address, not once per finding and entry
+    models = [load_case("realworld")]
+    found = engine.run(models, RULES)
+    tried = []
+    original = addr.Glob.fullmatch
+    monkeypatch.setattr(addr.Glob, "fullmatch", lambda self, a: tried.append(a) or original(self, a))
+    headed = tuple(config.IgnoreEntry("ALL", f"aws_nothing_{i}.*", "r") for i in range(500))
+    settings = config.Config(ignore=headed)
+    assert not any(f.suppressed for f in settings.suppress(found))
+    assert len(settings.unused_ignores(found, models, RULES)) == 500 and tried == []
+    starred = config.Config(ignore=tuple(config.IgnoreEntry("ALL", f"*nothing_{i}*", "r") for i in range(500)))
+    starred.suppress(found)
+    starred.unused_ignores(found, models, RULES)
+    addresses = {r.address for m in models for r in (*m.resources, *m.data_sources)}
+    assert len(found) > len({f.address for f in found}) and len(tried) == 500 * len(addresses)
+
+
+def test_more_ignore_entries_than_dynalint_reads_are_refused_with_the_way_to_a_baseline(project):
+    entries = "".join(
+        f'  - {{rule: ALL, address: "t{i}.*", reason: r}}\n' for i in range(config.MAX_IGNORE_ENTRIES + 1)
+    )
+    write(project / ".dynalint.yaml", "fail_on: error\nignore:\n" + entries)
+    message = usage_error(str(case_plan("durability")))
+    assert message.startswith(
+        "dynalint: error: .dynalint.yaml:2: ignore: 501 entries, more than dynalint reads (500)"
+    ), message
+    assert "--write-baseline" in message
+    write(project / ".dynalint.yaml", "fail_on: error\nignore:\n" + entries.split("\n", 1)[1])
+    assert run(str(case_plan("durability"))).exit_code == 1
