@@ -515,10 +515,12 @@ class _Builder:
         index = written.index(anchor)
         if anchor.data == "block" and index > 0 and written[index - 1].data == "block":
             return _gap_has_blank(file, written[index - 1], anchor)
-        for body in [written] + [hcl.items(b) for b in file.tree.find_data("body")]:
-            for previous, following in zip(body, body[1:], strict=False):
-                if previous.data == anchor.data and following.data == "block":
-                    return _gap_has_blank(file, previous, following)
+        for previous, following in zip(written, written[1:], strict=False):
+            if previous.data == anchor.data and following.data == "block":
+                return _gap_has_blank(file, previous, following)
+        elsewhere = file.first_adjacent(anchor.data, "block")  # this body has none: the file's first
+        if elsewhere is not None:
+            return _gap_has_blank(file, *elsewhere)
         return _gap_has_blank(file, written[index - 1], anchor) if index > 0 else True
 
     def _after(self, file: SourceFile, item: Any) -> int:

@@ -148,6 +148,28 @@ class SourceFile:
             index.setdefault((kind, labels), []).append(block)
         return index
 
+    def first_adjacent(self, kind: str, then: str) -> tuple[Any, Any] | None:
+        """The first two items next to each other in a body, the first a ``kind`` ("attribute", "block"), the
+        second a ``then``: the file's body first, then each block's, in the parse tree's order. Looked for once
+        per file and pair of kinds (a fix asks for each block it adds: walking the tree each time cost the
+        square of the file's blocks)."""
+        found = self._adjacent
+        if (kind, then) not in found:
+            found[(kind, then)] = next(
+                (
+                    (previous, following)
+                    for body in self.tree.find_data("body")
+                    for previous, following in zip(items(body), items(body)[1:], strict=False)
+                    if previous.data == kind and following.data == then
+                ),
+                None,
+            )
+        return found[(kind, then)]
+
+    @cached_property
+    def _adjacent(self) -> dict[tuple[str, str], tuple[Any, Any] | None]:
+        return {}
+
     def find_block(self, kind: str, labels: tuple[str, ...], line: int | None = None) -> Any | None:
         for block in self._blocks.get((kind, labels), ()):
             if line is None or block.meta.line == line:

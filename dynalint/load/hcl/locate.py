@@ -104,6 +104,7 @@ class PathLocator:
         self._instances: dict[str, tuple[TfBlock, Scope] | None] = {}
         self._expanded: dict[tuple[str, str], dict[str, dict]] = {}
         self._strings_of: dict[tuple[int, int], tuple[Scope, dict[str, str]]] = {}  # (body, scope) ids
+        self._choices: dict[tuple[int, int], tuple] = {}  # (blocks, scope) ids -> _Choices, the two kept alive
         self._bodies: dict[int, tuple[Any, dict[str, Any], dict[str, list[Any]]]] = {}
         self._files = {key: file for module in tree.values() for key, file in module.override_items.items()}
 
@@ -232,18 +233,16 @@ class PathLocator:
 
         A single block is taken as it is when the next step names something in it (or nothing follows).
         """
-        candidates = [self._candidate(b, spot.scope) for b in blocks]
+        candidates, by_key, by_value = self._choices_of(blocks, spot.scope)
         if len(candidates) == 1 and (not rest or self._names_inside(candidates[0][1], rest[0])):
             node, body, scope, _values = candidates[0]
             return (node, body, scope), 0
         for size in range(len(rest), 0, -1):  # a key may hold dots: "by.email"
             key = ".".join(rest[:size])
-            for node, body, scope, values in candidates:
-                if any(values.get(k) == key for k in KEY_ATTRIBUTES):
-                    return (node, body, scope), size
-            for node, body, scope, values in candidates:
-                if key in values.values():
-                    return (node, body, scope), size
+            first = by_key.get(key, by_value.get(key))
+            if first is not None:
+                node, body, scope, _values = candidates[first]
+                return (node, body, scope), size
         if rest and rest[0].isdigit():
             position = int(rest[0])
             static = [c for c in candidates if not c[3].get("__dynamic__")]
@@ -258,6 +257,25 @@ class PathLocator:
             node, body, scope, _values = candidates[0]  # its key is not known here: it is the one block there is
             return (node, body, scope), 0
         return None, 0
+
+    def _choices_of(self, blocks: list[Any], scope: Scope) -> tuple[list[tuple], dict[str, int], dict[str, int]]:
+        """The candidates of blocks of one type in a scope, with the first of them that each string names: by a
+        key attribute (``name``, ``region_name``, ``Sid``), and by any attribute. Made once per list of blocks
+        and scope: a table's findings on its GSIs each chose among all of them, at the square of their number."""
+        key = (id(blocks), id(scope))
+        if key not in self._choices:
+            candidates = [self._candidate(b, scope) for b in blocks]
+            by_key: dict[str, int] = {}
+            by_value: dict[str, int] = {}
+            for index, (_node, _body, _scope, values) in enumerate(candidates):
+                for name in KEY_ATTRIBUTES:
+                    if isinstance(values.get(name), str):
+                        by_key.setdefault(values[name], index)
+                for value in values.values():
+                    if isinstance(value, str):
+                        by_value.setdefault(value, index)
+            self._choices[key] = (blocks, scope, candidates, by_key, by_value)
+        return self._choices[key][2:]
 
     def _candidate(self, block: Any, scope: Scope) -> tuple[Any, Any, Scope, dict]:
         """(node, the body the walk goes on in, its scope, its attributes' string values) of one block."""

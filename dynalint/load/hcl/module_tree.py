@@ -13,6 +13,7 @@ import contextvars
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,12 @@ class ModuleDir:
     orphan_ignores: tuple = ()
     warnings: list[str] = field(default_factory=list)
     override_items: dict[int, str] = field(default_factory=dict)
+
+    @cached_property
+    def local_expressions(self) -> dict[str, Any]:
+        """Each local value's expression, by name: made once the directory is read (``read_module_dir`` settles
+        ``locals``), not at each reference (that cost the number of locals times the references to them)."""
+        return {name: expr for block in self.locals for name, expr in _attributes(block.body)}
 
 
 def read_module_dir(directory: Path, shown: str) -> ModuleDir:
@@ -342,4 +349,4 @@ def split_address(address: str) -> tuple[str, str]:
 
 
 def _locals(module: ModuleDir) -> dict[str, Any]:
-    return {name: expr for block in module.locals for name, expr in _attributes(block.body)}
+    return module.local_expressions
