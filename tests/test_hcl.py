@@ -651,3 +651,36 @@ def test_findings_on_many_nested_blocks_choose_among_them_once(tmp_path, monkeyp
     located = [f for f in json.loads(result.output)["findings"] if "global_secondary_index.g" in (f["path"] or "")]
     assert len(located) >= 60 and all(f["location"]["line"] > 8 for f in located)
     assert len(made) <= 61 * 2  # each block made a candidate once (per list of blocks), not once per finding
+
+
+def test_fix_proposals_for_a_directory_of_many_files_list_it_once(tmp_path, monkeypatch):
+    # each proposal looked for override files by listing the directory: 1,000 files of a table each, 8 s
+    from dynalint.fix import resolve
+
+    listed = []
+    tf_files = resolve.tf_files
+    monkeypatch.setattr(resolve, "tf_files", lambda d: listed.append(d) or tf_files(d))
+    for i, block in enumerate(_tables_with_tags(30).split('resource "')[1:]):
+        (tmp_path / f"t{i}.tf").write_text('resource "' + block)
+    result = CliRunner().invoke(main, [str(tmp_path), "--no-config", "-f", "sarif", "--select", "DDB101"])
+    assert result.exit_code == 1 and result.output.count('"fixes":[') == 30
+    assert len(listed) == 1
+
+
+def test_fix_proposals_for_many_blocks_lay_out_each_block_and_read_the_model_once(tmp_path, monkeypatch):
+    # each block's layout scanned the comments of the whole file, and each block's instances were looked for
+    # among every resource: 2,000 tables and alarms in one file took 14 s
+    from dynalint.fix import run as fix_run
+    from dynalint.fix.source import SourceFile
+
+    sorted_once, indexed = [], []
+    between = SourceFile.__dict__["_between_blocks"].func
+    counted = functools.cached_property(lambda self: sorted_once.append(1) or between(self))
+    counted.__set_name__(SourceFile, "_between_blocks")
+    monkeypatch.setattr(SourceFile, "_between_blocks", counted)
+    by_block = fix_run._by_block
+    monkeypatch.setattr(fix_run, "_by_block", lambda resources: indexed.append(1) or by_block(resources))
+    (tmp_path / "main.tf").write_text(_tables_with_tags(40))
+    result = CliRunner().invoke(main, [str(tmp_path), "--no-config", "-f", "sarif", "--select", "DDB101"])
+    assert result.exit_code == 1 and result.output.count('"fixes":[') == 40  # 40 blocks laid out
+    assert sorted_once == [1] and indexed == [1]

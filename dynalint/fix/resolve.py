@@ -152,6 +152,7 @@ class Resolver:
         self.workspace = workspace
         self.model = model
         self._tree: Any = None
+        self._overrides: dict[str, list[str]] = {}  # directory -> its override files, as shown
 
     def resolve(self, finding: Any) -> Patch | NoFix:
         fix: Fix = finding.fix
@@ -179,12 +180,21 @@ class Resolver:
         return Patch(fix.title, fix.safe, files, (source.file, source.start_line, scope))
 
     def _refuse_overrides(self, shown: str, labels: tuple[str, ...]) -> None:
-        directory = os.path.dirname(shown)
-        for path in tf_files(Path(directory or ".")):
-            if path.name == "override.tf" or path.name.endswith("_override.tf"):
-                other = self.workspace.file(display_path(directory, path.name))
-                if other.find_block("resource", labels) is not None:
-                    raise _NoFix(f"{other.shown} overrides this resource")
+        for name in self._override_files(os.path.dirname(shown)):
+            other = self.workspace.file(name)
+            if other.find_block("resource", labels) is not None:
+                raise _NoFix(f"{other.shown} overrides this resource")
+
+    def _override_files(self, directory: str) -> list[str]:
+        """The override files of a directory, as shown: listed once per directory (each fix asks, and a
+        directory of a thousand files was listed again for each)."""
+        if directory not in self._overrides:
+            self._overrides[directory] = [
+                display_path(directory, path.name)
+                for path in tf_files(Path(directory or "."))
+                if path.name == "override.tf" or path.name.endswith("_override.tf")
+            ]
+        return self._overrides[directory]
 
     def module_tree(self) -> dict:
         if self._tree is None:

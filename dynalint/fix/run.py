@@ -230,6 +230,15 @@ def resolve_all(
     return results
 
 
+def _by_block(resources: Sequence) -> dict[tuple[str, int], list]:
+    """The resources located in a .tf file, by (file, line) of their block."""
+    found: dict[tuple[str, int], list] = {}
+    for r in resources:
+        if r.source is not None and r.source.kind == "tf":
+            found.setdefault((r.source.file, r.source.start_line), []).append(r)
+    return found
+
+
 def _check_instances(findings: Sequence, results: dict, models: dict) -> None:
     """A patch that changes what several instances share stands only when each of them has it too."""
     present: dict[tuple, set[str]] = {}
@@ -238,6 +247,7 @@ def _check_instances(findings: Sequence, results: dict, models: dict) -> None:
         if isinstance(result, Patch):
             present.setdefault((finding.input_file, finding.rule_id, result.files), set()).add(finding.address)
     sharing: dict[tuple, set[str]] = {}  # (input, file, line, reach) -> the instances a change there reaches
+    blocks: dict[str, dict[tuple[str, int], list]] = {}  # input -> (file, line) -> the resources of that block
     for finding in findings:
         result = results.get(finding.fingerprint)
         if not isinstance(result, Patch) or result.empty:
@@ -245,15 +255,12 @@ def _check_instances(findings: Sequence, results: dict, models: dict) -> None:
         file, line, reach = result.scope
         required = sharing.get((finding.input_file, file, line, reach))
         if required is None:  # once per block: the findings of a block's thousand instances share the answer
+            if finding.input_file not in blocks:  # once per input: a block per finding was the square of them
+                blocks[finding.input_file] = _by_block(models[finding.input_file].resources)
             required = sharing[(finding.input_file, file, line, reach)] = {
                 r.address
-                for r in models[finding.input_file].resources
-                if r.source is not None
-                and r.source.kind == "tf"
-                and r.source.file == file
-                and r.source.start_line == line
-                and not r.deleted
-                and addr.module_path(r.module)[: len(reach)] == reach
+                for r in blocks[finding.input_file].get((file, line), ())
+                if not r.deleted and addr.module_path(r.module)[: len(reach)] == reach
             }
         missing = required - present.get((finding.input_file, finding.rule_id, result.files), set())
         if missing:

@@ -59,12 +59,27 @@ class SourceFile:
         if index not in cache:
             start, end, block = self._regions[1][index]
             found = list(tokens(block))
-            for child in self.tree.children[0].children:  # comments after the block on its last line
-                if getattr(child, "data", None) == "new_line_or_comment":
-                    found += [t for t in child.children if start <= t.start_pos < end]
+            starts, between = self._between_blocks
+            found += between[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
             found = sorted((t for t in found if t.start_pos < len(self.text)), key=lambda t: t.start_pos)
             cache[index] = layout.build_lines(self.text, found, start, end)
         return cache[index]
+
+    @cached_property
+    def _between_blocks(self) -> tuple[list[int], list[Any]]:
+        """The tokens of the file's body between its items (new lines, comments), by start: a block's region
+        takes those on its lines (a comment after the block on its last line). Sorted once per file: each
+        region scanned them all, at the square of the blocks."""
+        found = sorted(
+            (
+                t
+                for child in self.tree.children[0].children
+                if getattr(child, "data", None) == "new_line_or_comment"
+                for t in child.children
+            ),
+            key=lambda t: t.start_pos,
+        )
+        return [t.start_pos for t in found], found
 
     @cached_property
     def _all_lines(self) -> list[layout.Line]:
