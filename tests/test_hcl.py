@@ -684,3 +684,38 @@ def test_fix_proposals_for_many_blocks_lay_out_each_block_and_read_the_model_onc
     result = CliRunner().invoke(main, [str(tmp_path), "--no-config", "-f", "sarif", "--select", "DDB101"])
     assert result.exit_code == 1 and result.output.count('"fixes":[') == 40  # 40 blocks laid out
     assert sorted_once == [1] and indexed == [1]
+
+
+FOR_EACH_OVER_A_FOR_EXPRESSION = """
+locals {
+  names  = [for i in range(%d) : "t${i}"]
+  tables = { for name in local.names : name => { name = name, mode = "PROVISIONED" } }
+}
+
+resource "aws_dynamodb_table" "t" {
+  for_each       = local.tables
+  name           = each.value.name
+  billing_mode   = each.value.mode
+  read_capacity  = 5
+  write_capacity = 5
+  hash_key       = "pk"
+  attribute {
+    name = "pk"
+    type = "S"
+  }
+}
+"""
+
+
+def test_instances_of_for_each_over_a_for_expression_read_its_elements_once(tmp_path, monkeypatch):
+    # for_each = local.tables, itself a for expression: each instance followed its each.value by reading the
+    # for expression's elements from the first, at the square of the instances (1,000 tables: 5.4 s)
+    from dynalint.load.hcl.scopes import Scope
+
+    bound = []
+    bind_element = Scope.bind_element
+    monkeypatch.setattr(Scope, "bind_element", lambda self, *a: bound.append(1) or bind_element(self, *a))
+    (tmp_path / "main.tf").write_text(FOR_EACH_OVER_A_FOR_EXPRESSION % 60)
+    [model] = load_inputs([str(tmp_path)])
+    assert sorted(r.values["name"] for r in model.resources) == sorted(f"t{i}" for i in range(60))
+    assert len(bound) <= 3 * 60  # each element bound for the evaluation and once for tracing (was 5,490)

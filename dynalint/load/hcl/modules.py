@@ -55,13 +55,14 @@ class ModuleNames:
             block = module.module.resources[local]
             scope = Scope(module, {})
             found = []
+            tracer = ReferenceTracer(cast("Evaluator", self))  # one per block: its instances share what it read
             for index, names, origins in self._expand(block.body, scope):
                 address = addr.join(module.address, local + _index_text(index))
                 bound = Scope(module, names, origins)
                 values = self.body_values(block.body, bound, top=True)
                 if block.kind == "data" and block.labels[0] in COMPUTED_DATA:
                     values.update(_computed(block.labels[0], values))
-                references, settings = ReferenceTracer(cast("Evaluator", self)).iterator_facts(block.body, bound)
+                references, settings = tracer.iterator_facts(block.body, bound)
                 found.append(
                     Instance(address, index, values, self.partial_json(block, values, bound), references, settings)
                 )

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dynalint.load.hcl.budget import TRACE_BUDGET
 from dynalint.load.hcl.conversions import EvalError, _iterate, _to_bool, _to_str
@@ -46,6 +46,19 @@ _ABSENT = object()  # a key the traced value does not hold: lookup's default or 
 _CONSTANT = object()  # (input mode) a value the module writes itself
 _OPAQUE = object()  # (input mode) a part of the value the tracer could not follow
 MAX_TRACE_DEPTH = 64
+
+
+class _ForScan:
+    """The elements of a ``for`` expression read so far, in a scope (kept alive with the node: their ids key
+    the scan): a tuple's kept elements in order, an object's first element of each result key, whether a
+    condition or result key not known stopped the reading there."""
+
+    def __init__(self, node: Any, scope: Scope, collection: Any, pairs: list | None) -> None:
+        self.node, self.scope, self.collection, self.pairs = node, scope, collection, pairs
+        self.read = 0
+        self.kept: list[Scope] = []
+        self.by_key: dict[str, Scope] = {}
+        self.unknown = False
 
 
 class _OutOfSteps(Exception):
@@ -96,6 +109,7 @@ class ReferenceTracer:
     def __init__(self, evaluator: Evaluator) -> None:
         self.ev = evaluator
         self._input_mode = False  # set by inputs(): stop at the inputs of the module the root module calls
+        self._scans: dict[tuple[int, int], _ForScan] = {}  # (for expression, scope or module) ids: see _scan
 
     def iterator_facts(self, body: Any, scope: Scope) -> tuple[list[tuple[str, str, str]], list[ModuleSetting]]:
         """What a block body's iterators (``each``, ``dynamic`` blocks' iterators) decide, read from the source:
@@ -366,30 +380,57 @@ class ReferenceTracer:
             unbound = scope.bind(**{n: UNKNOWN for n in names})
             return self._union([collection], scope, [], depth) + self._union(parts, unbound, [], depth)
         key = self._key(steps[0], scope)
-        pairs = _iterate(self.ev.ev(collection, scope))
-        if key is None or pairs is None or any(getattr(t, "type", None) == "ELLIPSIS" for t in node.children):
+        scan = self._scan(node, scope, collection)
+        if key is None or scan.pairs is None or any(getattr(t, "type", None) == "ELLIPSIS" for t in node.children):
             return None
-        position = 0
-        for item_key, item in pairs:
-            origin = Origin(collection, scope, item_key, through_value=False)
-            element = scope.bind(**{names[0]: item_key}) if len(names) > 1 else scope
-            element = element.bind_element(names[-1], item, origin)
-            if condition is not None:
-                keep = _to_bool(self.ev.ev(_trees(condition)[-1], element))
-                if not is_known(keep):
-                    return None
-                if not keep:
-                    continue
-            if node.data == "for_object_expr":
-                result_key = self.ev.ev(parts[0], element)
-                if not is_known(result_key):
-                    return None
-                if _to_str(result_key) == _to_str(key):
-                    return self._trace(parts[1], element, steps[1:], depth + 1)
-            elif position == key:
-                return self._trace(parts[0], element, steps[1:], depth + 1)
-            position += 1
-        return _ABSENT
+        is_object = node.data == "for_object_expr"
+        wanted = _to_str(key) if is_object else key
+        while True:  # the elements read so far, then on through the collection until the key is found
+            if is_object and wanted in scan.by_key:
+                return self._trace(parts[1], scan.by_key[wanted], steps[1:], depth + 1)
+            if not is_object and isinstance(key, int) and 0 <= key < len(scan.kept):
+                return self._trace(parts[0], scan.kept[key], steps[1:], depth + 1)
+            if scan.unknown:
+                return None
+            if scan.read == len(scan.pairs):
+                return _ABSENT
+            self._read_element(scan, names, parts, condition, is_object)
+
+    def _scan(self, node: Any, scope: Scope, collection: Any) -> _ForScan:
+        """How far the elements of a ``for`` expression in a scope have been read. Each instance of
+        ``for_each = local.tables`` looks up its own element of ``{ for ... }``: read from the start each time,
+        that cost the square of the instances. A scope that binds nothing is the module's: one scan for all."""
+        plain = not scope.names and not scope.origins and scope.module is not None
+        key = (id(node), id(scope.module) if plain else id(scope))
+        scan = self._scans.get(key)
+        if scan is None:
+            scan = self._scans[key] = _ForScan(node, scope, collection, _iterate(self.ev.ev(collection, scope)))
+        return scan
+
+    def _read_element(self, scan: _ForScan, names: list, parts: list, condition: Any, is_object: bool) -> None:
+        """Read the next element: kept (a tuple's) or by its result key (an object's, the first of a key),
+        skipped by the condition, or the end of what can be told (a condition or key not known)."""
+        item_key, item = cast(list, scan.pairs)[scan.read]  # _for reads only a collection it can iterate
+        origin = Origin(scan.collection, scan.scope, item_key, through_value=False)
+        element = scan.scope.bind(**{names[0]: item_key}) if len(names) > 1 else scan.scope
+        element = element.bind_element(names[-1], item, origin)
+        if condition is not None:
+            keep = _to_bool(self.ev.ev(_trees(condition)[-1], element))
+            if not is_known(keep):
+                scan.unknown = True
+                return
+            if not keep:
+                scan.read += 1
+                return
+        if is_object:
+            result_key = self.ev.ev(parts[0], element)
+            if not is_known(result_key):
+                scan.unknown = True
+                return
+            scan.by_key.setdefault(_to_str(result_key), element)
+        else:
+            scan.kept.append(element)
+        scan.read += 1
 
     def _union(self, nodes: list, scope: Scope, steps: list, depth: int) -> Any:
         """The references of whichever of ``nodes`` the value comes from; _ABSENT when none holds ``steps``."""
