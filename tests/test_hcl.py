@@ -719,3 +719,30 @@ def test_instances_of_for_each_over_a_for_expression_read_its_elements_once(tmp_
     [model] = load_inputs([str(tmp_path)])
     assert sorted(r.values["name"] for r in model.resources) == sorted(f"t{i}" for i in range(60))
     assert len(bound) <= 3 * 60  # each element bound for the evaluation and once for tracing (was 5,490)
+
+
+def test_references_to_instances_of_a_block_make_its_value_once(tmp_path, monkeypatch):
+    # each of 60 targets names aws_dynamodb_table.t[each.key]: the map of the 60 tables was made for each
+    # (2,000 tables from a tfvars map: 4.3 s)
+    from dynalint.load.hcl import conversions
+
+    made = []
+    partial = conversions.Partial.__init__
+    monkeypatch.setattr(conversions.Partial, "__init__", lambda self, *a: made.append(1) or partial(self, *a))
+    (tmp_path / "main.tf").write_text(
+        'variable "tables" {\n  type = map(object({ rcu = number }))\n}\n'
+        'resource "aws_dynamodb_table" "t" {\n  for_each       = var.tables\n  name           = each.key\n'
+        '  billing_mode   = "PROVISIONED"\n  read_capacity  = each.value.rcu\n  write_capacity = 5\n'
+        '  hash_key       = "pk"\n  attribute {\n    name = "pk"\n    type = "S"\n  }\n}\n'
+        'resource "aws_appautoscaling_target" "r" {\n  for_each           = var.tables\n'
+        '  resource_id        = "table/${aws_dynamodb_table.t[each.key].name}"\n'
+        '  scalable_dimension = "dynamodb:table:ReadCapacityUnits"\n  service_namespace  = "dynamodb"\n'
+        "  min_capacity       = 1\n  max_capacity       = 10\n}\n"
+    )
+    (tmp_path / "terraform.tfvars").write_text(
+        "tables = {\n" + "".join(f"  t{i} = {{ rcu = {i + 1} }}\n" for i in range(60)) + "}\n"
+    )
+    [model] = load_inputs([str(tmp_path)])
+    targets = {r.address: r.values["resource_id"] for r in model.resources if r.type == "aws_appautoscaling_target"}
+    assert targets == {f'aws_appautoscaling_target.r["t{i}"]': f"table/t{i}" for i in range(60)}
+    assert len(made) == 60  # the 60 instances once, not 60 times each (was 3,600)

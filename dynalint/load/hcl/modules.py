@@ -208,14 +208,24 @@ class ModuleNames:
         return {i.index: Outputs(evaluator, i) for i in instances}, rest
 
     def _resource_value(self, module: ModuleInstance, local: str) -> Any:
+        """A resource block as an expression sees it: its instance, or its instances by index. Made once the
+        block's instances are known (each of a thousand targets naming ``aws_dynamodb_table.t[each.key]`` made
+        the thousand instances again); a block that reads itself while it is expanded sees none."""
+        key = ("resource value", local)
+        if key in module.cache:
+            return module.cache[key]
         block = module.module.resources.get(local)
         if block is None:
             return UNKNOWN
         found = self.instances(module, local)
         if not _has_meta(block.body):
-            return Partial(found[0].values, found[0].partial_json) if found else UNKNOWN
-        if len(found) == 1 and found[0].index is None:
-            return UNKNOWN  # count/for_each not known
-        if _is_count(block.body):
-            return [Partial(i.values, i.partial_json) for i in found]
-        return {i.index: Partial(i.values, i.partial_json) for i in found}
+            value = Partial(found[0].values, found[0].partial_json) if found else UNKNOWN
+        elif len(found) == 1 and found[0].index is None:
+            value = UNKNOWN  # count/for_each not known
+        elif _is_count(block.body):
+            value = [Partial(i.values, i.partial_json) for i in found]
+        else:
+            value = {i.index: Partial(i.values, i.partial_json) for i in found}
+        if ("resource", local) in module.cache:  # the instances are complete
+            module.cache[key] = value
+        return value
