@@ -14,6 +14,7 @@ Neighbour queries (``related``) read plain adjacency maps; the networkx view
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -147,7 +148,7 @@ class TooConnected(InputError):
 # (``values(aws_dynamodb_table.t)[count.index]``) names every instance of it. 1,000 tables of one name and
 # 1,000 alarms on it tie a million pairs: 5 s and 570 MB, four times that for twice the resources.
 PAIRS_FLOOR = 100_000
-PAIRS_PER_RESOURCE = 50
+PAIRS_PER_RESOURCE = int(os.environ.get("DYNALINT_PAIRS_PER_RESOURCE", 50))
 
 
 def _check_pairs(live: list[Resource], by_address: dict[str, Resource], matched: list) -> None:
@@ -175,7 +176,8 @@ def _check_pairs(live: list[Resource], by_address: dict[str, Resource], matched:
         return
     raise TooConnected(
         f"its resources are tied in {by_name + by_reference:,} pairs, more than dynalint checks in an input of "
-        f"{len(live):,} resources ({budget:,}; real infrastructure ties about one pair per resource): "
+        f"{len(live):,} resources ({budget:,}: DYNALINT_PAIRS_PER_RESOURCE raises it; real infrastructure ties "
+        "about one pair per resource): "
         + (_widest_name(matched) if by_name >= by_reference else _widest_reference(widest))
     )
 

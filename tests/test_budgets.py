@@ -8,6 +8,7 @@ time limit, so that a regression fails the test instead of taking the machine do
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -211,7 +212,7 @@ def test_one_name_shared_by_a_thousand_tables_and_targets_is_refused_before_the_
     refused(
         dynalint("infra", "--no-config", cwd=tmp_path),
         "infra: its resources are tied in 1,000,000 pairs, more than dynalint checks in an input of 2,000 "
-        "resources (200,000;",
+        "resources (200,000: DYNALINT_PAIRS_PER_RESOURCE raises it;",
         "1,000 aws_appautoscaling_target and 1,000 aws_dynamodb_table name one another through one value of "
         "resource_id",
     )
@@ -250,6 +251,21 @@ def test_the_markdown_diagram_leaves_out_an_input_too_tied_to_draw(tmp_path):
     assert result.returncode == 1, result.stderr
     assert "```mermaid" in result.stdout and "aws_dynamodb_table.t[0]" in result.stdout  # the finding, listed
     assert "t[0]" not in result.stdout.split("```mermaid")[1].split("```")[0]  # not drawn
+
+
+def test_the_workflow_can_raise_the_pair_budget(tmp_path):
+    # 160,000 pairs: over 100,000 + 50 x 800, under 100,000 + 200 x 800
+    (tmp_path / "fan.json").write_text(json.dumps(fan_state(400)))
+    result = subprocess.run(
+        [sys.executable, "-m", "dynalint", "fan.json", "--no-config", "-f", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "DYNALINT_PAIRS_PER_RESOURCE": "200"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["findings"]
 
 
 def test_pairs_under_the_budget_and_names_unknown_until_apply_are_linted(tmp_path):
