@@ -218,6 +218,7 @@ class ModuleNames:
         if block is None:
             return UNKNOWN
         found = self.instances(module, local)
+        value: Any
         if not _has_meta(block.body):
             value = Partial(found[0].values, found[0].partial_json) if found else UNKNOWN
         elif len(found) == 1 and found[0].index is None:
