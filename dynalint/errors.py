@@ -1,5 +1,6 @@
 """Errors that reach the user as one line and exit code 2."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,18 @@ class InputError(Exception):
 
 class RuleError(Exception):
     """A rule definition is wrong (bad metadata, clashing id)."""
+
+
+def env_limit(name: str, default: int) -> int:
+    """A bound the workflow may raise through the environment (``DYNALINT_MAX_BYTES``, ...), or ``default``
+    when it is not set. Anything but a whole number is an InputError naming the variable: a typo must not
+    become an internal error, nor a bound of nothing."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdecimal() or not text.isascii():
+        raise InputError(f"{name}={text!r}: expected a whole number (the default is {default:,})")
+    return int(text)
 
 
 def shown_path(path: Path) -> str:

@@ -14,11 +14,10 @@ Neighbour queries (``related``) read plain adjacency maps; the networkx view
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dynalint.errors import InputError
+from dynalint.errors import InputError, env_limit
 from dynalint.model import Resource
 
 
@@ -148,7 +147,7 @@ class TooConnected(InputError):
 # (``values(aws_dynamodb_table.t)[count.index]``) names every instance of it. 1,000 tables of one name and
 # 1,000 alarms on it tie a million pairs: 5 s and 570 MB, four times that for twice the resources.
 PAIRS_FLOOR = 100_000
-PAIRS_PER_RESOURCE = int(os.environ.get("DYNALINT_PAIRS_PER_RESOURCE", 50))
+PAIRS_PER_RESOURCE = env_limit("DYNALINT_PAIRS_PER_RESOURCE", 50)  # the workflow may raise it
 
 
 def _check_pairs(live: list[Resource], by_address: dict[str, Resource], matched: list) -> None:

@@ -297,6 +297,15 @@ def test_what_has_no_size_is_read_up_to_the_cap(tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", ["DYNALINT_MAX_BYTES", "DYNALINT_MAX_TF_BYTES", "DYNALINT_PAIRS_PER_RESOURCE"])
+@pytest.mark.parametrize("value", ["abc", "-5", "1e9"])
+def test_a_bound_set_to_something_but_a_whole_number_is_one_clear_line(name, value):
+    # a typo in the workflow's environment is neither an internal error nor a bound of nothing
+    one_clear_line(
+        dynalint(str(case_plan("realworld")), env={name: value}), f"{name}={value!r}: expected a whole number"
+    )
+
+
 def test_symlink_loop_in_a_tf_tree(tmp_path):
     app = tmp_path / "infra" / "app"
     app.mkdir(parents=True)

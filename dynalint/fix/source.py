@@ -173,8 +173,8 @@ class SourceFile:
             found[(kind, then)] = next(
                 (
                     (previous, following)
-                    for body in self.tree.find_data("body")
-                    for previous, following in zip(items(body), items(body)[1:], strict=False)
+                    for written in (items(body) for body in self.tree.find_data("body"))
+                    for previous, following in zip(written, written[1:], strict=False)
                     if previous.data == kind and following.data == then
                 ),
                 None,

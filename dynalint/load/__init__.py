@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from dynalint.errors import InputError
+from dynalint.errors import InputError, env_limit
 from dynalint.load.decode import read_deferred, read_located
 from dynalint.load.plan import load_document
 from dynalint.load.sources import attach_tf_sources, plan_locations
@@ -26,7 +26,7 @@ from dynalint.model import Model
 # plan) and large once decoded (its expressions are many small objects).
 _DEFERRED = frozenset({"configuration"})
 # A plan JSON above this size is refused rather than risk swapping the machine.
-MAX_JSON_BYTES = int(os.environ.get("DYNALINT_MAX_BYTES", 512 * 1024 * 1024))
+MAX_JSON_BYTES = env_limit("DYNALINT_MAX_BYTES", 512 * 1024 * 1024)
 
 
 class _Bytes:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dynalint import address as addr
-from dynalint.errors import InputError
+from dynalint.errors import InputError, env_limit
 from dynalint.load.hcl.ignore_comments import attach_ignores
 from dynalint.load.hcl.paths import display_path, tf_files
 from dynalint.load.hcl.syntax import (
@@ -62,7 +62,7 @@ class TfFile:
 
 #: A .tf or .tfvars file above this size is refused: parsing takes about 100 MB of memory and
 #: 10 seconds per megabyte of HCL, and hand-written files are far smaller.
-MAX_TF_BYTES = int(os.environ.get("DYNALINT_MAX_TF_BYTES", 8 * 1024 * 1024))
+MAX_TF_BYTES = env_limit("DYNALINT_MAX_TF_BYTES", 8 * 1024 * 1024)
 
 
 #: While ``dynalint --fix`` works, the texts it has edited in memory (real path -> text): the loader reads them
