@@ -329,3 +329,7 @@ class Model:
     orphan_ignores: tuple[Any, ...] = ()
     # ``(address, attribute path) -> Source`` in the .tf sources, or None (dynalint.load.hcl.locate.PathLocator).
     path_locator: Any = field(default=None, compare=False, repr=False)
+    # How many resources a run's rules were shown, counted where the model was checked: a --jobs worker counts
+    # them before it sends the model back without its resources' values (dynalint.report.base.checked_resources).
+    # ``(rule ids, only changed) -> count``.
+    checked_counts: Mapping[tuple[frozenset[str], bool], int] = field(default_factory=dict, compare=False, repr=False)

@@ -28,11 +28,19 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
+from pathlib import Path
 from typing import cast
 
 from dynalint import engine
+
+try:
+    import fcntl
+except ImportError:  # Windows, where nothing here forks
+    fcntl = None  # type: ignore[assignment]
 from dynalint.load import input_units, load_unit
 from dynalint.model import Change, Finding, Model, Resource, made
+from dynalint.report.base import checked_key, checked_resources
+from dynalint.rule import Rule
 
 
 def available_cores() -> int:
@@ -118,6 +126,7 @@ def check_inputs(
     _WORK, _UNITS = work, todo
     try:
         with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            _widen_results_pipe(pool)
             running: dict = {}
 
             def collect() -> None:
@@ -146,6 +155,25 @@ def check_inputs(
     finally:
         _WORK, _UNITS = None, []
     return _gather(todo, results, work)
+
+
+def _widen_results_pipe(pool) -> None:
+    """Give the pipe that carries the workers' results the largest buffer the system allows a user (1 MB on
+    Linux, against 64 KB), where it can.
+
+    A task's results are a megabyte or more. Through 64 KB, a worker waits at each step for this process's
+    reading thread, which waits for this process's checking to let go of the interpreter: the worker stood idle
+    a tenth of the run. Only the speed depends on it: where the platform has no such call, the pool's inner
+    names differ, or the system refuses (a user's pipe quota), the pipe stays as it is."""
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if setting is None or writer is None:
+        return
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        fcntl.fcntl(writer.fileno(), setting, min(limit, 1 << 20))
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 class _Queue:
@@ -207,7 +235,8 @@ def _run(task: Sequence[int]) -> list[tuple]:
             out.append(("check",))
             continue
         whole = {id(m) for m in _whole(work.whole_models, models, findings)}
-        out.append(("ok", [_packed_model(m, id(m) in whole) for m in models], [_packed_finding(f) for f in findings]))
+        packed = [_packed_model(m, id(m) in whole, work.rules, work.only_changed) for m in models]
+        out.append(("ok", packed, [_packed_finding(f) for f in findings]))
     return out
 
 
@@ -243,8 +272,9 @@ def _gather(todo: list, results: dict[int, tuple], work: Work) -> tuple[list[Mod
 
 
 # What travels back from a worker, as tuples (pickled at a third of the cost of the dataclasses): a model
-# without its resources' values (what the reports read of it once it is checked: its names and notes, and of
-# each resource what ``engine.checks`` asks, for JUnit's list of the rule x resource pairs that passed),
+# without its resources' values (what the reports read of it once it is checked: its names, notes and count of
+# checked resources; of each resource and data source what ``engine.checks`` asks, for JUnit's list of the
+# rule x resource pairs that passed, and the address, for the config's unused ignore entries),
 # and the findings, field by field. The parent makes the instances as unpickling does (no __init__ run again:
 # the worker made them), since it does so for every resource and finding of every input, alone.
 _FINDING_FIELDS = tuple(f.name for f in fields(Finding))
@@ -260,17 +290,27 @@ def _whole(what: str, models: list[Model], findings: list[Finding]) -> list[Mode
     return [m for m in models if m.input_file in fixable]
 
 
-def _packed_model(model: Model, whole: bool) -> tuple:
+def _packed_model(model: Model, whole: bool, rules: Sequence[Rule], only_changed: bool) -> tuple:
     if whole:  # the resources as they are (per-rule caches left behind); only the .tf locator stays here
         resources = tuple(replace(r) for r in model.resources)
         return replace(model, resources=resources, plan_locator=None, path_locator=None), None
-    rows = tuple(
-        (r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions)
-        for r in model.resources
-    )
+    rows = tuple(_row(r) for r in model.resources), tuple(_row(r) for r in model.data_sources)
+    # counted here, in parallel: in the parent it would make every resource again from its row
+    counted = {checked_key(rules, only_changed): checked_resources([model], rules, only_changed)}
     return replace(
-        model, resources=(), data_sources=(), plan_locator=None, path_locator=None, secrets=frozenset()
+        model,
+        resources=(),
+        data_sources=(),
+        plan_locator=None,
+        path_locator=None,
+        secrets=frozenset(),
+        checked_counts=counted,
     ), rows
+
+
+def _row(resource: Resource) -> tuple:
+    r = resource
+    return r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions
 
 
 def _packed_finding(finding: Finding) -> tuple:
@@ -280,8 +320,14 @@ def _packed_finding(finding: Finding) -> tuple:
 def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
         return result
-    models = [model if rows is None else replace(model, resources=_BareResources(rows)) for model, rows in result[1]]
+    models = [model if rows is None else _bare_model(model, *rows) for model, rows in result[1]]
     return "ok", models, [made(Finding, dict(zip(_FINDING_FIELDS, values, strict=False))) for values in result[2]]
+
+
+def _bare_model(model: Model, resources: tuple, data_sources: tuple) -> Model:
+    # read as the tuples they stand for (a Sequence of Resource)
+    bare = cast(tuple, _BareResources(resources)), cast(tuple, _BareResources(data_sources))
+    return replace(model, resources=bare[0], data_sources=bare[1])
 
 
 class _BareResources(Sequence):

@@ -255,3 +255,57 @@ def test_a_unit_larger_than_a_share_is_a_task_of_its_own():
     assert queue.task() == [0]
     assert queue.task() == [1]  # each small unit is over a quarter of a process's share of what is left
     assert queue.task() == [2] and queue.smallest() == 3
+
+
+def test_an_ignore_entry_on_a_data_source_is_judged_as_one_process_judges_it(tmp_path):
+    """A worker sends back its data sources' addresses too: the config's unused ignore entries (DL004) are
+    judged against every address of the run, and an entry whose glob matches only a data source matched a
+    resource with --jobs 1 and none with --jobs 2."""
+    config = tmp_path / "dynalint.yaml"
+    config.write_text('ignore:\n  - rule: DDB601\n    address: "data.*"\n    reason: reviewed\n')
+    plans = [str(case_plan(n).relative_to(ROOT)) for n in ("access", "data_only")]
+    one, many = (
+        CliRunner().invoke(main, ["--config", str(config), *plans, "-f", "json", "--jobs", jobs]) for jobs in "12"
+    )
+    assert (many.exit_code, many.stdout) == (one.exit_code, one.stdout)
+    (note,) = [f for f in json.loads(one.stdout)["findings"] if f["rule_id"] == "DL004"]
+    assert "it matches 1 resource, none with a DDB601 finding" in note["message"]
+
+
+def test_workers_count_the_checked_resources_and_this_process_does_not_make_them_again():
+    """The summary's count of checked resources comes with each model a worker strips, counted there: the parent
+    makes no resource of such a model to count them, and the count is one process's."""
+    from dynalint import engine
+    from dynalint.report.base import checked_resources
+
+    registry = engine.builtin_registry()
+    rules = registry.sorted()
+    plans = [str(case_plan(n).relative_to(ROOT)) for n in ("durability", "encryption", "schema", "capacity")]
+    work = parallel.Work(
+        rules, registry.links, engine.RunOptions(), False, list(registry.rules), True, None, (), lambda m: m
+    )
+    models, _ = parallel.check_inputs(plans, work, 2)
+    bare = [m for m in models if isinstance(m.resources, parallel._BareResources)]
+    assert bare and all(m.checked_counts for m in bare)  # the worker's models, stripped, with their counts
+    alone = [m for plan in plans for m in work.load((plan,))]
+    assert checked_resources(models, rules) == checked_resources(alone, rules) > 0
+    assert all(m.resources._made is None for m in bare)  # counted without making a resource from a row
+    assert checked_resources(models, rules[:3]) == checked_resources(alone, rules[:3])  # other rules: counted here
+    assert checked_resources(models, rules, True) == checked_resources(alone, rules, True)
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="no pipe sizes to read here")
+def test_the_pipe_of_the_workers_results_holds_a_megabyte():
+    """A worker's task sends back a megabyte or more: through the default 64 KB pipe it waited for this process at
+    every step (a tenth of a --jobs 2 run idle)."""
+    import fcntl
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pipe = pool._result_queue._writer.fileno()
+        before = fcntl.fcntl(pipe, fcntl.F_GETPIPE_SZ)
+        parallel._widen_results_pipe(pool)
+        after = fcntl.fcntl(pipe, fcntl.F_GETPIPE_SZ)
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    assert before < after == min(limit, 1 << 20)

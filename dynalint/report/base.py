@@ -134,23 +134,43 @@ def _flagged(report: Report) -> int:
 
 
 def checked_resources(models: Sequence[Model], rules: Sequence[Rule], only_changed: bool = False) -> int:
-    """How many resources a chosen rule was shown (dynalint.engine.checks), counted per rule kind and type."""
-    from dynalint.engine import checks
+    """How many resources a chosen rule was shown (dynalint.engine.checks), counted per rule kind and type; for a
+    model that carries the count (``Model.checked_counts``), its count."""
+    key = checked_key(rules, only_changed)
+    total = sum(m.checked_counts[key] for m in models if key in m.checked_counts)
+    uncounted = [m for m in models if key not in m.checked_counts]
+    if uncounted:
+        by_type = _rules_by_type(rules)
+        total += sum(_checked(m, by_type, only_changed) for m in uncounted)
+    return total
 
-    firsts: dict[tuple[str, str], Rule] = {}  # (kind, type) -> a rule of that kind that applies to the type
+
+def checked_key(rules: Sequence[Rule], only_changed: bool) -> tuple[frozenset[str], bool]:
+    """What a count of checked resources depends on: which rules, and whether only changes were checked."""
+    return frozenset(r.id for r in rules), only_changed
+
+
+def _rules_by_type(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
+    """Resource type -> one rule of each kind that applies to it."""
+    firsts: dict[tuple[str, str], Rule] = {}
     for rule in rules:
         for type_ in rule.applies:
             firsts.setdefault((rule.kind, type_), rule)
     by_type: dict[str, list[Rule]] = {}
     for (_, type_), rule in firsts.items():
         by_type.setdefault(type_, []).append(rule)
+    return by_type
+
+
+def _checked(model: Model, by_type: dict[str, list[Rule]], only_changed: bool) -> int:
+    from dynalint.engine import checks
+
     count = 0
-    for m in models:
-        for r in m.resources:
-            for rule in by_type.get(r.type, ()):
-                if checks(rule, r, only_changed):
-                    count += 1
-                    break
+    for r in model.resources:
+        for rule in by_type.get(r.type, ()):
+            if checks(rule, r, only_changed):
+                count += 1
+                break
     return count
 
 
