@@ -17,8 +17,10 @@ whatever the number of processes.
 A unit that fails in a worker is run again here, so that the error (its one
 line, or its traceback with --debug) is the one a single process gives;
 loading errors come first, in input order, as when one process loads every
-input before it checks any. Where the platform cannot fork (Windows), inputs
-are checked one after the other.
+input before it checks any. A worker that dies (the system kills it, for lack
+of memory say) fails the run, as a bad input does: one line naming what it was
+checking, and no report. Where the platform cannot fork (Windows), inputs are
+checked one after the other.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import cast
 
 from dynalint import engine
+from dynalint.errors import InputError
 
 try:
     import fcntl
@@ -107,6 +110,7 @@ def check_inputs(
     """
     global _WORK, _UNITS
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     todo = units(paths)
     pooled = [i for i, unit in enumerate(todo) if poolable(unit)]
@@ -124,10 +128,10 @@ def check_inputs(
             progress(f"[{done}/{len(pooled)}] checked {' '.join(todo[i])}")
 
     _WORK, _UNITS = work, todo
+    running: dict = {}
     try:
         with ProcessPoolExecutor(max_workers=processes - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             _widen_results_pipe(pool)
-            running: dict = {}
 
             def collect() -> None:
                 for future in [f for f in running if f.done()]:
@@ -152,9 +156,22 @@ def check_inputs(
                     wait(running, return_when=FIRST_COMPLETED)
                 collect()
                 hand_out()
+    except BrokenProcessPool as exc:
+        raise _died([todo[i] for task in list(running.values())[: processes - 1] for i in task]) from exc
     finally:
         _WORK, _UNITS = None, []
     return _gather(todo, results, work)
+
+
+def _died(lost: list[tuple[str, ...]]) -> InputError:
+    """A worker was killed (the system, out of memory, or a signal) or ended itself: nothing it checked can be
+    reported, and the run fails as a bad input does, naming what it was checking."""
+    paths = [path for unit in lost for path in unit]
+    named = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return InputError(
+        f"a worker process ended abruptly{' while checking ' + named if named else ''} (killed by the system, for "
+        "lack of memory or by a signal): no report was made; --jobs 1 checks every input in this process"
+    )
 
 
 def _widen_results_pipe(pool) -> None:

@@ -309,3 +309,32 @@ def test_the_pipe_of_the_workers_results_holds_a_megabyte():
         after = fcntl.fcntl(pipe, fcntl.F_GETPIPE_SZ)
     limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
     assert before < after == min(limit, 1 << 20)
+
+
+KILLING_RULES = '''
+import os
+import signal
+from dynalint.rule import rule
+
+PARENT = os.getpid()
+
+
+@rule(id="KIL001", slug="killed-worker", level="note", applies=["aws_dynamodb_table"])
+def killed_worker(table, ctx):
+    """The system kills a worker process as it checks (out of memory, say)."""
+    if os.getpid() != PARENT:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return ()
+'''
+
+
+def test_a_worker_killed_by_the_system_fails_the_run_in_one_line_naming_its_inputs(tmp_path):
+    (tmp_path / "kill.py").write_text(textwrap.dedent(KILLING_RULES))
+    plans = [str(case_plan(n).relative_to(ROOT)) for n in ("durability", "encryption", "schema", "capacity")]
+    killed = run(*plans, "--rules-dir", str(tmp_path), "-f", "sarif", "--jobs", "2")
+    assert killed.exit_code == 2 and killed.stdout == ""  # no report: what the worker checked is lost
+    (line,) = killed.stderr.splitlines()
+    assert line.startswith("dynalint: error: a worker process ended abruptly while checking tests/tf/")
+    assert "--jobs 1" in line and "Traceback" not in killed.stderr
+    alone = run(*plans, "--rules-dir", str(tmp_path), "-f", "sarif", "--jobs", "1")
+    assert alone.exit_code == 1 and json.loads(alone.stdout)["runs"][0]["results"]  # one process: checked
