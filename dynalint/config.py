@@ -75,19 +75,16 @@ class IgnoreEntry:
     reason: str
     line: int | None = None  # of the entry in a YAML file (TOML gives none)
 
-    def matches(self, finding: Finding) -> bool:
-        return self.covers(finding.rule_id) and bool(addr.glob(self.address).fullmatch(finding.address))
-
     def covers(self, rule_id: str) -> bool:
         rule = self.rule.upper()
         return rule == "ALL" or rule_id.startswith(rule)
 
 
 class _Matcher:
-    """Which ignore entries match a rule id and an address, in the config's order: what ``IgnoreEntry.matches``
-    answers, asked of entries x findings without costing their product. Each address is globbed once (a
-    resource's findings share it), each glob is compiled once, and an entry is tried only on the addresses its
-    glob's literal head starts; its rule is a set lookup."""
+    """Which ignore entries match a rule id and an address, in the config's order (an entry matches where it
+    covers the rule and its glob matches the whole address), asked of entries x findings without costing their
+    product. Each address is globbed once (a resource's findings share it), each glob is compiled once, and an
+    entry is tried only on the addresses its glob's literal head starts; its rule is a set lookup."""
 
     def __init__(self, entries: Sequence[IgnoreEntry]) -> None:
         self._entries = entries
