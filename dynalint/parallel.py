@@ -135,7 +135,8 @@ def check_inputs(
 
             def collect() -> None:
                 for future in [f for f in running if f.done()]:
-                    for i, result in zip(running.pop(future), future.result(), strict=False):
+                    outcome = future.result()  # raises when the worker died: its task still in ``running``
+                    for i, result in zip(running.pop(future), outcome, strict=True):
                         finished(i, _unpacked(result))
 
             def hand_out() -> None:

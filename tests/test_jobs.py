@@ -336,5 +336,9 @@ def test_a_worker_killed_by_the_system_fails_the_run_in_one_line_naming_its_inpu
     (line,) = killed.stderr.splitlines()
     assert line.startswith("dynalint: error: a worker process ended abruptly while checking tests/tf/")
     assert "--jobs 1" in line and "Traceback" not in killed.stderr
+    # two inputs: the worker takes the larger, and this process checks the other before it hears of the death
+    larger, smaller = sorted(plans[:2], key=lambda p: -(ROOT / p).stat().st_size)
+    killed = run(smaller, larger, "--rules-dir", str(tmp_path), "-f", "sarif", "--jobs", "2")
+    assert killed.exit_code == 2 and f"ended abruptly while checking {larger} (killed" in killed.stderr
     alone = run(*plans, "--rules-dir", str(tmp_path), "-f", "sarif", "--jobs", "1")
     assert alone.exit_code == 1 and json.loads(alone.stdout)["runs"][0]["results"]  # one process: checked
