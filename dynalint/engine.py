@@ -18,9 +18,8 @@ from typing import Any, overload
 from urllib.parse import quote, quote_plus
 
 from dynalint import suppress
-from dynalint.errors import InputError, RuleError
+from dynalint.errors import InputError, RuleError, TooMuchWork
 from dynalint.fix.declare import Fix
-from dynalint.graph import TooConnected
 from dynalint.model import Finding, Level, Model, fingerprint, made
 from dynalint.module_hints import with_module_hint
 from dynalint.rule import Context, Issue, ResourceIndex, Rule
@@ -149,7 +148,7 @@ def check_models(
                 level = settings.levels.get(rule.id, rule.level)
                 for type_ in rule.applies:
                     _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
-        except TooConnected as exc:  # the graph, built on a rule's first question, refused the input
+        except TooMuchWork as exc:  # the graph, built on a rule's first question, or a rule refused the input
             raise InputError(f"{model.input_file}: {exc}") from None
     known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
     return suppress.apply_inline(models, findings, rules, known)
@@ -201,7 +200,7 @@ def _check(
             if issues is not None:  # a check may return None instead of yielding nothing
                 for issue in issues:
                     findings.append(_finding(rule, resource, issue, level, model))
-        except TooConnected:  # not this rule's failure: the input is refused (check_models)
+        except TooMuchWork:  # not this rule's failure: the input is refused (check_models)
             raise
         except Exception as exc:  # noqa: BLE001 - a check not done is reported, never skipped in silence
             import traceback

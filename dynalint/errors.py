@@ -9,6 +9,12 @@ class InputError(Exception):
     """The input or the usage is wrong. The message is the whole line the user sees."""
 
 
+class TooMuchWork(InputError):
+    """An input asks a check for more work than dynalint does: time in the square of its size, where real
+    inputs take time in proportion to it. The input is refused (exit 2) rather than hang the run or pass
+    unchecked. Said without the input's name: the engine, which knows it, adds it."""
+
+
 class RuleError(Exception):
     """A rule definition is wrong (bad metadata, clashing id)."""
 

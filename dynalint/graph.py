@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dynalint.errors import InputError, env_limit
+from dynalint.errors import TooMuchWork, env_limit
 from dynalint.model import Resource
 
 
@@ -135,9 +135,8 @@ class Graph:
         return [found[a] for a in sorted(found)]
 
 
-class TooConnected(InputError):
-    """The input ties more pairs of resources than ``_check_pairs`` allows (said without the input's name: the
-    engine, which knows it, adds it)."""
+class TooConnected(TooMuchWork):
+    """The input ties more pairs of resources than ``_check_pairs`` allows."""
 
 
 # How many pairs of resources an input may tie, by references and literal names together: a floor, and so many

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dynalint.load.hcl.budget import MAX_INT_BITS, MAX_VALUE_CELLS
-from helpers import case_plan
+from helpers import by_address, case_plan, lint_doc
 
 LIMIT_BYTES = 2 * 1024**3
 TABLE = """
@@ -287,6 +287,95 @@ def test_pairs_under_the_budget_and_names_unknown_until_apply_are_linted(tmp_pat
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert findings and all(f["rule_id"] != "DL000" for f in findings)
+
+
+# ---------------------------------------------------------------- DDB602: policies x tables
+def policy_state(tables: int, policies: dict[str, list[str]]) -> dict:
+    """A state of TABLES tables with an index each (their ARNs known), and identity policies allowing Query and
+    Scan on the Resource patterns given."""
+    arn = "arn:aws:dynamodb:us-east-1:111122223333:table/{}"
+    resources = [
+        {
+            "address": f"aws_dynamodb_table.t{i}",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": f"t{i}",
+            "values": {
+                "name": f"t{i}",
+                "arn": arn.format(f"t{i}"),
+                "hash_key": "pk",
+                "global_secondary_index": [{"name": "by_day", "hash_key": "day"}],
+            },
+        }
+        for i in range(tables)
+    ]
+    for name, patterns in policies.items():
+        statement = {"Effect": "Allow", "Action": ["dynamodb:Query", "dynamodb:Scan"], "Resource": patterns}
+        doc = {"Version": "2012-10-17", "Statement": [statement]}
+        resources.append(
+            {
+                "address": f"aws_iam_policy.{name}",
+                "mode": "managed",
+                "type": "aws_iam_policy",
+                "name": name,
+                "values": {"name": name, "policy": json.dumps(doc)},
+            }
+        )
+    return {"format_version": "1.0", "values": {"root_module": {"resources": resources}}}
+
+
+def test_a_policy_of_thousands_of_table_arns_is_matched_by_lookup_not_pattern_by_table(monkeypatch):
+    # every ARN tried on every table it names: 3,000 ARNs over 300 tables were 2.7 million matches (a policy
+    # of 2,000 ARNs on a plan of 1,000 tables: 13 s); an ARN whose table name has no wildcard is now looked up
+    from dynalint.rules import access
+
+    tried = []
+    monkeypatch.setattr(access, "matches", lambda pattern, text: tried.append(pattern) or _iam_matches(pattern, text))
+    arns = [f"arn:aws:dynamodb:{'*' if i % 2 else 'us-east-1'}:111122223333:table/t{i}" for i in range(3000)]
+    state = policy_state(300, {"all_tables": arns, "one_wildcard": [*arns[:50], "arn:aws:*:table/t2??"]})
+    found = by_address(lint_doc(state, ["DDB602"]), "DDB602")
+    assert len(found["aws_iam_policy.all_tables"]) == 300  # none of the 300 tables' indexes is granted
+    assert len(found["aws_iam_policy.one_wildcard"]) == 50 + 100  # t0..t49, and t200..t299 by the wildcard
+    [t7] = [f for f in found["aws_iam_policy.all_tables"] if "table 't7' " in f.message]
+    assert 'add "arn:aws:dynamodb:*:111122223333:table/t7/index/*"' in t7.message  # as the policy writes it
+    [t250] = [f for f in found["aws_iam_policy.one_wildcard"] if "table 't250' " in f.message]
+    assert 'add "arn:aws:*:table/t2??/index/*"' in t250.message  # the Resource that names it, as written
+    # a few per table: the region of the ARN found by the table's name, and the one wildcard on each table and
+    # on the index of each table it takes in (before: millions)
+    assert len(tried) <= 4 * 300
+
+
+def _iam_matches(pattern: str, text: str) -> bool:
+    from dynalint.rules import _iam
+
+    return _iam.matches(pattern, text)
+
+
+def test_wildcard_arns_tried_on_tables_past_the_budget_are_refused_naming_the_policy(monkeypatch, tmp_path):
+    # each wildcard pattern is tried on every table a policy may name: 2,000 of them in a policy over 1,000
+    # tables were 4 million tries (13 s), a hundred such policies 20 minutes. The budget is millions of tries;
+    # here it is made small, and the twin below lints under the real one
+    from click.testing import CliRunner
+    from dynalint.rules import access
+
+    from dynalint.cli import main
+
+    wild = [f"arn:aws:dynamodb:us-east-1:111122223333:table/x*{i}" for i in range(100)]
+    (tmp_path / "state.json").write_text(json.dumps(policy_state(50, {"wide": wild, "also_wide": wild})))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(access._Tries, "FLOOR", 7_000)
+    monkeypatch.setattr(access._Tries, "PER_TABLE", 0)
+    result = CliRunner().invoke(main, ["state.json", "--no-config", "-f", "sarif"])
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        "dynalint: error: state.json: its identity policies ask DDB602 to try Resource patterns on its tables "
+        "more than 7,000 times (aws_iam_policy.also_wide went past it)"
+    )
+    monkeypatch.setattr(access._Tries, "FLOOR", 20_000)  # 2 policies x 50 tables x 100 patterns: 10,000 tries
+    result = CliRunner().invoke(main, ["state.json", "--no-config", "-f", "json", "--select", "DDB602"])
+    assert result.exit_code == 0, result.output  # no pattern names a table: nothing to report
+    assert json.loads(result.stdout)["findings"] == []
 
 
 # ---------------------------------------------------------------- YAML and TOML settings and rules

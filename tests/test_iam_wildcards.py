@@ -101,3 +101,89 @@ def test_a_policy_crafted_to_backtrack_is_read_at_once(tmp_path):
     )
     assert done.returncode in (0, 1), done.stderr
     assert any(f["address"] == "aws_dynamodb_table.t" for f in json.loads(done.stdout)["findings"])
+
+
+# ---------------------------------------------------------------- DDB602's grants
+# DDB602 tries a policy's Resource patterns on every table the policy may name. It splits each pattern once and
+# looks the ones without a wildcard up by their last part; whatever is drawn, it answers what trying each
+# pattern in turn answers (the definition below: the parts known must match, a part not known agrees).
+ARN_PARTS = [
+    st.sampled_from(["arn", "a*", "*"]),
+    st.sampled_from(["aws", "aws-cn", "aws*"]),
+    st.sampled_from(["dynamodb", "dyn*", "s3", "*"]),
+    st.sampled_from(["us-east-1", "eu-west-1", "us-*", "*", ""]),
+    st.sampled_from(["111122223333", "444455556666", "*", "1111????3333"]),
+    st.builds(
+        "".join,
+        st.tuples(
+            st.sampled_from(["table/", "tab*/", "*"]),
+            st.sampled_from(["orders", "ord*", "o?ders", "invoices", "*"]),
+            st.sampled_from(["", "/index/by_day", "/index/*", "/*", "*"]),
+        ),
+    ),
+]
+PATTERNS = st.one_of(
+    st.tuples(*ARN_PARTS).map(":".join),
+    st.sampled_from(["*", "arn:*", "arn:aws:dynamodb:*", "arn:aws:dynamodb:us-east-1:*:table/orders"]),
+)
+
+
+def _taken_by_each_pattern(arn, patterns, suffix: str) -> list[str]:
+    """The patterns that take in the table's ARN plus ``suffix``, in order, each tried on its own."""
+    taken = []
+    for pattern in patterns:
+        parts = pattern.split(":", 5)
+        if len(parts) != 6:
+            stand_in = (
+                f"arn:{arn.partition or 'aws'}:dynamodb:{arn.region or 'us-east-1'}:"
+                f"{arn.account or '000000000000'}:table/{arn.name}{suffix}"
+            )
+            if _iam.matches(pattern, stand_in):
+                taken.append(pattern)
+            continue
+        known = ("arn", arn.partition, "dynamodb", arn.region, arn.account, f"table/{arn.name}{suffix}")
+        if all(value is None or _iam.matches(part, value) for part, value in zip(parts, known, strict=True)):
+            taken.append(pattern)
+    return taken
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(PATTERNS, max_size=8),
+    st.booleans(),
+    st.sampled_from(["orders", "invoices", "ord"]),
+    st.sampled_from([None, "aws"]),
+    st.sampled_from([None, "us-east-1", "eu-west-1"]),
+    st.sampled_from([None, "111122223333"]),
+)
+@example(  # an ARN without a wildcard before one with: the policy writes the first
+    ["arn:aws:dynamodb:us-east-1:111122223333:table/orders", "arn:aws:dynamodb:*:*:table/orders"],
+    False,
+    "orders",
+    "aws",
+    "us-east-1",
+    "111122223333",
+)
+def test_ddb602_grants_answer_as_each_pattern_tried_in_turn(patterns, negated, name, partition, region, account):
+    from dynalint.rules import access
+
+    statement = _iam.Statement(
+        index=0,
+        sid=None,
+        effect="Allow",
+        actions=("dynamodb:Query",),
+        not_actions=None,
+        resources=None if negated else tuple(patterns),
+        not_resources=tuple(patterns) if negated else None,
+        principal=None,
+        not_principal=None,
+        condition=None,
+    )
+    grant = access._Grant(statement)
+    arn = access._TableArn(name, partition, region, account)
+    tries = access._Tries(1)
+    for suffix in ("", "/index/by_day", "/index/other"):
+        taken = _taken_by_each_pattern(arn, patterns, suffix)
+        assert grant.takes_in(arn, suffix, tries) is (not taken if negated else bool(taken))
+    written = [p for p in _taken_by_each_pattern(arn, patterns, "") if p.startswith("arn:")]
+    assert grant.written(arn, tries) == (None if negated or not written else written[0])
