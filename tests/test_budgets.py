@@ -369,13 +369,36 @@ def test_wildcard_arns_tried_on_tables_past_the_budget_are_refused_naming_the_po
     assert result.exit_code == 2 and result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith(
-        "dynalint: error: state.json: its identity policies ask DDB602 to try Resource patterns on its tables "
-        "more than 7,000 times (aws_iam_policy.also_wide went past it)"
+        "dynalint: error: state.json: its identity policies ask DDB602 to try statements and Resource patterns on "
+        "its tables more than 7,000 times (aws_iam_policy.also_wide went past it)"
     )
-    monkeypatch.setattr(access._Tries, "FLOOR", 20_000)  # 2 policies x 50 tables x 100 patterns: 10,000 tries
+    monkeypatch.setattr(access._Tries, "FLOOR", 20_000)  # 2 policies x 50 tables x (1 statement + 100 patterns)
     result = CliRunner().invoke(main, ["state.json", "--no-config", "-f", "json", "--select", "DDB602"])
     assert result.exit_code == 0, result.output  # no pattern names a table: nothing to report
     assert json.loads(result.stdout)["findings"] == []
+
+
+def test_a_policy_of_thousands_of_statements_counts_each_asked_about_each_table(monkeypatch):
+    # each of a policy's statements is asked about every table the policy may name (one wildcard in a table
+    # name makes that every table): 10,000 statements over 1,000 tables took 6 s
+    from dynalint.rules import access
+
+    from dynalint.errors import InputError
+
+    monkeypatch.setattr(access._Tries, "FLOOR", 1_000)
+    monkeypatch.setattr(access._Tries, "PER_TABLE", 0)
+    state = policy_state(50, {"one": ["arn:aws:dynamodb:*:*:table/x*y"]})
+    statement = {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": "arn:aws:dynamodb:*:*:table/t3"}
+    doc = json.loads(state["values"]["root_module"]["resources"][-1]["values"]["policy"])
+    doc["Statement"] += [statement] * 25  # 26 statements x 50 tables
+    state["values"]["root_module"]["resources"][-1]["values"]["policy"] = json.dumps(doc)
+    with pytest.raises(InputError, match=r"more than 1,000 times \(aws_iam_policy.one went past it\)"):
+        lint_doc(state, ["DDB602"])
+    monkeypatch.setattr(access._Tries, "FLOOR", 2_000)  # 50 tables x (26 statements + 1 wildcard), and t3's ARN
+    found = by_address(lint_doc(state, ["DDB602"]), "DDB602")
+    assert [f.message.split(" but ")[0] for f in found["aws_iam_policy.one"]] == [
+        "IAM policy 'one' allows dynamodb:Query on table 't3'"
+    ]
 
 
 # ---------------------------------------------------------------- YAML and TOML settings and rules
