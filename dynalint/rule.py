@@ -190,6 +190,11 @@ class Context:
     def resource(self, address: str) -> Resource | None:
         return self._index.by_address.get(address)
 
+    @property
+    def size(self) -> int:
+        """How many resources the input holds (what a rule's budget of work grows with)."""
+        return len(self._index.resources)
+
     def related(
         self, resource: Resource, type: str | None = None, via: str | None = None, direction: str = "both"
     ) -> list[Resource]:

@@ -401,6 +401,40 @@ def test_a_policy_of_thousands_of_statements_counts_each_asked_about_each_table(
     ]
 
 
+def test_yaml_rules_that_test_too_much_on_an_input_are_refused_naming_the_rule(monkeypatch, tmp_path):
+    # a rules file from the config's rules_dirs and the plan both come with the pull request, and the time is
+    # the product of their sizes: 2,000 conditions on 1,000 tables took 6 s, and a megabyte of rules holds
+    # 20,000. Each condition on each resource, and each value it tests there, counts; the budget is made small
+    from click.testing import CliRunner
+
+    from dynalint import yaml_rules
+    from dynalint.cli import main
+
+    conditions = "".join(f"        - attribute: tags.team\n          equals: team{i}\n" for i in range(30))
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "teams.yaml").write_text(
+        "rules:\n  - id: ACME001\n    level: warning\n    summary: Tables belong to a known team.\n"
+        '    message: "{label} belongs to no known team"\n    resource_types: [aws_dynamodb_table]\n'
+        f"    require:\n      any:\n{conditions}"
+    )
+    state = fan_state(5)  # 5 tables (and 5 alarms, which the rule does not judge)
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(yaml_rules._Work, "PER_RESOURCE", 0)
+    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 250)  # 5 tables x 30 conditions x (1 + the value, absent)
+    args = ["state.json", "--no-config", "--rules-dir", "rules", "-f", "json", "--select", "ACME001"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and refused.stdout == ""
+    [line] = refused.stderr.splitlines()
+    assert line.startswith(
+        "dynalint: error: state.json: YAML rules would test conditions on its resources more than 250 times "
+        "(ACME001 of rules/teams.yaml:2 went past it)"
+    )
+    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 300)
+    judged = CliRunner().invoke(main, args)
+    assert judged.exit_code == 0 and len(json.loads(judged.stdout)["findings"]) == 5  # no table has a team tag
+
+
 # ---------------------------------------------------------------- YAML and TOML settings and rules
 def billion_laughs(levels: int = 9, top: str = "rules") -> str:
     lines = ["x-a0: &a0 [x, x, x, x, x, x, x, x, x]"]

@@ -91,3 +91,47 @@ def test_outside_the_main_thread_the_search_runs_without_a_budget():
     worker.start()
     worker.join()
     assert found and found[0] is not None
+
+
+def _state(names: list[str]) -> dict:
+    tables = [
+        {
+            "address": f"aws_dynamodb_table.t{i}",
+            "mode": "managed",
+            "type": "aws_dynamodb_table",
+            "name": f"t{i}",
+            "values": {"name": name, "billing_mode": "PAY_PER_REQUEST", "hash_key": "pk"},
+        }
+        for i, name in enumerate(names)
+    ]
+    return {"format_version": "1.0", "values": {"root_module": {"resources": tables}}}
+
+
+def test_slow_searches_that_add_up_refuse_the_input(tmp_path, monkeypatch):
+    # each search stops after SECONDS, but one on each of a thousand tables took half an hour: the searches of
+    # an input together stop after TOTAL, and the input is refused (exit 2). Budgets made small here.
+    from click.testing import CliRunner
+
+    from dynalint.cli import main
+
+    monkeypatch.setattr(regex_budget, "SECONDS", 0.2)
+    monkeypatch.setattr(regex_budget, "TOTAL", 0.5)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "house.yaml").write_text(RULES.format(pattern="^(a+)+$"))
+    monkeypatch.chdir(tmp_path)
+    args = ["--no-config", "--rules-dir", "rules", "-f", "json", "--select", "ACME001,DL000"]
+    (tmp_path / "many.json").write_text(json.dumps(_state(["a" * 40 + "B"] * 6)))
+    refused = CliRunner().invoke(main, ["many.json", *args])
+    assert refused.exit_code == 2 and refused.stdout == ""
+    [line] = refused.stderr.splitlines()
+    assert line == (
+        "dynalint: error: many.json: the regular expressions of YAML rules searched its values for more than "
+        "0.5 s in all (the last: '^(a+)+$'): write ones that cannot backtrack that long"
+    )
+    (tmp_path / "one.json").write_text(json.dumps(_state(["a" * 40 + "B"])))
+    failed = CliRunner().invoke(main, ["one.json", *args])  # one slow search: the rule fails on the resource
+    assert failed.exit_code == 1 and [f["rule_id"] for f in json.loads(failed.stdout)["findings"]] == ["DL000"]
+    for name in ("two.json", "two-more.json"):  # 0.4 s each: each input has a budget of its own
+        (tmp_path / name).write_text(json.dumps(_state(["a" * 40 + "B"] * 2)))
+    both = CliRunner().invoke(main, ["two.json", "two-more.json", *args])
+    assert both.exit_code == 1 and [f["rule_id"] for f in json.loads(both.stdout)["findings"]] == ["DL000"] * 4
