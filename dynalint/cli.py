@@ -570,12 +570,12 @@ def _setup_logging(debug: bool) -> None:
 
 
 def _fail(message: str, debug: bool) -> None:
-    from dynalint.report.escape import text
+    from dynalint.report.escape import block, text
 
-    if debug:
+    if debug:  # the traceback quotes the message too: each of its lines made inert, as the message is
         import traceback
 
-        traceback.print_exc()
+        click.echo(block(traceback.format_exc().rstrip("\n")), err=True)
     # the message may quote the input: one line, and no line of it can pass for a CI workflow command
     click.echo(f"dynalint: error: {text(message)}", err=True)
     sys.exit(2)

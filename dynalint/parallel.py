@@ -14,8 +14,10 @@ sorting, unique fingerprints, then (in the command line) the config's
 suppressions, the baseline and the report. The output is the same bytes
 whatever the number of processes.
 
-A unit that fails in a worker is run again here, so that the error (its one
-line, or its traceback with --debug) is the one a single process gives;
+A unit a worker refuses (an InputError: a bad input, a budget spent) is
+refused here with the worker's line, its traceback shown with --debug; one
+that fails otherwise is run again here, so that the error is the one a single
+process gives;
 loading errors come first, in input order, as when one process loads every
 input before it checks any. A worker that dies (the system kills it, for lack
 of memory say) fails the run, as a bad input does: one line naming what it was
@@ -28,6 +30,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
@@ -244,18 +247,41 @@ def _run(task: Sequence[int]) -> list[tuple]:
     for index in task:
         try:
             models = work.load(_UNITS[index])
-        except Exception:  # noqa: BLE001 - the parent runs the unit again, to fail as one process would
-            out.append(("load",))
+        except Exception as exc:  # noqa: BLE001 - the parent raises it in its turn (see _failure)
+            out.append(("load", *_failure(exc)))
             continue
         try:
             findings = work.check(models)
-        except Exception:  # noqa: BLE001
-            out.append(("check",))
+        except Exception as exc:  # noqa: BLE001
+            out.append(("check", *_failure(exc)))
             continue
         whole = {id(m) for m in _whole(work.whole_models, models, findings)}
         packed = [_packed_model(m, id(m) in whole, work.rules, work.only_changed) for m in models]
         out.append(("ok", packed, [_packed_finding(f) for f in findings]))
     return out
+
+
+def _failure(exc: Exception) -> tuple:
+    """What a worker sends back of a unit that failed: a refusal (InputError: its one line, the same in any
+    process) with its traceback as text, raised here without running the unit again (a refusal may come after
+    seconds of work: a budget spent); anything else nothing, and the parent runs the unit again, to fail as one
+    process does."""
+    if isinstance(exc, InputError):
+        return str(exc), traceback.format_exc()
+    return ()
+
+
+class _WorkerTraceback(Exception):
+    """A worker's traceback, shown under --debug before the line of the refusal it led to."""
+
+    def __str__(self) -> str:
+        return f"\n\n(in a worker process)\n{self.args[0]}"
+
+
+def _refusal(message: str, trace: str) -> InputError:
+    refused = InputError(message)
+    refused.__cause__ = _WorkerTraceback(trace)
+    return refused
 
 
 def _run_here(work: Work, unit: Sequence[str]) -> tuple:
@@ -337,7 +363,7 @@ def _packed_finding(finding: Finding) -> tuple:
 
 def _unpacked(result: tuple) -> tuple:
     if result[0] != "ok":
-        return result
+        return (result[0], _refusal(*result[1:])) if len(result) > 1 else result
     models = [model if rows is None else _bare_model(model, *rows) for model, rows in result[1]]
     return "ok", models, [made(Finding, dict(zip(_FINDING_FIELDS, values, strict=False))) for values in result[2]]
 

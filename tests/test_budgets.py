@@ -421,7 +421,7 @@ def test_yaml_rules_that_test_too_much_on_an_input_are_refused_naming_the_rule(m
     (tmp_path / "state.json").write_text(json.dumps(state))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(yaml_rules._Work, "PER_RESOURCE", 0)
-    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 250)  # 5 tables x 30 conditions x (1 + the value, absent)
+    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 250)  # 5 tables x (1 + 30 conditions x (1 + the value, absent))
     args = ["state.json", "--no-config", "--rules-dir", "rules", "-f", "json", "--select", "ACME001"]
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2 and refused.stdout == ""
@@ -430,9 +430,19 @@ def test_yaml_rules_that_test_too_much_on_an_input_are_refused_naming_the_rule(m
         "dynalint: error: state.json: YAML rules would test conditions on its resources more than 250 times "
         "(ACME001 of rules/teams.yaml:2 went past it)"
     )
-    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 300)
+    monkeypatch.setattr(yaml_rules._Work, "FLOOR", 305)
     judged = CliRunner().invoke(main, args)
     assert judged.exit_code == 0 and len(json.loads(judged.stdout)["findings"]) == 5  # no table has a team tag
+    # many rules whose address matches nothing: each is still asked about each resource
+    many = "rules:\n" + "".join(
+        f"  - id: ACME{i:03d}\n    level: warning\n    summary: S.\n    message: M\n"
+        f"    resource_types: [aws_dynamodb_table]\n    address: nothing.t{i}\n"
+        "    require:\n      attribute: name\n      exists: true\n"
+        for i in range(100, 170)
+    )
+    (tmp_path / "rules" / "teams.yaml").write_text(many)
+    refused = CliRunner().invoke(main, [*args[:-1], "ACME"])  # 5 tables x 70 rules
+    assert refused.exit_code == 2 and "more than 305 times (ACME1" in refused.stderr
 
 
 # ---------------------------------------------------------------- YAML and TOML settings and rules

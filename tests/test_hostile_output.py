@@ -191,6 +191,11 @@ def test_errors_naming_hostile_files_are_one_inert_line(hostile_files, tmp_path)
         result = run(*args)
         assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.stderr
         assert_inert(result.stderr, "text", f"{args}", stream="stderr")
+        # --debug adds the traceback, which quotes the message: each of its lines is as inert
+        debugged = run(*args, "--debug")
+        assert debugged.exit_code == 2 and "Traceback" in debugged.stderr
+        assert debugged.stderr.rstrip().splitlines()[-1] == result.stderr.rstrip()
+        assert_inert(debugged.stderr, "text", f"{args} --debug", stream="stderr")
 
 
 HOSTILE_RULES = """\

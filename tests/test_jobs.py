@@ -148,6 +148,23 @@ def test_a_worker_error_is_raised_again_with_its_traceback_under_debug(tmp_path)
     assert result.stderr.rstrip().splitlines()[-1].startswith("dynalint: error: ")
 
 
+def test_a_refusal_in_a_worker_is_raised_here_without_running_the_input_again(tmp_path, monkeypatch):
+    # a refusal may come after seconds of work (a budget spent): this process raises the worker's line, with
+    # the worker's traceback under --debug, instead of loading and checking the input a second time
+    (tmp_path / "big.json").write_text("[" + " " * 200_000 + "]")  # the largest input: the worker takes it
+    good = str(case_plan("durability").relative_to(ROOT))
+    loaded = []
+    load = parallel.Work.load
+    monkeypatch.setattr(parallel.Work, "load", lambda self, unit: loaded.append(unit) or load(self, unit))
+    one, many = (run(good, str(tmp_path / "big.json"), "--jobs", jobs) for jobs in "12")
+    assert one.exit_code == 2 and "big.json: the JSON is an array" in one.stderr
+    assert (many.exit_code, many.stderr) == (one.exit_code, one.stderr)
+    assert loaded == [(good,)]  # --jobs 2: this process loaded only its own input
+    debug = run(good, str(tmp_path / "big.json"), "--jobs", "2", "--debug")
+    assert "(in a worker process)" in debug.stderr and "dynalint/load/" in debug.stderr
+    assert debug.stderr.rstrip().splitlines()[-1] == one.stderr.rstrip()
+
+
 # ---------------------------------------------------------------------- the process ends itself
 ATEXIT_RULES = '''
 import atexit
