@@ -45,6 +45,7 @@ from dynalint.rule import Rule
 ENTRY_POINT_GROUP = "dynalint.rules"
 RESERVED = ("DDB", "DL")
 RULE_FILES = (".py", ".yaml", ".yml")
+MAX_CONFIG_YAML_BYTES = 2 * 1024 * 1024  # the YAML rules files config files name, together
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class _Loader:
         # Rule and Link objects met so far, by id (kept alive here, so that no id is reused): a module
         # that imports one registers nothing twice.
         self._seen = {id(obj): obj for obj in (*registry.rules.values(), *registry.links)}
+        self._config_yaml_bytes = 0  # of the YAML rules files config files name (see add_directory)
 
     # ------------------------------------------------------------ sources
     def add_entry_points(self) -> None:
@@ -160,6 +162,8 @@ class _Loader:
                 "--allow-config-code, since a config file in the repository under review could run "
                 "any code; or name the directory with --rules-dir"
             )
+        if named_by is not None:
+            self._count_config_yaml(files, named_by)
         package = _package(directory)
         for file in files:
             if file.suffix == ".py":
@@ -174,6 +178,23 @@ class _Loader:
                 from dynalint import yaml_rules  # jsonschema and pyyaml: only for YAML rules
 
                 self._add(yaml_rules.load_file(file, _shown(file)), [])
+
+    def _count_config_yaml(self, files: Sequence[Path], named_by: Path) -> None:
+        """Refuse YAML rules files that config files name past ``MAX_CONFIG_YAML_BYTES`` together. Each file
+        has its bound (dynalint.userfiles), but a directory of a pull request may hold any number of them, and
+        a megabyte of rules takes seconds to read and validate."""
+        for file in files:
+            if file.suffix != ".py":
+                try:
+                    self._config_yaml_bytes += file.stat().st_size
+                except OSError:
+                    continue  # the file's own read says what is wrong with it
+        if self._config_yaml_bytes > MAX_CONFIG_YAML_BYTES:
+            raise RuleError(
+                f"{_shown(named_by)}: the YAML rules files its rules_dirs name hold {self._config_yaml_bytes:,} "
+                f"bytes together, more than dynalint reads ({MAX_CONFIG_YAML_BYTES:,}: house rules take "
+                "kilobytes); name larger rule sets with --rules-dir"
+            )
 
     # ------------------------------------------------------------ registering
     def _add(self, rules: Sequence[Rule], links: Sequence[Link], suffix: str = "") -> None:

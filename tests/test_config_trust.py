@@ -93,6 +93,31 @@ def test_yaml_rules_named_by_a_config_file_load(repo):
     assert result.exit_code == 0 and {f["rule_id"] for f in json.loads(result.stdout)["findings"]} == {"HOUSE010"}
 
 
+def test_yaml_rules_files_a_config_file_names_are_bounded_together(repo, monkeypatch):
+    # each file has its bound (1 MB, which takes seconds to read and validate), but a directory of a pull
+    # request holds any number of them: together they may hold 2 MB (made small here)
+    from dynalint import custom
+
+    (repo / "policies" / "evil.py").unlink()
+    for i in range(3):
+        (repo / "policies" / f"more{i}.yaml").write_text(YAML_RULE.replace("HOUSE010", f"HOUSE02{i}"))
+    size = sum(p.stat().st_size for p in (repo / "policies").iterdir())
+    monkeypatch.setattr(custom, "MAX_CONFIG_YAML_BYTES", size - 1)
+    result = run(PLAN, "-f", "json")
+    assert result.exit_code == 2 and result.stderr == (
+        f"dynalint: error: .dynalint.yaml: the YAML rules files its rules_dirs name hold {size:,} bytes together, "
+        f"more than dynalint reads ({size - 1:,}: house rules take kilobytes); name larger rule sets with "
+        "--rules-dir\n"
+    )
+    assert run(PLAN, "--no-config", "--rules-dir", "policies", "--select", "HOUSE").exit_code == 0  # your choice
+    monkeypatch.setattr(custom, "MAX_CONFIG_YAML_BYTES", size)
+    loaded = run(PLAN, "-f", "json", "--select", "HOUSE")
+    assert {f["rule_id"] for f in json.loads(loaded.stdout)["findings"]} == {
+        "HOUSE010",
+        *(f"HOUSE02{i}" for i in range(3)),
+    }
+
+
 @pytest.mark.parametrize("name", ["..", "../elsewhere", "/etc", "policies/../..", "link-out"])
 def test_rules_dirs_stay_inside_the_config_files_folder(repo, name):
     (repo.parent / "elsewhere").mkdir(exist_ok=True)
