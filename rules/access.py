@@ -421,7 +421,10 @@ class _Grant:
         """Whether the statement's Resource (or NotResource) takes in the table's ARN plus ``suffix``."""
         statement = self.statement
         if statement.resources is not None:
-            return self._first(arn, suffix, tries) is not None or any(
+            if self._first(arn, suffix, tries) is not None:
+                return True
+            tries.spend(len(statement.resource_pieces))
+            return any(
                 arn.address == referred_address(statement, piece)
                 and piece.suffix is not None
                 and matches(piece.suffix, suffix)
@@ -437,6 +440,7 @@ class _Grant:
             found = self._first(arn, "", tries, arns_only=True)
             if found is not None:
                 return found
+        tries.spend(len(self.statement.resource_pieces))
         for piece in self.statement.resource_pieces:
             if arn.address == referred_address(self.statement, piece) and piece.suffix is not None:
                 if matches(piece.suffix, ""):
@@ -446,14 +450,14 @@ class _Grant:
     def _first(self, arn: _TableArn, suffix: str, tries: _Tries, arns_only: bool = False) -> str | None:
         """The first pattern, in the statement's order, that takes in the ARN plus ``suffix`` (``arns_only``:
         of those written as ARNs, "arn:...")."""
-        tries.one()  # a policy of 10,000 statements is 10,000 lookups per table
+        tries.spend(1)  # a policy of 10,000 statements is 10,000 lookups per table
         resource = f"table/{arn.name}{suffix}"
         known = arn.parts(resource)
         found: tuple[int, str] | None = None
         for order, pattern, split in self._named.get(resource, ()):
             if arns_only and not pattern.startswith("arn:"):
                 continue
-            tries.one()
+            tries.spend(1)
             if _parts_take_in(split, known):
                 found = order, pattern
                 break
@@ -462,7 +466,7 @@ class _Grant:
                 break
             if arns_only and not pattern.startswith("arn:"):
                 continue
-            tries.one()
+            tries.spend(1)
             if split:
                 taken = _parts_take_in(split, known)
             else:  # "*", or a wildcard that spans several parts: the parts not known take any value
@@ -483,7 +487,8 @@ def _parts_take_in(parts: tuple[tuple[int, str, bool], ...], known: tuple[str | 
 
 class _Tries:
     """The statements and Resource patterns DDB602 tries on tables, counted over an input. Each statement is
-    asked about every table its policy may name, and a pattern with a wildcard in its last part is tried on each,
+    asked about every table its policy may name, and a pattern with a wildcard in its last part (or a piece
+    known only after apply, ``${aws_dynamodb_table.t.arn}``) is tried on each,
     so a plan can ask for the product of its sizes: 2,000 such ARNs in a policy and 1,000 tables were 4 million
     tries (13 s), a hundred such policies 20 minutes; a policy of 10,000 statements, 6 s. Past the budget the
     input is refused (exit 2). AWS takes identity policies of at most 10,240 characters: a policy it applies
@@ -496,8 +501,8 @@ class _Tries:
         self.budget = self.left = self.FLOOR + self.PER_TABLE * tables
         self.policy = ""  # the one being checked
 
-    def one(self) -> None:
-        self.left -= 1
+    def spend(self, tries: int) -> None:
+        self.left -= tries
         if self.left < 0:
             raise TooMuchWork(
                 f"its identity policies ask DDB602 to try statements and Resource patterns on its tables more than "

@@ -401,6 +401,40 @@ def test_a_policy_of_thousands_of_statements_counts_each_asked_about_each_table(
     ]
 
 
+def test_pieces_known_only_after_apply_count_as_tries_too():
+    # a .tf policy may name thousands of table ARNs by reference ("${aws_dynamodb_table.t[7].arn}"): each such
+    # piece is asked about every table the policy may name, as a pattern is
+    from dynalint.rules import _iam, access
+
+    from dynalint.errors import TooMuchWork
+    from dynalint.model import Unresolved
+
+    pieces = tuple(Unresolved((f"aws_dynamodb_table.t{i}.arn",), suffix="") for i in range(40))
+    statement = _iam.Statement(
+        index=0,
+        sid=None,
+        effect="Allow",
+        actions=("dynamodb:Query",),
+        not_actions=None,
+        resources=(),
+        not_resources=None,
+        principal=None,
+        not_principal=None,
+        condition=None,
+        resource_pieces=pieces,
+    )
+    grant = access._Grant(statement)
+    table = access._TableArn("t7", None, None, None, address="aws_dynamodb_table.t7")
+    tries = access._Tries(0)
+    assert grant.takes_in(table, "", tries) and grant.written(table, tries) == "${aws_dynamodb_table.t7.arn}"
+    spent = tries.budget - tries.left
+    assert spent == 2 * (1 + 40)  # each of the two questions: the statement, then its 40 pieces
+    tries.left = spent - 1
+    with pytest.raises(TooMuchWork):
+        grant.takes_in(table, "", tries)
+        grant.written(table, tries)
+
+
 def test_yaml_rules_that_test_too_much_on_an_input_are_refused_naming_the_rule(monkeypatch, tmp_path):
     # a rules file from the config's rules_dirs and the plan both come with the pull request, and the time is
     # the product of their sizes: 2,000 conditions on 1,000 tables took 6 s, and a megabyte of rules holds
