@@ -323,11 +323,10 @@ class Connected:
 
 class _Work:
     """What YAML rules test on one input, counted: each rule on each resource, each condition there, and each
-    value the condition tests.
-    Both sizes come with the pull request (a rules file from the config's ``rules_dirs``, and the plan), and
-    their product is the time: 2,000 conditions on 1,000 tables took 6 s, and a megabyte of rules holds 20,000.
-    Past the budget the input is refused (exit 2), naming the rule; its regular expressions have a budget of
-    their own (``regex_budget``), which starts with the input here."""
+    value the condition tests. Both sizes come with the pull request (a rules file from the config's
+    ``rules_dirs``, and the plan), and their product is the time: 2,000 conditions on 1,000 tables took 6 s,
+    and a megabyte of rules holds 20,000. Past the budget the input is refused (exit 2), naming the rule; its
+    regular expressions have a budget of their own (``regex_budget``), which starts with the input here."""
 
     FLOOR = 2_000_000
     PER_RESOURCE = 200
@@ -341,9 +340,9 @@ class _Work:
         self.left -= units
         if self.left < 0:
             raise TooMuchWork(
-                f"YAML rules would test conditions on its resources more than {self.budget:,} times ({self.rule} "
-                "went past it): each condition of a rule is tested on each resource it judges, and on each value "
-                "its path selects there"
+                f"YAML rules would test its resources more than {self.budget:,} times ({self.rule} went past "
+                "it): each rule is tested on each resource of its types, each of its conditions there, and each "
+                "value a condition's path selects"
             )
 
 

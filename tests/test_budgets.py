@@ -461,7 +461,7 @@ def test_yaml_rules_that_test_too_much_on_an_input_are_refused_naming_the_rule(m
     assert refused.exit_code == 2 and refused.stdout == ""
     [line] = refused.stderr.splitlines()
     assert line.startswith(
-        "dynalint: error: state.json: YAML rules would test conditions on its resources more than 250 times "
+        "dynalint: error: state.json: YAML rules would test its resources more than 250 times "
         "(ACME001 of rules/teams.yaml:2 went past it)"
     )
     monkeypatch.setattr(yaml_rules._Work, "FLOOR", 305)
