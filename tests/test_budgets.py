@@ -372,6 +372,8 @@ def test_wildcard_arns_tried_on_tables_past_the_budget_are_refused_naming_the_po
         "dynalint: error: state.json: its identity policies ask DDB602 to try statements and Resource patterns on "
         "its tables more than 7,000 times (aws_iam_policy.also_wide went past it)"
     )
+    assert line.endswith("--ignore DDB602 leaves the rule out")
+    assert CliRunner().invoke(main, ["state.json", "--no-config", "--ignore", "DDB602"]).exit_code == 1  # it does
     monkeypatch.setattr(access._Tries, "FLOOR", 20_000)  # 2 policies x 50 tables x (1 statement + 100 patterns)
     result = CliRunner().invoke(main, ["state.json", "--no-config", "-f", "json", "--select", "DDB602"])
     assert result.exit_code == 0, result.output  # no pattern names a table: nothing to report
