@@ -306,9 +306,6 @@ class Ignore:
     rule_ids: tuple[str, ...]
     reason: str
 
-    def covers(self, rule_id: str) -> bool:
-        return rule_id in self.rule_ids
-
 
 @dataclass(frozen=True)
 class Model:

@@ -123,7 +123,7 @@ class SourceFile:
     def line_at(self, offset: int) -> layout.Line:
         """The fmt line holding ``offset``."""
         lines = self.lines_around(offset)
-        return lines[bisect.bisect_right([line.start for line in lines], offset) - 1]
+        return lines[bisect.bisect_right(lines, offset, key=_start) - 1]
 
     def next_line_start(self, offset: int) -> int | None:
         """Where the fmt line after the one holding ``offset`` starts (None after the last)."""
@@ -309,3 +309,7 @@ def variable_name(expr: Any) -> str | None:
     if text and text.startswith("var.") and text.count(".") == 1:
         return text[4:]
     return None
+
+
+def _start(line: layout.Line) -> int:
+    return line.start
