@@ -99,3 +99,14 @@ def flagged(findings: Iterable[Finding], rule_id: str) -> Flagged:
     """Addresses a rule fired on. ``address in`` / ``not in`` the result, and ``& {addresses}``, fail
     when an address is no resource of the linted input."""
     return _known(findings).flagged(rule_id)
+
+
+def query_statement(**fields: Any):
+    """An IAM statement that allows dynamodb:Query, as dynalint.rules._iam parses one (``fields``: its Resource,
+    NotResource, pieces known only after apply, ...), for DDB602's grants tried on their own."""
+    from dynalint.rules import _iam
+
+    given = {"resources": None, "not_resources": None, "principal": None, "not_principal": None, "condition": None}
+    return _iam.Statement(
+        index=0, sid=None, effect="Allow", actions=("dynamodb:Query",), not_actions=None, **{**given, **fields}
+    )

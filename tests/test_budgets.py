@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dynalint.load.hcl.budget import MAX_INT_BITS, MAX_VALUE_CELLS
-from helpers import by_address, case_plan, lint_doc
+from helpers import by_address, case_plan, lint_doc, query_statement
 
 LIMIT_BYTES = 2 * 1024**3
 TABLE = """
@@ -406,25 +406,13 @@ def test_a_policy_of_thousands_of_statements_counts_each_asked_about_each_table(
 def test_pieces_known_only_after_apply_count_as_tries_too():
     # a .tf policy may name thousands of table ARNs by reference ("${aws_dynamodb_table.t[7].arn}"): each such
     # piece is asked about every table the policy may name, as a pattern is
-    from dynalint.rules import _iam, access
+    from dynalint.rules import access
 
     from dynalint.errors import TooMuchWork
     from dynalint.model import Unresolved
 
     pieces = tuple(Unresolved((f"aws_dynamodb_table.t{i}.arn",), suffix="") for i in range(40))
-    statement = _iam.Statement(
-        index=0,
-        sid=None,
-        effect="Allow",
-        actions=("dynamodb:Query",),
-        not_actions=None,
-        resources=(),
-        not_resources=None,
-        principal=None,
-        not_principal=None,
-        condition=None,
-        resource_pieces=pieces,
-    )
+    statement = query_statement(resources=(), resource_pieces=pieces)
     grant = access._Grant(statement)
     table = access._TableArn("t7", None, None, None, address="aws_dynamodb_table.t7")
     tries = access._Tries(0)

@@ -17,6 +17,8 @@ from dynalint.rules import _iam
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from helpers import query_statement
+
 # few letters, so that pieces recur and overlap; and letters whose lower case is not one ASCII letter
 LETTERS = st.sampled_from(["a", "ab", "aAb:\n", "ksKS\u212a\u017f\u0130\u0131i"])
 
@@ -167,17 +169,8 @@ def _taken_by_each_pattern(arn, patterns, suffix: str) -> list[str]:
 def test_ddb602_grants_answer_as_each_pattern_tried_in_turn(patterns, negated, name, partition, region, account):
     from dynalint.rules import access
 
-    statement = _iam.Statement(
-        index=0,
-        sid=None,
-        effect="Allow",
-        actions=("dynamodb:Query",),
-        not_actions=None,
-        resources=None if negated else tuple(patterns),
-        not_resources=tuple(patterns) if negated else None,
-        principal=None,
-        not_principal=None,
-        condition=None,
+    statement = query_statement(
+        resources=None if negated else tuple(patterns), not_resources=tuple(patterns) if negated else None
     )
     grant = access._Grant(statement)
     arn = access._TableArn(name, partition, region, account)
