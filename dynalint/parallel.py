@@ -38,15 +38,15 @@ from typing import cast
 
 from dynalint import engine
 from dynalint.errors import InputError
+from dynalint.load import input_units, load_unit
+from dynalint.model import Change, Finding, Model, Resource, made
+from dynalint.report.base import checked_key, checked_resources
+from dynalint.rule import Rule
 
 try:
     import fcntl
 except ImportError:  # Windows, where nothing here forks
     fcntl = None  # type: ignore[assignment]
-from dynalint.load import input_units, load_unit
-from dynalint.model import Change, Finding, Model, Resource, made
-from dynalint.report.base import checked_key, checked_resources
-from dynalint.rule import Rule
 
 
 def available_cores() -> int:
@@ -353,8 +353,8 @@ def _packed_model(model: Model, whole: bool, rules: Sequence[Rule], only_changed
 
 
 def _row(resource: Resource) -> tuple:
-    r = resource
-    return r.address, r.type, r.name, r.module, r.mode, None if r.change is None else r.change.actions
+    change = resource.change
+    return resource.address, resource.type, resource.name, resource.module, resource.mode, change and change.actions
 
 
 def _packed_finding(finding: Finding) -> tuple:
