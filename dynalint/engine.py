@@ -149,7 +149,8 @@ def check_models(
                 for type_ in rule.applies:
                     _check(rule, shown[rule.kind].get(type_, ()), ctx, level, model, failed, findings)
         except TooMuchWork as exc:  # the graph, built on a rule's first question, or a rule refused the input
-            raise InputError(f"{model.input_file}: {exc}") from None
+            # scrubbed as a finding is: the line may name a resource, and a for_each key may copy a secret
+            raise InputError(f"{model.input_file}: {scrub(str(exc), model.secrets)}") from None
     known = (lambda: known_ids) if known_ids is not None else (lambda: builtin_registry().rules)
     return suppress.apply_inline(models, findings, rules, known)
 

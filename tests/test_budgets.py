@@ -560,3 +560,29 @@ def test_a_baseline_linked_to_a_device_is_refused(tmp_path):
         "baseline.json:",
         "larger than dynalint reads in a baseline (65,536 KB)",
     )
+
+
+def test_a_refusal_naming_a_policy_leaves_out_the_secret_its_address_holds(monkeypatch, tmp_path):
+    # a for_each key may hold a copy of a secret (nonsensitive()), and a refusal names the policy that spent
+    # the budget: the line is scrubbed as findings are
+    from click.testing import CliRunner
+    from dynalint.rules import access
+
+    from dynalint.cli import main
+
+    secret = "hunter2-s3cr3t-value"
+    state = policy_state(50, {"wide": [f"arn:aws:dynamodb:us-east-1:111122223333:table/x*{i}" for i in range(100)]})
+    resources = state["values"]["root_module"]["resources"]
+    resources[0]["values"]["tags"] = {"owner": secret}
+    resources[0]["sensitive_values"] = {"tags": {"owner": True}}
+    resources[-1].update(address=f'aws_iam_policy.wide["{secret}"]', index=secret)
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(access._Tries, "FLOOR", 1_000)
+    monkeypatch.setattr(access._Tries, "PER_TABLE", 0)
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["state.json", "state.json", "--no-config", "--jobs", jobs])
+        assert result.exit_code == 2
+        [line] = result.stderr.splitlines()
+        assert "went past it" in line and "aws_iam_policy.wide[" in line
+        assert secret not in line and "(sensitive)" in line
